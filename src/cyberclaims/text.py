@@ -1,0 +1,83 @@
+"""Tokenizer and sentence splitter: the one definition of tokens and sentences in the corpus.
+
+Both work on code-point offsets into the unmodified article text (Python ``str`` indices), so a
+token's ``(start, end)`` can be checked against any span of the annotations. They are deliberately
+rule-based and small: the ``ner`` config, the validator's token-boundary check and the evaluation
+all depend on them, and a change here changes the data (bump the dataset version).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+# Penn-Treebank-like: clitics split off ("was|n't", "Sony|'s", straight or curly apostrophe),
+# decimal numbers kept whole ("1.2"), every other non-space, non-word character its own token.
+_TOKEN = re.compile(
+    r"""
+      \w+(?=n['’]t\b)            # "was" of "wasn't"
+    | n['’]t\b                   # "n't"
+    | ['’](?:s|S|re|ve|ll|d|m)\b # possessive or clitic: "'s", "’re"
+    | \d+(?:[.,]\d+)+            # 1.2  6,000
+    | \w+
+    | [^\w\s]
+    """,
+    re.VERBOSE,
+)
+
+# Words whose trailing period does not end a sentence.
+ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp",
+     "no", "gen", "gov", "sen", "rep", "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr",
+     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+
+# A sentence ends at . ! or ? (plus closing quotes/brackets) followed by whitespace.
+_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Return the ``(start, end)`` code-point offsets of every token in ``text[start:end]``."""
+    stop = len(text) if end is None else end
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into sentences; each ``(start, end)`` is trimmed of whitespace.
+
+    A line break always ends a sentence (news pages put headlines, captions and paragraphs on
+    lines of their own); a period after a known abbreviation ("Mr. Turner") does not.
+    """
+    stop = len(text) if end is None else end
+    sentences: list[tuple[int, int]] = []
+    for line_start, line_end in _lines(text, start, stop):
+        cut = line_start
+        for m in _SENTENCE_END.finditer(text, line_start, line_end):
+            if m.group().startswith(".") and len(m.group()) == 1 and _is_abbreviation(text, cut, m.start()):
+                continue
+            sentences.extend(_trimmed(text, cut, m.end()))
+            cut = m.end()
+        sentences.extend(_trimmed(text, cut, line_end))
+    return sentences
+
+
+def _is_abbreviation(text: str, floor: int, period: int) -> bool:
+    word = _WORD_BEFORE.search(text, floor, period)
+    return bool(word) and word.group(1).lower() in ABBREVIATIONS
+
+
+def _lines(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    pos = start
+    for m in re.finditer(r"\r\n|\r|\n", text[start:stop]):
+        yield pos, start + m.start()
+        pos = start + m.end()
+    yield pos, stop
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [(start, end)] if start < end else []
