@@ -1,0 +1,234 @@
+"""The dataset card: YAML front matter generated from the written data, prose from a template.
+
+``dataset_info`` must describe exactly the features stored in the Parquet files (a stale one silently
+overrides them when ``datasets`` loads the folder), so it is produced by ``datasets``' own
+serialisation from the same ``Features`` the writer used.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .features import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, features_of
+from .schemas import load_schema
+from .text import tokenize
+from .validate import Corpus
+
+CARD_METADATA: dict[str, Any] = {
+    "pretty_name": "CyberClaims",
+    "language": ["en"],
+    "license": "cc-by-4.0",
+    "annotations_creators": ["expert-generated"],
+    "language_creators": ["found"],
+    "multilinguality": ["monolingual"],
+    "source_datasets": ["original"],
+    "task_categories": ["token-classification", "text-classification"],
+    "task_ids": ["named-entity-recognition", "fact-checking"],
+    "tags": ["cybersecurity", "claims", "attribution", "hedging", "cross-document", "news"],
+}
+
+
+def front_matter(configs: list) -> str:
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    card = DatasetCardData(**CARD_METADATA, size_categories=[_size_category(configs)])
+    metadata_configs = MetadataConfigs()
+    infos = DatasetInfosDict()
+    for config in configs:
+        entry: dict[str, Any] = {
+            "data_files": [{"split": s.name, "path": f"data/{config.name}/{s.name}-*.parquet"}
+                           for s in config.splits],
+        }
+        if config.name == "documents":
+            entry["default"] = True
+        metadata_configs[config.name] = entry
+        splits = SplitDict()
+        for s in config.splits:
+            splits.add(SplitInfo(name=s.name, num_bytes=s.num_bytes, num_examples=s.num_examples))
+        infos[config.name] = DatasetInfo(features=features_of(config.name), splits=splits,
+                                         dataset_size=sum(s.num_bytes for s in config.splits))
+    metadata_configs.to_dataset_card_data(card)
+    infos.to_dataset_card_data(card)
+    return card.to_yaml()
+
+
+def _size_category(configs: list) -> str:
+    documents = next(c for c in configs if c.name == "documents")
+    n = sum(s.num_examples for s in documents.splits)
+    return "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
+
+
+def write_card(folder: Path, corpus: Corpus, configs: list) -> None:
+    from .build import atomic_write_text
+
+    template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
+    values = {
+        "version": __version__,
+        "stats_splits": statistics_tables(corpus),
+        "example_claim": _example_claim(corpus),
+        "fields": fields_tables(configs),
+        "agreement": agreement_section(corpus),
+        "bibtex": bibtex(corpus.root / "CITATION.cff"),
+    }
+    body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+    atomic_write_text(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def statistics_tables(corpus: Corpus) -> str:
+    articles = corpus.gold.articles
+    splits = sorted({a.data["metadata"]["split"] for a in articles})
+    rows = []
+    for split in splits + ["total"]:
+        chosen = [a for a in articles if split in ("total", a.data["metadata"]["split"])]
+        rows.append([split, len(chosen), sum(len(a.text) for a in chosen),
+                     sum(len(tokenize(a.text)) for a in chosen),
+                     sum(len(a.data["entities"]) for a in chosen), sum(len(a.data["claims"]) for a in chosen)])
+    parts = ["#### Size", _table(["split", "articles", "characters", "tokens", "mentions", "claims"], rows)]
+
+    labels = Counter(m["label"] for a in articles for m in a.data["entities"])
+    parts += ["#### Mentions per label",
+              _table(["label", "mentions"], [[label, labels[label]] for label in ENTITY_LABELS])]
+    claims = [c for a in articles for c in a.data["claims"]]
+    attribution = Counter(c["attribution"] for c in claims)
+    certainty = Counter(c["certainty"] for c in claims)
+    parts += ["#### Claims per attribute value",
+              _table(["attribute", "value", "claims"],
+                     [["attribution", v, attribution[v]] for v in ATTRIBUTIONS]
+                     + [["certainty", v, certainty[v]] for v in CERTAINTIES])]
+    shared = shared_propositions(corpus)
+    statements = corpus.gold.registry.propositions
+    parts += [f"#### Propositions shared across articles\n\n{len(shared)} of "
+              f"{len({c['proposition'] for c in claims})} propositions are stated by more than one article.",
+              _table(["proposition", "statement", "articles", "claims"],
+                     [[key, statements[key]["statement"], ", ".join(sorted(ids)), n]
+                      for key, (ids, n) in sorted(shared.items())]) if shared else ""]
+    return "\n\n".join(p for p in parts if p)
+
+
+def shared_propositions(corpus: Corpus) -> dict[str, tuple[set[str], int]]:
+    found: dict[str, tuple[set[str], int]] = {}
+    for article in corpus.gold.articles:
+        for claim in article.data["claims"]:
+            ids, n = found.get(claim["proposition"], (set(), 0))
+            found[claim["proposition"]] = (ids | {article.id}, n + 1)
+    return {k: v for k, v in found.items() if len(v[0]) > 1}
+
+
+def _example_claim(corpus: Corpus) -> str:
+    from .rows import claims
+
+    for article in corpus.gold.articles:
+        for row in claims([article], corpus.gold.registry):
+            return json.dumps(row, indent=2, ensure_ascii=False)
+    return "{}"
+
+
+def agreement_section(corpus: Corpus) -> str:
+    return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
+
+
+# ---------------------------------------------------------------------------------------------
+# Field documentation, generated from the JSON Schema's descriptions so it never drifts
+
+
+_EXTRA_DESCRIPTIONS = {
+    "text": "The article text, exactly as published (the bytes of `annotations/<id>.txt`).",
+    "pass_name": "Name of the independent annotation pass the row comes from.",
+    "article_id": "Id of the article the row comes from.",
+    "claim_id": "Id of the claim inside its article.",
+    "sentence": "The sentence or sentences of the article that contain the claim.",
+    "sentence_start": "Offset of the first code point of `sentence` in the article.",
+    "sentence_end": "Offset just past the last code point of `sentence`.",
+    "proposition_statement": "The canonical statement of the proposition (from `propositions.json`).",
+    "mention_count": "Number of mentions linked to the entity in the split.",
+    "article_ids": "Articles of the split that mention the entity or cite it as claimer or subject.",
+    "tokens": "The tokens of the sentence (project tokenizer, `cyberclaims.text.tokenize`).",
+    "spans": "Code-point `start`/`end` of each token in the article text.",
+    "ner_tags": "IOB2 tag of each token over the 18 OntoNotes 5 types.",
+}
+
+
+def _schema_descriptions() -> dict[str, str]:
+    found: dict[str, str] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for name, prop in node.get("properties", {}).items():
+                path = f"{prefix}{name}"
+                if "description" in prop:
+                    found.setdefault(path, prop["description"])
+                walk(prop, path + ".")
+                walk(prop.get("items", {}), path + ".")
+
+    walk(load_schema("annotation"), "")
+    for name, prop in load_schema("entities")["properties"]["entities"]["items"]["properties"].items():
+        found.setdefault(f"entity.{name}", prop["description"])
+    return found
+
+
+def fields_tables(configs: list) -> str:
+    descriptions = _schema_descriptions()
+    claim_attribute = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("claims.")}
+    entity_field = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("entity.")}
+    parts = []
+    for config in configs:
+        rows = []
+        for path, dtype in _flatten(features_of(config.name)):
+            leaf = path.split(".")[-1]
+            if config.name == "claims":
+                text = claim_attribute.get(leaf) if leaf not in ("id", "start", "end", "text") else None
+                text = text or {"id": "Corpus-wide claim id: `<article_id>:<claim_id>`.",
+                                "start": descriptions["claims.start"], "end": descriptions["claims.end"],
+                                "text": descriptions["claims.text"]}.get(leaf)
+            elif config.name == "entities":
+                text = entity_field.get(leaf)
+            elif config.name == "ner" and leaf == "id":
+                text = "Sentence id: `<article_id>:<sentence number>`."
+            else:
+                text = descriptions.get(path)
+            text = text or _EXTRA_DESCRIPTIONS.get(leaf) or _EXTRA_DESCRIPTIONS.get(path, "")
+            rows.append([f"`{path}`", dtype, text.replace("|", "\\|")])
+        parts.append(f"#### `{config.name}`\n\n" + _table(["field", "type", "description"], rows))
+    return "\n\n".join(parts)
+
+
+def _flatten(features: Any, prefix: str = "") -> list[tuple[str, str]]:
+    from datasets import ClassLabel, List, Value
+
+    out = []
+    for name, feature in features.items():
+        path = f"{prefix}{name}"
+        inner, wrap = feature, ""
+        while isinstance(inner, List):
+            inner, wrap = inner.feature, wrap + "list of "
+        if isinstance(inner, dict):
+            out.append((path, wrap + "struct"))
+            out += _flatten(inner, path + ".")
+        elif isinstance(inner, ClassLabel):
+            out.append((path, wrap + "class label: " + ", ".join(inner.names)))
+        elif isinstance(inner, Value):
+            out.append((path, wrap + inner.dtype))
+    return out
+
+
+def bibtex(cff: Path) -> str:
+    from .citation import bibtex_from_cff
+
+    if not cff.exists():
+        return "% no CITATION.cff in the repository that was built"
+    return bibtex_from_cff(cff)

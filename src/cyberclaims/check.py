@@ -1,0 +1,122 @@
+"""``build --check``: is the committed ``dataset/`` what the sources build today?
+
+With the same pyarrow release the files must be byte-identical. pyarrow writes its own version into
+every Parquet footer, so across releases the comparison falls back to rows, schemas and metadata,
+and says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .build import MANIFEST, BuildError, sha256_file, write_dataset
+from .validate import validate
+
+
+@dataclass
+class CheckResult:
+    method: str  # how the files were compared, in words
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.differences)
+
+
+def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True) -> CheckResult:
+    """Rebuild into a temporary folder and compare with the committed dataset."""
+    root = Path(root)
+    committed = Path(dataset) if dataset is not None else root / "dataset"
+    corpus, report = validate(root, show_progress=show_progress)
+    if not report.ok:
+        raise BuildError(f"validation failed with {len(report.errors)} errors", report)
+    scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
+    try:
+        fresh = scratch / "dataset"
+        fresh.mkdir()
+        write_dataset(corpus, fresh)
+        return compare(fresh, committed)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def compare(fresh: Path, committed: Path) -> CheckResult:
+    if not committed.is_dir():
+        return CheckResult("nothing to compare", [f"{committed} does not exist: run `cyberclaims build`"])
+    differences: list[str] = verify_manifest(committed)
+    fresh_files, committed_files = _files(fresh), _files(committed)
+    for name in sorted(fresh_files - committed_files):
+        differences.append(f"{name}: missing from the committed dataset")
+    for name in sorted(committed_files - fresh_files):
+        differences.append(f"{name}: in the committed dataset but no longer built")
+    writers = {pq.ParquetFile(committed / n).metadata.created_by
+               for n in committed_files & fresh_files if n.endswith(".parquet") and _readable(committed / n)}
+    ours = f"parquet-cpp-arrow version {pa.__version__}"
+    byte_for_byte = writers <= {ours}
+    if byte_for_byte:
+        method = f"byte for byte (committed files and this build both written by pyarrow {pa.__version__})"
+    else:
+        others = ", ".join(sorted(w.rsplit(" ", 1)[-1] for w in writers))
+        method = (f"by rows, schemas and metadata (committed Parquet written by pyarrow {others}, this "
+                  f"build by {pa.__version__}: footers differ across releases, so bytes cannot be compared)")
+    for name in sorted(fresh_files & committed_files):
+        if name == MANIFEST and not byte_for_byte:
+            continue  # it lists Parquet hashes, which differ across releases; verified above instead
+        if byte_for_byte or not name.endswith(".parquet"):
+            if (fresh / name).read_bytes() != (committed / name).read_bytes():
+                differences.append(f"{name}: content differs")
+        else:
+            problem = _compare_parquet(fresh / name, committed / name)
+            if problem:
+                differences.append(f"{name}: {problem}")
+    return CheckResult(method, differences)
+
+
+def _readable(path: Path) -> bool:
+    try:
+        pq.ParquetFile(path)
+        return True
+    except Exception:  # noqa: BLE001 - any unreadable file is reported by the comparison itself
+        return False
+
+
+def _compare_parquet(fresh: Path, committed: Path) -> str | None:
+    try:
+        old = pq.read_table(committed)
+    except Exception as exc:  # noqa: BLE001 - a corrupt committed file is a finding, not a crash
+        return f"cannot be read ({exc})"
+    new = pq.read_table(fresh)
+    if not old.schema.equals(new.schema, check_metadata=True):
+        return "schema or schema metadata differ"
+    if not old.equals(new):
+        return "rows differ"
+    return None
+
+
+def verify_manifest(folder: Path) -> list[str]:
+    """Check every line of ``SHA256SUMS`` against the files, and that it lists every file."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return [f"{MANIFEST}: missing"]
+    problems, listed = [], set()
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        digest, _, name = line.partition("  ")
+        listed.add(name)
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{MANIFEST}:{number}: lists {name}, which does not exist")
+        elif sha256_file(path) != digest:
+            problems.append(f"{MANIFEST}:{number}: sha256 of {name} differs from the manifest")
+    for name in sorted(_files(folder) - listed - {MANIFEST}):
+        problems.append(f"{MANIFEST}: does not list {name}")
+    return problems

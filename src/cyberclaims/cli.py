@@ -1,0 +1,151 @@
+"""The ``cyberclaims`` command: parse arguments, call the library, print. Nothing else lives here.
+
+Exit status: 0 success, 1 the data has problems (invalid, stale), 2 usage error, 3 internal error.
+No traceback reaches the user unless CYBERCLAIMS_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that, no traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cyberclaims", description=__doc__.split("\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="repository root holding annotations/ and dataset/ (default: the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    validate = commands.add_parser(
+        "validate", help="validate the annotations (schema and semantic checks)",
+        description="Validate annotation files and registries. Example: cyberclaims validate "
+                    "annotations/my-article.json")
+    validate.add_argument("paths", nargs="*", type=Path,
+                          help="files to check (default: everything under annotations/)")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
+                          help="output format: text lines, JSON, or GitHub Actions annotations")
+
+    build = commands.add_parser(
+        "build", help="validate, then write dataset/ (Parquet + card) atomically",
+        description="Build the Hugging Face dataset folder. Example: cyberclaims build --check")
+    build.add_argument("--check", action="store_true",
+                       help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
+    build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
+
+    summary = commands.add_parser(
+        "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
+        description="Example: cyberclaims summary")
+    summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.root.is_dir():
+        print(f"cyberclaims: error: --root {args.root} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("cyberclaims: interrupted; nothing was half-written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("CYBERCLAIMS_DEBUG"):
+            raise
+        print(f"cyberclaims: internal error: {type(exc).__name__}: {exc}\n"
+              f"(this is a bug: please report it; set CYBERCLAIMS_DEBUG=1 to see the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _print_report(report, fmt: str) -> None:
+    if fmt == "json":
+        print(report.to_json())
+        return
+    for issue in report.sorted_issues():
+        if fmt == "github":
+            level = "error" if issue.severity.value == "error" else "warning"
+            line = f",line={issue.line}" if issue.line else ""
+            col = f",col={issue.column}" if issue.column else ""
+            message = (f"{issue.code}: {issue.message}" + (f" at {issue.pointer}" if issue.pointer else ""))
+            print(f"::{level} file={issue.file}{line}{col},title={issue.code}::{_escape_github(message)}")
+        else:
+            print(issue.to_text())
+    print(report.summary(), file=sys.stdout if fmt == "github" else sys.stderr)
+
+
+def _escape_github(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _validate(args) -> int:
+    from .validate import validate
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"cyberclaims: error: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    _, report = validate(args.root, args.paths or None)
+    _print_report(report, args.format)
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _build(args) -> int:
+    from .build import BuildError, build
+    from .check import check
+
+    try:
+        if args.check:
+            result = check(args.root, args.output)
+            print(f"compared {result.method}")
+            for difference in result.differences:
+                print(f"stale: {difference}")
+            if result.stale:
+                print("dataset/ is stale: run `cyberclaims build` and commit the result", file=sys.stderr)
+                return EXIT_DATA
+            print("dataset/ is up to date")
+            return EXIT_OK
+        result = build(args.root, args.output)
+    except BuildError as exc:
+        if exc.report is not None:
+            _print_report(exc.report, "text")
+        print(f"cyberclaims: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for config in result.configs:
+        splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
+        print(f"{config.name}: {splits}")
+    print(f"wrote {result.output}")
+    return EXIT_OK
+
+
+def _summary(args) -> int:
+    from .summary import summarize
+
+    dataset = args.dataset or args.root / "dataset"
+    if not (dataset / "README.md").is_file():
+        print(f"cyberclaims: error: {dataset} is not a built dataset (run `cyberclaims build`)", file=sys.stderr)
+        return EXIT_USAGE
+    print(summarize(dataset).to_text())
+    return EXIT_OK
+
+
+_COMMANDS = {"validate": _validate, "build": _build, "summary": _summary}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

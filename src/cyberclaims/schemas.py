@@ -1,0 +1,41 @@
+"""The published JSON Schemas: found in the wheel, or in the repository's ``schema/`` folder."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_FILES = {
+    "annotation": "annotation.schema.json",
+    "entities": "entities.schema.json",
+    "propositions": "propositions.schema.json",
+}
+
+
+def schema_dir() -> Path:
+    """The folder holding the schema files.
+
+    A wheel ships them as ``cyberclaims/schema/``; an editable install or a source checkout reads
+    the repository's top-level ``schema/`` folder, which is the one and only original.
+    """
+    packaged = Path(__file__).parent / "schema"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schema"
+
+
+@lru_cache(maxsize=None)
+def load_schema(kind: str) -> dict[str, Any]:
+    with open(schema_dir() / SCHEMA_FILES[kind], encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def validator(kind: str):  # -> jsonschema.protocols.Validator
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema(kind)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)

@@ -1,0 +1,320 @@
+"""Find and read the source files: raw texts, annotation files and registries, keeping positions.
+
+Reading never trusts the input: sizes are capped before anything is read whole, symlinks are not
+followed, bytes are decoded strictly, and JSON is parsed so that duplicate keys and NaN/Infinity
+(both accepted silently by Python's parser) become issues with a line number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .issues import Issue
+
+ARTICLE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REGISTRY_FILES = ("entities.json", "propositions.json")
+DOC_SUFFIXES = (".md", ".xml", ".cff")
+
+MAX_TEXT_BYTES = 1 * 1024 * 1024  # a news article is tens of KB; 1 MiB leaves room, not a book
+MAX_ANNOTATION_BYTES = 16 * 1024 * 1024
+MAX_REGISTRY_BYTES = 256 * 1024 * 1024
+MAX_JSON_DEPTH = 32  # the schema needs 5 levels; deeper input is hostile or broken
+
+
+def human_size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+@dataclass
+class JsonDocument:
+    """A parsed JSON file with its text, so that any JSON pointer can be turned into a line."""
+
+    display: str
+    text: str
+    value: Any
+    _positions: dict[tuple, int] | None = field(default=None, repr=False)
+
+    def line_of(self, path: tuple = ()) -> int | None:
+        if self._positions is None:
+            self._positions = _scan_positions(self.text)[0]
+        # Walk up to the nearest located ancestor: a missing field is reported at its parent.
+        path = tuple(path)
+        while path not in self._positions and path:
+            path = path[:-1]
+        offset = self._positions.get(path)
+        return None if offset is None else self.text.count("\n", 0, offset) + 1
+
+
+def pointer(path: tuple | list) -> str:
+    """RFC 6901 JSON pointer of a path of keys and indices."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, list[Issue]]:
+    """Read a regular file of at most ``limit`` bytes; never follows symlinks, never reads more."""
+    try:
+        if path.is_symlink():
+            return None, [Issue(display, None, "", "file-is-symlink",
+                                f"is a symbolic link to {os.readlink(path)!r}; put the real file here")]
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
+    if len(data) > limit:
+        return None, [Issue(display, None, "", "file-too-large",
+                            f"is larger than the limit of {human_size(limit)} for this kind of file")]
+    if not data:
+        return None, [Issue(display, None, "", "file-empty", "is empty")]
+    return data, []
+
+
+def decode_text(data: bytes, display: str) -> tuple[str | None, list[Issue]]:
+    """Decode a raw article strictly as UTF-8, locating the first bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [Issue(display, 1, "", "text-bom",
+                            "starts with a UTF-8 byte-order mark (EF BB BF); save the text without it")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Issue(display, line, "", "text-not-utf8",
+                            f"is not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start} "
+                            f"({exc.reason}); re-save the text as UTF-8")]
+
+
+class _InvalidConstant(Exception):
+    pass
+
+
+def parse_json(data: bytes, display: str) -> tuple[JsonDocument | None, list[Issue]]:
+    """Parse JSON strictly: syntax errors with line and column, duplicate keys, NaN, depth."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [Issue(display, 1, "", "json-bom",
+                            "starts with a UTF-8 byte-order mark (EF BB BF); save the file without it")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Issue(display, line, "", "json-not-utf8",
+                            f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})")]
+    duplicates: list[str] = []
+    constants: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
+        obj: dict = {}
+        for key, value in pairs:
+            if key in obj:
+                duplicates.append(key)
+            obj[key] = value
+        return obj
+
+    def constant_hook(name: str) -> None:
+        constants.append(name)
+        return None
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+    except json.JSONDecodeError as exc:
+        return None, [Issue(display, exc.lineno, "", "json-syntax",
+                            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.colno)]
+    except RecursionError:
+        return None, [Issue(display, None, "", "json-too-deep",
+                            f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
+    if _depth(value) > MAX_JSON_DEPTH:
+        return None, [Issue(display, None, "", "json-too-deep",
+                            f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
+    doc = JsonDocument(display, text, value)
+    issues: list[Issue] = []
+    if duplicates or constants:
+        positions, found_duplicates, found_constants = _scan_positions(text)
+        doc._positions = positions
+        for path, key, offset in found_duplicates:
+            issues.append(Issue(display, _line(text, offset), pointer(path), "json-duplicate-key",
+                                f"key {key!r} appears twice in one object; keep one"))
+        for offset, name in found_constants:
+            issues.append(Issue(display, _line(text, offset), "", "json-invalid-constant",
+                                f"{name} is not valid JSON; use a number or null"))
+    return doc, issues
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")
+
+
+def _scan_positions(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, str, int]], list[tuple[int, str]]]:
+    """Offsets of every value of an already-parsed JSON text, by path; duplicate keys; NaN-like constants.
+
+    Only run when an issue needs a line number, so its pure-Python speed does not matter.
+    """
+    positions: dict[tuple, int] = {}
+    duplicates: list[tuple[tuple, str, int]] = []
+    constants: list[tuple[int, str]] = []
+
+    def skip(pos: int) -> int:
+        return _WS.match(text, pos).end()
+
+    def value(pos: int, path: tuple) -> int:
+        pos = skip(pos)
+        positions[path] = pos
+        ch = text[pos]
+        if ch == "{":
+            pos, seen = skip(pos + 1), set()
+            if text[pos] == "}":
+                return pos + 1
+            while True:
+                m = _STRING.match(text, skip(pos))
+                key = json.loads(m.group())
+                if key in seen:
+                    duplicates.append((path + (key,), key, m.start()))
+                seen.add(key)
+                pos = skip(m.end()) + 1  # the colon
+                pos = skip(value(pos, path + (key,)))
+                if text[pos] == "}":
+                    return pos + 1
+                pos += 1  # the comma
+        if ch == "[":
+            pos, index = skip(pos + 1), 0
+            if text[pos] == "]":
+                return pos + 1
+            while True:
+                pos = skip(value(pos, path + (index,)))
+                index += 1
+                if text[pos] == "]":
+                    return pos + 1
+                pos += 1
+        if ch == '"':
+            return _STRING.match(text, pos).end()
+        m = _SCALAR.match(text, pos)
+        if m.group().lstrip("-") in ("NaN", "Infinity"):
+            constants.append((pos, m.group()))
+        return m.end()
+
+    value(0, ())
+    return positions, duplicates, constants
+
+
+# ---------------------------------------------------------------------------------------------
+# The corpus on disk
+
+
+@dataclass
+class ArticleFiles:
+    """The two files of one article in one collection; either may be missing."""
+
+    id: str
+    json_path: Path | None
+    text_path: Path | None
+
+
+@dataclass
+class Collection:
+    """A folder of annotation files with the registries they link to: the gold or one pass."""
+
+    name: str  # "gold" or the pass name
+    folder: Path
+    registry_folder: Path
+    articles: list[ArticleFiles]
+    issues: list[Issue]
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(root: Path) -> list[Collection]:
+    """The gold collection (``annotations/``) and every pass (``annotations/passes/<name>/``)."""
+    annotations = root / "annotations"
+    gold = _collection("gold", annotations, annotations, root, texts_from=annotations, pairs=True)
+    collections = [gold]
+    passes = annotations / "passes"
+    if passes.is_dir() and not passes.is_symlink():
+        for folder in sorted(p for p in passes.iterdir() if p.is_dir() and not p.is_symlink()):
+            has_registry = any((folder / name).exists() for name in REGISTRY_FILES)
+            collections.append(_collection(folder.name, folder, folder if has_registry else annotations,
+                                           root, texts_from=annotations, pairs=False))
+    return collections
+
+
+def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, texts_from: Path,
+                pairs: bool) -> Collection:
+    issues: list[Issue] = []
+    jsons: dict[str, Path] = {}
+    texts: dict[str, Path] = {}
+    if not folder.is_dir():
+        return Collection(name, folder, registry_folder, [], [Issue(relative(folder, root), None, "",
+                          "file-unreadable", "folder not found")])
+    for path in sorted(folder.iterdir()):
+        display = relative(path, root)
+        if path.is_symlink():
+            issues.append(Issue(display, None, "", "file-is-symlink",
+                                f"is a symbolic link to {os.readlink(path)!r}; put the real file here"))
+            continue
+        if path.is_dir():
+            if not (name == "gold" and path.name == "passes"):
+                issues.append(Issue(display, None, "", "unexpected-file", "unexpected folder"))
+            continue
+        if path.name in REGISTRY_FILES and registry_folder == folder:
+            continue
+        if path.suffix in DOC_SUFFIXES:
+            continue
+        if path.suffix not in (".json", ".txt"):
+            issues.append(Issue(display, None, "", "unexpected-file",
+                                "is neither <id>.txt, <id>.json, a registry nor documentation; remove it"))
+            continue
+        if not ARTICLE_ID.match(path.stem):
+            issues.append(Issue(display, None, "", "invalid-file-name",
+                                f"{path.name!r} is not <id>{path.suffix} with an id matching "
+                                f"{ARTICLE_ID.pattern}; rename it"))
+            continue
+        (jsons if path.suffix == ".json" else texts)[path.stem] = path
+    if not pairs:
+        # A pass holds only labels; its texts are the gold texts.
+        for stem in jsons:
+            candidate = texts_from / f"{stem}.txt"
+            if candidate.exists() or candidate.is_symlink():
+                texts.setdefault(stem, candidate)
+    ids = sorted(set(jsons) | (set(texts) if pairs else set()))
+    articles = [ArticleFiles(i, jsons.get(i), texts.get(i)) for i in ids]
+    return Collection(name, folder, registry_folder, articles, issues)
+
+
+@dataclass
+class Article:
+    """One article read and parsed: its text and its annotation document."""
+
+    id: str
+    text: str
+    text_bytes: bytes
+    doc: JsonDocument
+    display: str  # path of the .json, relative to the root
+
+    @property
+    def data(self) -> dict:
+        return self.doc.value

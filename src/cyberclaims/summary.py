@@ -1,0 +1,60 @@
+"""Load the built dataset the way users do (``datasets.load_dataset``) and summarise it."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class DatasetSummary:
+    articles: dict[str, int] = field(default_factory=dict)  # split -> articles
+    mentions: Counter[str] = field(default_factory=Counter)  # label -> mentions
+    claims: int = 0
+    attribution: Counter[str] = field(default_factory=Counter)
+    certainty: Counter[str] = field(default_factory=Counter)
+    rows: dict[str, int] = field(default_factory=dict)  # config -> rows over all splits
+
+    def to_text(self) -> str:
+        lines = [f"articles: {sum(self.articles.values())} "
+                 f"({', '.join(f'{s} {n}' for s, n in sorted(self.articles.items()))})"]
+        lines.append(f"mentions: {sum(self.mentions.values())}")
+        lines += [f"  {label:<12} {n}" for label, n in self.mentions.most_common()]
+        lines.append(f"claims: {self.claims}")
+        lines.append("  attribution: " + ", ".join(f"{k} {v}" for k, v in sorted(self.attribution.items())))
+        lines.append("  certainty: " + ", ".join(f"{k} {v}" for k, v in sorted(self.certainty.items())))
+        lines.append("rows per config: " + ", ".join(f"{c} {n}" for c, n in self.rows.items()))
+        return "\n".join(lines)
+
+
+def configs_in(dataset: Path) -> list[str]:
+    data = Path(dataset) / "data"
+    return sorted(p.name for p in data.iterdir() if p.is_dir()) if data.is_dir() else []
+
+
+def summarize(dataset: Path) -> DatasetSummary:
+    """Load every config of the built folder offline and count what users will get."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import datasets
+
+    datasets.logging.set_verbosity_error()
+    datasets.disable_progress_bars()
+    summary = DatasetSummary()
+    for config in configs_in(dataset):
+        loaded = datasets.load_dataset(str(dataset), config)
+        summary.rows[config] = sum(len(split) for split in loaded.values())
+        if config != "documents":
+            continue
+        for split_name, split in loaded.items():
+            summary.articles[split_name] = len(split)
+            labels = split.features["entities"].feature["label"]
+            attribution = split.features["claims"].feature["attribution"]
+            certainty = split.features["claims"].feature["certainty"]
+            for row in split:
+                summary.mentions.update(labels.int2str(m["label"]) for m in row["entities"])
+                summary.claims += len(row["claims"])
+                summary.attribution.update(attribution.int2str(c["attribution"]) for c in row["claims"])
+                summary.certainty.update(certainty.int2str(c["certainty"]) for c in row["claims"])
+    return summary

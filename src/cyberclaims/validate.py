@@ -1,0 +1,480 @@
+"""Validate the sources: JSON Schema first (every error, not the first), then the checks a schema
+cannot express. Validation only reads; it returns the parsed corpus so a build need not read twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .issues import Issue, Report
+from .progress import progress
+from .schemas import validator
+from .sources import (
+    MAX_ANNOTATION_BYTES,
+    MAX_REGISTRY_BYTES,
+    MAX_TEXT_BYTES,
+    REGISTRY_FILES,
+    Article,
+    Collection,
+    JsonDocument,
+    decode_text,
+    discover,
+    parse_json,
+    pointer,
+    read_capped,
+    relative,
+)
+from .text import split_sentences, tokenize
+
+NAMED_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+
+
+@dataclass
+class Registry:
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    propositions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedCollection:
+    """A collection after reading: the articles that could be parsed, and its registries."""
+
+    name: str
+    articles: list[Article]
+    registry: Registry
+
+
+@dataclass
+class Corpus:
+    root: Path
+    gold: LoadedCollection
+    passes: list[LoadedCollection]
+
+
+def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True
+             ) -> tuple[Corpus, Report]:
+    """Validate the repository at ``root`` (or only the articles named in ``paths``)."""
+    root = Path(root)
+    report = Report()
+    collections = discover(root)
+    wanted = _wanted_ids(root, paths)
+    loaded: list[LoadedCollection] = []
+    gold_hashes: dict[str, list[str]] = defaultdict(list)
+    for collection in collections:
+        report.issues.extend(i for i in collection.issues if _selected(i.file, root, paths))
+        registry = _load_registry(collection, root, report, check=paths is None or collection.name == "gold")
+        articles: list[Article] = []
+        selected = [a for a in collection.articles if wanted is None or a.id in wanted]
+        for files in progress(selected, desc=f"validate {collection.name}", unit="article",
+                              enabled=show_progress):
+            article = _read_article(files, root, collection.name == "gold", report)
+            if article is not None:
+                report.issues.extend(check_article(article, registry))
+                articles.append(article)
+        if collection.name == "gold":
+            for files in collection.articles:
+                if files.text_path is not None and files.json_path is not None:
+                    digest = _file_sha256(files.text_path)
+                    if digest:
+                        gold_hashes[digest].append(relative(files.text_path, root))
+        if paths is None:
+            report.issues.extend(_unused_registry_entries(collection, registry, articles, root))
+        loaded.append(LoadedCollection(collection.name, articles, registry))
+    for names in gold_hashes.values():
+        if len(names) > 1:
+            for name in names:
+                others = ", ".join(n for n in names if n != name)
+                if _selected(name, root, paths):
+                    report.issues.append(Issue(name, None, "", "duplicate-text",
+                                               f"has the same text as {others}; each article enters the corpus once"))
+    return Corpus(root, loaded[0], loaded[1:]), report
+
+
+# ---------------------------------------------------------------------------------------------
+# Selecting what to check
+
+
+def _wanted_ids(root: Path, paths: Sequence[Path] | None) -> set[str] | None:
+    if not paths:
+        return None
+    ids: set[str] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            return None
+        if path.suffix in (".json", ".txt") and path.name not in REGISTRY_FILES:
+            ids.add(path.stem)
+    return ids
+
+
+def _selected(display: str, root: Path, paths: Sequence[Path] | None) -> bool:
+    if not paths:
+        return True
+    for path in paths:
+        shown = relative(Path(path).resolve(), root.resolve())
+        if display == shown or display.startswith(shown.rstrip("/") + "/") or Path(path).is_dir():
+            return True
+        if Path(display).stem == Path(path).stem and Path(path).name not in REGISTRY_FILES:
+            return True
+    return False
+
+
+def _file_sha256(path: Path) -> str | None:
+    data, issues = read_capped(path, "", MAX_TEXT_BYTES)
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading with issues
+
+
+def _read_article(files, root: Path, is_gold: bool, report: Report) -> Article | None:
+    json_display = relative(files.json_path, root) if files.json_path else None
+    if files.json_path is None:
+        report.files_checked += 1
+        report.issues.append(Issue(relative(files.text_path, root), None, "", "missing-annotation",
+                                   f"has no annotation file {files.id}.json beside it; "
+                                   f"create one with `cyberclaims new` or remove the text"))
+        return None
+    report.files_checked += 1
+    if files.text_path is None:
+        report.issues.append(Issue(json_display, None, "", "missing-text",
+                                   f"has no raw text {files.id}.txt in annotations/; add the article text"))
+    else:
+        report.files_checked += 1 if is_gold else 0
+    data, issues = read_capped(files.json_path, json_display, MAX_ANNOTATION_BYTES)
+    report.issues.extend(issues)
+    if data is None:
+        return None
+    doc, issues = parse_json(data, json_display)
+    report.issues.extend(issues)
+    if doc is None:
+        return None
+    report.issues.extend(schema_issues(doc, "annotation"))
+    text, text_bytes = None, b""
+    if files.text_path is not None:
+        text_display = relative(files.text_path, root)
+        raw, issues = read_capped(files.text_path, text_display, MAX_TEXT_BYTES)
+        if is_gold:
+            report.issues.extend(issues)
+        if raw is not None:
+            text, issues = decode_text(raw, text_display)
+            text_bytes = raw
+            if is_gold:
+                report.issues.extend(issues)
+    if not isinstance(doc.value, dict):
+        return None
+    if text is None:
+        # Schema issues are reported; span checks need the text.
+        return None
+    return Article(files.id, text, text_bytes, doc, json_display)
+
+
+def schema_issues(doc: JsonDocument, kind: str) -> list[Issue]:
+    """Every JSON Schema violation of a document, each with its own code and line."""
+    issues = []
+    for error in validator(kind).iter_errors(doc.value):
+        path = tuple(error.absolute_path)
+        code = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", str(error.validator)).lower()
+        if code not in _SCHEMA_CODES:
+            code = "schema-other"
+        message = _schema_message(error)
+        issues.append(Issue(doc.display, doc.line_of(path), pointer(path), code, message))
+    return issues
+
+
+_SCHEMA_CODES = {
+    "schema-required", "schema-additional-properties", "schema-type", "schema-enum", "schema-const",
+    "schema-pattern", "schema-minimum", "schema-min-length", "schema-max-length", "schema-unique-items",
+    "schema-any-of", "schema-not",
+}
+
+
+def _schema_message(error) -> str:
+    where = pointer(tuple(error.absolute_path)) or "the top level"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        parts = []
+        for key in sorted(set(error.instance) - set(known)):
+            close = difflib.get_close_matches(key, known, n=1)
+            parts.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        return f"unknown field {', '.join(parts)} in {where}; allowed: {', '.join(known)}"
+    if error.validator == "anyOf":
+        return f"{error.instance!r} at {where} is not valid: {error.schema.get('description', error.message)}"
+    message = error.message
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return f"{message} (at {where})"
+
+
+def _load_registry(collection: Collection, root: Path, report: Report, *, check: bool) -> Registry:
+    registry = Registry()
+    for kind, filename, key_field in (("entities", "entities.json", "entities"),
+                                      ("propositions", "propositions.json", "propositions")):
+        path = collection.registry_folder / filename
+        display = relative(path, root)
+        if not path.exists() and not path.is_symlink():
+            if check:
+                report.issues.append(Issue(display, None, "", "missing-registry",
+                                           f"registry {filename} not found; create it with an empty list"))
+            continue
+        if check and collection.registry_folder == collection.folder:
+            report.files_checked += 1
+        data, issues = read_capped(path, display, MAX_REGISTRY_BYTES)
+        doc, more = parse_json(data, display) if data is not None else (None, [])
+        if check:
+            report.issues.extend(issues + more)
+        if doc is None:
+            continue
+        if check:
+            report.issues.extend(schema_issues(doc, kind))
+        items = doc.value.get(key_field) if isinstance(doc.value, dict) else None
+        target = getattr(registry, kind)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+                continue
+            key = item["key"]
+            if key in target and check:
+                report.issues.append(Issue(display, doc.line_of((key_field, index)),
+                                           pointer((key_field, index)), "registry-duplicate-key",
+                                           f"key {key!r} is listed twice; merge the two entries"))
+            target.setdefault(key, item)
+    return registry
+
+
+def _unused_registry_entries(collection: Collection, registry: Registry, articles: list[Article],
+                             root: Path) -> list[Issue]:
+    if collection.registry_folder != collection.folder:
+        return []
+    used_entities: set[str] = set()
+    used_propositions: set[str] = set()
+    for article in articles:
+        for mention in _items(article.data, "entities"):
+            if isinstance(mention.get("entity"), str):
+                used_entities.add(mention["entity"])
+        for claim in _items(article.data, "claims"):
+            used_entities.add(claim.get("claimer")) if isinstance(claim.get("claimer"), str) else None
+            used_entities.update(k for k in claim.get("about") or [] if isinstance(k, str))
+            if isinstance(claim.get("proposition"), str):
+                used_propositions.add(claim["proposition"])
+    issues = []
+    for filename, keys, used in (("entities.json", registry.entities, used_entities),
+                                 ("propositions.json", registry.propositions, used_propositions)):
+        for key in sorted(set(keys) - used):
+            issues.append(Issue(relative(collection.registry_folder / filename, root), None, "",
+                                "registry-unused-entry", f"{key!r} is used by no article"))
+    return issues
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks a schema cannot express
+
+
+def _items(data: Any, name: str) -> list[dict]:
+    value = data.get(name) if isinstance(data, dict) else None
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _offsets(item: dict) -> tuple[int, int] | None:
+    start, end = item.get("start"), item.get("end")
+    if type(start) is int and type(end) is int and start >= 0 and end >= 0:
+        return start, end
+    return None
+
+
+def check_article(article: Article, registry: Registry) -> list[Issue]:
+    """Every semantic problem of one parsed article: one pass over its spans, no quadratic work."""
+    data, text, doc = article.data, article.text, article.doc
+    issues: list[Issue] = []
+
+    def issue(path: tuple, code: str, message: str) -> None:
+        issues.append(Issue(doc.display, doc.line_of(path), pointer(path), code, message))
+
+    if isinstance(data.get("id"), str) and data["id"] != article.id:
+        issue(("id",), "id-mismatch", f"id {data['id']!r} differs from the file name {article.id!r}; "
+                                      f"they must be equal")
+    pinned = data.get("text_sha256")
+    if isinstance(pinned, str):
+        actual = hashlib.sha256(article.text_bytes).hexdigest()
+        if actual != pinned:
+            hint = ""
+            crlf = article.text_bytes.count(b"\r\n")
+            if crlf:
+                hint = (f"; the text has {crlf} CRLF line endings: if an editor or git added them, "
+                        f"restore the original LF endings (offsets depend on them)")
+            issue(("text_sha256",), "text-hash-mismatch",
+                  f"the text's sha256 is {actual}, the labels are pinned to {pinned}: the text changed after "
+                  f"labelling{hint}")
+
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    for group in ("segments", "entities", "claims"):
+        spans[group] = []
+        for index, item in enumerate(_items(data, group)):
+            where = (group, index)
+            offsets = _offsets(item)
+            if offsets is None:
+                continue
+            start, end = offsets
+            if start >= end:
+                issue(where, "span-reversed", f"start {start} is not before end {end}")
+                continue
+            if end > len(text):
+                issue(where, "span-out-of-range",
+                      f"end {end} is past the end of the text ({len(text)} code points)")
+                continue
+            actual = text[start:end]
+            if group != "segments" and isinstance(item.get("text"), str) and item["text"] != actual:
+                issue(where + ("text",), "span-text-mismatch",
+                      f"text {_show(item['text'])} differs from the article at [{start}:{end}], "
+                      f"which is {_show(actual)}")
+            if actual[0].isspace() or actual[-1].isspace():
+                issue(where, "span-whitespace", f"span [{start}:{end}] {_show(actual)} starts or ends "
+                                                f"with whitespace; trim it")
+            spans[group].append((start, end, index))
+
+    issues.extend(_segment_issues(doc, text, spans["segments"], data))
+    boilerplate = [(s, e) for s, e, i in spans["segments"]
+                   if _items(data, "segments")[i].get("kind") == "boilerplate"]
+    for group in ("entities", "claims"):
+        for start, end, index in spans[group]:
+            if any(s < end and start < e for s, e in boilerplate):
+                issue((group, index), "label-in-boilerplate",
+                      f"span [{start}:{end}] lies in a boilerplate segment, which gets no labels")
+
+    ordered = sorted(spans["entities"])
+    for (s1, e1, i1), (s2, e2, i2) in zip(ordered, ordered[1:]):
+        if s2 < e1:
+            issue(("entities", i2), "mention-overlap",
+                  f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]")
+    if spans["entities"]:
+        issues.extend(_token_issues(doc, text, spans["entities"]))
+
+    seen_ids: dict[str, tuple] = {}
+    for group in ("entities", "claims"):
+        for index, item in enumerate(_items(data, group)):
+            local = item.get("id")
+            if isinstance(local, str):
+                if local in seen_ids:
+                    issue((group, index, "id"), "duplicate-id",
+                          f"id {local!r} is already used at {pointer(seen_ids[local])}")
+                else:
+                    seen_ids[local] = (group, index)
+
+    for index, mention in enumerate(_items(data, "entities")):
+        key, label = mention.get("entity"), mention.get("label")
+        if isinstance(key, str):
+            entry = registry.entities.get(key)
+            if entry is None:
+                issue(("entities", index, "entity"), "unknown-entity",
+                      f"entity {key!r} is not in the entity registry; add it to entities.json"
+                      + _did_you_mean(key, registry.entities))
+            elif isinstance(label, str) and entry.get("type") != label:
+                issue(("entities", index, "label"), "entity-type-mismatch",
+                      f"label {label} differs from the registry type {entry.get('type')} of {key!r}")
+        elif key is None and label in NAMED_LABELS:
+            issue(("entities", index, "entity"), "mention-unlinked",
+                  f"{label} mention {_show(mention.get('text'))} links to no entity")
+    for index, claim in enumerate(_items(data, "claims")):
+        claimer = claim.get("claimer")
+        if isinstance(claimer, str) and claimer != "author" and claimer not in registry.entities:
+            issue(("claims", index, "claimer"), "unknown-claimer",
+                  f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
+                  + _did_you_mean(claimer, registry.entities))
+        about = claim.get("about")
+        for position, key in enumerate(about if isinstance(about, list) else []):
+            if isinstance(key, str) and key not in registry.entities:
+                issue(("claims", index, "about", position), "unknown-about-entity",
+                      f"about names {key!r}, which is not in the entity registry"
+                      + _did_you_mean(key, registry.entities))
+        proposition = claim.get("proposition")
+        if isinstance(proposition, str) and proposition not in registry.propositions:
+            issue(("claims", index, "proposition"), "unknown-proposition",
+                  f"proposition {proposition!r} is not in the proposition registry; add it to propositions.json"
+                  + _did_you_mean(proposition, registry.propositions))
+    return issues
+
+
+def _segment_issues(doc: JsonDocument, text: str, segments: list[tuple[int, int, int]], data: dict
+                    ) -> Iterable[Issue]:
+    issues = []
+    covered_to = 0
+    previous = None
+    for start, end, index in segments:
+        if previous is not None and start < previous[1]:
+            issues.append(Issue(doc.display, doc.line_of(("segments", index)), pointer(("segments", index)),
+                                "segment-overlap", f"segment [{start}:{end}] overlaps or precedes segment "
+                                                   f"{pointer(('segments', previous[2]))} [{previous[0]}:{previous[1]}]"))
+        else:
+            gap = text[covered_to:start]
+            if gap.strip():
+                issues.append(_gap_issue(doc, text, covered_to, start, ("segments", index)))
+            covered_to = max(covered_to, end)
+        previous = (start, end, index)
+    if segments or text.strip():
+        tail = text[covered_to:]
+        if tail.strip():
+            issues.append(_gap_issue(doc, text, covered_to, len(text), ("segments",)))
+    return issues
+
+
+def _gap_issue(doc: JsonDocument, text: str, start: int, end: int, path: tuple) -> Issue:
+    gap = text[start:end]
+    lead = len(gap) - len(gap.lstrip())
+    trail = len(gap.rstrip())
+    return Issue(doc.display, doc.line_of(path), pointer(path), "segment-gap",
+                 f"text [{start + lead}:{start + trail}] {_show(gap.strip())} lies in no segment; "
+                 f"add a segment (boilerplate if it is page furniture)")
+
+
+def _token_issues(doc: JsonDocument, text: str, mentions: list[tuple[int, int, int]]) -> list[Issue]:
+    tokens = tokenize(text)
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    sentence_of: dict[int, int] = {}
+    for number, (s, e) in enumerate(split_sentences(text)):
+        for token_start, _ in tokenize(text, s, e):
+            sentence_of[token_start] = number
+    token_start_of_end = {e: s for s, e in tokens}
+    issues = []
+    for start, end, index in mentions:
+        path = ("entities", index)
+        if start not in starts or end not in ends:
+            cut = []
+            if start not in starts:
+                cut.append(f"start {start}")
+            if end not in ends:
+                cut.append(f"end {end}")
+            issues.append(Issue(doc.display, doc.line_of(path), pointer(path), "mention-cut-by-tokenizer",
+                                f"{' and '.join(cut)} of {_show(text[start:end])} fall inside a token "
+                                f"({_show(_token_context(text, tokens, start, end))}); mentions are whole tokens"))
+        elif sentence_of.get(start) != sentence_of.get(token_start_of_end.get(end)):
+            issues.append(Issue(doc.display, doc.line_of(path), pointer(path), "mention-crosses-sentence",
+                                f"{_show(text[start:end])} spans a sentence boundary of the project "
+                                f"sentence splitter"))
+    return issues
+
+
+def _token_context(text: str, tokens: list[tuple[int, int]], start: int, end: int) -> str:
+    touched = [(s, e) for s, e in tokens if s < end and start < e] or [(start, end)]
+    return " ".join(text[s:e] for s, e in touched)
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    if not isinstance(value, str):
+        return repr(value)
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(shown)
+
+
+def _did_you_mean(key: str, known: dict) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,106 @@
+"""The build: nothing written on invalid input, deterministic bytes, --check, card vs Parquet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import yaml
+
+from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def front_matter(card: Path) -> dict:
+    text = card.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+def test_build_is_byte_for_byte_deterministic(repo: Path, tmp_path: Path):
+    assert run_cli("build", "--output", tmp_path / "one", cwd=repo).returncode == 0
+    assert run_cli("build", "--output", tmp_path / "two", cwd=repo).returncode == 0
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert any(name.endswith(".parquet") for name in one)
+    assert one == two
+
+
+def test_committed_dataset_is_up_to_date():
+    run = run_cli("build", "--check")
+    assert run.returncode == 0, run.output
+    assert "up to date" in run.stdout and "compared" in run.stdout
+
+
+def test_check_detects_a_stale_dataset(tmp_path: Path):
+    repo = copy_repository(tmp_path / "repo", with_dataset=True)
+    path = repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["notes"] = "changed after the last build"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    run = run_cli("build", "--check", cwd=repo)
+    assert run.returncode == 1
+    assert "stale: data/documents/" in run.stdout
+
+
+def test_invalid_sources_write_nothing(tmp_path: Path):
+    repo = copy_repository(tmp_path / "repo", with_dataset=True)
+    before = tree(repo / "dataset")
+    path = repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"split": "test"', '"split": "tset"'), encoding="utf-8")
+    run = run_cli("build", cwd=repo)
+    assert run.returncode == 1
+    assert "schema-enum" in run.stdout and "nothing was written" in run.stderr
+    assert tree(repo / "dataset") == before
+    assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset"]
+
+
+def test_build_replaces_the_previous_dataset_whole(repo: Path):
+    stale = repo / "dataset" / "data" / "old-config" / "test-00000-of-00001.parquet"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"not parquet")
+    assert run_cli("build", cwd=repo).returncode == 0
+    assert not stale.exists()
+    assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset"]
+
+
+def test_card_dataset_info_agrees_with_the_parquet_features():
+    from datasets import Features
+    from datasets.info import DatasetInfo
+
+    meta = front_matter(ROOT / "dataset" / "README.md")
+    infos = {info["config_name"]: info for info in meta["dataset_info"]}
+    configs = {c["config_name"]: c for c in meta["configs"]}
+    assert configs["documents"].get("default") is True
+    on_disk = sorted(p.name for p in (ROOT / "dataset" / "data").iterdir())
+    assert sorted(configs) == sorted(infos) == on_disk
+    for name, info in infos.items():
+        card_features = DatasetInfo._from_yaml_dict(info).features
+        for split in info["splits"]:
+            files = sorted((ROOT / "dataset" / "data" / name).glob(f"{split['name']}-*.parquet"))
+            assert files, (name, split)
+            rows = 0
+            for file in files:
+                schema = pq.read_schema(file)
+                stored = Features.from_arrow_schema(schema)
+                assert stored == card_features, name
+                assert json.loads(schema.metadata[b"huggingface"])["info"]["features"] == card_features.to_dict()
+                rows += pq.ParquetFile(file).metadata.num_rows
+            assert rows == split["num_examples"]
+
+
+def test_parquet_file_names_follow_the_hub_pattern():
+    for file in (ROOT / "dataset" / "data").rglob("*.parquet"):
+        split, index, _, total = file.stem.split("-")
+        assert split in {"train", "validation", "test"}
+        assert len(index) == len(total) == 5 and int(index) < int(total)
+
+
+def test_manifest_lists_every_file():
+    manifest = (ROOT / "dataset" / "SHA256SUMS").read_text().splitlines()
+    listed = {line.split("  ", 1)[1] for line in manifest}
+    files = {p.relative_to(ROOT / "dataset").as_posix() for p in (ROOT / "dataset").rglob("*") if p.is_file()}
+    assert listed == files - {"SHA256SUMS"}

@@ -1,0 +1,174 @@
+"""Loading the committed dataset the way users do: datasets, DuckDB, Polars."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE_IDS, ROOT
+
+DATASET = ROOT / "dataset"
+CONFIGS = sorted(p.name for p in (DATASET / "data").iterdir())
+
+
+@pytest.fixture(scope="module")
+def load(hf_cache):
+    import os
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import datasets
+
+    def _load(config: str):
+        return datasets.load_dataset(str(DATASET), config, cache_dir=str(hf_cache))
+
+    return _load
+
+
+def source(article_id: str, folder: Path = ROOT / "annotations") -> dict:
+    return json.loads((folder / f"{article_id}.json").read_text(encoding="utf-8"))
+
+
+def decode(features, row):
+    """Turn ClassLabel integers back into names, recursively, as in the source files."""
+    from datasets import ClassLabel, List
+
+    if isinstance(features, ClassLabel):
+        return features.int2str(row)
+    if isinstance(features, List):
+        return [decode(features.feature, item) for item in row]
+    if isinstance(features, dict):
+        return {name: decode(features[name], row[name]) for name in features}
+    return row
+
+
+def test_all_configs_are_present():
+    assert {"documents", "claims", "entities", "ner"} <= set(CONFIGS)
+
+
+def test_default_config_is_documents(load, hf_cache):
+    import datasets
+
+    default = datasets.load_dataset(str(DATASET), cache_dir=str(hf_cache))
+    assert set(default["test"].column_names) >= {"id", "text", "entities", "claims"}
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_config_loads_offline_with_its_splits(load, config):
+    loaded = load(config)
+    assert list(loaded) == ["test"]
+    assert len(loaded["test"]) > 0
+
+
+def test_class_label_names_survive(load):
+    from cyberclaims.features import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, NER_TAGS
+
+    docs = load("documents")["test"].features
+    assert docs["entities"].feature["label"].names == ENTITY_LABELS
+    assert docs["claims"].feature["attribution"].names == ATTRIBUTIONS == ["asserted", "reported"]
+    assert docs["claims"].feature["certainty"].names == CERTAINTIES == ["certain", "probable", "possible"]
+    assert load("ner")["test"].features["ner_tags"].feature.names == NER_TAGS
+    assert NER_TAGS[:3] == ["O", "B-PERSON", "I-PERSON"] and len(NER_TAGS) == 37
+    if "entities" in CONFIGS:
+        assert load("entities")["test"].features["type"].names == ENTITY_LABELS
+
+
+def test_documents_round_trip_every_source_field(load):
+    split = load("documents")["test"]
+    rows = {row["id"]: decode(split.features, row) for row in split}
+    assert sorted(rows) == ARTICLE_IDS
+    for article_id in ARTICLE_IDS:
+        row = rows[article_id]
+        text = (ROOT / "annotations" / f"{article_id}.txt").read_bytes().decode("utf-8")
+        assert row.pop("text") == text
+        assert row == source(article_id)
+
+
+def test_passes_round_trip(load):
+    if "passes" not in CONFIGS:
+        pytest.skip("no annotation passes in this build")
+    split = load("passes")["test"]
+    passes = sorted(p.name for p in (ROOT / "annotations" / "passes").iterdir() if p.is_dir())
+    seen = set()
+    for row in split:
+        row = decode(split.features, row)
+        name = row.pop("pass_name")
+        row.pop("text")
+        assert row == source(row["id"], ROOT / "annotations" / "passes" / name)
+        seen.add((name, row["id"]))
+    assert seen == {(p, a) for p in passes for a in ARTICLE_IDS}
+
+
+def test_claims_and_entities_round_trip(load):
+    registry = {e["key"]: e for e in json.loads((ROOT / "annotations" / "entities.json").read_text())["entities"]}
+    statements = {p["key"]: p["statement"] for p in
+                  json.loads((ROOT / "annotations" / "propositions.json").read_text())["propositions"]}
+    claims = [(a, c) for a in ARTICLE_IDS for c in source(a)["claims"]]
+    if "claims" in CONFIGS:
+        split = load("claims")["test"]
+        rows = {row["id"]: decode(split.features, row) for row in split}
+        assert len(rows) == len(claims)
+        for article_id, claim in claims:
+            row = rows[f"{article_id}:{claim['id']}"]
+            assert {k: row[k] for k in claim if k != "id"} == {k: v for k, v in claim.items() if k != "id"}
+            assert row["proposition_statement"] == statements[claim["proposition"]]
+            assert row["sentence_start"] <= row["start"] < row["end"] <= row["sentence_end"]
+    if "entities" in CONFIGS:
+        split = load("entities")["test"]
+        for row in split:
+            row = decode(split.features, row)
+            entry = registry[row["key"]]
+            assert {k: row[k] for k in entry} == entry
+            mentions = [m for a in ARTICLE_IDS for m in source(a)["entities"] if m["entity"] == row["key"]]
+            assert row["mention_count"] == len(mentions)
+        assert {row["key"] for row in split} == set(registry)
+
+
+def test_ner_tags_match_the_mentions(load):
+    split = load("ner")["test"]
+    names = split.features["ner_tags"].feature.names
+    texts = {a: (ROOT / "annotations" / f"{a}.txt").read_text(encoding="utf-8") for a in ARTICLE_IDS}
+    found: dict[str, list[tuple[int, int, str]]] = {a: [] for a in ARTICLE_IDS}
+    for row in split:
+        text = texts[row["article_id"]]
+        open_span = None
+        for token, span, tag in zip(row["tokens"], row["spans"], (names[t] for t in row["ner_tags"])):
+            assert text[span["start"]:span["end"]] == token
+            if tag.startswith("B-") or tag == "O":
+                if open_span:
+                    found[row["article_id"]].append(tuple(open_span))
+                open_span = [span["start"], span["end"], tag[2:]] if tag != "O" else None
+            else:
+                assert open_span and open_span[2] == tag[2:], "I- tag must continue a span (IOB2)"
+                open_span[1] = span["end"]
+        if open_span:
+            found[row["article_id"]].append(tuple(open_span))
+    for article_id in ARTICLE_IDS:
+        expected = sorted((m["start"], m["end"], m["label"]) for m in source(article_id)["entities"])
+        assert sorted(found[article_id]) == expected
+
+
+def test_duckdb_reads_nested_columns():
+    duckdb = pytest.importorskip("duckdb")
+    rows = duckdb.sql(
+        f"SELECT id, len(entities) AS mentions, len(claims) AS claims, metadata.source.origin AS origin "
+        f"FROM read_parquet('{DATASET}/data/documents/*.parquet') ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == ARTICLE_IDS
+    for article_id, mentions, claims, origin in rows:
+        data = source(article_id)
+        assert (mentions, claims, origin) == (len(data["entities"]), len(data["claims"]),
+                                              data["metadata"]["source"]["origin"])
+    labels = duckdb.sql(f"SELECT count(*) FROM (SELECT unnest(entities) AS e FROM "
+                        f"read_parquet('{DATASET}/data/documents/*.parquet'))").fetchall()[0][0]
+    assert labels == sum(len(source(a)["entities"]) for a in ARTICLE_IDS)
+
+
+def test_polars_reads_nested_columns():
+    pl = pytest.importorskip("polars")
+    frame = pl.read_parquet(DATASET / "data" / "ner" / "*.parquet")
+    assert frame.schema["tokens"] == pl.List(pl.String)
+    assert frame.schema["spans"] == pl.List(pl.Struct({"start": pl.Int32, "end": pl.Int32}))
+    docs = pl.read_parquet(DATASET / "data" / "documents" / "*.parquet").sort("id")
+    assert docs["id"].to_list() == ARTICLE_IDS
+    assert docs["entities"].list.len().to_list() == [len(source(a)["entities"]) for a in ARTICLE_IDS]
