@@ -139,7 +139,19 @@ def _example_claim(corpus: Corpus) -> str:
 
 
 def agreement_section(corpus: Corpus) -> str:
-    return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
+    from .agreement import agreement
+
+    if len(corpus.passes) < 2:
+        return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
+    a, b = corpus.passes[:2]
+    result = agreement(a.name, a.articles, b.name, b.articles)
+    return (f"Inter-annotator agreement between the independent passes `{a.name}` and `{b.name}` "
+            f"(before adjudication, pooled over {len(result.articles)} articles; reproduce with "
+            f"`cyberclaims agreement {a.name} {b.name}`):\n\n{result.to_markdown()}\n\n"
+            f"Mentions match on exact span and label; linking compares canonical entity keys on those "
+            f"mentions; claims match one-to-one when they overlap by at least half of the longer span, and "
+            f"kappa is computed on the matched claims. The `passes` config holds both passes, so "
+            f"disagreements can be studied directly.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,6 +47,27 @@ def _parser() -> argparse.ArgumentParser:
                        help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
 
+    new = commands.add_parser(
+        "new", help="add a new article: copy its text and write a skeleton annotation file",
+        description="Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
+                    "--source-name BBC --url https://www.bbc.co.uk/news/... --published 2014-12-02")
+    new.add_argument("id", help="article id: lower-case words joined by hyphens")
+    new.add_argument("--text", type=Path, required=True, help="the raw article text (UTF-8), copied byte for byte")
+    new.add_argument("--title", default=None, help="the headline, if the page has one")
+    new.add_argument("--source-name", default=None, help="publication or site name")
+    new.add_argument("--url", default=None, help="URL of the original page")
+    new.add_argument("--published", default=None, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    new.add_argument("--split", choices=("train", "validation", "test"), default="train")
+    new.add_argument("--topic", default="uncategorized", help="kebab-case key of the attack")
+
+    agreement = commands.add_parser(
+        "agreement", help="inter-annotator agreement between two annotation passes",
+        description="Compare two passes of annotations/passes/ (or 'gold'). Example: "
+                    "cyberclaims agreement pass-a pass-b")
+    agreement.add_argument("passes", nargs="*", metavar="PASS",
+                           help="two pass names (default: the two passes in annotations/passes/)")
+    agreement.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
     summary = commands.add_parser(
         "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
         description="Example: cyberclaims summary")
@@ -100,7 +121,24 @@ def _validate(args) -> int:
     if missing:
         print(f"cyberclaims: error: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
-    _, report = validate(args.root, args.paths or None)
+    from .validate_dataset import is_built_dataset, validate_dataset
+
+    built = [p for p in args.paths if p.is_dir() and is_built_dataset(p)]
+    sources = [p for p in args.paths if p not in built]
+    if built:
+        from .issues import Report
+
+        report = Report()
+        for folder in built:
+            found = validate_dataset(folder)
+            report.issues += found.issues
+            report.files_checked += found.files_checked
+        if sources:
+            _, more = validate(args.root, sources)
+            report.issues += more.issues
+            report.files_checked += more.files_checked
+    else:
+        _, report = validate(args.root, args.paths or None)
     _print_report(report, args.format)
     return EXIT_OK if report.ok else EXIT_DATA
 
@@ -144,7 +182,53 @@ def _summary(args) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"validate": _validate, "build": _build, "summary": _summary}
+def _new(args) -> int:
+    from .scaffold import ScaffoldError, new_article
+    from .validate import validate
+
+    try:
+        created = new_article(args.root, args.id, args.text, title=args.title, source_name=args.source_name,
+                              url=args.url, published=args.published, split=args.split, topic=args.topic)
+    except ScaffoldError as exc:
+        print(f"cyberclaims: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    print(f"created {created.text_path} and {created.json_path}")
+    _, report = validate(args.root, [created.json_path])
+    for issue in report.sorted_issues():
+        print(issue.to_text())
+    print("next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run "
+          "`cyberclaims validate`")
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _agreement(args) -> int:
+    from .agreement import agreement
+    from .validate import validate
+
+    corpus, report = validate(args.root)
+    collections = {c.name: c for c in [corpus.gold, *corpus.passes]}
+    names = args.passes or [c.name for c in corpus.passes]
+    if len(names) != 2:
+        known = ", ".join(c.name for c in corpus.passes) or "none"
+        print(f"cyberclaims: error: name exactly two passes (found in annotations/passes/: {known})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    unknown = [n for n in names if n not in collections]
+    if unknown:
+        print(f"cyberclaims: error: unknown pass {', '.join(unknown)}; known: {', '.join(collections)}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if not report.ok:
+        _print_report(report, "text")
+        print("cyberclaims: the annotations do not validate; agreement needs valid passes", file=sys.stderr)
+        return EXIT_DATA
+    a, b = (collections[n] for n in names)
+    result = agreement(a.name, a.articles, b.name, b.articles)
+    print({"json": result.to_json, "markdown": result.to_markdown, "text": result.to_text}[args.format]())
+    return EXIT_OK
+
+
+_COMMANDS = {"validate": _validate, "build": _build, "new": _new, "agreement": _agreement, "summary": _summary}
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ class JsonDocument:
     _positions: dict[tuple, int] | None = field(default=None, repr=False)
 
     def line_of(self, path: tuple = ()) -> int | None:
+        if not self.text:  # built from data, not from a file (a Parquet row): no lines
+            return None
         if self._positions is None:
             self._positions = _scan_positions(self.text)[0]
         # Walk up to the nearest located ancestor: a missing field is reported at its parent.

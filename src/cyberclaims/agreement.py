@@ -1,0 +1,203 @@
+"""Inter-annotator agreement between two annotation passes.
+
+- entity mentions: F1 of exact (start, end, label) matches, one pass taken as reference (F1 is symmetric);
+- entity linking: on mentions both passes marked with the same span and label and both linked, the
+  share with the same entity key;
+- claim spans: F1 where a match is a one-to-one pairing whose overlap is at least half of the longer span;
+- Cohen's kappa for ``attribution`` and ``certainty`` on the matched claims.
+Figures are pooled over the articles both passes annotated (micro), and given per article.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .sources import Article
+
+
+@dataclass
+class F1:
+    matched: int
+    in_a: int
+    in_b: int
+
+    @property
+    def precision(self) -> float:  # B measured against A
+        return self.matched / self.in_b if self.in_b else (1.0 if not self.in_a else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.in_a if self.in_a else (1.0 if not self.in_b else 0.0)
+
+    @property
+    def f1(self) -> float:
+        total = self.in_a + self.in_b
+        return 2 * self.matched / total if total else 1.0
+
+
+@dataclass
+class Kappa:
+    n: int
+    observed: float | None
+    kappa: float | None  # None when undefined: no items, or both passes used a single category
+
+
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
+    """Cohen's kappa of two raters' labels on the same items."""
+    n = len(pairs)
+    if not n:
+        return Kappa(0, None, None)
+    observed = sum(a == b for a, b in pairs) / n
+    count_a = Counter(a for a, _ in pairs)
+    count_b = Counter(b for _, b in pairs)
+    expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n)
+    if expected == 1.0:
+        return Kappa(n, observed, None)
+    return Kappa(n, observed, (observed - expected) / (1 - expected))
+
+
+@dataclass
+class Agreement:
+    pass_a: str
+    pass_b: str
+    articles: list[str]
+    mentions: F1
+    linking: tuple[int, int]  # (same key, compared)
+    claims: F1
+    attribution: Kappa
+    certainty: Kappa
+    per_article: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def linking_agreement(self) -> float | None:
+        same, compared = self.linking
+        return same / compared if compared else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pass_a": self.pass_a,
+            "pass_b": self.pass_b,
+            "articles": self.articles,
+            "entity_mentions": {**asdict(self.mentions), "precision": self.mentions.precision,
+                                "recall": self.mentions.recall, "f1": self.mentions.f1},
+            "entity_linking": {"same_key": self.linking[0], "compared": self.linking[1],
+                               "agreement": self.linking_agreement},
+            "claim_spans": {**asdict(self.claims), "precision": self.claims.precision,
+                            "recall": self.claims.recall, "f1": self.claims.f1},
+            "attribution_kappa": asdict(self.attribution),
+            "certainty_kappa": asdict(self.certainty),
+            "per_article": self.per_article,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(measure, value, on what) for tables."""
+        def fmt(x: float | None) -> str:
+            return "undefined" if x is None else f"{x:.3f}"
+
+        return [
+            ("entity mention F1 (exact span and label)", fmt(self.mentions.f1),
+             f"{self.mentions.in_a} vs {self.mentions.in_b} mentions, {self.mentions.matched} identical"),
+            ("entity linking agreement", fmt(self.linking_agreement),
+             f"{self.linking[1]} mentions identical in both passes and linked in both"),
+            ("claim span F1 (overlap >= half the longer span)", fmt(self.claims.f1),
+             f"{self.claims.in_a} vs {self.claims.in_b} claims, {self.claims.matched} matched"),
+            ("Cohen's kappa, attribution", fmt(self.attribution.kappa),
+             f"{self.attribution.n} matched claims, observed agreement {fmt(self.attribution.observed)}"),
+            ("Cohen's kappa, certainty", fmt(self.certainty.kappa),
+             f"{self.certainty.n} matched claims, observed agreement {fmt(self.certainty.observed)}"),
+        ]
+
+    def to_markdown(self) -> str:
+        lines = ["| measure | value | on |", "|---|---|---|"]
+        lines += [f"| {m} | {v} | {on} |" for m, v, on in self.rows()]
+        return "\n".join(lines)
+
+    def to_text(self) -> str:
+        width = max(len(m) for m, _, _ in self.rows())
+        head = f"agreement between {self.pass_a} and {self.pass_b} on {len(self.articles)} articles"
+        return "\n".join([head] + [f"  {m:<{width}}  {v:>9}  ({on})" for m, v, on in self.rows()])
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def match_claims(a: Sequence[dict], b: Sequence[dict]) -> list[tuple[int, int]]:
+    """One-to-one pairs (index in a, index in b) whose overlap is at least half of the longer span.
+
+    Larger overlaps pair first; among equal overlaps (several claims on one sentence), the pair whose
+    normalized statements share more words wins, so list-like claims pair with their counterparts.
+    """
+    candidates = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            overlap = min(x["end"], y["end"]) - max(x["start"], y["start"])
+            longer = max(x["end"] - x["start"], y["end"] - y["start"])
+            if overlap > 0 and 2 * overlap >= longer:
+                wa, wb = _words(x.get("normalized", "")), _words(y.get("normalized", ""))
+                similarity = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+                candidates.append((-overlap, -similarity, i, j))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for _, _, i, j in sorted(candidates):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def _article_figures(a: dict, b: dict) -> dict[str, Any]:
+    mentions_a = {(m["start"], m["end"], m["label"]): m for m in a["entities"]}
+    mentions_b = {(m["start"], m["end"], m["label"]): m for m in b["entities"]}
+    same = set(mentions_a) & set(mentions_b)
+    linked = [k for k in same if mentions_a[k]["entity"] is not None and mentions_b[k]["entity"] is not None]
+    pairs = match_claims(a["claims"], b["claims"])
+    return {
+        "mentions": F1(len(same), len(mentions_a), len(mentions_b)),
+        "linking": (sum(mentions_a[k]["entity"] == mentions_b[k]["entity"] for k in linked), len(linked)),
+        "claims": F1(len(pairs), len(a["claims"]), len(b["claims"])),
+        "attribution": [(a["claims"][i]["attribution"], b["claims"][j]["attribution"]) for i, j in pairs],
+        "certainty": [(a["claims"][i]["certainty"], b["claims"][j]["certainty"]) for i, j in pairs],
+    }
+
+
+def agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]
+              ) -> Agreement:
+    """Agreement between two passes on the articles both annotated."""
+    by_id_b = {x.id: x for x in articles_b}
+    common = sorted(x.id for x in articles_a if x.id in by_id_b)
+    by_id_a = {x.id: x for x in articles_a}
+    mentions, claims = F1(0, 0, 0), F1(0, 0, 0)
+    linking = [0, 0]
+    attribution: list[tuple[str, str]] = []
+    certainty: list[tuple[str, str]] = []
+    per_article = {}
+    for article_id in common:
+        figures = _article_figures(by_id_a[article_id].data, by_id_b[article_id].data)
+        for total, part in ((mentions, figures["mentions"]), (claims, figures["claims"])):
+            total.matched += part.matched
+            total.in_a += part.in_a
+            total.in_b += part.in_b
+        linking[0] += figures["linking"][0]
+        linking[1] += figures["linking"][1]
+        attribution += figures["attribution"]
+        certainty += figures["certainty"]
+        per_article[article_id] = {
+            "entity_mention_f1": figures["mentions"].f1,
+            "entity_linking": (figures["linking"][0] / figures["linking"][1]) if figures["linking"][1] else None,
+            "claim_span_f1": figures["claims"].f1,
+            "attribution_kappa": cohen_kappa(figures["attribution"]).kappa,
+            "certainty_kappa": cohen_kappa(figures["certainty"]).kappa,
+        }
+    return Agreement(name_a, name_b, common, mentions, (linking[0], linking[1]), claims,
+                     cohen_kappa(attribution), cohen_kappa(certainty), per_article)

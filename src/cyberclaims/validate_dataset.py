@@ -1,0 +1,105 @@
+"""Validate a built dataset folder (``dataset/`` or any downloaded copy): the same schema and
+semantic checks as for the sources, run on the rows users actually load from the Parquet files.
+
+It reads Parquet with pyarrow only: ``datasets`` is not needed to verify a download.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .issues import Issue, Report
+from .sources import Article, JsonDocument, relative
+from .validate import Registry, check_article, schema_issues
+
+EXPECTED_CONFIGS = ("documents", "claims", "entities", "ner")
+
+
+def is_built_dataset(path: Path) -> bool:
+    return (Path(path) / "data").is_dir() and any((Path(path) / "data").glob("*/*.parquet"))
+
+
+def _decode(value: Any, feature: Any) -> Any:
+    """ClassLabel integers back to names, following the ``huggingface`` features metadata."""
+    if isinstance(feature, dict):
+        kind = feature.get("_type")
+        if kind == "ClassLabel":
+            return None if value is None else feature["names"][value]
+        if kind in ("List", "Sequence", "LargeList"):
+            return None if value is None else [_decode(v, feature["feature"]) for v in value]
+        if kind is None:  # a struct
+            return None if value is None else {k: _decode(value.get(k), f) for k, f in feature.items()}
+        return value
+    if isinstance(feature, list):
+        return None if value is None else [_decode(v, feature[0]) for v in value]
+    return value
+
+
+def read_rows(path: Path) -> tuple[list[dict], dict]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    metadata = json.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
+    features = metadata.get("info", {}).get("features", {})
+    return [{k: _decode(v, features.get(k)) for k, v in row.items()} for row in table.to_pylist()], features
+
+
+def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Report:
+    """Check every row of the ``documents`` (and ``passes``) config of a built dataset."""
+    from .build import parquet_schema
+    from .check import verify_manifest
+
+    folder = Path(folder)
+    shown = root_for_display or Path.cwd()
+    report = Report()
+    for problem in verify_manifest(folder) if (folder / "SHA256SUMS").exists() else []:
+        report.issues.append(Issue(relative(folder / "SHA256SUMS", shown), None, "", "dataset-unreadable", problem))
+    registry = Registry()
+    rows_by_config: dict[str, list[tuple[str, int, dict]]] = {}
+    for config_dir in sorted(p for p in (folder / "data").iterdir() if p.is_dir()):
+        for path in sorted(config_dir.glob("*.parquet")):
+            display = relative(path, shown)
+            report.files_checked += 1
+            try:
+                import pyarrow.parquet as pq
+
+                stored = pq.read_schema(path)
+                rows, _ = read_rows(path)
+            except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash
+                report.issues.append(Issue(display, None, "", "dataset-unreadable", f"cannot be read: {exc}"))
+                continue
+            try:
+                expected = parquet_schema(config_dir.name)
+            except KeyError:
+                expected = None
+            if expected is not None and not stored.remove_metadata().equals(expected.remove_metadata()):
+                report.issues.append(Issue(display, None, "", "dataset-schema-mismatch",
+                                           f"columns differ from the {config_dir.name} config's features"))
+                continue
+            rows_by_config.setdefault(config_dir.name, []).extend((display, i, r) for i, r in enumerate(rows))
+    for _, _, row in rows_by_config.get("entities", []):
+        registry.entities.setdefault(row["key"], {k: row[k] for k in ("key", "name", "type", "aliases", "description")})
+    for _, _, row in rows_by_config.get("claims", []):
+        registry.propositions.setdefault(row["proposition"], {"key": row["proposition"],
+                                                               "statement": row["proposition_statement"]})
+    for config in ("documents", "passes"):
+        for display, index, row in rows_by_config.get(config, []):
+            row = dict(row)
+            row.pop("pass_name", None)
+            text = row.pop("text")
+            if text is None:
+                continue  # a text-withheld copy: nothing to check offsets against
+            doc = JsonDocument(display, "", row)
+            article = Article(row["id"], text, text.encode("utf-8"), doc, display)
+            found = schema_issues(doc, "annotation")
+            if config == "documents":
+                found += check_article(article, registry)
+            else:  # passes link to their own registries, which are not published
+                found += [i for i in check_article(article, registry) if not i.code.startswith("unknown-")
+                          and i.code not in ("entity-type-mismatch",)]
+            for issue in found:
+                report.issues.append(Issue(issue.file, None, f"/rows/{index}{issue.pointer}", issue.code,
+                                           issue.message))
+    return report
