@@ -1,0 +1,611 @@
+"""Write the validator's test corpus: one valid mini-repository, and one broken copy per fault.
+
+    python tests/cases/generate.py
+
+Each case under ``invalid/<code>/<fault>/`` is a repository root (``annotations/`` ...) with exactly one
+fault, and a ``case.json`` saying which code it must give, in which file, and where (line or JSON
+pointer). The expected place is computed here from the mutation itself, not from the validator.
+The files are committed, so a reviewer can open any case; rerun this script after changing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ID = "acme-breach"
+TEXT = ("Acme Corp’s “Breach”\n\n"
+        "Acme Corp said on Monday that hackers stole 2 million records. The FBI is investigating, "
+        "according to Reuters.\n"
+        "Share this article 👍")
+
+
+def span(needle: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(needle, start + 1)
+    return start, start + len(needle)
+
+
+def mention(i: int, needle: str, label: str, entity: str | None, nth: int = 0) -> dict:
+    start, end = span(needle, nth)
+    return {"id": f"m{i}", "start": start, "end": end, "text": needle, "label": label, "entity": entity}
+
+
+def base_document() -> dict:
+    title, body, furniture = span("Acme Corp’s “Breach”"), span("Acme Corp said"), span("Share this article 👍")
+    body = (body[0], span("according to Reuters.")[1])
+    claims = [
+        ("hackers stole 2 million records", "acme_corp", ["acme_corp"], "acme_records_stolen",
+         "Hackers stole 2 million records from Acme Corp."),
+        ("The FBI is investigating", "reuters", ["federal_bureau_of_investigation", "acme_corp"],
+         "fbi_investigates_acme_breach", "The FBI is investigating the breach at Acme Corp."),
+    ]
+    return {
+        "id": ID,
+        "text_sha256": hashlib.sha256(TEXT.encode("utf-8")).hexdigest(),
+        "metadata": {
+            "title": "Acme Corp’s “Breach”",
+            "source": {"name": "Example News", "url": "https://example.org/acme", "origin": "acme.txt"},
+            "published": "2024-03",
+            "language": "en",
+            "license": "LicenseRef-third-party-copyright",
+            "topic": "acme-breach-2024",
+            "split": "train",
+        },
+        "segments": [
+            {"start": title[0], "end": title[1], "kind": "title"},
+            {"start": body[0], "end": body[1], "kind": "body"},
+            {"start": furniture[0], "end": furniture[1], "kind": "boilerplate"},
+        ],
+        "entities": [
+            mention(1, "Acme Corp", "ORG", "acme_corp"),
+            mention(2, "Acme Corp", "ORG", "acme_corp", 1),
+            mention(3, "Monday", "DATE", None),
+            mention(4, "2 million", "CARDINAL", None),
+            mention(5, "FBI", "ORG", "federal_bureau_of_investigation"),
+            mention(6, "Reuters", "ORG", "reuters"),
+        ],
+        "claims": [
+            {"id": f"c{i}", "start": span(t)[0], "end": span(t)[1], "text": t, "claimer": who,
+             "attribution": "reported", "certainty": "certain", "normalized": normalized, "about": about,
+             "proposition": proposition}
+            for i, (t, who, about, proposition, normalized) in enumerate(claims, 1)
+        ],
+        "annotators": ["case-generator"],
+        "notes": None,
+    }
+
+
+ENTITIES = {"entities": [
+    {"key": "acme_corp", "name": "Acme Corp", "type": "ORG", "aliases": [], "description": "a fictional company"},
+    {"key": "federal_bureau_of_investigation", "name": "Federal Bureau of Investigation", "type": "ORG",
+     "aliases": ["FBI"], "description": "US federal law enforcement agency"},
+    {"key": "reuters", "name": "Reuters", "type": "ORG", "aliases": [], "description": "news agency"},
+]}
+PROPOSITIONS = {"propositions": [
+    {"key": "acme_records_stolen", "statement": "Hackers stole 2 million records from Acme Corp."},
+    {"key": "fbi_investigates_acme_breach", "statement": "The FBI investigates the breach at Acme Corp."},
+]}
+
+
+def dumps(value) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_base(root: Path) -> None:
+    annotations = root / "annotations"
+    annotations.mkdir(parents=True)
+    (annotations / f"{ID}.txt").write_bytes(TEXT.encode("utf-8"))
+    (annotations / f"{ID}.json").write_text(dumps(base_document()), encoding="utf-8")
+    (annotations / "entities.json").write_text(dumps(ENTITIES), encoding="utf-8")
+    (annotations / "propositions.json").write_text(dumps(PROPOSITIONS), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Faults: each edits a fresh copy of the base and returns where the error must be reported:
+# (file relative to the root, a unique string on the expected line | None, JSON pointer | None)
+
+Fault = Callable[[Path], tuple[str, str | None, str | None]]
+DOC = f"annotations/{ID}.json"
+TXT = f"annotations/{ID}.txt"
+FAULTS: dict[str, dict[str, Fault]] = {}
+
+
+def fault(code: str, name: str):
+    def register(fn: Fault) -> Fault:
+        FAULTS.setdefault(code, {})[name] = fn
+        return fn
+    return register
+
+
+def edit_doc(root: Path, change: Callable[[dict], None]) -> None:
+    path = root / DOC
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(dumps(data), encoding="utf-8")
+
+
+def edit_raw(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@fault("file-empty", "empty-annotation")
+def _(root):
+    (root / DOC).write_bytes(b"")
+    return DOC, None, None
+
+
+@fault("file-too-large", "text-over-1-mib")
+def _(root):
+    (root / TXT).write_bytes(b"a" * (1024 * 1024 + 1))
+    return TXT, None, None
+
+
+@fault("file-is-symlink", "symlinked-text")
+def _(root):
+    os.symlink("/etc/hostname", root / "annotations" / "linked.txt")
+    return "annotations/linked.txt", None, None
+
+
+@fault("file-unreadable", "no-annotations-folder")
+def _(root):
+    shutil.rmtree(root / "annotations")
+    return "annotations", None, None
+
+
+@fault("invalid-file-name", "upper-case-and-underscore")
+def _(root):
+    (root / "annotations" / "Bad_Name.txt").write_text("Some other text.", encoding="utf-8")
+    return "annotations/Bad_Name.txt", None, None
+
+
+@fault("missing-text", "json-without-txt")
+def _(root):
+    shutil.copy(root / DOC, root / "annotations" / "orphan.json")
+    edit_raw(root, "annotations/orphan.json", f'"id": "{ID}"', '"id": "orphan"')
+    return "annotations/orphan.json", None, None
+
+
+@fault("missing-annotation", "txt-without-json")
+def _(root):
+    (root / "annotations" / "lonely.txt").write_text("A text nobody labelled.", encoding="utf-8")
+    return "annotations/lonely.txt", None, None
+
+
+@fault("missing-registry", "no-propositions-json")
+def _(root):
+    (root / "annotations" / "propositions.json").unlink()
+    edit_doc(root, lambda d: d.update(claims=[]))
+    return "annotations/propositions.json", None, None
+
+
+@fault("unexpected-file", "stray-csv")
+def _(root):
+    (root / "annotations" / "labels.csv").write_text("a,b\n", encoding="utf-8")
+    return "annotations/labels.csv", None, None
+
+
+@fault("json-syntax", "trailing-comma")
+def _(root):
+    edit_raw(root, DOC, '"notes": null', '"notes": null,')
+    return DOC, "}", None  # the parser fails at the closing brace after the comma
+
+
+@fault("json-syntax", "unclosed-string")
+def _(root):
+    edit_raw(root, DOC, '"language": "en"', '"language": "en')
+    return DOC, '"language": "en', None
+
+
+@fault("json-not-utf8", "latin-1-byte")
+def _(root):
+    path = root / DOC
+    path.write_bytes(path.read_bytes().replace(b'"Example News"', b'"Exampl\xe9 News"'))
+    return DOC, "Exampl", None
+
+
+@fault("json-bom", "byte-order-mark")
+def _(root):
+    path = root / DOC
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return DOC, '{', None
+
+
+@fault("json-duplicate-key", "label-twice")
+def _(root):
+    edit_raw(root, DOC, '"label": "DATE",', '"label": "DATE",\n      "label": "TIME",')
+    return DOC, '"label": "TIME"', "/entities/2/label"
+
+
+@fault("json-invalid-constant", "nan-offset")
+def _(root):
+    edit_raw(root, DOC, '"notes": null', '"notes": NaN')
+    return DOC, '"notes": NaN', None
+
+
+@fault("json-invalid-constant", "infinity")
+def _(root):
+    edit_raw(root, DOC, '"notes": null', '"notes": -Infinity')
+    return DOC, '"notes": -Infinity', None
+
+
+@fault("json-too-deep", "nested-notes")
+def _(root):
+    edit_raw(root, DOC, '"notes": null', '"notes": ' + "[" * 40 + "]" * 40)
+    return DOC, None, None
+
+
+@fault("text-not-utf8", "latin-1-text")
+def _(root):
+    path = root / TXT
+    path.write_bytes(path.read_bytes().replace("’".encode(), b"\x92"))
+    return TXT, "Acme", None
+
+
+@fault("text-bom", "byte-order-mark")
+def _(root):
+    path = root / TXT
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return TXT, None, None
+
+
+@fault("text-hash-mismatch", "crlf-line-endings")
+def _(root):
+    path = root / TXT
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    return DOC, '"text_sha256"', "/text_sha256"
+
+
+@fault("text-hash-mismatch", "edited-text")
+def _(root):
+    path = root / TXT
+    path.write_bytes(path.read_bytes().replace(b"records", b"recants"))
+    return DOC, '"text_sha256"', "/text_sha256"
+
+
+@fault("duplicate-text", "same-text-twice")
+def _(root):
+    shutil.copy(root / TXT, root / "annotations" / "acme-copy.txt")
+    shutil.copy(root / DOC, root / "annotations" / "acme-copy.json")
+    edit_raw(root, "annotations/acme-copy.json", f'"id": "{ID}"', '"id": "acme-copy"')
+    return "annotations/acme-copy.txt", None, None
+
+
+@fault("schema-required", "missing-label")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][3].pop("label"))
+    return DOC, '^"text": "2 million"', "/entities/3"
+
+
+@fault("schema-required", "missing-metadata-split")
+def _(root):
+    edit_doc(root, lambda d: d["metadata"].pop("split"))
+    return DOC, '"metadata"', "/metadata"
+
+
+@fault("schema-additional-properties", "typo-in-field-name")
+def _(root):
+    edit_raw(root, DOC, '"certainty": "certain",', '"certainty": "certain",\n      "certainity": "certain",')
+    return DOC, '^"text": "hackers stole 2 million records"', "/claims/0"
+
+
+@fault("schema-type", "offset-as-string")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][4].update(start=str(d["entities"][4]["start"])))
+    return DOC, '"start": "', "/entities/4/start"
+
+
+@fault("schema-type", "about-not-a-list")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][1].update(about="acme_corp"))
+    return DOC, '"about": "acme_corp"', "/claims/1/about"
+
+
+@fault("schema-enum", "unknown-label")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][5].update(label="COMPANY"))
+    return DOC, '"label": "COMPANY"', "/entities/5/label"
+
+
+@fault("schema-enum", "unknown-certainty")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(certainty="sure"))
+    return DOC, '"certainty": "sure"', "/claims/0/certainty"
+
+
+@fault("schema-pattern", "path-traversal-id")
+def _(root):
+    edit_doc(root, lambda d: d.update(id="../x"))
+    return DOC, '"id": "../x"', "/id"
+
+
+@fault("schema-pattern", "upper-case-hash")
+def _(root):
+    edit_doc(root, lambda d: d.update(text_sha256=d["text_sha256"].upper()))
+    return DOC, '"text_sha256"', "/text_sha256"
+
+
+@fault("schema-pattern", "bad-date")
+def _(root):
+    edit_doc(root, lambda d: d["metadata"].update(published="March 2024"))
+    return DOC, '"published": "March 2024"', "/metadata/published"
+
+
+@fault("schema-minimum", "negative-offset")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][2].update(start=-1))
+    return DOC, '"start": -1', "/entities/2/start"
+
+
+@fault("schema-min-length", "empty-normalized")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(normalized=""))
+    return DOC, '"normalized": ""', "/claims/0/normalized"
+
+
+@fault("schema-max-length", "very-long-mention-id")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][0].update(id="m" * 65))
+    return DOC, '"id": "mmmm', "/entities/0/id"
+
+
+@fault("schema-unique-items", "about-repeats-a-key")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(about=["acme_corp", "acme_corp"]))
+    return DOC, '"about"', "/claims/0/about"
+
+
+@fault("schema-any-of", "claimer-capitalised")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(claimer="Author"))
+    return DOC, '"claimer": "Author"', "/claims/0/claimer"
+
+
+@fault("schema-not", "registry-key-author")
+def _(root):
+    edit_raw(root, "annotations/entities.json", '"key": "reuters"', '"key": "author"')
+    edit_doc(root, lambda d: (d["entities"].pop(5), d["claims"][1].update(claimer="author")))
+    return "annotations/entities.json", '"key": "author"', "/entities/2/key"
+
+
+@fault("id-mismatch", "id-differs-from-file-name")
+def _(root):
+    edit_doc(root, lambda d: d.update(id="acme-hack"))
+    return DOC, '"id": "acme-hack"', "/id"
+
+
+@fault("span-out-of-range", "end-past-text")
+def _(root):
+    edit_doc(root, lambda d: d["segments"][2].update(end=len(TEXT) + 3))
+    return DOC, None, "/segments/2"
+
+
+@fault("span-reversed", "start-after-end")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][1].update(start=d["claims"][1]["end"] + 2))
+    return DOC, '^"text": "The FBI is investigating"', "/claims/1"
+
+
+@fault("span-reversed", "empty-span")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][2].update(end=d["entities"][2]["start"]))
+    return DOC, '^"text": "Monday"', "/entities/2"
+
+
+@fault("span-text-mismatch", "text-differs")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][5].update(text="Reuter"))
+    return DOC, '"text": "Reuter"', "/entities/5/text"
+
+
+@fault("span-text-mismatch", "offsets-in-bytes-not-code-points")
+def _(root):
+    def shift(d):
+        m = d["entities"][1]  # after the curly quotes: byte offsets are 8 larger
+        m["start"] += 8
+        m["end"] += 8
+    edit_doc(root, shift)
+    return DOC, None, "/entities/1/text"
+
+
+@fault("span-whitespace", "trailing-space")
+def _(root):
+    def widen(d):
+        d["claims"][0]["start"] -= 1
+        d["claims"][0]["text"] = " " + d["claims"][0]["text"]
+    edit_doc(root, widen)
+    return DOC, '^"text": " hackers stole 2 million records"', "/claims/0"
+
+
+@fault("segment-overlap", "segments-overlap")
+def _(root):
+    edit_doc(root, lambda d: d["segments"][1].update(start=d["segments"][0]["end"] - 3))
+    return DOC, None, "/segments/1"
+
+
+@fault("segment-gap", "text-outside-segments")
+def _(root):
+    edit_doc(root, lambda d: d["segments"].pop(0))
+    return DOC, None, "/segments/0"
+
+
+@fault("label-in-boilerplate", "mention-in-furniture")
+def _(root):
+    def add(d):
+        start, end = span("Share")
+        d["entities"].append({"id": "m7", "start": start, "end": end, "text": "Share", "label": "CARDINAL",
+                              "entity": None})
+    edit_doc(root, add)
+    return DOC, '^"text": "Share"', "/entities/6"
+
+
+@fault("mention-overlap", "nested-mentions")
+def _(root):
+    def add(d):
+        start, end = span("Corp", 1)
+        d["entities"].insert(2, {"id": "m9", "start": start, "end": end, "text": "Corp", "label": "ORG",
+                                 "entity": "acme_corp"})
+    edit_doc(root, add)
+    return DOC, '^"text": "Corp"', "/entities/2"
+
+
+@fault("mention-cut-by-tokenizer", "mention-inside-a-word")
+def _(root):
+    def add(d):
+        start, _ = span("hackers")
+        d["entities"].append({"id": "m7", "start": start, "end": start + 4, "text": "hack", "label": "CARDINAL",
+                              "entity": None})
+    edit_doc(root, add)
+    return DOC, '^"text": "hack"', "/entities/6"
+
+
+@fault("mention-crosses-sentence", "mention-across-a-full-stop")
+def _(root):
+    def add(d):
+        start, end = span("records. The")
+        d["entities"].append({"id": "m7", "start": start, "end": end, "text": "records. The",
+                              "label": "CARDINAL", "entity": None})
+    edit_doc(root, add)
+    return DOC, '^"text": "records. The"', "/entities/6"
+
+
+@fault("duplicate-id", "two-claims-c1")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][1].update(id="c1"))
+    return DOC, None, "/claims/1/id"
+
+
+@fault("duplicate-id", "mention-and-claim-share-an-id")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(id="m1"))
+    return DOC, None, "/claims/0/id"
+
+
+@fault("unknown-entity", "dangling-entity-key")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][5].update(entity="reuter"))
+    return DOC, '"entity": "reuter"', "/entities/5/entity"
+
+
+@fault("unknown-claimer", "dangling-claimer")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(claimer="acme_spokesperson"))
+    return DOC, '"claimer": "acme_spokesperson"', "/claims/0/claimer"
+
+
+@fault("unknown-about-entity", "about-names-a-missing-key")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0]["about"].append("hackers"))
+    return DOC, '"hackers"', "/claims/0/about/1"
+
+
+@fault("unknown-proposition", "dangling-proposition")
+def _(root):
+    edit_doc(root, lambda d: d["claims"].append({**d["claims"][1], "id": "c3", "proposition": "fbi_investigating"}))
+    return DOC, '"proposition": "fbi_investigating"', "/claims/2/proposition"
+
+
+@fault("entity-type-mismatch", "label-contradicts-registry")
+def _(root):
+    edit_doc(root, lambda d: d["entities"][5].update(label="PERSON"))
+    return DOC, '"label": "PERSON"', "/entities/5/label"
+
+
+@fault("mention-unlinked", "named-mention-without-entity")
+def _(root):
+    def add(d):
+        start, end = span("hackers")
+        d["entities"].insert(4, {"id": "m7", "start": start, "end": end, "text": "hackers", "label": "NORP",
+                                 "entity": None})
+    edit_doc(root, add)
+    return DOC, None, "/entities/4/entity"
+
+
+@fault("registry-duplicate-key", "entity-listed-twice")
+def _(root):
+    edit_raw(root, "annotations/entities.json", '  ]\n}', '    ,{"key": "reuters", "name": "Reuters", "type": "ORG", '
+             '"aliases": [], "description": "again"}\n  ]\n}')
+    return "annotations/entities.json", '"description": "again"', "/entities/3"
+
+
+@fault("registry-unused-entry", "proposition-nobody-states")
+def _(root):
+    edit_raw(root, "annotations/propositions.json", '  ]\n}',
+             '    ,{"key": "acme_pays_ransom", "statement": "Acme Corp paid a ransom."}\n  ]\n}')
+    return "annotations/propositions.json", None, None
+
+
+def _expected_line(path: Path, marker: str) -> int:
+    """The line holding ``marker``; with a leading ``^``, the opening brace of the object around it
+    (a missing or unknown field is reported where its object starts)."""
+    lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+    opening = marker.startswith("^")
+    marker = marker.lstrip("^")
+    hits = [n for n, text in enumerate(lines, 1) if marker in text]
+    line = hits[-1] if marker == "}" else hits[0]
+    if opening:
+        while lines[line - 1].strip() not in ("{", ",{") and not lines[line - 1].strip().startswith("{"):
+            line -= 1
+    return line
+
+
+def _built_dataset_faults(invalid: Path) -> int:
+    """Faults of a built dataset folder, checked with `cyberclaims validate dataset`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cyberclaims.build import build, write_manifest
+
+    count = 0
+    for code, name in (("dataset-unreadable", "truncated-shard"), ("dataset-schema-mismatch", "extra-column")):
+        root = invalid / code / name
+        write_base(root)
+        build(root, show_progress=False)
+        shard = root / "dataset" / "data" / "documents" / "train-00000-of-00001.parquet"
+        if code == "dataset-unreadable":
+            shard.write_bytes(shard.read_bytes()[:200])
+        else:
+            table = pq.read_table(shard)
+            table = table.append_column("extra", pa.array(["x"] * table.num_rows))
+            pq.write_table(table, shard)
+            write_manifest(root / "dataset")
+        case = {"code": code, "file": "dataset/data/documents/train-00000-of-00001.parquet", "line": None,
+                "pointer": None, "args": ["validate", "dataset"], "description": name.replace("-", " ")}
+        (root / "case.json").write_text(dumps(case), encoding="utf-8")
+        count += 1
+    return count
+
+
+def generate() -> int:
+    valid = HERE / "valid" / "minimal"
+    shutil.rmtree(valid, ignore_errors=True)
+    write_base(valid)
+    invalid = HERE / "invalid"
+    shutil.rmtree(invalid, ignore_errors=True)
+    count = 0
+    for code, faults in sorted(FAULTS.items()):
+        for name, make in faults.items():
+            root = invalid / code / name
+            write_base(root)
+            file, marker, pointer = make(root)
+            line = None
+            if marker is not None:
+                line = _expected_line(root / file, marker)
+            case = {"code": code, "file": file, "line": line, "pointer": pointer,
+                    "description": name.replace("-", " ")}
+            (root / "case.json").write_text(dumps(case), encoding="utf-8")
+            count += 1
+    return count + _built_dataset_faults(invalid)
+
+
+if __name__ == "__main__":
+    print(f"wrote {generate()} invalid cases and 1 valid case under {HERE}")
