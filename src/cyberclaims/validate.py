@@ -71,6 +71,8 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
     report = Report()
     collections = discover(root)
     wanted = _wanted_ids(root, paths)
+    if wanted is None:
+        paths = None
     loaded: list[LoadedCollection] = []
     gold_hashes: dict[str, list[str]] = defaultdict(list)
     for collection in collections:
@@ -117,9 +119,9 @@ def _wanted_ids(root: Path, paths: Sequence[Path] | None) -> set[str] | None:
     ids: set[str] = set()
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            return None
-        if path.suffix in (".json", ".txt") and path.name not in REGISTRY_FILES:
+        if path.is_dir() or path.name in REGISTRY_FILES:
+            return None  # a registry change can break any article: check them all
+        if path.suffix in (".json", ".txt"):
             ids.add(path.stem)
     return ids
 
@@ -270,8 +272,10 @@ def _unused_registry_entries(collection: Collection, registry: Registry, article
             if isinstance(mention.get("entity"), str):
                 used_entities.add(mention["entity"])
         for claim in _items(article.data, "claims"):
-            used_entities.add(claim.get("claimer")) if isinstance(claim.get("claimer"), str) else None
-            used_entities.update(k for k in claim.get("about") or [] if isinstance(k, str))
+            if isinstance(claim.get("claimer"), str):
+                used_entities.add(claim["claimer"])
+            about = claim.get("about")
+            used_entities.update(k for k in (about if isinstance(about, list) else []) if isinstance(k, str))
             if isinstance(claim.get("proposition"), str):
                 used_propositions.add(claim["proposition"])
     issues = []
@@ -391,10 +395,10 @@ def check_article(article: Article, registry: Registry) -> list[Issue]:
                 issue(("entities", index, "entity"), "unknown-entity",
                       f"entity {key!r} is not in the entity registry; add it to entities.json"
                       + _did_you_mean(key, registry.entities))
-            elif label in LABELS and entry.get("type") != label:
+            elif isinstance(label, str) and label in LABELS and entry.get("type") != label:
                 issue(("entities", index, "label"), "entity-type-mismatch",
                       f"label {label} differs from the registry type {entry.get('type')} of {key!r}")
-        elif key is None and label in NAMED_LABELS:
+        elif key is None and isinstance(label, str) and label in NAMED_LABELS:
             issue(("entities", index, "entity"), "mention-unlinked",
                   f"{label} mention {_show(mention.get('text'))} links to no entity")
     for index, claim in enumerate(_items(data, "claims")):
