@@ -81,8 +81,12 @@ class BuildResult:
     report: Report
 
 
-def build(root: Path, output: Path | None = None, *, show_progress: bool = True) -> BuildResult:
-    """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``)."""
+def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
+          withhold_text: bool = False) -> BuildResult:
+    """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
+
+    With ``withhold_text`` every article text and span text is left out (see ``withhold.py``).
+    """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
     corpus, report = validate(root, show_progress=show_progress)
@@ -93,7 +97,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True)
     _remove_stale_temporaries(parent, output.name)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-build-", dir=parent))
     try:
-        configs = write_dataset(corpus, staging)
+        configs = write_dataset(corpus, staging, withhold_text=withhold_text)
         _swap_in(staging, output)
     finally:
         if staging.exists():
@@ -101,9 +105,15 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True)
     return BuildResult(output, configs, report)
 
 
-def write_dataset(corpus: Corpus, folder: Path) -> list[ConfigInfo]:
+def write_dataset(corpus: Corpus, folder: Path, *, withhold_text: bool = False) -> list[ConfigInfo]:
     """Write every config, the card and the checksum manifest into an empty ``folder``."""
+    from .withhold import withhold_row
+
+    def rows_of(config: str, items: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        return (withhold_row(config, r) for r in items) if withhold_text else items
+
     from .card import write_card  # the card needs the figures of the written data
+    from .croissant import write_croissant
 
     configs = []
     gold = corpus.gold
@@ -111,7 +121,7 @@ def write_dataset(corpus: Corpus, folder: Path) -> list[ConfigInfo]:
     for config in ("documents", "claims", "entities", "ner"):
         info = ConfigInfo(config)
         for split, articles in by_split.items():
-            written = write_split(folder, config, split, _rows(config, articles, corpus))
+            written = write_split(folder, config, split, rows_of(config, _rows(config, articles, corpus)))
             if written is not None:
                 info.splits.append(written)
         if info.splits or config == "documents":
@@ -121,12 +131,16 @@ def write_dataset(corpus: Corpus, folder: Path) -> list[ConfigInfo]:
         for split in by_split:
             selected = [LoadedCollection(c.name, [a for a in c.articles if rows.split_of(a) == split],
                                               c.registry) for c in corpus.passes]
-            written = write_split(folder, "passes", split, rows.passes(selected))
+            written = write_split(folder, "passes", split, rows_of("passes", rows.passes(selected)))
             if written is not None:
                 info.splits.append(written)
         if info.splits:
             configs.append(info)
-    write_card(folder, corpus, configs)
+    cff = corpus.root / "CITATION.cff"
+    if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
+        shutil.copyfile(cff, folder / "CITATION.cff")
+    write_card(folder, corpus, configs, withheld=withhold_text)
+    write_croissant(folder, configs, corpus)
     write_manifest(folder)
     return configs
 

@@ -67,19 +67,30 @@ def _size_category(configs: list) -> str:
     return "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
 
 
-def write_card(folder: Path, corpus: Corpus, configs: list) -> None:
+WITHHELD_NOTICE = (
+    "> **This copy withholds the article texts.** Every `text` field (documents, spans, claim sentences) and "
+    "the `ner` tokens are null; offsets, `text_sha256`, sources and the project's own annotations are kept. "
+    "Obtain the articles from their sources, save each as `<id>.txt`, and run "
+    "`cyberclaims rehydrate <this folder> --texts <folder of .txt files>`: a text is accepted only if its "
+    "sha256 equals the pinned `text_sha256`.\n\n")
+
+
+def write_card(folder: Path, corpus: Corpus, configs: list, *, withheld: bool = False) -> None:
     from .build import atomic_write_text
 
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
     values = {
         "version": __version__,
         "stats_splits": statistics_tables(corpus),
-        "example_claim": _example_claim(corpus),
+        "example_claim": _example_claim(corpus, withheld),
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
     }
     body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+    if withheld:
+        title, rest = body.split("\n", 1)
+        body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
     atomic_write_text(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}")
 
 
@@ -129,11 +140,13 @@ def shared_propositions(corpus: Corpus) -> dict[str, tuple[set[str], int]]:
     return {k: v for k, v in found.items() if len(v[0]) > 1}
 
 
-def _example_claim(corpus: Corpus) -> str:
+def _example_claim(corpus: Corpus, withheld: bool) -> str:
     from .rows import claims
+    from .withhold import withhold_row
 
     for article in corpus.gold.articles:
         for row in claims([article], corpus.gold.registry):
+            row = withhold_row("claims", row) if withheld else row
             return json.dumps(row, indent=2, ensure_ascii=False)
     return "{}"
 
@@ -193,28 +206,33 @@ def _schema_descriptions() -> dict[str, str]:
     return found
 
 
-def fields_tables(configs: list) -> str:
+def describe_fields(config: str) -> list[tuple[str, str, str]]:
+    """(dotted path, type, description) of every field of a config, from the schema's descriptions."""
     descriptions = _schema_descriptions()
     claim_attribute = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("claims.")}
     entity_field = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("entity.")}
+    rows = []
+    for path, dtype in _flatten(features_of(config)):
+        leaf = path.split(".")[-1]
+        if config == "claims":
+            text = claim_attribute.get(leaf) if leaf not in ("id", "start", "end", "text") else None
+            text = text or {"id": "Corpus-wide claim id: `<article_id>:<claim_id>`.",
+                            "start": descriptions["claims.start"], "end": descriptions["claims.end"],
+                            "text": descriptions["claims.text"]}.get(leaf)
+        elif config == "entities":
+            text = entity_field.get(leaf)
+        elif config == "ner" and leaf == "id":
+            text = "Sentence id: `<article_id>:<sentence number>`."
+        else:
+            text = descriptions.get(path)
+        rows.append((path, dtype, text or _EXTRA_DESCRIPTIONS.get(leaf) or _EXTRA_DESCRIPTIONS.get(path, "")))
+    return rows
+
+
+def fields_tables(configs: list) -> str:
     parts = []
     for config in configs:
-        rows = []
-        for path, dtype in _flatten(features_of(config.name)):
-            leaf = path.split(".")[-1]
-            if config.name == "claims":
-                text = claim_attribute.get(leaf) if leaf not in ("id", "start", "end", "text") else None
-                text = text or {"id": "Corpus-wide claim id: `<article_id>:<claim_id>`.",
-                                "start": descriptions["claims.start"], "end": descriptions["claims.end"],
-                                "text": descriptions["claims.text"]}.get(leaf)
-            elif config.name == "entities":
-                text = entity_field.get(leaf)
-            elif config.name == "ner" and leaf == "id":
-                text = "Sentence id: `<article_id>:<sentence number>`."
-            else:
-                text = descriptions.get(path)
-            text = text or _EXTRA_DESCRIPTIONS.get(leaf) or _EXTRA_DESCRIPTIONS.get(path, "")
-            rows.append([f"`{path}`", dtype, text.replace("|", "\\|")])
+        rows = [[f"`{path}`", dtype, text.replace("|", "\\|")] for path, dtype, text in describe_fields(config.name)]
         parts.append(f"#### `{config.name}`\n\n" + _table(["field", "type", "description"], rows))
     return "\n\n".join(parts)
 

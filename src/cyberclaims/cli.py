@@ -46,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true",
                        help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
+    build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
+                       help="write a copy without any article text to OUT (see `rehydrate`)")
+
+    rehydrate = commands.add_parser(
+        "rehydrate", help="put article texts back into a text-withheld copy of the dataset",
+        description="Each <id>.txt of --texts is accepted only if its sha256 equals the pinned text_sha256; "
+                    "nothing is written unless every text is found and matches. Example: cyberclaims "
+                    "rehydrate cyberclaims-withheld --texts my-downloads/")
+    rehydrate.add_argument("dataset", type=Path, help="the text-withheld dataset folder (rewritten in place)")
+    rehydrate.add_argument("--texts", type=Path, required=True, help="folder of <id>.txt article texts")
 
     new = commands.add_parser(
         "new", help="add a new article: copy its text and write a skeleton annotation file",
@@ -158,7 +168,13 @@ def _build(args) -> int:
                 return EXIT_DATA
             print("dataset/ is up to date")
             return EXIT_OK
-        result = build(args.root, args.output)
+        if args.withhold_text is not None:
+            if args.output is not None:
+                print("cyberclaims: error: use --output or --withhold-text, not both", file=sys.stderr)
+                return EXIT_USAGE
+            result = build(args.root, args.withhold_text, withhold_text=True)
+        else:
+            result = build(args.root, args.output)
     except BuildError as exc:
         if exc.report is not None:
             _print_report(exc.report, "text")
@@ -168,6 +184,33 @@ def _build(args) -> int:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")
     print(f"wrote {result.output}")
+    return EXIT_OK
+
+
+def _rehydrate(args) -> int:
+    from .build import BuildError
+    from .withhold import RehydrationError, rehydrate
+
+    for folder, what in ((args.dataset, "dataset"), (args.texts, "--texts")):
+        if not folder.is_dir():
+            print(f"cyberclaims: error: {what} {folder} is not a folder", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        report = rehydrate(args.dataset, args.texts)
+    except (RehydrationError, BuildError) as exc:
+        if getattr(exc, "report", None) is not None and hasattr(exc.report, "sorted_issues"):
+            _print_report(exc.report, "text")
+        print(f"cyberclaims: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for article_id in report.missing:
+        print(f"missing: {args.texts / (article_id + '.txt')}")
+    for article_id, expected, found in report.differing:
+        print(f"differs: {args.texts / (article_id + '.txt')}: sha256 {found}, expected {expected}")
+    if not report.ok:
+        print(f"cyberclaims: {len(report.missing)} texts missing, {len(report.differing)} differ; "
+              f"nothing was written", file=sys.stderr)
+        return EXIT_DATA
+    print(f"rehydrated {len(report.accepted)} articles in {args.dataset}")
     return EXIT_OK
 
 
@@ -228,7 +271,7 @@ def _agreement(args) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"validate": _validate, "build": _build, "new": _new, "agreement": _agreement, "summary": _summary}
+_COMMANDS = {"validate": _validate, "build": _build, "rehydrate": _rehydrate, "new": _new, "agreement": _agreement, "summary": _summary}
 
 
 if __name__ == "__main__":
