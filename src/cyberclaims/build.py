@@ -26,7 +26,8 @@ from . import __version__, rows
 from .features import features_of
 from .issues import Report
 from .sources import Article
-from .validate import Corpus, LoadedCollection, validate
+from .progress import progress
+from .validate import Corpus, validate
 
 SPLITS = ("train", "validation", "test")
 
@@ -82,14 +83,14 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False) -> BuildResult:
+          withhold_text: bool = False, jobs: int | None = None) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
     With ``withhold_text`` every article text and span text is left out (see ``withhold.py``).
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
-    corpus, report = validate(root, show_progress=show_progress)
+    corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs)
     if not report.ok:
         raise BuildError(f"validation failed with {len(report.errors)} errors; nothing was written", report)
     parent = output.resolve().parent
@@ -97,7 +98,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     _remove_stale_temporaries(parent, output.name)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-build-", dir=parent))
     try:
-        configs = write_dataset(corpus, staging, withhold_text=withhold_text)
+        configs = write_dataset(corpus, staging, withhold_text=withhold_text, show_progress=show_progress)
         _swap_in(staging, output)
     finally:
         if staging.exists():
@@ -105,66 +106,67 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     return BuildResult(output, configs, report)
 
 
-def write_dataset(corpus: Corpus, folder: Path, *, withhold_text: bool = False) -> list[ConfigInfo]:
-    """Write every config, the card and the checksum manifest into an empty ``folder``."""
-    from .withhold import withhold_row
+def write_dataset(corpus: Corpus, folder: Path, *, withhold_text: bool = False,
+                  show_progress: bool = True) -> list[ConfigInfo]:
+    """Write every config, the card, the Croissant file and the manifest into an empty ``folder``.
 
-    def rows_of(config: str, items: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-        return (withhold_row(config, r) for r in items) if withhold_text else items
-
+    One pass over the gold articles, in id order, read one at a time: each article's rows go to the
+    writers of its split, and memory stays flat however large the corpus.
+    """
     from .card import write_card  # the card needs the figures of the written data
     from .croissant import write_croissant
+    from .stats import CorpusStats, EntityUsage
+    from .withhold import withhold_row
+
+    writers: dict[tuple[str, str], SplitWriter] = {}
+
+    def write(config: str, split: str, items: Iterable[dict[str, Any]]) -> None:
+        writer = writers.get((config, split))
+        if writer is None:
+            writer = writers[(config, split)] = SplitWriter(folder, config, split)
+        for row in items:
+            writer.add(withhold_row(config, row) if withhold_text else row)
+
+    gold, registry = corpus.gold, corpus.gold.registry
+    stats, usage = CorpusStats(), EntityUsage()
+    articles = gold.iter_articles(corpus.root)
+    for article in progress(articles, desc="build", unit="article", total=len(gold.files),
+                            enabled=show_progress):
+        split = rows.split_of(article)
+        ner = list(rows.ner_rows(article))
+        stats.add(article, split, tokens=sum(len(r["tokens"]) for r in ner))
+        usage.add(article, split)
+        if stats.example_claim is None and article.data["claims"]:
+            stats.example_claim = next(rows.claim_rows(article, registry))
+        write("documents", split, [rows.document_row(article)])
+        write("claims", split, rows.claim_rows(article, registry))
+        write("ner", split, ner)
+    for split in SPLITS:
+        write("entities", split, usage.rows(split, registry.entities))
+    for collection in corpus.passes:
+        for article in collection.iter_articles(corpus.root):
+            write("passes", rows.split_of(article), [{"pass_name": collection.name, **rows.document_row(article)}])
 
     configs = []
-    gold = corpus.gold
-    by_split = _by_split(gold.articles)
-    for config in ("documents", "claims", "entities", "ner"):
+    for config in CONFIG_ORDER:
         info = ConfigInfo(config)
-        for split, articles in by_split.items():
-            written = write_split(folder, config, split, rows_of(config, _rows(config, articles, corpus)))
+        for split in SPLITS:
+            writer = writers.get((config, split))
+            written = writer.close() if writer is not None else None
             if written is not None:
                 info.splits.append(written)
         if info.splits or config == "documents":
             configs.append(info)
-    if corpus.passes:
-        info = ConfigInfo("passes")
-        for split in by_split:
-            selected = [LoadedCollection(c.name, [a for a in c.articles if rows.split_of(a) == split],
-                                              c.registry) for c in corpus.passes]
-            written = write_split(folder, "passes", split, rows_of("passes", rows.passes(selected)))
-            if written is not None:
-                info.splits.append(written)
-        if info.splits:
-            configs.append(info)
     cff = corpus.root / "CITATION.cff"
     if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
         shutil.copyfile(cff, folder / "CITATION.cff")
-    write_card(folder, corpus, configs, withheld=withhold_text)
+    write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
     write_manifest(folder)
     return configs
 
 
-def _by_split(articles: list[Article]) -> dict[str, list[Article]]:
-    grouped: dict[str, list[Article]] = {}
-    for split in SPLITS:
-        chosen = sorted((a for a in articles if rows.split_of(a) == split), key=lambda a: a.id)
-        if chosen:
-            grouped[split] = chosen
-    return grouped
-
-
-def _rows(config: str, articles: list[Article], corpus: Corpus) -> Iterator[dict[str, Any]]:
-    registry = corpus.gold.registry
-    if config == "documents":
-        return rows.documents(articles)
-    if config == "claims":
-        return rows.claims(articles, registry)
-    if config == "entities":
-        return rows.entities(articles, registry)
-    if config == "ner":
-        return rows.ner(articles)
-    raise KeyError(config)
+CONFIG_ORDER = ("documents", "claims", "entities", "ner", "passes")
 
 
 def parquet_schema(config: str) -> pa.Schema:
@@ -175,50 +177,59 @@ def parquet_schema(config: str) -> pa.Schema:
     return schema.with_metadata(metadata)
 
 
-def write_split(folder: Path, config: str, split: str, items: Iterable[dict[str, Any]]) -> SplitInfo | None:
-    """Write one split as ``data/<config>/<split>-NNNNN-of-NNNNN.parquet`` in bounded row groups."""
-    features = features_of(config)
-    schema = parquet_schema(config)
-    target = folder / "data" / config
-    shards: list[Path] = []
-    writer: pq.ParquetWriter | None = None
-    in_shard = num_examples = num_bytes = 0
-    batch: list[dict[str, Any]] = []
+class SplitWriter:
+    """Writes one split of one config as ``data/<config>/<split>-NNNNN-of-NNNNN.parquet``.
 
-    def flush() -> None:
-        nonlocal writer, in_shard, num_bytes
-        if not batch:
+    Rows are encoded and written a row group at a time (memory bounded by one row group); a new
+    shard starts every ``SHARD_ROWS`` rows; shards get their final names when the count is known.
+    """
+
+    def __init__(self, folder: Path, config: str, split: str) -> None:
+        self.config, self.split = config, split
+        self.features = features_of(config)
+        self.schema = parquet_schema(config)
+        self.target = folder / "data" / config
+        self.shards: list[Path] = []
+        self.writer: pq.ParquetWriter | None = None
+        self.in_shard = self.num_examples = self.num_bytes = 0
+        self.batch: list[dict[str, Any]] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.batch.append(row)
+        self.num_examples += 1
+        if len(self.batch) >= ROW_GROUP_ROWS[self.config]:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.batch:
             return
-        if writer is None:
-            target.mkdir(parents=True, exist_ok=True)
-            shards.append(target / f".{split}-{len(shards):05d}.partial")
-            writer = pq.ParquetWriter(shards[-1], schema, **PARQUET_OPTIONS)
-        table = pa.Table.from_pylist([features.encode_example(r) for r in batch], schema=schema)
-        writer.write_table(table, row_group_size=len(batch))
-        num_bytes += table.nbytes
-        in_shard += len(batch)
-        batch.clear()
-        if in_shard >= SHARD_ROWS[config]:
-            writer.close()
-            writer, in_shard = None, 0
+        if self.writer is None:
+            self.target.mkdir(parents=True, exist_ok=True)
+            self.shards.append(self.target / f".{self.split}-{len(self.shards):05d}.partial")
+            self.writer = pq.ParquetWriter(self.shards[-1], self.schema, **PARQUET_OPTIONS)
+        encode = self.features.encode_example
+        table = pa.Table.from_pylist([encode(r) for r in self.batch], schema=self.schema)
+        self.writer.write_table(table, row_group_size=len(self.batch))
+        self.num_bytes += table.nbytes
+        self.in_shard += len(self.batch)
+        self.batch.clear()
+        if self.in_shard >= SHARD_ROWS[self.config]:
+            self.writer.close()
+            self.writer, self.in_shard = None, 0
 
-    for row in items:
-        batch.append(row)
-        num_examples += 1
-        if len(batch) >= ROW_GROUP_ROWS[config]:
-            flush()
-    flush()
-    if writer is not None:
-        writer.close()
-    if not shards:
-        # No rows: the split is left out (readers fail on a Parquet file without row groups).
-        return None
-    names = []
-    for index, partial in enumerate(shards):
-        name = f"{split}-{index:05d}-of-{len(shards):05d}.parquet"
-        partial.rename(target / name)
-        names.append(f"data/{config}/{name}")
-    return SplitInfo(split, num_examples, num_bytes, names)
+    def close(self) -> SplitInfo | None:
+        """Finish the split; None when it has no rows (readers fail on a Parquet file without rows)."""
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+        if not self.shards:
+            return None
+        names = []
+        for index, partial in enumerate(self.shards):
+            name = f"{self.split}-{index:05d}-of-{len(self.shards):05d}.parquet"
+            partial.rename(self.target / name)
+            names.append(f"data/{self.config}/{name}")
+        return SplitInfo(self.split, self.num_examples, self.num_bytes, names)
 
 
 def write_manifest(folder: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from . import __version__
 from .features import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, features_of
 from .schemas import load_schema
-from .text import tokenize
+from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .validate import Corpus
 
 CARD_METADATA: dict[str, Any] = {
@@ -75,14 +74,15 @@ WITHHELD_NOTICE = (
     "sha256 equals the pinned `text_sha256`.\n\n")
 
 
-def write_card(folder: Path, corpus: Corpus, configs: list, *, withheld: bool = False) -> None:
+def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False
+               ) -> None:
     from .build import atomic_write_text
 
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
     values = {
         "version": __version__,
-        "stats_splits": statistics_tables(corpus),
-        "example_claim": _example_claim(corpus, withheld),
+        "stats_splits": statistics_tables(stats, corpus),
+        "example_claim": _example_claim(stats, withheld),
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
@@ -100,55 +100,45 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def statistics_tables(corpus: Corpus) -> str:
-    articles = corpus.gold.articles
-    splits = sorted({a.data["metadata"]["split"] for a in articles})
+def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
+    splits = [s for s in ("train", "validation", "test") if s in stats.splits]
+    total = SplitFigures()
     rows = []
-    for split in splits + ["total"]:
-        chosen = [a for a in articles if split in ("total", a.data["metadata"]["split"])]
-        rows.append([split, len(chosen), sum(len(a.text) for a in chosen),
-                     sum(len(tokenize(a.text)) for a in chosen),
-                     sum(len(a.data["entities"]) for a in chosen), sum(len(a.data["claims"]) for a in chosen)])
-    parts = ["#### Size", _table(["split", "articles", "characters", "tokens", "mentions", "claims"], rows)]
-
-    labels = Counter(m["label"] for a in articles for m in a.data["entities"])
+    for split in splits:
+        f = stats.splits[split]
+        rows.append([split, f.articles, f.characters, f.tokens, f.mentions, f.claims])
+        for name in ("articles", "characters", "tokens", "mentions", "claims"):
+            setattr(total, name, getattr(total, name) + getattr(f, name))
+    rows.append(["total", total.articles, total.characters, total.tokens, total.mentions, total.claims])
+    parts = ["#### Size", _table(["split", "articles", "characters", "tokens (outside boilerplate)", "mentions",
+                                  "claims"], rows)]
     parts += ["#### Mentions per label",
-              _table(["label", "mentions"], [[label, labels[label]] for label in ENTITY_LABELS])]
-    claims = [c for a in articles for c in a.data["claims"]]
-    attribution = Counter(c["attribution"] for c in claims)
-    certainty = Counter(c["certainty"] for c in claims)
+              _table(["label", "mentions"], [[label, stats.labels[label]] for label in ENTITY_LABELS])]
     parts += ["#### Claims per attribute value",
               _table(["attribute", "value", "claims"],
-                     [["attribution", v, attribution[v]] for v in ATTRIBUTIONS]
-                     + [["certainty", v, certainty[v]] for v in CERTAINTIES])]
-    shared = shared_propositions(corpus)
+                     [["attribution", v, stats.attribution[v]] for v in ATTRIBUTIONS]
+                     + [["certainty", v, stats.certainty[v]] for v in CERTAINTIES])]
+    shared = stats.shared()
     statements = corpus.gold.registry.propositions
-    parts += [f"#### Propositions shared across articles\n\n{len(shared)} of "
-              f"{len({c['proposition'] for c in claims})} propositions are stated by more than one article.",
+    listed = sorted(shared.items(), key=lambda kv: (-kv[1].articles, kv[0]))[:SHARED_TABLE_ROWS]
+    note = (f" The {SHARED_TABLE_ROWS} stated by most articles are listed." if len(shared) > len(listed) else "")
+    parts += [f"#### Propositions shared across articles\n\n{len(shared)} of {len(stats.propositions)} "
+              f"propositions are stated by more than one article.{note}",
               _table(["proposition", "statement", "articles", "claims"],
-                     [[key, statements[key]["statement"], ", ".join(sorted(ids)), n]
-                      for key, (ids, n) in sorted(shared.items())]) if shared else ""]
+                     [[key, statements[key]["statement"].replace("|", "\\|"),
+                       ", ".join(p.first_ids) + (f" and {p.articles - len(p.first_ids)} more"
+                                                 if p.articles > len(p.first_ids) else ""), p.claims]
+                      for key, p in listed]) if shared else ""]
     return "\n\n".join(p for p in parts if p)
 
 
-def shared_propositions(corpus: Corpus) -> dict[str, tuple[set[str], int]]:
-    found: dict[str, tuple[set[str], int]] = {}
-    for article in corpus.gold.articles:
-        for claim in article.data["claims"]:
-            ids, n = found.get(claim["proposition"], (set(), 0))
-            found[claim["proposition"]] = (ids | {article.id}, n + 1)
-    return {k: v for k, v in found.items() if len(v[0]) > 1}
-
-
-def _example_claim(corpus: Corpus, withheld: bool) -> str:
-    from .rows import claims
+def _example_claim(stats: CorpusStats, withheld: bool) -> str:
     from .withhold import withhold_row
 
-    for article in corpus.gold.articles:
-        for row in claims([article], corpus.gold.registry):
-            row = withhold_row("claims", row) if withheld else row
-            return json.dumps(row, indent=2, ensure_ascii=False)
-    return "{}"
+    if stats.example_claim is None:
+        return "{}"
+    row = withhold_row("claims", stats.example_claim) if withheld else stats.example_claim
+    return json.dumps(row, indent=2, ensure_ascii=False)
 
 
 def agreement_section(corpus: Corpus) -> str:

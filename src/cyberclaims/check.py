@@ -30,18 +30,19 @@ class CheckResult:
         return bool(self.differences)
 
 
-def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True) -> CheckResult:
+def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True, jobs: int | None = None
+          ) -> CheckResult:
     """Rebuild into a temporary folder and compare with the committed dataset."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
-    corpus, report = validate(root, show_progress=show_progress)
+    corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs)
     if not report.ok:
         raise BuildError(f"validation failed with {len(report.errors)} errors", report)
     scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
     try:
         fresh = scratch / "dataset"
         fresh.mkdir()
-        write_dataset(corpus, fresh)
+        write_dataset(corpus, fresh, show_progress=show_progress)
         return compare(fresh, committed)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

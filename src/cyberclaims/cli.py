@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="files to check (default: everything under annotations/)")
     validate.add_argument("--format", choices=("text", "json", "github"), default="text",
                           help="output format: text lines, JSON, or GitHub Actions annotations")
+    validate.add_argument("--jobs", type=_positive, default=None,
+                          help="worker processes for large corpora (default: one per core)")
 
     build = commands.add_parser(
         "build", help="validate, then write dataset/ (Parquet + card) atomically",
@@ -46,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true",
                        help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
+    build.add_argument("--jobs", type=_positive, default=None,
+                       help="worker processes for validating large corpora (default: one per core)")
     build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
                        help="write a copy without any article text to OUT (see `rehydrate`)")
 
@@ -83,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Example: cyberclaims summary")
     summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
     return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,11 +155,11 @@ def _validate(args) -> int:
             report.issues += found.issues
             report.files_checked += found.files_checked
         if sources:
-            _, more = validate(args.root, sources)
+            _, more = validate(args.root, sources, keep_articles=False, jobs=args.jobs)
             report.issues += more.issues
             report.files_checked += more.files_checked
     else:
-        _, report = validate(args.root, args.paths or None)
+        _, report = validate(args.root, args.paths or None, keep_articles=False, jobs=args.jobs)
     _print_report(report, args.format)
     return EXIT_OK if report.ok else EXIT_DATA
 
@@ -159,7 +170,7 @@ def _build(args) -> int:
 
     try:
         if args.check:
-            result = check(args.root, args.output)
+            result = check(args.root, args.output, jobs=args.jobs)
             print(f"compared {result.method}")
             for difference in result.differences:
                 print(f"stale: {difference}")
@@ -172,9 +183,9 @@ def _build(args) -> int:
             if args.output is not None:
                 print("cyberclaims: error: use --output or --withhold-text, not both", file=sys.stderr)
                 return EXIT_USAGE
-            result = build(args.root, args.withhold_text, withhold_text=True)
+            result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs)
         else:
-            result = build(args.root, args.output)
+            result = build(args.root, args.output, jobs=args.jobs)
     except BuildError as exc:
         if exc.report is not None:
             _print_report(exc.report, "text")

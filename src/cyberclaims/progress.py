@@ -18,10 +18,10 @@ def wanted() -> bool:
 
 
 def progress(items: Iterable[T], *, desc: str, unit: str = "it", total: int | None = None,
-             enabled: bool = True) -> Iterator[T]:
+             enabled: bool = True, min_items: int = MIN_ITEMS) -> Iterator[T]:
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    if not enabled or not wanted() or (total is not None and total < MIN_ITEMS):
+    if not enabled or not wanted() or (total is not None and total < min_items):
         yield from items
         return
     from tqdm import tqdm  # imported only when a bar is shown: start-up stays fast

@@ -6,7 +6,6 @@ the same sources always give the same rows.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,76 +46,60 @@ def passes(collections: list[LoadedCollection]) -> Iterator[dict[str, Any]]:
 
 def claims(articles: list[Article], registry: Registry) -> Iterator[dict[str, Any]]:
     for article in articles:
-        sentences = split_sentences(article.text)
-        for claim in article.data["claims"]:
-            around = [(s, e) for s, e in sentences if s < claim["end"] and claim["start"] < e]
-            start, end = (around[0][0], around[-1][1]) if around else (claim["start"], claim["end"])
-            proposition = registry.propositions.get(claim["proposition"], {})
-            yield {
-                "id": f"{article.id}:{claim['id']}",
-                "article_id": article.id,
-                "claim_id": claim["id"],
-                "start": claim["start"],
-                "end": claim["end"],
-                "text": claim["text"],
-                "sentence": article.text[start:end],
-                "sentence_start": start,
-                "sentence_end": end,
-                "claimer": claim["claimer"],
-                "attribution": claim["attribution"],
-                "certainty": claim["certainty"],
-                "normalized": claim["normalized"],
-                "about": claim["about"],
-                "proposition": claim["proposition"],
-                "proposition_statement": proposition.get("statement"),
-            }
+        yield from claim_rows(article, registry)
 
 
-def entities(articles: list[Article], registry: Registry) -> Iterator[dict[str, Any]]:
-    """One row per canonical entity that the given articles mention or cite as claimer or subject."""
-    mention_count: Counter[str] = Counter()
-    found_in: dict[str, set[str]] = defaultdict(set)
-    for article in articles:
-        for mention in article.data["entities"]:
-            if mention["entity"] is not None:
-                mention_count[mention["entity"]] += 1
-                found_in[mention["entity"]].add(article.id)
-        for claim in article.data["claims"]:
-            for key in [claim["claimer"], *claim["about"]]:
-                if key != "author":
-                    found_in[key].add(article.id)
-    for key in sorted(found_in):
-        entry = registry.entities[key]
+def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]:
+    """One row per claim of the article, with the sentence(s) around it."""
+    sentences = split_sentences(article.text)
+    for claim in article.data["claims"]:
+        around = [(s, e) for s, e in sentences if s < claim["end"] and claim["start"] < e]
+        start, end = (around[0][0], around[-1][1]) if around else (claim["start"], claim["end"])
+        proposition = registry.propositions.get(claim["proposition"], {})
         yield {
-            "key": key,
-            "name": entry["name"],
-            "type": entry["type"],
-            "aliases": entry["aliases"],
-            "description": entry["description"],
-            "mention_count": mention_count[key],
-            "article_ids": sorted(found_in[key]),
+            "id": f"{article.id}:{claim['id']}",
+            "article_id": article.id,
+            "claim_id": claim["id"],
+            "start": claim["start"],
+            "end": claim["end"],
+            "text": claim["text"],
+            "sentence": article.text[start:end],
+            "sentence_start": start,
+            "sentence_end": end,
+            "claimer": claim["claimer"],
+            "attribution": claim["attribution"],
+            "certainty": claim["certainty"],
+            "normalized": claim["normalized"],
+            "about": claim["about"],
+            "proposition": claim["proposition"],
+            "proposition_statement": proposition.get("statement"),
         }
 
 
 def ner(articles: list[Article]) -> Iterator[dict[str, Any]]:
     """One row per sentence outside boilerplate: tokens, their offsets and IOB2 tags."""
     for article in articles:
-        text = article.text
-        tag_at: dict[int, str] = {}
-        for mention in article.data["entities"]:
-            for number, (start, _) in enumerate(tokenize(text, mention["start"], mention["end"])):
-                tag_at[start] = ("B-" if number == 0 else "I-") + mention["label"]
-        sentence_number = 0
-        for segment in article.data["segments"]:
-            if segment["kind"] == "boilerplate":
-                continue
-            for start, end in split_sentences(text, segment["start"], segment["end"]):
-                spans = tokenize(text, start, end)
-                yield {
-                    "id": f"{article.id}:{sentence_number:04d}",
-                    "article_id": article.id,
-                    "tokens": [text[s:e] for s, e in spans],
-                    "spans": [{"start": s, "end": e} for s, e in spans],
-                    "ner_tags": [tag_at.get(s, "O") for s, _ in spans],
-                }
-                sentence_number += 1
+        yield from ner_rows(article)
+
+
+def ner_rows(article: Article) -> Iterator[dict[str, Any]]:
+    """The ner rows of one article."""
+    text = article.text
+    tag_at: dict[int, str] = {}
+    for mention in article.data["entities"]:
+        for number, (start, _) in enumerate(tokenize(text, mention["start"], mention["end"])):
+            tag_at[start] = ("B-" if number == 0 else "I-") + mention["label"]
+    sentence_number = 0
+    for segment in article.data["segments"]:
+        if segment["kind"] == "boilerplate":
+            continue
+        for start, end in split_sentences(text, segment["start"], segment["end"]):
+            spans = tokenize(text, start, end)
+            yield {
+                "id": f"{article.id}:{sentence_number:04d}",
+                "article_id": article.id,
+                "tokens": [text[s:e] for s, e in spans],
+                "spans": [{"start": s, "end": e} for s, e in spans],
+                "ner_tags": [tag_at.get(s, "O") for s, _ in spans],
+            }
+            sentence_number += 1

@@ -320,3 +320,13 @@ class Article:
     @property
     def data(self) -> dict:
         return self.doc.value
+
+
+def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:
+    """Read an article that has been validated: no checks, no positions, just the data."""
+    if files.json_path is None or files.text_path is None:
+        return None
+    raw = files.text_path.read_bytes()
+    text_json = files.json_path.read_bytes().decode("utf-8")
+    doc = JsonDocument(relative(files.json_path, root), text_json, json.loads(text_json))
+    return Article(files.id, raw.decode("utf-8"), raw, doc, doc.display)

@@ -8,14 +8,15 @@ import difflib
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .issues import Issue, Report
 from .progress import progress
-from .schemas import validator
+from .schemas import fast_validator, validator
 from .sources import (
     ARTICLE_ID,
     MAX_ANNOTATION_BYTES,
@@ -23,10 +24,12 @@ from .sources import (
     MAX_TEXT_BYTES,
     REGISTRY_FILES,
     Article,
+    ArticleFiles,
     Collection,
     JsonDocument,
     decode_text,
     discover,
+    load_valid_article,
     parse_json,
     pointer,
     read_capped,
@@ -50,11 +53,23 @@ class Registry:
 
 @dataclass
 class LoadedCollection:
-    """A collection after reading: the articles that could be parsed, and its registries."""
+    """A collection after validation: its registries, its files, and the parsed articles if kept."""
 
     name: str
     articles: list[Article]
     registry: Registry
+    files: list[ArticleFiles] = field(default_factory=list)
+    kept: bool = True
+
+    def iter_articles(self, root: Path) -> Iterator[Article]:
+        """Every article in id order: the kept ones, or read again one at a time (flat memory)."""
+        if self.kept:
+            yield from sorted(self.articles, key=lambda a: a.id)
+            return
+        for files in self.files:
+            article = load_valid_article(files, root)
+            if article is not None:
+                yield article
 
 
 @dataclass
@@ -64,41 +79,67 @@ class Corpus:
     passes: list[LoadedCollection]
 
 
-def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True
-             ) -> tuple[Corpus, Report]:
-    """Validate the repository at ``root`` (or only the articles named in ``paths``)."""
+@dataclass
+class _Batch:
+    """What checking a batch of articles found: merged in batch order, so output is deterministic."""
+
+    issues: list[Issue] = field(default_factory=list)
+    files_checked: int = 0
+    read: int = 0
+    articles: list[Article] = field(default_factory=list)
+    hashes: list[tuple[str, str]] = field(default_factory=list)  # (sha256 of the text, its display)
+    used_entities: set[str] = field(default_factory=set)
+    used_propositions: set[str] = field(default_factory=set)
+
+
+# Below this many articles a process pool costs more than it saves.
+PARALLEL_MIN_ARTICLES = 400
+BATCH_SIZE = 200
+
+
+def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True,
+             keep_articles: bool = True, jobs: int | None = 1) -> tuple[Corpus, Report]:
+    """Validate the repository at ``root`` (or only the articles named in ``paths``).
+
+    ``keep_articles=False`` keeps no parsed gold article in memory (a build reads them again, one at a
+    time); ``jobs`` > 1 (None: one per core) checks large corpora in a process pool.
+    """
     root = Path(root)
     report = Report()
     collections = discover(root)
     wanted = _wanted_ids(root, paths)
     if wanted is None:
         paths = None
+    jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
     loaded: list[LoadedCollection] = []
     gold_hashes: dict[str, list[str]] = defaultdict(list)
     for collection in collections:
+        is_gold = collection.name == "gold"
         report.issues.extend(i for i in collection.issues if _selected(i.file, root, paths))
         if not collection.folder.is_dir():
             loaded.append(LoadedCollection(collection.name, [], Registry()))
             continue
-        registry = _load_registry(collection, root, report, check=paths is None or collection.name == "gold")
-        articles: list[Article] = []
+        registry = _load_registry(collection, root, report, check=paths is None or is_gold)
+        keep = keep_articles or not is_gold
         selected = [a for a in collection.articles if wanted is None or a.id in wanted]
-        for files in progress(selected, desc=f"validate {collection.name}", unit="article",
-                              enabled=show_progress):
-            article = _read_article(files, root, collection.name == "gold", report)
-            if article is not None:
-                report.issues.extend(check_article(article, registry))
-                articles.append(article)
-        if collection.name == "gold":
-            for files in collection.articles:
-                if files.text_path is not None and files.json_path is not None:
+        result = _check_all(selected, root, is_gold, registry, keep, jobs, show_progress, collection.name)
+        report.issues.extend(result.issues)
+        report.files_checked += result.files_checked
+        if is_gold:
+            for digest, display in result.hashes:
+                gold_hashes[digest].append(display)
+            checked = {a.id for a in selected}
+            for files in collection.articles:  # texts outside the selection still count as duplicates
+                if files.id not in checked and files.text_path is not None and files.json_path is not None:
                     digest = _file_sha256(files.text_path)
                     if digest:
                         gold_hashes[digest].append(relative(files.text_path, root))
-        all_read = len(articles) == len([a for a in collection.articles if a.json_path is not None])
+        all_read = result.read == len([a for a in collection.articles if a.json_path is not None])
         if paths is None and all_read:  # usage is unknown while an article cannot be read
-            report.issues.extend(_unused_registry_entries(collection, registry, articles, root))
-        loaded.append(LoadedCollection(collection.name, articles, registry))
+            report.issues.extend(_unused_registry_entries(collection, registry, result.used_entities,
+                                                          result.used_propositions, root))
+        files = [a for a in collection.articles if a.json_path is not None and a.text_path is not None]
+        loaded.append(LoadedCollection(collection.name, result.articles, registry, files, keep))
     for names in gold_hashes.values():
         if len(names) > 1:
             for name in names:
@@ -107,6 +148,67 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
                     report.issues.append(Issue(name, None, "", "duplicate-text",
                                                f"has the same text as {others}; each article enters the corpus once"))
     return Corpus(root, loaded[0], loaded[1:]), report
+
+
+def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
+               jobs: int, show_progress: bool, name: str) -> _Batch:
+    if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES:
+        from concurrent.futures import ProcessPoolExecutor
+
+        batches = [selected[i:i + BATCH_SIZE] for i in range(0, len(selected), BATCH_SIZE)]
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(registry,)) as pool:
+            futures = [pool.submit(_check_batch_in_worker, batch, root, is_gold) for batch in batches]
+            results = [f.result() for f in progress(futures, desc=f"validate {name}", unit="batch",
+                                                     total=len(futures), enabled=show_progress,
+                                                     min_items=2)]
+        return _merge(results)
+    return _check_batch(progress(selected, desc=f"validate {name}", unit="article", enabled=show_progress),
+                        root, is_gold, registry, keep)
+
+
+_WORKER_REGISTRY: Registry | None = None
+
+
+def _init_worker(registry: Registry) -> None:
+    global _WORKER_REGISTRY
+    _WORKER_REGISTRY = registry
+
+
+def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool) -> _Batch:
+    assert _WORKER_REGISTRY is not None
+    return _check_batch(batch, root, is_gold, _WORKER_REGISTRY, keep=False)
+
+
+def _merge(results: list[_Batch]) -> _Batch:
+    merged = _Batch()
+    for result in results:
+        merged.issues += result.issues
+        merged.files_checked += result.files_checked
+        merged.read += result.read
+        merged.hashes += result.hashes
+        merged.used_entities |= result.used_entities
+        merged.used_propositions |= result.used_propositions
+    return merged
+
+
+def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool
+                 ) -> _Batch:
+    result = _Batch()
+    report = Report()
+    for files in batch:
+        article, digest = _read_article(files, root, is_gold, report)
+        if digest is not None and is_gold and files.json_path is not None:
+            result.hashes.append((digest, relative(files.text_path, root)))
+        if article is None:
+            continue
+        result.read += 1
+        report.issues.extend(check_article(article, registry))
+        _collect_usage(article.data, result.used_entities, result.used_propositions)
+        if keep:
+            result.articles.append(article)
+    result.issues = report.issues
+    result.files_checked = report.files_checked
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,50 +249,72 @@ def _file_sha256(path: Path) -> str | None:
 # Reading with issues
 
 
-def _read_article(files, root: Path, is_gold: bool, report: Report) -> Article | None:
-    json_display = relative(files.json_path, root) if files.json_path else None
+def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
+                  ) -> tuple[Article | None, str | None]:
+    """Read and parse one article, reporting what is wrong with its files; (article, sha256 of text)."""
     if files.json_path is None:
         report.files_checked += 1
         report.issues.append(Issue(relative(files.text_path, root), None, "", "missing-annotation",
                                    f"has no annotation file {files.id}.json beside it; "
                                    f"create one with `cyberclaims new` or remove the text"))
-        return None
+        return None, None
+    json_display = relative(files.json_path, root)
     report.files_checked += 1
+    # The text first: its problems and its hash count even when the JSON is broken.
+    text, text_bytes, digest = None, b"", None
     if files.text_path is None:
         report.issues.append(Issue(json_display, None, "", "missing-text",
                                    f"has no raw text {files.id}.txt in annotations/; add the article text"))
     else:
+        text_display = relative(files.text_path, root)
         report.files_checked += 1 if is_gold else 0
+        raw, issues = read_capped(files.text_path, text_display, MAX_TEXT_BYTES)
+        if is_gold:  # a pass shares the gold text: its problems are reported once, for the gold
+            report.issues.extend(issues)
+        if raw is not None:
+            digest = hashlib.sha256(raw).hexdigest()
+            text_bytes = raw
+            text, issues = decode_text(raw, text_display)
+            if is_gold:
+                report.issues.extend(issues)
     data, issues = read_capped(files.json_path, json_display, MAX_ANNOTATION_BYTES)
     report.issues.extend(issues)
     if data is None:
-        return None
+        return None, digest
     doc, issues = parse_json(data, json_display)
     report.issues.extend(issues)
     if doc is None:
-        return None
+        return None, digest
     report.issues.extend(schema_issues(doc, "annotation"))
-    text, text_bytes = None, b""
-    if files.text_path is not None:
-        text_display = relative(files.text_path, root)
-        raw, issues = read_capped(files.text_path, text_display, MAX_TEXT_BYTES)
-        if is_gold:
-            report.issues.extend(issues)
-        if raw is not None:
-            text, issues = decode_text(raw, text_display)
-            text_bytes = raw
-            if is_gold:
-                report.issues.extend(issues)
-    if not isinstance(doc.value, dict):
-        return None
-    if text is None:
-        # Schema issues are reported; span checks need the text.
-        return None
-    return Article(files.id, text, text_bytes, doc, json_display)
+    if not isinstance(doc.value, dict) or text is None:
+        return None, digest  # span checks need both the labels and the text
+    return Article(files.id, text, text_bytes, doc, json_display), digest
 
 
-def schema_issues(doc: JsonDocument, kind: str) -> list[Issue]:
-    """Every JSON Schema violation of a document, each with its own code and line."""
+def schema_issues(doc: JsonDocument, kind: str, *, fast: bool = True) -> list[Issue]:
+    """Every JSON Schema violation of a document, each with its own code and line.
+
+    The fast validator decides; the reference ``jsonschema`` explains the files it rejects. Where the
+    two disagree (regular-expression dialects: Python's ``$`` also matches before a final newline), the
+    fast validator's own errors are reported, so the verdict never depends on which one ran.
+    """
+    quick = fast_validator(kind) if fast else None
+    if quick is not None and quick.is_valid(doc.value):
+        return []
+    issues = reference_schema_issues(doc, kind)
+    if not issues and quick is not None:
+        for error in quick.iter_errors(doc.value):
+            path = tuple(error.instance_path)
+            name = type(error.kind).__name__
+            code = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+            issues.append(Issue(doc.display, doc.line_of(path), pointer(path),
+                                code if code in _SCHEMA_CODES else "schema-other",
+                                f"{error.message} (at {pointer(path) or 'the top level'})"))
+    return issues
+
+
+def reference_schema_issues(doc: JsonDocument, kind: str) -> list[Issue]:
+    """The schema violations found by the reference implementation, ``jsonschema``."""
     issues = []
     for error in validator(kind).iter_errors(doc.value):
         path = tuple(error.absolute_path)
@@ -261,23 +385,23 @@ def _load_registry(collection: Collection, root: Path, report: Report, *, check:
     return registry
 
 
-def _unused_registry_entries(collection: Collection, registry: Registry, articles: list[Article],
-                             root: Path) -> list[Issue]:
+def _collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
+    for mention in _items(data, "entities"):
+        if isinstance(mention.get("entity"), str):
+            entities.add(mention["entity"])
+    for claim in _items(data, "claims"):
+        if isinstance(claim.get("claimer"), str):
+            entities.add(claim["claimer"])
+        about = claim.get("about")
+        entities.update(k for k in (about if isinstance(about, list) else []) if isinstance(k, str))
+        if isinstance(claim.get("proposition"), str):
+            propositions.add(claim["proposition"])
+
+
+def _unused_registry_entries(collection: Collection, registry: Registry, used_entities: set[str],
+                             used_propositions: set[str], root: Path) -> list[Issue]:
     if collection.registry_folder != collection.folder:
         return []
-    used_entities: set[str] = set()
-    used_propositions: set[str] = set()
-    for article in articles:
-        for mention in _items(article.data, "entities"):
-            if isinstance(mention.get("entity"), str):
-                used_entities.add(mention["entity"])
-        for claim in _items(article.data, "claims"):
-            if isinstance(claim.get("claimer"), str):
-                used_entities.add(claim["claimer"])
-            about = claim.get("about")
-            used_entities.update(k for k in (about if isinstance(about, list) else []) if isinstance(k, str))
-            if isinstance(claim.get("proposition"), str):
-                used_propositions.add(claim["proposition"])
     issues = []
     for filename, keys, used in (("entities.json", registry.entities, used_entities),
                                  ("propositions.json", registry.propositions, used_propositions)):
@@ -455,13 +579,15 @@ def _gap_issue(doc: JsonDocument, text: str, start: int, end: int, path: tuple) 
 
 
 def _token_issues(doc: JsonDocument, text: str, mentions: list[tuple[int, int, int]]) -> list[Issue]:
-    tokens = tokenize(text)
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
+    # Sentences cover every non-space character, so their tokens are all the tokens: one pass.
+    tokens: list[tuple[int, int]] = []
     sentence_of: dict[int, int] = {}
     for number, (s, e) in enumerate(split_sentences(text)):
-        for token_start, _ in tokenize(text, s, e):
-            sentence_of[token_start] = number
+        for token in tokenize(text, s, e):
+            tokens.append(token)
+            sentence_of[token[0]] = number
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
     token_start_of_end = {e: s for s, e in tokens}
     issues = []
     for start, end, index in mentions:

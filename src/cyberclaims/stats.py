@@ -1,0 +1,108 @@
+"""Figures of the corpus for the dataset card, accumulated one article at a time (flat memory)."""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .sources import Article
+
+# The card lists shared propositions up to this many rows (a big corpus shares thousands).
+SHARED_TABLE_ROWS = 50
+IDS_SHOWN = 5
+
+
+@dataclass
+class SplitFigures:
+    articles: int = 0
+    characters: int = 0
+    tokens: int = 0  # outside boilerplate: the tokens of the ner config
+    mentions: int = 0
+    claims: int = 0
+
+
+@dataclass
+class _Proposition:
+    articles: int = 0
+    claims: int = 0
+    first_ids: list[str] = field(default_factory=list)
+    last_article: int = -1
+
+
+@dataclass
+class CorpusStats:
+    splits: dict[str, SplitFigures] = field(default_factory=dict)
+    labels: Counter = field(default_factory=Counter)
+    attribution: Counter = field(default_factory=Counter)
+    certainty: Counter = field(default_factory=Counter)
+    propositions: dict[str, _Proposition] = field(default_factory=dict)
+    example_claim: dict[str, Any] | None = None
+    _articles_seen: int = 0
+
+    def add(self, article: Article, split: str, tokens: int) -> None:
+        data = article.data
+        figures = self.splits.setdefault(split, SplitFigures())
+        figures.articles += 1
+        figures.characters += len(article.text)
+        figures.tokens += tokens
+        figures.mentions += len(data["entities"])
+        figures.claims += len(data["claims"])
+        self.labels.update(m["label"] for m in data["entities"])
+        for claim in data["claims"]:
+            self.attribution[claim["attribution"]] += 1
+            self.certainty[claim["certainty"]] += 1
+            entry = self.propositions.setdefault(claim["proposition"], _Proposition())
+            entry.claims += 1
+            if entry.last_article != self._articles_seen:
+                entry.last_article = self._articles_seen
+                entry.articles += 1
+                if len(entry.first_ids) < IDS_SHOWN:
+                    entry.first_ids.append(article.id)
+        self._articles_seen += 1
+
+    def shared(self) -> dict[str, _Proposition]:
+        return {k: v for k, v in self.propositions.items() if v.articles > 1}
+
+
+class EntityUsage:
+    """Per split and entity: mention count and the articles (as compact indices) it occurs in."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.mentions: dict[str, Counter] = {}
+        self.articles: dict[str, dict[str, array]] = {}
+
+    def add(self, article: Article, split: str) -> None:
+        index = len(self.ids)
+        self.ids.append(article.id)
+        mentions = self.mentions.setdefault(split, Counter())
+        articles = self.articles.setdefault(split, {})
+        keys = []
+        for mention in article.data["entities"]:
+            if mention["entity"] is not None:
+                mentions[mention["entity"]] += 1
+                keys.append(mention["entity"])
+        for claim in article.data["claims"]:
+            keys += [k for k in [claim["claimer"], *claim["about"]] if k != "author"]
+        for key in keys:
+            found = articles.setdefault(key, array("I"))
+            if not found or found[-1] != index:
+                found.append(index)
+
+    def rows(self, split: str, registry_entities: dict[str, dict]) -> list[dict[str, Any]]:
+        """One row per canonical entity used in the split, by key."""
+        rows = []
+        for key in sorted(self.articles.get(split, {})):
+            entry = registry_entities[key]
+            rows.append({
+                "key": key,
+                "name": entry["name"],
+                "type": entry["type"],
+                "aliases": entry["aliases"],
+                "description": entry["description"],
+                "mention_count": self.mentions[split][key],
+                "article_ids": sorted(self.ids[i] for i in self.articles[split][key]),
+            })
+        return rows
