@@ -14,8 +14,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, rows
-from .features import features_of
+from .features import features_of, make_encoder
+from .card import write_card
+from .croissant import write_croissant
 from .issues import Report
 from .sources import Article
-from .progress import progress
-from .validate import Corpus, validate
+from .stats import CorpusStats, EntityUsage
+from .validate import Registry, validate
+from .withhold import withhold_row
 
 SPLITS = ("train", "validation", "test")
 
@@ -90,15 +93,15 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
-    corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs)
-    if not report.ok:
-        raise BuildError(f"validation failed with {len(report.errors)} errors; nothing was written", report)
     parent = output.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-build-", dir=parent))
     try:
-        configs = write_dataset(corpus, staging, withhold_text=withhold_text, show_progress=show_progress)
+        configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
+                                     show_progress=show_progress)
+        if configs is None:
+            raise BuildError(f"validation failed with {len(report.errors)} errors; nothing was written", report)
         _swap_in(staging, output)
     finally:
         if staging.exists():
@@ -106,64 +109,118 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     return BuildResult(output, configs, report)
 
 
-def write_dataset(corpus: Corpus, folder: Path, *, withhold_text: bool = False,
-                  show_progress: bool = True) -> list[ConfigInfo]:
-    """Write every config, the card, the Croissant file and the manifest into an empty ``folder``.
+def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
+               show_progress: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
+    """Validate and write the dataset into the empty ``folder`` in the same pass.
 
-    One pass over the gold articles, in id order, read one at a time: each article's rows go to the
-    writers of its split, and memory stays flat however large the corpus.
+    Each batch of articles is validated and turned into Arrow tables by one worker; batches are
+    written in id order as they arrive. Returns (None, report) when validation fails: the caller
+    discards the folder, so nothing half-written is ever published.
     """
-    from .card import write_card  # the card needs the figures of the written data
-    from .croissant import write_croissant
-    from .stats import CorpusStats, EntityUsage
-    from .withhold import withhold_row
-
-    writers: dict[tuple[str, str], SplitWriter] = {}
-
-    def write(config: str, split: str, items: Iterable[dict[str, Any]]) -> None:
-        writer = writers.get((config, split))
-        if writer is None:
-            writer = writers[(config, split)] = SplitWriter(folder, config, split)
-        for row in items:
-            writer.add(withhold_row(config, row) if withhold_text else row)
-
-    gold, registry = corpus.gold, corpus.gold.registry
+    writers = _Writers(folder)
     stats, usage = CorpusStats(), EntityUsage()
-    articles = gold.iter_articles(corpus.root)
-    for article in progress(articles, desc="build", unit="article", total=len(gold.files),
-                            enabled=show_progress):
-        split = rows.split_of(article)
-        ner = list(rows.ner_rows(article))
-        stats.add(article, split, tokens=sum(len(r["tokens"]) for r in ner))
-        usage.add(article, split)
-        if stats.example_claim is None and article.data["claims"]:
-            stats.example_claim = next(rows.claim_rows(article, registry))
-        write("documents", split, [rows.document_row(article)])
-        write("claims", split, rows.claim_rows(article, registry))
-        write("ner", split, ner)
+
+    def collect(output: _BatchOutput) -> None:
+        for (config, split), table in output.tables.items():
+            writers.get(config, split).add_table(table)
+        stats.merge(output.stats)
+        usage.merge(output.usage)
+
+    corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs,
+                              visitor=_RowsVisitorFactory(withhold_text), on_output=collect)
+    if not report.ok:
+        return None, report
+    registry = corpus.gold.registry
     for split in SPLITS:
-        write("entities", split, usage.rows(split, registry.entities))
+        rows_ = usage.rows(split, registry.entities)
+        if rows_:
+            writers.get("entities", split).add_rows(rows_, withhold_text)
     for collection in corpus.passes:
         for article in collection.iter_articles(corpus.root):
-            write("passes", rows.split_of(article), [{"pass_name": collection.name, **rows.document_row(article)}])
-
-    configs = []
-    for config in CONFIG_ORDER:
-        info = ConfigInfo(config)
-        for split in SPLITS:
-            writer = writers.get((config, split))
-            written = writer.close() if writer is not None else None
-            if written is not None:
-                info.splits.append(written)
-        if info.splits or config == "documents":
-            configs.append(info)
+            writers.get("passes", rows.split_of(article)).add_rows(
+                [{"pass_name": collection.name, **rows.document_row(article)}], withhold_text)
+    configs = writers.close()
     cff = corpus.root / "CITATION.cff"
     if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
         shutil.copyfile(cff, folder / "CITATION.cff")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
     write_manifest(folder)
-    return configs
+    return configs, report
+
+
+@dataclass
+class _BatchOutput:
+    tables: dict[tuple[str, str], pa.Table]
+    stats: CorpusStats
+    usage: EntityUsage
+
+
+@dataclass
+class _RowsVisitorFactory:
+    """Picklable: each worker makes a fresh visitor per batch."""
+
+    withhold_text: bool
+
+    def __call__(self) -> _RowsVisitor:
+        return _RowsVisitor(self.withhold_text)
+
+
+class _RowsVisitor:
+    """Turns each valid article of a batch into encoded rows, then the batch into Arrow tables."""
+
+    def __init__(self, withhold_text: bool) -> None:
+        self.withhold_text = withhold_text
+        self.rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.stats, self.usage = CorpusStats(), EntityUsage()
+
+    def visit(self, article: Article, registry: Registry) -> None:
+        split = rows.split_of(article)
+        ner = list(rows.ner_rows(article))
+        self.stats.add(article, split, tokens=sum(len(r["tokens"]) for r in ner))
+        self.usage.add(article, split)
+        claims = list(rows.claim_rows(article, registry))
+        if self.stats.example_claim is None and claims:
+            self.stats.example_claim = claims[0]
+        for config, items in (("documents", [rows.document_row(article)]), ("claims", claims), ("ner", ner)):
+            target = self.rows.setdefault((config, split), [])
+            encode = _encoder(config)
+            for row in items:
+                target.append(encode(withhold_row(config, row) if self.withhold_text else row))
+
+    def finish(self) -> _BatchOutput:
+        tables = {(config, split): pa.Table.from_pylist(items, schema=parquet_schema(config))
+                  for (config, split), items in self.rows.items()}
+        return _BatchOutput(tables, self.stats, self.usage)
+
+
+@lru_cache(maxsize=None)
+def _encoder(config: str):
+    return make_encoder(features_of(config))
+
+
+class _Writers:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.by_key: dict[tuple[str, str], SplitWriter] = {}
+
+    def get(self, config: str, split: str) -> SplitWriter:
+        if (config, split) not in self.by_key:
+            self.by_key[(config, split)] = SplitWriter(self.folder, config, split)
+        return self.by_key[(config, split)]
+
+    def close(self) -> list[ConfigInfo]:
+        configs = []
+        for config in CONFIG_ORDER:
+            info = ConfigInfo(config)
+            for split in SPLITS:
+                writer = self.by_key.get((config, split))
+                written = writer.close() if writer is not None else None
+                if written is not None:
+                    info.splits.append(written)
+            if info.splits or config == "documents":
+                configs.append(info)
+        return configs
 
 
 CONFIG_ORDER = ("documents", "claims", "entities", "ner", "passes")
@@ -180,46 +237,60 @@ def parquet_schema(config: str) -> pa.Schema:
 class SplitWriter:
     """Writes one split of one config as ``data/<config>/<split>-NNNNN-of-NNNNN.parquet``.
 
-    Rows are encoded and written a row group at a time (memory bounded by one row group); a new
-    shard starts every ``SHARD_ROWS`` rows; shards get their final names when the count is known.
+    Tables arrive in row order, in batches of any size; they are cut into row groups of exactly
+    ``ROW_GROUP_ROWS`` rows (so the bytes never depend on batching or on the number of workers), and a
+    new shard starts every ``SHARD_ROWS`` rows. Memory is bounded by about one row group. Shards get
+    their final names when their count is known.
     """
 
     def __init__(self, folder: Path, config: str, split: str) -> None:
         self.config, self.split = config, split
-        self.features = features_of(config)
         self.schema = parquet_schema(config)
         self.target = folder / "data" / config
         self.shards: list[Path] = []
         self.writer: pq.ParquetWriter | None = None
-        self.in_shard = self.num_examples = self.num_bytes = 0
-        self.batch: list[dict[str, Any]] = []
+        self.pending: list[pa.Table] = []
+        self.pending_rows = self.in_shard = self.num_examples = self.num_bytes = 0
 
-    def add(self, row: dict[str, Any]) -> None:
-        self.batch.append(row)
-        self.num_examples += 1
-        if len(self.batch) >= ROW_GROUP_ROWS[self.config]:
-            self._flush()
+    def add_rows(self, items: list[dict[str, Any]], withhold_text: bool = False) -> None:
+        encode = _encoder(self.config)
+        encoded = [encode(withhold_row(self.config, r) if withhold_text else r) for r in items]
+        self.add_table(pa.Table.from_pylist(encoded, schema=self.schema))
 
-    def _flush(self) -> None:
-        if not self.batch:
+    def add_table(self, table: pa.Table) -> None:
+        if table.num_rows == 0:
             return
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        self.num_examples += table.num_rows
+        size = ROW_GROUP_ROWS[self.config]
+        if self.pending_rows >= size:
+            combined = pa.concat_tables(self.pending)
+            start = 0
+            while combined.num_rows - start >= size:
+                self._write_group(combined.slice(start, size))
+                start += size
+            rest = combined.slice(start)
+            self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def _write_group(self, group: pa.Table) -> None:
+        group = group.combine_chunks()  # one contiguous chunk: sizes and bytes independent of batching
         if self.writer is None:
             self.target.mkdir(parents=True, exist_ok=True)
             self.shards.append(self.target / f".{self.split}-{len(self.shards):05d}.partial")
             self.writer = pq.ParquetWriter(self.shards[-1], self.schema, **PARQUET_OPTIONS)
-        encode = self.features.encode_example
-        table = pa.Table.from_pylist([encode(r) for r in self.batch], schema=self.schema)
-        self.writer.write_table(table, row_group_size=len(self.batch))
-        self.num_bytes += table.nbytes
-        self.in_shard += len(self.batch)
-        self.batch.clear()
+        self.writer.write_table(group, row_group_size=group.num_rows)
+        self.num_bytes += group.nbytes
+        self.in_shard += group.num_rows
         if self.in_shard >= SHARD_ROWS[self.config]:
             self.writer.close()
             self.writer, self.in_shard = None, 0
 
     def close(self) -> SplitInfo | None:
         """Finish the split; None when it has no rows (readers fail on a Parquet file without rows)."""
-        self._flush()
+        if self.pending_rows:
+            self._write_group(pa.concat_tables(self.pending))
+            self.pending, self.pending_rows = [], 0
         if self.writer is not None:
             self.writer.close()
         if not self.shards:

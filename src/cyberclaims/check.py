@@ -16,8 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build import MANIFEST, BuildError, sha256_file, write_dataset
-from .validate import validate
+from .build import MANIFEST, BuildError, build_into, sha256_file
 
 
 @dataclass
@@ -35,14 +34,13 @@ def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True
     """Rebuild into a temporary folder and compare with the committed dataset."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
-    corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs)
-    if not report.ok:
-        raise BuildError(f"validation failed with {len(report.errors)} errors", report)
     scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
     try:
         fresh = scratch / "dataset"
         fresh.mkdir()
-        write_dataset(corpus, fresh, show_progress=show_progress)
+        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress)
+        if configs is None:
+            raise BuildError(f"validation failed with {len(report.errors)} errors", report)
         return compare(fresh, committed)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

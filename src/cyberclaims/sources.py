@@ -93,8 +93,12 @@ class _InvalidConstant(Exception):
     pass
 
 
-def parse_json(data: bytes, display: str) -> tuple[JsonDocument | None, list[Issue]]:
-    """Parse JSON strictly: syntax errors with line and column, duplicate keys, NaN, depth."""
+def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[JsonDocument | None, list[Issue]]:
+    """Parse JSON strictly: syntax errors with line and column, duplicate keys, NaN, depth.
+
+    ``check_depth=False`` leaves the depth to the caller, who may know the value is shallow (a document
+    the schema accepts is at most a few levels deep) and so skip a walk over every value.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [Issue(display, 1, "", "json-bom",
                             "starts with a UTF-8 byte-order mark (EF BB BF); save the file without it")]
@@ -127,9 +131,8 @@ def parse_json(data: bytes, display: str) -> tuple[JsonDocument | None, list[Iss
     except RecursionError:
         return None, [Issue(display, None, "", "json-too-deep",
                             f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
-    if _depth(value) > MAX_JSON_DEPTH:
-        return None, [Issue(display, None, "", "json-too-deep",
-                            f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
+    if check_depth and too_deep(value):
+        return None, [too_deep_issue(display)]
     doc = JsonDocument(display, text, value)
     issues: list[Issue] = []
     if duplicates or constants:
@@ -142,6 +145,14 @@ def parse_json(data: bytes, display: str) -> tuple[JsonDocument | None, list[Iss
             issues.append(Issue(display, _line(text, offset), "", "json-invalid-constant",
                                 f"{name} is not valid JSON; use a number or null"))
     return doc, issues
+
+
+def too_deep(value: Any) -> bool:
+    return _depth(value) > MAX_JSON_DEPTH
+
+
+def too_deep_issue(display: str) -> Issue:
+    return Issue(display, None, "", "json-too-deep", f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")
 
 
 def _depth(value: Any) -> int:

@@ -62,6 +62,24 @@ class CorpusStats:
                     entry.first_ids.append(article.id)
         self._articles_seen += 1
 
+    def merge(self, other: CorpusStats) -> None:
+        """Add the figures of the articles that follow (a later batch, in id order)."""
+        for split, figures in other.splits.items():
+            mine = self.splits.setdefault(split, SplitFigures())
+            for name in ("articles", "characters", "tokens", "mentions", "claims"):
+                setattr(mine, name, getattr(mine, name) + getattr(figures, name))
+        self.labels.update(other.labels)
+        self.attribution.update(other.attribution)
+        self.certainty.update(other.certainty)
+        for key, theirs in other.propositions.items():
+            mine = self.propositions.setdefault(key, _Proposition())
+            mine.articles += theirs.articles
+            mine.claims += theirs.claims
+            mine.first_ids += theirs.first_ids[:IDS_SHOWN - len(mine.first_ids)]
+        if self.example_claim is None:
+            self.example_claim = other.example_claim
+        self._articles_seen += other._articles_seen
+
     def shared(self) -> dict[str, _Proposition]:
         return {k: v for k, v in self.propositions.items() if v.articles > 1}
 
@@ -90,6 +108,17 @@ class EntityUsage:
             found = articles.setdefault(key, array("I"))
             if not found or found[-1] != index:
                 found.append(index)
+
+    def merge(self, other: EntityUsage) -> None:
+        """Append the usage of the articles that follow (a later batch, in id order)."""
+        offset = len(self.ids)
+        self.ids += other.ids
+        for split, counts in other.mentions.items():
+            self.mentions.setdefault(split, Counter()).update(counts)
+        for split, by_key in other.articles.items():
+            mine = self.articles.setdefault(split, {})
+            for key, indices in by_key.items():
+                mine.setdefault(key, array("I")).extend(i + offset for i in indices)
 
     def rows(self, split: str, registry_entities: dict[str, dict]) -> list[dict[str, Any]]:
         """One row per canonical entity used in the split, by key."""

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections import defaultdict
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from .codes import Severity
 from .issues import Issue, Report
 from .progress import progress
 from .schemas import fast_validator, validator
@@ -30,6 +31,8 @@ from .sources import (
     decode_text,
     discover,
     load_valid_article,
+    too_deep,
+    too_deep_issue,
     parse_json,
     pointer,
     read_capped,
@@ -90,6 +93,7 @@ class _Batch:
     hashes: list[tuple[str, str]] = field(default_factory=list)  # (sha256 of the text, its display)
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
+    output: Any = None
 
 
 # Below this many articles a process pool costs more than it saves.
@@ -98,11 +102,14 @@ BATCH_SIZE = 200
 
 
 def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True,
-             keep_articles: bool = True, jobs: int | None = 1) -> tuple[Corpus, Report]:
+             keep_articles: bool = True, jobs: int | None = 1,
+             visitor: Callable[[], ArticleVisitor] | None = None,
+             on_output: Callable[[Any], None] | None = None) -> tuple[Corpus, Report]:
     """Validate the repository at ``root`` (or only the articles named in ``paths``).
 
-    ``keep_articles=False`` keeps no parsed gold article in memory (a build reads them again, one at a
-    time); ``jobs`` > 1 (None: one per core) checks large corpora in a process pool.
+    ``keep_articles=False`` keeps no parsed gold article in memory; ``jobs`` > 1 (None: one per core)
+    checks large corpora in a process pool. ``visitor`` makes a fresh visitor for each batch of gold
+    articles (in the worker that checks it); each batch's output goes to ``on_output``, in order.
     """
     root = Path(root)
     report = Report()
@@ -122,7 +129,8 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
         registry = _load_registry(collection, root, report, check=paths is None or is_gold)
         keep = keep_articles or not is_gold
         selected = [a for a in collection.articles if wanted is None or a.id in wanted]
-        result = _check_all(selected, root, is_gold, registry, keep, jobs, show_progress, collection.name)
+        result = _check_all(selected, root, is_gold, registry, keep, jobs, show_progress, collection.name,
+                            visitor if is_gold else None, on_output if is_gold else None)
         report.issues.extend(result.issues)
         report.files_checked += result.files_checked
         if is_gold:
@@ -150,20 +158,67 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
     return Corpus(root, loaded[0], loaded[1:]), report
 
 
+class ArticleVisitor(Protocol):
+    """Work done on each valid gold article during validation (the build's rows), in batches."""
+
+    def visit(self, article: Article, registry: Registry) -> None: ...
+
+    def finish(self) -> Any: ...  # the batch's output: picklable, handed to ``on_output`` in order
+
+
 def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
-               jobs: int, show_progress: bool, name: str) -> _Batch:
+               jobs: int, show_progress: bool, name: str,
+               visitor: Callable[[], ArticleVisitor] | None = None,
+               on_output: Callable[[Any], None] | None = None) -> _Batch:
+    """Check every selected article; batches run in a process pool for large corpora.
+
+    Batch results are consumed in order (output never depends on scheduling) and as they come, with
+    a bounded number in flight, so memory stays flat.
+    """
+    batches = [selected[i:i + BATCH_SIZE] for i in range(0, len(selected), BATCH_SIZE)] or [[]]
+    merged = _Batch()
+
+    def consume(result: _Batch) -> None:
+        _merge_into(merged, result)
+        if on_output is not None and result.output is not None:
+            on_output(result.output)
+
+    bar_total = len(selected)
     if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES:
+        from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
-        batches = [selected[i:i + BATCH_SIZE] for i in range(0, len(selected), BATCH_SIZE)]
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(registry,)) as pool:
-            futures = [pool.submit(_check_batch_in_worker, batch, root, is_gold) for batch in batches]
-            results = [f.result() for f in progress(futures, desc=f"validate {name}", unit="batch",
-                                                     total=len(futures), enabled=show_progress,
-                                                     min_items=2)]
-        return _merge(results)
-    return _check_batch(progress(selected, desc=f"validate {name}", unit="article", enabled=show_progress),
-                        root, is_gold, registry, keep)
+            pending: deque = deque()
+            bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article",
+                                    enabled=show_progress))
+            for batch in batches:
+                pending.append((len(batch), pool.submit(_check_batch_in_worker, batch, root, is_gold, visitor)))
+                if len(pending) >= 2 * jobs:
+                    size, future = pending.popleft()
+                    consume(future.result())
+                    bar.advance(size)
+            while pending:
+                size, future = pending.popleft()
+                consume(future.result())
+                bar.advance(size)
+        return merged
+    bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article", enabled=show_progress))
+    for batch in batches:
+        consume(_check_batch(batch, root, is_gold, registry, keep, visitor() if visitor else None))
+        bar.advance(len(batch))
+    return merged
+
+
+class _Counter:
+    """Advances a progress iterator by n steps (a bar over articles while work goes by batch)."""
+
+    def __init__(self, steps: Iterator[int]) -> None:
+        self.steps = steps
+
+    def advance(self, n: int) -> None:
+        for _ in range(n):
+            next(self.steps, None)
 
 
 _WORKER_REGISTRY: Registry | None = None
@@ -174,25 +229,25 @@ def _init_worker(registry: Registry) -> None:
     _WORKER_REGISTRY = registry
 
 
-def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool) -> _Batch:
+def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool,
+                           visitor: Callable[[], ArticleVisitor] | None) -> _Batch:
     assert _WORKER_REGISTRY is not None
-    return _check_batch(batch, root, is_gold, _WORKER_REGISTRY, keep=False)
+    return _check_batch(batch, root, is_gold, _WORKER_REGISTRY, keep=False,
+                        visitor=visitor() if visitor else None)
 
 
-def _merge(results: list[_Batch]) -> _Batch:
-    merged = _Batch()
-    for result in results:
-        merged.issues += result.issues
-        merged.files_checked += result.files_checked
-        merged.read += result.read
-        merged.hashes += result.hashes
-        merged.used_entities |= result.used_entities
-        merged.used_propositions |= result.used_propositions
-    return merged
+def _merge_into(merged: _Batch, result: _Batch) -> None:
+    merged.issues += result.issues
+    merged.files_checked += result.files_checked
+    merged.read += result.read
+    merged.articles += result.articles
+    merged.hashes += result.hashes
+    merged.used_entities |= result.used_entities
+    merged.used_propositions |= result.used_propositions
 
 
-def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool
-                 ) -> _Batch:
+def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
+                 visitor: ArticleVisitor | None = None) -> _Batch:
     result = _Batch()
     report = Report()
     for files in batch:
@@ -202,12 +257,16 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
         if article is None:
             continue
         result.read += 1
-        report.issues.extend(check_article(article, registry))
+        found = check_article(article, registry)
+        report.issues.extend(found)
         _collect_usage(article.data, result.used_entities, result.used_propositions)
         if keep:
             result.articles.append(article)
+        if visitor is not None and not any(i.severity is Severity.ERROR for i in found):
+            visitor.visit(article, registry)
     result.issues = report.issues
     result.files_checked = report.files_checked
+    result.output = visitor.finish() if visitor is not None else None
     return result
 
 
@@ -281,11 +340,16 @@ def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
     report.issues.extend(issues)
     if data is None:
         return None, digest
-    doc, issues = parse_json(data, json_display)
+    doc, issues = parse_json(data, json_display, check_depth=False)
     report.issues.extend(issues)
     if doc is None:
         return None, digest
-    report.issues.extend(schema_issues(doc, "annotation"))
+    quick = fast_validator("annotation")
+    if quick is None or not quick.is_valid(doc.value):
+        if too_deep(doc.value):  # only a document the schema rejects can be deep: walk it only then
+            report.issues.append(too_deep_issue(json_display))
+            return None, digest
+        report.issues.extend(schema_issues(doc, "annotation"))
     if not isinstance(doc.value, dict) or text is None:
         return None, digest  # span checks need both the labels and the text
     return Article(files.id, text, text_bytes, doc, json_display), digest

@@ -1,0 +1,310 @@
+"""What every importer shares: a draft per article, filled in, validated as a whole, then written.
+
+An importer only reads its tool's file into :class:`Draft` objects (code-point offsets, the labels its
+format carries). Everything else happens here, the same for every format:
+
+1. find the article (the id the export carried, else the article whose text is the same);
+2. take what the format cannot carry from the current annotation file, else from the export's own
+   copy, else the defaults of ``cyberclaims new``;
+3. validate every resulting file with the real validator (schema and span checks, against the
+   registries) — and write nothing unless all of them pass, no existing annotation file is in the way
+   (or ``force``), and every text matches the article it claims to be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..issues import Issue
+from ..sources import (ARTICLE_ID, MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, Article,
+                       decode_text, parse_json, read_capped)
+from ..validate import LABELS, Registry, check_article, schema_issues
+from .files import write_file
+
+DOCUMENT_KEYS = ("id", "text_sha256", "metadata", "segments", "entities", "claims", "annotators", "notes")
+MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
+CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
+              "proposition")
+SEGMENT_KINDS = ("title", "body", "caption", "byline", "boilerplate")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in a tool's file that cannot be turned into labels: where it is, and why."""
+
+    where: str
+    message: str
+
+    def to_text(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class Draft:
+    """One article as a tool's export holds it, offsets already converted to code points.
+
+    ``None`` for a part the format does not carry: it is then taken from the current annotation file.
+    """
+
+    origin: str  # where it came from, for messages: "tasks.json task 3"
+    text: str
+    article_id: str | None = None
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] | None = None
+    segments: list[dict[str, Any]] | None = None
+    links: bool = True  # False: the format carries no entity keys (kept from the current file)
+    carried: dict[str, Any] = field(default_factory=dict)  # metadata, annotators, notes as exported
+
+
+@dataclass
+class Planned:
+    """A validated annotation file waiting to be written, and the text beside it if it is new."""
+
+    id: str
+    json_path: Path
+    json_bytes: bytes
+    text_path: Path
+    text_bytes: bytes | None  # None: the text is already in annotations/
+    replaces: bool
+
+
+@dataclass
+class ImportResult:
+    planned: list[Planned] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # validation of the files that would be written
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity.value == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity.value != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.errors
+
+
+def load_registry(root: Path) -> Registry:
+    """The gold registries by key. Their own problems are `cyberclaims validate`'s business: an
+    unreadable registry is simply empty here, and every key then shows up as unknown."""
+    registry = Registry()
+    for kind in ("entities", "propositions"):
+        path = Path(root) / "annotations" / f"{kind}.json"
+        data, _ = read_capped(path, str(path), MAX_REGISTRY_BYTES) if path.is_file() else (None, [])
+        doc, _ = parse_json(data, str(path)) if data is not None else (None, [])
+        items = doc.value.get(kind) if doc is not None and isinstance(doc.value, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("key"), str):
+                getattr(registry, kind).setdefault(item["key"], item)
+    return registry
+
+
+def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, force: bool = False,
+                  dry_run: bool = False, registry: Registry | None = None) -> ImportResult:
+    """Turn drafts into annotation files under ``root/annotations``; write them only if all are valid."""
+    root = Path(root)
+    annotations = root / "annotations"
+    result = ImportResult(problems=list(problems))
+    registry = registry if registry is not None else load_registry(root)
+    texts_by_hash = _texts_by_hash(annotations)
+    seen_ids: dict[str, str] = {}
+    for draft in drafts:
+        planned = _plan(draft, annotations, root, registry, texts_by_hash, force, result)
+        if planned is None:
+            continue
+        if planned.id in seen_ids:
+            result.problems.append(Problem(draft.origin, f"article {planned.id!r} is also imported from "
+                                                         f"{seen_ids[planned.id]}; import it once"))
+            continue
+        seen_ids[planned.id] = draft.origin
+        result.planned.append(planned)
+    if result.ok and not dry_run:
+        # Every check passed for every file: only now is anything written. New texts first, so that
+        # an annotation file never points at a text that is not there yet.
+        for planned in result.planned:
+            if planned.text_bytes is not None:
+                write_file(planned.text_path, planned.text_bytes, overwrite=False)
+                result.written.append(planned.text_path)
+        for planned in result.planned:
+            write_file(planned.json_path, planned.json_bytes, overwrite=planned.replaces)
+            result.written.append(planned.json_path)
+    return result
+
+
+def _texts_by_hash(annotations: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(annotations.glob("*.txt")) if annotations.is_dir() else []:
+        if path.is_file() and not path.is_symlink() and ARTICLE_ID.match(path.stem):
+            found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.stem)
+    return found
+
+
+def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts_by_hash: dict[str, str],
+          force: bool, result: ImportResult) -> Planned | None:
+    text_bytes = draft.text.encode("utf-8")
+    digest = hashlib.sha256(text_bytes).hexdigest()
+    article_id = draft.article_id or texts_by_hash.get(digest)
+    if article_id is None:
+        result.problems.append(Problem(draft.origin, "cannot tell which article this is: its text is in no "
+                                                     "annotations/<id>.txt and the export names no article id "
+                                                     "(add an 'article_id' field to the task data)"))
+        return None
+    if not ARTICLE_ID.match(article_id):
+        result.problems.append(Problem(draft.origin, f"article id {article_id!r} is not lower-case words "
+                                                     f"joined by hyphens"))
+        return None
+    text_path, json_path = annotations / f"{article_id}.txt", annotations / f"{article_id}.json"
+    new_text = not text_path.exists()
+    if not new_text:
+        existing, issues = read_capped(text_path, str(text_path), MAX_TEXT_BYTES)
+        if existing != text_bytes:
+            result.problems.append(Problem(draft.origin, f"its text differs from {text_path.relative_to(root)}"
+                                                         f" (the text of an article never changes; was the "
+                                                         f"export made from another version?)"))
+            return None
+    elif digest in texts_by_hash:
+        result.problems.append(Problem(draft.origin, f"its text is already in the corpus as "
+                                                     f"{texts_by_hash[digest]}.txt, not {article_id}.txt"))
+        return None
+    replaces = json_path.exists() or json_path.is_symlink()
+    if replaces and not force:
+        result.problems.append(Problem(draft.origin, f"{json_path.relative_to(root)} exists; nothing was "
+                                                     f"written (use --force to replace it)"))
+        return None
+    current = _current_document(json_path) if replaces else None
+    document = _document(draft, article_id, digest, current)
+    data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    display = f"{json_path.relative_to(root).as_posix()} (from {draft.origin})"
+    doc, issues = parse_json(data, display)
+    result.issues.extend(issues)
+    if doc is not None:
+        result.issues.extend(schema_issues(doc, "annotation"))
+        result.issues.extend(check_article(Article(article_id, draft.text, text_bytes, doc, display), registry))
+    return Planned(article_id, json_path, data, text_path, text_bytes if new_text else None, replaces)
+
+
+def _current_document(path: Path) -> dict[str, Any] | None:
+    """The annotation file being replaced, if it can be read as an object: the source of what the
+    format does not carry. An unreadable one contributes nothing (it is being replaced anyway)."""
+    data, _ = read_capped(path, str(path), MAX_ANNOTATION_BYTES)
+    if data is None:
+        return None
+    doc, _ = parse_json(data, str(path))
+    return doc.value if doc is not None and isinstance(doc.value, dict) else None
+
+
+def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any] | None) -> dict[str, Any]:
+    from ..scaffold import segments_by_line
+
+    current = current or {}
+    carried = draft.carried or {}
+
+    def pick(name: str, default: Any) -> Any:
+        for source in (current, carried):
+            if name in source:
+                return source[name]
+        return default
+
+    metadata = pick("metadata", None)
+    if not isinstance(metadata, dict):
+        metadata = {"title": None, "source": {"name": "unknown", "url": None, "origin": f"{article_id}.txt"},
+                    "published": None, "language": "en", "license": "LicenseRef-third-party-copyright",
+                    "topic": "uncategorized", "split": "train"}
+    segments = draft.segments
+    if segments is None:
+        segments = current.get("segments") if isinstance(current.get("segments"), list) else None
+    if segments is None:
+        segments = segments_by_line(draft.text, metadata.get("title"))
+    mentions = draft.mentions
+    if not draft.links:
+        mentions = _keep_links(mentions, current.get("entities"))
+    claims = draft.claims
+    if claims is None:
+        claims = current.get("claims") if isinstance(current.get("claims"), list) else []
+    return {
+        "id": article_id,
+        "text_sha256": digest,
+        "metadata": metadata,
+        "segments": [_ordered(s, ("start", "end", "kind")) for s in segments],
+        "entities": [_ordered(m, MENTION_KEYS) for m in mentions],
+        "claims": [_ordered(c, CLAIM_KEYS) for c in claims],
+        "annotators": pick("annotators", []),
+        "notes": pick("notes", None),
+    }
+
+
+def _keep_links(mentions: list[dict[str, Any]], current: Any) -> list[dict[str, Any]]:
+    """For a format without entity keys: a mention whose span and label are unchanged keeps the id and
+    the entity key it has in the current file; any other mention is unlinked and numbered anew."""
+    known = {}
+    for old in current if isinstance(current, list) else []:
+        if isinstance(old, dict):
+            known.setdefault((old.get("start"), old.get("end"), old.get("label")), old)
+    kept, from_file = [], set()
+    for mention in mentions:
+        mention = dict(mention)
+        old = known.get((mention["start"], mention["end"], mention["label"]))
+        if old is not None:
+            mention["entity"] = old.get("entity")
+            mention["id"] = old.get("id")
+            from_file.add(id(mention))
+        kept.append(mention)
+    return renumber(kept, "m", keep=lambda m: id(m) in from_file and isinstance(m.get("id"), str))
+
+
+def renumber(items: list[dict[str, Any]], prefix: str, keep=None) -> list[dict[str, Any]]:
+    """Give every item without a usable id the next free ``<prefix><n>``, in text order.
+
+    An id is usable when ``keep`` accepts it (default: it already is ``<prefix><n>``) and no earlier
+    item has it; tools invent their own region ids (``Dx_aB91ISN``), which are not kept.
+    """
+    def ours(item: dict[str, Any]) -> bool:
+        value = item.get("id")
+        if keep is not None:
+            return bool(keep(item))
+        return isinstance(value, str) and value.startswith(prefix) and value[len(prefix):].isdigit()
+
+    ordered = sorted(items, key=lambda i: (i["start"], i["end"]))  # stable: ties keep the export's order
+    used = set()
+    for item in ordered:
+        if ours(item) and item["id"] not in used:
+            used.add(item["id"])
+        else:
+            item["id"] = None
+    counter = 0
+    for item in ordered:
+        if item["id"] is None:
+            counter += 1
+            while f"{prefix}{counter}" in used:
+                counter += 1
+            item["id"] = f"{prefix}{counter}"
+            used.add(item["id"])
+    return ordered
+
+
+def _ordered(item: Any, keys: tuple[str, ...]) -> Any:
+    """The project's key order (readable diffs); unknown keys are kept, after, for the schema to report."""
+    if not isinstance(item, dict):
+        return item
+    return {**{k: item[k] for k in keys if k in item}, **{k: v for k, v in item.items() if k not in keys}}
+
+
+def is_label(value: Any) -> bool:
+    return isinstance(value, str) and value in LABELS
+
+
+def read_text_file(path: Path) -> tuple[str | None, str | None]:
+    """A UTF-8 text as the project reads articles: (text, None) or (None, why not)."""
+    data, issues = read_capped(path, str(path), MAX_TEXT_BYTES)
+    if data is None:
+        return None, issues[0].message
+    text, issues = decode_text(data, str(path))
+    return (text, None) if text is not None else (None, issues[0].message)

@@ -1,0 +1,256 @@
+"""Label Studio: tasks with predictions to correct (export), and its JSON export back into labels (import).
+
+The labeling config is ``annotations/labelstudio-config.xml``; its control names are the contract:
+
+| control (``from_name``) | tag | per region of | becomes |
+|---|---|---|---|
+| ``label`` | Labels: the 18 OntoNotes types | — | an entity mention |
+| ``entity`` | TextArea | a mention | its entity key (empty: none) |
+| ``claim`` | Labels: ``Claim`` | — | a claim span |
+| ``claimer`` ``normalized`` ``proposition`` | TextArea | a claim | those fields |
+| ``about`` | TextArea | a claim | entity keys, separated by spaces or commas |
+| ``attribution`` ``certainty`` | Choices | a claim | those fields |
+| ``segment`` | Labels: title body caption byline boilerplate | — | a segment |
+
+Offsets: Label Studio's Text tag counts JavaScript string positions, i.e. UTF-16 code units (an emoji
+counts 2); they are converted from and to code points here, and every imported region whose ``text``
+is given must equal the article at the converted offsets. The task's ``data`` carries the article id
+and the fields no control edits (metadata, annotators, notes), so that they survive the trip.
+Region ids: the exporter uses the project's ids (``m1``, ``c1``); the importer keeps ids of that
+form and numbers every region Label Studio invented an id for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..sources import Article
+from .common import SEGMENT_KINDS, Draft, Problem, is_label, renumber
+from .offsets import OffsetError, Utf16Offsets
+
+MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL = "label", "claim", "segment"
+CLAIM_LABEL = "Claim"
+TEXT_FIELDS = ("claimer", "normalized", "proposition", "about")
+CHOICE_FIELDS = ("attribution", "certainty")
+KNOWN_CONTROLS = {MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL, "entity", *TEXT_FIELDS, *CHOICE_FIELDS}
+MODEL_VERSION = "cyberclaims"
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def to_tasks(articles: list[Article]) -> list[dict[str, Any]]:
+    """One Label Studio task per article, its current labels as a prediction to correct."""
+    return [to_task(article) for article in articles]
+
+
+def to_task(article: Article) -> dict[str, Any]:
+    data, text = article.data, article.text
+    offsets = Utf16Offsets(text)
+    result: list[dict[str, Any]] = []
+
+    def region(region_id: str, control: str, kind: str, start: int, end: int, value: dict[str, Any]) -> None:
+        span = {"start": offsets.to_utf16(start), "end": offsets.to_utf16(end)}
+        result.append({"id": region_id, "from_name": control, "to_name": "text", "type": kind,
+                       "value": {**span, **value}})
+
+    for index, segment in enumerate(data["segments"], 1):
+        region(f"s{index}", SEGMENT_CONTROL, "labels", segment["start"], segment["end"],
+               {"text": text[segment["start"]:segment["end"]], "labels": [segment["kind"]]})
+    for mention in data["entities"]:
+        s, e = mention["start"], mention["end"]
+        region(mention["id"], MENTION_CONTROL, "labels", s, e, {"text": mention["text"], "labels": [mention["label"]]})
+        if mention["entity"] is not None:
+            region(mention["id"], "entity", "textarea", s, e, {"text": [mention["entity"]]})
+    for claim in data["claims"]:
+        s, e = claim["start"], claim["end"]
+        region(claim["id"], CLAIM_CONTROL, "labels", s, e, {"text": claim["text"], "labels": [CLAIM_LABEL]})
+        for name in CHOICE_FIELDS:
+            region(claim["id"], name, "choices", s, e, {"text": claim["text"], "choices": [claim[name]]})
+        for name in TEXT_FIELDS:
+            value = " ".join(claim["about"]) if name == "about" else claim[name]
+            if value:  # an empty `about` is no text area at all, as an annotator would leave it
+                region(claim["id"], name, "textarea", s, e, {"text": [value]})
+    carried = {name: data[name] for name in ("metadata", "annotators", "notes")}
+    return {"data": {"text": text, "article_id": article.id, "cyberclaims": carried},
+            "predictions": [{"model_version": MODEL_VERSION, "result": result}]}
+
+
+def dumps_tasks(tasks: list[dict[str, Any]]) -> str:
+    return json.dumps(tasks, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
+    """Drafts from a Label Studio JSON export (``Export → JSON``: a list of tasks with annotations)."""
+    name = Path(path).name
+    try:
+        tasks = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [], [Problem(name, f"is not a readable JSON file: {exc}")]
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        return [], [Problem(name, "is not a Label Studio JSON export (expected a list of tasks)")]
+    drafts, problems = [], []
+    for number, task in enumerate(tasks, 1):
+        where = f"{name} task {task.get('id', number) if isinstance(task, dict) else number}"
+        draft = read_task(task, where, problems)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts, problems
+
+
+def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        problems.append(Problem(where, "has no data.text (the config's <Text value=\"$text\">)"))
+        return None
+    text = data["text"]
+    annotation = _latest_annotation(task.get("annotations"))
+    if annotation is None:
+        problems.append(Problem(where, "has no submitted annotation (only predictions?): submit or skip it "
+                                       "in Label Studio before exporting"))
+        return None
+    regions = _regions(annotation.get("result"), where, problems)
+    offsets = Utf16Offsets(text)
+    mentions, claims, segments = [], [], []
+    before = len(problems)
+    for region_id, items in regions.items():
+        here = f"{where} region {region_id}"
+        span = _span(items, text, offsets, here, problems)
+        if span is None:
+            continue
+        start, end = span
+        kinds = {item["from_name"] for item in items if item.get("type") == "labels"}
+        if len(kinds) != 1:
+            problems.append(Problem(here, "has no label" if not kinds else
+                                    f"has labels of several kinds ({', '.join(sorted(kinds))}); one region is "
+                                    f"one mention, one claim or one segment"))
+            continue
+        kind = kinds.pop()
+        label = _single(items, kind, "labels", here, problems)
+        if label is None:
+            continue
+        if kind == SEGMENT_CONTROL:
+            if label not in SEGMENT_KINDS:
+                problems.append(Problem(here, f"segment kind {label!r} is not one of {', '.join(SEGMENT_KINDS)}"))
+            segments.append({"start": start, "end": end, "kind": label})
+        elif kind == MENTION_CONTROL:
+            if not is_label(label):
+                problems.append(Problem(here, f"label {label!r} is not one of the 18 entity labels"))
+            entity = _text_value(items, "entity", here, problems)
+            mentions.append({"id": region_id, "start": start, "end": end, "text": text[start:end],
+                             "label": label, "entity": entity or None})
+        elif kind == CLAIM_CONTROL:
+            claims.append(_claim(region_id, items, text, start, end, here, problems))
+    if len(problems) > before:
+        return None
+    carried = data.get("cyberclaims") if isinstance(data.get("cyberclaims"), dict) else {}
+    article_id = data.get("article_id") if isinstance(data.get("article_id"), str) else None
+    return Draft(where, text, article_id, renumber(mentions, "m"), renumber(claims, "c"),
+                 sorted(segments, key=lambda s: (s["start"], s["end"])) or None, True, carried)
+
+
+def _claim(region_id: str, items: list[dict], text: str, start: int, end: int, here: str,
+           problems: list[Problem]) -> dict[str, Any]:
+    claim: dict[str, Any] = {"id": region_id, "start": start, "end": end, "text": text[start:end]}
+    for name in ("claimer", "normalized", "proposition"):
+        value = _text_value(items, name, here, problems)
+        if value is not None:  # a missing field is left out: the validator names it
+            claim[name] = value
+    for name in CHOICE_FIELDS:
+        value = _single(items, name, "choices", here, problems, required=False)
+        if value is not None:
+            claim[name] = value
+    about = _text_value(items, "about", here, problems)
+    claim["about"] = [key for key in re.split(r"[\s,]+", about or "") if key]
+    return claim
+
+
+def _latest_annotation(annotations: Any) -> dict | None:
+    """The most recently updated annotation that was not skipped; ties keep the export's order."""
+    usable = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")] \
+        if isinstance(annotations, list) else []
+    if not usable:
+        return None
+    return max(enumerate(usable), key=lambda p: (str(p[1].get("updated_at") or p[1].get("created_at") or ""),
+                                                 p[0]))[1]
+
+
+def _regions(result: Any, where: str, problems: list[Problem]) -> dict[str, list[dict]]:
+    """Result items grouped by region id (a region's per-region choices and text areas share its id)."""
+    regions: dict[str, list[dict]] = {}
+    for item in result if isinstance(result, list) else []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "relation":
+            problems.append(Problem(where, "has a relation; the CyberClaims config has none (remove it)"))
+            continue
+        if item.get("from_name") not in KNOWN_CONTROLS:
+            problems.append(Problem(where, f"has a result of control {item.get('from_name')!r}, which is not in "
+                                           f"annotations/labelstudio-config.xml"))
+            continue
+        regions.setdefault(str(item.get("id")), []).append(item)
+    return regions
+
+
+def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, problems: list[Problem]
+          ) -> tuple[int, int] | None:
+    spans = set()
+    for item in items:
+        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        if type(value.get("start")) is int and type(value.get("end")) is int:
+            spans.add((value["start"], value["end"]))
+    if len(spans) != 1:
+        problems.append(Problem(here, "has no span (start and end)" if not spans else
+                                f"has results with different spans {sorted(spans)}"))
+        return None
+    start16, end16 = spans.pop()
+    try:
+        start, end = offsets.from_utf16(start16), offsets.from_utf16(end16)
+    except OffsetError as exc:
+        problems.append(Problem(here, str(exc)))
+        return None
+    for item in items:
+        shown = item["value"].get("text")
+        if item.get("type") != "textarea" and isinstance(shown, str) and shown != text[start:end]:
+            problems.append(Problem(here, f"text {shown!r} differs from the article at UTF-16 [{start16}:{end16}] "
+                                          f"= code points [{start}:{end}], which is {text[start:end]!r}"))
+            return None
+    return start, end
+
+
+def _single(items: list[dict], control: str, key: str, here: str, problems: list[Problem], *,
+            required: bool = True) -> str | None:
+    values = [v for item in items if item.get("from_name") == control
+              for v in (item["value"].get(key) or [])]
+    if len(values) > 1:
+        problems.append(Problem(here, f"has {len(values)} values for {control} ({', '.join(map(str, values))}); "
+                                      f"choose one"))
+        return None
+    if not values:
+        return None
+    if not isinstance(values[0], str):
+        problems.append(Problem(here, f"{control} is not a string: {values[0]!r}"))
+        return None
+    return values[0]
+
+
+def _text_value(items: list[dict], control: str, here: str, problems: list[Problem]) -> str | None:
+    """A per-region text area: its one entry; None when it is absent or blank. Keys are trimmed (a
+    stray space typed after a key is not part of it); the normalized statement is kept as typed."""
+    entries = [v for item in items if item.get("from_name") == control
+               for v in (item["value"].get("text") if isinstance(item["value"].get("text"), list) else [])]
+    entries = [e if control == "normalized" else e.strip() for e in entries if isinstance(e, str) and e.strip()]
+    if len(entries) > 1:
+        problems.append(Problem(here, f"{control} has {len(entries)} entries; keep one"))
+        return None
+    return entries[0] if entries else None
