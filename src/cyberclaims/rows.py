@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .sources import Article
-from .text import split_sentences, tokenize
+from .text import tokenize
 from .validate import LoadedCollection, Registry
 
 
@@ -51,7 +51,7 @@ def claims(articles: list[Article], registry: Registry) -> Iterator[dict[str, An
 
 def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]:
     """One row per claim of the article, with the sentence(s) around it."""
-    sentences = split_sentences(article.text)
+    sentences = article.sentences()
     for claim in article.data["claims"]:
         around = [(s, e) for s, e in sentences if s < claim["end"] and claim["start"] < e]
         start, end = (around[0][0], around[-1][1]) if around else (claim["start"], claim["end"])
@@ -93,8 +93,8 @@ def ner_rows(article: Article) -> Iterator[dict[str, Any]]:
     for segment in article.data["segments"]:
         if segment["kind"] == "boilerplate":
             continue
-        for start, end in split_sentences(text, segment["start"], segment["end"]):
-            spans = tokenize(text, start, end)
+        for start, end in article.sentences(segment["start"], segment["end"]):
+            spans = article.tokens(start, end)
             yield {
                 "id": f"{article.id}:{sentence_number:04d}",
                 "article_id": article.id,

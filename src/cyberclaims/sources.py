@@ -328,9 +328,29 @@ class Article:
     doc: JsonDocument
     display: str  # path of the .json, relative to the root
 
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
     @property
     def data(self) -> dict:
         return self.doc.value
+
+    def sentences(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """``text.split_sentences`` of a range, computed once per article (validation and rows share it)."""
+        from .text import split_sentences
+
+        key = ("sentences", start, end)
+        if key not in self._memo:
+            self._memo[key] = split_sentences(self.text, start, end)
+        return self._memo[key]
+
+    def tokens(self, start: int, end: int) -> list[tuple[int, int]]:
+        """``text.tokenize`` of a range (a sentence), computed once per article."""
+        from .text import tokenize
+
+        key = ("tokens", start, end)
+        if key not in self._memo:
+            self._memo[key] = tokenize(self.text, start, end)
+        return self._memo[key]
 
 
 def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:

@@ -38,7 +38,6 @@ from .sources import (
     read_capped,
     relative,
 )
-from .text import split_sentences, tokenize
 
 KEY = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
@@ -562,7 +561,7 @@ def check_article(article: Article, registry: Registry) -> list[Issue]:
             issue(("entities", i2), "mention-overlap",
                   f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]")
     if spans["entities"]:
-        issues.extend(_token_issues(doc, text, spans["entities"]))
+        issues.extend(_token_issues(doc, article, spans["entities"]))
 
     seen_ids: dict[str, tuple] = {}
     for group in ("entities", "claims"):
@@ -642,12 +641,13 @@ def _gap_issue(doc: JsonDocument, text: str, start: int, end: int, path: tuple) 
                  f"add a segment (boilerplate if it is page furniture)")
 
 
-def _token_issues(doc: JsonDocument, text: str, mentions: list[tuple[int, int, int]]) -> list[Issue]:
+def _token_issues(doc: JsonDocument, article: Article, mentions: list[tuple[int, int, int]]) -> list[Issue]:
+    text = article.text
     # Sentences cover every non-space character, so their tokens are all the tokens: one pass.
     tokens: list[tuple[int, int]] = []
     sentence_of: dict[int, int] = {}
-    for number, (s, e) in enumerate(split_sentences(text)):
-        for token in tokenize(text, s, e):
+    for number, (s, e) in enumerate(article.sentences()):
+        for token in article.tokens(s, e):
             tokens.append(token)
             sentence_of[token[0]] = number
     starts = {s for s, _ in tokens}
