@@ -143,8 +143,15 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     cff = corpus.root / "CITATION.cff"
     if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
         shutil.copyfile(cff, folder / "CITATION.cff")
+    results = corpus.root / "benchmarks" / "baselines.json"
+    if results.is_file():  # the leaderboard's source travels with the data it was computed on
+        shutil.copyfile(results, folder / "baselines.json")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
+    if not withhold_text:  # the pages show the texts: a text-withheld copy has none
+        from .render import render_site
+
+        render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
 

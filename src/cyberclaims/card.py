@@ -86,6 +86,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
+        "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
     body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
     if withheld:
@@ -244,6 +245,17 @@ def _flatten(features: Any, prefix: str = "") -> list[tuple[str, str]]:
         elif isinstance(inner, Value):
             out.append((path, wrap + inner.dtype))
     return out
+
+
+def leaderboard(results: Path) -> str:
+    """The baselines table, from the results `cyberclaims baselines --output` wrote (never typed)."""
+    if not results.is_file():
+        return "No baseline results yet: run `cyberclaims baselines --output benchmarks/baselines.json`."
+    from .baselines import leaderboard_markdown
+
+    table = leaderboard_markdown(json.loads(results.read_text(encoding="utf-8")))
+    return (f"{table}\n\nGenerated from `benchmarks/baselines.json`; reproduce with "
+            f"`cyberclaims baselines --output benchmarks/baselines.json`.")
 
 
 def bibtex(cff: Path) -> str:

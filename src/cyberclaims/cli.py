@@ -24,7 +24,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="cyberclaims", description=__doc__.split("\n")[0],
+    parser = _Parser(prog="cyberclaims", description="Validate, build, evaluate and browse CyberClaims, a dataset "
+                     "of news articles about cyberattacks with labelled entities and claims.",
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--root", type=Path, default=Path("."),
@@ -86,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
         description="Example: cyberclaims summary")
     summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
+    # Commands of the annotators' tools and of the benchmark live in their own modules.
+    from .cli_annotators import register as register_annotator_commands
+    from .cli_benchmark import register as register_benchmark_commands
+
+    _COMMANDS.update(register_annotator_commands(commands))
+    _COMMANDS.update(register_benchmark_commands(commands))
     return parser
 
 

@@ -1,12 +1,17 @@
 """Score a system's predictions against the gold annotations: the four CyberClaims benchmark tasks.
 
-**Predictions** are annotation files, exactly as in ``annotations/``: a folder of ``<id>.json`` or one
-JSONL file with one such document per line. Before anything is scored, each is validated like a gold
-file (JSON Schema, then the span checks against the gold text of the same id: offsets, span texts, the
-``text_sha256`` pin, token boundaries, overlaps, boilerplate); the registry checks (unknown keys, a
-named mention left unlinked) do not apply, since a system may invent keys. Every gold article needs a
-prediction (with empty lists when the system found nothing): a malformed or missing prediction is a
-located issue, never a silent zero. :func:`prediction_document` builds a valid document from spans.
+**Predictions** are annotation files, exactly as in ``annotations/``: a folder of ``<id>.json``, one
+JSONL file with one such document per line, or (for a one-article corpus) a single ``.json`` file.
+Before anything is scored, each is validated like a gold file (JSON Schema, then the span checks
+against the gold text of the same id: offsets, span texts, the ``text_sha256`` pin, token boundaries,
+overlaps, boilerplate); the registry checks (unknown keys, a named mention left unlinked) do not apply,
+since a system may invent keys. Every gold article needs a prediction (with empty lists when the system
+found nothing): a malformed or missing prediction is a located issue, never a silent zero. The layout
+is the gold's: labels are checked against the gold segments (none in boilerplate), whatever segments a
+prediction carries.
+:func:`prediction_document` builds a valid document from spans. Issues reuse the validator's codes:
+``missing-annotation`` for a gold article without a prediction, ``missing-text`` for a prediction of
+an article that is not in the gold, ``duplicate-id`` for an article predicted twice in one JSONL file.
 
 **Tasks**
 
@@ -107,6 +112,8 @@ def load_predictions(path: Path, gold: Sequence[Article]) -> Predictions:
     attempted: set[str] = set()  # ids with a prediction, valid or not: a broken one is not also "missing"
     if path.is_dir():
         _load_folder(path, gold_by_id, report, found, attempted)
+    elif path.suffix == ".json":  # one document (a corpus of one article), however it is laid out
+        _load_single(path, gold_by_id, report, found, attempted)
     else:
         _load_jsonl(path, gold_by_id, report, found, attempted)
     _report_missing(str(path), gold_by_id, attempted, report)
@@ -158,6 +165,18 @@ def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, f
             found[file.stem] = article
 
 
+def _load_single(path: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
+                 attempted: set[str]) -> None:
+    display = str(path)
+    report.files_checked += 1
+    data, issues = read_capped(path, display, MAX_ANNOTATION_BYTES)
+    report.issues.extend(issues)
+    doc, issues = parse_json(data, display) if data is not None else (None, [])
+    report.issues.extend(issues)
+    if doc is not None:
+        _load_document(doc, None, gold_by_id, report, found, attempted)
+
+
 def _load_jsonl(path: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
                 attempted: set[str]) -> None:
     display = str(path)
@@ -171,25 +190,33 @@ def _load_jsonl(path: Path, gold_by_id: dict[str, Article], report: Report, foun
         if not raw.strip():
             continue  # blank lines (a trailing newline) are not documents
         doc, issues = parse_json(raw, display)
-        # Positions inside one line are all line 1: report the JSONL line instead.
         report.issues.extend(_on_line(i, number) for i in issues)
         if doc is None:
             continue
         article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
-        if not isinstance(article_id, str) or not ARTICLE_ID.match(article_id):
-            report.issues.extend(_on_line(i, number) for i in schema_issues(doc, "annotation"))
-            continue
-        if article_id in first_line:
+        if isinstance(article_id, str) and article_id in first_line:
             report.issues.append(Issue(display, number, "/id", "duplicate-id",
                                        f"article {article_id!r} is predicted twice (first on line "
                                        f"{first_line[article_id]}); keep one document per article"))
             continue
-        first_line[article_id] = number
-        attempted.add(article_id)
-        article, issues = _check_document(doc, article_id, gold_by_id, number)
-        report.issues.extend(issues)
-        if article is not None:
-            found[article_id] = article
+        if isinstance(article_id, str):
+            first_line[article_id] = number
+        _load_document(doc, number, gold_by_id, report, found, attempted)
+
+
+def _load_document(doc: JsonDocument, line: int | None, gold_by_id: dict[str, Article], report: Report,
+                   found: dict[str, Article], attempted: set[str]) -> None:
+    """Check a document that names its article by its ``id`` (one file, or one JSONL line)."""
+    article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
+    if not isinstance(article_id, str) or not ARTICLE_ID.match(article_id):
+        report.issues.extend(schema_issues(doc, "annotation") if line is None else
+                             [_on_line(i, line) for i in schema_issues(doc, "annotation")])
+        return
+    attempted.add(article_id)
+    article, issues = _check_document(doc, article_id, gold_by_id, line)
+    report.issues.extend(issues)
+    if article is not None:
+        found[article_id] = article
 
 
 def _on_line(issue: Issue, number: int) -> Issue:
@@ -202,19 +229,23 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
     """Schema and span checks of one prediction against the gold text; the article if it can be scored."""
     issues = schema_issues(doc, "annotation")
     gold = gold_by_id.get(article_id)
+    article = None
     if gold is None:
         known = ", ".join(sorted(gold_by_id)[:5]) + (", ..." if len(gold_by_id) > 5 else "")
-        issues.append(Issue(doc.display, None if line is None else line, "", "missing-text",
+        issues.append(Issue(doc.display, None, "", "missing-text",
                             f"predicts article {article_id!r}, which has no gold text annotations/"
                             f"{article_id}.txt (gold articles: {known})"))
-    elif isinstance(doc.value, dict):
-        article = Article(article_id, gold.text, gold.text_bytes, doc, doc.display)
+    elif isinstance(doc.value, dict):  # else the schema said what it is instead
+        # The layout is the gold's: a system labels the text, it does not re-segment it. So labels are
+        # checked against the gold boilerplate, whatever segments the prediction carries.
+        view = JsonDocument(doc.display, doc.text, {**doc.value, "segments": gold.data["segments"]})
+        article = Article(article_id, gold.text, gold.text_bytes, view, doc.display)
         issues += [i for i in check_article(article, Registry()) if i.code not in REGISTRY_CODES]
     if line is not None:
         issues = [_on_line(i, line) for i in issues]
-    if gold is None or not isinstance(doc.value, dict) or any(i.severity.value == "error" for i in issues):
-        return None, issues
-    return Article(article_id, gold.text, gold.text_bytes, doc, doc.display), issues
+    if any(i.severity.value == "error" for i in issues):
+        article = None
+    return article, issues
 
 
 def _report_missing(source: str, gold_by_id: dict[str, Article], attempted: set[str], report: Report) -> None:

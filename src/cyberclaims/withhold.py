@@ -97,6 +97,9 @@ def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[
     annotations.mkdir(parents=True)
     if (folder / "CITATION.cff").is_file():
         shutil.copyfile(folder / "CITATION.cff", root / "CITATION.cff")
+    if (folder / "baselines.json").is_file():
+        (root / "benchmarks").mkdir()
+        shutil.copyfile(folder / "baselines.json", root / "benchmarks" / "baselines.json")
 
     def restore(row: dict) -> dict:
         text = texts[row["id"]].decode("utf-8")

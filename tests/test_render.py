@@ -1,0 +1,473 @@
+"""The viewer, tested in a real browser: Debian's Chromium, headless, driven over the DevTools protocol.
+
+The pages are opened as a reader would open them (file://, scripts running); the DOM is read back with
+JavaScript and compared with the annotation files, and a screenshot's pixels are compared with the
+label colours at the places the browser says the mentions are.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import re
+import select
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTICLE_IDS, copy_repository, run_cli
+from cyberclaims.render import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.validate import validate
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
+                                    "/usr/bin/chromium (apt-get install chromium; .ci/run installs it)")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic", "--remote-debugging-pipe"]
+WIDTH, HEIGHT = 1400, 1000
+
+HOSTILE_TEXT = ("Hackers “GOP” wrote <script>window.__pwned = 1</script> and </div><b>bold</b> on Sony’s site 😀 "
+                "& fled.\n")
+HOSTILE_TITLE = "</title><script>window.__pwned = 2</script>"
+
+
+# ---------------------------------------------------------------------------------------------
+# A headless Chromium over --remote-debugging-pipe (fd 3: commands in, fd 4: replies out, NUL-separated)
+
+
+class Chromium:
+    def __init__(self) -> None:
+        self.profile = tempfile.mkdtemp(prefix="cyberclaims-chromium-")
+        to_chrome, self._out = os.pipe()
+        self._in, from_chrome = os.pipe()
+        # Move the ends the browser gets above 9, so that putting them at 3 and 4 cannot clobber one.
+        to_chrome, from_chrome = (_high_fd(to_chrome), _high_fd(from_chrome))
+        command = " ".join([str(CHROMIUM), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"])
+        # bash puts the two pipe ends at fds 3 and 4, where Chromium expects them (dash refuses fds > 9).
+        self.process = subprocess.Popen(["bash", "-c", f"exec {command} 3<&{to_chrome} 4>&{from_chrome}"],
+                                        pass_fds=(to_chrome, from_chrome), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        os.close(to_chrome)
+        os.close(from_chrome)
+        self._buffer, self._id = b"", 0
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.call("Page.enable", session=True)
+
+    def call(self, method: str, params: dict | None = None, *, session: bool = False, timeout: float = 30):
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = self.session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        reply = self._wait(lambda m: m.get("id") == self._id, timeout)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply["result"]
+
+    def _wait(self, wanted, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                message = json.loads(raw)
+                if wanted(message):
+                    return message
+            ready, _, _ = select.select([self._in], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("Chromium did not answer")
+            chunk = os.read(self._in, 1 << 20)
+            if not chunk:
+                raise EOFError("Chromium closed the pipe")
+            self._buffer += chunk
+
+    def open(self, path: Path, width: int = WIDTH, height: int = HEIGHT) -> None:
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=True)
+        self.call("Page.navigate", {"url": path.resolve().as_uri()}, session=True)
+        self._wait(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == self.session, 30)
+
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(result["exceptionDetails"])
+        return result["result"].get("value")
+
+    def screenshot(self) -> bytes:
+        # optimizeForSpeed: Chromium then filters every PNG row with "Up", which decodes quickly here.
+        data = self.call("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}, session=True)["data"]
+        return base64.b64decode(data)
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close", timeout=10)
+            self.process.wait(10)
+        except Exception:  # noqa: BLE001 - a browser that does not close is killed
+            self.process.kill()
+            self.process.wait()
+        os.close(self._out)
+        os.close(self._in)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _high_fd(fd: int) -> int:
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return high
+
+
+def decode_png(data: bytes) -> tuple[int, int, int, list[bytes]]:
+    """(width, height, bytes per pixel, rows) of an 8-bit RGB/RGBA, non-interlaced PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and color_type in (2, 6) and interlace == 0
+        elif kind == b"IDAT":
+            idat += body
+    bpp = 3 if color_type == 2 else 4
+    stride = width * bpp
+    raw = zlib.decompress(idat)
+    rows, previous = [], bytes(stride)
+    high = int.from_bytes(b"\x80" * stride, "big")
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
+        if kind == 0:
+            row = line
+        elif kind == 2:  # Up: bytewise (line + previous) mod 256, all bytes at once without carries
+            a, b = int.from_bytes(line, "big"), int.from_bytes(previous, "big")
+            row = ((((a & ~high) + (b & ~high)) ^ ((a ^ b) & high)) & ((1 << (8 * stride)) - 1)).to_bytes(stride, "big")
+        else:
+            out = bytearray(stride)
+            for i in range(stride):
+                left = out[i - bpp] if i >= bpp else 0
+                up, corner = previous[i], previous[i - bpp] if i >= bpp else 0
+                if kind == 1:
+                    predicted = left
+                elif kind == 3:
+                    predicted = (left + up) // 2
+                else:
+                    p = left + up - corner
+                    pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                    predicted = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                out[i] = (line[i] + predicted) & 0xFF
+            row = bytes(out)
+        rows.append(row)
+        previous = row
+    return width, height, bpp, rows
+
+
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    return tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures: the real articles plus two made-up ones, rendered once
+
+
+def _made_up_articles(repo: Path) -> None:
+    """A hostile article (HTML in its text and title) and a broken one (bad spans, wrong JSON)."""
+    annotations = repo / "annotations"
+    text = HOSTILE_TEXT
+    (annotations / "hostile-markup-example.txt").write_text(text, encoding="utf-8", newline="")
+    start = text.index("Sony")
+    script = text.index("<script>")
+    document = {
+        "id": "hostile-markup-example",
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "metadata": {"title": HOSTILE_TITLE, "source": {"name": "<i>Example</i>", "url": None, "origin": "x.txt"},
+                     "published": None, "language": "en", "license": "CC0-1.0", "topic": "sony-pictures-hack-2014",
+                     "split": "train"},
+        "segments": [{"start": 0, "end": len(text.rstrip("\n")), "kind": "body"}],
+        "entities": [{"id": "m1", "start": start, "end": start + 4, "text": "Sony", "label": "ORG",
+                      "entity": "sony_pictures_entertainment"}],
+        "claims": [{"id": "c1", "start": 0, "end": text.index(" and"), "text": text[:text.index(" and")],
+                    "claimer": "author", "attribution": "asserted", "certainty": "certain",
+                    "normalized": "Hackers wrote </div><script>window.__pwned = 3</script>.", "about": [],
+                    "proposition": "gop_claimed_responsibility_for_sony_hack"},
+                   {"id": "c2", "start": script, "end": text.index("site") + 4, "text": text[script:text.index("site") + 4],
+                    "claimer": "author", "attribution": "asserted", "certainty": "possible", "normalized": "x.",
+                    "about": [], "proposition": "gop_claimed_responsibility_for_sony_hack"}],
+        "annotators": [], "notes": None,
+    }
+    (annotations / "hostile-markup-example.json").write_text(json.dumps(document, indent=2, ensure_ascii=False),
+                                                            encoding="utf-8")
+    broken = "Sony Pictures was hacked in 2014 by GOP.\n"
+    (annotations / "broken-spans-example.txt").write_text(broken, encoding="utf-8")
+    document = {**document, "id": "broken-spans-example",
+                "text_sha256": hashlib.sha256(broken.encode()).hexdigest(),
+                "metadata": {**document["metadata"], "title": "Broken spans"},
+                "segments": [{"start": 0, "end": len(broken) - 1, "kind": "body"}],
+                "entities": [{"id": "m1", "start": 0, "end": 13, "text": "Sony Pictures", "label": "ORG",
+                              "entity": "sony_pictures_entertainment"},
+                             {"id": "m2", "start": 28, "end": 32, "text": "2015", "label": "DATE", "entity": None},
+                             {"id": "m3", "start": 36, "end": 99, "text": "GOP", "label": "ORG",
+                              "entity": "guardians_of_peace"}],
+                "claims": [{**document["claims"][0], "start": 20, "end": 10, "text": "reversed"}]}
+    (annotations / "broken-spans-example.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    (annotations / "unreadable-json-example.txt").write_text("Some text about <b>Sony</b>.\n", encoding="utf-8")
+    (annotations / "unreadable-json-example.json").write_text('{"id": "unreadable-json-example", ', encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Path, Path]:
+    repo = copy_repository(tmp_path_factory.mktemp("render") / "repo")
+    _made_up_articles(repo)
+    out = repo.parent / "viewer"
+    result = run_cli("render", "--out", out, cwd=repo)
+    assert result.returncode == 1, result.output  # the made-up articles have errors: pages, but exit 1
+    assert "broken-spans-example" in result.stderr
+    return repo, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    chromium = Chromium()
+    yield chromium
+    chromium.close()
+
+
+def _annotation(repo: Path, article_id: str) -> dict:
+    return json.loads((repo / "annotations" / f"{article_id}.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Without a browser: files, determinism, nesting
+
+
+def test_render_writes_a_page_per_article_and_an_index_deterministically(tmp_path):
+    repo = copy_repository(tmp_path / "repo")
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run_cli("render", "--out", first, cwd=repo).returncode == 0
+    # As a build calls it: validated without keeping the articles, which are then read one at a time.
+    corpus, report = validate(repo, show_progress=False, keep_articles=False)
+    assert corpus.gold.articles == []
+    result = render_site(corpus, report, second)
+    assert sorted(p.name for p in result.pages) == sorted([f"{i}.html" for i in ARTICLE_IDS] + ["index.html"])
+    assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())
+    for name in sorted(p.name for p in first.iterdir()):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert not [p for p in first.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+    for page in first.iterdir():
+        html = page.read_text(encoding="utf-8")
+        # Self-contained: nothing is loaded from anywhere (links to the source article are not loads).
+        assert not re.search(r"<(link|img|iframe)\b|\ssrc=|@import|url\(", html), page.name
+        assert "Content-Security-Policy" in html
+
+
+def test_render_only_the_named_articles(tmp_path):
+    repo = copy_repository(tmp_path / "repo")
+    out = tmp_path / "out"
+    assert run_cli("render", ARTICLE_IDS[0], "--out", out, cwd=repo).returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{ARTICLE_IDS[0]}.html", "index.html"])
+    unknown = run_cli("render", "no-such-article", "--out", out, cwd=repo)
+    assert unknown.returncode == 2 and "no-such-article" in unknown.stderr
+
+
+class _Nesting(HTMLParser):
+    """Checks that every end tag closes the innermost open element, and collects each span's text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.texts: dict[tuple[str, str], str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1][0] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        for _, attrs in self.stack:
+            for kind in ("data-mention", "data-claim"):
+                if kind in attrs:
+                    key = (kind, attrs[kind])
+                    self.texts[key] = self.texts.get(key, "") + data
+
+
+def test_overlapping_claims_and_mentions_nest_correctly():
+    text = "Alpha Beta Gamma Delta Epsilon"
+    data = {"segments": [{"start": 0, "end": 30, "kind": "body"}],
+            "entities": [{"id": "m1", "start": 6, "end": 16, "label": "ORG"},
+                         {"id": "m2", "start": 17, "end": 22, "label": "DATE"}],
+            "claims": [{"id": "c1", "start": 0, "end": 10}, {"id": "c2", "start": 6, "end": 30},
+                       {"id": "c3", "start": 12, "end": 19}, {"id": "c4", "start": 12, "end": 19}]}
+    parser = _Nesting()
+    parser.feed(ArticleView.build(data, text).html({}))
+    parser.close()
+    assert not parser.stack
+    for group, kind in (("entities", "data-mention"), ("claims", "data-claim")):
+        for item in data[group]:
+            assert parser.texts[(kind, item["id"])] == text[item["start"]:item["end"]], item
+
+
+# ---------------------------------------------------------------------------------------------
+# In the browser
+
+_SPANS_JS = """(() => {
+  const collect = (attr) => { const out = {};
+    for (const el of document.querySelectorAll('#text [' + attr + ']')) {
+      const key = el.getAttribute(attr);
+      out[key] = out[key] || {text: '', parts: 0, label: el.getAttribute('data-label'),
+                              entity: el.getAttribute('data-entity'), bad: false};
+      out[key].text += el.textContent; out[key].parts += 1; out[key].bad ||= el.classList.contains('bad');
+    }
+    return out; };
+  return {mentions: collect('data-mention'), claims: collect('data-claim'),
+          text: document.getElementById('text').textContent,
+          boilerplate: [...document.querySelectorAll('#text .seg-boilerplate')].map(e => e.textContent),
+          scripts: document.scripts.length, pwned: window.__pwned === undefined ? null : window.__pwned,
+          bold: document.querySelectorAll('#text b, header b, #cards script').length,
+          title: document.title,
+          errors: [...document.querySelectorAll('#errors .issues li')].map(li => li.dataset.code),
+          unplaced: [...document.querySelectorAll('#errors .unplaced li')].map(li => li.dataset.pointer),
+          legend: [...document.querySelectorAll('header .legend li[data-label]')].map(li => li.dataset.label)};
+})()"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("article_id", ARTICLE_IDS)
+def test_article_page_in_chromium_shows_every_label_in_place(site, browser, article_id):
+    repo, out = site
+    data = _annotation(repo, article_id)
+    text = (repo / "annotations" / f"{article_id}.txt").read_text(encoding="utf-8")
+    browser.open(out / f"{article_id}.html")
+    page = browser.evaluate(_SPANS_JS)
+    assert page["text"] == text  # the whole article, nothing added or lost
+    assert set(page["mentions"]) == {m["id"] for m in data["entities"]}
+    for mention in data["entities"]:
+        shown = page["mentions"][mention["id"]]
+        assert (shown["text"], shown["label"], shown["entity"] or None) == \
+            (mention["text"], mention["label"], mention["entity"]), mention
+    assert set(page["claims"]) == {c["id"] for c in data["claims"]}
+    for claim in data["claims"]:
+        assert page["claims"][claim["id"]]["text"] == claim["text"], claim
+    boilerplate = [text[s["start"]:s["end"]] for s in data["segments"] if s["kind"] == "boilerplate"]
+    assert page["boilerplate"] == boilerplate
+    assert page["errors"] == [] and page["unplaced"] == []
+    assert page["legend"] == [label for label in LABEL_COLORS if label in {m["label"] for m in data["entities"]}]
+
+    # Hovering a mention shows its canonical entity; hovering inside a claim shows the claim's attributes.
+    linked = next(m for m in data["entities"] if m["entity"])
+    registry = {e["key"]: e for e in json.loads((repo / "annotations/entities.json").read_text())["entities"]}
+    tip = browser.evaluate(f"""(() => {{ const el = document.querySelector('[data-mention="{linked["id"]}"]');
+        el.dispatchEvent(new MouseEvent('mouseover', {{bubbles: true, clientX: 10, clientY: 10}}));
+        const tip = document.getElementById('tip'); return [tip.hidden, tip.textContent]; }})()""")
+    assert tip[0] is False
+    entry = registry[linked["entity"]]
+    assert linked["entity"] in tip[1] and entry["name"] in tip[1] and entry["description"] in tip[1]
+    claim = data["claims"][0]
+    clicked = browser.evaluate(f"""(() => {{ const el = document.querySelector('[data-claim="{claim["id"]}"]');
+        el.dispatchEvent(new MouseEvent('mouseover', {{bubbles: true}}));
+        const tip = document.getElementById('tip').textContent;
+        el.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+        const item = document.getElementById('item-claim-{claim["id"]}');
+        return [tip, item.querySelector('details').open, item.textContent]; }})()""")
+    for value in (claim["claimer"], claim["attribution"], claim["certainty"], claim["normalized"], claim["proposition"]):
+        assert value in clicked[0] and value in clicked[2]
+    assert clicked[1] is True
+
+
+@needs_chromium
+@pytest.mark.parametrize("article_id", ARTICLE_IDS)
+def test_screenshot_shows_each_mention_in_its_label_colour(site, browser, article_id):
+    repo, out = site
+    browser.open(out / f"{article_id}.html")
+    # Where the browser put the first box of every mention that is on screen.
+    boxes = browser.evaluate(f"""[...document.querySelectorAll('#text [data-mention]')].map(el => {{
+        const r = el.getClientRects()[0]; return [el.dataset.mention, el.dataset.label, r.left, r.top, r.right, r.bottom];
+    }}).filter(b => b[3] < {HEIGHT} && b[2] >= 0 && b[4] <= {WIDTH})""")
+    assert len(boxes) >= 10
+    width, height, bpp, rows = decode_png(browser.screenshot())
+    assert (width, height) == (WIDTH, HEIGHT)
+    seen_labels = set()
+    for mention_id, label, left, top, right, bottom in boxes:
+        want = rgb(LABEL_COLORS[label])
+        pixels = [tuple(rows[y][x * bpp:x * bpp + 3]) for y in range(int(top) + 1, int(bottom) - 1)
+                  for x in range(int(left) + 1, int(right) - 1)]
+        share = sum(1 for p in pixels if p == want) / max(1, len(pixels))
+        # The label colour fills the box behind the glyphs; the glyphs take the rest.
+        assert share > 0.4, (mention_id, label, share)
+        seen_labels.add(label)
+    assert len(seen_labels) >= 4
+
+
+@needs_chromium
+def test_markup_in_an_article_is_shown_as_text_never_run(site, browser):
+    repo, out = site
+    text = (repo / "annotations" / "hostile-markup-example.txt").read_text(encoding="utf-8")
+    browser.open(out / "hostile-markup-example.html")
+    page = browser.evaluate(_SPANS_JS)
+    assert page["pwned"] is None  # none of the three <script>s in the data ran
+    assert page["bold"] == 0 and page["scripts"] == 1  # only the viewer's own script element exists
+    assert page["text"] == text
+    assert page["title"].startswith(HOSTILE_TITLE)
+    assert page["mentions"]["m1"]["text"] == "Sony"
+    assert page["claims"]["c2"]["text"].startswith("<script>window.__pwned = 1</script> and </div><b>bold</b>")
+    header = browser.evaluate("document.querySelector('header').textContent")
+    assert HOSTILE_TITLE in header and "<i>Example</i>" in header
+
+
+@needs_chromium
+def test_validation_errors_are_shown_where_they_are(site, browser):
+    repo, out = site
+    browser.open(out / "broken-spans-example.html")
+    page = browser.evaluate(_SPANS_JS)
+    assert "span-text-mismatch" in page["errors"] and "span-out-of-range" in page["errors"]
+    assert "span-reversed" in page["errors"]
+    # The span whose text does not match is drawn where its offsets put it, outlined; the spans whose
+    # offsets cannot be placed are listed in the error box.
+    assert page["mentions"]["m2"] == {**page["mentions"]["m2"], "text": "2014", "bad": True}
+    assert page["mentions"]["m1"]["bad"] is False
+    assert sorted(page["unplaced"]) == ["/claims/0", "/entities/2"]
+    link = browser.evaluate("document.querySelector('#errors li[data-code=\"span-text-mismatch\"] a').getAttribute('href')")
+    assert link == "#mention-m2"
+
+    browser.open(out / "unreadable-json-example.html")
+    page = browser.evaluate("[document.getElementById('text').textContent, "
+                            "[...document.querySelectorAll('#errors li')].map(li => li.dataset.code)]")
+    assert page == ["Some text about <b>Sony</b>.\n", ["json-syntax"]]
+
+
+@needs_chromium
+def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
+    repo, out = site
+    browser.open(out / "index.html")
+    rows = browser.evaluate("[...document.querySelectorAll('tr[data-article]')].map(r => r.dataset.article)")
+    assert rows == sorted(ARTICLE_IDS + ["broken-spans-example", "hostile-markup-example", "unreadable-json-example"])
+    links = browser.evaluate("[...document.querySelectorAll('.shared a')].map(a => a.getAttribute('href'))")
+    assert links
+    # Every link to another article's claim leads to an element of that page (read by the browser).
+    targets = set(links)
+    for article_id in ARTICLE_IDS:
+        browser.open(out / f"{article_id}.html")
+        targets |= {f"{article_id}.html{h}" if h.startswith("#") else h
+                    for h in browser.evaluate("[...document.querySelectorAll('a.xref')].map(a => a.getAttribute('href'))")}
+    by_page: dict[str, set[str]] = {}
+    for target in targets:
+        page, _, anchor = target.partition("#")
+        by_page.setdefault(page, set()).add(anchor)
+    assert set(by_page) >= {f"{i}.html" for i in ARTICLE_IDS}
+    for page, anchors in by_page.items():
+        browser.open(out / page)
+        found = browser.evaluate(f"{json.dumps(sorted(anchors))}.filter(a => document.getElementById(a) && "
+                                 f"document.getElementById(a).dataset.claim)")
+        assert found == sorted(anchors), page
