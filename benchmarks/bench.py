@@ -4,6 +4,7 @@
     python benchmarks/bench.py --sizes 1000 --output /tmp/results.md   # the CI smoke test
 
 Each command runs as its own process; wall time and peak RSS (from wait4) are measured per process.
+The build runs with --no-viewer (the HTML pages are for browsing a small corpus, not 100k articles).
 The floor, measured in the same run, is what any build must do at least: read every file, json.loads
 every annotation, and pq.write_table the same documents rows with the same writer options.
 """
@@ -83,7 +84,7 @@ def measure(sizes: list[int], workdir: Path) -> list[dict]:
         shutil.rmtree(root / "dataset", ignore_errors=True)
         floor_wall, floor_rss = run([sys.executable, __file__, "--floor", str(root)], env)
         validate_wall, validate_rss = run([*cli(), "--root", str(root), "validate"], env)
-        build_wall, build_rss = run([*cli(), "--root", str(root), "build"], env)
+        build_wall, build_rss = run([*cli(), "--root", str(root), "build", "--no-viewer"], env)
         results.append({"articles": n, "floor_s": floor_wall, "floor_rss_mib": floor_rss,
                         "validate_s": validate_wall, "validate_rss_mib": validate_rss,
                         "build_s": build_wall, "build_rss_mib": build_rss,

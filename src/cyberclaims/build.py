@@ -86,7 +86,7 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False, jobs: int | None = None) -> BuildResult:
+          withhold_text: bool = False, jobs: int | None = None, viewer: bool = True) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
     With ``withhold_text`` every article text and span text is left out (see ``withhold.py``).
@@ -99,7 +99,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-build-", dir=parent))
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
-                                     show_progress=show_progress)
+                                     show_progress=show_progress, viewer=viewer)
         if configs is None:
             raise BuildError(f"validation failed with {len(report.errors)} errors; nothing was written", report)
         _swap_in(staging, output)
@@ -110,7 +110,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
 
 
 def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
-               show_progress: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
+               show_progress: bool = True, viewer: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
     Each batch of articles is validated and turned into Arrow tables by one worker; batches are
@@ -120,11 +120,17 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     writers = _Writers(folder)
     stats, usage = CorpusStats(), EntityUsage()
 
+    batches = 0
+
     def collect(output: _BatchOutput) -> None:
+        nonlocal batches
         for (config, split), table in output.tables.items():
             writers.get(config, split).add_table(table)
         stats.merge(output.stats)
         usage.merge(output.usage)
+        batches += 1
+        if batches % 16 == 0:
+            _release_memory()
 
     corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs,
                               visitor=_RowsVisitorFactory(withhold_text), on_output=collect)
@@ -148,12 +154,25 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         shutil.copyfile(results, folder / "baselines.json")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
-    if not withhold_text:  # the pages show the texts: a text-withheld copy has none
+    if viewer and not withhold_text:  # the pages show the texts: a text-withheld copy has none
         from .render import render_site
 
         render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
+
+
+def _release_memory() -> None:
+    """Hand freed memory back to the system now and then, so peak RSS tracks live data, not history.
+
+    Each batch arrives as a pickle and becomes Arrow tables; the freed buffers otherwise stay mapped
+    (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
+    """
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 @dataclass

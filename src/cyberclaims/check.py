@@ -29,8 +29,8 @@ class CheckResult:
         return bool(self.differences)
 
 
-def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True, jobs: int | None = None
-          ) -> CheckResult:
+def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True, jobs: int | None = None,
+          viewer: bool = True) -> CheckResult:
     """Rebuild into a temporary folder and compare with the committed dataset."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
@@ -38,7 +38,7 @@ def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True
     try:
         fresh = scratch / "dataset"
         fresh.mkdir()
-        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress)
+        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress, viewer=viewer)
         if configs is None:
             raise BuildError(f"validation failed with {len(report.errors)} errors", report)
         return compare(fresh, committed)

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
     build.add_argument("--jobs", type=_positive, default=None,
                        help="worker processes for validating large corpora (default: one per core)")
+    build.add_argument("--no-viewer", dest="viewer", action="store_false",
+                       help="leave out the HTML pages of dataset/viewer/ (about 75 KB per article: for large "
+                            "corpora)")
     build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
                        help="write a copy without any article text to OUT (see `rehydrate`)")
 
@@ -177,7 +180,7 @@ def _build(args) -> int:
 
     try:
         if args.check:
-            result = check(args.root, args.output, jobs=args.jobs)
+            result = check(args.root, args.output, jobs=args.jobs, viewer=args.viewer)
             print(f"compared {result.method}")
             for difference in result.differences:
                 print(f"stale: {difference}")
@@ -192,7 +195,7 @@ def _build(args) -> int:
                 return EXIT_USAGE
             result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs)
         else:
-            result = build(args.root, args.output, jobs=args.jobs)
+            result = build(args.root, args.output, jobs=args.jobs, viewer=args.viewer)
     except BuildError as exc:
         if exc.report is not None:
             _print_report(exc.report, "text")

@@ -234,13 +234,37 @@ def _scan_positions(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, str,
 # The corpus on disk
 
 
-@dataclass
 class ArticleFiles:
-    """The two files of one article in one collection; either may be missing."""
+    """The two files of one article in one collection; either may be missing.
 
-    id: str
-    json_path: Path | None
-    text_path: Path | None
+    Holds the folders (shared by all articles) rather than two Path objects per article: a corpus of
+    100k articles keeps one of these per article for the whole run.
+    """
+
+    __slots__ = ("id", "_json_dir", "_text_dir")
+
+    def __init__(self, id: str, json_path: Path | None, text_path: Path | None) -> None:
+        self.id = id
+        self._json_dir = _shared(json_path.parent) if json_path is not None else None
+        self._text_dir = _shared(text_path.parent) if text_path is not None else None
+
+    @property
+    def json_path(self) -> Path | None:
+        return None if self._json_dir is None else self._json_dir / f"{self.id}.json"
+
+    @property
+    def text_path(self) -> Path | None:
+        return None if self._text_dir is None else self._text_dir / f"{self.id}.txt"
+
+    def __repr__(self) -> str:
+        return f"ArticleFiles({self.id!r}, {self.json_path!r}, {self.text_path!r})"
+
+
+_FOLDERS: dict[Path, Path] = {}
+
+
+def _shared(folder: Path) -> Path:
+    return _FOLDERS.setdefault(folder, folder)
 
 
 @dataclass

@@ -8,7 +8,6 @@ import difflib
 import hashlib
 import os
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +88,9 @@ class _Batch:
     files_checked: int = 0
     read: int = 0
     articles: list[Article] = field(default_factory=list)
-    hashes: list[tuple[str, str]] = field(default_factory=list)  # (sha256 of the text, its display)
+    # sha256 of each article's text, 32 bytes per article in batch order (zeros: no text): compact,
+    # since a large corpus keeps one per article until duplicates are found
+    digests: bytearray = field(default_factory=bytearray)
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
     output: Any = None
@@ -118,7 +119,7 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
         paths = None
     jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
     loaded: list[LoadedCollection] = []
-    gold_hashes: dict[str, list[str]] = defaultdict(list)
+    duplicate_groups: list[list[ArticleFiles]] = []
     for collection in collections:
         is_gold = collection.name == "gold"
         report.issues.extend(i for i in collection.issues if _selected(i.file, root, paths))
@@ -133,21 +134,21 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
         report.issues.extend(result.issues)
         report.files_checked += result.files_checked
         if is_gold:
-            for digest, display in result.hashes:
-                gold_hashes[digest].append(display)
+            digests, owners = result.digests, list(selected)
             checked = {a.id for a in selected}
             for files in collection.articles:  # texts outside the selection still count as duplicates
                 if files.id not in checked and files.text_path is not None and files.json_path is not None:
-                    digest = _file_sha256(files.text_path)
-                    if digest:
-                        gold_hashes[digest].append(relative(files.text_path, root))
+                    digests += _file_sha256(files.text_path) or _NO_DIGEST
+                    owners.append(files)
+            duplicate_groups = _duplicates(digests, owners)
         all_read = result.read == len([a for a in collection.articles if a.json_path is not None])
         if paths is None and all_read:  # usage is unknown while an article cannot be read
             report.issues.extend(_unused_registry_entries(collection, registry, result.used_entities,
                                                           result.used_propositions, root))
         files = [a for a in collection.articles if a.json_path is not None and a.text_path is not None]
         loaded.append(LoadedCollection(collection.name, result.articles, registry, files, keep))
-    for names in gold_hashes.values():
+    for group in duplicate_groups:
+        names = [relative(files.text_path, root) for files in group]
         if len(names) > 1:
             for name in names:
                 others = ", ".join(n for n in names if n != name)
@@ -240,7 +241,7 @@ def _merge_into(merged: _Batch, result: _Batch) -> None:
     merged.files_checked += result.files_checked
     merged.read += result.read
     merged.articles += result.articles
-    merged.hashes += result.hashes
+    merged.digests += result.digests
     merged.used_entities |= result.used_entities
     merged.used_propositions |= result.used_propositions
 
@@ -251,8 +252,8 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
     report = Report()
     for files in batch:
         article, digest = _read_article(files, root, is_gold, report)
-        if digest is not None and is_gold and files.json_path is not None:
-            result.hashes.append((digest, relative(files.text_path, root)))
+        if is_gold:
+            result.digests += digest if digest is not None and files.json_path is not None else _NO_DIGEST
         if article is None:
             continue
         result.read += 1
@@ -298,9 +299,29 @@ def _selected(display: str, root: Path, paths: Sequence[Path] | None) -> bool:
     return False
 
 
-def _file_sha256(path: Path) -> str | None:
+_NO_DIGEST = bytes(32)
+
+
+def _file_sha256(path: Path) -> bytes | None:
     data, issues = read_capped(path, "", MAX_TEXT_BYTES)
-    return None if data is None else hashlib.sha256(data).hexdigest()
+    return None if data is None else hashlib.sha256(data).digest()
+
+
+def _duplicates(digests: bytearray, owners: list[ArticleFiles]) -> list[list[ArticleFiles]]:
+    """Groups of articles with the same text, found by sorting the digests: no dict per article."""
+    count = len(digests) // 32
+    key = lambda i: bytes(digests[32 * i:32 * i + 32])  # noqa: E731
+    order = sorted((i for i in range(count) if key(i) != _NO_DIGEST), key=key)
+    groups, current = [], []
+    for i in order:
+        if current and key(current[-1]) != key(i):
+            if len(current) > 1:
+                groups.append([owners[j] for j in sorted(current)])
+            current = []
+        current.append(i)
+    if len(current) > 1:
+        groups.append([owners[j] for j in sorted(current)])
+    return groups
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,8 +329,8 @@ def _file_sha256(path: Path) -> str | None:
 
 
 def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
-                  ) -> tuple[Article | None, str | None]:
-    """Read and parse one article, reporting what is wrong with its files; (article, sha256 of text)."""
+                  ) -> tuple[Article | None, bytes | None]:
+    """Read and parse one article, reporting what is wrong with its files; (article, sha256 of its text)."""
     if files.json_path is None:
         report.files_checked += 1
         report.issues.append(Issue(relative(files.text_path, root), None, "", "missing-annotation",
@@ -330,7 +351,7 @@ def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
         if is_gold:  # a pass shares the gold text: its problems are reported once, for the gold
             report.issues.extend(issues)
         if raw is not None:
-            digest = hashlib.sha256(raw).hexdigest()
+            digest = hashlib.sha256(raw).digest()
             text_bytes = raw
             text, issues = decode_text(raw, text_display)
             if is_gold:
