@@ -117,6 +117,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     written in id order as they arrive. Returns (None, report) when validation fails: the caller
     discards the folder, so nothing half-written is ever published.
     """
+    _map_large_blocks_directly()
     writers = _Writers(folder)
     stats, usage = CorpusStats(), EntityUsage()
 
@@ -160,6 +161,22 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
+
+
+_M_MMAP_THRESHOLD = -3
+
+
+def _map_large_blocks_directly() -> None:
+    """Have glibc serve blocks over 128 KiB (the batches arriving from workers) by mmap.
+
+    By default glibc raises that threshold after the first large free, and later batches then come
+    from the heap, which fragments and keeps growing with the corpus; mapped blocks go back to the
+    system when freed.
+    """
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _release_memory() -> None:

@@ -243,10 +243,10 @@ class ArticleFiles:
 
     __slots__ = ("id", "_json_dir", "_text_dir")
 
-    def __init__(self, id: str, json_path: Path | None, text_path: Path | None) -> None:
+    def __init__(self, id: str, json_dir: Path | None, text_dir: Path | None) -> None:
         self.id = id
-        self._json_dir = _shared(json_path.parent) if json_path is not None else None
-        self._text_dir = _shared(text_path.parent) if text_path is not None else None
+        self._json_dir = json_dir  # the folders, shared by every article of a collection
+        self._text_dir = text_dir
 
     @property
     def json_path(self) -> Path | None:
@@ -302,44 +302,56 @@ def discover(root: Path) -> list[Collection]:
 def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, texts_from: Path,
                 pairs: bool) -> Collection:
     issues: list[Issue] = []
-    jsons: dict[str, Path] = {}
-    texts: dict[str, Path] = {}
+    # Names, not Path objects: a folder of 200k files would otherwise cost ~100 MB at once.
+    jsons: set[str] = set()
+    texts: set[str] = set()
     if not folder.is_dir():
         return Collection(name, folder, registry_folder, [], [Issue(relative(folder, root), None, "",
                           "file-unreadable", "folder not found")])
-    for path in sorted(folder.iterdir()):
-        display = relative(path, root)
-        if path.is_symlink():
-            issues.append(Issue(display, None, "", "file-is-symlink",
-                                f"is a symbolic link to {os.readlink(path)!r}; put the real file here"))
+    with os.scandir(folder) as scan:
+        entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in scan)
+    for file_name, is_symlink, is_dir in entries:
+        stem, dot, suffix = file_name.rpartition(".")
+        suffix = dot + suffix if dot else ""
+        stem = stem if dot else file_name
+        if is_symlink or is_dir or suffix not in (".json", ".txt") or (
+                file_name in REGISTRY_FILES and registry_folder == folder) or not ARTICLE_ID.match(stem):
+            issue = _entry_issue(folder / file_name, root, name, registry_folder == folder)
+            if issue is not None:
+                issues.append(issue)
             continue
-        if path.is_dir():
-            if not (name == "gold" and path.name == "passes"):
-                issues.append(Issue(display, None, "", "unexpected-file", "unexpected folder"))
-            continue
-        if path.name in REGISTRY_FILES and registry_folder == folder:
-            continue
-        if path.suffix in DOC_SUFFIXES:
-            continue
-        if path.suffix not in (".json", ".txt"):
-            issues.append(Issue(display, None, "", "unexpected-file",
-                                "is neither <id>.txt, <id>.json, a registry nor documentation; remove it"))
-            continue
-        if not ARTICLE_ID.match(path.stem):
-            issues.append(Issue(display, None, "", "invalid-file-name",
-                                f"{path.name!r} is not <id>{path.suffix} with an id matching "
-                                f"{ARTICLE_ID.pattern}; rename it"))
-            continue
-        (jsons if path.suffix == ".json" else texts)[path.stem] = path
+        (jsons if suffix == ".json" else texts).add(stem)
     if not pairs:
         # A pass holds only labels; its texts are the gold texts.
-        for stem in jsons:
-            candidate = texts_from / f"{stem}.txt"
-            if candidate.exists() or candidate.is_symlink():
-                texts.setdefault(stem, candidate)
-    ids = sorted(set(jsons) | (set(texts) if pairs else set()))
-    articles = [ArticleFiles(i, jsons.get(i), texts.get(i)) for i in ids]
+        found = {stem for stem in jsons
+                 if (texts_from / f"{stem}.txt").exists() or (texts_from / f"{stem}.txt").is_symlink()}
+    ids = sorted(jsons | texts) if pairs else sorted(jsons)
+    text_dir = _shared(folder) if pairs else _shared(texts_from)
+    json_dir = _shared(folder)
+    articles = [ArticleFiles(i, json_dir if i in jsons else None,
+                             text_dir if (i in texts if pairs else i in found) else None) for i in ids]
     return Collection(name, folder, registry_folder, articles, issues)
+
+
+def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool) -> Issue | None:
+    """What is wrong with a folder entry that is not an article file (None: it belongs there)."""
+    display = relative(path, root)
+    if path.is_symlink():
+        return Issue(display, None, "", "file-is-symlink",
+                     f"is a symbolic link to {os.readlink(path)!r}; put the real file here")
+    if path.is_dir():
+        if collection == "gold" and path.name == "passes":
+            return None
+        return Issue(display, None, "", "unexpected-file", "unexpected folder")
+    if path.name in REGISTRY_FILES and owns_registries:
+        return None
+    if path.suffix in DOC_SUFFIXES:
+        return None
+    if path.suffix not in (".json", ".txt"):
+        return Issue(display, None, "", "unexpected-file",
+                     "is neither <id>.txt, <id>.json, a registry nor documentation; remove it")
+    return Issue(display, None, "", "invalid-file-name",
+                 f"{path.name!r} is not <id>{path.suffix} with an id matching {ARTICLE_ID.pattern}; rename it")
 
 
 @dataclass
