@@ -1,4 +1,4 @@
-"""Turn a validated corpus into the rows of each config (plain Python dicts, labels as strings).
+"""The rows of each config for one article (plain Python dicts, labels as strings).
 
 Every generator yields rows in a fixed order (articles by id, spans by offset as in the source), so
 the same sources always give the same rows.
@@ -11,7 +11,7 @@ from typing import Any
 
 from .sources import Article
 from .text import tokenize
-from .validate import LoadedCollection, Registry
+from .validate import Registry
 
 
 def split_of(article: Article) -> str:
@@ -33,20 +33,10 @@ def document_row(article: Article) -> dict[str, Any]:
     }
 
 
-def documents(articles: list[Article]) -> Iterator[dict[str, Any]]:
-    for article in articles:
-        yield document_row(article)
 
 
-def passes(collections: list[LoadedCollection]) -> Iterator[dict[str, Any]]:
-    for collection in collections:
-        for article in collection.articles:
-            yield {"pass_name": collection.name, **document_row(article)}
 
 
-def claims(articles: list[Article], registry: Registry) -> Iterator[dict[str, Any]]:
-    for article in articles:
-        yield from claim_rows(article, registry)
 
 
 def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]:
