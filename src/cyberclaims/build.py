@@ -166,6 +166,15 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
 _M_MMAP_THRESHOLD = -3
 
 
+@lru_cache(maxsize=None)
+def _libc() -> ctypes.CDLL | None:
+    """The C library, loaded once: ``find_library`` runs ``ldconfig`` each time it is called."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
 def _map_large_blocks_directly() -> None:
     """Have glibc serve blocks over 128 KiB (the batches arriving from workers) by mmap.
 
@@ -173,10 +182,9 @@ def _map_large_blocks_directly() -> None:
     from the heap, which fragments and keeps growing with the corpus; mapped blocks go back to the
     system when freed.
     """
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
-    except (OSError, AttributeError):  # not glibc
-        pass
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def _release_memory() -> None:
@@ -186,10 +194,9 @@ def _release_memory() -> None:
     (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
     """
     pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):  # glibc only
+        libc.malloc_trim(0)
 
 
 @dataclass
@@ -396,10 +403,9 @@ def _swap_in(staging: Path, output: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """renameat2(RENAME_EXCHANGE) on Linux: both paths always exist, no moment without a dataset."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
