@@ -1,8 +1,12 @@
 """The tokenizer and sentence splitter that the ner config and the validator share."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cyberclaims.text import split_sentences, tokenize
+from cyberclaims import text as text_module
+from cyberclaims.sources import Article
+from cyberclaims.text import split_sentences, token_bounds, tokenize
 
 
 def words(text: str) -> list[str]:
@@ -39,3 +43,40 @@ def test_token_offsets_are_code_points_into_the_text():
 ])
 def test_sentences(text, expected):
     assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+# Texts dense in the tokenizer's special cases: clitics, decimals, abbreviations, line breaks.
+_PIECES = ["a", "b", "n", "t", "s", " ", "  ", "\n", "\r\n", "\t", "'", "’", ".", ",", "!", "?", "1", "2",
+           "\"", "”", ")", "]", "-", "é", "n't", "won’t", "Mr.", "U.S.", "e.g.", "Sept.", "1.2", "1,000",
+           "'s", "’re", "Sony"]
+_texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(_texts, st.data())
+def test_a_range_taken_from_the_whole_texts_tokens_equals_tokenizing_the_range(text, data):
+    """The build and the validator tokenize an article once and slice it; slicing must never differ."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    article = Article("x", text, text.encode(), None, "x")  # type: ignore[arg-type]
+    assert article.tokens(start, end) == tokenize(text, start, end)
+    assert token_bounds(text, start, end) == ([s for s, _ in tokenize(text, start, end)],
+                                              [e for _, e in tokenize(text, start, end)])
+    for sentence_start, sentence_end in split_sentences(text):  # sentences always slice
+        assert article.token_range(sentence_start, sentence_end) is not None
+
+
+def _sentences_by_full_search(text: str) -> list[tuple[int, int]]:
+    """split_sentences with the abbreviation looked up from the start of the sentence, as first written."""
+    original = text_module._LONGEST_ABBREVIATION
+    text_module._LONGEST_ABBREVIATION = len(text) + 1
+    try:
+        return split_sentences(text)
+    finally:
+        text_module._LONGEST_ABBREVIATION = original
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(_texts)
+def test_abbreviation_lookup_in_a_short_window_splits_as_a_full_search(text):
+    assert split_sentences(text) == _sentences_by_full_search(text)

@@ -6,6 +6,7 @@ the same sources always give the same rows.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,13 +32,6 @@ def document_row(article: Article) -> dict[str, Any]:
         "annotators": data["annotators"],
         "notes": data["notes"],
     }
-
-
-
-
-
-
-
 
 def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]:
     """One row per claim of the article, with the sentence(s) around it."""
@@ -74,22 +68,44 @@ def ner(articles: list[Article]) -> Iterator[dict[str, Any]]:
 
 def ner_rows(article: Article) -> Iterator[dict[str, Any]]:
     """The ner rows of one article."""
+    for number, (tokens, starts, ends, tags) in enumerate(ner_sentences(article)):
+        yield {
+            "id": ner_row_id(article, number),
+            "article_id": article.id,
+            "tokens": tokens,
+            "spans": [{"start": s, "end": e} for s, e in zip(starts, ends)],
+            "ner_tags": tags,
+        }
+
+
+def ner_row_id(article: Article, number: int) -> str:
+    return f"{article.id}:{number:04d}"
+
+
+def ner_sentences(article: Article) -> Iterator[tuple[list[str], list[int], list[int], list[str]]]:
+    """Per sentence outside boilerplate: its tokens' strings, starts, ends and IOB2 tags.
+
+    The whole text is tokenized and tagged once; a sentence is a slice of that, except in the rare
+    case where its range tokenizes differently (a segment cut where no whitespace follows).
+    """
     text = article.text
-    tag_at: dict[int, str] = {}
-    for mention in article.data["entities"]:
-        for number, (start, _) in enumerate(tokenize(text, mention["start"], mention["end"])):
-            tag_at[start] = ("B-" if number == 0 else "I-") + mention["label"]
-    sentence_number = 0
+    words, starts, ends = article.token_table()
+    tags = ["O"] * len(starts)
+    for mention in article.data["entities"]:  # validated: whole tokens, no overlaps
+        first, stop = bisect_left(starts, mention["start"]), bisect_left(starts, mention["end"])
+        if first < stop:
+            tags[first] = "B-" + mention["label"]
+            tags[first + 1:stop] = ["I-" + mention["label"]] * (stop - first - 1)
     for segment in article.data["segments"]:
         if segment["kind"] == "boilerplate":
             continue
         for start, end in article.sentences(segment["start"], segment["end"]):
-            spans = article.tokens(start, end)
-            yield {
-                "id": f"{article.id}:{sentence_number:04d}",
-                "article_id": article.id,
-                "tokens": [text[s:e] for s, e in spans],
-                "spans": [{"start": s, "end": e} for s, e in spans],
-                "ner_tags": [tag_at.get(s, "O") for s, _ in spans],
-            }
-            sentence_number += 1
+            found = article.token_range(start, end)
+            if found is not None:
+                i, j = found
+                yield words[i:j], starts[i:j], ends[i:j], tags[i:j]
+                continue
+            spans = tokenize(text, start, end)
+            tag_at = dict(zip(starts, tags))
+            yield ([text[s:e] for s, e in spans], [s for s, _ in spans], [e for _, e in spans],
+                   [tag_at.get(s, "O") for s, _ in spans])

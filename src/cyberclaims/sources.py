@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -379,14 +380,45 @@ class Article:
             self._memo[key] = split_sentences(self.text, start, end)
         return self._memo[key]
 
+    def token_table(self) -> tuple[list[str], list[int], list[int]]:
+        """Strings, starts and ends of every token of the whole text (``text.token_table``), computed once."""
+        from .text import token_table
+
+        if "token_table" not in self._memo:
+            self._memo["token_table"] = token_table(self.text)
+        return self._memo["token_table"]
+
+    def token_bounds(self) -> tuple[list[int], list[int]]:
+        """Start and end offsets of every token of the whole text."""
+        _, starts, ends = self.token_table()
+        return starts, ends
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Indexes ``i, j`` such that tokens ``i..j-1`` of the whole text are exactly ``tokenize(text, start, end)``.
+
+        That holds when no token crosses ``start`` and ``end`` is followed by whitespace or is the end
+        of the text (the tokenizer never looks behind where a match starts, and looks ahead only past
+        non-space characters; tests/test_text.py checks it). Sentences end so; otherwise None.
+        """
+        text = self.text
+        if end < len(text) and not text[end].isspace():
+            return None
+        starts, ends = self.token_bounds()
+        i = bisect_left(ends, start + 1)  # first token ending after start
+        if i < len(starts) and starts[i] < start:
+            return None
+        return i, max(i, bisect_left(starts, end))
+
     def tokens(self, start: int, end: int) -> list[tuple[int, int]]:
-        """``text.tokenize`` of a range (a sentence), computed once per article."""
+        """``text.tokenize`` of a range (a sentence), taken from the whole text's tokens where it can be."""
         from .text import tokenize
 
-        key = ("tokens", start, end)
-        if key not in self._memo:
-            self._memo[key] = tokenize(self.text, start, end)
-        return self._memo[key]
+        found = self.token_range(start, end)
+        if found is None:
+            return tokenize(self.text, start, end)
+        starts, ends = self.token_bounds()
+        i, j = found
+        return list(zip(starts[i:j], ends[i:j]))
 
 
 def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:

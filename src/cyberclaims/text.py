@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 # Penn-Treebank-like: clitics split off ("was|n't", "Sony|'s", straight or curly apostrophe),
 # decimal numbers kept whole ("1.2"), every other non-space, non-word character its own token.
@@ -24,6 +25,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+# The same pattern as one group: ``split`` then gives [gap, token, gap, token, ..., gap] in C, and the
+# offsets follow from the running sum of the parts' lengths (no Python call per token).
+_TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.VERBOSE)
 
 # Words whose trailing period does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -35,12 +39,28 @@ ABBREVIATIONS = frozenset(
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by whitespace.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+# No abbreviation is longer than this, so the word before a period is looked for only this far back.
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Return the ``(start, end)`` code-point offsets of every token in ``text[start:end]``."""
+    starts, ends = token_bounds(text, start, end)
+    return list(zip(starts, ends))
+
+
+def token_bounds(text: str, start: int = 0, end: int | None = None) -> tuple[list[int], list[int]]:
+    """The same tokens as ``tokenize``, as two lists: their start offsets and their end offsets."""
+    _, starts, ends = token_table(text, start, end)
+    return starts, ends
+
+
+def token_table(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of ``text[start:end]`` as three parallel lists: their strings, starts and ends."""
     stop = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, stop)]
+    parts = _TOKEN_SPLIT.split(text[start:stop] if start or stop != len(text) else text)
+    bounds = list(accumulate(map(len, parts), initial=start))
+    return parts[1::2], bounds[1:-1:2], bounds[2::2]
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -63,7 +83,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 def _is_abbreviation(text: str, floor: int, period: int) -> bool:
-    word = _WORD_BEFORE.search(text, floor, period)
+    # A word longer than the window is longer than every abbreviation either way, and searching for
+    # "$" from the start of the sentence would try every position of it.
+    word = _WORD_BEFORE.search(text, max(floor, period - _LONGEST_ABBREVIATION - 1), period)
     return bool(word) and word.group(1).lower() in ABBREVIATIONS
 
 

@@ -8,6 +8,7 @@ import difflib
 import hashlib
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -664,29 +665,25 @@ def _gap_issue(doc: JsonDocument, text: str, start: int, end: int, path: tuple) 
 
 def _token_issues(doc: JsonDocument, article: Article, mentions: list[tuple[int, int, int]]) -> list[Issue]:
     text = article.text
-    # Sentences cover every non-space character, so their tokens are all the tokens: one pass.
-    tokens: list[tuple[int, int]] = []
-    sentence_of: dict[int, int] = {}
-    for number, (s, e) in enumerate(article.sentences()):
-        for token in article.tokens(s, e):
-            tokens.append(token)
-            sentence_of[token[0]] = number
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
-    token_start_of_end = {e: s for s, e in tokens}
+    # Sentences cover every non-space character and end before whitespace, so the whole text's tokens
+    # are the sentences' tokens: one tokenization, and a mention's sentence is found by bisection.
+    starts, ends = article.token_bounds()
+    token_starts, token_ends = set(starts), set(ends)
+    sentence_starts = [s for s, _ in article.sentences()]
     issues = []
     for start, end, index in mentions:
         path = ("entities", index)
-        if start not in starts or end not in ends:
+        if start not in token_starts or end not in token_ends:
             cut = []
-            if start not in starts:
+            if start not in token_starts:
                 cut.append(f"start {start}")
-            if end not in ends:
+            if end not in token_ends:
                 cut.append(f"end {end}")
+            context = _token_context(text, list(zip(starts, ends)), start, end)
             issues.append(Issue(doc.display, doc.line_of(path), pointer(path), "mention-cut-by-tokenizer",
                                 f"{' and '.join(cut)} of {_show(text[start:end])} fall inside a token "
-                                f"({_show(_token_context(text, tokens, start, end))}); mentions are whole tokens"))
-        elif sentence_of.get(start) != sentence_of.get(token_start_of_end.get(end)):
+                                f"({_show(context)}); mentions are whole tokens"))
+        elif bisect_right(sentence_starts, start) != bisect_right(sentence_starts, end - 1):
             issues.append(Issue(doc.display, doc.line_of(path), pointer(path), "mention-crosses-sentence",
                                 f"{_show(text[start:end])} spans a sentence boundary of the project "
                                 f"sentence splitter"))
