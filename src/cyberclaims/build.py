@@ -23,12 +23,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, rows
-from .features import features_of, make_encoder
+from .features import features_of
 from .card import write_card
 from .croissant import write_croissant
 from .issues import Report
 from .sources import Article
 from .stats import CorpusStats, EntityUsage
+from .tables import NerColumns, table_from_rows
 from .validate import Registry, validate
 from .withhold import withhold_row
 
@@ -217,36 +218,37 @@ class _RowsVisitorFactory:
 
 
 class _RowsVisitor:
-    """Turns each valid article of a batch into encoded rows, then the batch into Arrow tables."""
+    """Turns each valid article of a batch into rows, then the batch into Arrow tables."""
 
     def __init__(self, withhold_text: bool) -> None:
         self.withhold_text = withhold_text
         self.rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.ner: dict[str, NerColumns] = {}
         self.stats, self.usage = CorpusStats(), EntityUsage()
 
     def visit(self, article: Article, registry: Registry) -> None:
         split = rows.split_of(article)
-        ner = list(rows.ner_rows(article))
-        self.stats.add(article, split, tokens=sum(len(r["tokens"]) for r in ner))
+        ner = self.ner.setdefault(split, NerColumns())
+        tokens = 0
+        for number, (words, starts, ends, tags) in enumerate(rows.ner_sentences(article)):
+            ner.add(rows.ner_row_id(article, number), article.id, words, starts, ends, tags)
+            tokens += len(tags)
+        self.stats.add(article, split, tokens=tokens)
         self.usage.add(article, split)
         claims = list(rows.claim_rows(article, registry))
         if self.stats.example_claim is None and claims:
             self.stats.example_claim = claims[0]
-        for config, items in (("documents", [rows.document_row(article)]), ("claims", claims), ("ner", ner)):
+        for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
             target = self.rows.setdefault((config, split), [])
-            encode = _encoder(config)
-            for row in items:
-                target.append(encode(withhold_row(config, row) if self.withhold_text else row))
+            target += [withhold_row(config, row) for row in items] if self.withhold_text else items
 
     def finish(self) -> _BatchOutput:
-        tables = {(config, split): pa.Table.from_pylist(items, schema=parquet_schema(config))
+        tables = {(config, split): table_from_rows(config, items, parquet_schema(config))
                   for (config, split), items in self.rows.items()}
+        for split, ner in self.ner.items():
+            if len(ner):
+                tables[("ner", split)] = ner.table(parquet_schema("ner"), withhold_text=self.withhold_text)
         return _BatchOutput(tables, self.stats, self.usage)
-
-
-@lru_cache(maxsize=None)
-def _encoder(config: str):
-    return make_encoder(features_of(config))
 
 
 class _Writers:
@@ -303,9 +305,8 @@ class SplitWriter:
         self.pending_rows = self.in_shard = self.num_examples = self.num_bytes = 0
 
     def add_rows(self, items: list[dict[str, Any]], withhold_text: bool = False) -> None:
-        encode = _encoder(self.config)
-        encoded = [encode(withhold_row(self.config, r) if withhold_text else r) for r in items]
-        self.add_table(pa.Table.from_pylist(encoded, schema=self.schema))
+        items = [withhold_row(self.config, r) for r in items] if withhold_text else items
+        self.add_table(table_from_rows(self.config, items, self.schema))
 
     def add_table(self, table: pa.Table) -> None:
         if table.num_rows == 0:
