@@ -123,3 +123,20 @@ def test_validation_only_reads(repo: Path):
     assert "id-mismatch" in run.stdout
     after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_span_after_a_non_object_is_located_at_its_own_index(repo: Path):
+    """The schema rejects the stray value; the span checks still point at the right element."""
+    first = repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
+    data = load(first)
+    mention = data["entities"][0]
+    data["entities"][0] = "stray"
+    data["entities"].append({**mention, "id": "zz1", "text": mention["text"] + "x"})
+    dump(first, data)
+
+    run = run_cli("validate", "--format", "json", cwd=repo)
+    assert run.returncode == 1
+    found = json.loads(run.stdout)["issues"]
+    mismatch = [i for i in found if i["code"] == "span-text-mismatch"]
+    assert [i["pointer"] for i in mismatch] == [f"/entities/{len(data['entities']) - 1}/text"]
+    assert any(i["code"] == "schema-type" and i["pointer"] == "/entities/0" for i in found)

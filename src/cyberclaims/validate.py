@@ -51,6 +51,13 @@ NAMED_LABELS = frozenset(
 class Registry:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     propositions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _well_formed: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def well_formed_entity_keys(self) -> frozenset[str]:
+        """The entity keys that are well formed (``_is_key``), computed once: every mention looks one up."""
+        if self._well_formed is None:
+            self._well_formed = frozenset(key for key in self.entities if _is_key(key))
+        return self._well_formed
 
 
 @dataclass
@@ -471,16 +478,18 @@ def _load_registry(collection: Collection, root: Path, report: Report, *, check:
 
 
 def _collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
-    for mention in _items(data, "entities"):
-        if isinstance(mention.get("entity"), str):
-            entities.add(mention["entity"])
-    for claim in _items(data, "claims"):
-        if isinstance(claim.get("claimer"), str):
-            entities.add(claim["claimer"])
-        about = claim.get("about")
-        entities.update(k for k in (about if isinstance(about, list) else []) if isinstance(k, str))
-        if isinstance(claim.get("proposition"), str):
-            propositions.add(claim["proposition"])
+    for _, mention in _items(data, "entities"):
+        key = mention.get("entity")
+        if isinstance(key, str):
+            entities.add(key)
+    for _, claim in _items(data, "claims"):
+        claimer, about, proposition = claim.get("claimer"), claim.get("about"), claim.get("proposition")
+        if isinstance(claimer, str):
+            entities.add(claimer)
+        if isinstance(about, list):
+            entities.update(k for k in about if isinstance(k, str))
+        if isinstance(proposition, str):
+            propositions.add(proposition)
 
 
 def _unused_registry_entries(collection: Collection, registry: Registry, used_entities: set[str],
@@ -500,20 +509,20 @@ def _unused_registry_entries(collection: Collection, registry: Registry, used_en
 # The checks a schema cannot express
 
 
-def _items(data: Any, name: str) -> list[dict]:
+def _items(data: Any, name: str) -> list[tuple[int, dict]]:
+    """The objects of the list ``data[name]`` with their positions in it (other values are the schema's finding)."""
     value = data.get(name) if isinstance(data, dict) else None
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _offsets(item: dict) -> tuple[int, int] | None:
-    start, end = item.get("start"), item.get("end")
-    if type(start) is int and type(end) is int and start >= 0 and end >= 0:
-        return start, end
-    return None
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
 def check_article(article: Article, registry: Registry) -> list[Issue]:
-    """Every semantic problem of one parsed article: one pass over its spans, no quadratic work."""
+    """Every semantic problem of one parsed article: one pass over its spans, no quadratic work.
+
+    It also runs on documents the schema rejected (so that one run reports everything), hence the
+    type tests before each use; they are ordered so that a valid document takes the shortest path.
+    """
     data, text, doc = article.data, article.text, article.doc
     issues: list[Issue] = []
 
@@ -537,45 +546,49 @@ def check_article(article: Article, registry: Registry) -> list[Issue]:
                   f"labelling{hint}; span checks are skipped until text and pin agree")
             return issues  # every offset points into a text that is no longer there
 
+    items = {group: _items(data, group) for group in ("segments", "entities", "claims")}
     spans: dict[str, list[tuple[int, int, int]]] = {}
     broken_segments = False  # a segment with bad offsets: coverage cannot be judged
-    for group in ("segments", "entities", "claims"):
-        spans[group] = []
-        for index, item in enumerate(_items(data, group)):
-            where = (group, index)
-            offsets = _offsets(item)
-            if offsets is None:
-                continue
-            start, end = offsets
+    length = len(text)
+    for group, group_items in items.items():
+        good = spans[group] = []
+        labelled = group != "segments"
+        for index, item in group_items:
+            start, end = item.get("start"), item.get("end")
+            if type(start) is not int or type(end) is not int or start < 0 or end < 0:
+                continue  # the schema reports it
             if start >= end:
-                issue(where, "span-reversed", f"start {start} is not before end {end}")
-                broken_segments |= group == "segments"
+                issue((group, index), "span-reversed", f"start {start} is not before end {end}")
+                broken_segments |= not labelled
                 continue
-            if end > len(text):
-                issue(where, "span-out-of-range",
-                      f"end {end} is past the end of the text ({len(text)} code points)")
-                broken_segments |= group == "segments"
+            if end > length:
+                issue((group, index), "span-out-of-range",
+                      f"end {end} is past the end of the text ({length} code points)")
+                broken_segments |= not labelled
                 continue
             actual = text[start:end]
-            if group != "segments" and isinstance(item.get("text"), str) and item["text"] != actual:
-                issue(where + ("text",), "span-text-mismatch",
-                      f"text {_show(item['text'])} differs from the article at [{start}:{end}], "
-                      f"which is {_show(actual)}")
-                continue  # offsets or text are wrong: checks of the span itself would only echo this
+            if labelled:
+                stated = item.get("text")
+                if stated != actual and isinstance(stated, str):
+                    issue((group, index, "text"), "span-text-mismatch",
+                          f"text {_show(stated)} differs from the article at [{start}:{end}], "
+                          f"which is {_show(actual)}")
+                    continue  # offsets or text are wrong: checks of the span itself would only echo this
             if actual[0].isspace() or actual[-1].isspace():
-                issue(where, "span-whitespace", f"span [{start}:{end}] {_show(actual)} starts or ends "
-                                                f"with whitespace; trim it")
-            spans[group].append((start, end, index))
+                issue((group, index), "span-whitespace", f"span [{start}:{end}] {_show(actual)} starts or ends "
+                                                         f"with whitespace; trim it")
+            good.append((start, end, index))
 
     if not broken_segments:
         issues.extend(_segment_issues(doc, text, spans["segments"], data))
-    boilerplate = [(s, e) for s, e, i in spans["segments"]
-                   if _items(data, "segments")[i].get("kind") == "boilerplate"]
-    for group in ("entities", "claims"):
-        for start, end, index in spans[group]:
-            if any(s < end and start < e for s, e in boilerplate):
-                issue((group, index), "label-in-boilerplate",
-                      f"span [{start}:{end}] lies in a boilerplate segment, which gets no labels")
+    segment_at = dict(items["segments"])
+    boilerplate = [(s, e) for s, e, i in spans["segments"] if segment_at[i].get("kind") == "boilerplate"]
+    if boilerplate:
+        for group in ("entities", "claims"):
+            for start, end, index in spans[group]:
+                if any(s < end and start < e for s, e in boilerplate):
+                    issue((group, index), "label-in-boilerplate",
+                          f"span [{start}:{end}] lies in a boilerplate segment, which gets no labels")
 
     ordered = sorted(spans["entities"])
     for (s1, e1, i1), (s2, e2, i2) in zip(ordered, ordered[1:]):
@@ -587,7 +600,7 @@ def check_article(article: Article, registry: Registry) -> list[Issue]:
 
     seen_ids: dict[str, tuple] = {}
     for group in ("entities", "claims"):
-        for index, item in enumerate(_items(data, group)):
+        for index, item in items[group]:
             local = item.get("id")
             if isinstance(local, str):
                 if local in seen_ids:
@@ -596,37 +609,42 @@ def check_article(article: Article, registry: Registry) -> list[Issue]:
                 else:
                     seen_ids[local] = (group, index)
 
-    for index, mention in enumerate(_items(data, "entities")):
+    entities, propositions = registry.entities, registry.propositions
+    # A key is checked against the registry only when well formed (else it is the schema's finding);
+    # keys found in the registry were checked once, for the whole registry.
+    known_entities = registry.well_formed_entity_keys()
+    for index, mention in items["entities"]:
         key, label = mention.get("entity"), mention.get("label")
-        if _is_key(key):
-            entry = registry.entities.get(key)
-            if entry is None:
-                issue(("entities", index, "entity"), "unknown-entity",
-                      f"entity {key!r} is not in the entity registry; add it to entities.json"
-                      + _did_you_mean(key, registry.entities))
-            elif isinstance(label, str) and label in LABELS and entry.get("type") != label:
+        if isinstance(key, str) and key in known_entities:
+            expected = entities[key].get("type")
+            if expected != label and isinstance(label, str) and label in LABELS:
                 issue(("entities", index, "label"), "entity-type-mismatch",
-                      f"label {label} differs from the registry type {entry.get('type')} of {key!r}")
+                      f"label {label} differs from the registry type {expected} of {key!r}")
+        elif _is_key(key):
+            issue(("entities", index, "entity"), "unknown-entity",
+                  f"entity {key!r} is not in the entity registry; add it to entities.json"
+                  + _did_you_mean(key, entities))
         elif key is None and isinstance(label, str) and label in NAMED_LABELS:
             issue(("entities", index, "entity"), "mention-unlinked",
                   f"{label} mention {_show(mention.get('text'))} links to no entity")
-    for index, claim in enumerate(_items(data, "claims")):
+    for index, claim in items["claims"]:
         claimer = claim.get("claimer")
-        if _is_key(claimer) and claimer != "author" and claimer not in registry.entities:
+        if isinstance(claimer, str) and claimer not in entities and claimer != "author" and _is_key(claimer):
             issue(("claims", index, "claimer"), "unknown-claimer",
                   f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
-                  + _did_you_mean(claimer, registry.entities))
+                  + _did_you_mean(claimer, entities))
         about = claim.get("about")
-        for position, key in enumerate(about if isinstance(about, list) else []):
-            if _is_key(key) and key not in registry.entities:
-                issue(("claims", index, "about", position), "unknown-about-entity",
-                      f"about names {key!r}, which is not in the entity registry"
-                      + _did_you_mean(key, registry.entities))
+        if isinstance(about, list):
+            for position, key in enumerate(about):
+                if isinstance(key, str) and key not in entities and _is_key(key):
+                    issue(("claims", index, "about", position), "unknown-about-entity",
+                          f"about names {key!r}, which is not in the entity registry"
+                          + _did_you_mean(key, entities))
         proposition = claim.get("proposition")
-        if _is_key(proposition) and proposition not in registry.propositions:
+        if isinstance(proposition, str) and proposition not in propositions and _is_key(proposition):
             issue(("claims", index, "proposition"), "unknown-proposition",
                   f"proposition {proposition!r} is not in the proposition registry; add it to propositions.json"
-                  + _did_you_mean(proposition, registry.propositions))
+                  + _did_you_mean(proposition, propositions))
     return issues
 
 
