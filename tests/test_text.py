@@ -64,6 +64,10 @@ def test_a_range_taken_from_the_whole_texts_tokens_equals_tokenizing_the_range(t
                                               [e for _, e in tokenize(text, start, end)])
     for sentence_start, sentence_end in split_sentences(text):  # sentences always slice
         assert article.token_range(sentence_start, sentence_end) is not None
+    # a segment's sentences are taken from the whole text's where the segment starts and ends on lines
+    assert article.sentences(start, end) == split_sentences(text, start, end)
+    for first, last in ((0, start), (start, len(text))):
+        assert article.sentences(first, last) == split_sentences(text, first, last)
 
 
 def _sentences_by_full_search(text: str) -> list[tuple[int, int]]:

@@ -372,12 +372,23 @@ class Article:
         return self.doc.value
 
     def sentences(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-        """``text.split_sentences`` of a range, computed once per article (validation and rows share it)."""
+        """``text.split_sentences`` of a range, computed once per article (validation and rows share it).
+
+        A range that starts and ends at line breaks (a segment, usually) is a slice of the whole
+        text's sentences: lines are split independently of each other.
+        """
         from .text import split_sentences
 
         key = ("sentences", start, end)
         if key not in self._memo:
-            self._memo[key] = split_sentences(self.text, start, end)
+            text = self.text
+            stop = len(text) if end is None else end
+            if (start, stop) != (0, len(text)) and (start == 0 or text[start - 1] in "\r\n") and (
+                    stop == len(text) or text[stop] in "\r\n"):
+                whole = self.sentences()
+                self._memo[key] = whole[bisect_left(whole, (start,)):bisect_left(whole, (stop,))]
+            else:
+                self._memo[key] = split_sentences(text, start, end)
         return self._memo[key]
 
     def token_table(self) -> tuple[list[str], list[int], list[int]]:

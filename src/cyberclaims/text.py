@@ -29,6 +29,8 @@ _TOKEN = re.compile(
 # offsets follow from the running sum of the parts' lengths (no Python call per token).
 _TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")", re.VERBOSE)
 
+_NON_SPACE = re.compile(r"\S*")
+
 # Words whose trailing period does not end a sentence.
 ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp",
@@ -61,6 +63,38 @@ def token_table(text: str, start: int = 0, end: int | None = None) -> tuple[list
     parts = _TOKEN_SPLIT.split(text[start:stop] if start or stop != len(text) else text)
     bounds = list(accumulate(map(len, parts), initial=start))
     return parts[1::2], bounds[1:-1:2], bounds[2::2]
+
+
+def is_token_start(text: str, position: int) -> bool:
+    """Whether a token of ``tokenize(text)`` starts at ``position``, tokenizing only the word around it.
+
+    A token never contains whitespace and the tokenizer looks neither behind a match nor past the
+    next whitespace, so the whitespace-free run around ``position`` tokenizes as in the whole text.
+    """
+    if position >= len(text) or text[position].isspace():
+        return False
+    if position == 0 or text[position - 1].isspace():
+        return True
+    start, end = word_around(text, position)
+    return position in token_bounds(text, start, end)[0]
+
+
+def is_token_end(text: str, position: int) -> bool:
+    """Whether a token of ``tokenize(text)`` ends at ``position`` (see ``is_token_start``)."""
+    if position <= 0 or position > len(text) or text[position - 1].isspace():
+        return False
+    if position == len(text) or text[position].isspace():
+        return True
+    start, end = word_around(text, position - 1)
+    return position in token_bounds(text, start, end)[1]
+
+
+def word_around(text: str, position: int) -> tuple[int, int]:
+    """The run of non-whitespace characters that contains ``text[position]``."""
+    start = position
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return start, _NON_SPACE.match(text, position).end()
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

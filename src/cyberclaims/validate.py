@@ -38,6 +38,7 @@ from .sources import (
     read_capped,
     relative,
 )
+from .text import is_token_end, is_token_start, tokenize, word_around
 
 KEY = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
@@ -682,34 +683,46 @@ def _gap_issue(doc: JsonDocument, text: str, start: int, end: int, path: tuple) 
 
 
 def _token_issues(doc: JsonDocument, article: Article, mentions: list[tuple[int, int, int]]) -> list[Issue]:
+    """Mentions cut by the tokenizer or crossing a sentence, checked locally around each mention.
+
+    Validation never tokenizes a whole article: a boundary is a token boundary if whitespace is on
+    its outer side, otherwise the word around it is tokenized alone (``text.is_token_start``). Two
+    sentences are always separated by whitespace, so only a mention with whitespace inside can cross one.
+    """
     text = article.text
-    # Sentences cover every non-space character and end before whitespace, so the whole text's tokens
-    # are the sentences' tokens: one tokenization, and a mention's sentence is found by bisection.
-    starts, ends = article.token_bounds()
-    token_starts, token_ends = set(starts), set(ends)
-    sentence_starts = [s for s, _ in article.sentences()]
+    sentence_starts: list[int] | None = None
     issues = []
     for start, end, index in mentions:
         path = ("entities", index)
-        if start not in token_starts or end not in token_ends:
+        starts_token, ends_token = is_token_start(text, start), is_token_end(text, end)
+        if not starts_token or not ends_token:
             cut = []
-            if start not in token_starts:
+            if not starts_token:
                 cut.append(f"start {start}")
-            if end not in token_ends:
+            if not ends_token:
                 cut.append(f"end {end}")
-            context = _token_context(text, list(zip(starts, ends)), start, end)
             issues.append(Issue(doc.display, doc.line_of(path), pointer(path), "mention-cut-by-tokenizer",
                                 f"{' and '.join(cut)} of {_show(text[start:end])} fall inside a token "
-                                f"({_show(context)}); mentions are whole tokens"))
-        elif bisect_right(sentence_starts, start) != bisect_right(sentence_starts, end - 1):
+                                f"({_show(_token_context(text, start, end))}); mentions are whole tokens"))
+            continue
+        if not _WHITESPACE.search(text, start, end):
+            continue
+        if sentence_starts is None:
+            sentence_starts = [s for s, _ in article.sentences()]
+        if bisect_right(sentence_starts, start) != bisect_right(sentence_starts, end - 1):
             issues.append(Issue(doc.display, doc.line_of(path), pointer(path), "mention-crosses-sentence",
                                 f"{_show(text[start:end])} spans a sentence boundary of the project "
                                 f"sentence splitter"))
     return issues
 
 
-def _token_context(text: str, tokens: list[tuple[int, int]], start: int, end: int) -> str:
-    touched = [(s, e) for s, e in tokens if s < end and start < e] or [(start, end)]
+_WHITESPACE = re.compile(r"\s")
+
+
+def _token_context(text: str, start: int, end: int) -> str:
+    """The tokens a mention touches, from the words around its two ends."""
+    first, last = word_around(text, start)[0], word_around(text, end - 1)[1]
+    touched = [(s, e) for s, e in tokenize(text, first, last) if s < end and start < e] or [(start, end)]
     return " ".join(text[s:e] for s, e in touched)
 
 
