@@ -49,10 +49,13 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "write_page_index": False,
     "write_batch_size": 1024,
 }
-# Rows per Parquet row group and per shard. Rows are written a row group at a time, so memory is
-# bounded by one row group, and shards stay small enough for the Hub and parallel readers.
+# Rows per Parquet row group. Rows are written a row group at a time, so memory is bounded by one
+# row group per file being written.
 ROW_GROUP_ROWS = {"documents": 1000, "passes": 1000, "claims": 20000, "entities": 20000, "ner": 20000}
-SHARD_ROWS = {"documents": 20000, "passes": 20000, "claims": 500000, "entities": 500000, "ner": 500000}
+# Articles per shard: the articles, in id order, are cut into runs of this many, and each run becomes
+# one shard of each config and split, written by one worker. Shards are bounded in size, and their
+# contents never depend on the number of workers.
+SHARD_ARTICLES = 1000
 
 MANIFEST = "SHA256SUMS"
 
@@ -114,40 +117,42 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
                show_progress: bool = True, viewer: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
-    Each batch of articles is validated and turned into Arrow tables by one worker; batches are
-    written in id order as they arrive. Returns (None, report) when validation fails: the caller
-    discards the folder, so nothing half-written is ever published.
+    Each run of ``SHARD_ARTICLES`` articles is validated by one worker, which writes the run's shard
+    of each config and split itself: only figures travel back. Returns (None, report) when validation
+    fails: the caller discards the folder, so nothing half-written is ever published.
     """
     _map_large_blocks_directly()
-    writers = _Writers(folder)
+    shards: dict[tuple[str, str], list[_Shard]] = {}
     stats, usage = CorpusStats(), EntityUsage()
 
-    batches = 0
-
     def collect(output: _BatchOutput) -> None:
-        nonlocal batches
-        for (config, split), table in output.tables.items():
-            writers.get(config, split).add_table(table)
+        for shard in output.shards:
+            shards.setdefault((shard.config, shard.split), []).append(shard)
         stats.merge(output.stats)
         usage.merge(output.usage)
-        batches += 1
-        if batches % 16 == 0:
-            _release_memory()
 
     corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs,
-                              visitor=_RowsVisitorFactory(withhold_text), on_output=collect)
+                              visitor=_RowsVisitorFactory(folder, withhold_text), on_output=collect,
+                              batch_size=SHARD_ARTICLES)
     if not report.ok:
         return None, report
     registry = corpus.gold.registry
     for split in SPLITS:
         rows_ = usage.rows(split, registry.entities)
         if rows_:
-            writers.get("entities", split).add_rows(rows_, withhold_text)
+            writer = ShardWriter(folder, "entities", split, 0)
+            writer.add_table(table_from_rows("entities", _withheld("entities", rows_, withhold_text), writer.schema))
+            shards.setdefault(("entities", split), []).append(writer.close())
+    passes: dict[str, list[dict[str, Any]]] = {}
     for collection in corpus.passes:
         for article in collection.iter_articles(corpus.root):
-            writers.get("passes", rows.split_of(article)).add_rows(
-                [{"pass_name": collection.name, **rows.document_row(article)}], withhold_text)
-    configs = writers.close()
+            passes.setdefault(rows.split_of(article), []).append(
+                {"pass_name": collection.name, **rows.document_row(article)})
+    for split, items in passes.items():
+        writer = ShardWriter(folder, "passes", split, 0)
+        writer.add_table(table_from_rows("passes", _withheld("passes", items, withhold_text), writer.schema))
+        shards.setdefault(("passes", split), []).append(writer.close())
+    configs = _name_shards(folder, shards)
     cff = corpus.root / "CITATION.cff"
     if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
         shutil.copyfile(cff, folder / "CITATION.cff")
@@ -162,6 +167,30 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
+
+
+def _withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> list[dict[str, Any]]:
+    return [withhold_row(config, row) for row in items] if withhold_text else items
+
+
+def _name_shards(folder: Path, shards: dict[tuple[str, str], list[_Shard]]) -> list[ConfigInfo]:
+    """Give every shard its final name, ``<split>-NNNNN-of-NNNNN.parquet``, in article order."""
+    configs = []
+    for config in CONFIG_ORDER:
+        info = ConfigInfo(config)
+        for split in SPLITS:
+            written = [shard for shard in shards.get((config, split), []) if shard.num_examples]
+            names = []
+            for index, shard in enumerate(written):
+                name = f"{split}-{index:05d}-of-{len(written):05d}.parquet"
+                shard.path.rename(shard.path.with_name(name))
+                names.append(f"data/{config}/{name}")
+            if written:
+                info.splits.append(SplitInfo(split, sum(s.num_examples for s in written),
+                                             sum(s.num_bytes for s in written), names))
+        if info.splits or config == "documents":
+            configs.append(info)
+    return configs
 
 
 _M_MMAP_THRESHOLD = -3
@@ -191,8 +220,8 @@ def _map_large_blocks_directly() -> None:
 def _release_memory() -> None:
     """Hand freed memory back to the system now and then, so peak RSS tracks live data, not history.
 
-    Each batch arrives as a pickle and becomes Arrow tables; the freed buffers otherwise stay mapped
-    (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
+    Each run of articles becomes Arrow tables and Parquet pages; the freed buffers otherwise stay
+    mapped (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
     """
     pa.default_memory_pool().release_unused()
     libc = _libc()
@@ -201,29 +230,42 @@ def _release_memory() -> None:
 
 
 @dataclass
+class _Shard:
+    """One Parquet file a worker wrote, under a temporary name until the shards are counted."""
+
+    config: str
+    split: str
+    path: Path
+    num_examples: int
+    num_bytes: int
+
+
+@dataclass
 class _BatchOutput:
-    tables: dict[tuple[str, str], pa.Table]
+    shards: list[_Shard]
     stats: CorpusStats
     usage: EntityUsage
 
 
 @dataclass
 class _RowsVisitorFactory:
-    """Picklable: each worker makes a fresh visitor per batch."""
+    """Picklable: each worker makes a fresh visitor per run of articles."""
 
+    folder: Path
     withhold_text: bool
 
-    def __call__(self) -> _RowsVisitor:
-        return _RowsVisitor(self.withhold_text)
+    def __call__(self, number: int) -> _RowsVisitor:
+        return _RowsVisitor(self.folder, number, self.withhold_text)
 
 
 class _RowsVisitor:
-    """Turns each valid article of a batch into rows, then the batch into Arrow tables."""
+    """Turns each valid article of a run into rows, and writes them as the run's shards."""
 
-    def __init__(self, withhold_text: bool) -> None:
-        self.withhold_text = withhold_text
+    def __init__(self, folder: Path, number: int, withhold_text: bool) -> None:
+        self.folder, self.number, self.withhold_text = folder, number, withhold_text
         self.rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.ner: dict[str, NerColumns] = {}
+        self.writers: dict[tuple[str, str], ShardWriter] = {}
         self.stats, self.usage = CorpusStats(), EntityUsage()
 
     def visit(self, article: Article, registry: Registry) -> None:
@@ -240,39 +282,31 @@ class _RowsVisitor:
             self.stats.example_claim = claims[0]
         for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
             target = self.rows.setdefault((config, split), [])
-            target += [withhold_row(config, row) for row in items] if self.withhold_text else items
+            target += _withheld(config, items, self.withhold_text)
+            if len(target) >= ROW_GROUP_ROWS[config]:
+                self._flush(config, split)
+        if len(ner) >= ROW_GROUP_ROWS["ner"]:
+            self._flush("ner", split)
+
+    def _flush(self, config: str, split: str) -> None:
+        writer = self.writers.get((config, split))
+        if writer is None:
+            writer = self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
+        if config == "ner":
+            writer.add_table(self.ner.pop(split).table(writer.schema, withhold_text=self.withhold_text))
+        else:
+            writer.add_table(table_from_rows(config, self.rows.pop((config, split)), writer.schema))
 
     def finish(self) -> _BatchOutput:
-        tables = {(config, split): table_from_rows(config, items, parquet_schema(config))
-                  for (config, split), items in self.rows.items()}
-        for split, ner in self.ner.items():
-            if len(ner):
-                tables[("ner", split)] = ner.table(parquet_schema("ner"), withhold_text=self.withhold_text)
-        return _BatchOutput(tables, self.stats, self.usage)
-
-
-class _Writers:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.by_key: dict[tuple[str, str], SplitWriter] = {}
-
-    def get(self, config: str, split: str) -> SplitWriter:
-        if (config, split) not in self.by_key:
-            self.by_key[(config, split)] = SplitWriter(self.folder, config, split)
-        return self.by_key[(config, split)]
-
-    def close(self) -> list[ConfigInfo]:
-        configs = []
-        for config in CONFIG_ORDER:
-            info = ConfigInfo(config)
-            for split in SPLITS:
-                writer = self.by_key.get((config, split))
-                written = writer.close() if writer is not None else None
-                if written is not None:
-                    info.splits.append(written)
-            if info.splits or config == "documents":
-                configs.append(info)
-        return configs
+        for config, split in list(self.rows):
+            self._flush(config, split)
+        for split in list(self.ner):
+            if len(self.ner[split]):
+                self._flush("ner", split)
+        shards = [writer.close() for writer in self.writers.values()]
+        self.rows.clear(), self.ner.clear(), self.writers.clear()
+        _release_memory()  # a worker lives for the whole build: give this run's buffers back
+        return _BatchOutput(shards, self.stats, self.usage)
 
 
 CONFIG_ORDER = ("documents", "claims", "entities", "ner", "passes")
@@ -286,27 +320,21 @@ def parquet_schema(config: str) -> pa.Schema:
     return schema.with_metadata(metadata)
 
 
-class SplitWriter:
-    """Writes one split of one config as ``data/<config>/<split>-NNNNN-of-NNNNN.parquet``.
+class ShardWriter:
+    """Writes one shard of one config and split, ``data/<config>/.<split>-<run>.partial`` until named.
 
-    Tables arrive in row order, in batches of any size; they are cut into row groups of exactly
-    ``ROW_GROUP_ROWS`` rows (so the bytes never depend on batching or on the number of workers), and a
-    new shard starts every ``SHARD_ROWS`` rows. Memory is bounded by about one row group. Shards get
-    their final names when their count is known.
+    Tables arrive in row order, in pieces of any size; they are cut into row groups of exactly
+    ``ROW_GROUP_ROWS`` rows (so the bytes never depend on how rows were gathered). Memory is bounded
+    by about one row group.
     """
 
-    def __init__(self, folder: Path, config: str, split: str) -> None:
+    def __init__(self, folder: Path, config: str, split: str, number: int) -> None:
         self.config, self.split = config, split
         self.schema = parquet_schema(config)
-        self.target = folder / "data" / config
-        self.shards: list[Path] = []
+        self.path = folder / "data" / config / f".{split}-{number:05d}.partial"
         self.writer: pq.ParquetWriter | None = None
         self.pending: list[pa.Table] = []
-        self.pending_rows = self.in_shard = self.num_examples = self.num_bytes = 0
-
-    def add_rows(self, items: list[dict[str, Any]], withhold_text: bool = False) -> None:
-        items = [withhold_row(self.config, r) for r in items] if withhold_text else items
-        self.add_table(table_from_rows(self.config, items, self.schema))
+        self.pending_rows = self.num_examples = self.num_bytes = 0
 
     def add_table(self, table: pa.Table) -> None:
         if table.num_rows == 0:
@@ -327,31 +355,19 @@ class SplitWriter:
     def _write_group(self, group: pa.Table) -> None:
         group = group.combine_chunks()  # one contiguous chunk: sizes and bytes independent of batching
         if self.writer is None:
-            self.target.mkdir(parents=True, exist_ok=True)
-            self.shards.append(self.target / f".{self.split}-{len(self.shards):05d}.partial")
-            self.writer = pq.ParquetWriter(self.shards[-1], self.schema, **PARQUET_OPTIONS)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, self.schema, **PARQUET_OPTIONS)
         self.writer.write_table(group, row_group_size=group.num_rows)
         self.num_bytes += group.nbytes
-        self.in_shard += group.num_rows
-        if self.in_shard >= SHARD_ROWS[self.config]:
-            self.writer.close()
-            self.writer, self.in_shard = None, 0
 
-    def close(self) -> SplitInfo | None:
-        """Finish the split; None when it has no rows (readers fail on a Parquet file without rows)."""
+    def close(self) -> _Shard:
+        """Finish the shard (a shard without rows has no file: readers fail on a Parquet file without rows)."""
         if self.pending_rows:
             self._write_group(pa.concat_tables(self.pending))
             self.pending, self.pending_rows = [], 0
         if self.writer is not None:
             self.writer.close()
-        if not self.shards:
-            return None
-        names = []
-        for index, partial in enumerate(self.shards):
-            name = f"{self.split}-{index:05d}-of-{len(self.shards):05d}.parquet"
-            partial.rename(self.target / name)
-            names.append(f"data/{self.config}/{name}")
-        return SplitInfo(self.split, self.num_examples, self.num_bytes, names)
+        return _Shard(self.config, self.split, self.path, self.num_examples, self.num_bytes)
 
 
 def write_manifest(folder: Path) -> None:

@@ -112,13 +112,15 @@ BATCH_SIZE = 200
 
 def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True,
              keep_articles: bool = True, jobs: int | None = 1,
-             visitor: Callable[[], ArticleVisitor] | None = None,
-             on_output: Callable[[Any], None] | None = None) -> tuple[Corpus, Report]:
+             visitor: Callable[[int], ArticleVisitor] | None = None,
+             on_output: Callable[[Any], None] | None = None,
+             batch_size: int | None = None) -> tuple[Corpus, Report]:
     """Validate the repository at ``root`` (or only the articles named in ``paths``).
 
     ``keep_articles=False`` keeps no parsed gold article in memory; ``jobs`` > 1 (None: one per core)
-    checks large corpora in a process pool. ``visitor`` makes a fresh visitor for each batch of gold
-    articles (in the worker that checks it); each batch's output goes to ``on_output``, in order.
+    checks large corpora in a process pool. ``visitor(n)`` makes a fresh visitor for batch number ``n``
+    of the gold articles (in the worker that checks it); each batch's output goes to ``on_output``, in
+    order. Batches are ``batch_size`` articles in id order, so they never depend on the worker count.
     """
     root = Path(root)
     report = Report()
@@ -139,7 +141,8 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
         keep = keep_articles or not is_gold
         selected = [a for a in collection.articles if wanted is None or a.id in wanted]
         result = _check_all(selected, root, is_gold, registry, keep, jobs, show_progress, collection.name,
-                            visitor if is_gold else None, on_output if is_gold else None)
+                            visitor if is_gold else None, on_output if is_gold else None,
+                            batch_size or BATCH_SIZE)
         report.issues.extend(result.issues)
         report.files_checked += result.files_checked
         if is_gold:
@@ -177,14 +180,14 @@ class ArticleVisitor(Protocol):
 
 def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
                jobs: int, show_progress: bool, name: str,
-               visitor: Callable[[], ArticleVisitor] | None = None,
-               on_output: Callable[[Any], None] | None = None) -> _Batch:
+               visitor: Callable[[int], ArticleVisitor] | None = None,
+               on_output: Callable[[Any], None] | None = None, batch_size: int = BATCH_SIZE) -> _Batch:
     """Check every selected article; batches run in a process pool for large corpora.
 
     Batch results are consumed in order (output never depends on scheduling) and as they come, with
     a bounded number in flight, so memory stays flat.
     """
-    batches = [selected[i:i + BATCH_SIZE] for i in range(0, len(selected), BATCH_SIZE)] or [[]]
+    batches = [selected[i:i + batch_size] for i in range(0, len(selected), batch_size)] or [[]]
     merged = _Batch()
 
     def consume(result: _Batch) -> None:
@@ -193,7 +196,7 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
             on_output(result.output)
 
     bar_total = len(selected)
-    if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES:
+    if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES and len(batches) > 1:
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
@@ -201,8 +204,9 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
             pending: deque = deque()
             bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article",
                                     enabled=show_progress))
-            for batch in batches:
-                pending.append((len(batch), pool.submit(_check_batch_in_worker, batch, root, is_gold, visitor)))
+            for number, batch in enumerate(batches):
+                pending.append((len(batch), pool.submit(_check_batch_in_worker, batch, root, is_gold,
+                                                        visitor, number)))
                 if len(pending) >= 2 * jobs:
                     size, future = pending.popleft()
                     consume(future.result())
@@ -213,8 +217,8 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
                 bar.advance(size)
         return merged
     bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article", enabled=show_progress))
-    for batch in batches:
-        consume(_check_batch(batch, root, is_gold, registry, keep, visitor() if visitor else None))
+    for number, batch in enumerate(batches):
+        consume(_check_batch(batch, root, is_gold, registry, keep, visitor(number) if visitor else None))
         bar.advance(len(batch))
     return merged
 
@@ -239,10 +243,10 @@ def _init_worker(registry: Registry) -> None:
 
 
 def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool,
-                           visitor: Callable[[], ArticleVisitor] | None) -> _Batch:
+                           visitor: Callable[[int], ArticleVisitor] | None, number: int) -> _Batch:
     assert _WORKER_REGISTRY is not None
     return _check_batch(batch, root, is_gold, _WORKER_REGISTRY, keep=False,
-                        visitor=visitor() if visitor else None)
+                        visitor=visitor(number) if visitor else None)
 
 
 def _merge_into(merged: _Batch, result: _Batch) -> None:
