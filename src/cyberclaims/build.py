@@ -121,7 +121,6 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     of each config and split itself: only figures travel back. Returns (None, report) when validation
     fails: the caller discards the folder, so nothing half-written is ever published.
     """
-    _map_large_blocks_directly()
     shards: dict[tuple[str, str], list[_Shard]] = {}
     stats, usage = CorpusStats(), EntityUsage()
 
@@ -193,9 +192,6 @@ def _name_shards(folder: Path, shards: dict[tuple[str, str], list[_Shard]]) -> l
     return configs
 
 
-_M_MMAP_THRESHOLD = -3
-
-
 @lru_cache(maxsize=None)
 def _libc() -> ctypes.CDLL | None:
     """The C library, loaded once: ``find_library`` runs ``ldconfig`` each time it is called."""
@@ -203,18 +199,6 @@ def _libc() -> ctypes.CDLL | None:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     except OSError:
         return None
-
-
-def _map_large_blocks_directly() -> None:
-    """Have glibc serve blocks over 128 KiB (the batches arriving from workers) by mmap.
-
-    By default glibc raises that threshold after the first large free, and later batches then come
-    from the heap, which fragments and keeps growing with the corpus; mapped blocks go back to the
-    system when freed.
-    """
-    libc = _libc()
-    if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def _release_memory() -> None:

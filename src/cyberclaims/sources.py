@@ -61,10 +61,17 @@ def pointer(path: tuple | list) -> str:
 def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, list[Issue]]:
     """Read a regular file of at most ``limit`` bytes; never follows symlinks, never reads more."""
     try:
-        if path.is_symlink():
+        # O_NOFOLLOW refuses a symlink in the same call that opens the file (no lstat per file)
+        if not _NO_FOLLOW and os.path.islink(path):
+            raise OSError("symbolic link")
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC)
+    except OSError as exc:
+        if os.path.islink(path):
             return None, [Issue(display, None, "", "file-is-symlink",
                                 f"is a symbolic link to {os.readlink(path)!r}; put the real file here")]
-        with open(path, "rb") as fh:
+        return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
+    try:
+        with open(fd, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
@@ -74,6 +81,10 @@ def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, lis
     if not data:
         return None, [Issue(display, None, "", "file-empty", "is empty")]
     return data, []
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def decode_text(data: bytes, display: str) -> tuple[str | None, list[Issue]]:

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -344,23 +345,24 @@ def _duplicates(digests: bytearray, owners: list[ArticleFiles]) -> list[list[Art
 def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
                   ) -> tuple[Article | None, bytes | None]:
     """Read and parse one article, reporting what is wrong with its files; (article, sha256 of its text)."""
-    if files.json_path is None:
+    json_path, text_path = files.json_path, files.text_path
+    if json_path is None:
         report.files_checked += 1
-        report.issues.append(Issue(relative(files.text_path, root), None, "", "missing-annotation",
+        report.issues.append(Issue(relative(text_path, root), None, "", "missing-annotation",
                                    f"has no annotation file {files.id}.json beside it; "
                                    f"create one with `cyberclaims new` or remove the text"))
         return None, None
-    json_display = relative(files.json_path, root)
+    json_display = _display(json_path, root)
     report.files_checked += 1
     # The text first: its problems and its hash count even when the JSON is broken.
     text, text_bytes, digest = None, b"", None
-    if files.text_path is None:
+    if text_path is None:
         report.issues.append(Issue(json_display, None, "", "missing-text",
                                    f"has no raw text {files.id}.txt in annotations/; add the article text"))
     else:
-        text_display = relative(files.text_path, root)
+        text_display = _display(text_path, root)
         report.files_checked += 1 if is_gold else 0
-        raw, issues = read_capped(files.text_path, text_display, MAX_TEXT_BYTES)
+        raw, issues = read_capped(text_path, text_display, MAX_TEXT_BYTES)
         if is_gold:  # a pass shares the gold text: its problems are reported once, for the gold
             report.issues.extend(issues)
         if raw is not None:
@@ -369,7 +371,7 @@ def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
             text, issues = decode_text(raw, text_display)
             if is_gold:
                 report.issues.extend(issues)
-    data, issues = read_capped(files.json_path, json_display, MAX_ANNOTATION_BYTES)
+    data, issues = read_capped(json_path, json_display, MAX_ANNOTATION_BYTES)
     report.issues.extend(issues)
     if data is None:
         return None, digest
@@ -386,6 +388,17 @@ def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
     if not isinstance(doc.value, dict) or text is None:
         return None, digest  # span checks need both the labels and the text
     return Article(files.id, text, text_bytes, doc, json_display), digest
+
+
+def _display(path: Path, root: Path) -> str:
+    """``relative(path, root)``, with the folder's part worked out once per folder."""
+    return _folder_display(path.parent, root) + path.name
+
+
+@lru_cache(maxsize=64)
+def _folder_display(folder: Path, root: Path) -> str:
+    shown = relative(folder, root)
+    return "" if shown == "." else shown + "/"
 
 
 def schema_issues(doc: JsonDocument, kind: str, *, fast: bool = True) -> list[Issue]:
