@@ -56,6 +56,9 @@ ROW_GROUP_ROWS = {"documents": 1000, "passes": 1000, "claims": 20000, "entities"
 # one shard of each config and split, written by one worker. Shards are bounded in size, and their
 # contents never depend on the number of workers.
 SHARD_ARTICLES = 1000
+# Rows become Arrow tables every this many articles: Python rows (which hold the parsed files) stay
+# few, and the shard writer cuts the tables into row groups of exact sizes whatever this is.
+ARROW_EVERY = 200
 
 MANIFEST = "SHA256SUMS"
 
@@ -251,6 +254,7 @@ class _RowsVisitor:
         self.ner: dict[str, NerColumns] = {}
         self.writers: dict[tuple[str, str], ShardWriter] = {}
         self.stats, self.usage = CorpusStats(), EntityUsage()
+        self.visited = 0
 
     def visit(self, article: Article, registry: Registry) -> None:
         split = rows.split_of(article)
@@ -265,30 +269,33 @@ class _RowsVisitor:
         if self.stats.example_claim is None and claims:
             self.stats.example_claim = claims[0]
         for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
-            target = self.rows.setdefault((config, split), [])
-            target += _withheld(config, items, self.withhold_text)
-            if len(target) >= ROW_GROUP_ROWS[config]:
-                self._flush(config, split)
-        if len(ner) >= ROW_GROUP_ROWS["ner"]:
-            self._flush("ner", split)
+            self.rows.setdefault((config, split), []).extend(_withheld(config, items, self.withhold_text))
+        self.visited += 1
+        if self.visited % ARROW_EVERY == 0:
+            self._to_writers()
 
-    def _flush(self, config: str, split: str) -> None:
-        writer = self.writers.get((config, split))
-        if writer is None:
-            writer = self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
-        if config == "ner":
-            writer.add_table(self.ner.pop(split).table(writer.schema, withhold_text=self.withhold_text))
-        else:
-            writer.add_table(table_from_rows(config, self.rows.pop((config, split)), writer.schema))
+    def _to_writers(self) -> None:
+        """Hand the rows gathered so far to the shard writers as Arrow tables (bounded Python memory)."""
+        for (config, split), items in self.rows.items():
+            if items:
+                writer = self._writer(config, split)
+                writer.add_table(table_from_rows(config, items, writer.schema))
+        for split, ner in self.ner.items():
+            if len(ner):
+                writer = self._writer("ner", split)
+                writer.add_table(ner.table(writer.schema, withhold_text=self.withhold_text))
+        self.rows.clear()
+        self.ner.clear()
+
+    def _writer(self, config: str, split: str) -> ShardWriter:
+        if (config, split) not in self.writers:
+            self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
+        return self.writers[(config, split)]
 
     def finish(self) -> _BatchOutput:
-        for config, split in list(self.rows):
-            self._flush(config, split)
-        for split in list(self.ner):
-            if len(self.ner[split]):
-                self._flush("ner", split)
+        self._to_writers()
         shards = [writer.close() for writer in self.writers.values()]
-        self.rows.clear(), self.ner.clear(), self.writers.clear()
+        self.writers.clear()
         _release_memory()  # a worker lives for the whole build: give this run's buffers back
         return _BatchOutput(shards, self.stats, self.usage)
 
