@@ -3,7 +3,8 @@
     python benchmarks/bench.py                       # N = 1k, 10k, 100k; writes benchmarks/results.md
     python benchmarks/bench.py --sizes 1000 --output /tmp/results.md   # the CI smoke test
 
-Each command runs as its own process; wall time and peak RSS (from wait4) are measured per process.
+Each command runs as its own process, with the sources in the page cache (every file is read just
+before); wall time and peak RSS (from wait4) are measured per process.
 The build runs with --no-viewer (the HTML pages are for browsing a small corpus, not 100k articles).
 
 The floor, measured in the same run, is what any build must do at least: start Python, read every
@@ -91,6 +92,17 @@ def floor(root: Path, out: Path, built: Path | None) -> float:
     return untimed
 
 
+def warm(root: Path) -> None:
+    """Read every source file once, so that each measured process finds them in the page cache.
+
+    Without this the first process pays for the disk and the others do not (and this machine's memory
+    manager evicts files it thinks are cold), which swamps the differences being measured.
+    """
+    for path in (root / "annotations").iterdir():
+        if path.is_file():
+            path.read_bytes()
+
+
 def cli() -> list[str]:
     script = Path(sys.executable).parent / "cyberclaims"
     return [str(script)] if script.exists() else [sys.executable, "-m", "cyberclaims.cli"]
@@ -108,10 +120,14 @@ def measure(sizes: list[int], workdir: Path) -> list[dict]:
             shutil.rmtree(root, ignore_errors=True)
             write_corpus(root, n, seed=0)
         shutil.rmtree(root / "dataset", ignore_errors=True)
+        warm(root)
         validate_wall, validate_rss, _ = run([*cli(), "--root", str(root), "validate"], env)
+        warm(root)
         build_wall, build_rss, _ = run([*cli(), "--root", str(root), "build", "--no-viewer"], env)
+        warm(root)
         floor_wall, _, out = run([sys.executable, __file__, "--floor", str(root), "--built", str(root / "dataset")], env)
         floor_wall -= float(out)
+        warm(root)
         documents_wall, _, _ = run([sys.executable, __file__, "--floor", str(root)], env)
         results.append({"articles": n, "floor_s": floor_wall, "documents_floor_s": documents_wall,
                         "validate_s": validate_wall, "validate_rss_mib": validate_rss,
