@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,9 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "write_batch_size": 1024,
 }
 # Rows per Parquet row group. Rows are written a row group at a time, so memory is bounded by one
-# row group per file being written.
-ROW_GROUP_ROWS = {"documents": 1000, "passes": 1000, "claims": 20000, "entities": 20000, "ner": 20000}
+# row group per file being written. An entities row lists every article the entity occurs in, so its
+# row groups are small.
+ROW_GROUP_ROWS = {"documents": 1000, "passes": 1000, "claims": 20000, "entities": 32, "ner": 20000}
 # Articles per shard: the articles, in id order, are cut into runs of this many, and each run becomes
 # one shard of each config and split, written by one worker. Shards are bounded in size, and their
 # contents never depend on the number of workers.
@@ -140,11 +142,13 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         return None, report
     registry = corpus.gold.registry
     for split in SPLITS:
-        rows_ = usage.rows(split, registry.entities)
-        if rows_:
-            writer = ShardWriter(folder, "entities", split, 0)
-            writer.add_table(table_from_rows("entities", _withheld("entities", rows_, withhold_text), writer.schema))
-            shards.setdefault(("entities", split), []).append(writer.close())
+        writer = ShardWriter(folder, "entities", split, 0)
+        entity_rows = usage.rows(split, registry.entities)
+        # a row group at a time: an entity's row lists the articles it occurs in, most of a big corpus
+        while chunk := list(islice(entity_rows, ROW_GROUP_ROWS["entities"])):
+            writer.add_table(table_from_rows("entities", _withheld("entities", chunk, withhold_text), writer.schema))
+        shards.setdefault(("entities", split), []).append(writer.close())
+        _release_memory()
     passes: dict[str, list[dict[str, Any]]] = {}
     for collection in corpus.passes:
         for article in collection.iter_articles(corpus.root):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,12 +121,12 @@ class EntityUsage:
             for key, indices in by_key.items():
                 mine.setdefault(key, array("I")).extend(i + offset for i in indices)
 
-    def rows(self, split: str, registry_entities: dict[str, dict]) -> list[dict[str, Any]]:
-        """One row per canonical entity used in the split, by key."""
-        rows = []
+    def rows(self, split: str, registry_entities: dict[str, dict]) -> Iterator[dict[str, Any]]:
+        """One row per canonical entity used in the split, by key (made one at a time: a row lists every
+        article the entity occurs in, which in a big corpus is most of them)."""
         for key in sorted(self.articles.get(split, {})):
             entry = registry_entities[key]
-            rows.append({
+            yield {
                 "key": key,
                 "name": entry["name"],
                 "type": entry["type"],
@@ -133,5 +134,4 @@ class EntityUsage:
                 "description": entry["description"],
                 "mention_count": self.mentions[split][key],
                 "article_ids": sorted(self.ids[i] for i in self.articles[split][key]),
-            })
-        return rows
+            }
