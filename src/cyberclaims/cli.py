@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
     build.add_argument("--jobs", type=_positive, default=None,
-                       help="worker processes for validating large corpora (default: one per core)")
+                       help="worker processes that validate and write runs of 1,000 articles (default: one "
+                            "per core; the output is the same for any number)")
     build.add_argument("--no-viewer", dest="viewer", action="store_false",
                        help="leave out the HTML pages of dataset/viewer/ (about 75 KB per article: for large "
                             "corpora)")
