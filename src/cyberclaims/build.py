@@ -146,7 +146,8 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         entity_rows = usage.rows(split, registry.entities)
         # a row group at a time: an entity's row lists the articles it occurs in, most of a big corpus
         while chunk := list(islice(entity_rows, ROW_GROUP_ROWS["entities"])):
-            writer.add_table(table_from_rows("entities", _withheld("entities", chunk, withhold_text), writer.schema))
+            chunk = _withheld("entities", chunk, withhold_text)
+            writer.add_table(table_from_rows("entities", chunk, writer.schema))
         shards.setdefault(("entities", split), []).append(writer.close())
         _release_memory()
     passes: dict[str, list[dict[str, Any]]] = {}

@@ -59,7 +59,8 @@ def token_bounds(text: str, start: int = 0, end: int | None = None) -> tuple[lis
 
 def token_table(text: str, start: int = 0, end: int | None = None) -> tuple[list[str], list[int], list[int]]:
     """The tokens of ``text[start:end]`` as three parallel lists: their strings, starts and ends."""
-    stop = len(text) if end is None else end
+    start = max(start, 0)  # as re's pos and endpos: clamped into the text, never counted from its end
+    stop = len(text) if end is None else min(max(end, start), len(text))
     parts = _TOKEN_SPLIT.split(text[start:stop] if start or stop != len(text) else text)
     bounds = list(accumulate(map(len, parts), initial=start))
     return parts[1::2], bounds[1:-1:2], bounds[2::2]
