@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from . import __version__, rows
 from .features import features_of
+from .files import write_file
 from .card import write_card
 from .croissant import write_croissant
 from .issues import Report
@@ -370,7 +371,7 @@ def write_manifest(folder: Path) -> None:
     """``SHA256SUMS`` in the format of ``sha256sum``, so ``sha256sum -c SHA256SUMS`` checks a copy."""
     lines = [f"{sha256_file(path)}  {path.relative_to(folder).as_posix()}\n"
              for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)]
-    atomic_write_text(folder / MANIFEST, "".join(lines))
+    write_file(folder / MANIFEST, "".join(lines).encode("utf-8"))
 
 
 def sha256_file(path: Path) -> str:
@@ -379,18 +380,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a file through a temporary sibling and a rename: readers see the old or the new file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ WITHHELD_NOTICE = (
 
 def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False
                ) -> None:
-    from .build import atomic_write_text
+    from .files import write_file
 
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
     values = {
@@ -92,7 +92,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
     if withheld:
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
-    atomic_write_text(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}")
+    write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode("utf-8"))
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:

@@ -102,7 +102,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from .formats import brat, doccano, labelstudio
-    from .formats.files import write_file
+    from .files import write_file
     from .render import LABEL_COLORS
     from .validate import validate
 

@@ -189,7 +189,7 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
 
 
 def write_croissant(folder: Path, configs: list, corpus: Corpus) -> None:
-    from .build import atomic_write_text
+    from .files import write_file
 
     metadata = croissant_metadata(folder, configs, corpus)
-    atomic_write_text(folder / "croissant.json", json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+    write_file(folder / "croissant.json", (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

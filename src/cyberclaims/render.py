@@ -73,7 +73,7 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     ``corpus`` and ``report`` are what :func:`cyberclaims.validate.validate` returned; articles it could
     not parse get a page with their errors and, when it can be read, their plain text.
     """
-    from .formats.files import write_file
+    from .files import write_file
 
     out_dir = Path(out_dir)
     site = Site.from_corpus(corpus, report)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_file
 from .sources import ARTICLE_ID, MAX_TEXT_BYTES, decode_text, human_size, read_capped
 from .text import _trimmed
 
@@ -91,14 +90,7 @@ def new_article(root: Path, article_id: str, text_file: Path, *, title: str | No
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write through a temporary file, then link it into place only if the name is still free."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.link(tmp, path)  # fails if the name was taken meanwhile: never overwrites
+        write_file(path, data, overwrite=False)
     except FileExistsError:
         raise ScaffoldError(f"{path} appeared while writing; nothing was overwritten") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from ..issues import Issue
 from ..sources import (ARTICLE_ID, MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, Article,
                        decode_text, parse_json, read_capped)
 from ..validate import LABELS, Registry, check_article, schema_issues
-from .files import write_file
+from ..files import write_file
 
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
 CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
