@@ -84,3 +84,19 @@ def _sentences_by_full_search(text: str) -> list[tuple[int, int]]:
 @given(_texts)
 def test_abbreviation_lookup_in_a_short_window_splits_as_a_full_search(text):
     assert split_sentences(text) == _sentences_by_full_search(text)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(_texts, st.data())
+def test_a_span_that_crosses_a_sentence_is_always_flagged_for_splitting(text, data):
+    """The validator splits sentences only for mentions ``may_cross_sentence`` flags: it must miss none."""
+    bounds = [(s, e) for s, e in tokenize(text)]
+    if not bounds:
+        return
+    first = data.draw(st.integers(0, len(bounds) - 1))
+    last = data.draw(st.integers(first, len(bounds) - 1))
+    start, end = bounds[first][0], bounds[last][1]  # a mention is whole tokens
+    sentence_starts = [s for s, _ in split_sentences(text)]
+    crosses = any(start < s < end for s in sentence_starts)
+    if crosses:
+        assert text_module.may_cross_sentence(text, start, end)

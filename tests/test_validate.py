@@ -140,3 +140,20 @@ def test_a_span_after_a_non_object_is_located_at_its_own_index(repo: Path):
     mismatch = [i for i in found if i["code"] == "span-text-mismatch"]
     assert [i["pointer"] for i in mismatch] == [f"/entities/{len(data['entities']) - 1}/text"]
     assert any(i["code"] == "schema-type" and i["pointer"] == "/entities/0" for i in found)
+
+
+def test_files_are_read_whole_up_to_their_cap_and_refused_past_it(tmp_path: Path):
+    from cyberclaims.sources import read_capped
+
+    limit = 1000
+    for size, verdict in ((1, None), (limit, None), (limit + 1, "file-too-large"), (5 * limit, "file-too-large"),
+                          (0, "file-empty")):
+        path = tmp_path / f"f{size}"
+        payload = bytes(range(256)) * (size // 256 + 1)
+        path.write_bytes(payload[:size])
+        data, found = read_capped(path, path.name, limit)
+        assert [issue.code for issue in found] == ([verdict] if verdict else []), size
+        assert data == (payload[:size] if verdict is None else None)
+    (tmp_path / "folder").mkdir()
+    data, found = read_capped(tmp_path / "folder", "folder", limit)
+    assert data is None and [issue.code for issue in found] == ["file-unreadable"]

@@ -6,7 +6,7 @@ the same sources always give the same rows.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,10 +35,13 @@ def document_row(article: Article) -> dict[str, Any]:
 
 def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]:
     """One row per claim of the article, with the sentence(s) around it."""
-    sentences = article.sentences()
+    sentences = article.sentences()  # in order and disjoint: the ones a claim touches are found by bisection
+    sentence_ends = [e for _, e in sentences]
     for claim in article.data["claims"]:
-        around = [(s, e) for s, e in sentences if s < claim["end"] and claim["start"] < e]
-        start, end = (around[0][0], around[-1][1]) if around else (claim["start"], claim["end"])
+        first = bisect_right(sentence_ends, claim["start"])  # the first sentence ending after the claim starts
+        last = bisect_left(sentences, (claim["end"],)) - 1  # the last sentence starting before the claim ends
+        start, end = ((sentences[first][0], sentences[last][1]) if first <= last
+                      else (claim["start"], claim["end"]))
         proposition = registry.propositions.get(claim["proposition"], {})
         yield {
             "id": f"{article.id}:{claim['id']}",

@@ -71,10 +71,11 @@ def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, lis
                                 f"is a symbolic link to {os.readlink(path)!r}; put the real file here")]
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
     try:
-        with open(fd, "rb") as fh:
-            data = fh.read(limit + 1)
+        data = _read_at_most(fd, limit + 1)
     except OSError as exc:
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
+    finally:
+        os.close(fd)
     if len(data) > limit:
         return None, [Issue(display, None, "", "file-too-large",
                             f"is larger than the limit of {human_size(limit)} for this kind of file")]
@@ -83,6 +84,26 @@ def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, lis
     return data, []
 
 
+def _read_at_most(fd: int, most: int) -> bytes:
+    """Up to ``most`` bytes of an open file, in reads sized by the file, never by ``most``.
+
+    ``read(most)`` would allocate ``most`` bytes (16 MiB for an annotation) for every small file.
+    The size from ``fstat`` is a hint only: a file that grows meanwhile is read on, up to ``most``.
+    """
+    want = min(os.fstat(fd).st_size + 1, most)
+    chunks = []
+    total = 0
+    while total < most:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = min(most - total, _READ_CHUNK)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_READ_CHUNK = 1 << 20
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
@@ -120,15 +141,13 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
         line = data.count(b"\n", 0, exc.start) + 1
         return None, [Issue(display, line, "", "json-not-utf8",
                             f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})")]
-    duplicates: list[str] = []
+    duplicates: list[bool] = []
     constants: list[str] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
-        obj: dict = {}
-        for key, value in pairs:
-            if key in obj:
-                duplicates.append(key)
-            obj[key] = value
+        obj = dict(pairs)  # in C; a key seen twice makes the dict shorter than the pairs
+        if len(obj) != len(pairs):
+            duplicates.append(True)  # which keys, and where, is found by the scan below
         return obj
 
     def constant_hook(name: str) -> None:
@@ -425,7 +444,7 @@ class Article:
         text = self.text
         if end < len(text) and not text[end].isspace():
             return None
-        starts, ends = self.token_bounds()
+        _, starts, ends = self._memo.get("token_table") or self.token_table()  # called per sentence: short path
         i = bisect_left(ends, start + 1)  # first token ending after start
         if i < len(starts) and starts[i] < start:
             return None

@@ -40,6 +40,9 @@ ABBREVIATIONS = frozenset(
 
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by whitespace.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
+# Where a sentence can end inside a span: after the last character of a sentence end, before whitespace,
+# or at a line break. A span with neither inside lies in one sentence, with no splitting needed.
+_POSSIBLE_CUT = re.compile(r"""[.!?"'”’)\]]\s|[\r\n]""")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 # No abbreviation is longer than this, so the word before a period is looked for only this far back.
 _LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
@@ -96,6 +99,16 @@ def word_around(text: str, position: int) -> tuple[int, int]:
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     return start, _NON_SPACE.match(text, position).end()
+
+
+def may_cross_sentence(text: str, start: int, end: int) -> bool:
+    """False when ``text[start:end]``, which starts and ends with non-space, lies within one sentence.
+
+    A sentence starts at the first non-space after a cut, and every cut follows a sentence end
+    (``.!?`` plus closers, then whitespace) or a line break; so a span can cross one only if such a
+    pair of characters lies inside it. True means "split the sentences to know".
+    """
+    return _POSSIBLE_CUT.search(text, start, end) is not None
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
