@@ -1,5 +1,7 @@
 """The tokenizer and sentence splitter that the ner config and the validator share."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -100,3 +102,13 @@ def test_a_span_that_crosses_a_sentence_is_always_flagged_for_splitting(text, da
     crosses = any(start < s < end for s in sentence_starts)
     if crosses:
         assert text_module.may_cross_sentence(text, start, end)
+
+
+_REFERENCE_SPLIT = re.compile("(" + text_module._TOKEN.pattern + ")", re.VERBOSE)
+_TRICKY = _PIECES + ["nn't", "n'tt", "1n't", "2.n't", "_", "٣", "ǅ", "'S", "'ll", "n’T", "x1.2", "1.", ".5"]
+
+
+@settings(max_examples=5000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_TRICKY), max_size=40).map("".join))
+def test_the_fast_token_pattern_splits_exactly_as_the_documented_one(text):
+    assert text_module._TOKEN_SPLIT.split(text) == _REFERENCE_SPLIT.split(text)
