@@ -67,6 +67,24 @@ def test_build_replaces_the_previous_dataset_whole(repo: Path):
     assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset"]
 
 
+def test_built_files_get_the_permissions_of_files_the_user_makes(repo: Path):
+    """Published as it is (copied, uploaded, served): not private to whoever ran the build."""
+    import os
+    import stat
+
+    old_mask = os.umask(0o022)
+    try:
+        assert run_cli("build", cwd=repo).returncode == 0
+    finally:
+        os.umask(old_mask)
+    folder = repo / "dataset"
+    modes = {path.relative_to(folder).as_posix(): stat.S_IMODE(path.stat().st_mode)
+             for path in [folder, *folder.rglob("*")]}
+    assert modes["."] == 0o755
+    assert {mode for name, mode in modes.items() if (folder / name).is_dir()} == {0o755}
+    assert {mode for name, mode in modes.items() if (folder / name).is_file()} == {0o644}
+
+
 def test_card_dataset_info_agrees_with_the_parquet_features():
     from datasets import Features
     from datasets.info import DatasetInfo

@@ -12,8 +12,8 @@ import ctypes.util
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -106,7 +106,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     parent = output.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-build-", dir=parent))
+    staging = _new_staging_folder(parent, output.name)
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
                                      show_progress=show_progress, viewer=viewer)
@@ -412,6 +412,21 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def _new_staging_folder(parent: Path, name: str) -> Path:
+    """A fresh, uniquely named sibling of the output, with the permissions of any folder the user makes.
+
+    ``tempfile.mkdtemp`` would make it 0700, and the built dataset is this very folder once swapped in.
+    """
+    for _ in range(100):
+        staging = parent / f".{name}-build-{secrets.token_hex(6)}"
+        try:
+            staging.mkdir()  # mode 0777 less the umask
+        except FileExistsError:
+            continue
+        return staging
+    raise FileExistsError(f"no free name for a build folder in {parent}")
 
 
 def _remove_stale_temporaries(parent: Path, name: str) -> None:
