@@ -280,6 +280,19 @@ def test_render_only_the_named_articles(tmp_path):
     assert unknown.returncode == 2 and "no-such-article" in unknown.stderr
 
 
+def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(tmp_path):
+    repo = copy_repository(tmp_path / "repo")
+    out = tmp_path / "out"
+    assert run_cli("render", "--out", out, cwd=repo).returncode == 0
+    (out / "notes.html").write_text("the user's own page", encoding="utf-8")
+    removed, kept = ARTICLE_IDS[0], ARTICLE_IDS[1]
+    for suffix in (".json", ".txt"):
+        (repo / "annotations" / f"{removed}{suffix}").unlink()
+    assert run_cli("render", "--out", out, cwd=repo).returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{kept}.html", "index.html", "notes.html"])
+    assert f'data-article="{removed}"' not in (out / "index.html").read_text(encoding="utf-8")
+
+
 class _Nesting(HTMLParser):
     """Checks that every end tag closes the innermost open element, and collects each span's text."""
 

@@ -82,15 +82,34 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     if unknown:
         raise RenderError(f"no article {', '.join(map(repr, unknown))} in {corpus.root / 'annotations'}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    index = out_dir / INDEX
+    listed_before = _indexed_ids(index) if ids is None else set()
     pages = []
     for article_id in wanted:
         path = out_dir / f"{article_id}.html"
         write_file(path, site.article_page(article_id).encode("utf-8"))
         pages.append(path)
-    index = out_dir / INDEX
     write_file(index, site.index_page().encode("utf-8"))
     pages.append(index)
+    for gone in sorted(listed_before - set(site.ids)):  # an article removed since the last render
+        stale = out_dir / f"{gone}.html"
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink()
     return RenderResult(out_dir, pages, [i for i in wanted if site.errors_of(i)])
+
+
+_INDEX_ROW = re.compile(r'<tr data-article="([a-z0-9][a-z0-9-]*)">')
+
+
+def _indexed_ids(index: Path) -> set[str]:
+    """The articles a previous render's index lists: their pages are this tool's to replace or remove.
+
+    Only those: any other file in the folder is the user's, and stays.
+    """
+    try:
+        return set(_INDEX_ROW.findall(index.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return set()
 
 
 # ---------------------------------------------------------------------------------------------
