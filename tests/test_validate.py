@@ -157,3 +157,13 @@ def test_files_are_read_whole_up_to_their_cap_and_refused_past_it(tmp_path: Path
     (tmp_path / "folder").mkdir()
     data, found = read_capped(tmp_path / "folder", "folder", limit)
     assert data is None and [issue.code for issue in found] == ["file-unreadable"]
+
+
+def test_an_article_whose_text_changed_still_counts_as_using_its_registry_entries(repo: Path):
+    """Its span checks stop at the hash mismatch; the keys it names must still count, or every entity
+    only it uses would be reported unused as well."""
+    text = repo / "annotations" / f"{ARTICLE_IDS[0]}.txt"
+    text.write_bytes(text.read_bytes() + b"\n")
+    run = run_cli("validate", cwd=repo)
+    assert run.returncode == 1 and "text-hash-mismatch" in [found["code"] for found in issues(run.stdout)]
+    assert "registry-unused-entry" not in run.stdout
