@@ -271,8 +271,9 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
         if article is None:
             continue
         result.read += 1
-        found = check_article(article, registry, usage=(result.used_entities, result.used_propositions))
+        found = check_article(article, registry)
         report.issues.extend(found)
+        _collect_usage(article.data, result.used_entities, result.used_propositions)
         if keep:
             result.articles.append(article)
         if visitor is not None and not any(i.severity is Severity.ERROR for i in found):
@@ -495,7 +496,7 @@ def _load_registry(collection: Collection, root: Path, report: Report, *, check:
 
 
 def _collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
-    """The keys an article names, for an article whose checks stop early (``check_article`` collects them)."""
+    """Add the entity and proposition keys an article names (registry entries no article uses are reported)."""
     for _, mention in _items(data, "entities"):
         key = mention.get("entity")
         if isinstance(key, str):
@@ -535,17 +536,13 @@ def _items(data: Any, name: str) -> list[tuple[int, dict]]:
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
-def check_article(article: Article, registry: Registry, *,
-                  usage: tuple[set[str], set[str]] | None = None) -> list[Issue]:
+def check_article(article: Article, registry: Registry) -> list[Issue]:
     """Every semantic problem of one parsed article: one pass over its spans, no quadratic work.
 
     It also runs on documents the schema rejected (so that one run reports everything), hence the
     type tests before each use; they are ordered so that a valid document takes the shortest path.
-    ``usage`` gets every entity key and every proposition key the article names, in the same pass
-    (the registry entries no article uses are reported once all are read).
     """
     data, text, doc = article.data, article.text, article.doc
-    used_entities, used_propositions = usage if usage is not None else (set(), set())
     issues: list[Issue] = []
 
     def issue(path: tuple, code: str, message: str) -> None:
@@ -566,7 +563,6 @@ def check_article(article: Article, registry: Registry, *,
             issue(("text_sha256",), "text-hash-mismatch",
                   f"the text's sha256 is {actual}, the labels are pinned to {pinned}: the text changed after "
                   f"labelling{hint}; span checks are skipped until text and pin agree")
-            _collect_usage(data, used_entities, used_propositions)
             return issues  # every offset points into a text that is no longer there
 
     items = {group: _items(data, group) for group in ("segments", "entities", "claims")}
@@ -638,8 +634,6 @@ def check_article(article: Article, registry: Registry, *,
     known_entities = registry.well_formed_entity_keys()
     for index, mention in items["entities"]:
         key, label = mention.get("entity"), mention.get("label")
-        if isinstance(key, str):
-            used_entities.add(key)
         if isinstance(key, str) and key in known_entities:
             expected = entities[key].get("type")
             if expected != label and isinstance(label, str) and label in LABELS:
@@ -654,8 +648,6 @@ def check_article(article: Article, registry: Registry, *,
                   f"{label} mention {_show(mention.get('text'))} links to no entity")
     for index, claim in items["claims"]:
         claimer = claim.get("claimer")
-        if isinstance(claimer, str):
-            used_entities.add(claimer)
         if isinstance(claimer, str) and claimer not in entities and claimer != "author" and _is_key(claimer):
             issue(("claims", index, "claimer"), "unknown-claimer",
                   f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
@@ -663,15 +655,11 @@ def check_article(article: Article, registry: Registry, *,
         about = claim.get("about")
         if isinstance(about, list):
             for position, key in enumerate(about):
-                if isinstance(key, str):
-                    used_entities.add(key)
                 if isinstance(key, str) and key not in entities and _is_key(key):
                     issue(("claims", index, "about", position), "unknown-about-entity",
                           f"about names {key!r}, which is not in the entity registry"
                           + _did_you_mean(key, entities))
         proposition = claim.get("proposition")
-        if isinstance(proposition, str):
-            used_propositions.add(proposition)
         if isinstance(proposition, str) and proposition not in propositions and _is_key(proposition):
             issue(("claims", index, "proposition"), "unknown-proposition",
                   f"proposition {proposition!r} is not in the proposition registry; add it to propositions.json"
@@ -721,15 +709,11 @@ def _token_issues(doc: JsonDocument, article: Article, mentions: list[tuple[int,
     checked against the article's sentences (``text.may_cross_sentence``).
     """
     text = article.text
-    length = len(text)
     sentence_starts: list[int] | None = None
     issues = []
     for start, end, index in mentions:
         path = ("entities", index)
-        # is_token_start / is_token_end, with their common case (whitespace outside, none inside) inline
-        inner_edges_solid = not text[start].isspace() and not text[end - 1].isspace()
-        starts_token = (inner_edges_solid and (start == 0 or text[start - 1].isspace())) or is_token_start(text, start)
-        ends_token = (inner_edges_solid and (end == length or text[end].isspace())) or is_token_end(text, end)
+        starts_token, ends_token = is_token_start(text, start), is_token_end(text, end)
         if not starts_token or not ends_token:
             cut = []
             if not starts_token:
