@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .issues import Issue, Report
-from .sources import MAX_TEXT_BYTES, Article, ArticleFiles, decode_text, load_valid_article, read_capped
+from .sources import ARTICLE_ID, MAX_TEXT_BYTES, Article, ArticleFiles, decode_text, load_valid_article, read_capped
 from .validate import LABELS, Corpus, Registry
 
 # One colour per OntoNotes label (ColorBrewer Pastel1 and Set3): light enough for black text, all distinct.
@@ -98,7 +98,7 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     return RenderResult(out_dir, pages, [i for i in wanted if site.errors_of(i)])
 
 
-_INDEX_ROW = re.compile(r'<tr data-article="([a-z0-9][a-z0-9-]*)">')
+_INDEX_ROW = re.compile(r'<tr data-article="([^"]*)">')
 
 
 def _indexed_ids(index: Path) -> set[str]:
@@ -107,9 +107,10 @@ def _indexed_ids(index: Path) -> set[str]:
     Only those: any other file in the folder is the user's, and stays.
     """
     try:
-        return set(_INDEX_ROW.findall(index.read_text(encoding="utf-8", errors="replace")))
+        listed = _INDEX_ROW.findall(index.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return set()
+    return {article_id for article_id in listed if ARTICLE_ID.match(article_id)}  # a name, never a path
 
 
 # ---------------------------------------------------------------------------------------------
