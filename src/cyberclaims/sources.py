@@ -429,11 +429,6 @@ class Article:
             self._memo["token_table"] = token_table(self.text)
         return self._memo["token_table"]
 
-    def token_bounds(self) -> tuple[list[int], list[int]]:
-        """Start and end offsets of every token of the whole text."""
-        _, starts, ends = self.token_table()
-        return starts, ends
-
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Indexes ``i, j`` such that tokens ``i..j-1`` of the whole text are exactly ``tokenize(text, start, end)``.
 
@@ -444,22 +439,11 @@ class Article:
         text = self.text
         if end < len(text) and not text[end].isspace():
             return None
-        _, starts, ends = self._memo.get("token_table") or self.token_table()  # called per sentence: short path
+        _, starts, ends = self.token_table()
         i = bisect_left(ends, start + 1)  # first token ending after start
         if i < len(starts) and starts[i] < start:
             return None
         return i, max(i, bisect_left(starts, end))
-
-    def tokens(self, start: int, end: int) -> list[tuple[int, int]]:
-        """``text.tokenize`` of a range (a sentence), taken from the whole text's tokens where it can be."""
-        from .text import tokenize
-
-        found = self.token_range(start, end)
-        if found is None:
-            return tokenize(self.text, start, end)
-        starts, ends = self.token_bounds()
-        i, j = found
-        return list(zip(starts[i:j], ends[i:j]))
 
 
 def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:
