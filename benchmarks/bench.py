@@ -56,8 +56,8 @@ def floor(root: Path, out: Path, built: Path | None) -> float:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from cyberclaims.build import PARQUET_OPTIONS, ROW_GROUP_ROWS, parquet_schema
-    from cyberclaims.features import features_of, make_encoder
+    from cyberclaims.dataset.build import PARQUET_OPTIONS, ROW_GROUP_ROWS, parquet_schema
+    from cyberclaims.dataset.features import features_of, make_encoder
 
     schema = parquet_schema("documents")
     encode = make_encoder(features_of("documents"))

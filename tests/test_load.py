@@ -62,16 +62,16 @@ def test_every_config_loads_offline_with_its_splits(load, config):
 
 
 def test_class_label_names_survive(load):
-    from cyberclaims.features import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, NER_TAGS
+    from cyberclaims.core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, NER_TAGS
 
     docs = load("documents")["test"].features
-    assert docs["entities"].feature["label"].names == ENTITY_LABELS
-    assert docs["claims"].feature["attribution"].names == ATTRIBUTIONS == ["asserted", "reported"]
-    assert docs["claims"].feature["certainty"].names == CERTAINTIES == ["certain", "probable", "possible"]
-    assert load("ner")["test"].features["ner_tags"].feature.names == NER_TAGS
-    assert NER_TAGS[:3] == ["O", "B-PERSON", "I-PERSON"] and len(NER_TAGS) == 37
+    assert docs["entities"].feature["label"].names == list(ENTITY_LABELS)
+    assert docs["claims"].feature["attribution"].names == list(ATTRIBUTIONS) == ["asserted", "reported"]
+    assert docs["claims"].feature["certainty"].names == list(CERTAINTIES) == ["certain", "probable", "possible"]
+    assert load("ner")["test"].features["ner_tags"].feature.names == list(NER_TAGS)
+    assert NER_TAGS[:3] == ("O", "B-PERSON", "I-PERSON") and len(NER_TAGS) == 37
     if "entities" in CONFIGS:
-        assert load("entities")["test"].features["type"].names == ENTITY_LABELS
+        assert load("entities")["test"].features["type"].names == list(ENTITY_LABELS)
 
 
 def test_documents_round_trip_every_source_field(load):

@@ -13,11 +13,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cyberclaims.build import build
-from cyberclaims.codes import CODES
-from cyberclaims.features import ENTITY_LABELS
-from cyberclaims.text import split_sentences, tokenize
-from cyberclaims.validate import NAMED_LABELS, validate
+from cyberclaims.dataset.build import build
+from cyberclaims.core.codes import CODES
+from cyberclaims.core.vocabulary import ENTITY_LABELS
+from cyberclaims.core.text import split_sentences, tokenize
+from cyberclaims.core.vocabulary import NAMED_LABELS
+from cyberclaims.validation import validate
 
 CASES = Path(__file__).parent / "cases"
 BASE = CASES / "valid" / "minimal"

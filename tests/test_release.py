@@ -102,7 +102,7 @@ def test_croissant_validates_and_loads_like_the_parquet():
         assert metadata[key]
     objects = {d["contentUrl"]: d for d in metadata["distribution"] if d["@type"] == "cr:FileObject"}
     assert set(objects) == {p.relative_to(DATASET).as_posix() for p in (DATASET / "data").rglob("*.parquet")}
-    from cyberclaims.build import sha256_file
+    from cyberclaims.core.files import sha256_file
 
     for url, item in objects.items():
         assert item["sha256"] == sha256_file(DATASET / url)

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_IDS, copy_repository, run_cli
-from cyberclaims.render import LABEL_COLORS, ArticleView, render_site
-from cyberclaims.validate import validate
+from cyberclaims.viewer.site import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "

@@ -11,8 +11,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import ROOT
-from cyberclaims.schemas import fast_validator, load_schema
-from cyberclaims.sources import REGISTRY_FILES
+from cyberclaims.core.schemas import fast_validator, load_schema
+from cyberclaims.core.vocabulary import REGISTRY_FILES
 
 CASES = Path(__file__).parent / "cases"
 
@@ -58,7 +58,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def test_parallel_validation_reports_exactly_what_serial_does(corpus: Path):
-    from cyberclaims.validate import validate
+    from cyberclaims.validation import validate
 
     _, serial = validate(corpus, show_progress=False, keep_articles=False, jobs=1)
     _, parallel = validate(corpus, show_progress=False, keep_articles=False, jobs=2)
@@ -68,7 +68,7 @@ def test_parallel_validation_reports_exactly_what_serial_does(corpus: Path):
 
 
 def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch):
-    import cyberclaims.build as build_module
+    import cyberclaims.dataset.build as build_module
 
     root = synth().write_corpus(tmp_path / "clean", articles=600, seed=4)
     monkeypatch.setattr(build_module, "SHARD_ARTICLES", 120)

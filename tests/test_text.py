@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cyberclaims import text as text_module
-from cyberclaims.sources import Article
-from cyberclaims.text import split_sentences, token_bounds, tokenize
+from cyberclaims.core import text as text_module
+from cyberclaims.core.model import Article
+from cyberclaims.core.text import split_sentences, token_bounds, tokenize
 
 
 def words(text: str) -> list[str]:

@@ -143,7 +143,7 @@ def test_a_span_after_a_non_object_is_located_at_its_own_index(repo: Path):
 
 
 def test_files_are_read_whole_up_to_their_cap_and_refused_past_it(tmp_path: Path):
-    from cyberclaims.sources import read_capped
+    from cyberclaims.core.files import read_capped
 
     limit = 1000
     for size, verdict in ((1, None), (limit, None), (limit + 1, "file-too-large"), (5 * limit, "file-too-large"),

@@ -563,7 +563,7 @@ def _built_dataset_faults(invalid: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from cyberclaims.build import build, write_manifest
+    from cyberclaims.dataset.build import build, write_manifest
 
     count = 0
     for code, name in (("dataset-unreadable", "truncated-shard"), ("dataset-schema-mismatch", "extra-column")):

@@ -22,9 +22,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..sources import Article
-from ..validate import LABELS
-from .common import Draft, Problem, is_label, read_text_file
+from ..core.model import Article
+from ..core.vocabulary import ENTITY_LABELS
+from ..formats.common import Draft, Problem, is_label, read_text_file
 
 CLAIM_TYPE = "Claim"
 DB = "cyberclaims"
@@ -67,7 +67,7 @@ def _field(value: str) -> str:
 
 
 def annotation_conf() -> str:
-    entities = "\n".join([*sorted(LABELS), CLAIM_TYPE])
+    entities = "\n".join([*sorted(ENTITY_LABELS), CLAIM_TYPE])
     attributes = "\n".join(f"{name}\tArg:{CLAIM_TYPE}, Value:{'|'.join(values)}"
                            for name, (_, values) in ATTRIBUTES.items())
     return (f"# CyberClaims labels (written by `cyberclaims export brat`)\n[entities]\n{entities}\n\n"
@@ -76,7 +76,7 @@ def annotation_conf() -> str:
 
 
 def visual_conf(colors: dict[str, str]) -> str:
-    drawing = "\n".join(f"{label}\tbgColor:{colors[label]}" for label in sorted(LABELS))
+    drawing = "\n".join(f"{label}\tbgColor:{colors[label]}" for label in sorted(ENTITY_LABELS))
     return f"[labels]\n\n[drawing]\n{drawing}\n{CLAIM_TYPE}\tbgColor:#ffffff, borderColor:#c0392b\n"
 
 

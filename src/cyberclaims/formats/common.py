@@ -19,11 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..issues import Issue
-from ..sources import (ARTICLE_ID, MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, Article,
-                       decode_text, parse_json, read_capped)
-from ..validate import LABELS, Registry, check_article, schema_issues
-from ..files import write_file
+from ..core.issues import Issue
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
+from ..core.jsondoc import parse_json
+from ..core.model import Article
+from ..core.vocabulary import ARTICLE_ID
+from ..core.vocabulary import ENTITY_LABELS
+from ..core.model import Registry
+from ..validation.article_rules import check_article
+from ..validation.schema import schema_issues
+from ..core.files import write_file
 
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
 CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
@@ -203,7 +208,7 @@ def _current_document(path: Path) -> dict[str, Any] | None:
 
 
 def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any] | None) -> dict[str, Any]:
-    from ..scaffold import segments_by_line
+    from ..formats.new_article import segments_by_line
 
     current = current or {}
     carried = draft.carried or {}
@@ -299,7 +304,7 @@ def _ordered(item: Any, keys: tuple[str, ...]) -> Any:
 
 
 def is_label(value: Any) -> bool:
-    return isinstance(value, str) and value in LABELS
+    return isinstance(value, str) and value in ENTITY_LABELS
 
 
 def read_text_file(path: Path) -> tuple[str | None, str | None]:

@@ -23,9 +23,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..sources import Article
-from .common import Draft, Problem, is_label
-from .offsets import OffsetError, Utf16Offsets
+from ..core.model import Article
+from ..formats.common import Draft, Problem, is_label
+from ..formats.offsets import OffsetError, Utf16Offsets
 
 OFFSET_UNITS = ("utf16", "codepoints")
 

@@ -16,7 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
-from .features import NER_TAGS, features_of
+from ..core.vocabulary import NER_TAGS
+
+from ..dataset.features import features_of
 
 
 class UnknownLabel(ValueError):

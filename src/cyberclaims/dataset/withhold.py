@@ -49,7 +49,7 @@ class RehydrationError(Exception):
 
 
 def _rows(folder: Path, config: str) -> list[dict]:
-    from .validate_dataset import read_rows
+    from ..dataset.verify import read_rows
 
     rows: list[dict] = []
     for path in sorted((folder / "data" / config).glob("*.parquet")):
@@ -62,7 +62,7 @@ def rehydrate(folder: Path, texts: Path) -> RehydrationReport:
 
     Nothing is written unless every article's text is found and matches its hash.
     """
-    from .build import build
+    from ..dataset.build import build
 
     folder, texts = Path(folder), Path(texts)
     documents = _rows(folder, "documents")

@@ -60,19 +60,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .evaluate import (
-    SEED,
-    TASK_SPECS,
-    check_predictions,
-    evaluate,
-    fmt,
-    prediction_document,
-    table,
-    write_jsonl,
-)
-from .sources import Article
-from .text import split_sentences, tokenize
+from .. import __version__
+from ..benchmark.evaluate import SEED, TASK_SPECS, check_predictions, evaluate, fmt, prediction_document, table, write_jsonl
+from ..core.model import Article
+from ..core.text import split_sentences, tokenize
 
 Documents = dict[str, dict]  # prediction documents by article id
 

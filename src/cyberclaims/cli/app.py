@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -92,8 +92,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Example: cyberclaims summary")
     summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
     # Commands of the annotators' tools and of the benchmark live in their own modules.
-    from .cli_annotators import register as register_annotator_commands
-    from .cli_benchmark import register as register_benchmark_commands
+    from ..cli.annotators import register as register_annotator_commands
+    from ..cli.benchmark import register as register_benchmark_commands
 
     _COMMANDS.update(register_annotator_commands(commands))
     _COMMANDS.update(register_benchmark_commands(commands))
@@ -147,18 +147,18 @@ def _escape_github(text: str) -> str:
 
 
 def _validate(args) -> int:
-    from .validate import validate
+    from ..validation.runner import validate
 
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"cyberclaims: error: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
         return EXIT_USAGE
-    from .validate_dataset import is_built_dataset, validate_dataset
+    from ..dataset.verify import is_built_dataset, validate_dataset
 
     built = [p for p in args.paths if p.is_dir() and is_built_dataset(p)]
     sources = [p for p in args.paths if p not in built]
     if built:
-        from .issues import Report
+        from ..core.issues import Report
 
         report = Report()
         for folder in built:
@@ -176,8 +176,8 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import BuildError, build
-    from .check import check
+    from ..dataset.build import BuildError, build
+    from ..dataset.freshness import check
 
     try:
         if args.check:
@@ -210,8 +210,8 @@ def _build(args) -> int:
 
 
 def _rehydrate(args) -> int:
-    from .build import BuildError
-    from .withhold import RehydrationError, rehydrate
+    from ..dataset.build import BuildError
+    from ..dataset.withhold import RehydrationError, rehydrate
 
     for folder, what in ((args.dataset, "dataset"), (args.texts, "--texts")):
         if not folder.is_dir():
@@ -237,7 +237,7 @@ def _rehydrate(args) -> int:
 
 
 def _summary(args) -> int:
-    from .summary import summarize
+    from ..dataset.summary import summarize
 
     dataset = args.dataset or args.root / "dataset"
     if not (dataset / "README.md").is_file():
@@ -248,8 +248,8 @@ def _summary(args) -> int:
 
 
 def _new(args) -> int:
-    from .scaffold import ScaffoldError, new_article
-    from .validate import validate
+    from ..formats.new_article import ScaffoldError, new_article
+    from ..validation.runner import validate
 
     try:
         created = new_article(args.root, args.id, args.text, title=args.title, source_name=args.source_name,
@@ -267,8 +267,8 @@ def _new(args) -> int:
 
 
 def _agreement(args) -> int:
-    from .agreement import agreement
-    from .validate import validate
+    from ..dataset.agreement import agreement
+    from ..validation.runner import validate
 
     corpus, report = validate(args.root)
     collections = {c.name: c for c in [corpus.gold, *corpus.passes]}
@@ -295,6 +295,3 @@ def _agreement(args) -> int:
 
 _COMMANDS = {"validate": _validate, "build": _build, "rehydrate": _rehydrate, "new": _new, "agreement": _agreement, "summary": _summary}
 
-
-if __name__ == "__main__":
-    sys.exit(main())

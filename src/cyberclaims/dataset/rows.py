@@ -10,9 +10,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from .sources import Article
-from .text import tokenize
-from .validate import Registry
+from ..core.model import Article
+from ..core.text import tokenize
+from ..core.model import Registry
 
 
 def split_of(article: Article) -> str:

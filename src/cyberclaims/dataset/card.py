@@ -13,11 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .features import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, features_of
-from .schemas import load_schema
-from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
-from .validate import Corpus
+from .. import __version__
+from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS
+from ..dataset.features import features_of
+from ..core.schemas import load_schema
+from ..dataset.stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
+from ..core.model import Corpus
 
 CARD_METADATA: dict[str, Any] = {
     "pretty_name": "CyberClaims",
@@ -76,7 +77,7 @@ WITHHELD_NOTICE = (
 
 def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False
                ) -> None:
-    from .files import write_file
+    from ..core.files import write_file
 
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
     values = {
@@ -134,7 +135,7 @@ def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
 
 
 def _example_claim(stats: CorpusStats, withheld: bool) -> str:
-    from .withhold import withhold_row
+    from ..dataset.withhold import withhold_row
 
     if stats.example_claim is None:
         return "{}"
@@ -143,7 +144,7 @@ def _example_claim(stats: CorpusStats, withheld: bool) -> str:
 
 
 def agreement_section(corpus: Corpus) -> str:
-    from .agreement import agreement
+    from ..dataset.agreement import agreement
 
     if len(corpus.passes) < 2:
         return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
@@ -173,7 +174,7 @@ _EXTRA_DESCRIPTIONS = {
     "proposition_statement": "The canonical statement of the proposition (from `propositions.json`).",
     "mention_count": "Number of mentions linked to the entity in the split.",
     "article_ids": "Articles of the split that mention the entity or cite it as claimer or subject.",
-    "tokens": "The tokens of the sentence (project tokenizer, `cyberclaims.text.tokenize`).",
+    "tokens": "The tokens of the sentence (project tokenizer, `cyberclaims.core.text.tokenize`).",
     "spans": "Code-point `start`/`end` of each token in the article text.",
     "ner_tags": "IOB2 tag of each token over the 18 OntoNotes 5 types.",
 }
@@ -251,7 +252,7 @@ def leaderboard(results: Path) -> str:
     """The baselines table, from the results `cyberclaims baselines --output` wrote (never typed)."""
     if not results.is_file():
         return "No baseline results yet: run `cyberclaims baselines --output benchmarks/baselines.json`."
-    from .baselines import leaderboard_markdown
+    from ..benchmark.baselines import leaderboard_markdown
 
     table = leaderboard_markdown(json.loads(results.read_text(encoding="utf-8")))
     return (f"{table}\n\nGenerated from `benchmarks/baselines.json`; reproduce with "
@@ -259,7 +260,7 @@ def leaderboard(results: Path) -> str:
 
 
 def bibtex(cff: Path) -> str:
-    from .citation import bibtex_from_cff
+    from ..dataset.citation import bibtex_from_cff
 
     if not cff.exists():
         return "% no CITATION.cff in the repository that was built"

@@ -51,8 +51,8 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render import RenderError, render_site
-    from .validate import validate
+    from ..viewer.site import RenderError, render_site
+    from ..validation.runner import validate
 
     corpus, report = validate(args.root, show_progress=False)
     try:
@@ -69,8 +69,8 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .formats import brat, doccano, labelstudio
-    from .formats.common import import_drafts
+    from ..formats import brat, doccano, labelstudio
+    from ..formats.common import import_drafts
 
     if not args.file.is_file():
         print(f"cyberclaims: error: no such file: {args.file}", file=sys.stderr)
@@ -101,10 +101,10 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .formats import brat, doccano, labelstudio
-    from .files import write_file
-    from .render import LABEL_COLORS
-    from .validate import validate
+    from ..formats import brat, doccano, labelstudio
+    from ..core.files import write_file
+    from ..viewer.site import LABEL_COLORS
+    from ..validation.runner import validate
 
     corpus, report = validate(args.root, show_progress=False)
     articles = {a.id: a for a in corpus.gold.articles}

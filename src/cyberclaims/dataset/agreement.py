@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .sources import Article
+from ..core.model import Article
 
 
 @dataclass

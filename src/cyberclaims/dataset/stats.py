@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sources import Article
+from ..core.model import Article
 
 # The card lists shared propositions up to this many rows (a big corpus shares thousands).
 SHARED_TABLE_ROWS = 50

@@ -58,20 +58,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .agreement import match_claims
-from .issues import Issue, Report
-from .sources import (
-    ARTICLE_ID,
-    MAX_ANNOTATION_BYTES,
-    MAX_REGISTRY_BYTES,
-    REGISTRY_FILES,
-    Article,
-    JsonDocument,
-    parse_json,
-    read_capped,
-)
-from .text import tokenize
-from .validate import Registry, check_article, schema_issues
+from ..dataset.agreement import match_claims
+from ..core.issues import Issue, Report
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, read_capped
+from ..core.jsondoc import JsonDocument, parse_json
+from ..core.model import Article
+from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
+from ..core.text import tokenize
+from ..core.model import Registry
+from ..validation.article_rules import check_article
+from ..validation.schema import schema_issues
 
 TASKS = ("ner", "linking", "claims", "propositions")
 VIEWS = ("strict", "exact", "partial", "ent_type")

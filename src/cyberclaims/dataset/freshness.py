@@ -16,7 +16,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build import MANIFEST, BuildError, build_into, sha256_file
+from ..dataset.build import MANIFEST, BuildError, build_into
+
+from ..core.files import sha256_file
 
 
 @dataclass

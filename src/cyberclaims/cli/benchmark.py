@@ -18,7 +18,7 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
-    from .evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, TASKS
+    from ..benchmark.evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, TASKS
 
     evaluate = commands.add_parser(
         "evaluate", help="score a system's predictions on one benchmark task",
@@ -54,7 +54,7 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def _gold(root: Path):
     """The validated gold articles, or None after printing why they cannot be used."""
-    from .validate import validate
+    from ..validation.runner import validate
 
     corpus, report = validate(root, show_progress=False)
     if not report.ok:
@@ -77,7 +77,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, load_predictions
+    from ..benchmark.evaluate import evaluate, load_predictions
 
     if not args.predictions.exists():
         print(f"cyberclaims: error: --predictions {args.predictions} does not exist", file=sys.stderr)
@@ -104,7 +104,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _baselines(args: argparse.Namespace) -> int:
-    from .baselines import leaderboard_markdown, render_text, run_baselines
+    from ..benchmark.baselines import leaderboard_markdown, render_text, run_baselines
 
     gold = _gold(args.root)
     if gold is None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from datasets import ClassLabel, Features, List, Value
 
-from .schemas import load_schema
+from ..core.schemas import load_schema
 
 
 def _enum(*path: str) -> list[str]:

@@ -31,9 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .issues import Issue, Report
-from .sources import ARTICLE_ID, MAX_TEXT_BYTES, Article, ArticleFiles, decode_text, load_valid_article, read_capped
-from .validate import LABELS, Corpus, Registry
+from ..core.issues import Issue, Report
+from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped
+from ..core.model import Article, ArticleFiles, load_valid_article
+from ..core.vocabulary import ARTICLE_ID
+from ..core.vocabulary import ENTITY_LABELS
+from ..core.model import Corpus, Registry
 
 # One colour per OntoNotes label (ColorBrewer Pastel1 and Set3): light enough for black text, all distinct.
 LABEL_COLORS: dict[str, str] = {
@@ -42,8 +45,6 @@ LABEL_COLORS: dict[str, str] = {
     "LANGUAGE": "#fb8072", "DATE": "#80b1d3", "TIME": "#fdb462", "PERCENT": "#b3de69", "MONEY": "#fccde5",
     "QUANTITY": "#a6d854", "ORDINAL": "#bc80bd", "CARDINAL": "#ffed6f",
 }
-LABEL_ORDER = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-               "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 UNKNOWN_LABEL_COLOR = "#dddddd"
 INDEX = "index.html"
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -73,7 +74,7 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     ``corpus`` and ``report`` are what :func:`cyberclaims.validate.validate` returned; articles it could
     not parse get a page with their errors and, when it can be read, their plain text.
     """
-    from .files import write_file
+    from ..core.files import write_file
 
     out_dir = Path(out_dir)
     site = Site.from_corpus(corpus, report)
@@ -384,7 +385,7 @@ class Site:
                         f"{e(i.message)}</li>" for i in self.other_issues)
         body = ['<header><h1>CyberClaims viewer</h1>',
                 f'<p class="meta">{len(self.ids)} articles · hover a highlighted span for its labels, click for '
-                f'details</p>', _legend(LABEL_ORDER), "</header>",
+                f'details</p>', _legend(ENTITY_LABELS), "</header>",
                 f'<section id="errors" class="errors"><h2>Other findings</h2><ul class="issues">{other}</ul></section>'
                 if other else "",
                 '<table class="index"><thead><tr><th>article</th><th>title</th><th>mentions</th><th>claims</th>'
@@ -437,8 +438,8 @@ class ArticleView:
 
     def labels_used(self) -> list[str]:
         used = {s.item.get("label") for s in self.spans if s.group == "entities"}
-        return [label for label in LABEL_ORDER if label in used] + sorted(
-            str(label) for label in used if label not in LABELS)
+        return [label for label in ENTITY_LABELS if label in used] + sorted(
+            str(label) for label in used if label not in ENTITY_LABELS)
 
     def anchor_for_pointer(self, pointer: str) -> str | None:
         m = _SPAN_POINTER.match(pointer or "")

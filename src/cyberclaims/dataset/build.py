@@ -23,17 +23,20 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__, rows
-from .features import features_of
-from .files import write_file
-from .card import write_card
-from .croissant import write_croissant
-from .issues import Report
-from .sources import Article
-from .stats import CorpusStats, EntityUsage
-from .tables import NerColumns, table_from_rows
-from .validate import Registry, validate
-from .withhold import withhold_row
+from .. import __version__
+
+from . import rows
+from ..dataset.features import features_of
+from ..core.files import write_file
+from ..dataset.card import write_card
+from ..dataset.croissant import write_croissant
+from ..core.issues import Report
+from ..core.model import Article
+from ..dataset.stats import CorpusStats, EntityUsage
+from ..dataset.arrow import NerColumns, table_from_rows
+from ..core.model import Registry
+from ..validation.runner import validate
+from ..dataset.withhold import withhold_row
 
 SPLITS = ("train", "validation", "test")
 
@@ -170,7 +173,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
     if viewer and not withhold_text:  # the pages show the texts: a text-withheld copy has none
-        from .render import render_site
+        from ..viewer.site import render_site
 
         render_site(corpus, report, folder / "viewer")
     write_manifest(folder)

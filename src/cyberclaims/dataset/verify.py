@@ -10,9 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .issues import Issue, Report
-from .sources import Article, JsonDocument, relative
-from .validate import Registry, check_article, schema_issues
+from ..core.issues import Issue, Report
+from ..core.jsondoc import JsonDocument
+from ..core.model import Article, relative
+from ..core.model import Registry
+from ..validation.article_rules import check_article
+from ..validation.schema import schema_issues
 
 EXPECTED_CONFIGS = ("documents", "claims", "entities", "ner")
 
@@ -48,8 +51,8 @@ def read_rows(path: Path) -> tuple[list[dict], dict]:
 
 def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Report:
     """Check every row of the ``documents`` (and ``passes``) config of a built dataset."""
-    from .build import parquet_schema
-    from .check import verify_manifest
+    from ..dataset.build import parquet_schema
+    from ..dataset.freshness import verify_manifest
 
     folder = Path(folder)
     shown = root_for_display or Path.cwd()

@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_file
-from .sources import ARTICLE_ID, MAX_TEXT_BYTES, decode_text, human_size, read_capped
-from .text import _trimmed
+from ..core.files import write_file
+from ..core.files import MAX_TEXT_BYTES, decode_text, human_size, read_capped
+from ..core.vocabulary import ARTICLE_ID
+from ..core.text import _trimmed
 
 
 class ScaffoldError(Exception):

@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .card import CARD_METADATA
-from .citation import read_cff
-from .features import features_of
-from .validate import Corpus
+from .. import __version__
+from ..dataset.card import CARD_METADATA
+from ..dataset.citation import read_cff
+from ..dataset.features import features_of
+from ..core.model import Corpus
 
 CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -140,8 +140,8 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
 
 def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str, Any]:
     """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already)."""
-    from .build import sha256_file
-    from .card import bibtex, describe_fields
+    from ..core.files import sha256_file
+    from ..dataset.card import bibtex, describe_fields
 
     cff = corpus.root / "CITATION.cff"
     released = str(read_cff(cff).get("date-released", "")) if cff.exists() else ""
@@ -189,7 +189,7 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
 
 
 def write_croissant(folder: Path, configs: list, corpus: Corpus) -> None:
-    from .files import write_file
+    from ..core.files import write_file
 
     metadata = croissant_metadata(folder, configs, corpus)
     write_file(folder / "croissant.json", (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -20,10 +20,10 @@ def schema_dir() -> Path:
     A wheel ships them as ``cyberclaims/schema/``; an editable install or a source checkout reads
     the repository's top-level ``schema/`` folder, which is the one and only original.
     """
-    packaged = Path(__file__).parent / "schema"
+    packaged = Path(__file__).parents[1] / "schema"  # cyberclaims/schema in a wheel
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schema"
+    return Path(__file__).resolve().parents[3] / "schema"  # src/cyberclaims/core/ -> the repository
 
 
 @lru_cache(maxsize=None)

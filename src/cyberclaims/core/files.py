@@ -1,0 +1,117 @@
+"""Files: capped, symlink-refusing reads of untrusted input, and writes a reader never sees half of.
+
+Reading never trusts the input: sizes are capped before anything is read whole, symlinks are not
+followed, and texts are decoded strictly. Writing goes to a temporary sibling, then a rename or link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from ..core.issues import Issue
+
+MAX_TEXT_BYTES = 1 * 1024 * 1024  # a news article is tens of KB; 1 MiB leaves room, not a book
+MAX_ANNOTATION_BYTES = 16 * 1024 * 1024
+MAX_REGISTRY_BYTES = 256 * 1024 * 1024
+
+
+def human_size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, list[Issue]]:
+    """Read a regular file of at most ``limit`` bytes; never follows symlinks, never reads more."""
+    try:
+        # O_NOFOLLOW refuses a symlink in the same call that opens the file (no lstat per file)
+        if not _NO_FOLLOW and os.path.islink(path):
+            raise OSError("symbolic link")
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC)
+    except OSError as exc:
+        if os.path.islink(path):
+            return None, [Issue(display, None, "", "file-is-symlink",
+                                f"is a symbolic link to {os.readlink(path)!r}; put the real file here")]
+        return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
+    try:
+        data = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        return None, [Issue(display, None, "", "file-too-large",
+                            f"is larger than the limit of {human_size(limit)} for this kind of file")]
+    if not data:
+        return None, [Issue(display, None, "", "file-empty", "is empty")]
+    return data, []
+
+
+def _read_at_most(fd: int, most: int) -> bytes:
+    """Up to ``most`` bytes of an open file, in reads sized by the file, never by ``most``.
+
+    ``read(most)`` would allocate ``most`` bytes (16 MiB for an annotation) for every small file.
+    The size from ``fstat`` is a hint only: a file that grows meanwhile is read on, up to ``most``.
+    """
+    want = min(os.fstat(fd).st_size + 1, most)
+    chunks = []
+    total = 0
+    while total < most:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = min(most - total, _READ_CHUNK)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+_READ_CHUNK = 1 << 20
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def decode_text(data: bytes, display: str) -> tuple[str | None, list[Issue]]:
+    """Decode a raw article strictly as UTF-8, locating the first bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [Issue(display, 1, "", "text-bom",
+                            "starts with a UTF-8 byte-order mark (EF BB BF); save the text without it")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Issue(display, line, "", "text-not-utf8",
+                            f"is not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start} "
+                            f"({exc.reason}); re-save the text as UTF-8")]
+
+
+def write_file(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically.
+
+    ``overwrite=False`` links the finished file into place, which fails if the name was taken in the
+    meantime (FileExistsError): an existing file is never replaced by accident.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these are ordinary repository files
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

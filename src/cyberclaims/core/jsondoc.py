@@ -1,0 +1,178 @@
+"""JSON with positions: strict parsing whose findings (and any JSON pointer) map to a line.
+
+Python's parser silently accepts duplicate keys and NaN/Infinity; here both become issues with a line
+number, and a parsed document keeps its text so that any pointer can be located when an issue needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.issues import Issue
+
+MAX_JSON_DEPTH = 32  # the schema needs 5 levels; deeper input is hostile or broken
+
+
+@dataclass
+class JsonDocument:
+    """A parsed JSON file with its text, so that any JSON pointer can be turned into a line."""
+
+    display: str
+    text: str
+    value: Any
+    _positions: dict[tuple, int] | None = field(default=None, repr=False)
+
+    def line_of(self, path: tuple = ()) -> int | None:
+        if not self.text:  # built from data, not from a file (a Parquet row): no lines
+            return None
+        if self._positions is None:
+            self._positions = _scan_positions(self.text)[0]
+        # Walk up to the nearest located ancestor: a missing field is reported at its parent.
+        path = tuple(path)
+        while path not in self._positions and path:
+            path = path[:-1]
+        offset = self._positions.get(path)
+        return None if offset is None else self.text.count("\n", 0, offset) + 1
+
+
+def pointer(path: tuple | list) -> str:
+    """RFC 6901 JSON pointer of a path of keys and indices."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[JsonDocument | None, list[Issue]]:
+    """Parse JSON strictly: syntax errors with line and column, duplicate keys, NaN, depth.
+
+    ``check_depth=False`` leaves the depth to the caller, who may know the value is shallow (a document
+    the schema accepts is at most a few levels deep) and so skip a walk over every value.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [Issue(display, 1, "", "json-bom",
+                            "starts with a UTF-8 byte-order mark (EF BB BF); save the file without it")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Issue(display, line, "", "json-not-utf8",
+                            f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})")]
+    duplicates: list[bool] = []
+    constants: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
+        obj = dict(pairs)  # in C; a key seen twice makes the dict shorter than the pairs
+        if len(obj) != len(pairs):
+            duplicates.append(True)  # which keys, and where, is found by the scan below
+        return obj
+
+    def constant_hook(name: str) -> None:
+        constants.append(name)
+        return None
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+    except json.JSONDecodeError as exc:
+        return None, [Issue(display, exc.lineno, "", "json-syntax",
+                            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.colno)]
+    except RecursionError:
+        return None, [Issue(display, None, "", "json-too-deep",
+                            f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
+    if check_depth and too_deep(value):
+        return None, [too_deep_issue(display)]
+    doc = JsonDocument(display, text, value)
+    issues: list[Issue] = []
+    if duplicates or constants:
+        positions, found_duplicates, found_constants = _scan_positions(text)
+        doc._positions = positions
+        for path, key, offset in found_duplicates:
+            issues.append(Issue(display, _line(text, offset), pointer(path), "json-duplicate-key",
+                                f"key {key!r} appears twice in one object; keep one"))
+        for offset, name in found_constants:
+            issues.append(Issue(display, _line(text, offset), "", "json-invalid-constant",
+                                f"{name} is not valid JSON; use a number or null"))
+    return doc, issues
+
+
+def too_deep(value: Any) -> bool:
+    return _depth(value) > MAX_JSON_DEPTH
+
+
+def too_deep_issue(display: str) -> Issue:
+    return Issue(display, None, "", "json-too-deep", f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            break
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")
+
+
+def _scan_positions(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, str, int]], list[tuple[int, str]]]:
+    """Offsets of every value of an already-parsed JSON text, by path; duplicate keys; NaN-like constants.
+
+    Only run when an issue needs a line number, so its pure-Python speed does not matter.
+    """
+    positions: dict[tuple, int] = {}
+    duplicates: list[tuple[tuple, str, int]] = []
+    constants: list[tuple[int, str]] = []
+
+    def skip(pos: int) -> int:
+        return _WS.match(text, pos).end()
+
+    def value(pos: int, path: tuple) -> int:
+        pos = skip(pos)
+        positions[path] = pos
+        ch = text[pos]
+        if ch == "{":
+            pos, seen = skip(pos + 1), set()
+            if text[pos] == "}":
+                return pos + 1
+            while True:
+                m = _STRING.match(text, skip(pos))
+                key = json.loads(m.group())
+                if key in seen:
+                    duplicates.append((path + (key,), key, m.start()))
+                seen.add(key)
+                pos = skip(m.end()) + 1  # the colon
+                pos = skip(value(pos, path + (key,)))
+                if text[pos] == "}":
+                    return pos + 1
+                pos += 1  # the comma
+        if ch == "[":
+            pos, index = skip(pos + 1), 0
+            if text[pos] == "]":
+                return pos + 1
+            while True:
+                pos = skip(value(pos, path + (index,)))
+                index += 1
+                if text[pos] == "]":
+                    return pos + 1
+                pos += 1
+        if ch == '"':
+            return _STRING.match(text, pos).end()
+        m = _SCALAR.match(text, pos)
+        if m.group().lstrip("-") in ("NaN", "Infinity"):
+            constants.append((pos, m.group()))
+        return m.end()
+
+    value(0, ())
+    return positions, duplicates, constants

@@ -1,0 +1,171 @@
+"""The model: an article (its text and parsed labels), the registries, collections and the corpus.
+
+Everything above ``core`` speaks in these types; they hold data and the derived views every layer shares
+(sentences, the token table), never rules about what is valid.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.issues import Issue
+from .jsondoc import JsonDocument
+from ..core.text import split_sentences, token_table
+from .vocabulary import is_key
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class ArticleFiles:
+    """The two files of one article in one collection; either may be missing.
+
+    Holds the folders (shared by all articles) rather than two Path objects per article: a corpus of
+    100k articles keeps one of these per article for the whole run.
+    """
+
+    __slots__ = ("id", "_json_dir", "_text_dir")
+
+    def __init__(self, id: str, json_dir: Path | None, text_dir: Path | None) -> None:
+        self.id = id
+        self._json_dir = json_dir  # the folders, shared by every article of a collection
+        self._text_dir = text_dir
+
+    @property
+    def json_path(self) -> Path | None:
+        return None if self._json_dir is None else self._json_dir / f"{self.id}.json"
+
+    @property
+    def text_path(self) -> Path | None:
+        return None if self._text_dir is None else self._text_dir / f"{self.id}.txt"
+
+    def __repr__(self) -> str:
+        return f"ArticleFiles({self.id!r}, {self.json_path!r}, {self.text_path!r})"
+
+
+@dataclass
+class Collection:
+    """A folder of annotation files with the registries they link to: the gold or one pass."""
+
+    name: str  # "gold" or the pass name
+    folder: Path
+    registry_folder: Path
+    articles: list[ArticleFiles]
+    issues: list[Issue]
+
+
+@dataclass
+class Article:
+    """One article read and parsed: its text and its annotation document."""
+
+    id: str
+    text: str
+    text_bytes: bytes
+    doc: JsonDocument
+    display: str  # path of the .json, relative to the root
+
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def data(self) -> dict:
+        return self.doc.value
+
+    def sentences(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """``text.split_sentences`` of a range, computed once per article (validation and rows share it).
+
+        A range that starts and ends at line breaks (a segment, usually) is a slice of the whole
+        text's sentences: lines are split independently of each other.
+        """
+        key = ("sentences", start, end)
+        if key not in self._memo:
+            text = self.text
+            stop = len(text) if end is None else end
+            if (start, stop) != (0, len(text)) and (start == 0 or text[start - 1] in "\r\n") and (
+                    stop == len(text) or text[stop] in "\r\n"):
+                whole = self.sentences()
+                self._memo[key] = whole[bisect_left(whole, (start,)):bisect_left(whole, (stop,))]
+            else:
+                self._memo[key] = split_sentences(text, start, end)
+        return self._memo[key]
+
+    def token_table(self) -> tuple[list[str], list[int], list[int]]:
+        """Strings, starts and ends of every token of the whole text (``text.token_table``), computed once."""
+        if "token_table" not in self._memo:
+            self._memo["token_table"] = token_table(self.text)
+        return self._memo["token_table"]
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Indexes ``i, j`` such that tokens ``i..j-1`` of the whole text are exactly ``tokenize(text, start, end)``.
+
+        That holds when no token crosses ``start`` and ``end`` is followed by whitespace or is the end
+        of the text (the tokenizer never looks behind where a match starts, and looks ahead only past
+        non-space characters; tests/test_text.py checks it). Sentences end so; otherwise None.
+        """
+        text = self.text
+        if end < len(text) and not text[end].isspace():
+            return None
+        _, starts, ends = self.token_table()
+        i = bisect_left(ends, start + 1)  # first token ending after start
+        if i < len(starts) and starts[i] < start:
+            return None
+        return i, max(i, bisect_left(starts, end))
+
+
+def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:
+    """Read an article that has been validated: no checks, no positions, just the data."""
+    if files.json_path is None or files.text_path is None:
+        return None
+    raw = files.text_path.read_bytes()
+    text_json = files.json_path.read_bytes().decode("utf-8")
+    doc = JsonDocument(relative(files.json_path, root), text_json, json.loads(text_json))
+    return Article(files.id, raw.decode("utf-8"), raw, doc, doc.display)
+
+
+@dataclass
+class Registry:
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    propositions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _well_formed: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def well_formed_entity_keys(self) -> frozenset[str]:
+        """The entity keys that are well formed (``vocabulary.is_key``), computed once: every mention looks one up."""
+        if self._well_formed is None:
+            self._well_formed = frozenset(key for key in self.entities if is_key(key))
+        return self._well_formed
+
+
+@dataclass
+class LoadedCollection:
+    """A collection after validation: its registries, its files, and the parsed articles if kept."""
+
+    name: str
+    articles: list[Article]
+    registry: Registry
+    files: list[ArticleFiles] = field(default_factory=list)
+    kept: bool = True
+
+    def iter_articles(self, root: Path) -> Iterator[Article]:
+        """Every article in id order: the kept ones, or read again one at a time (flat memory)."""
+        if self.kept:
+            yield from sorted(self.articles, key=lambda a: a.id)
+            return
+        for files in self.files:
+            article = load_valid_article(files, root)
+            if article is not None:
+                yield article
+
+
+@dataclass
+class Corpus:
+    root: Path
+    gold: LoadedCollection
+    passes: list[LoadedCollection]

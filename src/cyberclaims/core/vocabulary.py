@@ -1,0 +1,51 @@
+"""The vocabulary, derived once from the published JSON Schema: labels, kinds, attribute values, splits, ids.
+
+Every layer (validation, the Parquet features, the card, the viewer, the importers, the CLI's choices)
+reads these names from here, so the schema is the one place a label or a split is added.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..core.schemas import load_schema
+
+_ANNOTATION = load_schema("annotation")
+
+
+def _at(*path: str) -> dict[str, Any]:
+    node = _ANNOTATION
+    for step in path:
+        node = node[step]
+    return node
+
+
+def _enum(*path: str) -> tuple[str, ...]:
+    return tuple(_at(*path)["enum"])
+
+
+# The 18 OntoNotes entity types, in the schema's order (which is the ClassLabel order).
+ENTITY_LABELS: tuple[str, ...] = _enum("$defs", "label")
+# Labels of names (not of values such as dates): a mention with one of them links to an entity.
+NAMED_LABELS: frozenset[str] = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+SEGMENT_KINDS: tuple[str, ...] = _enum("properties", "segments", "items", "properties", "kind")
+ATTRIBUTIONS: tuple[str, ...] = _enum("properties", "claims", "items", "properties", "attribution")
+CERTAINTIES: tuple[str, ...] = _enum("properties", "claims", "items", "properties", "certainty")
+SPLITS: tuple[str, ...] = _enum("properties", "metadata", "properties", "split")
+# IOB2 over the entity types, "O" first as in conll2003.
+NER_TAGS: tuple[str, ...] = ("O",) + tuple(f"{prefix}-{label}" for label in ENTITY_LABELS for prefix in ("B", "I"))
+
+assert NAMED_LABELS <= set(ENTITY_LABELS), "a named label the schema does not define"
+
+ARTICLE_ID = re.compile(_at("$defs", "article_id")["pattern"])
+KEY = re.compile(_at("$defs", "key")["pattern"])
+_KEY_MAX_LENGTH: int = _at("$defs", "key")["maxLength"]
+
+REGISTRY_FILES = ("entities.json", "propositions.json")
+
+
+def is_key(value: Any) -> bool:
+    """A well-formed registry key (a malformed one is the schema's finding, not a dangling key)."""
+    return isinstance(value, str) and len(value) <= _KEY_MAX_LENGTH and bool(KEY.match(value))

@@ -1,0 +1,363 @@
+"""The rules a schema cannot express, for one parsed article: one small named function per rule.
+
+Each rule reads an :class:`ArticleFacts` (the article's groups and spans, sorted out once) and returns
+its issues; :data:`ARTICLE_RULES` lists them in the order they run, with the codes each may report
+(UD's ``validate.py`` habit: one function per check, each with a stable id). Rules also run on
+documents the schema rejected, so that one run reports everything: hence the type tests before each
+use, ordered so that a valid document takes the shortest path. Nothing here is quadratic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..core.issues import Issue
+from ..core.jsondoc import pointer
+from ..core.model import Article, Registry
+from ..core.text import is_token_end, is_token_start, may_cross_sentence, tokenize, word_around
+from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, NAMED_LABELS, is_key
+
+_LABELS = frozenset(ENTITY_LABELS)  # a set: every mention looks its label up
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+GROUPS = ("segments", "entities", "claims")
+
+Span = tuple[int, int, int]  # start, end, index in its group
+
+
+class ArticleFacts:
+    """What the rules need of one article, each part worked out once, when a rule first asks for it."""
+
+    def __init__(self, article: Article, registry: Registry) -> None:
+        self.article, self.registry = article, registry
+
+    def issue(self, path: tuple, code: str, message: str) -> Issue:
+        doc = self.article.doc
+        return Issue(doc.display, doc.line_of(path), pointer(path), code, message)
+
+    @cached_property
+    def items(self) -> dict[str, list[tuple[int, dict]]]:
+        """The objects of each group with their positions (other values are the schema's finding)."""
+        return {group: items(self.article.data, group) for group in GROUPS}
+
+    @cached_property
+    def _sorted_spans(self) -> tuple[dict[str, list[Span]], list[Issue], bool]:
+        return _sort_spans(self)
+
+    @property
+    def spans(self) -> dict[str, list[Span]]:
+        """The spans that lie in the text, by group."""
+        return self._sorted_spans[0]
+
+    @property
+    def span_issues(self) -> list[Issue]:
+        """Why the other spans do not."""
+        return self._sorted_spans[1]
+
+    @property
+    def broken_segments(self) -> bool:
+        """A segment has bad offsets: coverage cannot be judged."""
+        return self._sorted_spans[2]
+
+
+def items(data: Any, name: str) -> list[tuple[int, dict]]:
+    """The objects of the list ``data[name]`` with their positions in it (other values are the schema's finding)."""
+    value = data.get(name) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue], bool]:
+    """One pass over every span: those that lie in the text, the issues of the others."""
+    text = facts.article.text
+    length = len(text)
+    spans: dict[str, list[Span]] = {}
+    issues: list[Issue] = []
+    broken_segments = False
+    for group, group_items in facts.items.items():
+        good = spans[group] = []
+        labelled = group != "segments"
+        for index, item in group_items:
+            start, end = item.get("start"), item.get("end")
+            if type(start) is not int or type(end) is not int or start < 0 or end < 0:
+                continue  # the schema reports it
+            if start >= end:
+                issues.append(facts.issue((group, index), "span-reversed", f"start {start} is not before end {end}"))
+                broken_segments |= not labelled
+                continue
+            if end > length:
+                issues.append(facts.issue((group, index), "span-out-of-range",
+                                          f"end {end} is past the end of the text ({length} code points)"))
+                broken_segments |= not labelled
+                continue
+            actual = text[start:end]
+            if labelled:
+                stated = item.get("text")
+                if stated != actual and isinstance(stated, str):
+                    issues.append(facts.issue(
+                        (group, index, "text"), "span-text-mismatch",
+                        f"text {_show(stated)} differs from the article at [{start}:{end}], which is {_show(actual)}"))
+                    continue  # offsets or text are wrong: checks of the span itself would only echo this
+            if actual[0].isspace() or actual[-1].isspace():
+                issues.append(facts.issue(
+                    (group, index), "span-whitespace",
+                    f"span [{start}:{end}] {_show(actual)} starts or ends with whitespace; trim it"))
+            good.append((start, end, index))
+    return spans, issues, broken_segments
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+
+def id_matches_file_name(facts: ArticleFacts) -> list[Issue]:
+    data, article = facts.article.data, facts.article
+    if isinstance(data.get("id"), str) and ARTICLE_ID.match(data["id"]) and data["id"] != article.id:
+        return [facts.issue(("id",), "id-mismatch",
+                            f"id {data['id']!r} differs from the file name {article.id!r}; they must be equal")]
+    return []
+
+
+def text_matches_pin(facts: ArticleFacts) -> list[Issue]:
+    """The text's sha256 against ``text_sha256`` (a final rule: offsets into another text mean nothing)."""
+    article = facts.article
+    pinned = article.data.get("text_sha256")
+    if not (isinstance(pinned, str) and _SHA256.fullmatch(pinned)):
+        return []
+    actual = hashlib.sha256(article.text_bytes).hexdigest()
+    if actual == pinned:
+        return []
+    hint = ""
+    crlf = article.text_bytes.count(b"\r\n")
+    if crlf:
+        hint = (f"; the text has {crlf} CRLF line endings: if an editor or git added them, "
+                f"restore the original LF endings (offsets depend on them)")
+    return [facts.issue(("text_sha256",), "text-hash-mismatch",
+                        f"the text's sha256 is {actual}, the labels are pinned to {pinned}: the text changed after "
+                        f"labelling{hint}; span checks are skipped until text and pin agree")]
+
+
+def spans_lie_in_text(facts: ArticleFacts) -> list[Issue]:
+    """Offsets in order and in range, stated texts equal to the text at the offsets, no outer whitespace."""
+    return facts.span_issues
+
+
+def segments_cover_text(facts: ArticleFacts) -> list[Issue]:
+    """Segments in order, not overlapping, and leaving no non-blank text outside them."""
+    if facts.broken_segments:
+        return []
+    text = facts.article.text
+    issues = []
+    covered_to = 0
+    previous = None
+    for start, end, index in facts.spans["segments"]:
+        if previous is not None and start < previous[1]:
+            covered_to = max(covered_to, end)
+            issues.append(facts.issue(("segments", index), "segment-overlap",
+                                      f"segment [{start}:{end}] overlaps or precedes segment "
+                                      f"{pointer(('segments', previous[2]))} [{previous[0]}:{previous[1]}]"))
+        else:
+            if text[covered_to:start].strip():
+                issues.append(_gap_issue(facts, covered_to, start, ("segments", index)))
+            covered_to = max(covered_to, end)
+        previous = (start, end, index)
+    if (facts.spans["segments"] or text.strip()) and text[covered_to:].strip():
+        issues.append(_gap_issue(facts, covered_to, len(text), ("segments",)))
+    return issues
+
+
+def _gap_issue(facts: ArticleFacts, start: int, end: int, path: tuple) -> Issue:
+    gap = facts.article.text[start:end]
+    lead = len(gap) - len(gap.lstrip())
+    trail = len(gap.rstrip())
+    return facts.issue(path, "segment-gap", f"text [{start + lead}:{start + trail}] {_show(gap.strip())} lies in no "
+                                            f"segment; add a segment (boilerplate if it is page furniture)")
+
+
+def no_labels_in_boilerplate(facts: ArticleFacts) -> list[Issue]:
+    segment_at = dict(facts.items["segments"])
+    boilerplate = [(s, e) for s, e, i in facts.spans["segments"] if segment_at[i].get("kind") == "boilerplate"]
+    if not boilerplate:
+        return []
+    return [facts.issue((group, index), "label-in-boilerplate",
+                        f"span [{start}:{end}] lies in a boilerplate segment, which gets no labels")
+            for group in ("entities", "claims") for start, end, index in facts.spans[group]
+            if any(s < end and start < e for s, e in boilerplate)]
+
+
+def mentions_do_not_overlap(facts: ArticleFacts) -> list[Issue]:
+    ordered = sorted(facts.spans["entities"])
+    return [facts.issue(("entities", i2), "mention-overlap",
+                        f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]")
+            for (s1, e1, i1), (s2, e2, i2) in zip(ordered, ordered[1:]) if s2 < e1]
+
+
+def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
+    """Mentions cut by the tokenizer or crossing a sentence, checked locally around each mention.
+
+    Validation never tokenizes a whole article: a boundary is a token boundary if whitespace is on
+    its outer side, otherwise the word around it is tokenized alone (``text.is_token_start``). Two
+    sentences meet only where a sentence end or a line break is, so only a mention with one inside is
+    checked against the article's sentences (``text.may_cross_sentence``). A cut mention is not also
+    checked for crossing: its offsets are already wrong.
+    """
+    article = facts.article
+    text = article.text
+    sentence_starts: list[int] | None = None
+    issues = []
+    for start, end, index in facts.spans["entities"]:
+        path = ("entities", index)
+        starts_token, ends_token = is_token_start(text, start), is_token_end(text, end)
+        if not starts_token or not ends_token:
+            cut = [f"start {start}"] * (not starts_token) + [f"end {end}"] * (not ends_token)
+            issues.append(facts.issue(path, "mention-cut-by-tokenizer",
+                                      f"{' and '.join(cut)} of {_show(text[start:end])} fall inside a token "
+                                      f"({_show(_token_context(text, start, end))}); mentions are whole tokens"))
+            continue
+        if not may_cross_sentence(text, start, end):
+            continue
+        if sentence_starts is None:
+            sentence_starts = [s for s, _ in article.sentences()]
+        if bisect_right(sentence_starts, start) != bisect_right(sentence_starts, end - 1):
+            issues.append(facts.issue(path, "mention-crosses-sentence",
+                                      f"{_show(text[start:end])} spans a sentence boundary of the project "
+                                      f"sentence splitter"))
+    return issues
+
+
+def _token_context(text: str, start: int, end: int) -> str:
+    """The tokens a mention touches, from the words around its two ends."""
+    first, last = word_around(text, start)[0], word_around(text, end - 1)[1]
+    touched = [(s, e) for s, e in tokenize(text, first, last) if s < end and start < e] or [(start, end)]
+    return " ".join(text[s:e] for s, e in touched)
+
+
+def local_ids_unique(facts: ArticleFacts) -> list[Issue]:
+    """Mention and claim ids are unique across both lists (links between them name these ids)."""
+    seen: dict[str, tuple] = {}
+    issues = []
+    for group in ("entities", "claims"):
+        for index, item in facts.items[group]:
+            local = item.get("id")
+            if not isinstance(local, str):
+                continue
+            if local in seen:
+                issues.append(facts.issue((group, index, "id"), "duplicate-id",
+                                          f"id {local!r} is already used at {pointer(seen[local])}"))
+            else:
+                seen[local] = (group, index)
+    return issues
+
+
+def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
+    """A mention's entity is in the registry with the mention's type; a mention of a name links to one.
+
+    A key is checked against the registry only when well formed (else it is the schema's finding);
+    keys found in the registry were checked once, for the whole registry.
+    """
+    entities = facts.registry.entities
+    known = facts.registry.well_formed_entity_keys()
+    issues = []
+    for index, mention in facts.items["entities"]:
+        key, label = mention.get("entity"), mention.get("label")
+        if isinstance(key, str) and key in known:
+            expected = entities[key].get("type")
+            if expected != label and isinstance(label, str) and label in _LABELS:
+                issues.append(facts.issue(("entities", index, "label"), "entity-type-mismatch",
+                                          f"label {label} differs from the registry type {expected} of {key!r}"))
+        elif is_key(key):
+            issues.append(facts.issue(("entities", index, "entity"), "unknown-entity",
+                                      f"entity {key!r} is not in the entity registry; add it to entities.json"
+                                      + _did_you_mean(key, entities)))
+        elif key is None and isinstance(label, str) and label in NAMED_LABELS:
+            issues.append(facts.issue(("entities", index, "entity"), "mention-unlinked",
+                                      f"{label} mention {_show(mention.get('text'))} links to no entity"))
+    return issues
+
+
+def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
+    """A claim's claimer, ``about`` entities and proposition are registry keys ("author" aside)."""
+    entities, propositions = facts.registry.entities, facts.registry.propositions
+    issues = []
+    for index, claim in facts.items["claims"]:
+        claimer = claim.get("claimer")
+        if isinstance(claimer, str) and claimer not in entities and claimer != "author" and is_key(claimer):
+            issues.append(facts.issue(("claims", index, "claimer"), "unknown-claimer",
+                                      f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
+                                      + _did_you_mean(claimer, entities)))
+        about = claim.get("about")
+        if isinstance(about, list):
+            for position, key in enumerate(about):
+                if isinstance(key, str) and key not in entities and is_key(key):
+                    issues.append(facts.issue(("claims", index, "about", position), "unknown-about-entity",
+                                              f"about names {key!r}, which is not in the entity registry"
+                                              + _did_you_mean(key, entities)))
+        proposition = claim.get("proposition")
+        if isinstance(proposition, str) and proposition not in propositions and is_key(proposition):
+            issues.append(facts.issue(("claims", index, "proposition"), "unknown-proposition",
+                                      f"proposition {proposition!r} is not in the proposition registry; add it to "
+                                      f"propositions.json" + _did_you_mean(proposition, propositions)))
+    return issues
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: Callable[[ArticleFacts], list[Issue]]
+    codes: tuple[str, ...]  # every code the rule may report
+    final: bool = False  # when it reports anything, no later rule runs
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+
+# The rules in the order they run. When the text no longer matches its pin, every offset points into a
+# text that is no longer there: the pin comes before everything that reads offsets, and stops them.
+ARTICLE_RULES: tuple[Rule, ...] = (
+    Rule(id_matches_file_name, ("id-mismatch",)),
+    Rule(text_matches_pin, ("text-hash-mismatch",), final=True),
+    Rule(spans_lie_in_text, ("span-reversed", "span-out-of-range", "span-text-mismatch", "span-whitespace")),
+    Rule(segments_cover_text, ("segment-overlap", "segment-gap")),
+    Rule(no_labels_in_boilerplate, ("label-in-boilerplate",)),
+    Rule(mentions_do_not_overlap, ("mention-overlap",)),
+    Rule(mentions_fit_tokens_and_sentences, ("mention-cut-by-tokenizer", "mention-crosses-sentence")),
+    Rule(local_ids_unique, ("duplicate-id",)),
+    Rule(mentions_link_registry, ("entity-type-mismatch", "unknown-entity", "mention-unlinked")),
+    Rule(claims_link_registry, ("unknown-claimer", "unknown-about-entity", "unknown-proposition")),
+)
+
+
+def check_article(article: Article, registry: Registry) -> list[Issue]:
+    """Every semantic problem of one parsed article: the rules of :data:`ARTICLE_RULES`, in order."""
+    facts = ArticleFacts(article, registry)
+    issues: list[Issue] = []
+    for rule in ARTICLE_RULES:
+        found = rule.check(facts)
+        issues += found
+        if found and rule.final:
+            break
+    return issues
+
+
+def _show(value: Any, limit: int = 80) -> str:
+    if not isinstance(value, str):
+        return repr(value)
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(shown)
+
+
+def _did_you_mean(key: str, known: dict) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# The codes of the rules that read the registries: a system's predictions need not name its keys.
+REGISTRY_CODES = frozenset(code for rule in ARTICLE_RULES if rule.check in (mentions_link_registry, claims_link_registry)
+                           for code in rule.codes)

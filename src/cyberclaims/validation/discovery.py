@@ -1,0 +1,92 @@
+"""Discovery: the collections on disk (the gold ``annotations/`` and each pass), and what does not belong.
+
+Only names are listed here; files are read by the runner. An entry that is neither an article file, a
+registry nor documentation is an issue, so a misnamed file is never silently skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..core.issues import Issue
+from ..core.model import ArticleFiles, Collection, relative
+from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
+
+DOC_SUFFIXES = (".md", ".xml", ".cff")
+
+
+_FOLDERS: dict[Path, Path] = {}
+
+
+def _shared(folder: Path) -> Path:
+    return _FOLDERS.setdefault(folder, folder)
+
+
+def discover(root: Path) -> list[Collection]:
+    """The gold collection (``annotations/``) and every pass (``annotations/passes/<name>/``)."""
+    annotations = root / "annotations"
+    gold = _collection("gold", annotations, annotations, root, texts_from=annotations, pairs=True)
+    collections = [gold]
+    passes = annotations / "passes"
+    if passes.is_dir() and not passes.is_symlink():
+        for folder in sorted(p for p in passes.iterdir() if p.is_dir() and not p.is_symlink()):
+            has_registry = any((folder / name).exists() for name in REGISTRY_FILES)
+            collections.append(_collection(folder.name, folder, folder if has_registry else annotations,
+                                           root, texts_from=annotations, pairs=False))
+    return collections
+
+
+def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, texts_from: Path,
+                pairs: bool) -> Collection:
+    issues: list[Issue] = []
+    # Names, not Path objects: a folder of 200k files would otherwise cost ~100 MB at once.
+    jsons: set[str] = set()
+    texts: set[str] = set()
+    if not folder.is_dir():
+        return Collection(name, folder, registry_folder, [], [Issue(relative(folder, root), None, "",
+                          "file-unreadable", "folder not found")])
+    with os.scandir(folder) as scan:
+        entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in scan)
+    for file_name, is_symlink, is_dir in entries:
+        stem, dot, suffix = file_name.rpartition(".")
+        suffix = dot + suffix if dot else ""
+        stem = stem if dot else file_name
+        if is_symlink or is_dir or suffix not in (".json", ".txt") or (
+                file_name in REGISTRY_FILES and registry_folder == folder) or not ARTICLE_ID.match(stem):
+            issue = _entry_issue(folder / file_name, root, name, registry_folder == folder)
+            if issue is not None:
+                issues.append(issue)
+            continue
+        (jsons if suffix == ".json" else texts).add(stem)
+    if not pairs:
+        # A pass holds only labels; its texts are the gold texts.
+        found = {stem for stem in jsons
+                 if (texts_from / f"{stem}.txt").exists() or (texts_from / f"{stem}.txt").is_symlink()}
+    ids = sorted(jsons | texts) if pairs else sorted(jsons)
+    text_dir = _shared(folder) if pairs else _shared(texts_from)
+    json_dir = _shared(folder)
+    articles = [ArticleFiles(i, json_dir if i in jsons else None,
+                             text_dir if (i in texts if pairs else i in found) else None) for i in ids]
+    return Collection(name, folder, registry_folder, articles, issues)
+
+
+def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool) -> Issue | None:
+    """What is wrong with a folder entry that is not an article file (None: it belongs there)."""
+    display = relative(path, root)
+    if path.is_symlink():
+        return Issue(display, None, "", "file-is-symlink",
+                     f"is a symbolic link to {os.readlink(path)!r}; put the real file here")
+    if path.is_dir():
+        if collection == "gold" and path.name == "passes":
+            return None
+        return Issue(display, None, "", "unexpected-file", "unexpected folder")
+    if path.name in REGISTRY_FILES and owns_registries:
+        return None
+    if path.suffix in DOC_SUFFIXES:
+        return None
+    if path.suffix not in (".json", ".txt"):
+        return Issue(display, None, "", "unexpected-file",
+                     "is neither <id>.txt, <id>.json, a registry nor documentation; remove it")
+    return Issue(display, None, "", "invalid-file-name",
+                 f"{path.name!r} is not <id>{path.suffix} with an id matching {ARTICLE_ID.pattern}; rename it")

@@ -1,0 +1,77 @@
+"""The registries: read and checked (schema, duplicate keys), and the entries no article uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..core.files import MAX_REGISTRY_BYTES, read_capped
+from ..core.issues import Issue, Report
+from ..core.jsondoc import parse_json, pointer
+from ..core.model import Collection, Registry, relative
+from .article_rules import items
+from .schema import schema_issues
+
+
+def load_registry(collection: Collection, root: Path, report: Report, *, check: bool) -> Registry:
+    registry = Registry()
+    for kind, filename, key_field in (("entities", "entities.json", "entities"),
+                                      ("propositions", "propositions.json", "propositions")):
+        path = collection.registry_folder / filename
+        display = relative(path, root)
+        if not path.exists() and not path.is_symlink():
+            if check:
+                report.issues.append(Issue(display, None, "", "missing-registry",
+                                           f"registry {filename} not found; create it with an empty list"))
+            continue
+        if check and collection.registry_folder == collection.folder:
+            report.files_checked += 1
+        data, issues = read_capped(path, display, MAX_REGISTRY_BYTES)
+        doc, more = parse_json(data, display) if data is not None else (None, [])
+        if check:
+            report.issues.extend(issues + more)
+        if doc is None:
+            continue
+        if check:
+            report.issues.extend(schema_issues(doc, kind))
+        items = doc.value.get(key_field) if isinstance(doc.value, dict) else None
+        target = getattr(registry, kind)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+                continue
+            key = item["key"]
+            if key in target and check:
+                report.issues.append(Issue(display, doc.line_of((key_field, index)),
+                                           pointer((key_field, index)), "registry-duplicate-key",
+                                           f"key {key!r} is listed twice; merge the two entries"))
+            target.setdefault(key, item)
+    return registry
+
+
+def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
+    """Add the entity and proposition keys an article names (registry entries no article uses are reported)."""
+    for _, mention in items(data, "entities"):
+        key = mention.get("entity")
+        if isinstance(key, str):
+            entities.add(key)
+    for _, claim in items(data, "claims"):
+        claimer, about, proposition = claim.get("claimer"), claim.get("about"), claim.get("proposition")
+        if isinstance(claimer, str):
+            entities.add(claimer)
+        if isinstance(about, list):
+            entities.update(k for k in about if isinstance(k, str))
+        if isinstance(proposition, str):
+            propositions.add(proposition)
+
+
+def unused_registry_entries(collection: Collection, registry: Registry, used_entities: set[str],
+                             used_propositions: set[str], root: Path) -> list[Issue]:
+    if collection.registry_folder != collection.folder:
+        return []
+    issues = []
+    for filename, keys, used in (("entities.json", registry.entities, used_entities),
+                                 ("propositions.json", registry.propositions, used_propositions)):
+        for key in sorted(set(keys) - used):
+            issues.append(Issue(relative(collection.registry_folder / filename, root), None, "",
+                                "registry-unused-entry", f"{key!r} is used by no article"))
+    return issues

@@ -1,0 +1,69 @@
+"""JSON Schema validation with every error located: the fast validator decides, ``jsonschema`` explains."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..core.issues import Issue
+from ..core.jsondoc import JsonDocument, pointer
+from ..core.schemas import fast_validator, validator
+
+
+def schema_issues(doc: JsonDocument, kind: str, *, fast: bool = True) -> list[Issue]:
+    """Every JSON Schema violation of a document, each with its own code and line.
+
+    The fast validator decides; the reference ``jsonschema`` explains the files it rejects. Where the
+    two disagree (regular-expression dialects: Python's ``$`` also matches before a final newline), the
+    fast validator's own errors are reported, so the verdict never depends on which one ran.
+    """
+    quick = fast_validator(kind) if fast else None
+    if quick is not None and quick.is_valid(doc.value):
+        return []
+    issues = reference_schema_issues(doc, kind)
+    if not issues and quick is not None:
+        for error in quick.iter_errors(doc.value):
+            path = tuple(error.instance_path)
+            name = type(error.kind).__name__
+            code = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+            issues.append(Issue(doc.display, doc.line_of(path), pointer(path),
+                                code if code in _SCHEMA_CODES else "schema-other",
+                                f"{error.message} (at {pointer(path) or 'the top level'})"))
+    return issues
+
+
+def reference_schema_issues(doc: JsonDocument, kind: str) -> list[Issue]:
+    """The schema violations found by the reference implementation, ``jsonschema``."""
+    issues = []
+    for error in validator(kind).iter_errors(doc.value):
+        path = tuple(error.absolute_path)
+        code = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", str(error.validator)).lower()
+        if code not in _SCHEMA_CODES:
+            code = "schema-other"
+        message = _schema_message(error)
+        issues.append(Issue(doc.display, doc.line_of(path), pointer(path), code, message))
+    return issues
+
+
+_SCHEMA_CODES = {
+    "schema-required", "schema-additional-properties", "schema-type", "schema-enum",
+    "schema-pattern", "schema-minimum", "schema-min-length", "schema-max-length", "schema-unique-items",
+    "schema-any-of", "schema-not",
+}
+
+
+def _schema_message(error) -> str:
+    where = pointer(tuple(error.absolute_path)) or "the top level"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        parts = []
+        for key in sorted(set(error.instance) - set(known)):
+            close = difflib.get_close_matches(key, known, n=1)
+            parts.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        return f"unknown field {', '.join(parts)} in {where}; allowed: {', '.join(known)}"
+    if error.validator == "anyOf":
+        return f"{error.instance!r} at {where} is not valid: {error.schema.get('description', error.message)}"
+    message = error.message
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return f"{message} (at {where})"
