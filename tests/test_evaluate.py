@@ -151,12 +151,12 @@ def system(name: str, gold: list[Article]) -> dict[str, Article]:
 
 
 def iob2(gold: list[Article], predictions: dict[str, Article] | None) -> list[list[str]]:
-    """IOB2 tags of every sentence, built by the ner config's own code (rows.ner) on the gold tokens."""
+    """IOB2 tags of every sentence, built by the ner config's own code (rows.ner_sentences) on the gold tokens."""
     articles = [a if predictions is None else
                 Article(a.id, a.text, a.text_bytes,
                         JsonDocument("", "", {**a.data, "entities": predictions[a.id].data["entities"]}), "")
                 for a in gold]
-    return [row["ner_tags"] for row in rows.ner(articles)]
+    return [tags for article in articles for _, _, _, tags in rows.ner_sentences(article)]
 
 
 @pytest.mark.parametrize("name", SYSTEMS)

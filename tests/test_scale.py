@@ -72,8 +72,12 @@ def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch
 
     root = synth().write_corpus(tmp_path / "clean", articles=600, seed=4)
     monkeypatch.setattr(build_module, "SHARD_ARTICLES", 120)
-    monkeypatch.setitem(build_module.ROW_GROUP_ROWS, "documents", 50)
-    monkeypatch.setitem(build_module.ROW_GROUP_ROWS, "ner", 700)
+    from dataclasses import replace
+
+    from cyberclaims.dataset.configs import CONFIGS
+
+    monkeypatch.setitem(CONFIGS, "documents", replace(CONFIGS["documents"], row_group_rows=50))
+    monkeypatch.setitem(CONFIGS, "ner", replace(CONFIGS["ner"], row_group_rows=700))
     one = build_module.build(root, tmp_path / "one", show_progress=False, jobs=1)
     two = build_module.build(root, tmp_path / "two", show_progress=False, jobs=2)
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.parquet"))

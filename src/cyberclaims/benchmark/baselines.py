@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..benchmark.evaluate import SEED, TASK_SPECS, check_predictions, evaluate, fmt, prediction_document, table, write_jsonl
+from .evaluate import SEED, TASK_SPECS, check_predictions, evaluate, fmt, prediction_document, table, write_jsonl
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
 

@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
+
 IMPORT_FORMATS = ("labelstudio", "doccano", "brat")
 EXPORT_FORMATS = ("labelstudio", "brat", "doccano")
 

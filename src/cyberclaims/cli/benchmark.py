@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
+
 
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:

@@ -94,7 +94,3 @@ CODES: dict[str, Code] = _codes(
 
 # Codes that exist for completeness but that the published schemas cannot trigger.
 FALLBACK_CODES = frozenset({"schema-other"})
-
-
-def severity_of(code: str) -> Severity:
-    return CODES[code].severity

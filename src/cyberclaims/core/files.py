@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..core.issues import Issue
+from .issues import Issue
 
 MAX_TEXT_BYTES = 1 * 1024 * 1024  # a news article is tens of KB; 1 MiB leaves room, not a book
 MAX_ANNOTATION_BYTES = 16 * 1024 * 1024

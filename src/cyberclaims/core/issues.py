@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from ..core.codes import CODES, Severity
+from .codes import CODES, Severity
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.issues import Issue
+from .issues import Issue
 
 MAX_JSON_DEPTH = 32  # the schema needs 5 levels; deeper input is hostile or broken
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.issues import Issue
+from .issues import Issue
 from .jsondoc import JsonDocument
-from ..core.text import split_sentences, token_table
+from .text import split_sentences, token_table
 from .vocabulary import is_key
 
 

@@ -140,9 +140,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         for m in _SENTENCE_END.finditer(text, line_start, line_end):
             if m.end() - m.start() == 1 and text[m.start()] == "." and _is_abbreviation(text, cut, m.start()):
                 continue
-            sentences.extend(_trimmed(text, cut, m.end()))
+            sentences.extend(trimmed(text, cut, m.end()))
             cut = m.end()
-        sentences.extend(_trimmed(text, cut, line_end))
+        sentences.extend(trimmed(text, cut, line_end))
     return sentences
 
 
@@ -164,7 +164,8 @@ def _lines(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+def trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """The range without its leading and trailing whitespace: one (start, end), or none if it is blank."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

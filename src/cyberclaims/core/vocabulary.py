@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core.schemas import load_schema
+from .schemas import load_schema
 
 _ANNOTATION = load_schema("annotation")
 

@@ -18,7 +18,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from ..core.vocabulary import NER_TAGS
 
-from ..dataset.features import features_of
+from .configs import features_of
 
 
 class UnknownLabel(ValueError):

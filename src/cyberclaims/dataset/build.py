@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
-import json
 import os
 import secrets
 import shutil
@@ -21,43 +19,23 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from .. import __version__
-
-from . import rows
-from ..dataset.features import features_of
-from ..core.files import write_file
-from ..dataset.card import write_card
-from ..dataset.croissant import write_croissant
+from ..core.errors import CyberClaimsError
 from ..core.issues import Report
-from ..core.model import Article
-from ..dataset.stats import CorpusStats, EntityUsage
-from ..dataset.arrow import NerColumns, table_from_rows
-from ..core.model import Registry
+from ..core.model import Article, Registry
+from ..core.vocabulary import SPLITS
 from ..validation.runner import validate
-from ..dataset.withhold import withhold_row
+from ..viewer.site import render_site
+from . import rows
+from .arrow import NerColumns, table_from_rows
+from .card import write_card
+from .configs import CONFIGS
+from .croissant import write_croissant
+from .manifest import write_manifest
+from .parquet import Shard, ShardWriter
+from .stats import CorpusStats, EntityUsage
+from .withhold import withhold_row
 
-SPLITS = ("train", "validation", "test")
-
-# Pinned writer options: every one that changes the bytes of the file is set explicitly.
-PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "compression_level": 9,
-    "use_dictionary": True,
-    "write_statistics": True,
-    "version": "2.6",
-    "data_page_version": "1.0",
-    "data_page_size": 1024 * 1024,
-    "use_compliant_nested_type": True,
-    "store_schema": True,
-    "write_page_index": False,
-    "write_batch_size": 1024,
-}
-# Rows per Parquet row group. Rows are written a row group at a time, so memory is bounded by one
-# row group per file being written. An entities row lists every article the entity occurs in, so its
-# row groups are small.
-ROW_GROUP_ROWS = {"documents": 1000, "passes": 1000, "claims": 20000, "entities": 32, "ner": 20000}
 # Articles per shard: the articles, in id order, are cut into runs of this many, and each run becomes
 # one shard of each config and split, written by one worker. Shards are bounded in size, and their
 # contents never depend on the number of workers.
@@ -66,15 +44,8 @@ SHARD_ARTICLES = 1000
 # few, and the shard writer cuts the tables into row groups of exact sizes whatever this is.
 ARROW_EVERY = 200
 
-MANIFEST = "SHA256SUMS"
-
-
-class BuildError(Exception):
+class BuildError(CyberClaimsError):
     """The build could not run: invalid sources (the report says why) or an unusable output path."""
-
-    def __init__(self, message: str, report: Report | None = None) -> None:
-        super().__init__(message)
-        self.report = report
 
 
 @dataclass
@@ -130,7 +101,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     of each config and split itself: only figures travel back. Returns (None, report) when validation
     fails: the caller discards the folder, so nothing half-written is ever published.
     """
-    shards: dict[tuple[str, str], list[_Shard]] = {}
+    shards: dict[tuple[str, str], list[Shard]] = {}
     stats, usage = CorpusStats(), EntityUsage()
 
     def collect(output: _BatchOutput) -> None:
@@ -149,7 +120,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         writer = ShardWriter(folder, "entities", split, 0)
         entity_rows = usage.rows(split, registry.entities)
         # a row group at a time: an entity's row lists the articles it occurs in, most of a big corpus
-        while chunk := list(islice(entity_rows, ROW_GROUP_ROWS["entities"])):
+        while chunk := list(islice(entity_rows, CONFIGS["entities"].row_group_rows)):
             chunk = _withheld("entities", chunk, withhold_text)
             writer.add_table(table_from_rows("entities", chunk, writer.schema))
         shards.setdefault(("entities", split), []).append(writer.close())
@@ -173,8 +144,6 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
     if viewer and not withhold_text:  # the pages show the texts: a text-withheld copy has none
-        from ..viewer.site import render_site
-
         render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
@@ -184,10 +153,10 @@ def _withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> 
     return [withhold_row(config, row) for row in items] if withhold_text else items
 
 
-def _name_shards(folder: Path, shards: dict[tuple[str, str], list[_Shard]]) -> list[ConfigInfo]:
+def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]) -> list[ConfigInfo]:
     """Give every shard its final name, ``<split>-NNNNN-of-NNNNN.parquet``, in article order."""
     configs = []
-    for config in CONFIG_ORDER:
+    for config in CONFIGS:
         info = ConfigInfo(config)
         for split in SPLITS:
             written = [shard for shard in shards.get((config, split), []) if shard.num_examples]
@@ -226,19 +195,8 @@ def _release_memory() -> None:
 
 
 @dataclass
-class _Shard:
-    """One Parquet file a worker wrote, under a temporary name until the shards are counted."""
-
-    config: str
-    split: str
-    path: Path
-    num_examples: int
-    num_bytes: int
-
-
-@dataclass
 class _BatchOutput:
-    shards: list[_Shard]
+    shards: list[Shard]
     stats: CorpusStats
     usage: EntityUsage
 
@@ -307,82 +265,6 @@ class _RowsVisitor:
         self.writers.clear()
         _release_memory()  # a worker lives for the whole build: give this run's buffers back
         return _BatchOutput(shards, self.stats, self.usage)
-
-
-CONFIG_ORDER = ("documents", "claims", "entities", "ner", "passes")
-
-
-def parquet_schema(config: str) -> pa.Schema:
-    """The Arrow schema of a config, carrying the ``huggingface`` metadata that keeps ClassLabel names."""
-    schema = features_of(config).arrow_schema
-    metadata = dict(schema.metadata or {})
-    metadata[b"cyberclaims"] = json.dumps({"version": __version__, "config": config}).encode()
-    return schema.with_metadata(metadata)
-
-
-class ShardWriter:
-    """Writes one shard of one config and split, ``data/<config>/.<split>-<run>.partial`` until named.
-
-    Tables arrive in row order, in pieces of any size; they are cut into row groups of exactly
-    ``ROW_GROUP_ROWS`` rows (so the bytes never depend on how rows were gathered). Memory is bounded
-    by about one row group.
-    """
-
-    def __init__(self, folder: Path, config: str, split: str, number: int) -> None:
-        self.config, self.split = config, split
-        self.schema = parquet_schema(config)
-        self.path = folder / "data" / config / f".{split}-{number:05d}.partial"
-        self.writer: pq.ParquetWriter | None = None
-        self.pending: list[pa.Table] = []
-        self.pending_rows = self.num_examples = self.num_bytes = 0
-
-    def add_table(self, table: pa.Table) -> None:
-        if table.num_rows == 0:
-            return
-        self.pending.append(table)
-        self.pending_rows += table.num_rows
-        self.num_examples += table.num_rows
-        size = ROW_GROUP_ROWS[self.config]
-        if self.pending_rows >= size:
-            combined = pa.concat_tables(self.pending)
-            start = 0
-            while combined.num_rows - start >= size:
-                self._write_group(combined.slice(start, size))
-                start += size
-            rest = combined.slice(start)
-            self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
-
-    def _write_group(self, group: pa.Table) -> None:
-        group = group.combine_chunks()  # one contiguous chunk: sizes and bytes independent of batching
-        if self.writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(self.path, self.schema, **PARQUET_OPTIONS)
-        self.writer.write_table(group, row_group_size=group.num_rows)
-        self.num_bytes += group.nbytes
-
-    def close(self) -> _Shard:
-        """Finish the shard (a shard without rows has no file: readers fail on a Parquet file without rows)."""
-        if self.pending_rows:
-            self._write_group(pa.concat_tables(self.pending))
-            self.pending, self.pending_rows = [], 0
-        if self.writer is not None:
-            self.writer.close()
-        return _Shard(self.config, self.split, self.path, self.num_examples, self.num_bytes)
-
-
-def write_manifest(folder: Path) -> None:
-    """``SHA256SUMS`` in the format of ``sha256sum``, so ``sha256sum -c SHA256SUMS`` checks a copy."""
-    lines = [f"{sha256_file(path)}  {path.relative_to(folder).as_posix()}\n"
-             for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)]
-    write_file(folder / MANIFEST, "".join(lines).encode("utf-8"))
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,25 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS
-from ..dataset.features import features_of
-from ..core.schemas import load_schema
-from ..dataset.stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
+from ..core.files import write_file
 from ..core.model import Corpus
-
-CARD_METADATA: dict[str, Any] = {
-    "pretty_name": "CyberClaims",
-    "language": ["en"],
-    "license": "cc-by-4.0",
-    "annotations_creators": ["expert-generated"],
-    "language_creators": ["found"],
-    "multilinguality": ["monolingual"],
-    "source_datasets": ["original"],
-    "task_categories": ["token-classification", "text-classification"],
-    "task_ids": ["named-entity-recognition", "fact-checking"],
-    "tags": ["cybersecurity", "claims", "attribution", "hedging", "cross-document", "news"],
-}
-
+from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
+from .agreement import agreement
+from .configs import features_of
+from .metadata import CARD_METADATA, bibtex, describe_fields
+from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
+from .withhold import withhold_row
 
 def front_matter(configs: list) -> str:
     from datasets.info import DatasetInfo, DatasetInfosDict
@@ -77,8 +66,6 @@ WITHHELD_NOTICE = (
 
 def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False
                ) -> None:
-    from ..core.files import write_file
-
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
     values = {
         "version": __version__,
@@ -103,7 +90,7 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
-    splits = [s for s in ("train", "validation", "test") if s in stats.splits]
+    splits = [s for s in SPLITS if s in stats.splits]
     total = SplitFigures()
     rows = []
     for split in splits:
@@ -135,8 +122,6 @@ def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
 
 
 def _example_claim(stats: CorpusStats, withheld: bool) -> str:
-    from ..dataset.withhold import withhold_row
-
     if stats.example_claim is None:
         return "{}"
     row = withhold_row("claims", stats.example_claim) if withheld else stats.example_claim
@@ -144,8 +129,6 @@ def _example_claim(stats: CorpusStats, withheld: bool) -> str:
 
 
 def agreement_section(corpus: Corpus) -> str:
-    from ..dataset.agreement import agreement
-
     if len(corpus.passes) < 2:
         return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
     a, b = corpus.passes[:2]
@@ -159,93 +142,12 @@ def agreement_section(corpus: Corpus) -> str:
             f"disagreements can be studied directly.")
 
 
-# ---------------------------------------------------------------------------------------------
-# Field documentation, generated from the JSON Schema's descriptions so it never drifts
-
-
-_EXTRA_DESCRIPTIONS = {
-    "text": "The article text, exactly as published (the bytes of `annotations/<id>.txt`).",
-    "pass_name": "Name of the independent annotation pass the row comes from.",
-    "article_id": "Id of the article the row comes from.",
-    "claim_id": "Id of the claim inside its article.",
-    "sentence": "The sentence or sentences of the article that contain the claim.",
-    "sentence_start": "Offset of the first code point of `sentence` in the article.",
-    "sentence_end": "Offset just past the last code point of `sentence`.",
-    "proposition_statement": "The canonical statement of the proposition (from `propositions.json`).",
-    "mention_count": "Number of mentions linked to the entity in the split.",
-    "article_ids": "Articles of the split that mention the entity or cite it as claimer or subject.",
-    "tokens": "The tokens of the sentence (project tokenizer, `cyberclaims.core.text.tokenize`).",
-    "spans": "Code-point `start`/`end` of each token in the article text.",
-    "ner_tags": "IOB2 tag of each token over the 18 OntoNotes 5 types.",
-}
-
-
-def _schema_descriptions() -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, dict):
-            for name, prop in node.get("properties", {}).items():
-                path = f"{prefix}{name}"
-                if "description" in prop:
-                    found.setdefault(path, prop["description"])
-                walk(prop, path + ".")
-                walk(prop.get("items", {}), path + ".")
-
-    walk(load_schema("annotation"), "")
-    for name, prop in load_schema("entities")["properties"]["entities"]["items"]["properties"].items():
-        found.setdefault(f"entity.{name}", prop["description"])
-    return found
-
-
-def describe_fields(config: str) -> list[tuple[str, str, str]]:
-    """(dotted path, type, description) of every field of a config, from the schema's descriptions."""
-    descriptions = _schema_descriptions()
-    claim_attribute = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("claims.")}
-    entity_field = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("entity.")}
-    rows = []
-    for path, dtype in _flatten(features_of(config)):
-        leaf = path.split(".")[-1]
-        if config == "claims":
-            text = claim_attribute.get(leaf) if leaf not in ("id", "start", "end", "text") else None
-            text = text or {"id": "Corpus-wide claim id: `<article_id>:<claim_id>`.",
-                            "start": descriptions["claims.start"], "end": descriptions["claims.end"],
-                            "text": descriptions["claims.text"]}.get(leaf)
-        elif config == "entities":
-            text = entity_field.get(leaf)
-        elif config == "ner" and leaf == "id":
-            text = "Sentence id: `<article_id>:<sentence number>`."
-        else:
-            text = descriptions.get(path)
-        rows.append((path, dtype, text or _EXTRA_DESCRIPTIONS.get(leaf) or _EXTRA_DESCRIPTIONS.get(path, "")))
-    return rows
-
-
 def fields_tables(configs: list) -> str:
     parts = []
     for config in configs:
         rows = [[f"`{path}`", dtype, text.replace("|", "\\|")] for path, dtype, text in describe_fields(config.name)]
         parts.append(f"#### `{config.name}`\n\n" + _table(["field", "type", "description"], rows))
     return "\n\n".join(parts)
-
-
-def _flatten(features: Any, prefix: str = "") -> list[tuple[str, str]]:
-    from datasets import ClassLabel, List, Value
-
-    out = []
-    for name, feature in features.items():
-        path = f"{prefix}{name}"
-        inner, wrap = feature, ""
-        while isinstance(inner, List):
-            inner, wrap = inner.feature, wrap + "list of "
-        if isinstance(inner, dict):
-            out.append((path, wrap + "struct"))
-            out += _flatten(inner, path + ".")
-        elif isinstance(inner, ClassLabel):
-            out.append((path, wrap + "class label: " + ", ".join(inner.names)))
-        elif isinstance(inner, Value):
-            out.append((path, wrap + inner.dtype))
-    return out
 
 
 def leaderboard(results: Path) -> str:
@@ -259,9 +161,3 @@ def leaderboard(results: Path) -> str:
             f"`cyberclaims baselines --output benchmarks/baselines.json`.")
 
 
-def bibtex(cff: Path) -> str:
-    from ..dataset.citation import bibtex_from_cff
-
-    if not cff.exists():
-        return "% no CITATION.cff in the repository that was built"
-    return bibtex_from_cff(cff)

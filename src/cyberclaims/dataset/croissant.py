@@ -13,11 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from datasets import ClassLabel, List, Value
+
 from .. import __version__
-from ..dataset.card import CARD_METADATA
-from ..dataset.citation import read_cff
-from ..dataset.features import features_of
+from ..core.files import sha256_file, write_file
 from ..core.model import Corpus
+from .citation import read_cff
+from .configs import features_of
+from .metadata import CARD_METADATA, bibtex, describe_fields
 
 CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -92,8 +95,6 @@ RAI = {
 
 def _data_type(feature: Any) -> tuple[str, bool, str]:
     """(Croissant data type, repeated, extra description) of a leaf feature."""
-    from datasets import ClassLabel, List, Value
-
     repeated = False
     while isinstance(feature, List):
         feature, repeated = feature.feature, True
@@ -108,8 +109,6 @@ def _data_type(feature: Any) -> tuple[str, bool, str]:
 def _field(record_set: str, name: str, feature: Any, description: str, file_set: str,
            column: str | None = None, path: str = "") -> dict[str, Any]:
     """A Croissant field for a column (or, with ``path``, a member of a struct column)."""
-    from datasets import List
-
     column = column or name
     inner, in_list = feature, False
     while isinstance(inner, List):
@@ -140,9 +139,6 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
 
 def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str, Any]:
     """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already)."""
-    from ..core.files import sha256_file
-    from ..dataset.card import bibtex, describe_fields
-
     cff = corpus.root / "CITATION.cff"
     released = str(read_cff(cff).get("date-released", "")) if cff.exists() else ""
     distribution: list[dict[str, Any]] = []
@@ -189,7 +185,5 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
 
 
 def write_croissant(folder: Path, configs: list, corpus: Corpus) -> None:
-    from ..core.files import write_file
-
     metadata = croissant_metadata(folder, configs, corpus)
     write_file(folder / "croissant.json", (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -16,9 +16,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..dataset.build import MANIFEST, BuildError, build_into
-
 from ..core.files import sha256_file
+from .build import BuildError, build_into
+from .manifest import MANIFEST, files_in, verify_manifest
 
 
 @dataclass
@@ -48,15 +48,11 @@ def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _files(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-
-
 def compare(fresh: Path, committed: Path) -> CheckResult:
     if not committed.is_dir():
         return CheckResult("nothing to compare", [f"{committed} does not exist: run `cyberclaims build`"])
     differences: list[str] = verify_manifest(committed)
-    fresh_files, committed_files = _files(fresh), _files(committed)
+    fresh_files, committed_files = files_in(fresh), files_in(committed)
     for name in sorted(fresh_files - committed_files):
         differences.append(f"{name}: missing from the committed dataset")
     for name in sorted(committed_files - fresh_files):
@@ -132,20 +128,3 @@ def _compare_parquet(fresh: Path, committed: Path) -> str | None:
     return None
 
 
-def verify_manifest(folder: Path) -> list[str]:
-    """Check every line of ``SHA256SUMS`` against the files, and that it lists every file."""
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
-        return [f"{MANIFEST}: missing"]
-    problems, listed = [], set()
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
-        digest, _, name = line.partition("  ")
-        listed.add(name)
-        path = folder / name
-        if not path.is_file():
-            problems.append(f"{MANIFEST}:{number}: lists {name}, which does not exist")
-        elif sha256_file(path) != digest:
-            problems.append(f"{MANIFEST}:{number}: sha256 of {name} differs from the manifest")
-    for name in sorted(_files(folder) - listed - {MANIFEST}):
-        problems.append(f"{MANIFEST}: does not list {name}")
-    return problems

@@ -10,9 +10,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.model import Article
+from ..core.model import Article, Registry
 from ..core.text import tokenize
-from ..core.model import Registry
 
 
 def split_of(article: Article) -> str:
@@ -60,24 +59,6 @@ def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]
             "about": claim["about"],
             "proposition": claim["proposition"],
             "proposition_statement": proposition.get("statement"),
-        }
-
-
-def ner(articles: list[Article]) -> Iterator[dict[str, Any]]:
-    """One row per sentence outside boilerplate: tokens, their offsets and IOB2 tags."""
-    for article in articles:
-        yield from ner_rows(article)
-
-
-def ner_rows(article: Article) -> Iterator[dict[str, Any]]:
-    """The ner rows of one article."""
-    for number, (tokens, starts, ends, tags) in enumerate(ner_sentences(article)):
-        yield {
-            "id": ner_row_id(article, number),
-            "article_id": article.id,
-            "tokens": tokens,
-            "spans": [{"start": s, "end": e} for s, e in zip(starts, ends)],
-            "ner_tags": tags,
         }
 
 

@@ -1,64 +1,36 @@
 """Validate a built dataset folder (``dataset/`` or any downloaded copy): the same schema and
 semantic checks as for the sources, run on the rows users actually load from the Parquet files.
 
-It reads Parquet with pyarrow only: ``datasets`` is not needed to verify a download.
+Rows are read with pyarrow and decoded by their own ``huggingface`` features metadata; the expected
+columns are those of the config table.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+
+import pyarrow.parquet as pq
 
 from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument
-from ..core.model import Article, relative
-from ..core.model import Registry
+from ..core.model import Article, Registry, relative
 from ..validation.article_rules import check_article
 from ..validation.schema import schema_issues
-
-EXPECTED_CONFIGS = ("documents", "claims", "entities", "ner")
+from .manifest import MANIFEST, verify_manifest
+from .parquet import parquet_schema, read_rows
 
 
 def is_built_dataset(path: Path) -> bool:
     return (Path(path) / "data").is_dir() and any((Path(path) / "data").glob("*/*.parquet"))
 
 
-def _decode(value: Any, feature: Any) -> Any:
-    """ClassLabel integers back to names, following the ``huggingface`` features metadata."""
-    if isinstance(feature, dict):
-        kind = feature.get("_type")
-        if kind == "ClassLabel":
-            return None if value is None else feature["names"][value]
-        if kind in ("List", "Sequence", "LargeList"):
-            return None if value is None else [_decode(v, feature["feature"]) for v in value]
-        if kind is None:  # a struct
-            return None if value is None else {k: _decode(value.get(k), f) for k, f in feature.items()}
-        return value
-    if isinstance(feature, list):
-        return None if value is None else [_decode(v, feature[0]) for v in value]
-    return value
-
-
-def read_rows(path: Path) -> tuple[list[dict], dict]:
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(path)
-    metadata = json.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
-    features = metadata.get("info", {}).get("features", {})
-    return [{k: _decode(v, features.get(k)) for k, v in row.items()} for row in table.to_pylist()], features
-
-
 def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Report:
     """Check every row of the ``documents`` (and ``passes``) config of a built dataset."""
-    from ..dataset.build import parquet_schema
-    from ..dataset.freshness import verify_manifest
-
     folder = Path(folder)
     shown = root_for_display or Path.cwd()
     report = Report()
-    for problem in verify_manifest(folder) if (folder / "SHA256SUMS").exists() else []:
-        report.issues.append(Issue(relative(folder / "SHA256SUMS", shown), None, "", "dataset-unreadable", problem))
+    for problem in verify_manifest(folder) if (folder / MANIFEST).exists() else []:
+        report.issues.append(Issue(relative(folder / MANIFEST, shown), None, "", "dataset-unreadable", problem))
     registry = Registry()
     rows_by_config: dict[str, list[tuple[str, int, dict]]] = {}
     for config_dir in sorted(p for p in (folder / "data").iterdir() if p.is_dir()):
@@ -66,8 +38,6 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             display = relative(path, shown)
             report.files_checked += 1
             try:
-                import pyarrow.parquet as pq
-
                 stored = pq.read_schema(path)
                 rows, _ = read_rows(path)
             except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash

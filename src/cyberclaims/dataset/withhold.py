@@ -1,4 +1,4 @@
-"""A text-withheld flavour of the dataset, and putting texts obtained elsewhere back.
+"""A text-withheld flavour of the dataset: every row without article text (see ``rehydrate`` for the way back).
 
 The news texts are third-party copyright. ``build --withhold-text OUT`` writes the same dataset with the
 article text and every span's text removed (offsets, hashes, lengths, sources and the project's own
@@ -9,140 +9,15 @@ place, so a rehydrated copy is byte-identical to the original build.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-# The fields of each config that carry article text.
-TEXT_FIELDS = {"documents": ("text",), "passes": ("text",), "claims": ("text", "sentence"), "ner": ("tokens",)}
-SPAN_LISTS = ("entities", "claims")
+from .configs import CONFIGS
 
 
 def withhold_row(config: str, row: dict[str, Any]) -> dict[str, Any]:
-    """The row without any article text."""
-    row = {**row, **{name: None for name in TEXT_FIELDS.get(config, ())}}
-    if config in ("documents", "passes"):
-        for name in SPAN_LISTS:
-            row[name] = [{**span, "text": None} for span in row[name]]
+    """The row without any article text: its text fields and its spans' texts become null."""
+    spec = CONFIGS[config]
+    row = {**row, **{name: None for name in spec.text_fields}}
+    for name in spec.span_lists:
+        row[name] = [{**span, "text": None} for span in row[name]]
     return row
-
-
-@dataclass
-class RehydrationReport:
-    accepted: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    differing: list[tuple[str, str, str]] = field(default_factory=list)  # (id, expected, found) sha256
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing and not self.differing
-
-
-class RehydrationError(Exception):
-    def __init__(self, message: str, report: RehydrationReport | None = None) -> None:
-        super().__init__(message)
-        self.report = report
-
-
-def _rows(folder: Path, config: str) -> list[dict]:
-    from ..dataset.verify import read_rows
-
-    rows: list[dict] = []
-    for path in sorted((folder / "data" / config).glob("*.parquet")):
-        rows += read_rows(path)[0]
-    return rows
-
-
-def rehydrate(folder: Path, texts: Path) -> RehydrationReport:
-    """Put the texts of ``texts/<id>.txt`` back into the withheld dataset at ``folder``.
-
-    Nothing is written unless every article's text is found and matches its hash.
-    """
-    from ..dataset.build import build
-
-    folder, texts = Path(folder), Path(texts)
-    documents = _rows(folder, "documents")
-    if not documents:
-        raise RehydrationError(f"{folder} has no documents config: is it a built CyberClaims dataset?")
-    report = RehydrationReport()
-    found: dict[str, bytes] = {}
-    for row in documents:
-        path = texts / f"{row['id']}.txt"
-        if not path.is_file():
-            report.missing.append(row["id"])
-            continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != row["text_sha256"]:
-            report.differing.append((row["id"], row["text_sha256"], digest))
-            continue
-        found[row["id"]] = data
-        report.accepted.append(row["id"])
-    if not report.ok:
-        return report
-    with tempfile.TemporaryDirectory(prefix="cyberclaims-rehydrate-") as scratch:
-        root = Path(scratch)
-        _write_sources(root, folder, documents, found)
-        build(root, output=folder, show_progress=False)
-    return report
-
-
-def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[str, bytes]) -> None:
-    """The annotation sources that the rows of the withheld dataset were built from."""
-    annotations = root / "annotations"
-    annotations.mkdir(parents=True)
-    if (folder / "CITATION.cff").is_file():
-        shutil.copyfile(folder / "CITATION.cff", root / "CITATION.cff")
-    if (folder / "baselines.json").is_file():
-        (root / "benchmarks").mkdir()
-        shutil.copyfile(folder / "baselines.json", root / "benchmarks" / "baselines.json")
-
-    def restore(row: dict) -> dict:
-        text = texts[row["id"]].decode("utf-8")
-        doc = {k: v for k, v in row.items() if k not in ("text", "pass_name")}
-        for name in SPAN_LISTS:
-            doc[name] = [{**span, "text": text[span["start"]:span["end"]]} for span in row[name]]
-        return doc
-
-    for row in documents:
-        (annotations / f"{row['id']}.txt").write_bytes(texts[row["id"]])
-        _dump(annotations / f"{row['id']}.json", restore(row))
-    entities = {r["key"]: {k: r[k] for k in ("key", "name", "type", "aliases", "description")}
-                for r in _rows(folder, "entities")}
-    propositions = {r["proposition"]: {"key": r["proposition"], "statement": r["proposition_statement"]}
-                    for r in _rows(folder, "claims")}
-    _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})
-    _dump(annotations / "propositions.json", {"propositions": [propositions[k] for k in sorted(propositions)]})
-    by_pass: dict[str, list[dict]] = {}
-    for row in _rows(folder, "passes"):
-        by_pass.setdefault(row["pass_name"], []).append(row)
-    for name, rows in by_pass.items():
-        # A pass links to its own registries, which are not published: list the keys it uses, so the
-        # pass validates; only its labels reach the rebuilt dataset.
-        target = annotations / "passes" / name
-        target.mkdir(parents=True)
-        keys: dict[str, str] = {}
-        statements: set[str] = set()
-        for row in rows:
-            _dump(target / f"{row['id']}.json", restore(row))
-            for mention in row["entities"]:
-                if mention["entity"]:
-                    keys[mention["entity"]] = mention["label"]
-            for claim in row["claims"]:
-                for key in [claim["claimer"], *claim["about"]]:
-                    if key != "author":
-                        keys.setdefault(key, "PERSON")
-                statements.add(claim["proposition"])
-        _dump(target / "entities.json", {"entities": [
-            {"key": k, "name": k, "type": t, "aliases": [], "description": "(from the pass's labels)"}
-            for k, t in sorted(keys.items())]})
-        _dump(target / "propositions.json", {"propositions": [
-            {"key": k, "statement": k} for k in sorted(statements)]})
-
-
-def _dump(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -23,17 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import Article
-from ..core.vocabulary import ENTITY_LABELS
-from ..formats.common import Draft, Problem, is_label, read_text_file
+from ..core.errors import CyberClaimsError
+from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS
+from .common import Draft, Problem, is_label, read_text_file
 
 CLAIM_TYPE = "Claim"
 DB = "cyberclaims"
 NOTE_FIELDS = ("claimer", "about", "proposition", "normalized")
-ATTRIBUTES = {"Attribution": ("attribution", ("asserted", "reported")),
-              "Certainty": ("certainty", ("certain", "probable", "possible"))}
+ATTRIBUTES = {"Attribution": ("attribution", ATTRIBUTIONS), "Certainty": ("certainty", CERTAINTIES)}
 
 
-class BratError(ValueError):
+class BratError(CyberClaimsError):
     """A value brat's line-based format cannot hold (a line break or tab in a field)."""
 
 

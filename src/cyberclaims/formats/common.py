@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.issues import Issue
+from .new_article import segments_by_line
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.jsondoc import parse_json
 from ..core.model import Article
@@ -33,7 +34,6 @@ from ..core.files import write_file
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
 CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
               "proposition")
-SEGMENT_KINDS = ("title", "body", "caption", "byline", "boilerplate")
 
 
 @dataclass(frozen=True)
@@ -208,8 +208,6 @@ def _current_document(path: Path) -> dict[str, Any] | None:
 
 
 def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any] | None) -> dict[str, Any]:
-    from ..formats.new_article import segments_by_line
-
     current = current or {}
     carried = draft.carried or {}
 

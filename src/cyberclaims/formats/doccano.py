@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import Article
-from ..formats.common import Draft, Problem, is_label
-from ..formats.offsets import OffsetError, Utf16Offsets
+from .common import Draft, Problem, is_label
+from .offsets import OffsetError, Utf16Offsets
 
 OFFSET_UNITS = ("utf16", "codepoints")
 

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import Article
-from ..formats.common import SEGMENT_KINDS, Draft, Problem, is_label, renumber
-from ..formats.offsets import OffsetError, Utf16Offsets
+from ..core.vocabulary import SEGMENT_KINDS
+from .common import Draft, Problem, is_label, renumber
+from .offsets import OffsetError, Utf16Offsets
 
 MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL = "label", "claim", "segment"
 CLAIM_LABEL = "Claim"

@@ -7,14 +7,16 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.files import write_file
-from ..core.files import MAX_TEXT_BYTES, decode_text, human_size, read_capped
+from ..core.errors import CyberClaimsError
+from ..core.files import MAX_TEXT_BYTES, decode_text, human_size, read_capped, write_file
+from ..core.text import trimmed
 from ..core.vocabulary import ARTICLE_ID
-from ..core.text import _trimmed
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(CyberClaimsError):
     """The article cannot be created; the message says why and what to do."""
+
+    prefix = "error: "
 
 
 @dataclass
@@ -28,7 +30,7 @@ def segments_by_line(text: str, title: str | None) -> list[dict]:
     """One segment per non-empty line; the first is the title when it is the given title."""
     segments, pos = [], 0
     for line in text.split("\n"):
-        for start, end in _trimmed(text, pos, pos + len(line)):
+        for start, end in trimmed(text, pos, pos + len(line)):
             kind = "title" if not segments and title is not None and text[start:end] == title else "body"
             segments.append({"start": start, "end": end, "kind": kind})
         pos += len(line) + 1

@@ -100,15 +100,23 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
                                                           result.used_propositions, root))
         files = [a for a in collection.articles if a.json_path is not None and a.text_path is not None]
         loaded.append(LoadedCollection(collection.name, result.articles, registry, files, keep))
-    for group in duplicate_groups:
+    report.issues.extend(_duplicate_text_issues(duplicate_groups, root, paths))
+    return Corpus(root, loaded[0], loaded[1:]), report
+
+
+def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: Sequence[Path] | None
+                           ) -> list[Issue]:
+    """One issue per article whose text another article has too (each is reported where it is)."""
+    issues = []
+    for group in groups:
         names = [relative(files.text_path, root) for files in group]
         if len(names) > 1:
             for name in names:
                 others = ", ".join(n for n in names if n != name)
                 if _selected(name, root, paths):
-                    report.issues.append(Issue(name, None, "", "duplicate-text",
-                                               f"has the same text as {others}; each article enters the corpus once"))
-    return Corpus(root, loaded[0], loaded[1:]), report
+                    issues.append(Issue(name, None, "", "duplicate-text",
+                                        f"has the same text as {others}; each article enters the corpus once"))
+    return issues
 
 
 class ArticleVisitor(Protocol):

@@ -1,0 +1,209 @@
+"""The commands over the sources and the built dataset: ``validate``, ``build``, ``rehydrate``, ``summary``,
+``new`` and ``agreement``. Each parses, calls one library function, and prints; errors the library
+raises on purpose reach ``app.main``, which maps them to exit statuses in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..core.issues import Report
+from ..core.vocabulary import SPLITS
+from ..dataset.agreement import agreement
+from ..formats.new_article import new_article
+from ..validation import validate
+from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
+
+
+def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """Add this group's subcommands to an argparse subparsers object; return their handlers by name."""
+    validate = commands.add_parser(
+        "validate", help="validate the annotations (schema and semantic checks)",
+        description="Validate annotation files and registries. Example: cyberclaims validate "
+                    "annotations/my-article.json")
+    validate.add_argument("paths", nargs="*", type=Path,
+                          help="files to check (default: everything under annotations/)")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
+                          help="output format: text lines, JSON, or GitHub Actions annotations")
+    validate.add_argument("--jobs", type=positive, default=None,
+                          help="worker processes for large corpora (default: one per core)")
+
+    build = commands.add_parser(
+        "build", help="validate, then write dataset/ (Parquet + card) atomically",
+        description="Build the Hugging Face dataset folder. Example: cyberclaims build --check")
+    build.add_argument("--check", action="store_true",
+                       help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
+    build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
+    build.add_argument("--jobs", type=positive, default=None,
+                       help="worker processes that validate and write runs of 1,000 articles (default: one "
+                            "per core; the output is the same for any number)")
+    build.add_argument("--no-viewer", dest="viewer", action="store_false",
+                       help="leave out the HTML pages of dataset/viewer/ (about 75 KB per article: for large "
+                            "corpora)")
+    build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
+                       help="write a copy without any article text to OUT (see `rehydrate`)")
+
+    rehydrate = commands.add_parser(
+        "rehydrate", help="put article texts back into a text-withheld copy of the dataset",
+        description="Each <id>.txt of --texts is accepted only if its sha256 equals the pinned text_sha256; "
+                    "nothing is written unless every text is found and matches. Example: cyberclaims "
+                    "rehydrate cyberclaims-withheld --texts my-downloads/")
+    rehydrate.add_argument("dataset", type=Path, help="the text-withheld dataset folder (rewritten in place)")
+    rehydrate.add_argument("--texts", type=Path, required=True, help="folder of <id>.txt article texts")
+
+    handlers = {"validate": _validate, "build": _build, "rehydrate": _rehydrate}
+    return {**handlers, **_register_annotation_commands(commands)}
+
+
+def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """``new``, ``agreement`` and ``summary``: starting an article, comparing passes, looking at the build."""
+    new = commands.add_parser(
+        "new", help="add a new article: copy its text and write a skeleton annotation file",
+        description="Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
+                    "--source-name BBC --url https://www.bbc.co.uk/news/... --published 2014-12-02")
+    new.add_argument("id", help="article id: lower-case words joined by hyphens")
+    new.add_argument("--text", type=Path, required=True, help="the raw article text (UTF-8), copied byte for byte")
+    new.add_argument("--title", default=None, help="the headline, if the page has one")
+    new.add_argument("--source-name", default=None, help="publication or site name")
+    new.add_argument("--url", default=None, help="URL of the original page")
+    new.add_argument("--published", default=None, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    new.add_argument("--split", choices=SPLITS, default="train")
+    new.add_argument("--topic", default="uncategorized", help="kebab-case key of the attack")
+
+    agreement = commands.add_parser(
+        "agreement", help="inter-annotator agreement between two annotation passes",
+        description="Compare two passes of annotations/passes/ (or 'gold'). Example: "
+                    "cyberclaims agreement pass-a pass-b")
+    agreement.add_argument("passes", nargs="*", metavar="PASS",
+                           help="two pass names (default: the two passes in annotations/passes/)")
+    agreement.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    summary = commands.add_parser(
+        "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
+        description="Example: cyberclaims summary")
+    summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
+    return {"new": _new, "agreement": _agreement, "summary": _summary}
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ..dataset.verify import is_built_dataset, validate_dataset  # deferred: pyarrow (start-up stays fast)
+
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"cyberclaims: error: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return EXIT_USAGE
+    built = [p for p in args.paths if p.is_dir() and is_built_dataset(p)]
+    sources = [p for p in args.paths if p not in built]
+    if built:
+        report = Report()
+        for folder in built:
+            found = validate_dataset(folder)
+            report.issues += found.issues
+            report.files_checked += found.files_checked
+        if sources:
+            _, more = validate(args.root, sources, keep_articles=False, jobs=args.jobs)
+            report.issues += more.issues
+            report.files_checked += more.files_checked
+    else:
+        _, report = validate(args.root, args.paths or None, keep_articles=False, jobs=args.jobs)
+    print_report(report, args.format)
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ..dataset.build import build  # deferred: datasets and pyarrow take a second to import
+    from ..dataset.freshness import check
+
+    if args.check:
+        result = check(args.root, args.output, jobs=args.jobs, viewer=args.viewer)
+        print(f"compared {result.method}")
+        for difference in result.differences:
+            print(f"stale: {difference}")
+        if result.stale:
+            print("dataset/ is stale: run `cyberclaims build` and commit the result", file=sys.stderr)
+            return EXIT_DATA
+        print("dataset/ is up to date")
+        return EXIT_OK
+    if args.withhold_text is not None:
+        if args.output is not None:
+            print("cyberclaims: error: use --output or --withhold-text, not both", file=sys.stderr)
+            return EXIT_USAGE
+        result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs)
+    else:
+        result = build(args.root, args.output, jobs=args.jobs, viewer=args.viewer)
+    for config in result.configs:
+        splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
+        print(f"{config.name}: {splits}")
+    print(f"wrote {result.output}")
+    return EXIT_OK
+
+
+def _rehydrate(args: argparse.Namespace) -> int:
+    from ..dataset.rehydrate import rehydrate  # deferred: datasets and pyarrow
+
+    for folder, what in ((args.dataset, "dataset"), (args.texts, "--texts")):
+        if not folder.is_dir():
+            print(f"cyberclaims: error: {what} {folder} is not a folder", file=sys.stderr)
+            return EXIT_USAGE
+    report = rehydrate(args.dataset, args.texts)
+    for article_id in report.missing:
+        print(f"missing: {args.texts / (article_id + '.txt')}")
+    for article_id, expected, found in report.differing:
+        print(f"differs: {args.texts / (article_id + '.txt')}: sha256 {found}, expected {expected}")
+    if not report.ok:
+        print(f"cyberclaims: {len(report.missing)} texts missing, {len(report.differing)} differ; "
+              f"nothing was written", file=sys.stderr)
+        return EXIT_DATA
+    print(f"rehydrated {len(report.accepted)} articles in {args.dataset}")
+    return EXIT_OK
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from ..dataset.summary import summarize  # deferred: datasets
+
+    dataset = args.dataset or args.root / "dataset"
+    if not (dataset / "README.md").is_file():
+        print(f"cyberclaims: error: {dataset} is not a built dataset (run `cyberclaims build`)", file=sys.stderr)
+        return EXIT_USAGE
+    print(summarize(dataset).to_text())
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    created = new_article(args.root, args.id, args.text, title=args.title, source_name=args.source_name,
+                          url=args.url, published=args.published, split=args.split, topic=args.topic)
+    print(f"created {created.text_path} and {created.json_path}")
+    _, report = validate(args.root, [created.json_path])
+    for issue in report.sorted_issues():
+        print(issue.to_text())
+    print("next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run "
+          "`cyberclaims validate`")
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    corpus, report = validate(args.root)
+    collections = {c.name: c for c in [corpus.gold, *corpus.passes]}
+    names = args.passes or [c.name for c in corpus.passes]
+    if len(names) != 2:
+        known = ", ".join(c.name for c in corpus.passes) or "none"
+        print(f"cyberclaims: error: name exactly two passes (found in annotations/passes/: {known})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    unknown = [n for n in names if n not in collections]
+    if unknown:
+        print(f"cyberclaims: error: unknown pass {', '.join(unknown)}; known: {', '.join(collections)}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    if not report.ok:
+        print_report(report, "text")
+        print("cyberclaims: the annotations do not validate; agreement needs valid passes", file=sys.stderr)
+        return EXIT_DATA
+    a, b = (collections[n] for n in names)
+    result = agreement(a.name, a.articles, b.name, b.articles)
+    print({"json": result.to_json, "markdown": result.to_markdown, "text": result.to_text}[args.format]())
+    return EXIT_OK

@@ -1,0 +1,60 @@
+"""What every command shares: exit statuses, and the reporters that print a validation report.
+
+Reporters are chosen by name from :data:`REPORTERS` (``--format``), as check-jsonschema does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from ..core.errors import DATA_PROBLEM, USAGE_PROBLEM
+from ..core.issues import Report
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, DATA_PROBLEM, USAGE_PROBLEM, 3
+
+
+def _text(report: Report) -> None:
+    for issue in report.sorted_issues():
+        print(issue.to_text())
+    print(report.summary(), file=sys.stderr)
+
+
+def _json(report: Report) -> None:
+    print(report.to_json())
+
+
+def _github(report: Report) -> None:
+    """GitHub Actions workflow commands: each issue becomes an annotation on its file and line."""
+    for issue in report.sorted_issues():
+        level = "error" if issue.severity.value == "error" else "warning"
+        line = f",line={issue.line}" if issue.line else ""
+        col = f",col={issue.column}" if issue.column else ""
+        message = f"{issue.code}: {issue.message}" + (f" at {issue.pointer}" if issue.pointer else "")
+        print(f"::{level} file={issue.file}{line}{col},title={issue.code}::{_escape_github(message)}")
+    print(report.summary())
+
+
+def _escape_github(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+REPORTERS: dict[str, Callable[[Report], None]] = {"text": _text, "json": _json, "github": _github}
+
+
+def print_report(report: Report, fmt: str = "text") -> None:
+    REPORTERS[fmt](report)
+
+
+def usage_error(message: str) -> int:
+    """Print a usage error the way argparse does, and return its exit status."""
+    print(f"cyberclaims: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def positive(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return number

@@ -1,0 +1,91 @@
+"""What the dataset says about itself, shared by the card and Croissant: the Hub's metadata, a description
+of every field (generated from the JSON Schema's descriptions so it never drifts), and how to cite it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from datasets import ClassLabel, List, Value
+
+from ..core.schemas import load_schema
+from .citation import bibtex_from_cff
+from .configs import CONFIGS, features_of
+
+CARD_METADATA: dict[str, Any] = {
+    "pretty_name": "CyberClaims",
+    "language": ["en"],
+    "license": "cc-by-4.0",
+    "annotations_creators": ["expert-generated"],
+    "language_creators": ["found"],
+    "multilinguality": ["monolingual"],
+    "source_datasets": ["original"],
+    "task_categories": ["token-classification", "text-classification"],
+    "task_ids": ["named-entity-recognition", "fact-checking"],
+    "tags": ["cybersecurity", "claims", "attribution", "hedging", "cross-document", "news"],
+}
+
+
+def _schema_descriptions() -> dict[str, str]:
+    found: dict[str, str] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, dict):
+            for name, prop in node.get("properties", {}).items():
+                path = f"{prefix}{name}"
+                if "description" in prop:
+                    found.setdefault(path, prop["description"])
+                walk(prop, path + ".")
+                walk(prop.get("items", {}), path + ".")
+
+    walk(load_schema("annotation"), "")
+    for name, prop in load_schema("entities")["properties"]["entities"]["items"]["properties"].items():
+        found.setdefault(f"entity.{name}", prop["description"])
+    return found
+
+
+def describe_fields(config: str) -> list[tuple[str, str, str]]:
+    """(dotted path, type, description) of every field of a config.
+
+    A field the config describes itself comes first; then the JSON Schema's description of the field
+    (by path for article fields, by name for a claim's or an entity's).
+    """
+    spec = CONFIGS[config]
+    descriptions = _schema_descriptions()
+    by_name = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith(f"{spec.described_by}s.")}
+    if spec.described_by == "entity":
+        by_name = {k.split(".", 1)[1]: v for k, v in descriptions.items() if k.startswith("entity.")}
+    rows = []
+    for path, dtype in _flatten(features_of(config)):
+        leaf = path.split(".")[-1]
+        own = spec.field_descriptions.get(path) if path == leaf else None
+        if spec.described_by == "annotation":
+            text = own or descriptions.get(path)
+        else:
+            text = own or by_name.get(leaf)
+        rows.append((path, dtype, text or ""))
+    return rows
+
+
+def _flatten(features: Any, prefix: str = "") -> list[tuple[str, str]]:
+    out = []
+    for name, feature in features.items():
+        path = f"{prefix}{name}"
+        inner, wrap = feature, ""
+        while isinstance(inner, List):
+            inner, wrap = inner.feature, wrap + "list of "
+        if isinstance(inner, dict):
+            out.append((path, wrap + "struct"))
+            out += _flatten(inner, path + ".")
+        elif isinstance(inner, ClassLabel):
+            out.append((path, wrap + "class label: " + ", ".join(inner.names)))
+        elif isinstance(inner, Value):
+            out.append((path, wrap + inner.dtype))
+    return out
+
+
+def bibtex(cff: Path) -> str:
+    if not cff.exists():
+        return "% no CITATION.cff in the repository that was built"
+    return bibtex_from_cff(cff)
