@@ -24,10 +24,12 @@ every file is written through a temporary file and a rename.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -568,64 +570,21 @@ def _read_text(path: Path) -> str | None:
     return text
 
 
+# The page's CSS and script are package data (static/), inlined into every page so that a page needs no
+# other file. Their bytes are the pages' bytes: a trailing newline added to either changes every page.
+# viewer.js: hovering shows the cards of every span under the pointer (a mention inside two claims shows
+# three cards); a click opens the innermost span's entry in the side panel.
+@functools.cache
+def _static(name: str) -> str:
+    """The text of ``static/<name>``, read once (only rendering needs it, not importing the module)."""
+    return files("cyberclaims.viewer").joinpath(f"static/{name}").read_text(encoding="utf-8")
+
+
 def _page(title: str, body: str, *, script: bool) -> str:
-    js = f"<script>{_SCRIPT}</script>\n" if script else ""
+    js = f"<script>{_static('viewer.js')}</script>\n" if script else ""
     return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             f"style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
-            f"<title>{e(title)} — CyberClaims</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n{js}</body>\n</html>\n")
+            f"<title>{e(title)} — CyberClaims</title>\n<style>{_static('viewer.css')}</style>\n</head>\n<body>\n{body}\n{js}</body>\n</html>\n")
 
-
-_CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0;padding:0 1.5rem 2rem;color:#222;background:#fff}
-header h1{margin:.4rem 0 .2rem;font-size:1.5rem}.crumbs,.meta{margin:.3rem 0;color:#555;font-size:.9rem}
-.legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.8rem}
-.sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border:1px solid #0002}
-.layout{display:grid;grid-template-columns:minmax(0,1fr) 24rem;gap:1.5rem;align-items:start}
-.text{white-space:pre-wrap;font-family:Georgia,serif;font-size:1.05rem;line-height:1.9}
-.m{padding:.1em 0;border-radius:2px;cursor:pointer}
-.c{border-bottom:2px solid #c0392b;cursor:pointer}
-.c .c{border-bottom-style:double;border-bottom-width:4px}
-.seg-boilerplate{color:#9a9a9a;background:#f4f4f4}.seg-title{font-weight:bold}.seg-caption{font-style:italic}
-.bad{outline:2px dashed #d00;outline-offset:1px}.bad-text{color:#b00}
-.flash{animation:flash 1.2s}@keyframes flash{from{background:#ffe066}}
-#panel{position:sticky;top:0;max-height:100vh;overflow:auto;font-size:.85rem;border-left:1px solid #ddd;padding-left:1rem}
-#panel h2{font-size:1rem;margin:.8rem 0 .3rem}#panel ul,#panel ol{padding-left:1.2rem;margin:0}
-#panel li{margin:.25rem 0}.desc{color:#555}.mlinks a{margin-right:.4em}
-.cert{font-size:.75rem;padding:0 .3em;border-radius:3px;background:#eee}
-.cert-certain{background:#d4edda}.cert-probable{background:#fff3cd}.cert-possible{background:#f8d7da}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;margin:.3rem 0}dt{color:#666}dd{margin:0}
-.xrefs{padding-left:1rem}
-#tip{position:fixed;z-index:10;max-width:26rem;background:#fff;border:1px solid #999;border-radius:4px;
-box-shadow:0 2px 8px #0003;padding:.3rem .6rem;font-size:.8rem;pointer-events:none}
-#tip h4{margin:.3rem 0 0;font-size:.85rem}#panel h4{display:none}
-.errors{border:2px solid #d00;background:#fff5f5;padding:.3rem 1rem;margin:.8rem 0;border-radius:4px}
-.errors h2{font-size:1rem;color:#b00;margin:.3rem 0}.errors h3{font-size:.9rem;margin:.4rem 0}
-.errors li.warning{color:#7a5b00}.note{color:#555}
-table.index{border-collapse:collapse;margin:1rem 0}.index td,.index th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}
-@media (max-width:900px){.layout{grid-template-columns:1fr}#panel{position:static;max-height:none;border:0;padding:0}}
-""".strip()
-
-# Hover: the cards of every span under the pointer (a mention inside two claims shows three cards).
-# Click: open the innermost span's entry in the side panel.
-_SCRIPT = """
-(function(){
-var text=document.getElementById('text'),tip=document.getElementById('tip');
-function chain(node){var keys=[];for(var n=node;n&&n!==text;n=n.parentElement){
-var k=n.getAttribute&&n.getAttribute('data-card');if(k&&keys.indexOf(k)<0)keys.push(k);}return keys;}
-text.addEventListener('mouseover',function(ev){var keys=chain(ev.target);
-if(!keys.length){tip.hidden=true;return;}tip.textContent='';
-keys.forEach(function(k){var c=document.getElementById('card-'+k);if(c){var d=c.cloneNode(true);d.removeAttribute('id');tip.appendChild(d);}});
-tip.hidden=false;});
-text.addEventListener('mousemove',function(ev){var x=ev.clientX+14,y=ev.clientY+14;
-if(x+tip.offsetWidth>innerWidth)x=Math.max(0,ev.clientX-tip.offsetWidth-14);
-if(y+tip.offsetHeight>innerHeight)y=Math.max(0,ev.clientY-tip.offsetHeight-14);
-tip.style.left=x+'px';tip.style.top=y+'px';});
-text.addEventListener('mouseleave',function(){tip.hidden=true;});
-text.addEventListener('click',function(ev){for(var n=ev.target;n&&n!==text;n=n.parentElement){
-var id=n.getAttribute&&n.getAttribute('data-item');if(!id)continue;var item=document.getElementById(id);if(!item)continue;
-var d=item.querySelector('details');if(d)d.open=true;item.scrollIntoView({block:'nearest'});
-item.classList.remove('flash');void item.offsetWidth;item.classList.add('flash');return;}});
-})();
-""".strip()
