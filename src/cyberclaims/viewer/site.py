@@ -64,7 +64,7 @@ class RenderResult:
     articles_with_errors: list[str] = field(default_factory=list)
 
 
-def e(value: Any) -> str:
+def escape(value: Any) -> str:
     """Escape anything for HTML text and attribute values."""
     return html.escape(str(value), quote=True)
 
@@ -129,8 +129,8 @@ class ClaimRef:
 
 
 @dataclass
-class Summary:
-    """What the index shows of an article, gathered in the one pass over the corpus."""
+class IndexEntry:
+    """An article's row in the index (its title, how many mentions and claims), gathered in the one pass."""
 
     title: str | None = None
     mentions: int = 0
@@ -143,7 +143,7 @@ class Site:
     registry: Registry
     files: dict[str, ArticleFiles]  # every gold article with both files, by id
     kept: dict[str, Article]  # parsed articles the validation kept in memory (none after a build's)
-    summaries: dict[str, Summary]
+    index_entries: dict[str, IndexEntry]
     issues: dict[str, list[Issue]]  # by article id
     other_issues: list[Issue]  # registries, passes and files that belong to no article
     by_proposition: dict[str, list[ClaimRef]]
@@ -174,11 +174,11 @@ class Site:
         for article_id in site.ids:
             article = site.article(article_id)
             if article is None:
-                site.summaries[article_id] = Summary()
+                site.index_entries[article_id] = IndexEntry()
                 continue
             view = ArticleView.build(article.data, article.text)
-            site.summaries[article_id] = Summary(_title(article.data), len(_items(article.data, "entities")),
-                                                 len(_items(article.data, "claims")))
+            site.index_entries[article_id] = IndexEntry(_title(article.data), len(_items(article.data, "entities")),
+                                                        len(_items(article.data, "claims")))
             for span in view.spans:  # only claims that are placed in a page can be linked to
                 proposition = span.item.get("proposition") if span.group == "claims" else None
                 if isinstance(proposition, str):
@@ -213,8 +213,8 @@ class Site:
         bad = _bad_spans(issues)
         title = _title(data) or article_id
         body = [
-            f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {e(article_id)}</p>',
-            f"<h1>{e(title)}</h1>", self._meta_line(data), _legend(view.labels_used()), "</header>",
+            f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {escape(article_id)}</p>',
+            f"<h1>{escape(title)}</h1>", self._meta_line(data), _legend(view.labels_used()), "</header>",
             self._issue_box(issues, view, article_id),
             # No line break inside <article>: the text is shown with white-space: pre-wrap.
             f'<div class="layout"><article id="text" class="text" lang="en">{view.html(bad)}</article>',
@@ -227,22 +227,22 @@ class Site:
     def _unparsed_page(self, article_id: str, issues: list[Issue]) -> str:
         files = self.files.get(article_id)
         text = _read_text(files.text_path) if files is not None and files.text_path is not None else None
-        body = [f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {e(article_id)}</p>',
-                f"<h1>{e(article_id)}</h1></header>", self._issue_box(issues, None, article_id),
+        body = [f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {escape(article_id)}</p>',
+                f"<h1>{escape(article_id)}</h1></header>", self._issue_box(issues, None, article_id),
                 '<p class="note">The annotation file could not be read, so no label is shown.</p>',
-                f'<article id="text" class="text">{e(text)}</article>' if text is not None else
+                f'<article id="text" class="text">{escape(text)}</article>' if text is not None else
                 '<p class="note">The article text could not be read either.</p>']
         return _page(article_id, "\n".join(body), script=False)
 
     def _meta_line(self, data: dict) -> str:
         meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
         source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-        parts = [e(source.get("name", "unknown source"))]
+        parts = [escape(source.get("name", "unknown source"))]
         if isinstance(source.get("url"), str) and re.match(r"^https?://", source["url"]):
-            parts = [f'<a href="{e(source["url"])}" rel="noreferrer">{parts[0]}</a>']
+            parts = [f'<a href="{escape(source["url"])}" rel="noreferrer">{parts[0]}</a>']
         for key in ("published", "topic", "split"):
             if meta.get(key) is not None:
-                parts.append(f"{key} {e(meta[key])}")
+                parts.append(f"{key} {escape(meta[key])}")
         return f'<p class="meta">{" · ".join(parts)}</p>'
 
     def _issue_box(self, issues: list[Issue], view: "ArticleView | None", article_id: str) -> str:
@@ -252,15 +252,17 @@ class Site:
         rows = []
         for issue in issues:
             target = view.anchor_for_pointer(issue.pointer) if view is not None else None
-            where = f'<a href="#{e(target)}">{e(issue.pointer)}</a>' if target else e(issue.pointer or issue.file)
-            line = f"{e(issue.file)}:{issue.line}" if issue.line else e(issue.file)
-            rows.append(f'<li class="{e(issue.severity.value)}" data-code="{e(issue.code)}">'
-                        f'<code>{e(issue.code)}</code> {where} — {e(issue.message)} <small>({line})</small></li>')
+            where = (f'<a href="#{escape(target)}">{escape(issue.pointer)}</a>' if target
+                     else escape(issue.pointer or issue.file))
+            line = f"{escape(issue.file)}:{issue.line}" if issue.line else escape(issue.file)
+            rows.append(f'<li class="{escape(issue.severity.value)}" data-code="{escape(issue.code)}">'
+                        f'<code>{escape(issue.code)}</code> {where} — {escape(issue.message)} '
+                        f'<small>({line})</small></li>')
         unplaced = []
         for group, index, item in view.unplaced if view is not None else []:
             unplaced.append(f'<li data-pointer="/{group}/{index}"><code>/{group}/{index}</code> '
-                            f'{e(item.get("id", ""))} [{e(item.get("start"))}:{e(item.get("end"))}] '
-                            f'{e(_short(item.get("text", item.get("kind", ""))))}</li>')
+                            f'{escape(item.get("id", ""))} [{escape(item.get("start"))}:{escape(item.get("end"))}] '
+                            f'{escape(_short(item.get("text", item.get("kind", ""))))}</li>')
         parts = [f'<section id="errors" class="errors"><h2>{errors} validation error{"s" if errors != 1 else ""}'
                  f', {len(issues) - errors} warning{"s" if len(issues) - errors != 1 else ""}</h2>']
         if rows:
@@ -273,37 +275,38 @@ class Site:
 
     def _entity_card(self, mention: dict) -> str:
         label = mention.get("label")
-        rows = [("label", f'<span class="sw" style="background:{_color(label)}"></span>{e(label)}')]
+        rows = [("label", f'<span class="sw" style="background:{_color(label)}"></span>{escape(label)}')]
         key = mention.get("entity")
         if isinstance(key, str):
             entry = self.registry.entities.get(key)
-            rows.append(("entity", f"<code>{e(key)}</code>"))
+            rows.append(("entity", f"<code>{escape(key)}</code>"))
             if entry is None:
                 rows.append(("registry", '<span class="bad-text">not in annotations/entities.json</span>'))
             else:
-                rows.append(("name", e(entry.get("name", ""))))
-                rows.append(("description", e(entry.get("description", ""))))
+                rows.append(("name", escape(entry.get("name", ""))))
+                rows.append(("description", escape(entry.get("description", ""))))
         else:
             rows.append(("entity", "none (a value, or unlinked)"))
         return _dl(rows)
 
     def _claim_card(self, claim: dict, article_id: str, anchor: str) -> str:
         about = claim.get("about") if isinstance(claim.get("about"), list) else []
-        rows = [("claimer", f"<code>{e(claim.get('claimer'))}</code>" + self._entity_name(claim.get("claimer"))),
-                ("attribution", e(claim.get("attribution"))),
-                ("certainty", f'<span class="cert cert-{e(claim.get("certainty"))}">{e(claim.get("certainty"))}</span>'),
-                ("normalized", e(claim.get("normalized"))),
-                ("about", ", ".join(f"<code>{e(k)}</code>" for k in about) or "—")]
+        rows = [("claimer", f"<code>{escape(claim.get('claimer'))}</code>" + self._entity_name(claim.get("claimer"))),
+                ("attribution", escape(claim.get("attribution"))),
+                ("certainty", f'<span class="cert cert-{escape(claim.get("certainty"))}">'
+                              f'{escape(claim.get("certainty"))}</span>'),
+                ("normalized", escape(claim.get("normalized"))),
+                ("about", ", ".join(f"<code>{escape(k)}</code>" for k in about) or "—")]
         key = claim.get("proposition")
         proposition = self.registry.propositions.get(key) if isinstance(key, str) else None
-        statement = (e(proposition.get("statement", "")) if proposition is not None
+        statement = (escape(proposition.get("statement", "")) if proposition is not None
                      else '<span class="bad-text">not in annotations/propositions.json</span>')
-        rows.append(("proposition", f"<code>{e(key)}</code><br>{statement}"))
+        rows.append(("proposition", f"<code>{escape(key)}</code><br>{statement}"))
         others = [ref for ref in self.by_proposition.get(key, []) if isinstance(key, str)
                   and not (ref.article_id == article_id and ref.anchor == anchor)]
         if others:
-            links = "".join(f'<li><a class="xref" href="{e(_href(ref, article_id))}">{e(ref.article_id)} '
-                            f'{e(ref.claim_id)}</a>: “{e(_short(ref.text))}”</li>' for ref in others)
+            links = "".join(f'<li><a class="xref" href="{escape(_href(ref, article_id))}">{escape(ref.article_id)} '
+                            f'{escape(ref.claim_id)}</a>: “{escape(_short(ref.text))}”</li>' for ref in others)
             rows.append(("also in", f'<ul class="xrefs">{links}</ul>'))
         else:
             rows.append(("also in", "no other claim"))
@@ -311,14 +314,14 @@ class Site:
 
     def _entity_name(self, key: Any) -> str:
         entry = self.registry.entities.get(key) if isinstance(key, str) else None
-        return f" ({e(entry.get('name', ''))})" if entry is not None else ""
+        return f" ({escape(entry.get('name', ''))})" if entry is not None else ""
 
     def _cards(self, view: "ArticleView", article_id: str) -> str:
         cards = []
         for span in view.spans:
             if span.group == "entities":
-                cards.append(f'<div class="card" id="card-{e(span.anchor)}"><h4>mention {e(span.item.get("id"))}: '
-                             f'“{e(_short(span.item.get("text", "")))}”</h4>{self._entity_card(span.item)}</div>')
+                cards.append(f'<div class="card" id="card-{escape(span.anchor)}"><h4>mention {escape(span.item.get("id"))}: '
+                             f'“{escape(_short(span.item.get("text", "")))}”</h4>{self._entity_card(span.item)}</div>')
         return "\n".join(cards)  # a claim's card is its entry in the side panel: not repeated here
 
     def _entity_panel(self, view: "ArticleView") -> str:
@@ -336,15 +339,17 @@ class Site:
         for key, spans in groups.items():  # in order of first mention
             entry = self.registry.entities.get(key, {})
             label = spans[0].item.get("label")
-            links = " ".join(f'<a href="#{e(s.anchor)}">{e(_short(s.item.get("text", ""), 30))}</a>' for s in spans)
-            items.append(f'<li id="item-entity-{e(key)}"><span class="sw" style="background:{_color(label)}"></span>'
-                         f'<b>{e(entry.get("name", key))}</b> <code>{e(key)}</code> <small>{e(label)}</small>'
-                         f'<div class="desc">{e(entry.get("description", "not in the registry"))}</div>'
+            links = " ".join(f'<a href="#{escape(s.anchor)}">{escape(_short(s.item.get("text", ""), 30))}</a>'
+                             for s in spans)
+            items.append(f'<li id="item-entity-{escape(key)}"><span class="sw" style="background:{_color(label)}"></span>'
+                         f'<b>{escape(entry.get("name", key))}</b> <code>{escape(key)}</code> <small>{escape(label)}</small>'
+                         f'<div class="desc">{escape(entry.get("description", "not in the registry"))}</div>'
                          f'<div class="mlinks">{links}</div></li>')
         for span in values:
             label = span.item.get("label")
-            items.append(f'<li id="item-{e(span.anchor)}"><span class="sw" style="background:{_color(label)}"></span>'
-                         f'<a href="#{e(span.anchor)}">{e(_short(span.item.get("text", "")))}</a> <small>{e(label)}</small></li>')
+            items.append(f'<li id="item-{escape(span.anchor)}"><span class="sw" style="background:{_color(label)}"></span>'
+                         f'<a href="#{escape(span.anchor)}">{escape(_short(span.item.get("text", "")))}</a> '
+                         f'<small>{escape(label)}</small></li>')
         count = sum(len(s) for s in groups.values()) + len(values)
         return (f'<section><h2>Entities <small>{len(groups)} linked, {count} mentions</small></h2>'
                 f'<ul class="entities">{"".join(items)}</ul></section>')
@@ -355,10 +360,11 @@ class Site:
             if span.group != "claims":
                 continue
             claim = span.item
-            items.append(f'<li id="item-{e(span.anchor)}"><a href="#{e(span.anchor)}">{e(claim.get("id"))}</a> '
-                         f'<span class="cert cert-{e(claim.get("certainty"))}">{e(claim.get("certainty"))}</span> '
-                         f'“{e(_short(claim.get("text", ""), 90))}”<details><summary>attributes</summary>'
-                         f'<div class="card" id="card-{e(span.anchor)}"><h4>claim {e(claim.get("id"))}</h4>'
+            items.append(f'<li id="item-{escape(span.anchor)}">'
+                         f'<a href="#{escape(span.anchor)}">{escape(claim.get("id"))}</a> '
+                         f'<span class="cert cert-{escape(claim.get("certainty"))}">{escape(claim.get("certainty"))}</span> '
+                         f'“{escape(_short(claim.get("text", ""), 90))}”<details><summary>attributes</summary>'
+                         f'<div class="card" id="card-{escape(span.anchor)}"><h4>claim {escape(claim.get("id"))}</h4>'
                          f'{self._claim_card(claim, article_id, span.anchor)}</div></details></li>')
         return (f'<section><h2>Claims <small>{len(items)}</small></h2>'
                 f'<ol class="claims">{"".join(items)}</ol></section>')
@@ -369,10 +375,11 @@ class Site:
     def index_page(self) -> str:
         rows = []
         for article_id in self.ids:
-            summary = self.summaries.get(article_id, Summary())
+            entry = self.index_entries.get(article_id, IndexEntry())
             errors = len(self.errors_of(article_id))
-            rows.append(f'<tr data-article="{e(article_id)}"><td><a href="{e(article_id)}.html">{e(article_id)}</a></td>'
-                        f"<td>{e(summary.title or '')}</td><td>{summary.mentions}</td><td>{summary.claims}</td>"
+            rows.append(f'<tr data-article="{escape(article_id)}">'
+                        f'<td><a href="{escape(article_id)}.html">{escape(article_id)}</a></td>'
+                        f"<td>{escape(entry.title or '')}</td><td>{entry.mentions}</td><td>{entry.claims}</td>"
                         f'<td class="{"bad-text" if errors else ""}">{errors}</td></tr>')
         shared = []
         for key in sorted(self.by_proposition):
@@ -380,11 +387,12 @@ class Site:
             if len({r.article_id for r in refs}) < 2:
                 continue
             statement = self.registry.propositions.get(key, {}).get("statement", "")
-            links = " ".join(f'<a href="{e(r.article_id)}.html#{e(r.anchor)}">{e(r.article_id)} {e(r.claim_id)}</a>'
+            links = " ".join(f'<a href="{escape(r.article_id)}.html#{escape(r.anchor)}">'
+                             f'{escape(r.article_id)} {escape(r.claim_id)}</a>'
                              for r in refs)
-            shared.append(f"<li><code>{e(key)}</code> {e(statement)}<br>{links}</li>")
-        other = "".join(f'<li class="{e(i.severity.value)}"><code>{e(i.code)}</code> {e(i.location())} — '
-                        f"{e(i.message)}</li>" for i in self.other_issues)
+            shared.append(f"<li><code>{escape(key)}</code> {escape(statement)}<br>{links}</li>")
+        other = "".join(f'<li class="{escape(i.severity.value)}"><code>{escape(i.code)}</code> {escape(i.location())} — '
+                        f"{escape(i.message)}</li>" for i in self.other_issues)
         body = ['<header><h1>CyberClaims viewer</h1>',
                 f'<p class="meta">{len(self.ids)} articles · hover a highlighted span for its labels, click for '
                 f'details</p>', _legend(ENTITY_LABELS), "</header>",
@@ -475,27 +483,28 @@ class ArticleView:
                 out.append(_open(span, first=id(span) not in opened, problems=bad.get((span.group, span.index))))
                 opened.add(id(span))
             stack = wanted
-            out.append(e(text[a:b]))
+            out.append(escape(text[a:b]))
         out.extend("</span>" for _ in stack)
         return "".join(out)
 
 
 def _open(span: Span, *, first: bool, problems: list[str] | None) -> str:
     item = span.item
-    anchor = f' id="{e(span.anchor)}"' if first else ""
+    anchor = f' id="{escape(span.anchor)}"' if first else ""
     if span.group == "segments":
         kind = item.get("kind")
-        return f'<span class="seg seg-{e(kind)}{" bad" if problems else ""}" data-kind="{e(kind)}"{anchor}>'
+        return f'<span class="seg seg-{escape(kind)}{" bad" if problems else ""}" data-kind="{escape(kind)}"{anchor}>'
     if span.group == "entities":
         label = item.get("label")
         item_id = (f"item-entity-{item['entity']}" if isinstance(item.get("entity"), str)
                    else f"item-{span.anchor}")
         return (f'<span class="m{" bad" if problems else ""}" style="background:{_color(label)}"{anchor} '
-                f'data-mention="{e(item.get("id"))}" data-label="{e(label)}" data-entity="{e(item.get("entity") or "")}" '
-                f'data-card="{e(span.anchor)}" data-item="{e(item_id)}">')
-    return (f'<span class="c{" bad" if problems else ""}"{anchor} data-claim="{e(item.get("id"))}" '
-            f'data-certainty="{e(item.get("certainty"))}" data-card="{e(span.anchor)}" '
-            f'data-item="item-{e(span.anchor)}">')
+                f'data-mention="{escape(item.get("id"))}" data-label="{escape(label)}" '
+                f'data-entity="{escape(item.get("entity") or "")}" '
+                f'data-card="{escape(span.anchor)}" data-item="{escape(item_id)}">')
+    return (f'<span class="c{" bad" if problems else ""}"{anchor} data-claim="{escape(item.get("id"))}" '
+            f'data-certainty="{escape(item.get("certainty"))}" data-card="{escape(span.anchor)}" '
+            f'data-item="item-{escape(span.anchor)}">')
 
 
 def _bad_spans(issues: list[Issue]) -> dict[tuple[str, int], list[str]]:
@@ -545,12 +554,12 @@ def _short(value: Any, limit: int = 70) -> str:
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:
-    return "<dl>" + "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows) + "</dl>"
+    return "<dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{value}</dd>" for name, value in rows) + "</dl>"
 
 
 def _legend(labels: Iterable[str]) -> str:
-    items = "".join(f'<li data-label="{e(label)}"><span class="sw" style="background:{_color(label)}"></span>'
-                    f"{e(label)}</li>" for label in labels)
+    items = "".join(f'<li data-label="{escape(label)}"><span class="sw" style="background:{_color(label)}"></span>'
+                    f"{escape(label)}</li>" for label in labels)
     return (f'<ul class="legend" aria-label="entity labels">{items}'
             '<li><span class="c">claim</span></li><li><span class="seg-boilerplate">boilerplate</span></li></ul>')
 
@@ -586,5 +595,6 @@ def _page(title: str, body: str, *, script: bool) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             f"style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
-            f"<title>{e(title)} — CyberClaims</title>\n<style>{_static('viewer.css')}</style>\n</head>\n<body>\n{body}\n{js}</body>\n</html>\n")
+            f"<title>{escape(title)} — CyberClaims</title>\n<style>{_static('viewer.css')}</style>\n</head>\n"
+            f"<body>\n{body}\n{js}</body>\n</html>\n")
 
