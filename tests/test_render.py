@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_IDS, copy_repository, run_cli
-from cyberclaims.viewer.site import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site
 from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")

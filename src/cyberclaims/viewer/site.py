@@ -1,4 +1,4 @@
-"""The viewer: static, self-contained HTML pages that show an article with its labels.
+"""The viewer's page writer: static, self-contained HTML pages that show an article with its labels.
 
 One page per article and an index. Nothing is fetched: CSS and a little JavaScript are inline, so the
 folder works from disk, from a zip, or from any static host. On an article page:
@@ -13,10 +13,10 @@ folder works from disk, from a zip, or from any static host. On an article page:
   span is outlined in red where it is; spans whose offsets cannot be placed are listed there instead.
   A page is rendered whatever is wrong with the file: the point is to show the problem.
 
-Mentions never overlap each other but claims overlap mentions and each other; the text is cut at every
-span boundary and each piece is wrapped in the spans that cover it, outer to inner (segments, claims,
-mentions), so that the HTML nests correctly whatever the overlaps. A span cut into several pieces has
-its anchor id on the first and its ``data-*`` attributes on all of them.
+This module is the corpus side: it gathers what the pages need from the validated corpus (registries,
+findings by article, claims by proposition, the index's rows), writes the pages around each article's
+text and keeps the output folder in step. Placing the spans in one article's text and nesting them is
+``spans.py``'s, which needs none of this.
 
 Everything that comes from the data is escaped. Output is deterministic (same input, same bytes) and
 every file is written through a temporary file and a rename.
@@ -25,7 +25,6 @@ every file is written through a temporary file and a rename.
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,24 +32,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue, Report
-from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped
-from ..core.model import Article, ArticleFiles, load_valid_article
-from ..core.vocabulary import ARTICLE_ID
-from ..core.vocabulary import ENTITY_LABELS
-from ..core.model import Corpus, Registry
+from ..core.model import Article, ArticleFiles, Corpus, Registry, load_valid_article
+from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
+from .spans import ArticleView, Span, error_codes_by_span, escape, items_of, label_color
 
-# One colour per OntoNotes label (ColorBrewer Pastel1 and Set3): light enough for black text, all distinct.
-LABEL_COLORS: dict[str, str] = {
-    "PERSON": "#fbb4ae", "NORP": "#b3cde3", "FAC": "#ccebc5", "ORG": "#decbe4", "GPE": "#fed9a6",
-    "LOC": "#ffffcc", "PRODUCT": "#e5d8bd", "EVENT": "#fddaec", "WORK_OF_ART": "#8dd3c7", "LAW": "#bebada",
-    "LANGUAGE": "#fb8072", "DATE": "#80b1d3", "TIME": "#fdb462", "PERCENT": "#b3de69", "MONEY": "#fccde5",
-    "QUANTITY": "#a6d854", "ORDINAL": "#bc80bd", "CARDINAL": "#ffed6f",
-}
-UNKNOWN_LABEL_COLOR = "#dddddd"
 INDEX = "index.html"
-_LOCAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_SPAN_POINTER = re.compile(r"^/(entities|claims|segments)/(\d+)(?:/|$)")
 
 
 class RenderError(ValueError):
@@ -64,20 +52,13 @@ class RenderResult:
     articles_with_errors: list[str] = field(default_factory=list)
 
 
-def escape(value: Any) -> str:
-    """Escape anything for HTML text and attribute values."""
-    return html.escape(str(value), quote=True)
-
-
 def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None
                 ) -> RenderResult:
     """Write ``index.html`` and one ``<id>.html`` per article (only ``ids`` when given) to ``out_dir``.
 
-    ``corpus`` and ``report`` are what :func:`cyberclaims.validate.validate` returned; articles it could
-    not parse get a page with their errors and, when it can be read, their plain text.
+    ``corpus`` and ``report`` are what :func:`cyberclaims.validation.validate` returned; articles it
+    could not parse get a page with their errors and, when it can be read, their plain text.
     """
-    from ..core.files import write_file
-
     out_dir = Path(out_dir)
     site = Site.from_corpus(corpus, report)
     wanted = sorted(set(ids)) if ids is not None else site.ids
@@ -177,8 +158,8 @@ class Site:
                 site.index_entries[article_id] = IndexEntry()
                 continue
             view = ArticleView.build(article.data, article.text)
-            site.index_entries[article_id] = IndexEntry(_title(article.data), len(_items(article.data, "entities")),
-                                                        len(_items(article.data, "claims")))
+            site.index_entries[article_id] = IndexEntry(_title(article.data), len(items_of(article.data, "entities")),
+                                                        len(items_of(article.data, "claims")))
             for span in view.spans:  # only claims that are placed in a page can be linked to
                 proposition = span.item.get("proposition") if span.group == "claims" else None
                 if isinstance(proposition, str):
@@ -210,7 +191,7 @@ class Site:
             return self._unparsed_page(article_id, issues)
         data, text = article.data, article.text
         view = ArticleView.build(data, text)
-        bad = _bad_spans(issues)
+        bad = error_codes_by_span(issues)
         title = _title(data) or article_id
         body = [
             f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {escape(article_id)}</p>',
@@ -245,7 +226,7 @@ class Site:
                 parts.append(f"{key} {escape(meta[key])}")
         return f'<p class="meta">{" · ".join(parts)}</p>'
 
-    def _issue_box(self, issues: list[Issue], view: "ArticleView | None", article_id: str) -> str:
+    def _issue_box(self, issues: list[Issue], view: ArticleView | None, article_id: str) -> str:
         if not issues and (view is None or not view.unplaced):
             return ""
         errors = sum(1 for i in issues if i.severity.value == "error")
@@ -275,7 +256,7 @@ class Site:
 
     def _entity_card(self, mention: dict) -> str:
         label = mention.get("label")
-        rows = [("label", f'<span class="sw" style="background:{_color(label)}"></span>{escape(label)}')]
+        rows = [("label", f'<span class="sw" style="background:{label_color(label)}"></span>{escape(label)}')]
         key = mention.get("entity")
         if isinstance(key, str):
             entry = self.registry.entities.get(key)
@@ -316,7 +297,7 @@ class Site:
         entry = self.registry.entities.get(key) if isinstance(key, str) else None
         return f" ({escape(entry.get('name', ''))})" if entry is not None else ""
 
-    def _cards(self, view: "ArticleView", article_id: str) -> str:
+    def _cards(self, view: ArticleView, article_id: str) -> str:
         cards = []
         for span in view.spans:
             if span.group == "entities":
@@ -324,7 +305,7 @@ class Site:
                              f'“{escape(_short(span.item.get("text", "")))}”</h4>{self._entity_card(span.item)}</div>')
         return "\n".join(cards)  # a claim's card is its entry in the side panel: not repeated here
 
-    def _entity_panel(self, view: "ArticleView") -> str:
+    def _entity_panel(self, view: ArticleView) -> str:
         groups: dict[str, list[Span]] = {}
         values: list[Span] = []
         for span in view.spans:
@@ -341,20 +322,22 @@ class Site:
             label = spans[0].item.get("label")
             links = " ".join(f'<a href="#{escape(s.anchor)}">{escape(_short(s.item.get("text", ""), 30))}</a>'
                              for s in spans)
-            items.append(f'<li id="item-entity-{escape(key)}"><span class="sw" style="background:{_color(label)}"></span>'
+            items.append(f'<li id="item-entity-{escape(key)}">'
+                         f'<span class="sw" style="background:{label_color(label)}"></span>'
                          f'<b>{escape(entry.get("name", key))}</b> <code>{escape(key)}</code> <small>{escape(label)}</small>'
                          f'<div class="desc">{escape(entry.get("description", "not in the registry"))}</div>'
                          f'<div class="mlinks">{links}</div></li>')
         for span in values:
             label = span.item.get("label")
-            items.append(f'<li id="item-{escape(span.anchor)}"><span class="sw" style="background:{_color(label)}"></span>'
+            items.append(f'<li id="item-{escape(span.anchor)}">'
+                         f'<span class="sw" style="background:{label_color(label)}"></span>'
                          f'<a href="#{escape(span.anchor)}">{escape(_short(span.item.get("text", "")))}</a> '
                          f'<small>{escape(label)}</small></li>')
         count = sum(len(s) for s in groups.values()) + len(values)
         return (f'<section><h2>Entities <small>{len(groups)} linked, {count} mentions</small></h2>'
                 f'<ul class="entities">{"".join(items)}</ul></section>')
 
-    def _claim_panel(self, view: "ArticleView", article_id: str) -> str:
+    def _claim_panel(self, view: ArticleView, article_id: str) -> str:
         items = []
         for span in view.spans:
             if span.group != "claims":
@@ -405,126 +388,6 @@ class Site:
         return _page("CyberClaims viewer", "\n".join(body), script=False)
 
 
-# ---------------------------------------------------------------------------------------------
-# Placing spans in the text
-
-
-@dataclass
-class Span:
-    group: str  # "segments", "entities", "claims"
-    index: int
-    item: dict
-    start: int
-    end: int
-    anchor: str
-
-    @property
-    def rank(self) -> int:  # outer to inner
-        return {"segments": 0, "claims": 1, "entities": 2}[self.group]
-
-
-@dataclass
-class ArticleView:
-    text: str
-    spans: list[Span]  # placeable, in file order per group
-    unplaced: list[tuple[str, int, dict]]  # (group, index, item) with offsets that cannot be placed
-    anchors: dict[tuple[str, int], str]
-
-    @classmethod
-    def build(cls, data: dict, text: str) -> "ArticleView":
-        spans, unplaced, anchors = [], [], {}
-        for group in ("segments", "entities", "claims"):
-            items = _items(data, group)
-            for index, item in enumerate(items):
-                start, end = item.get("start"), item.get("end")
-                if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
-                    unplaced.append((group, index, item))
-                    continue
-                anchor = _anchor({"entities": "mention", "claims": "claim", "segments": "segment"}[group],
-                                 item, index, items)
-                anchors[(group, index)] = anchor
-                spans.append(Span(group, index, item, start, end, anchor))
-        return cls(text, spans, unplaced, anchors)
-
-    def labels_used(self) -> list[str]:
-        used = {s.item.get("label") for s in self.spans if s.group == "entities"}
-        return [label for label in ENTITY_LABELS if label in used] + sorted(
-            str(label) for label in used if label not in ENTITY_LABELS)
-
-    def anchor_for_pointer(self, pointer: str) -> str | None:
-        m = _SPAN_POINTER.match(pointer or "")
-        return self.anchors.get((m.group(1), int(m.group(2)))) if m else None
-
-    def html(self, bad: dict[tuple[str, int], list[str]]) -> str:
-        """The text with every span wrapped, nested outer to inner, cut at every boundary."""
-        text = self.text
-        starts: dict[int, list[Span]] = defaultdict(list)
-        ends: dict[int, list[Span]] = defaultdict(list)
-        for span in self.spans:
-            starts[span.start].append(span)
-            ends[span.end].append(span)
-        bounds = sorted({0, len(text), *starts, *ends})
-        order = {id(s): (s.rank, s.start, -s.end, s.index) for s in self.spans}
-        active: dict[int, Span] = {}
-        stack: list[Span] = []
-        opened: set[int] = set()
-        out: list[str] = []
-        for a, b in zip(bounds, bounds[1:]):
-            for span in ends.get(a, []):
-                active.pop(id(span), None)
-            for span in starts.get(a, []):
-                active[id(span)] = span
-            wanted = sorted(active.values(), key=lambda s: order[id(s)])
-            keep = 0
-            while keep < len(stack) and keep < len(wanted) and stack[keep] is wanted[keep]:
-                keep += 1
-            out.extend("</span>" for _ in stack[keep:])
-            for span in wanted[keep:]:
-                out.append(_open(span, first=id(span) not in opened, problems=bad.get((span.group, span.index))))
-                opened.add(id(span))
-            stack = wanted
-            out.append(escape(text[a:b]))
-        out.extend("</span>" for _ in stack)
-        return "".join(out)
-
-
-def _open(span: Span, *, first: bool, problems: list[str] | None) -> str:
-    item = span.item
-    anchor = f' id="{escape(span.anchor)}"' if first else ""
-    if span.group == "segments":
-        kind = item.get("kind")
-        return f'<span class="seg seg-{escape(kind)}{" bad" if problems else ""}" data-kind="{escape(kind)}"{anchor}>'
-    if span.group == "entities":
-        label = item.get("label")
-        item_id = (f"item-entity-{item['entity']}" if isinstance(item.get("entity"), str)
-                   else f"item-{span.anchor}")
-        return (f'<span class="m{" bad" if problems else ""}" style="background:{_color(label)}"{anchor} '
-                f'data-mention="{escape(item.get("id"))}" data-label="{escape(label)}" '
-                f'data-entity="{escape(item.get("entity") or "")}" '
-                f'data-card="{escape(span.anchor)}" data-item="{escape(item_id)}">')
-    return (f'<span class="c{" bad" if problems else ""}"{anchor} data-claim="{escape(item.get("id"))}" '
-            f'data-certainty="{escape(item.get("certainty"))}" data-card="{escape(span.anchor)}" '
-            f'data-item="item-{escape(span.anchor)}">')
-
-
-def _bad_spans(issues: list[Issue]) -> dict[tuple[str, int], list[str]]:
-    bad: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for issue in issues:
-        m = _SPAN_POINTER.match(issue.pointer or "")
-        if m and issue.severity.value == "error":
-            bad[(m.group(1), int(m.group(2)))].append(issue.code)
-    return bad
-
-
-def _anchor(kind: str, item: dict, index: int, items: list) -> str:
-    """``claim-c3`` when the id is well formed and unique in its list, else ``claim-at-<index>``."""
-    local = item.get("id")
-    if kind != "segment" and isinstance(local, str) and _LOCAL_ID.match(local) and \
-            sum(1 for other in items if isinstance(other, dict) and other.get("id") == local) == 1:
-        return f"{kind}-{local}"
-    return f"{kind}-at-{index}"
-
-
 def _href(ref: ClaimRef, here: str) -> str:
     return f"#{ref.anchor}" if ref.article_id == here else f"{ref.article_id}.html#{ref.anchor}"
 
@@ -533,19 +396,10 @@ def _href(ref: ClaimRef, here: str) -> str:
 # Small pieces
 
 
-def _items(data: Any, name: str) -> list[dict]:
-    value = data.get(name) if isinstance(data, dict) else None
-    return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
-
-
 def _title(data: dict) -> str | None:
     meta = data.get("metadata") if isinstance(data, dict) else None
     title = meta.get("title") if isinstance(meta, dict) else None
     return title if isinstance(title, str) else None
-
-
-def _color(label: Any) -> str:
-    return LABEL_COLORS.get(label, UNKNOWN_LABEL_COLOR) if isinstance(label, str) else UNKNOWN_LABEL_COLOR
 
 
 def _short(value: Any, limit: int = 70) -> str:
@@ -558,7 +412,7 @@ def _dl(rows: list[tuple[str, str]]) -> str:
 
 
 def _legend(labels: Iterable[str]) -> str:
-    items = "".join(f'<li data-label="{escape(label)}"><span class="sw" style="background:{_color(label)}"></span>'
+    items = "".join(f'<li data-label="{escape(label)}"><span class="sw" style="background:{label_color(label)}"></span>'
                     f"{escape(label)}</li>" for label in labels)
     return (f'<ul class="legend" aria-label="entity labels">{items}'
             '<li><span class="c">claim</span></li><li><span class="seg-boilerplate">boilerplate</span></li></ul>')
