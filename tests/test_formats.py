@@ -17,7 +17,7 @@ import pytest
 from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
 from cyberclaims.formats import labelstudio
 from cyberclaims.formats.offsets import OffsetError, Utf16Offsets
-from cyberclaims.viewer.site import LABEL_COLORS
+from cyberclaims.viewer import LABEL_COLORS
 from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_IDS, copy_repository, run_cli
-from cyberclaims.viewer.site import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.core.vocabulary import ENTITY_LABELS
+from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site
 from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -330,6 +331,13 @@ def test_overlapping_claims_and_mentions_nest_correctly():
     for group, kind in (("entities", "data-mention"), ("claims", "data-claim")):
         for item in data[group]:
             assert parser.texts[(kind, item["id"])] == text[item["start"]:item["end"]], item
+
+
+def test_every_label_of_the_vocabulary_has_its_own_colour_and_no_other_label_has_one():
+    # In the vocabulary's order, which is the legend's; a label without a colour would be shown grey.
+    assert list(LABEL_COLORS) == list(ENTITY_LABELS)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", colour) for colour in LABEL_COLORS.values())
+    assert len(set(LABEL_COLORS.values())) == len(LABEL_COLORS)  # two labels never look alike
 
 
 # ---------------------------------------------------------------------------------------------

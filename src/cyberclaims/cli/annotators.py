@@ -52,7 +52,7 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from ..viewer.site import RenderError, render_site
+    from ..viewer import RenderError, render_site
     from ..validation.runner import validate
 
     corpus, report = validate(args.root, show_progress=False)
@@ -104,7 +104,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from ..formats import brat, doccano, labelstudio
     from ..core.files import write_file
-    from ..viewer.site import LABEL_COLORS
+    from ..viewer import LABEL_COLORS
     from ..validation.runner import validate
 
     corpus, report = validate(args.root, show_progress=False)

@@ -1,4 +1,4 @@
-"""The viewer: static, self-contained HTML pages that show an article with its labels.
+"""The viewer's page writer: static, self-contained HTML pages that show an article with its labels.
 
 One page per article and an index. Nothing is fetched: CSS and a little JavaScript are inline, so the
 folder works from disk, from a zip, or from any static host. On an article page:
@@ -13,10 +13,10 @@ folder works from disk, from a zip, or from any static host. On an article page:
   span is outlined in red where it is; spans whose offsets cannot be placed are listed there instead.
   A page is rendered whatever is wrong with the file: the point is to show the problem.
 
-Mentions never overlap each other but claims overlap mentions and each other; the text is cut at every
-span boundary and each piece is wrapped in the spans that cover it, outer to inner (segments, claims,
-mentions), so that the HTML nests correctly whatever the overlaps. A span cut into several pieces has
-its anchor id on the first and its ``data-*`` attributes on all of them.
+This module is the corpus side: it gathers what the pages need from the validated corpus (registries,
+findings by article, claims by proposition, the index's rows), writes the pages around each article's
+text and keeps the output folder in step. Placing the spans in one article's text and nesting them is
+``spans.py``'s, which needs none of this.
 
 Everything that comes from the data is escaped. Output is deterministic (same input, same bytes) and
 every file is written through a temporary file and a rename.
@@ -24,31 +24,21 @@ every file is written through a temporary file and a rename.
 
 from __future__ import annotations
 
-import html
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue, Report
-from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped
-from ..core.model import Article, ArticleFiles, load_valid_article
-from ..core.vocabulary import ARTICLE_ID
-from ..core.vocabulary import ENTITY_LABELS
-from ..core.model import Corpus, Registry
+from ..core.model import Article, ArticleFiles, Corpus, Registry, load_valid_article
+from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
+from .spans import ArticleView, Span, error_codes_by_span, escape, items_of, label_color
 
-# One colour per OntoNotes label (ColorBrewer Pastel1 and Set3): light enough for black text, all distinct.
-LABEL_COLORS: dict[str, str] = {
-    "PERSON": "#fbb4ae", "NORP": "#b3cde3", "FAC": "#ccebc5", "ORG": "#decbe4", "GPE": "#fed9a6",
-    "LOC": "#ffffcc", "PRODUCT": "#e5d8bd", "EVENT": "#fddaec", "WORK_OF_ART": "#8dd3c7", "LAW": "#bebada",
-    "LANGUAGE": "#fb8072", "DATE": "#80b1d3", "TIME": "#fdb462", "PERCENT": "#b3de69", "MONEY": "#fccde5",
-    "QUANTITY": "#a6d854", "ORDINAL": "#bc80bd", "CARDINAL": "#ffed6f",
-}
-UNKNOWN_LABEL_COLOR = "#dddddd"
 INDEX = "index.html"
-_LOCAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_SPAN_POINTER = re.compile(r"^/(entities|claims|segments)/(\d+)(?:/|$)")
 
 
 class RenderError(ValueError):
@@ -62,20 +52,13 @@ class RenderResult:
     articles_with_errors: list[str] = field(default_factory=list)
 
 
-def e(value: Any) -> str:
-    """Escape anything for HTML text and attribute values."""
-    return html.escape(str(value), quote=True)
-
-
 def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None
                 ) -> RenderResult:
     """Write ``index.html`` and one ``<id>.html`` per article (only ``ids`` when given) to ``out_dir``.
 
-    ``corpus`` and ``report`` are what :func:`cyberclaims.validate.validate` returned; articles it could
-    not parse get a page with their errors and, when it can be read, their plain text.
+    ``corpus`` and ``report`` are what :func:`cyberclaims.validation.validate` returned; articles it
+    could not parse get a page with their errors and, when it can be read, their plain text.
     """
-    from ..core.files import write_file
-
     out_dir = Path(out_dir)
     site = Site.from_corpus(corpus, report)
     wanted = sorted(set(ids)) if ids is not None else site.ids
@@ -127,8 +110,8 @@ class ClaimRef:
 
 
 @dataclass
-class Summary:
-    """What the index shows of an article, gathered in the one pass over the corpus."""
+class IndexEntry:
+    """An article's row in the index (its title, how many mentions and claims), gathered in the one pass."""
 
     title: str | None = None
     mentions: int = 0
@@ -141,7 +124,7 @@ class Site:
     registry: Registry
     files: dict[str, ArticleFiles]  # every gold article with both files, by id
     kept: dict[str, Article]  # parsed articles the validation kept in memory (none after a build's)
-    summaries: dict[str, Summary]
+    index_entries: dict[str, IndexEntry]
     issues: dict[str, list[Issue]]  # by article id
     other_issues: list[Issue]  # registries, passes and files that belong to no article
     by_proposition: dict[str, list[ClaimRef]]
@@ -172,11 +155,11 @@ class Site:
         for article_id in site.ids:
             article = site.article(article_id)
             if article is None:
-                site.summaries[article_id] = Summary()
+                site.index_entries[article_id] = IndexEntry()
                 continue
             view = ArticleView.build(article.data, article.text)
-            site.summaries[article_id] = Summary(_title(article.data), len(_items(article.data, "entities")),
-                                                 len(_items(article.data, "claims")))
+            site.index_entries[article_id] = IndexEntry(_title(article.data), len(items_of(article.data, "entities")),
+                                                        len(items_of(article.data, "claims")))
             for span in view.spans:  # only claims that are placed in a page can be linked to
                 proposition = span.item.get("proposition") if span.group == "claims" else None
                 if isinstance(proposition, str):
@@ -208,11 +191,11 @@ class Site:
             return self._unparsed_page(article_id, issues)
         data, text = article.data, article.text
         view = ArticleView.build(data, text)
-        bad = _bad_spans(issues)
+        bad = error_codes_by_span(issues)
         title = _title(data) or article_id
         body = [
-            f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {e(article_id)}</p>',
-            f"<h1>{e(title)}</h1>", self._meta_line(data), _legend(view.labels_used()), "</header>",
+            f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {escape(article_id)}</p>',
+            f"<h1>{escape(title)}</h1>", self._meta_line(data), _legend(view.labels_used()), "</header>",
             self._issue_box(issues, view, article_id),
             # No line break inside <article>: the text is shown with white-space: pre-wrap.
             f'<div class="layout"><article id="text" class="text" lang="en">{view.html(bad)}</article>',
@@ -225,40 +208,42 @@ class Site:
     def _unparsed_page(self, article_id: str, issues: list[Issue]) -> str:
         files = self.files.get(article_id)
         text = _read_text(files.text_path) if files is not None and files.text_path is not None else None
-        body = [f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {e(article_id)}</p>',
-                f"<h1>{e(article_id)}</h1></header>", self._issue_box(issues, None, article_id),
+        body = [f'<header><p class="crumbs"><a href="{INDEX}">CyberClaims</a> › {escape(article_id)}</p>',
+                f"<h1>{escape(article_id)}</h1></header>", self._issue_box(issues, None, article_id),
                 '<p class="note">The annotation file could not be read, so no label is shown.</p>',
-                f'<article id="text" class="text">{e(text)}</article>' if text is not None else
+                f'<article id="text" class="text">{escape(text)}</article>' if text is not None else
                 '<p class="note">The article text could not be read either.</p>']
         return _page(article_id, "\n".join(body), script=False)
 
     def _meta_line(self, data: dict) -> str:
         meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
         source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-        parts = [e(source.get("name", "unknown source"))]
+        parts = [escape(source.get("name", "unknown source"))]
         if isinstance(source.get("url"), str) and re.match(r"^https?://", source["url"]):
-            parts = [f'<a href="{e(source["url"])}" rel="noreferrer">{parts[0]}</a>']
+            parts = [f'<a href="{escape(source["url"])}" rel="noreferrer">{parts[0]}</a>']
         for key in ("published", "topic", "split"):
             if meta.get(key) is not None:
-                parts.append(f"{key} {e(meta[key])}")
+                parts.append(f"{key} {escape(meta[key])}")
         return f'<p class="meta">{" · ".join(parts)}</p>'
 
-    def _issue_box(self, issues: list[Issue], view: "ArticleView | None", article_id: str) -> str:
+    def _issue_box(self, issues: list[Issue], view: ArticleView | None, article_id: str) -> str:
         if not issues and (view is None or not view.unplaced):
             return ""
         errors = sum(1 for i in issues if i.severity.value == "error")
         rows = []
         for issue in issues:
             target = view.anchor_for_pointer(issue.pointer) if view is not None else None
-            where = f'<a href="#{e(target)}">{e(issue.pointer)}</a>' if target else e(issue.pointer or issue.file)
-            line = f"{e(issue.file)}:{issue.line}" if issue.line else e(issue.file)
-            rows.append(f'<li class="{e(issue.severity.value)}" data-code="{e(issue.code)}">'
-                        f'<code>{e(issue.code)}</code> {where} — {e(issue.message)} <small>({line})</small></li>')
+            where = (f'<a href="#{escape(target)}">{escape(issue.pointer)}</a>' if target
+                     else escape(issue.pointer or issue.file))
+            line = f"{escape(issue.file)}:{issue.line}" if issue.line else escape(issue.file)
+            rows.append(f'<li class="{escape(issue.severity.value)}" data-code="{escape(issue.code)}">'
+                        f'<code>{escape(issue.code)}</code> {where} — {escape(issue.message)} '
+                        f'<small>({line})</small></li>')
         unplaced = []
         for group, index, item in view.unplaced if view is not None else []:
             unplaced.append(f'<li data-pointer="/{group}/{index}"><code>/{group}/{index}</code> '
-                            f'{e(item.get("id", ""))} [{e(item.get("start"))}:{e(item.get("end"))}] '
-                            f'{e(_short(item.get("text", item.get("kind", ""))))}</li>')
+                            f'{escape(item.get("id", ""))} [{escape(item.get("start"))}:{escape(item.get("end"))}] '
+                            f'{escape(_short(item.get("text", item.get("kind", ""))))}</li>')
         parts = [f'<section id="errors" class="errors"><h2>{errors} validation error{"s" if errors != 1 else ""}'
                  f', {len(issues) - errors} warning{"s" if len(issues) - errors != 1 else ""}</h2>']
         if rows:
@@ -271,37 +256,38 @@ class Site:
 
     def _entity_card(self, mention: dict) -> str:
         label = mention.get("label")
-        rows = [("label", f'<span class="sw" style="background:{_color(label)}"></span>{e(label)}')]
+        rows = [("label", f'<span class="sw" style="background:{label_color(label)}"></span>{escape(label)}')]
         key = mention.get("entity")
         if isinstance(key, str):
             entry = self.registry.entities.get(key)
-            rows.append(("entity", f"<code>{e(key)}</code>"))
+            rows.append(("entity", f"<code>{escape(key)}</code>"))
             if entry is None:
                 rows.append(("registry", '<span class="bad-text">not in annotations/entities.json</span>'))
             else:
-                rows.append(("name", e(entry.get("name", ""))))
-                rows.append(("description", e(entry.get("description", ""))))
+                rows.append(("name", escape(entry.get("name", ""))))
+                rows.append(("description", escape(entry.get("description", ""))))
         else:
             rows.append(("entity", "none (a value, or unlinked)"))
         return _dl(rows)
 
     def _claim_card(self, claim: dict, article_id: str, anchor: str) -> str:
         about = claim.get("about") if isinstance(claim.get("about"), list) else []
-        rows = [("claimer", f"<code>{e(claim.get('claimer'))}</code>" + self._entity_name(claim.get("claimer"))),
-                ("attribution", e(claim.get("attribution"))),
-                ("certainty", f'<span class="cert cert-{e(claim.get("certainty"))}">{e(claim.get("certainty"))}</span>'),
-                ("normalized", e(claim.get("normalized"))),
-                ("about", ", ".join(f"<code>{e(k)}</code>" for k in about) or "—")]
+        rows = [("claimer", f"<code>{escape(claim.get('claimer'))}</code>" + self._entity_name(claim.get("claimer"))),
+                ("attribution", escape(claim.get("attribution"))),
+                ("certainty", f'<span class="cert cert-{escape(claim.get("certainty"))}">'
+                              f'{escape(claim.get("certainty"))}</span>'),
+                ("normalized", escape(claim.get("normalized"))),
+                ("about", ", ".join(f"<code>{escape(k)}</code>" for k in about) or "—")]
         key = claim.get("proposition")
         proposition = self.registry.propositions.get(key) if isinstance(key, str) else None
-        statement = (e(proposition.get("statement", "")) if proposition is not None
+        statement = (escape(proposition.get("statement", "")) if proposition is not None
                      else '<span class="bad-text">not in annotations/propositions.json</span>')
-        rows.append(("proposition", f"<code>{e(key)}</code><br>{statement}"))
+        rows.append(("proposition", f"<code>{escape(key)}</code><br>{statement}"))
         others = [ref for ref in self.by_proposition.get(key, []) if isinstance(key, str)
                   and not (ref.article_id == article_id and ref.anchor == anchor)]
         if others:
-            links = "".join(f'<li><a class="xref" href="{e(_href(ref, article_id))}">{e(ref.article_id)} '
-                            f'{e(ref.claim_id)}</a>: “{e(_short(ref.text))}”</li>' for ref in others)
+            links = "".join(f'<li><a class="xref" href="{escape(_href(ref, article_id))}">{escape(ref.article_id)} '
+                            f'{escape(ref.claim_id)}</a>: “{escape(_short(ref.text))}”</li>' for ref in others)
             rows.append(("also in", f'<ul class="xrefs">{links}</ul>'))
         else:
             rows.append(("also in", "no other claim"))
@@ -309,17 +295,17 @@ class Site:
 
     def _entity_name(self, key: Any) -> str:
         entry = self.registry.entities.get(key) if isinstance(key, str) else None
-        return f" ({e(entry.get('name', ''))})" if entry is not None else ""
+        return f" ({escape(entry.get('name', ''))})" if entry is not None else ""
 
-    def _cards(self, view: "ArticleView", article_id: str) -> str:
+    def _cards(self, view: ArticleView, article_id: str) -> str:
         cards = []
         for span in view.spans:
             if span.group == "entities":
-                cards.append(f'<div class="card" id="card-{e(span.anchor)}"><h4>mention {e(span.item.get("id"))}: '
-                             f'“{e(_short(span.item.get("text", "")))}”</h4>{self._entity_card(span.item)}</div>')
+                cards.append(f'<div class="card" id="card-{escape(span.anchor)}"><h4>mention {escape(span.item.get("id"))}: '
+                             f'“{escape(_short(span.item.get("text", "")))}”</h4>{self._entity_card(span.item)}</div>')
         return "\n".join(cards)  # a claim's card is its entry in the side panel: not repeated here
 
-    def _entity_panel(self, view: "ArticleView") -> str:
+    def _entity_panel(self, view: ArticleView) -> str:
         groups: dict[str, list[Span]] = {}
         values: list[Span] = []
         for span in view.spans:
@@ -334,29 +320,34 @@ class Site:
         for key, spans in groups.items():  # in order of first mention
             entry = self.registry.entities.get(key, {})
             label = spans[0].item.get("label")
-            links = " ".join(f'<a href="#{e(s.anchor)}">{e(_short(s.item.get("text", ""), 30))}</a>' for s in spans)
-            items.append(f'<li id="item-entity-{e(key)}"><span class="sw" style="background:{_color(label)}"></span>'
-                         f'<b>{e(entry.get("name", key))}</b> <code>{e(key)}</code> <small>{e(label)}</small>'
-                         f'<div class="desc">{e(entry.get("description", "not in the registry"))}</div>'
+            links = " ".join(f'<a href="#{escape(s.anchor)}">{escape(_short(s.item.get("text", ""), 30))}</a>'
+                             for s in spans)
+            items.append(f'<li id="item-entity-{escape(key)}">'
+                         f'<span class="sw" style="background:{label_color(label)}"></span>'
+                         f'<b>{escape(entry.get("name", key))}</b> <code>{escape(key)}</code> <small>{escape(label)}</small>'
+                         f'<div class="desc">{escape(entry.get("description", "not in the registry"))}</div>'
                          f'<div class="mlinks">{links}</div></li>')
         for span in values:
             label = span.item.get("label")
-            items.append(f'<li id="item-{e(span.anchor)}"><span class="sw" style="background:{_color(label)}"></span>'
-                         f'<a href="#{e(span.anchor)}">{e(_short(span.item.get("text", "")))}</a> <small>{e(label)}</small></li>')
+            items.append(f'<li id="item-{escape(span.anchor)}">'
+                         f'<span class="sw" style="background:{label_color(label)}"></span>'
+                         f'<a href="#{escape(span.anchor)}">{escape(_short(span.item.get("text", "")))}</a> '
+                         f'<small>{escape(label)}</small></li>')
         count = sum(len(s) for s in groups.values()) + len(values)
         return (f'<section><h2>Entities <small>{len(groups)} linked, {count} mentions</small></h2>'
                 f'<ul class="entities">{"".join(items)}</ul></section>')
 
-    def _claim_panel(self, view: "ArticleView", article_id: str) -> str:
+    def _claim_panel(self, view: ArticleView, article_id: str) -> str:
         items = []
         for span in view.spans:
             if span.group != "claims":
                 continue
             claim = span.item
-            items.append(f'<li id="item-{e(span.anchor)}"><a href="#{e(span.anchor)}">{e(claim.get("id"))}</a> '
-                         f'<span class="cert cert-{e(claim.get("certainty"))}">{e(claim.get("certainty"))}</span> '
-                         f'“{e(_short(claim.get("text", ""), 90))}”<details><summary>attributes</summary>'
-                         f'<div class="card" id="card-{e(span.anchor)}"><h4>claim {e(claim.get("id"))}</h4>'
+            items.append(f'<li id="item-{escape(span.anchor)}">'
+                         f'<a href="#{escape(span.anchor)}">{escape(claim.get("id"))}</a> '
+                         f'<span class="cert cert-{escape(claim.get("certainty"))}">{escape(claim.get("certainty"))}</span> '
+                         f'“{escape(_short(claim.get("text", ""), 90))}”<details><summary>attributes</summary>'
+                         f'<div class="card" id="card-{escape(span.anchor)}"><h4>claim {escape(claim.get("id"))}</h4>'
                          f'{self._claim_card(claim, article_id, span.anchor)}</div></details></li>')
         return (f'<section><h2>Claims <small>{len(items)}</small></h2>'
                 f'<ol class="claims">{"".join(items)}</ol></section>')
@@ -367,10 +358,11 @@ class Site:
     def index_page(self) -> str:
         rows = []
         for article_id in self.ids:
-            summary = self.summaries.get(article_id, Summary())
+            entry = self.index_entries.get(article_id, IndexEntry())
             errors = len(self.errors_of(article_id))
-            rows.append(f'<tr data-article="{e(article_id)}"><td><a href="{e(article_id)}.html">{e(article_id)}</a></td>'
-                        f"<td>{e(summary.title or '')}</td><td>{summary.mentions}</td><td>{summary.claims}</td>"
+            rows.append(f'<tr data-article="{escape(article_id)}">'
+                        f'<td><a href="{escape(article_id)}.html">{escape(article_id)}</a></td>'
+                        f"<td>{escape(entry.title or '')}</td><td>{entry.mentions}</td><td>{entry.claims}</td>"
                         f'<td class="{"bad-text" if errors else ""}">{errors}</td></tr>')
         shared = []
         for key in sorted(self.by_proposition):
@@ -378,11 +370,12 @@ class Site:
             if len({r.article_id for r in refs}) < 2:
                 continue
             statement = self.registry.propositions.get(key, {}).get("statement", "")
-            links = " ".join(f'<a href="{e(r.article_id)}.html#{e(r.anchor)}">{e(r.article_id)} {e(r.claim_id)}</a>'
+            links = " ".join(f'<a href="{escape(r.article_id)}.html#{escape(r.anchor)}">'
+                             f'{escape(r.article_id)} {escape(r.claim_id)}</a>'
                              for r in refs)
-            shared.append(f"<li><code>{e(key)}</code> {e(statement)}<br>{links}</li>")
-        other = "".join(f'<li class="{e(i.severity.value)}"><code>{e(i.code)}</code> {e(i.location())} — '
-                        f"{e(i.message)}</li>" for i in self.other_issues)
+            shared.append(f"<li><code>{escape(key)}</code> {escape(statement)}<br>{links}</li>")
+        other = "".join(f'<li class="{escape(i.severity.value)}"><code>{escape(i.code)}</code> {escape(i.location())} — '
+                        f"{escape(i.message)}</li>" for i in self.other_issues)
         body = ['<header><h1>CyberClaims viewer</h1>',
                 f'<p class="meta">{len(self.ids)} articles · hover a highlighted span for its labels, click for '
                 f'details</p>', _legend(ENTITY_LABELS), "</header>",
@@ -395,125 +388,6 @@ class Site:
         return _page("CyberClaims viewer", "\n".join(body), script=False)
 
 
-# ---------------------------------------------------------------------------------------------
-# Placing spans in the text
-
-
-@dataclass
-class Span:
-    group: str  # "segments", "entities", "claims"
-    index: int
-    item: dict
-    start: int
-    end: int
-    anchor: str
-
-    @property
-    def rank(self) -> int:  # outer to inner
-        return {"segments": 0, "claims": 1, "entities": 2}[self.group]
-
-
-@dataclass
-class ArticleView:
-    text: str
-    spans: list[Span]  # placeable, in file order per group
-    unplaced: list[tuple[str, int, dict]]  # (group, index, item) with offsets that cannot be placed
-    anchors: dict[tuple[str, int], str]
-
-    @classmethod
-    def build(cls, data: dict, text: str) -> "ArticleView":
-        spans, unplaced, anchors = [], [], {}
-        for group in ("segments", "entities", "claims"):
-            items = _items(data, group)
-            for index, item in enumerate(items):
-                start, end = item.get("start"), item.get("end")
-                if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
-                    unplaced.append((group, index, item))
-                    continue
-                anchor = _anchor({"entities": "mention", "claims": "claim", "segments": "segment"}[group],
-                                 item, index, items)
-                anchors[(group, index)] = anchor
-                spans.append(Span(group, index, item, start, end, anchor))
-        return cls(text, spans, unplaced, anchors)
-
-    def labels_used(self) -> list[str]:
-        used = {s.item.get("label") for s in self.spans if s.group == "entities"}
-        return [label for label in ENTITY_LABELS if label in used] + sorted(
-            str(label) for label in used if label not in ENTITY_LABELS)
-
-    def anchor_for_pointer(self, pointer: str) -> str | None:
-        m = _SPAN_POINTER.match(pointer or "")
-        return self.anchors.get((m.group(1), int(m.group(2)))) if m else None
-
-    def html(self, bad: dict[tuple[str, int], list[str]]) -> str:
-        """The text with every span wrapped, nested outer to inner, cut at every boundary."""
-        text = self.text
-        starts: dict[int, list[Span]] = defaultdict(list)
-        ends: dict[int, list[Span]] = defaultdict(list)
-        for span in self.spans:
-            starts[span.start].append(span)
-            ends[span.end].append(span)
-        bounds = sorted({0, len(text), *starts, *ends})
-        order = {id(s): (s.rank, s.start, -s.end, s.index) for s in self.spans}
-        active: dict[int, Span] = {}
-        stack: list[Span] = []
-        opened: set[int] = set()
-        out: list[str] = []
-        for a, b in zip(bounds, bounds[1:]):
-            for span in ends.get(a, []):
-                active.pop(id(span), None)
-            for span in starts.get(a, []):
-                active[id(span)] = span
-            wanted = sorted(active.values(), key=lambda s: order[id(s)])
-            keep = 0
-            while keep < len(stack) and keep < len(wanted) and stack[keep] is wanted[keep]:
-                keep += 1
-            out.extend("</span>" for _ in stack[keep:])
-            for span in wanted[keep:]:
-                out.append(_open(span, first=id(span) not in opened, problems=bad.get((span.group, span.index))))
-                opened.add(id(span))
-            stack = wanted
-            out.append(e(text[a:b]))
-        out.extend("</span>" for _ in stack)
-        return "".join(out)
-
-
-def _open(span: Span, *, first: bool, problems: list[str] | None) -> str:
-    item = span.item
-    anchor = f' id="{e(span.anchor)}"' if first else ""
-    if span.group == "segments":
-        kind = item.get("kind")
-        return f'<span class="seg seg-{e(kind)}{" bad" if problems else ""}" data-kind="{e(kind)}"{anchor}>'
-    if span.group == "entities":
-        label = item.get("label")
-        item_id = (f"item-entity-{item['entity']}" if isinstance(item.get("entity"), str)
-                   else f"item-{span.anchor}")
-        return (f'<span class="m{" bad" if problems else ""}" style="background:{_color(label)}"{anchor} '
-                f'data-mention="{e(item.get("id"))}" data-label="{e(label)}" data-entity="{e(item.get("entity") or "")}" '
-                f'data-card="{e(span.anchor)}" data-item="{e(item_id)}">')
-    return (f'<span class="c{" bad" if problems else ""}"{anchor} data-claim="{e(item.get("id"))}" '
-            f'data-certainty="{e(item.get("certainty"))}" data-card="{e(span.anchor)}" '
-            f'data-item="item-{e(span.anchor)}">')
-
-
-def _bad_spans(issues: list[Issue]) -> dict[tuple[str, int], list[str]]:
-    bad: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for issue in issues:
-        m = _SPAN_POINTER.match(issue.pointer or "")
-        if m and issue.severity.value == "error":
-            bad[(m.group(1), int(m.group(2)))].append(issue.code)
-    return bad
-
-
-def _anchor(kind: str, item: dict, index: int, items: list) -> str:
-    """``claim-c3`` when the id is well formed and unique in its list, else ``claim-at-<index>``."""
-    local = item.get("id")
-    if kind != "segment" and isinstance(local, str) and _LOCAL_ID.match(local) and \
-            sum(1 for other in items if isinstance(other, dict) and other.get("id") == local) == 1:
-        return f"{kind}-{local}"
-    return f"{kind}-at-{index}"
-
-
 def _href(ref: ClaimRef, here: str) -> str:
     return f"#{ref.anchor}" if ref.article_id == here else f"{ref.article_id}.html#{ref.anchor}"
 
@@ -522,19 +396,10 @@ def _href(ref: ClaimRef, here: str) -> str:
 # Small pieces
 
 
-def _items(data: Any, name: str) -> list[dict]:
-    value = data.get(name) if isinstance(data, dict) else None
-    return [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
-
-
 def _title(data: dict) -> str | None:
     meta = data.get("metadata") if isinstance(data, dict) else None
     title = meta.get("title") if isinstance(meta, dict) else None
     return title if isinstance(title, str) else None
-
-
-def _color(label: Any) -> str:
-    return LABEL_COLORS.get(label, UNKNOWN_LABEL_COLOR) if isinstance(label, str) else UNKNOWN_LABEL_COLOR
 
 
 def _short(value: Any, limit: int = 70) -> str:
@@ -543,12 +408,12 @@ def _short(value: Any, limit: int = 70) -> str:
 
 
 def _dl(rows: list[tuple[str, str]]) -> str:
-    return "<dl>" + "".join(f"<dt>{e(name)}</dt><dd>{value}</dd>" for name, value in rows) + "</dl>"
+    return "<dl>" + "".join(f"<dt>{escape(name)}</dt><dd>{value}</dd>" for name, value in rows) + "</dl>"
 
 
 def _legend(labels: Iterable[str]) -> str:
-    items = "".join(f'<li data-label="{e(label)}"><span class="sw" style="background:{_color(label)}"></span>'
-                    f"{e(label)}</li>" for label in labels)
+    items = "".join(f'<li data-label="{escape(label)}"><span class="sw" style="background:{label_color(label)}"></span>'
+                    f"{escape(label)}</li>" for label in labels)
     return (f'<ul class="legend" aria-label="entity labels">{items}'
             '<li><span class="c">claim</span></li><li><span class="seg-boilerplate">boilerplate</span></li></ul>')
 
@@ -568,64 +433,22 @@ def _read_text(path: Path) -> str | None:
     return text
 
 
+# The page's CSS and script are package data (static/), inlined into every page so that a page needs no
+# other file. Their bytes are the pages' bytes: a trailing newline added to either changes every page.
+# viewer.js: hovering shows the cards of every span under the pointer (a mention inside two claims shows
+# three cards); a click opens the innermost span's entry in the side panel.
+@functools.cache
+def _static(name: str) -> str:
+    """The text of ``static/<name>``, read once (only rendering needs it, not importing the module)."""
+    return files("cyberclaims.viewer").joinpath(f"static/{name}").read_text(encoding="utf-8")
+
+
 def _page(title: str, body: str, *, script: bool) -> str:
-    js = f"<script>{_SCRIPT}</script>\n" if script else ""
+    js = f"<script>{_static('viewer.js')}</script>\n" if script else ""
     return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             f"style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
-            f"<title>{e(title)} — CyberClaims</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n{js}</body>\n</html>\n")
+            f"<title>{escape(title)} — CyberClaims</title>\n<style>{_static('viewer.css')}</style>\n</head>\n"
+            f"<body>\n{body}\n{js}</body>\n</html>\n")
 
-
-_CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0;padding:0 1.5rem 2rem;color:#222;background:#fff}
-header h1{margin:.4rem 0 .2rem;font-size:1.5rem}.crumbs,.meta{margin:.3rem 0;color:#555;font-size:.9rem}
-.legend{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.8rem}
-.sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border:1px solid #0002}
-.layout{display:grid;grid-template-columns:minmax(0,1fr) 24rem;gap:1.5rem;align-items:start}
-.text{white-space:pre-wrap;font-family:Georgia,serif;font-size:1.05rem;line-height:1.9}
-.m{padding:.1em 0;border-radius:2px;cursor:pointer}
-.c{border-bottom:2px solid #c0392b;cursor:pointer}
-.c .c{border-bottom-style:double;border-bottom-width:4px}
-.seg-boilerplate{color:#9a9a9a;background:#f4f4f4}.seg-title{font-weight:bold}.seg-caption{font-style:italic}
-.bad{outline:2px dashed #d00;outline-offset:1px}.bad-text{color:#b00}
-.flash{animation:flash 1.2s}@keyframes flash{from{background:#ffe066}}
-#panel{position:sticky;top:0;max-height:100vh;overflow:auto;font-size:.85rem;border-left:1px solid #ddd;padding-left:1rem}
-#panel h2{font-size:1rem;margin:.8rem 0 .3rem}#panel ul,#panel ol{padding-left:1.2rem;margin:0}
-#panel li{margin:.25rem 0}.desc{color:#555}.mlinks a{margin-right:.4em}
-.cert{font-size:.75rem;padding:0 .3em;border-radius:3px;background:#eee}
-.cert-certain{background:#d4edda}.cert-probable{background:#fff3cd}.cert-possible{background:#f8d7da}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;margin:.3rem 0}dt{color:#666}dd{margin:0}
-.xrefs{padding-left:1rem}
-#tip{position:fixed;z-index:10;max-width:26rem;background:#fff;border:1px solid #999;border-radius:4px;
-box-shadow:0 2px 8px #0003;padding:.3rem .6rem;font-size:.8rem;pointer-events:none}
-#tip h4{margin:.3rem 0 0;font-size:.85rem}#panel h4{display:none}
-.errors{border:2px solid #d00;background:#fff5f5;padding:.3rem 1rem;margin:.8rem 0;border-radius:4px}
-.errors h2{font-size:1rem;color:#b00;margin:.3rem 0}.errors h3{font-size:.9rem;margin:.4rem 0}
-.errors li.warning{color:#7a5b00}.note{color:#555}
-table.index{border-collapse:collapse;margin:1rem 0}.index td,.index th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left}
-@media (max-width:900px){.layout{grid-template-columns:1fr}#panel{position:static;max-height:none;border:0;padding:0}}
-""".strip()
-
-# Hover: the cards of every span under the pointer (a mention inside two claims shows three cards).
-# Click: open the innermost span's entry in the side panel.
-_SCRIPT = """
-(function(){
-var text=document.getElementById('text'),tip=document.getElementById('tip');
-function chain(node){var keys=[];for(var n=node;n&&n!==text;n=n.parentElement){
-var k=n.getAttribute&&n.getAttribute('data-card');if(k&&keys.indexOf(k)<0)keys.push(k);}return keys;}
-text.addEventListener('mouseover',function(ev){var keys=chain(ev.target);
-if(!keys.length){tip.hidden=true;return;}tip.textContent='';
-keys.forEach(function(k){var c=document.getElementById('card-'+k);if(c){var d=c.cloneNode(true);d.removeAttribute('id');tip.appendChild(d);}});
-tip.hidden=false;});
-text.addEventListener('mousemove',function(ev){var x=ev.clientX+14,y=ev.clientY+14;
-if(x+tip.offsetWidth>innerWidth)x=Math.max(0,ev.clientX-tip.offsetWidth-14);
-if(y+tip.offsetHeight>innerHeight)y=Math.max(0,ev.clientY-tip.offsetHeight-14);
-tip.style.left=x+'px';tip.style.top=y+'px';});
-text.addEventListener('mouseleave',function(){tip.hidden=true;});
-text.addEventListener('click',function(ev){for(var n=ev.target;n&&n!==text;n=n.parentElement){
-var id=n.getAttribute&&n.getAttribute('data-item');if(!id)continue;var item=document.getElementById(id);if(!item)continue;
-var d=item.querySelector('details');if(d)d.open=true;item.scrollIntoView({block:'nearest'});
-item.classList.remove('flash');void item.offsetWidth;item.classList.add('flash');return;}});
-})();
-""".strip()

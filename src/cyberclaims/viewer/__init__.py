@@ -1,0 +1,12 @@
+"""The viewer: static, self-contained HTML pages that show each article with its labels, and an index.
+
+``render_site`` writes the pages (``cyberclaims render``, and the build's ``dataset/viewer/``). The
+package has two modules: ``spans`` places one article's spans in its text and writes the text's HTML;
+``site`` gathers what the pages need from the validated corpus and writes the pages. The pages' CSS and
+script are package data in ``static/``. The viewer reads only ``cyberclaims.core``.
+"""
+
+from .site import RenderError, RenderResult, render_site
+from .spans import LABEL_COLORS, ArticleView
+
+__all__ = ["ArticleView", "LABEL_COLORS", "RenderError", "RenderResult", "render_site"]
