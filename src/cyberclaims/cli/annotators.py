@@ -52,15 +52,11 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from ..viewer import RenderError, render_site
+    from ..viewer import render_site
     from ..validation.runner import validate
 
     corpus, report = validate(args.root, show_progress=False)
-    try:
-        result = render_site(corpus, report, args.out, args.ids or None)
-    except RenderError as exc:
-        print(f"cyberclaims: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    result = render_site(corpus, report, args.out, args.ids or None)  # an unknown id: a UsageError, exit 2
     print(f"wrote {len(result.pages)} pages to {result.out_dir} (open {result.out_dir / 'index.html'})")
     if result.articles_with_errors:
         print(f"cyberclaims: {len(result.articles_with_errors)} articles have validation errors, shown on their "
@@ -137,9 +133,8 @@ def _export(args: argparse.Namespace) -> int:
     else:
         try:
             anns = {a.id: brat.to_ann(a, corpus.gold.registry.entities) for a in chosen}
-        except brat.BratError as exc:
-            print(f"cyberclaims: {exc}; nothing was written", file=sys.stderr)
-            return EXIT_DATA
+        except brat.BratError as exc:  # say what it means here; app.main prints it and exits 1
+            raise brat.BratError(f"{exc}; nothing was written") from exc
         for article in chosen:
             for path, data in ((args.out / f"{article.id}.txt", article.text_bytes),
                                (args.out / f"{article.id}.ann", anns[article.id].encode("utf-8"))):

@@ -25,7 +25,7 @@ from ..core.issues import Report
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
 from ..validation.runner import validate
-from ..viewer.site import render_site
+from ..viewer import render_site
 from . import rows
 from .arrow import NerColumns, table_from_rows
 from .card import write_card

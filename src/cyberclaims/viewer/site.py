@@ -32,6 +32,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..core.errors import UsageError
 from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue, Report
 from ..core.model import Article, ArticleFiles, Corpus, Registry, load_valid_article
@@ -41,7 +42,7 @@ from .spans import ArticleView, Span, error_codes_by_span, escape, items_of, lab
 INDEX = "index.html"
 
 
-class RenderError(ValueError):
+class RenderError(UsageError):
     """The request cannot be rendered (an unknown article id); the message says why."""
 
 
