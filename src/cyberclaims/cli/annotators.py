@@ -11,6 +11,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core.files import write_file
+from ..formats import brat, doccano, labelstudio
+from ..formats.common import import_drafts
+from ..validation import validate
+from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
 IMPORT_FORMATS = ("labelstudio", "doccano", "brat")
@@ -52,9 +57,6 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from ..viewer import render_site
-    from ..validation.runner import validate
-
     corpus, report = validate(args.root, show_progress=False)
     result = render_site(corpus, report, args.out, args.ids or None)  # an unknown id: a UsageError, exit 2
     print(f"wrote {len(result.pages)} pages to {result.out_dir} (open {result.out_dir / 'index.html'})")
@@ -66,9 +68,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ..formats import brat, doccano, labelstudio
-    from ..formats.common import import_drafts
-
     if not args.file.is_file():
         print(f"cyberclaims: error: no such file: {args.file}", file=sys.stderr)
         return EXIT_USAGE
@@ -98,11 +97,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ..formats import brat, doccano, labelstudio
-    from ..core.files import write_file
-    from ..viewer import LABEL_COLORS
-    from ..validation.runner import validate
-
     corpus, report = validate(args.root, show_progress=False)
     articles = {a.id: a for a in corpus.gold.articles}
     unknown = [i for i in args.ids if i not in articles]

@@ -34,7 +34,7 @@ def load_schema(kind: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def validator(kind: str):  # -> jsonschema.protocols.Validator
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # deferred: only files the fast validator rejects need it
 
     schema = load_schema(kind)
     Draft202012Validator.check_schema(schema)

@@ -24,7 +24,7 @@ from ..core.errors import CyberClaimsError
 from ..core.issues import Report
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
-from ..validation.runner import validate
+from ..validation.runner import BatchWork, validate
 from ..viewer import render_site
 from . import rows
 from .arrow import NerColumns, table_from_rows
@@ -111,8 +111,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         usage.merge(output.usage)
 
     corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs,
-                              visitor=_RowsVisitorFactory(folder, withhold_text), on_output=collect,
-                              batch_size=SHARD_ARTICLES)
+                              work=BatchWork(_RowsVisitorFactory(folder, withhold_text), collect, SHARD_ARTICLES))
     if not report.ok:
         return None, report
     registry = corpus.gold.registry

@@ -13,6 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from datasets.info import DatasetInfo, DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
+from datasets.utils.metadata import MetadataConfigs
+from huggingface_hub import DatasetCardData
+
 from .. import __version__
 from ..core.files import write_file
 from ..core.model import Corpus
@@ -24,11 +29,6 @@ from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
 
 def front_matter(configs: list) -> str:
-    from datasets.info import DatasetInfo, DatasetInfosDict
-    from datasets.splits import SplitDict, SplitInfo
-    from datasets.utils.metadata import MetadataConfigs
-    from huggingface_hub import DatasetCardData
-
     card = DatasetCardData(**CARD_METADATA, size_categories=[_size_category(configs)])
     metadata_configs = MetadataConfigs()
     infos = DatasetInfosDict()

@@ -9,7 +9,7 @@ from typing import Any
 
 
 def read_cff(path: Path) -> dict[str, Any]:
-    import yaml
+    import yaml  # deferred: only the card and Croissant read the CFF
 
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)

@@ -37,7 +37,7 @@ def configs_in(dataset: Path) -> list[str]:
 def summarize(dataset: Path) -> DatasetSummary:
     """Load every config of the built folder offline and count what users will get."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import datasets
+    import datasets  # after HF_HUB_OFFLINE is set: datasets reads it when imported
 
     datasets.logging.set_verbosity_error()
     datasets.disable_progress_bars()

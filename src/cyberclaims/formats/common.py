@@ -27,8 +27,7 @@ from ..core.model import Article
 from ..core.vocabulary import ARTICLE_ID
 from ..core.vocabulary import ENTITY_LABELS
 from ..core.model import Registry
-from ..validation.article_rules import check_article
-from ..validation.schema import schema_issues
+from ..validation.article_rules import document_issues
 from ..core.files import write_file
 
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
@@ -192,8 +191,7 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
     doc, issues = parse_json(data, display)
     result.issues.extend(issues)
     if doc is not None:
-        result.issues.extend(schema_issues(doc, "annotation"))
-        result.issues.extend(check_article(Article(article_id, draft.text, text_bytes, doc, display), registry))
+        result.issues.extend(document_issues(Article(article_id, draft.text, text_bytes, doc, display), registry))
     return Planned(article_id, json_path, data, text_path, text_bytes if new_text else None, replaces)
 
 

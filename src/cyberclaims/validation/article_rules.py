@@ -23,6 +23,7 @@ from ..core.jsondoc import pointer
 from ..core.model import Article, Registry
 from ..core.text import is_token_end, is_token_start, may_cross_sentence, tokenize, word_around
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, NAMED_LABELS, is_key
+from .schema import schema_issues
 
 _LABELS = frozenset(ENTITY_LABELS)  # a set: every mention looks its label up
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -361,3 +362,11 @@ def _did_you_mean(key: str, known: dict) -> str:
 # The codes of the rules that read the registries: a system's predictions need not name its keys.
 REGISTRY_CODES = frozenset(code for rule in ARTICLE_RULES if rule.check in (mentions_link_registry, claims_link_registry)
                            for code in rule.codes)
+
+
+def document_issues(article: Article, registry: Registry) -> list[Issue]:
+    """The schema's findings, then the rules', for an article already in memory (an import, a Parquet row).
+
+    The one way to check an annotation document that did not come from a file of the corpus.
+    """
+    return schema_issues(article.doc, "annotation") + check_article(article, registry)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,15 +55,13 @@ BATCH_SIZE = 200
 
 def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True,
              keep_articles: bool = True, jobs: int | None = 1,
-             visitor: Callable[[int], ArticleVisitor] | None = None,
-             on_output: Callable[[Any], None] | None = None,
-             batch_size: int | None = None) -> tuple[Corpus, Report]:
+             work: BatchWork | None = None) -> tuple[Corpus, Report]:
     """Validate the repository at ``root`` (or only the articles named in ``paths``).
 
     ``keep_articles=False`` keeps no parsed gold article in memory; ``jobs`` > 1 (None: one per core)
-    checks large corpora in a process pool. ``visitor(n)`` makes a fresh visitor for batch number ``n``
-    of the gold articles (in the worker that checks it); each batch's output goes to ``on_output``, in
-    order. Batches are ``batch_size`` articles in id order, so they never depend on the worker count.
+    checks large corpora in a process pool. ``work`` is done on each valid gold article as it is
+    checked (see :class:`BatchWork`); batches are articles in id order, so they never depend on the
+    worker count.
     """
     root = Path(root)
     report = Report()
@@ -82,8 +82,7 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
         keep = keep_articles or not is_gold
         selected = [a for a in collection.articles if wanted is None or a.id in wanted]
         result = _check_all(selected, root, is_gold, registry, keep, jobs, show_progress, collection.name,
-                            visitor if is_gold else None, on_output if is_gold else None,
-                            batch_size or BATCH_SIZE)
+                            work if is_gold else None)
         report.issues.extend(result.issues)
         report.files_checked += result.files_checked
         if is_gold:
@@ -119,6 +118,19 @@ def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: 
     return issues
 
 
+@dataclass
+class BatchWork:
+    """Work done on each valid gold article while validation has it in hand (the build's rows), a batch at a time.
+
+    ``visitor(n)`` makes a fresh visitor for batch number ``n`` in the process that checks it (so it must
+    be picklable); each batch's output goes to ``collect`` in the calling process, in batch order.
+    """
+
+    visitor: Callable[[int], ArticleVisitor]
+    collect: Callable[[Any], None]
+    batch_size: int = BATCH_SIZE
+
+
 class ArticleVisitor(Protocol):
     """Work done on each valid gold article during validation (the build's rows), in batches."""
 
@@ -129,26 +141,24 @@ class ArticleVisitor(Protocol):
 
 def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
                jobs: int, show_progress: bool, name: str,
-               visitor: Callable[[int], ArticleVisitor] | None = None,
-               on_output: Callable[[Any], None] | None = None, batch_size: int = BATCH_SIZE) -> _Batch:
+               work: BatchWork | None = None) -> _Batch:
     """Check every selected article; batches run in a process pool for large corpora.
 
     Batch results are consumed in order (output never depends on scheduling) and as they come, with
     a bounded number in flight, so memory stays flat.
     """
+    batch_size = work.batch_size if work is not None else BATCH_SIZE
+    visitor = work.visitor if work is not None else None
     batches = [selected[i:i + batch_size] for i in range(0, len(selected), batch_size)] or [[]]
     merged = _Batch()
 
     def consume(result: _Batch) -> None:
         _merge_into(merged, result)
-        if on_output is not None and result.output is not None:
-            on_output(result.output)
+        if work is not None and result.output is not None:
+            work.collect(result.output)
 
     bar_total = len(selected)
     if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES and len(batches) > 1:
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(registry,)) as pool:
             pending: deque = deque()
             bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article",
