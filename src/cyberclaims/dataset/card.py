@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
     values = {
         "version": __version__,
         "stats_splits": statistics_tables(stats, corpus),
+        **corpus_prose(stats),
         "example_claim": _example_claim(stats, withheld),
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
@@ -81,6 +83,48 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
     write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode("utf-8"))
+
+
+def corpus_prose(stats: CorpusStats) -> dict[str, str]:
+    """The sentences of the card that describe the corpus, made from its figures (never typed in the template)."""
+    articles = sum(f.articles for f in stats.splits.values())
+    claims = sum(f.claims for f in stats.splits.values())
+    topics = ", ".join(f"`{t}` ({n})" for t, n in _most_common(stats.topics))
+    sources = ", ".join(f"{s} ({n})" for s, n in _most_common(stats.sources))
+    top_topic, top_count = max(stats.topics.items(), key=lambda item: (item[1], item[0])) if stats.topics else ("", 0)
+    split_counts = ", ".join(f"`{s}` {stats.splits[s].articles}" for s in SPLITS if s in stats.splits)
+    empty = [f"`{s}`" for s in SPLITS if s not in stats.splits]
+    return {
+        "corpus_summary": (f"{_count(articles, 'article')} from {_count(len(stats.sources), 'source')} about "
+                           f"{_count(len(stats.topics), 'attack')} ({topics}), {_period(stats)}"),
+        "languages": ", ".join(f"`{code}` ({_count(n, 'article')})" for code, n in _most_common(stats.languages)),
+        "period": _period(stats),
+        "sources": sources,
+        "splits": (f"Articles per split: {split_counts}"
+                   + (f"; {' and '.join(empty)} {'has' if len(empty) == 1 else 'have'} none yet" if empty else "")
+                   + "."),
+        "topic_share": (f"{_count(len(stats.topics), 'attack')}; the most frequent, `{top_topic}`, accounts for "
+                        f"{top_count} of the {_count(articles, 'article')}" if articles else "no attack yet"),
+        "size": f"{_count(articles, 'article')} and {_count(claims, 'claim')}",
+    }
+
+
+def _most_common(counter: Counter, shown: int = 10) -> list[tuple[str, int]]:
+    """The most frequent entries, ties by name; the rest summed as "others" (a big corpus has thousands)."""
+    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    rest = sum(n for _, n in ranked[shown:])
+    return ranked[:shown] + ([(f"{len(ranked) - shown} others", rest)] if rest else [])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _period(stats: CorpusStats) -> str:
+    first, last = stats.first_published, stats.last_published
+    dated = "no dated article" if first is None else (f"published in {first}" if first == last
+                                                      else f"published from {first} to {last}")
+    return dated + (f" ({_count(stats.undated, 'article')} without a date)" if stats.undated else "")
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:

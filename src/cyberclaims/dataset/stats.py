@@ -40,6 +40,13 @@ class CorpusStats:
     certainty: Counter = field(default_factory=Counter)
     propositions: dict[str, _Proposition] = field(default_factory=dict)
     example_claim: dict[str, Any] | None = None
+    # What the card's prose says of the corpus: attacks, outlets, languages, when the articles appeared.
+    topics: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    first_published: str | None = None
+    last_published: str | None = None
+    undated: int = 0
     _articles_seen: int = 0
 
     def add(self, article: Article, split: str, tokens: int) -> None:
@@ -51,6 +58,11 @@ class CorpusStats:
         figures.mentions += len(data["entities"])
         figures.claims += len(data["claims"])
         self.labels.update(m["label"] for m in data["entities"])
+        metadata = data["metadata"]
+        self.topics[metadata["topic"]] += 1
+        self.sources[metadata["source"]["name"]] += 1
+        self.languages[metadata["language"]] += 1
+        self._add_published(metadata["published"])
         for claim in data["claims"]:
             self.attribution[claim["attribution"]] += 1
             self.certainty[claim["certainty"]] += 1
@@ -63,6 +75,16 @@ class CorpusStats:
                     entry.first_ids.append(article.id)
         self._articles_seen += 1
 
+    def _add_published(self, published: str | None, count: int = 1) -> None:
+        if published is None:
+            self.undated += count
+            return
+        # ISO 8601 dates of any precision sort as strings ("2014" < "2014-12" < "2014-12-02")
+        if self.first_published is None or published < self.first_published:
+            self.first_published = published
+        if self.last_published is None or published > self.last_published:
+            self.last_published = published
+
     def merge(self, other: CorpusStats) -> None:
         """Add the figures of the articles that follow (a later batch, in id order)."""
         for split, figures in other.splits.items():
@@ -72,6 +94,13 @@ class CorpusStats:
         self.labels.update(other.labels)
         self.attribution.update(other.attribution)
         self.certainty.update(other.certainty)
+        self.topics.update(other.topics)
+        self.sources.update(other.sources)
+        self.languages.update(other.languages)
+        self.undated += other.undated
+        for published in (other.first_published, other.last_published):
+            if published is not None:
+                self._add_published(published)
         for key, theirs in other.propositions.items():
             mine = self.propositions.setdefault(key, _Proposition())
             mine.articles += theirs.articles
