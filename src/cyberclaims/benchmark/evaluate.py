@@ -66,6 +66,7 @@ from ..core.model import Article
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 from ..core.text import tokenize
 from ..core.model import Registry
+from ..dataset.leaderboard import TASK_ORDER
 from ..validation.article_rules import check_article
 from ..validation.schema import schema_issues
 
@@ -569,6 +570,7 @@ TASK_SPECS: dict[str, Task] = {
                          ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_precision",
                           "bcubed_recall", "bcubed_f1", "cross_document_pairwise_f1"), per_article=False),
 }
+assert tuple(TASK_SPECS) == TASKS == TASK_ORDER, "the tasks, their specs and the leaderboard's order disagree"
 
 
 def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int]]], Metrics],

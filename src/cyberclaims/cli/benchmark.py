@@ -104,7 +104,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _baselines(args: argparse.Namespace) -> int:
-    from ..benchmark.baselines import leaderboard_markdown, render_text, run_baselines
+    from ..benchmark.baselines import render_text, run_baselines
+    from ..dataset.leaderboard import leaderboard_markdown
 
     gold = _gold(args.root)
     if gold is None:

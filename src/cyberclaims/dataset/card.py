@@ -18,6 +18,7 @@ from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS
 from ..dataset.features import features_of
 from ..core.schemas import load_schema
 from ..dataset.stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
+from .leaderboard import leaderboard_markdown
 from ..core.model import Corpus
 
 CARD_METADATA: dict[str, Any] = {
@@ -252,8 +253,6 @@ def leaderboard(results: Path) -> str:
     """The baselines table, from the results `cyberclaims baselines --output` wrote (never typed)."""
     if not results.is_file():
         return "No baseline results yet: run `cyberclaims baselines --output benchmarks/baselines.json`."
-    from ..benchmark.baselines import leaderboard_markdown
-
     table = leaderboard_markdown(json.loads(results.read_text(encoding="utf-8")))
     return (f"{table}\n\nGenerated from `benchmarks/baselines.json`; reproduce with "
             f"`cyberclaims baselines --output benchmarks/baselines.json`.")
