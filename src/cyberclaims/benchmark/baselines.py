@@ -1,6 +1,6 @@
 """Baselines for the benchmark tasks: what simple systems score, so that a new one has a floor to beat.
 
-Every baseline writes ordinary prediction documents (:func:`cyberclaims.evaluate.prediction_document`),
+Every baseline writes ordinary prediction documents (:func:`cyberclaims.benchmark.predictions.prediction_document`),
 which are validated and scored by the same code as any system's (``cyberclaims evaluate``). Each is
 deterministic: none draws a random number (the seed is recorded and drives only the bootstrap), none
 was tuned on the corpus (every threshold and word list below was fixed from the guidelines or a
@@ -61,7 +61,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..benchmark.evaluate import SEED, check_predictions, evaluate, prediction_document, table, write_jsonl
+from ..benchmark.evaluate import SEED, evaluate
+from ..benchmark.predictions import check_predictions, prediction_document, write_jsonl
+from ..benchmark.report import text_table
 from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM, row_figures, sorted_rows
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
@@ -544,6 +546,6 @@ def render_text(results: dict[str, Any]) -> str:
             rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
         else:
             rows.append([row["task"], row["baseline"], *row_figures(row)])
-    lines = table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
+    lines = text_table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
     return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
                                   f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])

@@ -18,7 +18,8 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
-    from ..benchmark.evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, TASKS
+    from ..benchmark.evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
+    from ..benchmark.tasks import TASKS
 
     evaluate = commands.add_parser(
         "evaluate", help="score a system's predictions on one benchmark task",
@@ -77,7 +78,8 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from ..benchmark.evaluate import evaluate, load_predictions
+    from ..benchmark.evaluate import evaluate
+    from ..benchmark.predictions import load_predictions
 
     if not args.predictions.exists():
         print(f"cyberclaims: error: --predictions {args.predictions} does not exist", file=sys.stderr)

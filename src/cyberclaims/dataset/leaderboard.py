@@ -29,20 +29,24 @@ def format_figure(value: float | None) -> str:
 
 def row_figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
     """(precision, recall, F1, other figures) of a results row, formatted."""
-    h, fmt = row["headline"], format_figure
+    h = row["headline"]
+
+    def figure(key: str) -> str:
+        return format_figure(h[key])
+
     if row["task"] == "ner":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"macro-F1 {fmt(h['macro_f1'])}; partial F1 {fmt(h['partial_f1'])}")
+        return (figure("precision"), figure("recall"), figure("f1"),
+                f"macro-F1 {figure('macro_f1')}; partial F1 {figure('partial_f1')}")
     if row["task"] == "linking":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"accuracy on found mentions {fmt(h['accuracy'])} ({row['metrics']['found']} found)")
+        return (figure("precision"), figure("recall"), figure("f1"),
+                f"accuracy on found mentions {figure('accuracy')} ({row['metrics']['found']} found)")
     if row["task"] == "claims":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"attribution acc. {fmt(h['attribution_accuracy'])} / macro-F1 {fmt(h['attribution_macro_f1'])}; "
-                f"certainty acc. {fmt(h['certainty_accuracy'])} / macro-F1 {fmt(h['certainty_macro_f1'])}; "
-                f"claimer acc. {fmt(h['claimer_accuracy'])}")
-    return (fmt(h["pairwise_precision"]), fmt(h["pairwise_recall"]), fmt(h["pairwise_f1"]),
-            f"B-cubed F1 {fmt(h['bcubed_f1'])}; cross-document pairwise F1 {fmt(h['cross_document_pairwise_f1'])}")
+        return (figure("precision"), figure("recall"), figure("f1"),
+                f"attribution acc. {figure('attribution_accuracy')} / macro-F1 {figure('attribution_macro_f1')}; "
+                f"certainty acc. {figure('certainty_accuracy')} / macro-F1 {figure('certainty_macro_f1')}; "
+                f"claimer acc. {figure('claimer_accuracy')}")
+    return (figure("pairwise_precision"), figure("pairwise_recall"), figure("pairwise_f1"),
+            f"B-cubed F1 {figure('bcubed_f1')}; cross-document pairwise F1 {figure('cross_document_pairwise_f1')}")
 
 
 def sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
