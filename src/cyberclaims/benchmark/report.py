@@ -1,4 +1,6 @@
-"""Plain-text reports for the terminal: one task's scores (:func:`result_text`) and plain-text tables.
+"""Plain-text reports for the terminal: one task's scores (:func:`result_text`, for ``cyberclaims evaluate``)
+and the baselines' results (:func:`leaderboard_text`, for ``cyberclaims baselines``; the dataset card's
+markdown table is :func:`cyberclaims.dataset.leaderboard.leaderboard_markdown`).
 
 Figures are formatted as in the dataset card's leaderboard (:func:`cyberclaims.dataset.leaderboard.format_figure`):
 three decimals, ``n/a`` when undefined.
@@ -10,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..dataset.leaderboard import format_figure
+from ..dataset.leaderboard import format_figure, row_figures, sorted_rows
 from .tasks import TASK_SPECS
 
 if TYPE_CHECKING:  # for annotations only: evaluate imports this module
@@ -66,7 +68,8 @@ def _linking_lines(m: Mapping[str, Any]) -> list[str]:
     return text_table(["measure", "value", "on"], [
         ["accuracy on found mentions", format_figure(m["accuracy"]),
          f"{m['found']} gold linked mentions found with exact span and label, {m['correct']} with the gold key"],
-        ["end-to-end precision", format_figure(m["precision"]), f"{m['predicted_links']} predicted mentions with a key"],
+        ["end-to-end precision", format_figure(m["precision"]),
+         f"{m['predicted_links']} predicted mentions with a key"],
         ["end-to-end recall", format_figure(m["recall"]), f"{m['gold_links']} gold mentions with a key"],
         ["end-to-end f1", format_figure(m["f1"]), "span, label and key all right"]])
 
@@ -117,3 +120,16 @@ def _confidence_lines(result: Result) -> list[str]:
             *text_table(["measure", "value", "interval"],
                         [[k, format_figure(result.metrics[k]), "n/a" if iv is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"]
                          for k, iv in intervals.items()])]
+
+
+def leaderboard_text(results: dict[str, Any]) -> str:
+    """The results of :func:`cyberclaims.benchmark.baselines.run_baselines` as a plain-text table."""
+    rows = []
+    for row in sorted_rows(results):
+        if row.get("skipped"):
+            rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
+        else:
+            rows.append([row["task"], row["baseline"], *row_figures(row)])
+    lines = text_table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
+    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
+                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])

@@ -106,7 +106,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _baselines(args: argparse.Namespace) -> int:
-    from ..benchmark.baselines import render_text, run_baselines
+    from ..benchmark.baselines import run_baselines
+    from ..benchmark.report import leaderboard_text
     from ..dataset.leaderboard import leaderboard_markdown
 
     gold = _gold(args.root)
@@ -114,7 +115,7 @@ def _baselines(args: argparse.Namespace) -> int:
         return EXIT_DATA
     results = run_baselines(gold, seed=args.seed, core_only=args.core, predictions_dir=args.predictions,
                             log=lambda line: print(line, file=sys.stderr))
-    print(leaderboard_markdown(results) if args.markdown else render_text(results))
+    print(leaderboard_markdown(results) if args.markdown else leaderboard_text(results))
     if args.output is not None:
         _write_json(args.output, results)
         print(f"wrote {args.output}")
