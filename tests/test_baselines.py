@@ -21,7 +21,7 @@ from cyberclaims.benchmark.baselines import (
     singleton_predictions,
     jaccard_predictions,
 )
-from cyberclaims.benchmark.evaluate import evaluate
+from cyberclaims.benchmark.scoring import evaluate
 from cyberclaims.benchmark.predictions import check_predictions
 from cyberclaims.core.model import Article
 from cyberclaims.dataset.leaderboard import leaderboard_markdown

@@ -64,7 +64,7 @@ from .. import __version__
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
 from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM
-from .evaluate import SEED, Result, evaluate
+from .scoring import SEED, Result, evaluate
 from .predictions import check_predictions, prediction_document, write_jsonl
 
 Documents = dict[str, dict]  # prediction documents by article id

@@ -24,7 +24,7 @@
 A ratio whose denominator is 0 is 0.0 (as in seqeval and scikit-learn), except when there is nothing on
 either side: then it is ``None`` (undefined). Each score function takes ``(stats, weight)`` pairs, one per
 article, so that the bootstrap can count an article drawn twice with weight 2 (see
-:func:`cyberclaims.benchmark.evaluate.bootstrap`).
+:func:`cyberclaims.benchmark.scoring.bootstrap`).
 """
 
 from __future__ import annotations

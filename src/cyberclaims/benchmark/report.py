@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from ..dataset.leaderboard import format_figure, row_figures, sorted_rows
 from .tasks import TASK_SPECS
 
-if TYPE_CHECKING:  # for annotations only: evaluate imports this module
-    from .evaluate import Result
+if TYPE_CHECKING:  # for annotations only: scoring imports this module
+    from .scoring import Result
 
 _NUMBER = re.compile(r"^(-?[\d.]+|n/a|)$")
 _PRF = ("precision", "recall", "f1")

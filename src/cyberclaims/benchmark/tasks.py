@@ -1,7 +1,7 @@
 """The four benchmark tasks: for each, what it scores, its measures and its headline figures.
 
-The measures themselves are in :mod:`cyberclaims.benchmark.metrics`; :func:`cyberclaims.benchmark.evaluate.evaluate`
-runs a task on a corpus.
+The measures themselves are in :mod:`cyberclaims.benchmark.metrics`;
+:func:`cyberclaims.benchmark.scoring.evaluate` runs a task on a corpus.
 """
 
 from __future__ import annotations

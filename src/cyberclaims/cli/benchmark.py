@@ -18,7 +18,7 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
-    from ..benchmark.evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
+    from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
     from ..benchmark.tasks import TASKS
 
     evaluate = commands.add_parser(
@@ -78,7 +78,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from ..benchmark.evaluate import evaluate
+    from ..benchmark.scoring import evaluate
     from ..benchmark.predictions import load_predictions
 
     if not args.predictions.exists():

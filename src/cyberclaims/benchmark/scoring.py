@@ -1,4 +1,4 @@
-"""Score a system's predictions against the gold annotations: the four CyberClaims benchmark tasks.
+"""Score a system's predictions against the gold annotations on one benchmark task (``cyberclaims evaluate``).
 
 :func:`evaluate` scores validated predictions (:mod:`cyberclaims.benchmark.predictions` reads and checks
 them) on one task of :data:`cyberclaims.benchmark.tasks.TASK_SPECS`, whose measures are defined in
