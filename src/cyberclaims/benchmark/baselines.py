@@ -64,8 +64,8 @@ from .. import __version__
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
 from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM
-from .scoring import SEED, Result, evaluate
 from .predictions import check_predictions, prediction_document, write_jsonl
+from .scoring import SEED, Result, evaluate
 
 Documents = dict[str, dict]  # prediction documents by article id
 
@@ -259,7 +259,7 @@ def jaccard_matrix(texts: Sequence[str]) -> list[list[float]]:
 def average_link(similarity: Any, threshold: float) -> list[int]:
     """Cluster ids of average-link agglomerative clustering: merge the two clusters of highest mean
     pairwise similarity while it is at least ``threshold``. Ties go to the earliest pair: deterministic."""
-    import numpy as np  # deferred: only the clustering baselines need numpy, not importing the benchmark
+    import numpy as np  # deferred: needed only to cluster, not to import the benchmark (or start the CLI)
 
     s = np.array(similarity, dtype=float)
     n = len(s)
