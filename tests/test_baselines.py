@@ -16,14 +16,15 @@ from cyberclaims.benchmark.baselines import (
     content_words,
     gazetteer_predictions,
     jaccard_matrix,
-    leaderboard_markdown,
     rule_claim_predictions,
     run_baselines,
     singleton_predictions,
     jaccard_predictions,
 )
-from cyberclaims.benchmark.evaluate import check_predictions, evaluate
+from cyberclaims.benchmark.scoring import evaluate
+from cyberclaims.benchmark.predictions import check_predictions
 from cyberclaims.core.model import Article
+from cyberclaims.dataset.leaderboard import leaderboard_markdown
 from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.validation import validate
 

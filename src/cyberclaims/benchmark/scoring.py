@@ -1,0 +1,110 @@
+"""Score a system's predictions against the gold annotations on one benchmark task (``cyberclaims evaluate``).
+
+:func:`evaluate` scores validated predictions (:mod:`cyberclaims.benchmark.predictions` reads and checks
+them) on one task of :data:`cyberclaims.benchmark.tasks.TASK_SPECS`, whose measures are defined in
+:mod:`cyberclaims.benchmark.metrics`; the :class:`Result` renders itself as JSON or as text.
+
+**Conventions.** A ratio whose denominator is 0 is 0.0 (as in seqeval and scikit-learn), except when
+there is nothing on either side: then it is ``None`` (undefined) and shown as such. Figures are pooled
+over articles (micro). Each article is also scored alone (except for ``propositions``, a cross-document
+task). A 95% confidence interval of the headline figures comes from a seeded percentile bootstrap over
+articles (articles drawn with replacement; an article drawn twice counts twice, and the pairs between
+its two copies are not counted), only when there are at least :data:`MIN_ARTICLES_FOR_CI` articles:
+with fewer, the spread of a handful of articles says little about the next ones.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.model import Article
+from .metrics import Metrics, Stats
+from .report import result_text
+from .tasks import TASK_SPECS
+
+MIN_ARTICLES_FOR_CI = 10
+RESAMPLES = 1000
+SEED = 0
+
+
+def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int]]], Metrics],
+              keys: Sequence[str], *, resamples: int = RESAMPLES, seed: int = SEED) -> dict[str, list[float] | None]:
+    """Percentile 95% intervals of ``keys`` over resamples of the articles (drawn with replacement)."""
+    rng = random.Random(seed)
+    values: dict[str, list[float]] = {k: [] for k in keys}
+    n = len(stats)
+    for _ in range(resamples):
+        drawn = Counter(rng.randrange(n) for _ in range(n))
+        metrics = score([(stats[i], m) for i, m in sorted(drawn.items())])
+        for k in keys:
+            if metrics[k] is not None:  # undefined in this resample (nothing of that kind drawn)
+                values[k].append(metrics[k])
+    intervals: dict[str, list[float] | None] = {}
+    for k, v in values.items():
+        if len(v) < 2:
+            intervals[k] = None
+            continue
+        cuts = statistics.quantiles(v, n=40, method="inclusive")  # 2.5% steps, linear interpolation
+        intervals[k] = [cuts[0], cuts[-1]]
+    return intervals
+
+
+@dataclass
+class Result:
+    """The scores of one task: pooled metrics, per-article scores, confidence intervals."""
+
+    task: str
+    articles: list[str]
+    metrics: Metrics
+    per_article: dict[str, Metrics] | None
+    confidence: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def headline(self) -> dict[str, float | None]:
+        return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "description": TASK_SPECS[self.task].description, "articles": self.articles,
+                "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
+                "confidence": self.confidence, "notes": self.notes}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        return result_text(self)
+
+
+def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Article], *,
+             resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI) -> Result:
+    """Score validated predictions (every gold article has one) on one task."""
+    spec = TASK_SPECS[task]
+    ordered = sorted(gold, key=lambda a: a.id)
+    missing = [a.id for a in ordered if a.id not in predictions]
+    if missing:
+        raise ValueError(f"no prediction for {', '.join(missing)}: validate the predictions first")
+    stats = [spec.stats(a, predictions[a.id]) for a in ordered]
+    metrics = spec.score([(s, 1) for s in stats])
+    per_article = None
+    notes = []
+    if spec.per_article:
+        per_article = {a.id: {k: v for k, v in spec.score([(s, 1)]).items() if k in spec.headline}
+                       for a, s in zip(ordered, stats)}
+    else:
+        notes.append("no per-article scores: the task pairs claims across articles")
+    confidence: dict[str, Any] = {"method": "percentile bootstrap over articles", "level": 0.95,
+                                  "resamples": resamples, "seed": seed, "min_articles": min_articles}
+    if len(ordered) >= min_articles:
+        confidence["intervals"] = bootstrap(stats, spec.score, spec.headline, resamples=resamples, seed=seed)
+    else:
+        confidence["intervals"] = None
+        confidence["reason"] = (f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}: a confidence "
+                                f"interval needs at least {min_articles}")
+    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes)

@@ -1,0 +1,101 @@
+"""The baselines leaderboard: the results JSON of ``cyberclaims baselines`` as a markdown table.
+
+The dataset card shows this table, so it lives in the dataset layer and reads only the results JSON
+(``benchmarks/baselines.json``, written by :func:`cyberclaims.benchmark.baselines.run_baselines`): it
+imports nothing of the benchmark code. The benchmark's terminal table (``cyberclaims baselines``) uses
+the same row order and figures (:func:`sorted_rows`, :func:`row_figures`, :func:`format_figure`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The benchmark's tasks in the order tables list them (cyberclaims.benchmark.tasks checks that its
+# TASKS are these, in this order).
+TASK_ORDER = ("ner", "linking", "claims", "propositions")
+
+# From explosion/spacy-models, meta/en_core_web_sm-3.8.0.json: what the official release reports.
+OFFICIAL_EN_CORE_WEB_SM = {"version": "3.8.0", "spacy_git_version": "5010fcbd3", "ents_p": 0.8429743795,
+                           "ents_r": 0.8436498397, "ents_f": 0.8433119744, "tag_acc": 0.972937262,
+                           "dep_uas": 0.9176955214}
+
+_TASK_RANK = {task: n for n, task in enumerate(TASK_ORDER)}
+
+
+def format_figure(value: float | None) -> str:
+    """A score as shown in every table: three decimals, or ``n/a`` when it is undefined (None)."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def row_figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(precision, recall, F1, other figures) of a results row, formatted."""
+    h = row["headline"]
+
+    def figure(key: str) -> str:
+        return format_figure(h[key])
+
+    if row["task"] == "ner":
+        return (figure("precision"), figure("recall"), figure("f1"),
+                f"macro-F1 {figure('macro_f1')}; partial F1 {figure('partial_f1')}")
+    if row["task"] == "linking":
+        return (figure("precision"), figure("recall"), figure("f1"),
+                f"accuracy on found mentions {figure('accuracy')} ({row['metrics']['found']} found)")
+    if row["task"] == "claims":
+        return (figure("precision"), figure("recall"), figure("f1"),
+                f"attribution acc. {figure('attribution_accuracy')} / macro-F1 {figure('attribution_macro_f1')}; "
+                f"certainty acc. {figure('certainty_accuracy')} / macro-F1 {figure('certainty_macro_f1')}; "
+                f"claimer acc. {figure('claimer_accuracy')}")
+    return (figure("pairwise_precision"), figure("pairwise_recall"), figure("pairwise_f1"),
+            f"B-cubed F1 {figure('bcubed_f1')}; cross-document pairwise F1 {figure('cross_document_pairwise_f1')}")
+
+
+def sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a results JSON by task (in :data:`TASK_ORDER`), the core baselines before the optional ones."""
+    return sorted(results["rows"], key=lambda r: (_TASK_RANK.get(r["task"], 99), r["optional"]))
+
+
+def leaderboard_markdown(results: dict[str, Any]) -> str:
+    """The results of ``run_baselines`` (or their JSON) as a markdown table, with its footnotes."""
+    lines = ["| task | baseline | precision | recall | F1 | also |", "|---|---|---|---|---|---|"]
+    notes: dict[str, str] = {}  # by extra: its packages, once
+    for row in sorted_rows(results):
+        name = row["name"] + (f" (optional: `{row['extra']}` extra)" if row["optional"] else "")
+        if row.get("skipped"):
+            lines.append(f"| {row['task']} | {name} | | | | skipped: {row['skipped']} |")
+            continue
+        p, r, f, also = row_figures(row)
+        lines.append(f"| {row['task']} | {name} | {p} | {r} | {f} | {also} |")
+        prov = row["provenance"]
+        packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items() if k != "cyberclaims" and v)
+        if row["optional"] and packages and row["extra"] not in notes:
+            notes[row["extra"]] = f"`{row['extra']}` extra: {packages}{_provenance_detail(prov)}."
+    return "\n".join(lines + [""] + _footer(results) + ([""] + [f"- {n}" for n in notes.values()] if notes else []))
+
+
+def _provenance_detail(prov: dict[str, Any]) -> str:
+    """What an optional baseline's footnote adds to its packages: is its model the official one?"""
+    detail = ""
+    if "meta_matches_official_release" in prov:
+        detail = (f"; pipeline {prov['pipeline']}, whose meta.json "
+                  f"{'reports' if prov['meta_matches_official_release'] else 'does not report'} the "
+                  f"version, spaCy commit and accuracy figures of the official en_core_web_sm "
+                  f"{OFFICIAL_EN_CORE_WEB_SM['version']}")
+    if "weights_match_official_revision" in prov:
+        detail = (f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
+                  f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)")
+    return detail
+
+
+def _footer(results: dict[str, Any]) -> list[str]:
+    """The lines under the table: what was scored, and where the confidence intervals are (or why not)."""
+    articles = results["articles"]
+    rows = [r for r in results["rows"] if not r.get("skipped")]
+    reason = rows[0]["confidence"].get("reason") if rows else None
+    footer = [f"Scored with `cyberclaims evaluate` on {len(articles)} article{'s' if len(articles) != 1 else ''}; "
+              f"cyberclaims {results['cyberclaims_version']}, seed {results['seed']}. Propositions rows are given "
+              f"the gold claims and score the clustering alone; claims rows detect claims themselves."]
+    if reason:
+        footer.append(f"No confidence intervals: {reason}.")
+    else:
+        footer.append("95% confidence intervals (bootstrap over articles) are in the results JSON.")
+    return footer
