@@ -1,4 +1,4 @@
-"""Plain-text reports for the terminal: one task's scores (:func:`result_text`, for ``cyberclaims evaluate``)
+"""The result of scoring one task (:class:`Result`), and plain-text reports for the terminal: one task's scores (:func:`result_text`, for ``cyberclaims evaluate``)
 and the baselines' results (:func:`leaderboard_text`, for ``cyberclaims baselines``; the dataset card's
 markdown table is :func:`cyberclaims.dataset.leaderboard.leaderboard_markdown`).
 
@@ -8,15 +8,43 @@ three decimals, ``n/a`` when undefined.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..dataset.leaderboard import format_figure, row_figures, sorted_rows
+from .metrics import Metrics
 from .tasks import TASK_SPECS
 
-if TYPE_CHECKING:  # for annotations only: scoring imports this module
-    from .scoring import Result
+
+@dataclass
+class Result:
+    """The scores of one task: pooled metrics, per-article scores, confidence intervals."""
+
+    task: str
+    articles: list[str]
+    metrics: Metrics
+    per_article: dict[str, Metrics] | None
+    confidence: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def headline(self) -> dict[str, float | None]:
+        return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "description": TASK_SPECS[self.task].description, "articles": self.articles,
+                "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
+                "confidence": self.confidence, "notes": self.notes}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        return result_text(self)
+
 
 _NUMBER = re.compile(r"^(-?[\d.]+|n/a|)$")
 _PRF = ("precision", "recall", "f1")

@@ -15,17 +15,15 @@ with fewer, the spread of a handful of articles says little about the next ones.
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.model import Article
 from .metrics import Metrics, Stats
-from .report import result_text
+from .report import Result
 from .tasks import TASK_SPECS
 
 MIN_ARTICLES_FOR_CI = 10
@@ -53,33 +51,6 @@ def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int
         cuts = statistics.quantiles(v, n=40, method="inclusive")  # 2.5% steps, linear interpolation
         intervals[k] = [cuts[0], cuts[-1]]
     return intervals
-
-
-@dataclass
-class Result:
-    """The scores of one task: pooled metrics, per-article scores, confidence intervals."""
-
-    task: str
-    articles: list[str]
-    metrics: Metrics
-    per_article: dict[str, Metrics] | None
-    confidence: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def headline(self) -> dict[str, float | None]:
-        return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"task": self.task, "description": TASK_SPECS[self.task].description, "articles": self.articles,
-                "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
-                "confidence": self.confidence, "notes": self.notes}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
-
-    def to_text(self) -> str:
-        return result_text(self)
 
 
 def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Article], *,

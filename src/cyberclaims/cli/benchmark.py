@@ -13,15 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..benchmark.predictions import load_predictions
+from ..benchmark.report import leaderboard_text
+from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, evaluate
+from ..benchmark.tasks import TASKS
+from ..dataset.leaderboard import leaderboard_markdown
+from ..validation import validate
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
-
 
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
-    from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
-    from ..benchmark.tasks import TASKS
-
     evaluate = commands.add_parser(
         "evaluate", help="score a system's predictions on one benchmark task",
         description="Predictions are annotation files (a folder of <id>.json, or one JSONL file of them), "
@@ -56,8 +58,6 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def _gold(root: Path):
     """The validated gold articles, or None after printing why they cannot be used."""
-    from ..validation.runner import validate
-
     corpus, report = validate(root, show_progress=False)
     if not report.ok:
         for issue in report.errors:
@@ -79,9 +79,6 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from ..benchmark.scoring import evaluate
-    from ..benchmark.predictions import load_predictions
-
     if not args.predictions.exists():
         print(f"cyberclaims: error: --predictions {args.predictions} does not exist", file=sys.stderr)
         return EXIT_USAGE
@@ -107,9 +104,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _baselines(args: argparse.Namespace) -> int:
+    # deferred: baselines import numpy and the optional spaCy/embeddings probes (0.2 s), evaluate does not need them
     from ..benchmark.baselines import run_baselines
-    from ..benchmark.report import leaderboard_text
-    from ..dataset.leaderboard import leaderboard_markdown
 
     gold = _gold(args.root)
     if gold is None:

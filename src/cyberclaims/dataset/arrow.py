@@ -17,7 +17,6 @@ import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
 from ..core.vocabulary import NER_TAGS
-
 from .configs import features_of
 
 

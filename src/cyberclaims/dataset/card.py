@@ -30,6 +30,7 @@ from .metadata import CARD_METADATA, bibtex, describe_fields
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
 
+
 def front_matter(configs: list) -> str:
     card = DatasetCardData(**CARD_METADATA, size_categories=[_size_category(configs)])
     metadata_configs = MetadataConfigs()

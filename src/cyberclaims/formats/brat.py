@@ -22,8 +22,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..core.model import Article
 from ..core.errors import CyberClaimsError
+from ..core.model import Article
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS
 from .common import Draft, Problem, is_label, read_text_file
 

@@ -19,16 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue
-from .new_article import segments_by_line
-from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.jsondoc import parse_json
-from ..core.model import Article
-from ..core.vocabulary import ARTICLE_ID
-from ..core.vocabulary import ENTITY_LABELS
-from ..core.model import Registry
+from ..core.model import Article, Registry
+from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
 from ..validation.article_rules import document_issues
-from ..core.files import write_file
+from .new_article import segments_by_line
 
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
 CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
