@@ -14,7 +14,7 @@ from typing import Any
 from ..core.issues import Report
 from ..core.vocabulary import SPLITS
 from ..dataset.agreement import agreement
-from ..formats.new_article import new_article
+from ..formats.new_article import DEFAULT_LICENSE, new_article
 from ..validation import validate
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
 
@@ -63,16 +63,24 @@ def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse
     """``new``, ``agreement`` and ``summary``: starting an article, comparing passes, looking at the build."""
     new = commands.add_parser(
         "new", help="add a new article: copy its text and write a skeleton annotation file",
-        description="Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
+        description="Every argument is checked against the JSON Schema before anything is written; on any "
+                    "error nothing is left on disk (exit status 2 for a bad argument, 1 for a bad text). "
+                    "Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
                     "--source-name BBC --url https://www.bbc.co.uk/news/... --published 2014-12-02")
-    new.add_argument("id", help="article id: lower-case words joined by hyphens")
-    new.add_argument("--text", type=Path, required=True, help="the raw article text (UTF-8), copied byte for byte")
+    new.add_argument("id", metavar="ID", help="article id: lower-case letters and digits in words joined by hyphens")
+    new.add_argument("--text", type=Path, required=True,
+                     help="the raw article text (UTF-8 without a byte-order mark, not empty), copied byte for byte")
     new.add_argument("--title", default=None, help="the headline, if the page has one")
-    new.add_argument("--source-name", default=None, help="publication or site name")
-    new.add_argument("--url", default=None, help="URL of the original page")
+    new.add_argument("--source-name", default=None, help="publication or site name (default: unknown)")
+    new.add_argument("--url", default=None, help="URL of the original page: http:// or https://, no spaces")
     new.add_argument("--published", default=None, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
-    new.add_argument("--split", choices=SPLITS, default="train")
-    new.add_argument("--topic", default="uncategorized", help="kebab-case key of the attack")
+    new.add_argument("--split", default="train", metavar="SPLIT",
+                     help=f"the dataset split the article belongs to: {', '.join(SPLITS)} (default: train)")
+    new.add_argument("--license", default=DEFAULT_LICENSE,
+                     help="license of the article text: an SPDX identifier (CC-BY-4.0, CC0-1.0) or "
+                          f"LicenseRef-<name> (default: {DEFAULT_LICENSE}, i.e. third-party copyright)")
+    new.add_argument("--topic", default="uncategorized",
+                     help="kebab-case key of the attack, e.g. sony-pictures-hack-2014 (default: uncategorized)")
 
     agreement = commands.add_parser(
         "agreement", help="inter-annotator agreement between two annotation passes",
@@ -175,7 +183,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     created = new_article(args.root, args.id, args.text, title=args.title, source_name=args.source_name,
-                          url=args.url, published=args.published, split=args.split, topic=args.topic)
+                          url=args.url, published=args.published, split=args.split, topic=args.topic,
+                          license=args.license)
     print(f"created {created.text_path} and {created.json_path}")
     _, report = validate(args.root, [created.json_path])
     for issue in report.sorted_issues():
