@@ -14,6 +14,7 @@ from typing import Any
 from ..core.issues import Report
 from ..core.vocabulary import SPLITS
 from ..dataset.agreement import agreement
+from ..dataset.changes import compare
 from ..formats.new_article import DEFAULT_LICENSE, new_article
 from ..validation import validate
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
@@ -90,11 +91,21 @@ def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse
                            help="two pass names (default: the two passes in annotations/passes/)")
     agreement.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
+    diff = commands.add_parser(
+        "diff", help="what a change does to the data: articles, mentions, claims and registry entries",
+        description="Compare the annotations at --root with those of BASE: a git revision (read with git, the "
+                    "work tree is not touched) or a folder holding annotations/ (another checkout). Lists "
+                    "articles added and removed; per article the metadata, mentions and claims added, removed "
+                    "and changed (matched by id, else by offsets); registry entries added, removed and changed. "
+                    "Example: cyberclaims diff origin/main --format markdown")
+    diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1) or a folder")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
     summary = commands.add_parser(
         "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
         description="Example: cyberclaims summary")
     summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
-    return {"new": _new, "agreement": _agreement, "summary": _summary}
+    return {"new": _new, "agreement": _agreement, "summary": _summary, "diff": _diff}
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -192,6 +203,12 @@ def _new(args: argparse.Namespace) -> int:
     print("next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run "
           "`cyberclaims validate`")
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _diff(args: argparse.Namespace) -> int:
+    changes = compare(args.root, args.base)
+    print({"json": changes.to_json, "markdown": changes.to_markdown, "text": changes.to_text}[args.format]())
+    return EXIT_OK
 
 
 def _agreement(args: argparse.Namespace) -> int:
