@@ -14,7 +14,8 @@ from typing import Any
 from ..core.issues import Report
 from ..core.vocabulary import SPLITS
 from ..dataset.agreement import agreement
-from ..formats.new_article import new_article
+from ..dataset.changes import compare
+from ..formats.new_article import DEFAULT_LICENSE, new_article
 from ..validation import validate
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
 
@@ -63,16 +64,24 @@ def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse
     """``new``, ``agreement`` and ``summary``: starting an article, comparing passes, looking at the build."""
     new = commands.add_parser(
         "new", help="add a new article: copy its text and write a skeleton annotation file",
-        description="Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
+        description="Every argument is checked against the JSON Schema before anything is written; on any "
+                    "error nothing is left on disk (exit status 2 for a bad argument, 1 for a bad text). "
+                    "Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
                     "--source-name BBC --url https://www.bbc.co.uk/news/... --published 2014-12-02")
-    new.add_argument("id", help="article id: lower-case words joined by hyphens")
-    new.add_argument("--text", type=Path, required=True, help="the raw article text (UTF-8), copied byte for byte")
+    new.add_argument("id", metavar="ID", help="article id: lower-case letters and digits in words joined by hyphens")
+    new.add_argument("--text", type=Path, required=True,
+                     help="the raw article text (UTF-8 without a byte-order mark, not empty), copied byte for byte")
     new.add_argument("--title", default=None, help="the headline, if the page has one")
-    new.add_argument("--source-name", default=None, help="publication or site name")
-    new.add_argument("--url", default=None, help="URL of the original page")
+    new.add_argument("--source-name", default=None, help="publication or site name (default: unknown)")
+    new.add_argument("--url", default=None, help="URL of the original page: http:// or https://, no spaces")
     new.add_argument("--published", default=None, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
-    new.add_argument("--split", choices=SPLITS, default="train")
-    new.add_argument("--topic", default="uncategorized", help="kebab-case key of the attack")
+    new.add_argument("--split", default="train", metavar="SPLIT",
+                     help=f"the dataset split the article belongs to: {', '.join(SPLITS)} (default: train)")
+    new.add_argument("--license", default=DEFAULT_LICENSE,
+                     help="license of the article text: an SPDX identifier (CC-BY-4.0, CC0-1.0) or "
+                          f"LicenseRef-<name> (default: {DEFAULT_LICENSE}, i.e. third-party copyright)")
+    new.add_argument("--topic", default="uncategorized",
+                     help="kebab-case key of the attack, e.g. sony-pictures-hack-2014 (default: uncategorized)")
 
     agreement = commands.add_parser(
         "agreement", help="inter-annotator agreement between two annotation passes",
@@ -82,11 +91,21 @@ def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse
                            help="two pass names (default: the two passes in annotations/passes/)")
     agreement.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
+    diff = commands.add_parser(
+        "diff", help="what a change does to the data: articles, mentions, claims and registry entries",
+        description="Compare the annotations at --root with those of BASE: a git revision (read with git, the "
+                    "work tree is not touched) or a folder holding annotations/ (another checkout). Lists "
+                    "articles added and removed; per article the metadata, mentions and claims added, removed "
+                    "and changed (matched by id, else by offsets); registry entries added, removed and changed. "
+                    "Example: cyberclaims diff origin/main --format markdown")
+    diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1) or a folder")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
     summary = commands.add_parser(
         "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
         description="Example: cyberclaims summary")
     summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
-    return {"new": _new, "agreement": _agreement, "summary": _summary}
+    return {"new": _new, "agreement": _agreement, "summary": _summary, "diff": _diff}
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -175,7 +194,8 @@ def _summary(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     created = new_article(args.root, args.id, args.text, title=args.title, source_name=args.source_name,
-                          url=args.url, published=args.published, split=args.split, topic=args.topic)
+                          url=args.url, published=args.published, split=args.split, topic=args.topic,
+                          license=args.license)
     print(f"created {created.text_path} and {created.json_path}")
     _, report = validate(args.root, [created.json_path])
     for issue in report.sorted_issues():
@@ -183,6 +203,12 @@ def _new(args: argparse.Namespace) -> int:
     print("next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run "
           "`cyberclaims validate`")
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _diff(args: argparse.Namespace) -> int:
+    changes = compare(args.root, args.base)
+    print({"json": changes.to_json, "markdown": changes.to_markdown, "text": changes.to_text}[args.format]())
+    return EXIT_OK
 
 
 def _agreement(args: argparse.Namespace) -> int:

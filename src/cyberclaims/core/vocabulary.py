@@ -49,3 +49,15 @@ REGISTRY_FILES = ("entities.json", "propositions.json")
 def is_key(value: Any) -> bool:
     """A well-formed registry key (a malformed one is the schema's finding, not a dangling key)."""
     return isinstance(value, str) and len(value) <= _KEY_MAX_LENGTH and bool(KEY.match(value))
+
+
+# An SPDX license expression, checked for its syntax (the list of SPDX identifiers is not shipped): one
+# identifier such as CC-BY-4.0 (optionally with "+"), or LicenseRef-<name>, or several joined by AND, OR
+# or WITH. The schema asks only for a non-empty string; ``cyberclaims new`` asks for this much.
+_SPDX_TERM = r"(?:LicenseRef-[A-Za-z0-9.\-]+|(?!LicenseRef-)[A-Za-z0-9][A-Za-z0-9.\-]*\+?)"
+SPDX_EXPRESSION = re.compile(rf"^{_SPDX_TERM}(?: (?:AND|OR|WITH) {_SPDX_TERM})*$")
+
+
+def is_license(value: Any) -> bool:
+    """An SPDX identifier or expression (``CC-BY-4.0``, ``MIT OR Apache-2.0``) or ``LicenseRef-*``."""
+    return isinstance(value, str) and bool(SPDX_EXPRESSION.match(value))
