@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +15,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_IDS = sorted(p.stem for p in (ROOT / "annotations").glob("*.txt"))
+SPLIT_NAMES = ("train", "validation", "test")
+# Each article's split, as its annotation file says; the splits that hold articles, in the dataset's order.
+SPLIT_OF = {a: json.loads((ROOT / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
+            for a in ARTICLE_IDS}
+SPLITS = [s for s in SPLIT_NAMES if s in SPLIT_OF.values()]
+
+
+def ids_in(split: str) -> list[str]:
+    """The ids of the articles in a split, sorted."""
+    return [a for a in ARTICLE_IDS if SPLIT_OF[a] == split]
+
+
+def text_sha256(article_id: str, root: Path = ROOT) -> str:
+    return hashlib.sha256((root / "annotations" / f"{article_id}.txt").read_bytes()).hexdigest()
+
+
+# The two seed articles, by the sha256 of their text: always in the corpus, never the only articles a test may
+# assume. Tests that are about them (the guidelines' examples, the annotation passes) find them by their text.
+SEED_TEXT_SHA256 = {
+    "a8f954939451df956148591688d915c7ce28670a4f0cd7069e90dd3792b4d671": "north-korea-hacks-sony-pictures",
+    "efd37f746aa8219f9b9a853f4ae3b4e6a5b3d6ae2f2c264c88ab3f111a3164c0": "sony-pictures-hack-guardians-of-peace",
+}
+SEED_IDS = sorted(a for a in ARTICLE_IDS if text_sha256(a) in SEED_TEXT_SHA256)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+from conftest import ROOT, SPLITS, copy_repository, ids_in, run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "contribution"
 NEW_ID = "northwind-bank-breach"
@@ -86,9 +86,11 @@ def test_a_third_article_passes_the_pull_request_workflow(tmp_path: Path, hf_cac
     import datasets
 
     loaded = datasets.load_dataset(str(repo / "dataset"), "documents", cache_dir=str(hf_cache))
-    assert sorted(loaded) == ["test", "train"]
-    assert [row["id"] for row in loaded["train"]] == [NEW_ID]
-    assert sorted(row["id"] for row in loaded["test"]) == ARTICLE_IDS
+    assert list(loaded) == [s for s in ("train", "validation", "test") if s in {*SPLITS, "train"}]
+    assert sorted(row["id"] for row in loaded["train"]) == sorted([*ids_in("train"), NEW_ID])
+    for split in SPLITS:
+        if split != "train":
+            assert sorted(row["id"] for row in loaded[split]) == ids_in(split)
     # the existing articles are untouched
     assert {p.name: p.read_bytes() for p in (repo / "annotations").glob("*.txt") if p.stem != NEW_ID} == text_before
 

@@ -290,7 +290,9 @@ def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(
     for suffix in (".json", ".txt"):
         (repo / "annotations" / f"{removed}{suffix}").unlink()
     assert run_cli("render", "--out", out, cwd=repo).returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{kept}.html", "index.html", "notes.html"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{a}.html" for a in ARTICLE_IDS if a != removed]
+                                                          + ["index.html", "notes.html"])
+    assert kept in ARTICLE_IDS
     assert f'data-article="{removed}"' not in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -416,7 +418,8 @@ def test_screenshot_shows_each_mention_in_its_label_colour(site, browser, articl
     boxes = browser.evaluate(f"""[...document.querySelectorAll('#text [data-mention]')].map(el => {{
         const r = el.getClientRects()[0]; return [el.dataset.mention, el.dataset.label, r.left, r.top, r.right, r.bottom];
     }}).filter(b => b[3] < {HEIGHT} && b[2] >= 0 && b[4] <= {WIDTH})""")
-    assert len(boxes) >= 10
+    mentions = json.loads((repo / "annotations" / f"{article_id}.json").read_text(encoding="utf-8"))["entities"]
+    assert len(boxes) >= min(10, len(mentions))  # a short article may have fewer: all of them then
     width, height, bpp, rows = decode_png(browser.screenshot())
     assert (width, height) == (WIDTH, HEIGHT)
     seen_labels = set()

@@ -37,7 +37,7 @@ def test_repository_is_valid():
 
 
 def test_located_errors_in_every_broken_file_in_one_run(repo: Path):
-    first, second = (repo / "annotations" / f"{i}.json" for i in ARTICLE_IDS)
+    first, second = (repo / "annotations" / f"{i}.json" for i in ARTICLE_IDS[:2])
     text = (repo / "annotations" / f"{ARTICLE_IDS[0]}.txt").read_text(encoding="utf-8")
     data = load(first)
     data["segments"][0]["end"] = len(text) + 5
@@ -66,7 +66,7 @@ def test_located_errors_in_every_broken_file_in_one_run(repo: Path):
 
 
 def test_duplicate_key_and_syntax_error_have_lines(repo: Path):
-    first, second = (repo / "annotations" / f"{i}.json" for i in ARTICLE_IDS)
+    first, second = (repo / "annotations" / f"{i}.json" for i in ARTICLE_IDS[:2])
     raw = first.read_text(encoding="utf-8").replace('"language": "en",', '"language": "en",\n    "language": "fr",', 1)
     first.write_text(raw, encoding="utf-8")
     lines = second.read_text(encoding="utf-8").splitlines()

@@ -35,7 +35,8 @@ def test_withheld_copy_has_no_text_and_rehydrates_to_the_full_dataset(tmp_path: 
     before = tree(out)
     supplied = tmp_path / "texts"
     supplied.mkdir()
-    (supplied / f"{ARTICLE_IDS[0]}.txt").write_text(texts[ARTICLE_IDS[0]], encoding="utf-8")
+    for article_id in ARTICLE_IDS:  # every text as published, but one with its line endings changed
+        (supplied / f"{article_id}.txt").write_bytes(texts[article_id].encode("utf-8"))
     (supplied / f"{ARTICLE_IDS[1]}.txt").write_bytes(texts[ARTICLE_IDS[1]].replace("\n", "\r\n").encode())
     run = run_cli("rehydrate", out, "--texts", supplied)
     assert run.returncode == 1

@@ -1,0 +1,38 @@
+"""The growth fixtures (tests/fixtures/growth: one made-up article per split) still validate when added to a copy
+of the corpus with the real `cyberclaims new`, so the grown-corpus CI job cannot rot."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+from conftest import copy_repository, run_cli
+
+GROWTH = Path(__file__).parent / "fixtures" / "growth"
+
+
+def add_module():
+    spec = importlib.util.spec_from_file_location("growth_add", GROWTH / "add.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_growth_fixtures_validate_in_a_copy_of_the_corpus(tmp_path: Path):
+    repo = copy_repository(tmp_path / "repo")
+    ids = add_module().add(repo)
+    labels = json.loads((GROWTH / "labels.json").read_text(encoding="utf-8"))
+    splits = {json.loads((repo / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
+              for a in ids}
+    assert splits == {"train", "validation", "test"} and len(ids) == len(labels["articles"])
+    for article_id in ids:
+        text = (repo / "annotations" / f"{article_id}.txt").read_bytes().decode("utf-8")
+        data = json.loads((repo / "annotations" / f"{article_id}.json").read_text(encoding="utf-8"))
+        assert data["entities"] and data["claims"]
+        for item in data["entities"] + data["claims"]:
+            assert text[item["start"]:item["end"]] == item["text"]
+    run = run_cli("validate", cwd=repo)
+    assert run.returncode == 0, run.output
+    assert re.search(r"^\d+ files checked, 0 errors, 0 warnings$", run.output, re.M), run.output
