@@ -9,9 +9,10 @@ library's default before it was run; with a handful of test articles, tuning wou
 Core baselines (no dependency beyond the package; CI reruns them and compares with the committed
 ``benchmarks/baselines.json``):
 
-- ``gazetteer`` (ner, linking): for each article, a lexicon of the surface forms, labels and entity
-  keys annotated in the **other** articles (leave-one-article-out), so it is never scored on what it
-  memorised. Case-sensitive, longest match first, left to right, on the project's tokens inside each
+- ``gazetteer`` (ner, linking): a lexicon of the surface forms, labels and entity keys annotated in the
+  **train** split, when it has articles and another split is scored; else, for each scored article, of
+  the **other** scored articles (leave-one-article-out). Either way it is never scored on what it
+  memorised. It is the only baseline that reads gold labels of articles other than the one it tags. Case-sensitive, longest match first, left to right, on the project's tokens inside each
   sentence outside boilerplate; a form seen with several (label, key) takes the most frequent.
 - ``rules`` (claims): each sentence (or ``;``-separated clause) of a title, body or caption segment is a
   claim when it carries a cue of check-worthiness: a number, a reporting verb ("said", "according to"),
@@ -61,7 +62,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .evaluate import SEED, TASK_SPECS, check_predictions, evaluate, fmt, prediction_document, table, write_jsonl
+from .evaluate import (SEED, TASK_SPECS, check_predictions, evaluate, fmt, in_split, prediction_document, table,
+                       write_jsonl)
 from ..core.model import Article
 from ..core.text import split_sentences, tokenize
 
@@ -105,16 +107,19 @@ def _surface(text: str) -> tuple[str, ...]:
     return tuple(text[s:e] for s, e in tokenize(text))
 
 
-def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED) -> Documents:
-    """Leave-one-article-out gazetteer tagging of every article."""
+def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()) -> Documents:
+    """Gazetteer tagging of every article: learnt from ``train`` if given, else leave-one-article-out."""
     per_article: dict[str, Counter] = {}
-    for article in gold:
+    for article in [*gold, *train]:
         per_article[article.id] = Counter((_surface(m["text"]), m["label"], m["entity"])
                                           for m in article.data["entities"])
-    total = sum(per_article.values(), Counter())
+    if train:
+        learnt = sum((per_article[a.id] for a in train), Counter())
+    else:
+        total = sum((per_article[a.id] for a in gold), Counter())
     documents = {}
     for article in gold:
-        known = total - per_article[article.id]  # the other articles only
+        known = learnt if train else total - per_article[article.id]  # never the article tagged
         lexicon: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for (form, label, entity), n in known.items():
             lexicon[form][(label, entity)] += n
@@ -464,11 +469,12 @@ class Baseline:
     predict: Callable[..., Any]  # (gold, seed) -> documents, or (documents, provenance) when optional
     parameters: dict[str, Any]
     extra: str | None = None  # the optional-dependencies extra it needs; None for a core baseline
+    learns: bool = False  # reads gold labels of other articles: given ``train=`` (empty: leave-one-article-out)
 
 
 BASELINES: tuple[Baseline, ...] = (
-    Baseline("gazetteer", "gazetteer, leave-one-article-out", ("ner", "linking"), gazetteer_predictions,
-             {"matching": "case-sensitive, longest first, whole tokens, inside sentences"}),
+    Baseline("gazetteer", "gazetteer", ("ner", "linking"), gazetteer_predictions,
+             {"matching": "case-sensitive, longest first, whole tokens, inside sentences"}, learns=True),
     Baseline("rules", "rule-based claims (reporting verbs, numbers, hedges, proper nouns)", ("claims",),
              rule_claim_predictions, {"clauses": "sentences split at ';'"}),
     Baseline("jaccard-normalized", "Jaccard clustering of normalized statements (gold claims)", ("propositions",),
@@ -491,23 +497,44 @@ class BaselineError(Exception):
     """A baseline wrote predictions that do not validate: a bug in the baseline, reported with its issues."""
 
 
-def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool = False,
+def training_of(gold: Sequence[Article], split: str | None) -> tuple[list[Article], dict[str, Any]]:
+    """What the learning baselines learn from when ``split`` is scored: the train articles and a description.
+
+    The train split when it has articles and is not the one scored; else leave-one-article-out over the
+    scored articles."""
+    train = in_split(gold, "train") if split not in (None, "train") else []
+    if train:
+        return train, {"method": "train split", "split": "train", "articles": len(train),
+                       "description": f"trained on {len(train)} train article{'s' if len(train) != 1 else ''}"}
+    return [], {"method": "leave-one-article-out", "split": split, "articles": None,
+                "description": "leave-one-article-out"}
+
+
+def run_baselines(gold: Sequence[Article], *, split: str | None = "test", seed: int = SEED, core_only: bool = False,
                   only: Sequence[str] | None = None, log: Callable[[str], None] = lambda _: None,
                   predictions_dir: Path | None = None) -> dict[str, Any]:
-    """Run the baselines on the gold articles and score them; the results as a JSON-ready dict.
+    """Run the baselines on the gold articles of ``split`` and score them; the results as a JSON-ready dict.
 
+    ``gold`` is the whole corpus: the baselines that learn (:attr:`Baseline.learns`) learn from its train
+    split (see :func:`training_of`); ``split=None`` scores every article given, leave-one-article-out.
     With ``predictions_dir``, each baseline's predictions are also written there as ``<baseline>.jsonl``
     (score one again with ``cyberclaims evaluate --predictions``)."""
+    train, training = training_of(gold, split)
+    if split is not None:
+        gold = in_split(gold, split)
+        if not gold:
+            raise ValueError(f"no gold article is in the {split} split")
     rows = []
     for baseline in BASELINES:
         if (core_only and baseline.extra) or (only and baseline.id not in only):
             continue
         provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
+        name = f"{baseline.name}, {training['description']}" if baseline.learns else baseline.name
         try:
-            output = baseline.predict(gold, seed)
+            output = baseline.predict(gold, seed, train=train) if baseline.learns else baseline.predict(gold, seed)
         except Unavailable as exc:
             log(f"skipped {baseline.id}: {exc}")
-            rows += [{"baseline": baseline.id, "name": baseline.name, "task": task, "optional": True,
+            rows += [{"baseline": baseline.id, "name": name, "task": task, "optional": True,
                       "extra": baseline.extra, "skipped": str(exc)} for task in baseline.tasks]
             continue
         if baseline.extra:
@@ -515,6 +542,8 @@ def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool 
         else:
             documents = output
         provenance.update({"seed": seed, "parameters": baseline.parameters, "deterministic": True})
+        if baseline.learns:
+            provenance["training"] = training
         checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
         if not checked.ok:
             raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
@@ -525,14 +554,14 @@ def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool 
                         predictions_dir / f"{baseline.id}.jsonl")
         for task in baseline.tasks:
             result = evaluate(task, gold, checked.articles, seed=seed)
-            rows.append({"baseline": baseline.id, "name": baseline.name, "task": task,
+            rows.append({"baseline": baseline.id, "name": name, "task": task,
                          "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
                          "headline": result.headline, "metrics": result.metrics,
                          "per_article": result.per_article, "confidence": result.confidence,
                          "provenance": provenance})
         log(f"ran {baseline.id}")
     return {"cyberclaims_version": __version__, "python": platform.python_version(), "seed": seed,
-            "articles": sorted(a.id for a in gold), "rows": rows}
+            "split": split, "training": training, "articles": sorted(a.id for a in gold), "rows": rows}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,17 +617,39 @@ def leaderboard_markdown(results: dict[str, Any]) -> str:
                 detail = (f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
                           f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)")
             notes[row["extra"]] = f"`{row['extra']}` extra: {packages}{detail}."
-    articles = results["articles"]
     rows = [r for r in results["rows"] if not r.get("skipped")]
     reason = rows[0]["confidence"].get("reason") if rows else None
-    footer = [f"Scored with `cyberclaims evaluate` on {len(articles)} article{'s' if len(articles) != 1 else ''}; "
-              f"cyberclaims {results['cyberclaims_version']}, seed {results['seed']}. Propositions rows are given "
-              f"the gold claims and score the clustering alone; claims rows detect claims themselves."]
+    footer = [f"Scored with `cyberclaims evaluate` on {scored_on(results)}; cyberclaims "
+              f"{results['cyberclaims_version']}, seed {results['seed']}. {learnt_from(results)} Propositions "
+              f"rows are given the gold claims and score the clustering alone; claims rows detect claims themselves."]
     if reason:
         footer.append(f"No confidence intervals: {reason}.")
     else:
         footer.append("95% confidence intervals (bootstrap over articles) are in the results JSON.")
     return "\n".join(lines + [""] + footer + ([""] + [f"- {n}" for n in notes.values()] if notes else []))
+
+
+def scored_on(results: dict[str, Any]) -> str:
+    """"the test split (2 articles)": what the results were scored on."""
+    n = len(results["articles"])
+    articles = f"{n} article{'s' if n != 1 else ''}"
+    return f"the {results['split']} split ({articles})" if results.get("split") else articles
+
+
+def learnt_from(results: dict[str, Any]) -> str:
+    """A sentence on what the baselines that learn from gold labels learnt from."""
+    training = results.get("training")
+    if not training:
+        return ""
+    learners = sorted({r["baseline"] for r in results["rows"] if "training" in (r.get("provenance") or {})})
+    if not learners:
+        return ""
+    if training["method"] == "train split":
+        how = f"was trained on the {training['articles']} articles of the train split"
+    else:
+        how = (f"is scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
+               f"split has no article): each article is tagged with what the others taught it")
+    return f"The {', '.join(learners)} baseline{'s' if len(learners) != 1 else ''} {how}."
 
 
 def render_text(results: dict[str, Any]) -> str:
@@ -610,5 +661,7 @@ def render_text(results: dict[str, Any]) -> str:
         else:
             rows.append([row["task"], row["baseline"], *_figures(row)])
     lines = table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
-    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
-                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])
+    learnt = learnt_from(results)
+    return "\n".join(lines + ["", f"scored on {scored_on(results)}, seed {results['seed']}; ner: exact span "
+                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"]
+                      + ([learnt] if learnt else []))

@@ -99,10 +99,13 @@ class Predictions:
         return self.report.ok
 
 
-def load_predictions(path: Path, gold: Sequence[Article]) -> Predictions:
-    """Read and validate predictions from a folder of ``<id>.json`` or a JSONL file."""
+def load_predictions(path: Path, gold: Sequence[Article], *, ignore: Iterable[str] = ()) -> Predictions:
+    """Read and validate predictions from a folder of ``<id>.json`` or a JSONL file.
+
+    Predictions of the articles in ``ignore`` (gold articles of another split) are skipped, unchecked:
+    neither scored nor an error."""
     path = Path(path)
-    gold_by_id = {a.id: a for a in gold}
+    gold_by_id = _gold_by_id(gold, ignore)
     report = Report()
     found: dict[str, Article] = {}
     attempted: set[str] = set()  # ids with a prediction, valid or not: a broken one is not also "missing"
@@ -116,10 +119,10 @@ def load_predictions(path: Path, gold: Sequence[Article]) -> Predictions:
     return Predictions(found, report)
 
 
-def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>"
-                      ) -> Predictions:
+def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>",
+                      *, ignore: Iterable[str] = ()) -> Predictions:
     """Validate in-memory prediction documents (by article id), as :func:`load_predictions` does files."""
-    gold_by_id = {a.id: a for a in gold}
+    gold_by_id = _gold_by_id(gold, ignore)
     report = Report()
     found: dict[str, Article] = {}
     for article_id, value in documents.items():
@@ -132,6 +135,24 @@ def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], so
             found[article_id] = article
     _report_missing(source, gold_by_id, set(documents), report)
     return Predictions(found, report)
+
+
+def split_of(article: Article) -> str | None:
+    """The split (``train``, ``validation``, ``test``) an article's metadata puts it in."""
+    metadata = article.data.get("metadata") if isinstance(article.data, dict) else None
+    return metadata.get("split") if isinstance(metadata, dict) else None
+
+
+def in_split(articles: Iterable[Article], split: str) -> list[Article]:
+    """The articles of one split, in the order given."""
+    return [a for a in articles if split_of(a) == split]
+
+
+def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str]) -> dict[str, Article | None]:
+    """Gold articles by id; an id to ignore maps to None (its prediction is skipped, its absence is fine)."""
+    gold_by_id: dict[str, Article | None] = {a.id: a for a in gold}
+    gold_by_id.update({i: None for i in ignore if i not in gold_by_id})
+    return gold_by_id
 
 
 def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
@@ -223,6 +244,8 @@ def _on_line(issue: Issue, number: int) -> Issue:
 def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Article], line: int | None
                     ) -> tuple[Article | None, list[Issue]]:
     """Schema and span checks of one prediction against the gold text; the article if it can be scored."""
+    if article_id in gold_by_id and gold_by_id[article_id] is None:
+        return None, []  # an article of another split: ignored
     issues = schema_issues(doc, "annotation")
     gold = gold_by_id.get(article_id)
     article = None
@@ -245,7 +268,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
 
 
 def _report_missing(source: str, gold_by_id: dict[str, Article], attempted: set[str], report: Report) -> None:
-    for article_id in sorted(gold_by_id.keys() - attempted):
+    for article_id in sorted(k for k, v in gold_by_id.items() if v is not None and k not in attempted):
         report.issues.append(Issue(source, None, "", "missing-annotation",
                                    f"has no prediction for gold article {article_id!r}; a system that finds "
                                    f"nothing there still writes one (with empty entities and claims)"))
@@ -603,13 +626,15 @@ class Result:
     per_article: dict[str, Metrics] | None
     confidence: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    split: str | None = None  # the split scored; None: the articles given, whatever their split
 
     @property
     def headline(self) -> dict[str, float | None]:
         return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"task": self.task, "description": TASK_SPECS[self.task].description, "articles": self.articles,
+        return {"task": self.task, "description": TASK_SPECS[self.task].description, "split": self.split,
+                "article_count": len(self.articles), "articles": self.articles,
                 "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
                 "confidence": self.confidence, "notes": self.notes}
 
@@ -621,9 +646,16 @@ class Result:
 
 
 def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Article], *,
-             resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI) -> Result:
-    """Score validated predictions (every gold article has one) on one task."""
+             resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI,
+             split: str | None = None) -> Result:
+    """Score validated predictions (every gold article has one) on one task.
+
+    With ``split``, only the gold articles of that split are scored (predictions of others are unused)."""
     spec = TASK_SPECS[task]
+    if split is not None:
+        gold = in_split(gold, split)
+        if not gold:
+            raise ValueError(f"no gold article is in the {split} split")
     ordered = sorted(gold, key=lambda a: a.id)
     missing = [a.id for a in ordered if a.id not in predictions]
     if missing:
@@ -645,7 +677,7 @@ def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Artic
         confidence["intervals"] = None
         confidence["reason"] = (f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}: a confidence "
                                 f"interval needs at least {min_articles}")
-    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes)
+    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes, split)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -674,8 +706,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 def render_text(result: Result) -> str:
     """A readable report of one task for the terminal."""
     m = result.metrics
+    scored = f"{len(result.articles)} article{'s' if len(result.articles) != 1 else ''}"
+    where = f"{result.split} split, {scored} scored" if result.split else f"{scored} scored"
     out = [f"{result.task}: {TASK_SPECS[result.task].description}",
-           f"{len(result.articles)} articles; n/a = undefined (nothing to score)", ""]
+           f"{where}; n/a = undefined (nothing to score)", ""]
     if result.task == "ner":
         rows = [[label, fmt(v["precision"]), fmt(v["recall"]), fmt(v["f1"]), str(v["gold"]), str(v["predicted"])]
                 for label, v in m["per_label"].items()]
