@@ -645,7 +645,8 @@ def learnt_from(results: dict[str, Any]) -> str:
     if not learners:
         return ""
     if training["method"] == "train split":
-        how = f"was trained on the {training['articles']} articles of the train split"
+        n = training["articles"]
+        how = f"was trained on the {n} article{'s' if n != 1 else ''} of the train split"
     else:
         how = (f"is scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
                f"split has no article): each article is tagged with what the others taught it")
