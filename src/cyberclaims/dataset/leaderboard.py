@@ -3,7 +3,10 @@
 The dataset card shows this table, so it lives in the dataset layer and reads only the results JSON
 (``benchmarks/baselines.json``, written by :func:`cyberclaims.benchmark.baselines.run_baselines`): it
 imports nothing of the benchmark code. The benchmark's terminal table (``cyberclaims baselines``) uses
-the same row order and figures (:func:`sorted_rows`, :func:`row_figures`, :func:`format_figure`).
+the same row order and figures (:func:`sorted_rows`, :func:`row_figures`, :func:`format_figure`) and
+the same sentences on what was scored (:func:`scored_on`: the split and its article count) and what the
+baselines that learn from gold labels learnt from (:func:`learnt_from`: the train split, or
+leave-one-article-out).
 """
 
 from __future__ import annotations
