@@ -9,10 +9,12 @@ library's default before it was run; with a handful of test articles, tuning wou
 Core baselines (no dependency beyond the package; CI reruns them and compares with the committed
 ``benchmarks/baselines.json``):
 
-- ``gazetteer`` (ner, linking): for each article, a lexicon of the surface forms, labels and entity
-  keys annotated in the **other** articles (leave-one-article-out), so it is never scored on what it
-  memorised. Case-sensitive, longest match first, left to right, on the project's tokens inside each
-  sentence outside boilerplate; a form seen with several (label, key) takes the most frequent.
+- ``gazetteer`` (ner, linking): a lexicon of the surface forms, labels and entity keys annotated in the
+  **train** split, when it has articles and another split is scored; else, for each scored article, of
+  the **other** scored articles (leave-one-article-out). Either way it is never scored on what it
+  memorised. It is the only baseline that reads gold labels of articles other than the one it tags.
+  Case-sensitive, longest match first, left to right, on the project's tokens inside each sentence
+  outside boilerplate; a form seen with several (label, key) takes the most frequent.
 - ``rules`` (claims): each sentence (or ``;``-separated clause) of a title, body or caption segment is a
   claim when it carries a cue of check-worthiness: a number, a reporting verb ("said", "according to"),
   a hedge ("may", "likely") or a proper noun (a capitalised word after the first); questions and
@@ -61,7 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.model import Article
+from ..core.model import Article, in_split
 from ..core.text import split_sentences, tokenize
 from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM
 from .predictions import check_predictions, prediction_document, write_jsonl
@@ -107,16 +109,19 @@ def _surface(text: str) -> tuple[str, ...]:
     return tuple(text[s:e] for s, e in tokenize(text))
 
 
-def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED) -> Documents:
-    """Leave-one-article-out gazetteer tagging of every article."""
+def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()) -> Documents:
+    """Gazetteer tagging of every article: learnt from ``train`` if given, else leave-one-article-out."""
     per_article: dict[str, Counter] = {}
-    for article in gold:
+    for article in [*gold, *train]:
         per_article[article.id] = Counter((_surface(m["text"]), m["label"], m["entity"])
                                           for m in article.data["entities"])
-    total = sum(per_article.values(), Counter())
+    if train:
+        learnt = sum((per_article[a.id] for a in train), Counter())
+    else:
+        total = sum((per_article[a.id] for a in gold), Counter())
     documents = {}
     for article in gold:
-        known = total - per_article[article.id]  # the other articles only
+        known = learnt if train else total - per_article[article.id]  # never the article tagged
         lexicon: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for (form, label, entity), n in known.items():
             lexicon[form][(label, entity)] += n
@@ -463,11 +468,12 @@ class Baseline:
     predict: Callable[..., Any]  # (gold, seed) -> documents, or (documents, provenance) when optional
     parameters: dict[str, Any]
     extra: str | None = None  # the optional-dependencies extra it needs; None for a core baseline
+    learns: bool = False  # reads gold labels of other articles: given ``train=`` (empty: leave-one-article-out)
 
 
 BASELINES: tuple[Baseline, ...] = (
-    Baseline("gazetteer", "gazetteer, leave-one-article-out", ("ner", "linking"), gazetteer_predictions,
-             {"matching": "case-sensitive, longest first, whole tokens, inside sentences"}),
+    Baseline("gazetteer", "gazetteer", ("ner", "linking"), gazetteer_predictions,
+             {"matching": "case-sensitive, longest first, whole tokens, inside sentences"}, learns=True),
     Baseline("rules", "rule-based claims (reporting verbs, numbers, hedges, proper nouns)", ("claims",),
              rule_claim_predictions, {"clauses": "sentences split at ';'"}),
     Baseline("jaccard-normalized", "Jaccard clustering of normalized statements (gold claims)", ("propositions",),
@@ -490,40 +496,66 @@ class BaselineError(Exception):
     """A baseline wrote predictions that do not validate: a bug in the baseline, reported with its issues."""
 
 
-def run_baselines(gold: Sequence[Article], *, seed: int = SEED, core_only: bool = False,
+def training_of(gold: Sequence[Article], split: str | None) -> tuple[list[Article], dict[str, Any]]:
+    """What the learning baselines learn from when ``split`` is scored: the train articles and a description.
+
+    The train split when it has articles and is not the one scored; else leave-one-article-out over the
+    scored articles."""
+    train = in_split(gold, "train") if split not in (None, "train") else []
+    if train:
+        return train, {"method": "train split", "split": "train", "articles": len(train),
+                       "description": f"trained on {len(train)} train article{'s' if len(train) != 1 else ''}"}
+    return [], {"method": "leave-one-article-out", "split": split, "articles": None,
+                "description": "leave-one-article-out"}
+
+
+def run_baselines(gold: Sequence[Article], *, split: str | None = "test", seed: int = SEED, core_only: bool = False,
                   only: Sequence[str] | None = None, log: Callable[[str], None] = lambda _: None,
                   predictions_dir: Path | None = None) -> dict[str, Any]:
-    """Run the baselines on the gold articles and score them; the results as a JSON-ready dict.
+    """Run the baselines on the gold articles of ``split`` and score them; the results as a JSON-ready dict.
 
+    ``gold`` is the whole corpus: the baselines that learn (:attr:`Baseline.learns`) learn from its train
+    split (see :func:`training_of`); ``split=None`` scores every article given, leave-one-article-out.
     With ``predictions_dir``, each baseline's predictions are also written there as ``<baseline>.jsonl``
     (score one again with ``cyberclaims evaluate --predictions``)."""
+    train, training = training_of(gold, split)
+    if split is not None:
+        gold = in_split(gold, split)
+        if not gold:
+            raise ValueError(f"no gold article is in the {split} split")
     rows = []
     for baseline in BASELINES:
         if (core_only and baseline.extra) or (only and baseline.id not in only):
             continue
+        name = f"{baseline.name}, {training['description']}" if baseline.learns else baseline.name
         try:
-            documents, provenance = _predict(baseline, gold, seed)
+            documents, provenance = _predict(baseline, gold, seed, train)
         except Unavailable as exc:
             log(f"skipped {baseline.id}: {exc}")
-            rows += [{"baseline": baseline.id, "name": baseline.name, "task": task, "optional": True,
+            rows += [{"baseline": baseline.id, "name": name, "task": task, "optional": True,
                       "extra": baseline.extra, "skipped": str(exc)} for task in baseline.tasks]
             continue
+        if baseline.learns:
+            provenance["training"] = training
         articles = _checked(baseline, documents, gold)
         if predictions_dir is not None:
             predictions_dir.mkdir(parents=True, exist_ok=True)
             write_jsonl((documents[a.id] for a in sorted(gold, key=lambda a: a.id)),
                         predictions_dir / f"{baseline.id}.jsonl")
-        rows += [_scored_row(baseline, task, evaluate(task, gold, articles, seed=seed), provenance)
+        rows += [_scored_row(baseline, name, task, evaluate(task, gold, articles, seed=seed), provenance)
                  for task in baseline.tasks]
         log(f"ran {baseline.id}")
     return {"cyberclaims_version": __version__, "python": platform.python_version(), "seed": seed,
-            "articles": sorted(a.id for a in gold), "rows": rows}
+            "split": split, "training": training, "articles": sorted(a.id for a in gold), "rows": rows}
 
 
-def _predict(baseline: Baseline, gold: Sequence[Article], seed: int) -> tuple[Documents, dict[str, Any]]:
-    """A baseline's prediction documents and its provenance (with the seed and parameters it ran with)."""
+def _predict(baseline: Baseline, gold: Sequence[Article], seed: int, train: Sequence[Article]
+             ) -> tuple[Documents, dict[str, Any]]:
+    """A baseline's prediction documents and its provenance (with the seed and parameters it ran with).
+
+    A baseline that learns is given ``train`` (empty: leave-one-article-out over ``gold``)."""
     provenance: dict[str, Any] = {"packages": {"cyberclaims": __version__}}
-    output = baseline.predict(gold, seed)
+    output = baseline.predict(gold, seed, train=train) if baseline.learns else baseline.predict(gold, seed)
     if baseline.extra:
         documents, provenance = output
     else:
@@ -541,8 +573,9 @@ def _checked(baseline: Baseline, documents: Documents, gold: Sequence[Article]) 
     return checked.articles
 
 
-def _scored_row(baseline: Baseline, task: str, result: Result, provenance: dict[str, Any]) -> dict[str, Any]:
-    return {"baseline": baseline.id, "name": baseline.name, "task": task,
+def _scored_row(baseline: Baseline, name: str, task: str, result: Result, provenance: dict[str, Any]
+                ) -> dict[str, Any]:
+    return {"baseline": baseline.id, "name": name, "task": task,
             "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
             "headline": result.headline, "metrics": result.metrics,
             "per_article": result.per_article, "confidence": result.confidence,

@@ -48,10 +48,13 @@ class Predictions:
         return self.report.ok
 
 
-def load_predictions(path: Path, gold: Sequence[Article]) -> Predictions:
-    """Read and validate predictions from a folder of ``<id>.json`` or a JSONL file."""
+def load_predictions(path: Path, gold: Sequence[Article], *, ignore: Iterable[str] = ()) -> Predictions:
+    """Read and validate predictions from a folder of ``<id>.json`` or a JSONL file.
+
+    Predictions of the articles in ``ignore`` (gold articles of another split) are skipped, unchecked:
+    neither scored nor an error."""
     path = Path(path)
-    gold_by_id = {a.id: a for a in gold}
+    gold_by_id = _gold_by_id(gold, ignore)
     report = Report()
     found: dict[str, Article] = {}
     attempted: set[str] = set()  # ids with a prediction, valid or not: a broken one is not also "missing"
@@ -65,10 +68,10 @@ def load_predictions(path: Path, gold: Sequence[Article]) -> Predictions:
     return Predictions(found, report)
 
 
-def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>"
-                      ) -> Predictions:
+def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>",
+                      *, ignore: Iterable[str] = ()) -> Predictions:
     """Validate in-memory prediction documents (by article id), as :func:`load_predictions` does files."""
-    gold_by_id = {a.id: a for a in gold}
+    gold_by_id = _gold_by_id(gold, ignore)
     report = Report()
     found: dict[str, Article] = {}
     for article_id, value in documents.items():
@@ -81,6 +84,13 @@ def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], so
             found[article_id] = article
     _report_missing(source, gold_by_id, set(documents), report)
     return Predictions(found, report)
+
+
+def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str]) -> dict[str, Article | None]:
+    """Gold articles by id; an id to ignore maps to None (its prediction is skipped, its absence is fine)."""
+    gold_by_id: dict[str, Article | None] = {a.id: a for a in gold}
+    gold_by_id.update({i: None for i in ignore if i not in gold_by_id})
+    return gold_by_id
 
 
 def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
@@ -172,6 +182,8 @@ def _on_line(issue: Issue, number: int) -> Issue:
 def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Article], line: int | None
                     ) -> tuple[Article | None, list[Issue]]:
     """Schema and span checks of one prediction against the gold text; the article if it can be scored."""
+    if article_id in gold_by_id and gold_by_id[article_id] is None:
+        return None, []  # an article of another split: ignored
     issues = schema_issues(doc, "annotation")
     gold = gold_by_id.get(article_id)
     article = None
@@ -194,7 +206,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
 
 
 def _report_missing(source: str, gold_by_id: dict[str, Article], attempted: set[str], report: Report) -> None:
-    for article_id in sorted(gold_by_id.keys() - attempted):
+    for article_id in sorted(k for k, v in gold_by_id.items() if v is not None and k not in attempted):
         report.issues.append(Issue(source, None, "", "missing-annotation",
                                    f"has no prediction for gold article {article_id!r}; a system that finds "
                                    f"nothing there still writes one (with empty entities and claims)"))

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dataset.leaderboard import format_figure, row_figures, sorted_rows
+from ..dataset.leaderboard import format_figure, learnt_from, row_figures, scored_on, sorted_rows
 from .metrics import Metrics
 from .tasks import TASK_SPECS
 
@@ -29,13 +29,15 @@ class Result:
     per_article: dict[str, Metrics] | None
     confidence: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    split: str | None = None  # the split scored; None: the articles given, whatever their split
 
     @property
     def headline(self) -> dict[str, float | None]:
         return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"task": self.task, "description": TASK_SPECS[self.task].description, "articles": self.articles,
+        return {"task": self.task, "description": TASK_SPECS[self.task].description, "split": self.split,
+                "article_count": len(self.articles), "articles": self.articles,
                 "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
                 "confidence": self.confidence, "notes": self.notes}
 
@@ -70,8 +72,10 @@ def _figures(values: Mapping[str, Any], *keys: str) -> list[str]:
 
 def result_text(result: Result) -> str:
     """A readable report of one task for the terminal: its measures, per article, confidence intervals."""
+    scored = f"{len(result.articles)} article{'s' if len(result.articles) != 1 else ''}"
+    where = f"{result.split} split, {scored} scored" if result.split else f"{scored} scored"
     out = [f"{result.task}: {TASK_SPECS[result.task].description}",
-           f"{len(result.articles)} articles; n/a = undefined (nothing to score)", ""]
+           f"{where}; n/a = undefined (nothing to score)", ""]
     out += _MEASURES[result.task](result.metrics)
     out += _per_article_lines(result)
     for note in result.notes:
@@ -159,5 +163,7 @@ def leaderboard_text(results: dict[str, Any]) -> str:
         else:
             rows.append([row["task"], row["baseline"], *row_figures(row)])
     lines = text_table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
-    return "\n".join(lines + ["", f"{len(results['articles'])} articles, seed {results['seed']}; ner: exact span "
-                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"])
+    learnt = learnt_from(results)
+    return "\n".join(lines + ["", f"scored on {scored_on(results)}, seed {results['seed']}; ner: exact span "
+                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"]
+                      + ([learnt] if learnt else []))

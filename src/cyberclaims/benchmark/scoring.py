@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..core.model import Article
+from ..core.model import Article, in_split
 from .metrics import Metrics, Stats
 from .report import Result
 from .tasks import TASK_SPECS
@@ -54,9 +54,16 @@ def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int
 
 
 def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Article], *,
-             resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI) -> Result:
-    """Score validated predictions (every gold article has one) on one task."""
+             resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI,
+             split: str | None = None) -> Result:
+    """Score validated predictions (every gold article has one) on one task.
+
+    With ``split``, only the gold articles of that split are scored (predictions of others are unused)."""
     spec = TASK_SPECS[task]
+    if split is not None:
+        gold = in_split(gold, split)
+        if not gold:
+            raise ValueError(f"no gold article is in the {split} split")
     ordered = sorted(gold, key=lambda a: a.id)
     missing = [a.id for a in ordered if a.id not in predictions]
     if missing:
@@ -78,4 +85,4 @@ def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Artic
         confidence["intervals"] = None
         confidence["reason"] = (f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}: a confidence "
                                 f"interval needs at least {min_articles}")
-    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes)
+    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes, split)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from ..benchmark.predictions import load_predictions
 from ..benchmark.report import leaderboard_text
 from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, evaluate
 from ..benchmark.tasks import TASKS
+from ..core.model import in_split, split_of
+from ..core.vocabulary import SPLITS
 from ..dataset.leaderboard import leaderboard_markdown
 from ..validation import validate
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
@@ -34,6 +37,9 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     evaluate.add_argument("--task", required=True, choices=TASKS, help="the task to score")
     evaluate.add_argument("--predictions", required=True, type=Path, metavar="FILE",
                           help="folder of <id>.json or a JSONL file, in the annotation-file format")
+    evaluate.add_argument("--split", choices=SPLITS, default="test",
+                          help="score the gold articles of this split only; predictions of other articles are "
+                               "ignored (default test)")
     evaluate.add_argument("--output", type=Path, default=None, metavar="JSON", help="also write the metrics as JSON")
     evaluate.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
     evaluate.add_argument("--resamples", type=int, default=RESAMPLES,
@@ -45,6 +51,9 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         description="Runs the gazetteer, rule-based and clustering baselines (and spaCy and MiniLM ones when "
                     "their extras are installed) and scores them like any system. Example: cyberclaims "
                     "baselines --output benchmarks/baselines.json")
+    baselines.add_argument("--split", choices=SPLITS, default="test",
+                           help="score the articles of this split (default test); the gazetteer learns from the "
+                                "train split, or leave-one-article-out when it has no article")
     baselines.add_argument("--output", type=Path, default=None, metavar="JSON", help="also write the results as JSON")
     baselines.add_argument("--markdown", action="store_true", help="print the leaderboard as a markdown table")
     baselines.add_argument("--core", action="store_true",
@@ -71,6 +80,17 @@ def _gold(root: Path):
     return corpus.gold.articles
 
 
+def _split(gold, split: str):
+    """The gold articles of ``split``, or None after printing that it has none."""
+    chosen = in_split(gold, split)
+    if not chosen:
+        counts = ", ".join(f"{s} {n}" for s, n in sorted(Counter(str(split_of(a)) for a in gold).items()))
+        print(f"cyberclaims: error: no gold article is in the {split} split (articles per split: {counts}); "
+              f"choose another with --split", file=sys.stderr)
+        return None
+    return chosen
+
+
 def _write_json(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
@@ -88,14 +108,19 @@ def _evaluate(args: argparse.Namespace) -> int:
     gold = _gold(args.root)
     if gold is None:
         return EXIT_DATA
-    predictions = load_predictions(args.predictions, gold)
+    scored = _split(gold, args.split)
+    if scored is None:
+        return EXIT_DATA
+    others = [a.id for a in gold if a.id not in {s.id for s in scored}]
+    predictions = load_predictions(args.predictions, scored, ignore=others)
     for issue in predictions.report.sorted_issues():
         print(issue.to_text())
     if not predictions.ok:
         print(f"cyberclaims: the predictions do not validate ({predictions.report.summary()}); nothing was "
               f"scored", file=sys.stderr)
         return EXIT_DATA
-    result = evaluate(args.task, gold, predictions.articles, seed=args.seed, resamples=args.resamples)
+    result = evaluate(args.task, scored, predictions.articles, seed=args.seed, resamples=args.resamples,
+                      split=args.split)
     print(result.to_text())
     if args.output is not None:
         _write_json(args.output, result.to_dict())
@@ -108,10 +133,10 @@ def _baselines(args: argparse.Namespace) -> int:
     from ..benchmark.baselines import run_baselines
 
     gold = _gold(args.root)
-    if gold is None:
+    if gold is None or _split(gold, args.split) is None:
         return EXIT_DATA
-    results = run_baselines(gold, seed=args.seed, core_only=args.core, predictions_dir=args.predictions,
-                            log=lambda line: print(line, file=sys.stderr))
+    results = run_baselines(gold, split=args.split, seed=args.seed, core_only=args.core,
+                            predictions_dir=args.predictions, log=lambda line: print(line, file=sys.stderr))
     print(leaderboard_markdown(results) if args.markdown else leaderboard_text(results))
     if args.output is not None:
         _write_json(args.output, results)

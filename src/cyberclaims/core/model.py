@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,17 @@ class Article:
         if i < len(starts) and starts[i] < start:
             return None
         return i, max(i, bisect_left(starts, end))
+
+
+def split_of(article: Article) -> str | None:
+    """The split (``train``, ``validation``, ``test``) an article's metadata puts it in; None if it has none."""
+    metadata = article.data.get("metadata") if isinstance(article.data, dict) else None
+    return metadata.get("split") if isinstance(metadata, dict) else None
+
+
+def in_split(articles: Iterable[Article], split: str) -> list[Article]:
+    """The articles of one split, in the order given."""
+    return [a for a in articles if split_of(a) == split]
 
 
 def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:

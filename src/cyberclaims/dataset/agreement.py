@@ -5,7 +5,8 @@
   share with the same entity key;
 - claim spans: F1 where a match is a one-to-one pairing whose overlap is at least half of the longer span;
 - Cohen's kappa for ``attribution`` and ``certainty`` on the matched claims.
-Figures are pooled over the articles both passes annotated (micro), and given per article.
+Figures are pooled over the articles both passes annotated (micro), overall and per split (the split of
+pass A's copy of the article), and given per article.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..core.model import Article
+from ..core.model import Article, split_of
+from ..core.vocabulary import SPLITS
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Agreement:
     attribution: Kappa
     certainty: Kappa
     per_article: dict[str, dict[str, Any]] = field(default_factory=dict)
+    by_split: dict[str, "Agreement"] = field(default_factory=dict)  # split -> the same figures on its articles
 
     @property
     def linking_agreement(self) -> float | None:
@@ -91,7 +94,10 @@ class Agreement:
                             "recall": self.claims.recall, "f1": self.claims.f1},
             "attribution_kappa": asdict(self.attribution),
             "certainty_kappa": asdict(self.certainty),
+            "article_count": len(self.articles),
             "per_article": self.per_article,
+            "splits": {split: {k: v for k, v in part.to_dict().items() if k not in ("per_article", "splits")}
+                       for split, part in self.by_split.items()},
         }
 
     def to_json(self) -> str:
@@ -116,14 +122,26 @@ class Agreement:
         ]
 
     def to_markdown(self) -> str:
-        lines = ["| measure | value | on |", "|---|---|---|"]
-        lines += [f"| {m} | {v} | {on} |" for m, v, on in self.rows()]
-        return "\n".join(lines)
+        parts = []
+        for title, part in [(f"All splits ({_articles(len(self.articles))})", self),
+                            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self.by_split.items())]:
+            lines = [f"{title}:", "", "| measure | value | on |", "|---|---|---|"]
+            lines += [f"| {m} | {v} | {on} |" for m, v, on in part.rows()]
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
 
     def to_text(self) -> str:
         width = max(len(m) for m, _, _ in self.rows())
-        head = f"agreement between {self.pass_a} and {self.pass_b} on {len(self.articles)} articles"
-        return "\n".join([head] + [f"  {m:<{width}}  {v:>9}  ({on})" for m, v, on in self.rows()])
+        out = []
+        for where, part in [("all splits", self), *((f"split {s}", p) for s, p in self.by_split.items())]:
+            out.append(f"agreement between {self.pass_a} and {self.pass_b}, {where}, on "
+                       f"{_articles(len(part.articles))}")
+            out += [f"  {m:<{width}}  {v:>9}  ({on})" for m, v, on in part.rows()]
+        return "\n".join(out)
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
 
 
 def _words(text: str) -> set[str]:
@@ -173,7 +191,21 @@ def _article_figures(a: dict, b: dict) -> dict[str, Any]:
 
 def agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]
               ) -> Agreement:
-    """Agreement between two passes on the articles both annotated."""
+    """Agreement between two passes on the articles both annotated, overall and per split."""
+    result = _agreement(name_a, articles_a, name_b, articles_b)
+    by_id_b = {x.id: x for x in articles_b}
+    common = [x for x in articles_a if x.id in by_id_b]
+    splits = {split_of(x) for x in common}
+    order = [s for s in SPLITS if s in splits] + sorted(str(s) for s in splits - set(SPLITS))
+    for split in order:
+        ids = {x.id for x in common if str(split_of(x)) == split}
+        result.by_split[split] = _agreement(name_a, [x for x in articles_a if x.id in ids],
+                                            name_b, [by_id_b[i] for i in sorted(ids)])
+    return result
+
+
+def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]
+               ) -> Agreement:
     by_id_b = {x.id: x for x in articles_b}
     common = sorted(x.id for x in articles_a if x.id in by_id_b)
     by_id_a = {x.id: x for x in articles_a}

@@ -3,7 +3,10 @@
 The dataset card shows this table, so it lives in the dataset layer and reads only the results JSON
 (``benchmarks/baselines.json``, written by :func:`cyberclaims.benchmark.baselines.run_baselines`): it
 imports nothing of the benchmark code. The benchmark's terminal table (``cyberclaims baselines``) uses
-the same row order and figures (:func:`sorted_rows`, :func:`row_figures`, :func:`format_figure`).
+the same row order and figures (:func:`sorted_rows`, :func:`row_figures`, :func:`format_figure`) and
+the same sentences on what was scored (:func:`scored_on`: the split and its article count) and what the
+baselines that learn from gold labels learnt from (:func:`learnt_from`: the train split, or
+leave-one-article-out).
 """
 
 from __future__ import annotations
@@ -88,14 +91,37 @@ def _provenance_detail(prov: dict[str, Any]) -> str:
 
 def _footer(results: dict[str, Any]) -> list[str]:
     """The lines under the table: what was scored, and where the confidence intervals are (or why not)."""
-    articles = results["articles"]
     rows = [r for r in results["rows"] if not r.get("skipped")]
     reason = rows[0]["confidence"].get("reason") if rows else None
-    footer = [f"Scored with `cyberclaims evaluate` on {len(articles)} article{'s' if len(articles) != 1 else ''}; "
-              f"cyberclaims {results['cyberclaims_version']}, seed {results['seed']}. Propositions rows are given "
-              f"the gold claims and score the clustering alone; claims rows detect claims themselves."]
+    footer = [f"Scored with `cyberclaims evaluate` on {scored_on(results)}; cyberclaims "
+              f"{results['cyberclaims_version']}, seed {results['seed']}. {learnt_from(results)} Propositions "
+              f"rows are given the gold claims and score the clustering alone; claims rows detect claims themselves."]
     if reason:
         footer.append(f"No confidence intervals: {reason}.")
     else:
         footer.append("95% confidence intervals (bootstrap over articles) are in the results JSON.")
     return footer
+
+
+def scored_on(results: dict[str, Any]) -> str:
+    """"the test split (2 articles)": what the results were scored on."""
+    n = len(results["articles"])
+    articles = f"{n} article{'s' if n != 1 else ''}"
+    return f"the {results['split']} split ({articles})" if results.get("split") else articles
+
+
+def learnt_from(results: dict[str, Any]) -> str:
+    """A sentence on what the baselines that learn from gold labels learnt from."""
+    training = results.get("training")
+    if not training:
+        return ""
+    learners = sorted({r["baseline"] for r in results["rows"] if "training" in (r.get("provenance") or {})})
+    if not learners:
+        return ""
+    if training["method"] == "train split":
+        n = training["articles"]
+        how = f"was trained on the {n} article{'s' if n != 1 else ''} of the train split"
+    else:
+        how = (f"is scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
+               f"split has no article): each article is tagged with what the others taught it")
+    return f"The {', '.join(learners)} baseline{'s' if len(learners) != 1 else ''} {how}."

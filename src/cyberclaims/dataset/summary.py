@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.vocabulary import SPLITS
+
 
 @dataclass
 class DatasetSummary:
@@ -16,6 +18,8 @@ class DatasetSummary:
     attribution: Counter[str] = field(default_factory=Counter)
     certainty: Counter[str] = field(default_factory=Counter)
     rows: dict[str, int] = field(default_factory=dict)  # config -> rows over all splits
+    split_mentions: dict[str, int] = field(default_factory=dict)  # split -> mentions
+    split_claims: dict[str, int] = field(default_factory=dict)  # split -> claims
 
     def to_text(self) -> str:
         lines = [f"articles: {sum(self.articles.values())} "
@@ -25,8 +29,15 @@ class DatasetSummary:
         lines.append(f"claims: {self.claims}")
         lines.append("  attribution: " + ", ".join(f"{k} {v}" for k, v in sorted(self.attribution.items())))
         lines.append("  certainty: " + ", ".join(f"{k} {v}" for k, v in sorted(self.certainty.items())))
+        lines.append("per split:")
+        lines += [f"  {split:<12} {n} article{'s' if n != 1 else ''}, {self.split_mentions.get(split, 0)} mentions, "
+                  f"{self.split_claims.get(split, 0)} claims" for split, n in self._splits_in_order()]
         lines.append("rows per config: " + ", ".join(f"{c} {n}" for c, n in self.rows.items()))
         return "\n".join(lines)
+
+    def _splits_in_order(self) -> list[tuple[str, int]]:
+        known = [s for s in SPLITS if s in self.articles]
+        return [(s, self.articles[s]) for s in known + sorted(set(self.articles) - set(known))]
 
 
 def configs_in(dataset: Path) -> list[str]:
@@ -49,6 +60,8 @@ def summarize(dataset: Path) -> DatasetSummary:
             continue
         for split_name, split in loaded.items():
             summary.articles[split_name] = len(split)
+            summary.split_mentions[split_name] = sum(len(row["entities"]) for row in split)
+            summary.split_claims[split_name] = sum(len(row["claims"]) for row in split)
             labels = split.features["entities"].feature["label"]
             attribution = split.features["claims"].feature["attribution"]
             certainty = split.features["claims"].feature["certainty"]
