@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SPLITS, copy_repository, ids_in, run_cli
+from conftest import ARTICLE_IDS, ROOT, SPLITS, copy_repository, ids_in, run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "contribution"
 NEW_ID = "northwind-bank-breach"

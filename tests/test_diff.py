@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+from conftest import ROOT, SEED_IDS, copy_repository, run_cli
+
+# The changes are made to the two seed articles (always in the corpus, each with several mentions and claims).
+ARTICLE_IDS = SEED_IDS
+
+
+def other_split(split: str) -> str:
+    return "validation" if split != "validation" else "train"
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
@@ -30,10 +37,10 @@ def edit(path: Path, change) -> None:
 
 def make_changes(repo: Path) -> None:
     """Relabel, re-attribute, rename by id, remove a mention; change a split; remove an article; add entries."""
-    first, second = ARTICLE_IDS
+    first, second = ARTICLE_IDS[:2]
 
     def article(doc):
-        doc["metadata"]["split"] = "validation"
+        doc["metadata"]["split"] = other_split(doc["metadata"]["split"])
         doc["entities"][0]["label"] = "LOC"
         doc["entities"][1]["id"] = "m999"  # same offsets, new id: matched by offsets
         doc["entities"][1]["entity"] = "someone_else"
@@ -58,11 +65,12 @@ def git_repo(tmp_path: Path) -> Path:
 
 
 def check(result: dict, base: dict) -> None:
-    first, second = ARTICLE_IDS
+    first, second = ARTICLE_IDS[:2]
     assert result["articles"]["added"] == [] and result["articles"]["removed"] == [second]
     [article] = result["articles"]["changed"]
     assert article["id"] == first
-    assert article["fields"] == [{"field": "metadata.split", "old": "test", "new": "validation"}]
+    old_split = base["metadata"]["split"]
+    assert article["fields"] == [{"field": "metadata.split", "old": old_split, "new": other_split(old_split)}]
     mentions = {c["id"]: c for c in article["mentions"]["changed"]}
     old_mentions = base["entities"]
     assert mentions[old_mentions[0]["id"]]["fields"] == [{"field": "label", "old": old_mentions[0]["label"],

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, SEED_IDS, run_cli
 from cyberclaims.dataset import rows
 from cyberclaims.dataset.agreement import match_claims
-from cyberclaims.benchmark.scoring import bootstrap, evaluate
+from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, bootstrap, evaluate
 from cyberclaims.benchmark.metrics import ner_score, ner_stats, propositions_score, propositions_stats
 from cyberclaims.benchmark.predictions import check_predictions, prediction_document, write_jsonl
 from cyberclaims.benchmark.tasks import TASK_SPECS, TASKS
@@ -27,9 +27,14 @@ from cyberclaims.validation import validate
 
 @pytest.fixture(scope="module")
 def gold() -> list[Article]:
+    """The gold articles of the test split: what `cyberclaims evaluate` scores by default."""
     corpus, report = validate(ROOT, show_progress=False)
     assert report.ok, report.summary()
-    return sorted(corpus.gold.articles, key=lambda a: a.id)
+    return sorted((a for a in corpus.gold.articles if a.data["metadata"]["split"] == "test"), key=lambda a: a.id)
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'' if n == 1 else 's'}"
 
 
 def predicted(documents: dict[str, dict], gold: list[Article]) -> dict[str, Article]:
@@ -366,15 +371,18 @@ def test_per_article_scores_are_each_article_alone(gold):
 
 
 def test_no_confidence_interval_below_the_minimum(gold):
-    result = evaluate("claims", gold, perturbed(gold, 1))
+    few = gold[:MIN_ARTICLES_FOR_CI - 1]
+    result = evaluate("claims", few, perturbed(gold, 1))
     assert result.confidence["intervals"] is None
-    assert "2 articles" in result.confidence["reason"] and "10" in result.confidence["reason"]
+    assert _articles(len(few)) in result.confidence["reason"]
+    assert str(MIN_ARTICLES_FOR_CI) in result.confidence["reason"]
 
 
 def test_bootstrap_is_seeded_and_brackets_the_estimate(gold):
     predictions = perturbed(gold, 2)
-    result = evaluate("ner", gold, predictions, min_articles=2, resamples=200, seed=7)
-    again = evaluate("ner", gold, predictions, min_articles=2, resamples=200, seed=7)
+    two = gold[:2]
+    result = evaluate("ner", two, predictions, min_articles=2, resamples=200, seed=7)
+    again = evaluate("ner", two, predictions, min_articles=2, resamples=200, seed=7)
     assert result.confidence["intervals"] == again.confidence["intervals"]
     low, high = result.confidence["intervals"]["f1"]
     per_article = sorted(v["f1"] for v in result.per_article.values())
@@ -419,7 +427,10 @@ def test_gold_as_predictions_scores_one_through_the_cli(tmp_path, gold, task):
         result = json.loads(out.read_text(encoding="utf-8"))
         assert set(result["headline"]) == set(TASK_SPECS[task].headline)
         assert all(value == 1.0 for value in result["headline"].values()), result["headline"]
-        assert "not computed (2 articles" in run.stdout
+        if len(gold) < MIN_ARTICLES_FOR_CI:
+            assert f"not computed ({_articles(len(gold))}" in run.stdout
+        else:
+            assert result["confidence"]["intervals"], result["confidence"]
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -437,13 +448,15 @@ def test_empty_predictions_score_zero_through_the_cli(tmp_path, gold, task):
 
 
 def _broken(tmp_path: Path, gold: list[Article], change) -> Path:
-    documents = {a.id: json.loads(json.dumps(a.data)) for a in gold}
+    # the article the change is made to comes first (the changes below name the first document)
+    documents = {a.id: json.loads(json.dumps(a.data)) for a in sorted(gold, key=lambda a: a.id != _first(gold))}
     change(documents)
     return write_folder(tmp_path / "predictions", documents)
 
 
 def _first(gold: list[Article]) -> str:
-    return gold[0].id
+    """A seed article of the test split: it has the mentions and claims the changes below need."""
+    return next(a.id for a in gold if a.id in SEED_IDS)
 
 
 @pytest.mark.parametrize("change, code, pointer", [
@@ -474,15 +487,16 @@ def test_jsonl_errors_name_the_line(tmp_path, gold):
     documents[1]["claims"][0]["attribution"] = "rumoured"
     path = tmp_path / "predictions.jsonl"
     write_jsonl(documents, path)
+    broken, again = len(documents) + 1, len(documents) + 2
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write('{"id": "north-korea-hacks-sony-pictures", \n')  # broken JSON on line 3
-        fh.write(json.dumps(documents[0]) + "\n")  # a second prediction of one article, line 4
+        fh.write(f'{{"id": "{gold[0].id}", \n')  # broken JSON
+        fh.write(json.dumps(documents[0]) + "\n")  # a second prediction of one article
     run = run_cli("evaluate", "--task", "claims", "--predictions", path)
     assert run.returncode == 1, run.output
     out = run.stdout
     assert f"{path}:2: schema-enum: " in out and "at /claims/0/attribution" in out
-    assert f"{path}:3: json-syntax: invalid JSON at line 3, column" in out
-    assert f"{path}:4: duplicate-id: " in out
+    assert f"{path}:{broken}: json-syntax: invalid JSON at line {broken}, column" in out
+    assert f"{path}:{again}: duplicate-id: " in out
 
 
 def test_missing_unknown_and_misnamed_predictions(tmp_path, gold):
@@ -539,16 +553,16 @@ def test_a_single_json_file_predicts_one_article(tmp_path, gold):
     run = run_cli("evaluate", "--task", "claims", "--predictions", path)
     assert run.returncode == 1, run.output
     issues = [line for line in run.stdout.splitlines() if line.startswith(str(path))]
-    assert issues == [f"{path}: missing-annotation: has no prediction for gold article {gold[1].id!r}; a system "
-                      f"that finds nothing there still writes one (with empty entities and claims)"]
+    assert issues == [f"{path}: missing-annotation: has no prediction for gold article {a.id!r}; a system "
+                      f"that finds nothing there still writes one (with empty entities and claims)" for a in gold[1:]]
 
 
 def test_labels_are_checked_against_the_gold_layout(gold):
-    article = gold[0]
+    article = next(a for a in gold if any(s["kind"] == "boilerplate" for s in a.data["segments"]))
     boilerplate = next(s for s in article.data["segments"] if s["kind"] == "boilerplate")
     start, end = tokenize(article.text, boilerplate["start"], boilerplate["end"])[0]
     document = prediction_document(article, entities=[{"start": start, "end": end, "label": "ORG"}])
     document["segments"] = [{"start": 0, "end": len(article.text.rstrip()), "kind": "body"}]  # all "body"
-    others = {a.id: prediction_document(a) for a in gold[1:]}
+    others = {a.id: prediction_document(a) for a in gold if a is not article}
     checked = check_predictions({article.id: document, **others}, gold)
     assert [(i.code, i.pointer) for i in checked.report.errors] == [("label-in-boilerplate", "/entities/0")]

@@ -22,8 +22,11 @@ def add_module():
 
 def test_growth_fixtures_validate_in_a_copy_of_the_corpus(tmp_path: Path):
     repo = copy_repository(tmp_path / "repo")
-    ids = add_module().add(repo)
     labels = json.loads((GROWTH / "labels.json").read_text(encoding="utf-8"))
+    ids = [article["id"] for article in labels["articles"]]
+    # In the grown-corpus job the fixtures are already in the corpus: then they are checked where they are.
+    if not all((repo / "annotations" / f"{a}.json").exists() for a in ids):
+        assert add_module().add(repo) == ids
     splits = {json.loads((repo / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
               for a in ids}
     assert splits == {"train", "validation", "test"} and len(ids) == len(labels["articles"])
