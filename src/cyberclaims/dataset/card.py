@@ -26,7 +26,7 @@ from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .agreement import agreement
 from .configs import features_of
 from .leaderboard import leaderboard_markdown
-from .metadata import CARD_METADATA, bibtex, describe_fields
+from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
 
@@ -78,6 +78,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
+        "licensing": LICENSING,
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
     body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)

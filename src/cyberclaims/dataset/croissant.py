@@ -20,7 +20,7 @@ from ..core.files import sha256_file, write_file
 from ..core.model import Corpus
 from .citation import read_cff
 from .configs import features_of
-from .metadata import CARD_METADATA, bibtex, describe_fields
+from .metadata import ANNOTATIONS_LICENSE, CARD_METADATA, LICENSING, TEXTS_LICENSE, bibtex, describe_fields
 
 CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -171,7 +171,15 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
                         "types, linked to canonical entities) and check-worthy claims (claimer, attribution, "
                         "certainty, normalized statement, cross-document proposition)."),
         "version": __version__,
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        # Per component, as in LICENSE-DATA.md: the annotations' license by its URL, the texts' as a
+        # CreativeWork named by its SPDX LicenseRef (no URL: they are not licensed by the project).
+        "license": [
+            {"@type": "sc:CreativeWork", "name": ANNOTATIONS_LICENSE["spdx"], "url": ANNOTATIONS_LICENSE["url"],
+             "description": f"{ANNOTATIONS_LICENSE['name']}: the annotations."},
+            {"@type": "sc:CreativeWork", "name": TEXTS_LICENSE["spdx"],
+             "description": f"{TEXTS_LICENSE['name']}: the article texts."},
+        ],
+        "usageInfo": LICENSING,
         "inLanguage": CARD_METADATA["language"],
         "keywords": CARD_METADATA["tags"],
         "creator": {"@type": "sc:Organization", "name": "The CyberClaims contributors"},
