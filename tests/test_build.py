@@ -105,7 +105,7 @@ def test_card_dataset_info_agrees_with_the_parquet_features():
                 schema = pq.read_schema(file)
                 stored = Features.from_arrow_schema(schema)
                 assert stored == card_features, name
-                assert json.loads(schema.metadata[b"huggingface"])["info"]["features"] == card_features.to_dict()
+                assert Features.from_dict(json.loads(schema.metadata[b"huggingface"])["info"]["features"]) == card_features
                 rows += pq.ParquetFile(file).metadata.num_rows
             assert rows == split["num_examples"]
 

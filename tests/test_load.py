@@ -187,3 +187,33 @@ def test_polars_reads_nested_columns():
     docs = pl.read_parquet(DATASET / "data" / "documents" / "*.parquet").sort("id")
     assert docs["id"].to_list() == ARTICLE_IDS
     assert docs["entities"].list.len().to_list() == [len(source(a)["entities"]) for a in ARTICLE_IDS]
+
+
+def test_load_check_script_passes_with_the_installed_datasets(hf_cache, monkeypatch):
+    """tests/load_check.py is what .ci/run's oldest-datasets job runs; it must pass here too."""
+    import importlib.util
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(hf_cache))
+    spec = importlib.util.spec_from_file_location("load_check", ROOT / "tests" / "load_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(DATASET) == 0
+
+
+def test_parquet_metadata_is_in_the_form_every_supported_datasets_reads():
+    """datasets 3 cannot read "_type": "List" (issue 19): lists are written as datasets 3 wrote them, which
+    datasets 4 and 5 read into the same features."""
+    import pyarrow.parquet as pq
+    from datasets import Features
+
+    from cyberclaims.dataset.configs import features_of
+
+    for shard in (DATASET / "data").rglob("*.parquet"):
+        raw = pq.read_schema(shard).metadata[b"huggingface"].decode()
+        assert '"List"' not in raw and '"LargeList"' not in raw, shard
+        stored = Features.from_dict(json.loads(raw)["info"]["features"])
+        assert stored == features_of(shard.parent.name)
+    card = (DATASET / "README.md").read_text(encoding="utf-8").split("---\n")[1]
+    assert not any(line.strip().startswith("list: ") and not line.strip().endswith(":")
+                   for line in card.splitlines())

@@ -124,7 +124,7 @@ def test_card_statistics_match_the_parquet():
     claims = sum(len(d["claims"]) for d in documents)
     assert re.search(rf"^\| total \| {len(documents)} \| \d+ \| \d+ \| {mentions} \| {claims} \|$", card, re.M)
     names = json.loads(pq.read_schema(next((DATASET / "data" / "documents").glob("*.parquet")))
-                       .metadata[b"huggingface"])["info"]["features"]["entities"]["feature"]["label"]["names"]
+                       .metadata[b"huggingface"])["info"]["features"]["entities"][0]["label"]["names"]
     for index, label in enumerate(names):
         count = sum(1 for d in documents for m in d["entities"] if m["label"] == index)
         assert f"| {label} | {count} |" in card

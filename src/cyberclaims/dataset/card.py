@@ -27,6 +27,7 @@ from .agreement import agreement
 from .configs import features_of
 from .leaderboard import leaderboard_markdown
 from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
+from .portable import portable_yaml
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
 
@@ -50,6 +51,8 @@ def front_matter(configs: list) -> str:
                                          dataset_size=sum(s.num_bytes for s in config.splits))
     metadata_configs.to_dataset_card_data(card)
     infos.to_dataset_card_data(card)
+    for info in card["dataset_info"]:  # the form datasets 3 reads too (see portable)
+        info["features"] = portable_yaml(info["features"])
     return card.to_yaml()
 
 
