@@ -217,3 +217,25 @@ def test_parquet_metadata_is_in_the_form_every_supported_datasets_reads():
     card = (DATASET / "README.md").read_text(encoding="utf-8").split("---\n")[1]
     assert not any(line.strip().startswith("list: ") and not line.strip().endswith(":")
                    for line in card.splitlines())
+
+
+def test_card_example_claim_is_what_load_dataset_returns_and_its_recipes_work(load):
+    """The card's instance is the loaded row (integers for class labels); its int2str, pandas and Polars
+    recipes give the names (issue 19, item 5)."""
+    import re
+
+    pl = pytest.importorskip("polars")
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    shown = json.loads(re.search(r"### Data Instances\n.*?```json\n(.*?)\n```", card, re.S).group(1))
+    claims = load("claims")["test"]
+    assert shown == claims[0]
+    assert isinstance(shown["attribution"], int) and isinstance(shown["certainty"], int)
+    attribution = claims.features["attribution"]
+    names = [attribution.int2str(v) for v in claims["attribution"]]
+    frame = claims.to_pandas()
+    frame["attribution"] = frame["attribution"].map(dict(enumerate(attribution.names)))
+    assert frame["attribution"].tolist() == names
+    polars = pl.read_parquet(DATASET / "data" / "claims" / "*.parquet").with_columns(
+        pl.col("attribution").replace_strict(dict(enumerate(attribution.names)), return_dtype=pl.String))
+    assert polars["attribution"].to_list() == names
+    assert set(names) <= {"asserted", "reported"}

@@ -175,3 +175,32 @@ def test_a_tampered_shard_is_detected(tmp_path: Path):
     run = run_cli("validate", copy)
     assert run.returncode == 1
     assert "SHA256SUMS" in run.stdout and "dataset-unreadable" in run.stdout
+
+
+def test_croissant_class_names_are_enumerations_the_fields_reference():
+    """Class names machine-readable (issue 19, item 5): an sc:Enumeration record set per ClassLabel, loaded
+    by mlcroissant, referenced by every integer field that stores one."""
+    mlc = pytest.importorskip("mlcroissant")
+    from datasets import ClassLabel
+
+    from cyberclaims.dataset.configs import features_of
+
+    metadata = json.loads((DATASET / "croissant.json").read_text())
+    enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
+    dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
+    loaded = {key: [(r[f"{key}/index"], _plain(r[f"{key}/name"])) for r in dataset.records(record_set=key)]
+              for key in enums}
+    claims = next(r for r in metadata["recordSet"] if r["@id"] == "claims")
+    for name in ("attribution", "certainty"):
+        field = next(f for f in claims["field"] if f["name"] == name)
+        key = field["references"]["field"]["@id"].split("/")[0]
+        assert [n for _, n in sorted(loaded[key])] == features_of("claims")[name].names
+    def fields(node):
+        for field in node.get("field", []) + node.get("subField", []):
+            yield field
+            yield from fields(field)
+
+    referenced = {f["references"]["field"]["@id"].split("/")[0]
+                  for r in metadata["recordSet"] for f in fields(r) if "references" in f}
+    assert referenced == set(enums)
+    assert isinstance(features_of("claims")["attribution"], ClassLabel)

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from datasets import ClassLabel
 from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
@@ -172,9 +173,13 @@ def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
 
 
 def _example_claim(stats: CorpusStats, withheld: bool) -> str:
+    """The first claim as ``load_dataset`` returns it: ClassLabel columns as their integers."""
     if stats.example_claim is None:
         return "{}"
     row = withhold_row("claims", stats.example_claim) if withheld else stats.example_claim
+    features = features_of("claims")
+    row = {name: features[name].str2int(value) if isinstance(features.get(name), ClassLabel) and value is not None
+           else value for name, value in row.items()}
     return json.dumps(row, indent=2, ensure_ascii=False)
 
 

@@ -106,6 +106,35 @@ def _data_type(feature: Any) -> tuple[str, bool, str]:
     return "sc:Text", repeated, ""
 
 
+def _enumeration_id(feature: ClassLabel) -> str:
+    return "class-" + "-".join(n.lower() for n in feature.names[:2]) + f"-{len(feature.names)}"
+
+
+def enumerations(configs: list) -> list[dict[str, Any]]:
+    """One ``sc:Enumeration`` record set per distinct ClassLabel (its ``index`` and ``name``), inline: class
+    names machine-readable, referenced by the integer fields that store them."""
+    found: dict[str, ClassLabel] = {}
+
+    def walk(feature: Any) -> None:
+        while isinstance(feature, List):
+            feature = feature.feature
+        if isinstance(feature, dict):
+            for inner in feature.values():
+                walk(inner)
+        elif isinstance(feature, ClassLabel):
+            found.setdefault(_enumeration_id(feature), feature)
+
+    for config in configs:
+        walk(dict(features_of(config.name)))
+    return [{"@type": "cr:RecordSet", "@id": key, "name": key, "dataType": "sc:Enumeration",
+             "description": "Class label names: " + ", ".join(f"{i}={n}" for i, n in enumerate(feature.names)) + ".",
+             "key": {"@id": f"{key}/index"},
+             "field": [{"@type": "cr:Field", "@id": f"{key}/index", "name": "index", "dataType": "sc:Integer"},
+                       {"@type": "cr:Field", "@id": f"{key}/name", "name": "name", "dataType": "sc:Text"}],
+             "data": [{f"{key}/index": i, f"{key}/name": n} for i, n in enumerate(feature.names)]}
+            for key, feature in found.items()]
+
+
 def _field(record_set: str, name: str, feature: Any, description: str, file_set: str,
            column: str | None = None, path: str = "") -> dict[str, Any]:
     """A Croissant field for a column (or, with ``path``, a member of a struct column)."""
@@ -128,6 +157,8 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
     else:
         data_type, _, extra = _data_type(inner)
         field["dataType"] = data_type
+        if isinstance(inner, ClassLabel):
+            field["references"] = {"field": {"@id": f"{_enumeration_id(inner)}/index"}}
         if extra:
             field["description"] = (description + extra).strip()
         field["source"] = source
@@ -188,7 +219,7 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
         "isLiveDataset": False,
         **RAI,
         "distribution": distribution,
-        "recordSet": record_sets,
+        "recordSet": enumerations(configs) + record_sets,
     }
 
 
