@@ -239,3 +239,23 @@ def test_card_example_claim_is_what_load_dataset_returns_and_its_recipes_work(lo
         pl.col("attribution").replace_strict(dict(enumerate(attribution.names)), return_dtype=pl.String))
     assert polars["attribution"].to_list() == names
     assert set(names) <= {"asserted", "reported"}
+
+
+def test_card_recipes_flatten_nested_columns_without_collisions():
+    """The card's Polars and DuckDB recipes for documents' nested entities (issue 19, item 4): one row per
+    mention, the article id kept, no duplicate column names."""
+    pl = pytest.importorskip("polars")
+    duckdb = pytest.importorskip("duckdb")
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    assert 'name.prefix("mention_")' in card and "m.id AS mention_id" in card
+    files = f"{DATASET}/data/documents/*.parquet"
+    mentions = (pl.read_parquet(files)
+                .select(pl.col("id").alias("article_id"), "entities").explode("entities")
+                .select("article_id", pl.col("entities").struct.unnest().name.prefix("mention_")))
+    assert len(set(mentions.columns)) == len(mentions.columns)
+    expected = sorted((a, m["id"], m["text"]) for a in ARTICLE_IDS for m in source(a)["entities"])
+    assert sorted(mentions.select("article_id", "mention_id", "mention_text").rows()) == expected
+    rows = duckdb.sql(f"""SELECT id AS article_id, m.id AS mention_id, m.text AS mention_text, m.label
+                          FROM (SELECT id, unnest(entities) AS m FROM '{files}')""")
+    assert len(set(rows.columns)) == len(rows.columns)
+    assert sorted((a, i, t) for a, i, t, _ in rows.fetchall()) == expected

@@ -3,7 +3,8 @@
 One ``cr:FileObject`` per Parquet file (with its sha256, so a corrupted download is detected), one
 ``cr:FileSet`` per config gathering its shards, and one ``cr:RecordSet`` per config whose fields are
 typed from the same ``datasets.Features`` the Parquet files were written with. ClassLabel columns are
-stored as integers; their names are listed in the field description. Responsible-AI fields (``rai:``)
+stored as integers; their names are an ``sc:Enumeration`` record set the field references (and are
+listed in the field description). Responsible-AI fields (``rai:``)
 summarise collection, annotation, limitations, biases and personal information.
 """
 
