@@ -105,7 +105,7 @@ def test_card_dataset_info_agrees_with_the_parquet_features():
                 schema = pq.read_schema(file)
                 stored = Features.from_arrow_schema(schema)
                 assert stored == card_features, name
-                assert json.loads(schema.metadata[b"huggingface"])["info"]["features"] == card_features.to_dict()
+                assert Features.from_dict(json.loads(schema.metadata[b"huggingface"])["info"]["features"]) == card_features
                 rows += pq.ParquetFile(file).metadata.num_rows
             assert rows == split["num_examples"]
 
@@ -122,3 +122,44 @@ def test_manifest_lists_every_file():
     listed = {line.split("  ", 1)[1] for line in manifest}
     files = {p.relative_to(ROOT / "dataset").as_posix() for p in (ROOT / "dataset").rglob("*") if p.is_file()}
     assert listed == files - {"SHA256SUMS"}
+
+
+def test_freshness_across_pyarrow_releases_compares_rows(tmp_path: Path):
+    """A committed dataset written by another pyarrow (another created_by in every footer, as on another
+    Python) is fresh by rows; a changed row is still caught. This is what .ci/run's rebuild step runs."""
+    import shutil as _shutil
+
+    import pyarrow as pa
+
+    from cyberclaims.core.files import sha256_file
+    from cyberclaims.dataset.freshness import main
+    from cyberclaims.dataset.manifest import write_manifest
+
+    def as_if_written_by(folder: Path, version: str) -> None:
+        ours = f"parquet-cpp-arrow version {pa.__version__}".encode()
+        theirs = f"parquet-cpp-arrow version {version}".encode()
+        assert len(ours) == len(theirs)
+        for shard in (folder / "data").rglob("*.parquet"):
+            data = shard.read_bytes()
+            assert ours in data
+            shard.write_bytes(data.replace(ours, theirs))
+        croissant = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))
+        for item in croissant["distribution"]:
+            if "sha256" in item:
+                item["sha256"] = sha256_file(folder / item["contentUrl"])
+        (folder / "croissant.json").write_text(json.dumps(croissant, indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+        write_manifest(folder)
+
+    committed = tmp_path / "committed"
+    _shutil.copytree(ROOT / "dataset", committed)
+    other = ".".join(str(int(pa.__version__.split(".")[0]) - 1 if i == 0 else part)
+                     for i, part in enumerate(pa.__version__.split(".")))
+    other = other.rjust(len(pa.__version__), "0") if len(other) < len(pa.__version__) else other
+    as_if_written_by(committed, other)
+    assert pq.ParquetFile(next((committed / "data").rglob("*.parquet"))).metadata.created_by.endswith(other)
+    assert main([str(ROOT / "dataset"), str(committed)]) == 0
+    claims = next((committed / "data" / "claims").glob("*.parquet"))
+    table = pq.read_table(claims)
+    pq.write_table(table.slice(1), claims)
+    assert main([str(ROOT / "dataset"), str(committed)]) == 1

@@ -187,3 +187,75 @@ def test_polars_reads_nested_columns():
     docs = pl.read_parquet(DATASET / "data" / "documents" / "*.parquet").sort("id")
     assert docs["id"].to_list() == ARTICLE_IDS
     assert docs["entities"].list.len().to_list() == [len(source(a)["entities"]) for a in ARTICLE_IDS]
+
+
+def test_load_check_script_passes_with_the_installed_datasets(hf_cache, monkeypatch):
+    """tests/load_check.py is what .ci/run's oldest-datasets job runs; it must pass here too."""
+    import importlib.util
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(hf_cache))
+    spec = importlib.util.spec_from_file_location("load_check", ROOT / "tests" / "load_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(DATASET) == 0
+
+
+def test_parquet_metadata_is_in_the_form_every_supported_datasets_reads():
+    """datasets 3 cannot read "_type": "List" (issue 19): lists are written as datasets 3 wrote them, which
+    datasets 4 and 5 read into the same features."""
+    import pyarrow.parquet as pq
+    from datasets import Features
+
+    from cyberclaims.dataset.configs import features_of
+
+    for shard in (DATASET / "data").rglob("*.parquet"):
+        raw = pq.read_schema(shard).metadata[b"huggingface"].decode()
+        assert '"List"' not in raw and '"LargeList"' not in raw, shard
+        stored = Features.from_dict(json.loads(raw)["info"]["features"])
+        assert stored == features_of(shard.parent.name)
+    card = (DATASET / "README.md").read_text(encoding="utf-8").split("---\n")[1]
+    assert not any(line.strip().startswith("list: ") and not line.strip().endswith(":")
+                   for line in card.splitlines())
+
+
+def test_card_example_claim_is_what_load_dataset_returns_and_its_recipes_work(load):
+    """The card's instance is the loaded row (integers for class labels); its int2str, pandas and Polars
+    recipes give the names (issue 19, item 5)."""
+    import re
+
+    pl = pytest.importorskip("polars")
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    shown = json.loads(re.search(r"### Data Instances\n.*?```json\n(.*?)\n```", card, re.S).group(1))
+    claims = load("claims")["test"]
+    assert shown == claims[0]
+    assert isinstance(shown["attribution"], int) and isinstance(shown["certainty"], int)
+    attribution = claims.features["attribution"]
+    names = [attribution.int2str(v) for v in claims["attribution"]]
+    frame = claims.to_pandas()
+    frame["attribution"] = frame["attribution"].map(dict(enumerate(attribution.names)))
+    assert frame["attribution"].tolist() == names
+    polars = pl.read_parquet(DATASET / "data" / "claims" / "*.parquet").with_columns(
+        pl.col("attribution").replace_strict(dict(enumerate(attribution.names)), return_dtype=pl.String))
+    assert polars["attribution"].to_list() == names
+    assert set(names) <= {"asserted", "reported"}
+
+
+def test_card_recipes_flatten_nested_columns_without_collisions():
+    """The card's Polars and DuckDB recipes for documents' nested entities (issue 19, item 4): one row per
+    mention, the article id kept, no duplicate column names."""
+    pl = pytest.importorskip("polars")
+    duckdb = pytest.importorskip("duckdb")
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    assert 'name.prefix("mention_")' in card and "m.id AS mention_id" in card
+    files = f"{DATASET}/data/documents/*.parquet"
+    mentions = (pl.read_parquet(files)
+                .select(pl.col("id").alias("article_id"), "entities").explode("entities")
+                .select("article_id", pl.col("entities").struct.unnest().name.prefix("mention_")))
+    assert len(set(mentions.columns)) == len(mentions.columns)
+    expected = sorted((a, m["id"], m["text"]) for a in ARTICLE_IDS for m in source(a)["entities"])
+    assert sorted(mentions.select("article_id", "mention_id", "mention_text").rows()) == expected
+    rows = duckdb.sql(f"""SELECT id AS article_id, m.id AS mention_id, m.text AS mention_text, m.label
+                          FROM (SELECT id, unnest(entities) AS m FROM '{files}')""")
+    assert len(set(rows.columns)) == len(rows.columns)
+    assert sorted((a, i, t) for a, i, t, _ in rows.fetchall()) == expected

@@ -40,9 +40,46 @@ def test_cff_is_a_dataset_with_a_data_citation():
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
     assert cff["preferred-citation"]["type"] == "data"
     assert cff["authors"] == [{"name": "The CyberClaims contributors"}]
-    for key in ("title", "date-released", "license", "abstract", "keywords"):
+    for key in ("title", "date-released", "abstract", "keywords"):
         assert cff[key]
     assert (DATASET / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def test_license_metadata_is_true_and_the_same_everywhere():
+    """Annotations CC BY 4.0, texts third-party copyright: the card's YAML (the Hub's fields for an unlisted
+    license), its prose, Croissant and the CFF all say it, in the words of LICENSE-DATA.md."""
+    from huggingface_hub import DatasetCard
+
+    from cyberclaims.dataset.metadata import LICENSING
+
+    licence_text = _words((ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8"))
+    for phrase in ("Creative Commons Attribution 4.0 International (CC BY 4.0)",
+                   "the copyright of their authors and publishers", "They are not licensed by this project",
+                   "included unchanged so that the annotations can be used for research"):
+        assert phrase in licence_text
+    assert "non-commercial" not in licence_text
+    card = DatasetCard.load(DATASET / "README.md")
+    assert (card.data.license, card.data.license_link) == ("other", "LICENSE-DATA.md")
+    assert card.data.license_name and re.fullmatch(r"[a-z0-9.\-]+", card.data.license_name)
+    assert (DATASET / "LICENSE-DATA.md").read_bytes() == (ROOT / "LICENSE-DATA.md").read_bytes()
+    assert LICENSING in _words(card.text) and "non-commercial" not in card.text
+    croissant = json.loads((DATASET / "croissant.json").read_text(encoding="utf-8"))
+    names = {item["name"]: item for item in croissant["license"]}
+    assert names["CC-BY-4.0"]["url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "url" not in names["LicenseRef-third-party-copyright"]
+    assert croissant["usageInfo"] == LICENSING
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert "license" not in cff  # CFF 1.2.0 takes listed SPDX ids only; CC-BY-4.0 alone would be false
+    assert LICENSING in _words(cff["abstract"])
+    # the texts really are third-party: every article says so (or names its own license)
+    for article in (ROOT / "annotations").glob("*.json"):
+        data = json.loads(article.read_text(encoding="utf-8"))
+        if "metadata" in data:
+            assert data["metadata"]["license"]
 
 
 CFFCONVERT = os.environ.get("CFFCONVERT") or shutil.which("cffconvert")
@@ -87,7 +124,7 @@ def test_card_statistics_match_the_parquet():
     claims = sum(len(d["claims"]) for d in documents)
     assert re.search(rf"^\| total \| {len(documents)} \| \d+ \| \d+ \| {mentions} \| {claims} \|$", card, re.M)
     names = json.loads(pq.read_schema(next((DATASET / "data" / "documents").glob("*.parquet")))
-                       .metadata[b"huggingface"])["info"]["features"]["entities"]["feature"]["label"]["names"]
+                       .metadata[b"huggingface"])["info"]["features"]["entities"][0]["label"]["names"]
     for index, label in enumerate(names):
         count = sum(1 for d in documents for m in d["entities"] if m["label"] == index)
         assert f"| {label} | {count} |" in card
@@ -138,3 +175,32 @@ def test_a_tampered_shard_is_detected(tmp_path: Path):
     run = run_cli("validate", copy)
     assert run.returncode == 1
     assert "SHA256SUMS" in run.stdout and "dataset-unreadable" in run.stdout
+
+
+def test_croissant_class_names_are_enumerations_the_fields_reference():
+    """Class names machine-readable (issue 19, item 5): an sc:Enumeration record set per ClassLabel, loaded
+    by mlcroissant, referenced by every integer field that stores one."""
+    mlc = pytest.importorskip("mlcroissant")
+    from datasets import ClassLabel
+
+    from cyberclaims.dataset.configs import features_of
+
+    metadata = json.loads((DATASET / "croissant.json").read_text())
+    enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
+    dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
+    loaded = {key: [(r[f"{key}/index"], _plain(r[f"{key}/name"])) for r in dataset.records(record_set=key)]
+              for key in enums}
+    claims = next(r for r in metadata["recordSet"] if r["@id"] == "claims")
+    for name in ("attribution", "certainty"):
+        field = next(f for f in claims["field"] if f["name"] == name)
+        key = field["references"]["field"]["@id"].split("/")[0]
+        assert [n for _, n in sorted(loaded[key])] == features_of("claims")[name].names
+    def fields(node):
+        for field in node.get("field", []) + node.get("subField", []):
+            yield field
+            yield from fields(field)
+
+    referenced = {f["references"]["field"]["@id"].split("/")[0]
+                  for r in metadata["recordSet"] for f in fields(r) if "references" in f}
+    assert referenced == set(enums)
+    assert isinstance(features_of("claims")["attribution"], ClassLabel)

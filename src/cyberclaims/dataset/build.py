@@ -32,6 +32,7 @@ from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
 from .manifest import write_manifest
+from .metadata import LICENSE_FILE
 from .parquet import Shard, ShardWriter
 from .stats import CorpusStats, EntityUsage
 from .withhold import withhold_row
@@ -137,6 +138,9 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     cff = corpus.root / "CITATION.cff"
     if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
         shutil.copyfile(cff, folder / "CITATION.cff")
+    licensing = corpus.root / LICENSE_FILE
+    if licensing.is_file():  # the card's license_link points at it: it travels with the data
+        shutil.copyfile(licensing, folder / LICENSE_FILE)
     results = corpus.root / "benchmarks" / "baselines.json"
     if results.is_file():  # the leaderboard's source travels with the data it was computed on
         shutil.copyfile(results, folder / "baselines.json")

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from datasets import ClassLabel
 from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
@@ -26,7 +27,8 @@ from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .agreement import agreement
 from .configs import features_of
 from .leaderboard import leaderboard_markdown
-from .metadata import CARD_METADATA, bibtex, describe_fields
+from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
+from .portable import portable_yaml
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
 
@@ -50,6 +52,8 @@ def front_matter(configs: list) -> str:
                                          dataset_size=sum(s.num_bytes for s in config.splits))
     metadata_configs.to_dataset_card_data(card)
     infos.to_dataset_card_data(card)
+    for info in card["dataset_info"]:  # the form datasets 3 reads too (see portable)
+        info["features"] = portable_yaml(info["features"])
     return card.to_yaml()
 
 
@@ -78,6 +82,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
+        "licensing": LICENSING,
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
     body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
@@ -168,9 +173,13 @@ def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
 
 
 def _example_claim(stats: CorpusStats, withheld: bool) -> str:
+    """The first claim as ``load_dataset`` returns it: ClassLabel columns as their integers."""
     if stats.example_claim is None:
         return "{}"
     row = withhold_row("claims", stats.example_claim) if withheld else stats.example_claim
+    features = features_of("claims")
+    row = {name: features[name].str2int(value) if isinstance(features.get(name), ClassLabel) and value is not None
+           else value for name, value in row.items()}
     return json.dumps(row, indent=2, ensure_ascii=False)
 
 

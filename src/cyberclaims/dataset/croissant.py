@@ -3,7 +3,8 @@
 One ``cr:FileObject`` per Parquet file (with its sha256, so a corrupted download is detected), one
 ``cr:FileSet`` per config gathering its shards, and one ``cr:RecordSet`` per config whose fields are
 typed from the same ``datasets.Features`` the Parquet files were written with. ClassLabel columns are
-stored as integers; their names are listed in the field description. Responsible-AI fields (``rai:``)
+stored as integers; their names are an ``sc:Enumeration`` record set the field references (and are
+listed in the field description). Responsible-AI fields (``rai:``)
 summarise collection, annotation, limitations, biases and personal information.
 """
 
@@ -20,7 +21,7 @@ from ..core.files import sha256_file, write_file
 from ..core.model import Corpus
 from .citation import read_cff
 from .configs import features_of
-from .metadata import CARD_METADATA, bibtex, describe_fields
+from .metadata import ANNOTATIONS_LICENSE, CARD_METADATA, LICENSING, TEXTS_LICENSE, bibtex, describe_fields
 
 CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -106,6 +107,35 @@ def _data_type(feature: Any) -> tuple[str, bool, str]:
     return "sc:Text", repeated, ""
 
 
+def _enumeration_id(feature: ClassLabel) -> str:
+    return "class-" + "-".join(n.lower() for n in feature.names[:2]) + f"-{len(feature.names)}"
+
+
+def enumerations(configs: list) -> list[dict[str, Any]]:
+    """One ``sc:Enumeration`` record set per distinct ClassLabel (its ``index`` and ``name``), inline: class
+    names machine-readable, referenced by the integer fields that store them."""
+    found: dict[str, ClassLabel] = {}
+
+    def walk(feature: Any) -> None:
+        while isinstance(feature, List):
+            feature = feature.feature
+        if isinstance(feature, dict):
+            for inner in feature.values():
+                walk(inner)
+        elif isinstance(feature, ClassLabel):
+            found.setdefault(_enumeration_id(feature), feature)
+
+    for config in configs:
+        walk(dict(features_of(config.name)))
+    return [{"@type": "cr:RecordSet", "@id": key, "name": key, "dataType": "sc:Enumeration",
+             "description": "Class label names: " + ", ".join(f"{i}={n}" for i, n in enumerate(feature.names)) + ".",
+             "key": {"@id": f"{key}/index"},
+             "field": [{"@type": "cr:Field", "@id": f"{key}/index", "name": "index", "dataType": "sc:Integer"},
+                       {"@type": "cr:Field", "@id": f"{key}/name", "name": "name", "dataType": "sc:Text"}],
+             "data": [{f"{key}/index": i, f"{key}/name": n} for i, n in enumerate(feature.names)]}
+            for key, feature in found.items()]
+
+
 def _field(record_set: str, name: str, feature: Any, description: str, file_set: str,
            column: str | None = None, path: str = "") -> dict[str, Any]:
     """A Croissant field for a column (or, with ``path``, a member of a struct column)."""
@@ -128,6 +158,8 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
     else:
         data_type, _, extra = _data_type(inner)
         field["dataType"] = data_type
+        if isinstance(inner, ClassLabel):
+            field["references"] = {"field": {"@id": f"{_enumeration_id(inner)}/index"}}
         if extra:
             field["description"] = (description + extra).strip()
         field["source"] = source
@@ -171,7 +203,15 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
                         "types, linked to canonical entities) and check-worthy claims (claimer, attribution, "
                         "certainty, normalized statement, cross-document proposition)."),
         "version": __version__,
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        # Per component, as in LICENSE-DATA.md: the annotations' license by its URL, the texts' as a
+        # CreativeWork named by its SPDX LicenseRef (no URL: they are not licensed by the project).
+        "license": [
+            {"@type": "sc:CreativeWork", "name": ANNOTATIONS_LICENSE["spdx"], "url": ANNOTATIONS_LICENSE["url"],
+             "description": f"{ANNOTATIONS_LICENSE['name']}: the annotations."},
+            {"@type": "sc:CreativeWork", "name": TEXTS_LICENSE["spdx"],
+             "description": f"{TEXTS_LICENSE['name']}: the article texts."},
+        ],
+        "usageInfo": LICENSING,
         "inLanguage": CARD_METADATA["language"],
         "keywords": CARD_METADATA["tags"],
         "creator": {"@type": "sc:Organization", "name": "The CyberClaims contributors"},
@@ -180,7 +220,7 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
         "isLiveDataset": False,
         **RAI,
         "distribution": distribution,
-        "recordSet": record_sets,
+        "recordSet": enumerations(configs) + record_sets,
     }
 
 

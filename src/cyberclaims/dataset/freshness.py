@@ -1,8 +1,11 @@
 """``build --check``: is the committed ``dataset/`` what the sources build today?
 
+This is THE definition of a fresh dataset (README, "Deterministic builds"), used by ``build --check`` and
+by ``.ci/run`` after it rebuilds in place (``python -m cyberclaims.dataset.freshness BUILT COMMITTED``).
 With the same pyarrow release the files must be byte-identical. pyarrow writes its own version into
-every Parquet footer, so across releases the comparison falls back to rows, schemas and metadata,
-and says so.
+every Parquet footer (``created_by``), and pip resolves other releases on other Pythons, so across releases
+the comparison falls back to rows, schemas and metadata (and the card, which does not depend on the
+writer, byte for byte), and says so.
 """
 
 from __future__ import annotations
@@ -128,3 +131,23 @@ def _compare_parquet(fresh: Path, committed: Path) -> str | None:
     return None
 
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m cyberclaims.dataset.freshness BUILT COMMITTED``: compare two built folders as ``build --check``
+    does (exit 1 if they differ), e.g. a rebuild in place against a copy of the committed files."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cyberclaims.dataset.freshness", description=main.__doc__)
+    parser.add_argument("built", type=Path)
+    parser.add_argument("committed", type=Path)
+    args = parser.parse_args(argv)
+    result = compare(args.built, args.committed)
+    print(f"compared {result.method}")
+    for difference in result.differences:
+        print(f"differs: {difference}")
+    return 1 if result.stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,7 +16,11 @@ from .configs import CONFIGS, features_of
 CARD_METADATA: dict[str, Any] = {
     "pretty_name": "CyberClaims",
     "language": ["en"],
-    "license": "cc-by-4.0",
+    # The Hub's documented fields for a license it does not list: the annotations are CC BY 4.0, the
+    # article texts third-party copyright (LicenseRef-third-party-copyright), so the whole is "other".
+    "license": "other",
+    "license_name": "cc-by-4.0-annotations-and-third-party-texts",
+    "license_link": "LICENSE-DATA.md",
     "annotations_creators": ["expert-generated"],
     "language_creators": ["found"],
     "multilinguality": ["monolingual"],
@@ -25,6 +29,20 @@ CARD_METADATA: dict[str, Any] = {
     "task_ids": ["named-entity-recognition", "fact-checking"],
     "tags": ["cybersecurity", "claims", "attribution", "hedging", "cross-document", "news"],
 }
+
+
+# The licensing of the data, in the words of LICENSE-DATA.md (copied into the built dataset), for the card,
+# Croissant and the CFF: tests check that each says the same.
+LICENSE_FILE = "LICENSE-DATA.md"
+ANNOTATIONS_LICENSE = {"spdx": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
+                       "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)"}
+TEXTS_LICENSE = {"spdx": "LicenseRef-third-party-copyright",
+                 "name": "Third-party copyright (not licensed by the project)"}
+LICENSING = (
+    "The annotations (labels, registries, normalized statements, guidelines) are released under CC BY 4.0. "
+    "The article texts remain the copyright of their authors and publishers (LicenseRef-third-party-copyright): "
+    "they are not licensed by this project; they are included unchanged so that the annotations can be used "
+    "for research. See LICENSE-DATA.md.")
 
 
 def _schema_descriptions() -> dict[str, str]:

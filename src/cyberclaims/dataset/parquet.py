@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from .configs import CONFIGS, features_of
+from .portable import huggingface_metadata
 
 # Pinned writer options: every one that changes the bytes of the file is set explicitly.
 PARQUET_OPTIONS: dict[str, Any] = {
@@ -44,9 +45,11 @@ class Shard:
 
 
 def parquet_schema(config: str) -> pa.Schema:
-    """The Arrow schema of a config, carrying the ``huggingface`` metadata that keeps ClassLabel names."""
+    """The Arrow schema of a config, carrying the ``huggingface`` metadata that keeps ClassLabel names
+    (in the form every supported ``datasets`` release reads: see ``portable``)."""
     schema = features_of(config).arrow_schema
     metadata = dict(schema.metadata or {})
+    metadata[b"huggingface"] = huggingface_metadata(features_of(config))
     metadata[b"cyberclaims"] = json.dumps({"version": __version__, "config": config}).encode()
     return schema.with_metadata(metadata)
 

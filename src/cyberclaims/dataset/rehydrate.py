@@ -79,8 +79,9 @@ def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[
     """The annotation sources that the rows of the withheld dataset were built from."""
     annotations = root / "annotations"
     annotations.mkdir(parents=True)
-    if (folder / "CITATION.cff").is_file():
-        shutil.copyfile(folder / "CITATION.cff", root / "CITATION.cff")
+    for name in ("CITATION.cff", "LICENSE-DATA.md"):  # files the build copies from the repository's root
+        if (folder / name).is_file():
+            shutil.copyfile(folder / name, root / name)
     if (folder / "baselines.json").is_file():
         (root / "benchmarks").mkdir()
         shutil.copyfile(folder / "baselines.json", root / "benchmarks" / "baselines.json")
