@@ -350,8 +350,6 @@ def test_segments_out_of_order_are_an_overlap():
     assert ("segment-overlap", "/segments/1") in found(segments_cover_text, article)
 
 
-@pytest.mark.xfail(strict=True, reason="behaviour bug, reported not fixed: the text of a segment listed out of order "
-                                       "is also reported as segment-gap ('lies in no segment; add a segment')")
 def test_segments_out_of_order_are_not_also_a_gap():
     article = make_article(PAGE, {"segments": [BODY_SEGMENT, TITLE, BOILERPLATE]})
     assert found(segments_cover_text, article) == [("segment-overlap", "/segments/1")]
@@ -434,9 +432,6 @@ def test_mentions_do_not_overlap_accepts(case):
     check_case(mentions_do_not_overlap, case)
 
 
-@pytest.mark.xfail(strict=True, reason="behaviour bug, reported not fixed: only neighbours in start order are "
-                                       "compared, so a mention inside a long one is missed when another mention "
-                                       "lies between")
 def test_every_mention_inside_a_long_mention_is_reported():
     article = make_article(BODY, {"entities": [mention(BODY, "Acme Corp said on Monday", id="m1"),
                                                mention(BODY, "Corp", id="m2"),

@@ -155,21 +155,22 @@ def segments_cover_text(facts: ArticleFacts) -> list[Issue]:
     if facts.broken_segments:
         return []
     text = facts.article.text
+    segments = facts.spans["segments"]
     issues = []
-    covered_to = 0
     previous = None
-    for start, end, index in facts.spans["segments"]:
+    for start, end, index in segments:  # in list order: each segment starts where the one before it ended
         if previous is not None and start < previous[1]:
-            covered_to = max(covered_to, end)
             issues.append(facts.issue(("segments", index), "segment-overlap",
                                       f"segment [{start}:{end}] overlaps or precedes segment "
                                       f"{pointer(('segments', previous[2]))} [{previous[0]}:{previous[1]}]"))
-        else:
-            if text[covered_to:start].strip():
-                issues.append(_gap_issue(facts, covered_to, start, ("segments", index)))
-            covered_to = max(covered_to, end)
         previous = (start, end, index)
-    if (facts.spans["segments"] or text.strip()) and text[covered_to:].strip():
+    # Coverage is judged on the segments in text order, so a segment listed out of order is not also a gap.
+    covered_to = 0
+    for start, end, index in sorted(segments):
+        if start > covered_to and text[covered_to:start].strip():
+            issues.append(_gap_issue(facts, covered_to, start, ("segments", index)))
+        covered_to = max(covered_to, end)
+    if (segments or text.strip()) and text[covered_to:].strip():
         issues.append(_gap_issue(facts, covered_to, len(text), ("segments",)))
     return issues
 
@@ -194,10 +195,21 @@ def no_labels_in_boilerplate(facts: ArticleFacts) -> list[Issue]:
 
 
 def mentions_do_not_overlap(facts: ArticleFacts) -> list[Issue]:
-    ordered = sorted(facts.spans["entities"])
-    return [facts.issue(("entities", i2), "mention-overlap",
-                        f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]")
-            for (s1, e1, i1), (s2, e2, i2) in zip(ordered, ordered[1:]) if s2 < e1]
+    """Each mention that starts before an earlier one (in text order) has ended: one pass, after sorting.
+
+    A mention is compared with the one reaching furthest so far, so a mention nested in a long one is found
+    even when other mentions lie between them.
+    """
+    issues = []
+    furthest: Span | None = None
+    for s2, e2, i2 in sorted(facts.spans["entities"]):
+        if furthest is not None and s2 < furthest[1]:
+            s1, e1, i1 = furthest
+            issues.append(facts.issue(("entities", i2), "mention-overlap",
+                                      f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]"))
+        if furthest is None or e2 > furthest[1]:
+            furthest = (s2, e2, i2)
+    return issues
 
 
 def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
