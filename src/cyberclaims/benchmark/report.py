@@ -30,6 +30,8 @@ class Result:
     confidence: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     split: str | None = None  # the split scored; None: the articles given, whatever their split
+    system_errors: list[dict[str, Any]] = field(default_factory=list)  # scored as wrong, listed here
+    format: str | None = None  # the prediction format read (annotation, jsonl, iob2)
 
     @property
     def headline(self) -> dict[str, float | None]:
@@ -38,8 +40,11 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         return {"task": self.task, "description": TASK_SPECS[self.task].description, "split": self.split,
                 "article_count": len(self.articles), "articles": self.articles,
+                "primary": {"metric": TASK_SPECS[self.task].primary,
+                            "value": self.metrics[TASK_SPECS[self.task].primary]},
                 "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
-                "confidence": self.confidence, "notes": self.notes}
+                "confidence": self.confidence, "notes": self.notes, "format": self.format,
+                "system_errors": self.system_errors}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -82,6 +87,12 @@ def result_text(result: Result) -> str:
         out += ["", note]
     out.append("")
     out += _confidence_lines(result)
+    if result.system_errors:
+        out += ["", f"system errors (scored as wrong, not refused): {len(result.system_errors)}"]
+        out += [f"  {e['location']}: {e['code']}: {e['message']}" + (f" at {e['pointer']}" if e["pointer"] else "")
+                for e in result.system_errors]
+    primary = TASK_SPECS[result.task].primary
+    out += ["", f"headline: {primary} = {format_figure(result.metrics[primary])}"]
     return "\n".join(out)
 
 

@@ -21,7 +21,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from pathlib import Path
+
+from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
+from .gold import Gold, load_gold
+from .formats import check_any
+from .predictions import Predictions
 from .metrics import Metrics, Stats
 from .report import Result
 from .tasks import TASK_SPECS
@@ -53,13 +59,55 @@ def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int
     return intervals
 
 
-def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Article], *,
+class PredictionError(ValueError):
+    """Predictions that cannot be scored (malformed, or missing an article); ``report`` says where."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        lines = [i.to_text() for i in report.sorted_issues()]
+        super().__init__(f"the predictions do not validate ({report.summary()}):\n" + "\n".join(lines[:20]))
+
+
+def evaluate(task: str, gold: Sequence[Article] | Gold | str | Path,
+             predictions: Mapping[str, Article | Mapping[str, Any]] | Predictions, *,
              resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI,
              split: str | None = None) -> Result:
-    """Score validated predictions (every gold article has one) on one task.
+    """Score a system's predictions on one task, in memory: the same :class:`Result` as ``cyberclaims evaluate``.
 
-    With ``split``, only the gold articles of that split are scored (predictions of others are unused)."""
+    ``gold``: gold articles, or a built dataset folder (``dataset/`` or a downloaded copy; its ``split``,
+    ``test`` by default), or a :class:`~cyberclaims.benchmark.gold.Gold`. ``predictions``, by article id:
+    annotation documents or minimal ones (``{"entities": [{"start", "end", "label"}], "claims": [...]}``,
+    the JSONL format's lines; ``id`` may be left out) as plain dicts, which are checked first
+    (:class:`PredictionError` when malformed or when an article has none), or already validated
+    :class:`~cyberclaims.core.model.Article` objects, or loaded :class:`Predictions`. What a system got wrong
+    (a label in boilerplate, a cut token, overlapping mentions) is scored and listed in ``system_errors``.
+
+    With ``split``, only the gold articles of that split are scored (predictions of others are unused).
+    Example::
+
+        from cyberclaims.benchmark import evaluate
+        result = evaluate("ner", "dataset", {"some-article": {"entities": [{"start": 0, "end": 11, "label": "GPE"}]}})
+        result.primary, result.to_dict()["metrics"]["f1"]
+    """
     spec = TASK_SPECS[task]
+    flagged: list = []
+    format = None
+    if isinstance(gold, (str, Path)):
+        gold = load_gold(Path(gold), split or "test")
+    others: list[str] = []
+    if isinstance(gold, Gold):
+        split, others, gold = gold.split, gold.other_ids, gold.articles
+    if isinstance(predictions, Predictions):
+        if not predictions.ok:
+            raise PredictionError(predictions.report)
+        flagged, format, predictions = predictions.flagged, predictions.format, predictions.articles
+    elif any(not isinstance(v, Article) for v in predictions.values()):
+        scored = in_split(gold, split) if split is not None else list(gold)
+        ignore = others + [a.id for a in gold if a not in scored]
+        checked = check_any(predictions, scored, task, ignore=ignore)
+        if not checked.ok:
+            raise PredictionError(checked.report)
+        flagged, format, predictions = checked.flagged, checked.format, checked.articles
     if split is not None:
         gold = in_split(gold, split)
         if not gold:
@@ -85,4 +133,11 @@ def evaluate(task: str, gold: Sequence[Article], predictions: Mapping[str, Artic
         confidence["intervals"] = None
         confidence["reason"] = (f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}: a confidence "
                                 f"interval needs at least {min_articles}")
-    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes, split)
+    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes, split,
+                  [issue_dict(i) for i in flagged], format)
+
+
+def issue_dict(issue: Issue) -> dict[str, Any]:
+    """A listed system error as JSON (no severity: it is not an error of the file)."""
+    return {"location": issue.location(), "file": issue.file, "line": issue.line, "pointer": issue.pointer,
+            "code": issue.code, "message": issue.message}

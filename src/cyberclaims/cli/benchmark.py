@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..benchmark.predictions import load_predictions
+from ..benchmark.formats import FORMATS, load_any
+from ..benchmark.gold import GoldError, load_gold
 from ..benchmark.report import leaderboard_text
 from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, evaluate
 from ..benchmark.tasks import TASKS
@@ -29,14 +30,22 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add ``evaluate`` and ``baselines`` to an argparse subparsers object; return their handlers."""
     evaluate = commands.add_parser(
         "evaluate", help="score a system's predictions on one benchmark task",
-        description="Predictions are annotation files (a folder of <id>.json, or one JSONL file of them), "
-                    "validated against the gold texts before they are scored. Tasks: ner (mentions, exact span "
-                    "and label), linking (entity keys), claims (claim spans and attributes), propositions "
-                    "(cross-document claim clusters). Example: cyberclaims evaluate --task ner "
-                    "--predictions my-system.jsonl --output metrics.json")
+        description="Scores predictions against the gold of a built dataset folder (the repository's dataset/ by "
+                    "default, or a downloaded copy with --gold DIR): no repository checkout is needed. Three "
+                    "prediction formats (detected, or --format): annotation files (a folder of <id>.json, or one "
+                    "JSONL file of them); a minimal JSONL, one line per article {\"id\", \"entities\": [{\"start\", "
+                    "\"end\", \"label\"}], \"claims\": [...]}; and, for ner, IOB2 tags per row of the ner config "
+                    "{\"id\": \"<article_id>:<nnnn>\", \"ner_tags\": [...]}. Malformed files are refused with located "
+                    "errors; what a system got wrong (a label in boilerplate, a cut token, overlapping mentions) is "
+                    "scored and listed. The protocol: docs/benchmark.md. Example: cyberclaims evaluate --task ner "
+                    "--predictions my-system.jsonl --gold dataset --output metrics.json")
     evaluate.add_argument("--task", required=True, choices=TASKS, help="the task to score")
     evaluate.add_argument("--predictions", required=True, type=Path, metavar="FILE",
-                          help="folder of <id>.json or a JSONL file, in the annotation-file format")
+                          help="JSONL file (any format) or folder of <id>.json (annotation format)")
+    evaluate.add_argument("--format", choices=FORMATS, default=None,
+                          help="the predictions' format (default: detected from the file)")
+    evaluate.add_argument("--gold", type=Path, default=None, metavar="DIR",
+                          help="built dataset folder holding data/<config>/*.parquet (default: dataset/ under --root)")
     evaluate.add_argument("--split", choices=SPLITS, default="test",
                           help="score the gold articles of this split only; predictions of other articles are "
                                "ignored (default test)")
@@ -105,22 +114,24 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.resamples < 1:
         print("cyberclaims: error: --resamples must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    gold = _gold(args.root)
-    if gold is None:
+    folder = args.gold if args.gold is not None else args.root / "dataset"
+    try:
+        gold = load_gold(folder, args.split)
+    except GoldError as exc:
+        print(f"cyberclaims: error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    scored = _split(gold, args.split)
-    if scored is None:
-        return EXIT_DATA
-    others = [a.id for a in gold if a.id not in {s.id for s in scored}]
-    predictions = load_predictions(args.predictions, scored, ignore=others)
+    try:
+        predictions = load_any(args.predictions, gold, args.task, args.format)
+    except ValueError as exc:
+        print(f"cyberclaims: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     for issue in predictions.report.sorted_issues():
         print(issue.to_text())
     if not predictions.ok:
-        print(f"cyberclaims: the predictions do not validate ({predictions.report.summary()}); nothing was "
-              f"scored", file=sys.stderr)
+        print(f"cyberclaims: the predictions ({predictions.format} format) do not validate "
+              f"({predictions.report.summary()}); nothing was scored", file=sys.stderr)
         return EXIT_DATA
-    result = evaluate(args.task, scored, predictions.articles, seed=args.seed, resamples=args.resamples,
-                      split=args.split)
+    result = evaluate(args.task, gold, predictions, seed=args.seed, resamples=args.resamples)
     print(result.to_text())
     if args.output is not None:
         _write_json(args.output, result.to_dict())

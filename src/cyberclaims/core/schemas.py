@@ -11,6 +11,9 @@ SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
     "entities": "entities.schema.json",
     "propositions": "propositions.schema.json",
+    "predictions": "predictions.schema.json",
+    "iob2": "iob2.schema.json",
+    "metrics": "metrics.schema.json",
 }
 
 

@@ -148,11 +148,14 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
-def match_claims(a: Sequence[dict], b: Sequence[dict]) -> list[tuple[int, int]]:
+def match_claims(a: Sequence[dict], b: Sequence[dict], words_of: str = "normalized") -> list[tuple[int, int]]:
     """One-to-one pairs (index in a, index in b) whose overlap is at least half of the longer span.
 
     Larger overlaps pair first; among equal overlaps (several claims on one sentence), the pair whose
-    normalized statements share more words wins, so list-like claims pair with their counterparts.
+    ``words_of`` fields share more words wins (the annotators' ``normalized`` statements when two passes are
+    compared, so list-like claims pair with their counterparts; the benchmark uses the span ``text``, since
+    a system's ``normalized`` is not scored and must not steer the matching); then the lower index in a,
+    then in b.
     """
     candidates = []
     for i, x in enumerate(a):
@@ -160,7 +163,7 @@ def match_claims(a: Sequence[dict], b: Sequence[dict]) -> list[tuple[int, int]]:
             overlap = min(x["end"], y["end"]) - max(x["start"], y["start"])
             longer = max(x["end"] - x["start"], y["end"] - y["start"])
             if overlap > 0 and 2 * overlap >= longer:
-                wa, wb = _words(x.get("normalized", "")), _words(y.get("normalized", ""))
+                wa, wb = _words(x.get(words_of) or ""), _words(y.get(words_of) or "")
                 similarity = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
                 candidates.append((-overlap, -similarity, i, j))
     used_a: set[int] = set()

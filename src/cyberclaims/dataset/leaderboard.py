@@ -120,8 +120,8 @@ def learnt_from(results: dict[str, Any]) -> str:
         return ""
     if training["method"] == "train split":
         n = training["articles"]
-        how = f"was trained on the {n} article{'s' if n != 1 else ''} of the train split"
+        how = f"{'was' if len(learners) == 1 else 'were'} trained on the {n} article{'s' if n != 1 else ''} of the train split"
     else:
-        how = (f"is scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
+        how = (f"{'is' if len(learners) == 1 else 'are'} scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
                f"split has no article): each article is tagged with what the others taught it")
     return f"The {', '.join(learners)} baseline{'s' if len(learners) != 1 else ''} {how}."
