@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """List every disagreement between two annotation passes, layer by layer.
 
-Usage: python scripts/pass_disagreements.py [PASS_A PASS_B] [--json]
+Usage: python docs/adjudication/pass_disagreements.py [PASS_A PASS_B] [--json]
 
 Layers: segments; mentions (span and label); links; entity registry entries; claim spans (claims are
 paired exactly by offsets first, then by largest overlap among the unpaired); claimer; attribution;

@@ -3,7 +3,7 @@
 
 Every decision is data below (DECISIONS: per paired claim and field, which pass or which value, and the
 rule); the script writes annotations/<id>.json, entities.json, propositions.json and ADJUDICATION.md.
-Run: python scripts/adjudicate_passes.py
+Run: python docs/adjudication/adjudicate_passes.py
 """
 from __future__ import annotations
 
@@ -348,13 +348,13 @@ def write_md(rows, docs, old, gold_ents, ea, eb, ents):
              "annotator session given only the guidelines, the JSON Schemas and the raw `.txt` of the two seed "
              "articles; neither saw the other pass, the gold or earlier passes. The passes are not edited.")
     L.append(f"- **Adjudication**: {today}, by a third session (the adjudicator) that compared the passes layer by "
-             "layer with `scripts/pass_disagreements.py` and decided each disagreement by the rules of the "
+             "layer with `docs/adjudication/pass_disagreements.py` and decided each disagreement by the rules of the "
              "guidelines (section 15.3), not by majority; where both passes agreed but a rule says otherwise the "
-             "gold is corrected and the row says so. The decisions are data in `scripts/adjudicate_passes.py`, "
+             "gold is corrected and the row says so. The decisions are data in `docs/adjudication/adjudicate_passes.py`, "
              "which writes the gold (`annotations/<id>.json`, `entities.json`, `propositions.json`) and this file.")
     L.append("- The old gold (guidelines 1) is replaced entirely: segments, mentions and links come from the passes "
              "(identical in both), claims and propositions from this adjudication.\n")
-    L.append("Disagreements found by `scripts/pass_disagreements.py` (pass-a vs pass-b): " +
+    L.append("Disagreements found by `docs/adjudication/pass_disagreements.py` (pass-a vs pass-b): " +
              ", ".join(f"{k} {v}" for k, v in by_layer.items()) + f"; total {len(dis)}.\n")
     L.append("Layers with no disagreement: segments (identical), mention spans and labels (88/88 identical), links "
              "(all 78 named mentions link to the same keys in both passes, which are also the old gold keys).\n")
