@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # docs/adjudication/ -> the repository
 ANN = ROOT / "annotations"
 FIELDS = ("claimer", "attribution", "certainty", "about", "normalized", "proposition")
 
