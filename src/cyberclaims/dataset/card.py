@@ -81,6 +81,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "example_claim": _example_claim(stats, withheld),
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
+        "passes": passes_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
         "licensing": LICENSING,
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
@@ -181,6 +182,18 @@ def _example_claim(stats: CorpusStats, withheld: bool) -> str:
     row = {name: features[name].str2int(value) if isinstance(features.get(name), ClassLabel) and value is not None
            else value for name, value in row.items()}
     return json.dumps(row, indent=2, ensure_ascii=False)
+
+
+def passes_section(corpus: Corpus) -> str:
+    """Each pass with its article count and what its files say of how it was made (their ``notes``)."""
+    if not corpus.passes:
+        return "There is no annotation pass in this version."
+    lines = []
+    for collection in corpus.passes:
+        articles = list(collection.iter_articles(corpus.root))
+        notes = sorted({a.data.get("notes") or "(no notes)" for a in articles})
+        lines.append(f"- `{collection.name}` ({_count(len(articles), 'article')}): " + " / ".join(notes))
+    return "\n".join(lines)
 
 
 def agreement_section(corpus: Corpus) -> str:
