@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims.dataset.agreement import F1, agreement, cohen_kappa, match_claims
+from cyberclaims.dataset.agreement import F1, agreement, cohen_kappa, match_claims, token_f1
 from cyberclaims.core.model import Article
 
 
@@ -74,3 +74,65 @@ def test_card_reports_what_the_cli_computes():
 def test_agreement_usage_errors():
     assert run_cli("agreement", "pass-a").returncode == 2
     assert run_cli("agreement", "pass-a", "no-such-pass").returncode == 2
+
+
+def test_token_f1():
+    assert token_f1("GOP leaked Annie", "GOP leaked the film Annie") == pytest.approx(6 / 8)
+    assert token_f1("", "") == 1.0
+    assert token_f1("a", "b") == 0.0
+
+
+def _full(start, end, claimer="author", attribution="asserted", certainty="certain", about=(), normalized="x",
+          proposition="p"):
+    return {"start": start, "end": end, "claimer": claimer, "attribution": attribution, "certainty": certainty,
+            "about": list(about), "normalized": normalized, "proposition": proposition}
+
+
+def _doc(article_id, split, claims):
+    return _article({"id": article_id, "metadata": {"split": split}, "entities": [], "claims": claims})
+
+
+def test_every_claim_layer_against_hand_counts():
+    a = [_doc("x", "train", [_full(0, 10, about=["k1", "k2"], normalized="GOP leaked Annie", proposition="P1"),
+                             _full(20, 30, claimer="sony", attribution="reported", certainty="probable",
+                                   about=["k1"], normalized="Sony was hacked", proposition="P2"),
+                             _full(40, 50, normalized="x y", proposition="P3"),
+                             _full(60, 70, proposition="P4")]),  # unmatched: counts in span F1 only
+         _doc("y", "test", [_full(0, 10, about=["k2"], normalized="a b", proposition="P1")])]
+    b = [_doc("x", "train", [_full(0, 10, about=["k1"], normalized="GOP leaked the film Annie", proposition="Q1"),
+                             _full(20, 30, about=["k1"], normalized="Sony was hacked", proposition="Q1"),
+                             _full(40, 50, certainty="possible", normalized="x y", proposition="Q3")]),
+         _doc("y", "test", [_full(0, 10, about=["k2"], normalized="a b", proposition="Q1")])]
+    result = agreement("a", a, "b", b)
+    assert result.claims.f1 == pytest.approx(8 / 9)  # 4 matched of 5 and 4
+    # claimer: author/author x3, sony/author: po 3/4, pe (3*4 + 1*0)/16 = 3/4 -> kappa 0
+    assert result.claimer.observed == pytest.approx(0.75) and result.claimer.kappa == pytest.approx(0.0)
+    assert result.attribution.kappa == pytest.approx(0.0)
+    # about: {k1,k2}/{k1}, {k1}/{k1}, {}/{}, {k2}/{k2}: 3 in both, 4 vs 3 keys -> 6/7; Jaccard .5, 1, 1, 1
+    assert (result.about.both, result.about.in_a, result.about.in_b) == (3, 4, 3)
+    assert result.about.f1 == pytest.approx(6 / 7)
+    assert result.about.jaccard == pytest.approx(3.5 / 4)
+    assert result.normalized.mean == pytest.approx((0.75 + 3) / 4)
+    p = result.propositions
+    # A: {x.c1, y.c1} {x.c2} {x.c3}; B: {x.c1, x.c2, y.c1} {x.c3}. Pairs: A 1, B 3, both 1 (a cross-document one)
+    assert (p["gold_pairs"], p["predicted_pairs"], p["correct_pairs"]) == (1, 3, 1)
+    assert p["pairwise_f1"] == pytest.approx(0.5)
+    assert (p["gold_cross_document_pairs"], p["predicted_cross_document_pairs"]) == (1, 2)
+    assert p["cross_document_pairwise_f1"] == pytest.approx(2 / 3)
+    # B-cubed: recall 1 for every claim; precision 2/3, 1/3, 1, 2/3 -> 2/3; F1 0.8
+    assert p["bcubed_recall"] == pytest.approx(1.0) and p["bcubed_precision"] == pytest.approx(2 / 3)
+    assert p["bcubed_f1"] == pytest.approx(0.8)
+    # per split: the test article agrees on everything; the train one has a B pair that A lacks
+    test = result.by_split["test"]
+    assert test.about.f1 == 1.0 and test.normalized.mean == 1.0 and test.claimer.kappa is None
+    assert test.propositions["gold_pairs"] == test.propositions["predicted_pairs"] == 0
+    assert result.by_split["train"].propositions["pairwise_f1"] == 0.0
+    assert result.per_article["x"]["about_f1"] == pytest.approx(4 / 5)  # 2 in both, 3 vs 2 keys
+    # every layer is in every output
+    text, markdown, data = result.to_text(), result.to_markdown(), json.loads(result.to_json())
+    for measure in ("claimer", "`about` set F1", "`normalized` token F1", "proposition pairwise F1",
+                    "proposition B-cubed F1", "proposition cross-document pairwise F1"):
+        assert measure in text and measure in markdown
+    assert data["propositions"]["bcubed_f1"] == pytest.approx(0.8)
+    assert data["about"]["f1"] == pytest.approx(6 / 7) and data["claimer_kappa"]["kappa"] == pytest.approx(0.0)
+    assert data["splits"]["test"]["normalized_token_f1"]["mean"] == 1.0

@@ -35,6 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..core.clustering import clustering_score, prf, ratio
 from ..core.model import Article
 from ..core.text import tokenize
 from ..dataset.agreement import match_claims
@@ -47,18 +48,6 @@ Metrics = dict[str, Any]
 
 # ---------------------------------------------------------------------------------------------
 # Small arithmetic
-
-
-def ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else 0.0
-
-
-def prf(correct: float, predicted: float, gold: float) -> dict[str, float | None]:
-    """Precision, recall, F1; 0 for a zero denominator, None when both sides are empty."""
-    if not predicted and not gold:
-        return {"precision": None, "recall": None, "f1": None}
-    p, r = ratio(correct, predicted), ratio(correct, gold)
-    return {"precision": p, "recall": r, "f1": ratio(2 * p * r, p + r)}
 
 
 def _macro(per_label: Mapping[str, Mapping[str, float | None]]) -> dict[str, float | None]:
@@ -265,46 +254,6 @@ def propositions_stats(gold: Article, pred: Article) -> Stats:
             "joint": Counter((g[i]["proposition"], p[j]["proposition"]) for i, j in pairs)}
 
 
-def _pairs(total: Counter, weighted: Sequence[tuple[Stats, int]], part: str) -> tuple[int, int]:
-    """(pairs, cross-document pairs) of items sharing a key, leaving out pairs between copies of an article."""
-    pairs = sum(n * (n - 1) // 2 for n in total.values())
-    copies = within = 0
-    for stats, m in weighted:
-        copies += m * (m - 1) // 2 * sum(n * n for n in stats[part].values())
-        within += m * sum(n * (n - 1) // 2 for n in stats[part].values())
-    return pairs - copies, pairs - copies - within
-
-
 def propositions_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
-    totals = {part: Counter() for part in ("gold", "pred", "joint")}
-    for stats, m in weighted:
-        for part, counter in totals.items():
-            for key, n in stats[part].items():
-                counter[key] += m * n
-    gold_pairs, gold_cross = _pairs(totals["gold"], weighted, "gold")
-    pred_pairs, pred_cross = _pairs(totals["pred"], weighted, "pred")
-    both_pairs, both_cross = _pairs(totals["joint"], weighted, "joint")
-    # B-cubed: each claim's share of its cluster that the other clustering also puts with it; the
-    # clusters seen by a claim leave out the other copies of its own article.
-    recall_sum = precision_sum = 0.0
-    for stats, m in weighted:
-        for (k, p), n in stats["joint"].items():
-            together = totals["joint"][(k, p)] - (m - 1) * n
-            recall_sum += m * n * together / (totals["gold"][k] - (m - 1) * stats["gold"][k])
-            precision_sum += m * n * together / (totals["pred"][p] - (m - 1) * stats["pred"][p])
-    n_gold, n_pred = sum(totals["gold"].values()), sum(totals["pred"].values())
-    if n_gold or n_pred:
-        bp, br = ratio(precision_sum, n_pred), ratio(recall_sum, n_gold)
-        bcubed = {"precision": bp, "recall": br, "f1": ratio(2 * bp * br, bp + br)}
-    else:
-        bcubed = {"precision": None, "recall": None, "f1": None}
-    pairwise = prf(both_pairs, pred_pairs, gold_pairs)
-    cross = prf(both_cross, pred_cross, gold_cross)
-    return {**{f"pairwise_{k}": v for k, v in pairwise.items()},
-            **{f"bcubed_{k}": v for k, v in bcubed.items()},
-            **{f"cross_document_pairwise_{k}": v for k, v in cross.items()},
-            "gold_claims": n_gold, "predicted_claims": n_pred, "matched_claims": sum(totals["joint"].values()),
-            "gold_clusters": len(totals["gold"]), "predicted_clusters": len(totals["pred"]),
-            "gold_pairs": gold_pairs, "predicted_pairs": pred_pairs, "correct_pairs": both_pairs,
-            "gold_cross_document_pairs": gold_cross, "predicted_cross_document_pairs": pred_cross,
-            "correct_cross_document_pairs": both_cross}
+    """Pairwise, cross-document pairwise and B-cubed scores (:func:`cyberclaims.core.clustering.clustering_score`)."""
+    return clustering_score(weighted)

@@ -1,5 +1,5 @@
-"""The commands over the sources and the built dataset: ``validate``, ``build``, ``rehydrate``, ``summary``,
-``new`` and ``agreement``. Each parses, calls one library function, and prints; errors the library
+"""The commands over the sources and the built dataset: ``validate``, ``lint``, ``build``, ``rehydrate``,
+``summary``, ``new`` and ``agreement``. Each parses, calls one library function, and prints; errors the library
 raises on purpose reach ``app.main``, which maps them to exit statuses in one place.
 """
 
@@ -56,7 +56,19 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     rehydrate.add_argument("dataset", type=Path, help="the text-withheld dataset folder (rewritten in place)")
     rehydrate.add_argument("--texts", type=Path, required=True, help="folder of <id>.txt article texts")
 
-    handlers = {"validate": _validate, "build": _build, "rehydrate": _rehydrate}
+    lint = commands.add_parser(
+        "lint", help="find likely annotation errors across the gold corpus (warnings, file:line: code)",
+        description="After validating, report inconsistencies for a person to check: a string labelled as a "
+                    "mention in one place and not in another (variation n-grams), one string with different "
+                    "labels or links, a hedged claim marked certain, claimer and attribution that contradict "
+                    "the guidelines, near-duplicate proposition statements. Codes: see core/codes.py "
+                    "(LINT_CODES). Exit status 0 unless --strict and something is found, or the corpus does "
+                    "not validate (1). Example: cyberclaims lint")
+    lint.add_argument("--format", choices=("text", "json", "github"), default="text",
+                      help="output format: text lines, JSON, or GitHub Actions annotations")
+    lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
+
+    handlers = {"validate": _validate, "build": _build, "rehydrate": _rehydrate, "lint": _lint}
     return {**handlers, **_register_annotation_commands(commands)}
 
 
@@ -203,6 +215,14 @@ def _new(args: argparse.Namespace) -> int:
     print("next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run "
           "`cyberclaims validate`")
     return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from ..validation.lint import lint  # deferred: only this command needs it
+
+    report = lint(args.root)  # a corpus that does not validate raises: app.main prints its report, exit 1
+    print_report(report, args.format)
+    return EXIT_DATA if args.strict and report.issues else EXIT_OK
 
 
 def _diff(args: argparse.Namespace) -> int:

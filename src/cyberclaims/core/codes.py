@@ -86,6 +86,19 @@ CODES: dict[str, Code] = _codes(
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),
+    # Lint (`cyberclaims lint`): likely annotation errors across the gold corpus, never found by `validate`
+    ("mention-unlabelled-elsewhere", W, "A string labelled as a mention elsewhere in the corpus occurs here "
+     "(same case, on token boundaries, outside boilerplate) overlapping no mention (a variation n-gram)."),
+    ("mention-label-varies", W, "The same mention string has different labels across the corpus; this "
+     "mention's label is not the most frequent one (or there is a tie)."),
+    ("mention-link-varies", W, "The same mention string with the same label links to different entities "
+     "across the corpus; this mention's entity is not the most frequent one (or there is a tie)."),
+    ("claim-hedged-but-certain", W, "A claim span holds a hedge (may, might, reportedly, allegedly, believed, "
+     "suspected, could, possibly, likely, appears) but its certainty is certain."),
+    ("claimer-attribution-mismatch", W, "A claim by the author that is reported, or by a source that is "
+     "asserted: the guidelines give asserted for the author's own voice and reported for a source."),
+    ("proposition-near-duplicate", W, "Two proposition statements whose word sets have a Jaccard index of at "
+     "least 0.8: possibly one proposition under two keys."),
     # Built dataset
     ("dataset-unreadable", E, "A Parquet file of the built dataset cannot be read."),
     ("dataset-schema-mismatch", E, "A built Parquet file's columns differ from the config's features."),
@@ -94,3 +107,8 @@ CODES: dict[str, Code] = _codes(
 
 # Codes that exist for completeness but that the published schemas cannot trigger.
 FALLBACK_CODES = frozenset({"schema-other"})
+
+# Codes that `cyberclaims lint` reports (never `validate`): each is tested in tests/test_lint.py rather than by
+# a broken case under tests/cases/invalid/, since a case there is judged by `validate`.
+LINT_CODES = frozenset({"mention-unlabelled-elsewhere", "mention-label-varies", "mention-link-varies",
+                        "claim-hedged-but-certain", "claimer-attribution-mismatch", "proposition-near-duplicate"})

@@ -4,7 +4,14 @@
 - entity linking: on mentions both passes marked with the same span and label and both linked, the
   share with the same entity key;
 - claim spans: F1 where a match is a one-to-one pairing whose overlap is at least half of the longer span;
-- Cohen's kappa for ``attribution`` and ``certainty`` on the matched claims.
+- on the matched claims: Cohen's kappa for ``claimer``, ``attribution`` and ``certainty``; ``about``, set
+  agreement pooled over the claims (F1 of the keys both passes list: 2|A∩B| / (|A|+|B|)) and the mean
+  Jaccard index of the two sets per claim; ``normalized``, the mean token-overlap F1 of the two statements
+  (SQuAD-style: lower-cased word tokens as a bag);
+- proposition clustering: the matched claims of all the articles compared are clustered by each pass's
+  proposition keys (the key strings need not agree, only the grouping), scored by pairwise F1 (pairs of
+  claims put in one cluster), its cross-document part, and B-cubed F1, pass A taken as reference
+  (:func:`cyberclaims.core.clustering.clustering_score`; F1 is symmetric).
 Figures are pooled over the articles both passes annotated (micro), overall and per split (the split of
 pass A's copy of the article), and given per article.
 """
@@ -18,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..core.clustering import clustering_score
 from ..core.model import Article, split_of
 from ..core.vocabulary import SPLITS
 
@@ -64,6 +72,53 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
 
 
 @dataclass
+class SetAgreement:
+    """Agreement of two sets per item, pooled: F1 over the members, and the mean Jaccard index per item."""
+
+    n: int = 0
+    both: int = 0  # members in both sets, summed over the items
+    in_a: int = 0
+    in_b: int = 0
+    jaccard_sum: float = 0.0
+
+    def add(self, a: set, b: set) -> None:
+        self.n += 1
+        self.both += len(a & b)
+        self.in_a += len(a)
+        self.in_b += len(b)
+        self.jaccard_sum += len(a & b) / len(a | b) if a | b else 1.0
+
+    @property
+    def f1(self) -> float | None:
+        if not self.n:
+            return None
+        return 2 * self.both / (self.in_a + self.in_b) if self.in_a + self.in_b else 1.0
+
+    @property
+    def jaccard(self) -> float | None:
+        return self.jaccard_sum / self.n if self.n else None
+
+
+@dataclass
+class MeanScore:
+    n: int = 0
+    total: float = 0.0
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+
+def token_f1(a: str, b: str) -> float:
+    """Token-overlap F1 of two statements: lower-cased word tokens compared as bags (as SQuAD's F1)."""
+    ta, tb = Counter(re.findall(r"\w+", a.lower())), Counter(re.findall(r"\w+", b.lower()))
+    if not ta and not tb:
+        return 1.0
+    common = sum((ta & tb).values())
+    return 2 * common / (sum(ta.values()) + sum(tb.values()))
+
+
+@dataclass
 class Agreement:
     pass_a: str
     pass_b: str
@@ -73,6 +128,10 @@ class Agreement:
     claims: F1
     attribution: Kappa
     certainty: Kappa
+    claimer: Kappa = field(default_factory=lambda: Kappa(0, None, None))
+    about: "SetAgreement" = field(default_factory=lambda: SetAgreement())
+    normalized: "MeanScore" = field(default_factory=lambda: MeanScore())
+    propositions: dict[str, Any] = field(default_factory=dict)  # clustering_score of the matched claims
     per_article: dict[str, dict[str, Any]] = field(default_factory=dict)
     by_split: dict[str, "Agreement"] = field(default_factory=dict)  # split -> the same figures on its articles
 
@@ -92,8 +151,12 @@ class Agreement:
                                "agreement": self.linking_agreement},
             "claim_spans": {**asdict(self.claims), "precision": self.claims.precision,
                             "recall": self.claims.recall, "f1": self.claims.f1},
+            "claimer_kappa": asdict(self.claimer),
             "attribution_kappa": asdict(self.attribution),
             "certainty_kappa": asdict(self.certainty),
+            "about": {**asdict(self.about), "f1": self.about.f1, "mean_jaccard": self.about.jaccard},
+            "normalized_token_f1": {"n": self.normalized.n, "mean": self.normalized.mean},
+            "propositions": self.propositions,
             "article_count": len(self.articles),
             "per_article": self.per_article,
             "splits": {split: {k: v for k, v in part.to_dict().items() if k not in ("per_article", "splits")}
@@ -108,6 +171,8 @@ class Agreement:
         def fmt(x: float | None) -> str:
             return "undefined" if x is None else f"{x:.3f}"
 
+        p = self.propositions
+
         return [
             ("entity mention F1 (exact span and label)", fmt(self.mentions.f1),
              f"{self.mentions.in_a} vs {self.mentions.in_b} mentions, {self.mentions.matched} identical"),
@@ -115,10 +180,25 @@ class Agreement:
              f"{self.linking[1]} mentions identical in both passes and linked in both"),
             ("claim span F1 (overlap >= half the longer span)", fmt(self.claims.f1),
              f"{self.claims.in_a} vs {self.claims.in_b} claims, {self.claims.matched} matched"),
+            ("Cohen's kappa, claimer", fmt(self.claimer.kappa),
+             f"{self.claimer.n} matched claims, observed agreement {fmt(self.claimer.observed)}"),
             ("Cohen's kappa, attribution", fmt(self.attribution.kappa),
              f"{self.attribution.n} matched claims, observed agreement {fmt(self.attribution.observed)}"),
             ("Cohen's kappa, certainty", fmt(self.certainty.kappa),
              f"{self.certainty.n} matched claims, observed agreement {fmt(self.certainty.observed)}"),
+            ("`about` set F1", fmt(self.about.f1),
+             f"{self.about.n} matched claims, {self.about.in_a} vs {self.about.in_b} keys, {self.about.both} in "
+             f"both; mean Jaccard {fmt(self.about.jaccard)}"),
+            ("`normalized` token F1 (mean)", fmt(self.normalized.mean), f"{self.normalized.n} matched claims"),
+            ("proposition pairwise F1", fmt(p.get("pairwise_f1")),
+             f"{p.get('gold_pairs', 0)} vs {p.get('predicted_pairs', 0)} same-key pairs of matched claims, "
+             f"{p.get('correct_pairs', 0)} in both"),
+            ("proposition cross-document pairwise F1", fmt(p.get("cross_document_pairwise_f1")),
+             f"{p.get('gold_cross_document_pairs', 0)} vs {p.get('predicted_cross_document_pairs', 0)} pairs "
+             f"across articles, {p.get('correct_cross_document_pairs', 0)} in both"),
+            ("proposition B-cubed F1", fmt(p.get("bcubed_f1")),
+             f"{p.get('matched_claims', 0)} matched claims in {p.get('gold_clusters', 0)} vs "
+             f"{p.get('predicted_clusters', 0)} clusters"),
         ]
 
     def to_markdown(self) -> str:
@@ -189,6 +269,13 @@ def _article_figures(a: dict, b: dict) -> dict[str, Any]:
         "claims": F1(len(pairs), len(a["claims"]), len(b["claims"])),
         "attribution": [(a["claims"][i]["attribution"], b["claims"][j]["attribution"]) for i, j in pairs],
         "certainty": [(a["claims"][i]["certainty"], b["claims"][j]["certainty"]) for i, j in pairs],
+        "claimer": [(a["claims"][i]["claimer"], b["claims"][j]["claimer"]) for i, j in pairs],
+        "about": [(set(a["claims"][i]["about"]), set(b["claims"][j]["about"])) for i, j in pairs],
+        "normalized": [token_f1(a["claims"][i]["normalized"], b["claims"][j]["normalized"]) for i, j in pairs],
+        "propositions": {  # the matched claims only, clustered by each pass's keys
+            "gold": Counter(a["claims"][i]["proposition"] for i, _ in pairs),
+            "pred": Counter(b["claims"][j]["proposition"] for _, j in pairs),
+            "joint": Counter((a["claims"][i]["proposition"], b["claims"][j]["proposition"]) for i, j in pairs)},
     }
 
 
@@ -216,6 +303,9 @@ def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles
     linking = [0, 0]
     attribution: list[tuple[str, str]] = []
     certainty: list[tuple[str, str]] = []
+    claimer: list[tuple[str, str]] = []
+    about, normalized = SetAgreement(), MeanScore()
+    clusters: list[tuple[dict, int]] = []
     per_article = {}
     for article_id in common:
         figures = _article_figures(by_id_a[article_id].data, by_id_b[article_id].data)
@@ -227,12 +317,26 @@ def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles
         linking[1] += figures["linking"][1]
         attribution += figures["attribution"]
         certainty += figures["certainty"]
+        claimer += figures["claimer"]
+        article_about = SetAgreement()
+        for x, y in figures["about"]:
+            about.add(x, y)
+            article_about.add(x, y)
+        normalized.n += len(figures["normalized"])
+        normalized.total += sum(figures["normalized"])
+        clusters.append((figures["propositions"], 1))
         per_article[article_id] = {
             "entity_mention_f1": figures["mentions"].f1,
             "entity_linking": (figures["linking"][0] / figures["linking"][1]) if figures["linking"][1] else None,
             "claim_span_f1": figures["claims"].f1,
             "attribution_kappa": cohen_kappa(figures["attribution"]).kappa,
             "certainty_kappa": cohen_kappa(figures["certainty"]).kappa,
+            "claimer_kappa": cohen_kappa(figures["claimer"]).kappa,
+            "about_f1": article_about.f1,
+            "normalized_token_f1": (sum(figures["normalized"]) / len(figures["normalized"])
+                                    if figures["normalized"] else None),
+            "proposition_pairwise_f1": clustering_score([(figures["propositions"], 1)])["pairwise_f1"],
         }
     return Agreement(name_a, name_b, common, mentions, (linking[0], linking[1]), claims,
-                     cohen_kappa(attribution), cohen_kappa(certainty), per_article)
+                     cohen_kappa(attribution), cohen_kappa(certainty), cohen_kappa(claimer), about, normalized,
+                     clustering_score(clusters), per_article)

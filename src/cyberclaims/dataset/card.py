@@ -206,8 +206,14 @@ def agreement_section(corpus: Corpus) -> str:
             f"`cyberclaims agreement {a.name} {b.name}`):\n\n{result.to_markdown()}\n\n"
             f"Mentions match on exact span and label; linking compares canonical entity keys on those "
             f"mentions; claims match one-to-one when they overlap by at least half of the longer span, and "
-            f"kappa is computed on the matched claims. The `passes` config holds both passes, so "
-            f"disagreements can be studied directly.")
+            f"every claim layer is compared on the matched claims: Cohen's kappa for `claimer`, `attribution` "
+            f"and `certainty`; for `about`, the F1 of the entity keys pooled over the claims (2 x keys in both "
+            f"/ keys in either pass's sets, summed) and the mean Jaccard index; for `normalized`, the mean "
+            f"token-overlap F1 of the two statements (lower-cased word tokens as bags). Propositions are "
+            f"compared as clusterings of the matched claims across articles (each pass's own keys; only the "
+            f"grouping counts): pairwise F1 over the pairs of claims sharing a key, its cross-document part, "
+            f"and B-cubed F1. The `passes` config holds both passes, so disagreements can be studied "
+            f"directly.")
 
 
 def fields_tables(configs: list) -> str:
