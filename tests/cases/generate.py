@@ -168,6 +168,37 @@ def _(root):
     return "annotations/Bad_Name.txt", None, None
 
 
+@fault("file-name-control-character", "newline-in-file-name")
+def _(root):
+    # the name would print its own `::error` line under --format github; reported with the newline escaped
+    (root / "annotations" / "x\n::error file=ok.json::forged.txt").write_text("Some other text.", encoding="utf-8")
+    return "annotations/x\\n::error file=ok.json::forged.txt", None, None
+
+
+@fault("file-is-symlink", "symlinked-pass-folder")
+def _(root):
+    (root / "annotations" / "passes").mkdir()
+    (root / "pass-elsewhere").mkdir()
+    shutil.copy(root / DOC, root / "pass-elsewhere" / f"{ID}.json")
+    os.symlink("../../pass-elsewhere", root / "annotations" / "passes" / "pass-a")
+    return "annotations/passes/pass-a", None, None
+
+
+@fault("unexpected-file", "text-in-a-pass")
+def _(root):
+    (root / "annotations" / "passes" / "pass-a").mkdir(parents=True)
+    shutil.copy(root / DOC, root / "annotations" / "passes" / "pass-a" / f"{ID}.json")
+    shutil.copy(root / TXT, root / "annotations" / "passes" / "pass-a" / f"{ID}.txt")
+    return f"annotations/passes/pass-a/{ID}.txt", None, None
+
+
+@fault("unexpected-file", "file-beside-the-passes")
+def _(root):
+    (root / "annotations" / "passes").mkdir()
+    (root / "annotations" / "passes" / f"{ID}.json").write_text("{}", encoding="utf-8")
+    return f"annotations/passes/{ID}.json", None, None
+
+
 @fault("missing-text", "json-without-txt")
 def _(root):
     shutil.copy(root / DOC, root / "annotations" / "orphan.json")

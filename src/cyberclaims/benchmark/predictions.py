@@ -91,7 +91,7 @@ def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, f
             continue
         display = str(file)
         report.files_checked += 1
-        if not ARTICLE_ID.match(file.stem):
+        if not ARTICLE_ID.fullmatch(file.stem):
             report.issues.append(Issue(display, None, "", "invalid-file-name",
                                        f"{file.name!r} is not <id>.json with an id matching {ARTICLE_ID.pattern}"))
             continue
@@ -153,7 +153,7 @@ def _load_document(doc: JsonDocument, line: int | None, gold_by_id: dict[str, Ar
                    found: dict[str, Article], attempted: set[str]) -> None:
     """Check a document that names its article by its ``id`` (one file, or one JSONL line)."""
     article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
-    if not isinstance(article_id, str) or not ARTICLE_ID.match(article_id):
+    if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
         report.issues.extend(schema_issues(doc, "annotation") if line is None else
                              [_on_line(i, line) for i in schema_issues(doc, "annotation")])
         return

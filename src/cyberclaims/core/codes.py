@@ -34,6 +34,8 @@ CODES: dict[str, Code] = _codes(
     ("file-too-large", E, "The file is larger than the size limit for its kind."),
     ("file-is-symlink", E, "A symbolic link inside annotations/: sources must be regular files."),
     ("file-unreadable", E, "The file could not be read (permissions, or it is not a regular file)."),
+    ("file-name-control-character", E, "A file or folder name holds a control character (a newline, an escape): "
+     "it would forge lines of reports and CI annotations."),
     ("invalid-file-name", E, "The file name is not a valid article id followed by .txt or .json."),
     ("missing-text", E, "An annotation file <id>.json has no raw text <id>.txt beside it."),
     ("missing-annotation", E, "A raw text <id>.txt has no annotation file <id>.json beside it."),

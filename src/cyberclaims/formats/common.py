@@ -142,7 +142,7 @@ def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, f
 def _texts_by_hash(annotations: Path) -> dict[str, str]:
     found = {}
     for path in sorted(annotations.glob("*.txt")) if annotations.is_dir() else []:
-        if path.is_file() and not path.is_symlink() and ARTICLE_ID.match(path.stem):
+        if path.is_file() and not path.is_symlink() and ARTICLE_ID.fullmatch(path.stem):
             found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.stem)
     return found
 
@@ -157,7 +157,7 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
                                                      "annotations/<id>.txt and the export names no article id "
                                                      "(add an 'article_id' field to the task data)"))
         return None
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         result.problems.append(Problem(draft.origin, f"article id {article_id!r} is not lower-case words "
                                                      f"joined by hyphens"))
         return None

@@ -120,7 +120,7 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
 
 def id_matches_file_name(facts: ArticleFacts) -> list[Issue]:
     data, article = facts.article.data, facts.article
-    if isinstance(data.get("id"), str) and ARTICLE_ID.match(data["id"]) and data["id"] != article.id:
+    if isinstance(data.get("id"), str) and ARTICLE_ID.fullmatch(data["id"]) and data["id"] != article.id:
         return [facts.issue(("id",), "id-mismatch",
                             f"id {data['id']!r} differs from the file name {article.id!r}; they must be equal")]
     return []

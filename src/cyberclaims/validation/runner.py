@@ -20,12 +20,13 @@ from typing import Any, Protocol
 
 from ..core.codes import Severity
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
-from ..core.issues import Issue, Report
+from ..core.errors import UsageError
+from ..core.issues import Issue, Report, printable
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
 from ..core.model import Article, ArticleFiles, Corpus, LoadedCollection, Registry, relative
 from ..core.progress import progress
 from ..core.schemas import fast_validator
-from ..core.vocabulary import REGISTRY_FILES
+from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 from .article_rules import check_article
 from .discovery import discover
 from .registries import collect_usage, load_registry, unused_registry_entries
@@ -247,16 +248,31 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
 
 
 def _wanted_ids(root: Path, paths: Sequence[Path] | None) -> set[str] | None:
+    """The ids named by ``paths`` (None: every article). A path that names no article of this repository
+    (a file outside ``annotations/``, a README) is refused: validating something else instead and
+    reporting success would be a success that is not true."""
     if not paths:
         return None
+    annotations = (Path(root) / "annotations").resolve()
     ids: set[str] = set()
+    everything = False
     for path in paths:
         path = Path(path)
-        if path.is_dir() or path.name in REGISTRY_FILES:
-            return None  # a registry change can break any article: check them all
-        if path.suffix in (".json", ".txt"):
+        resolved = path.resolve()
+        if path.is_dir() and (resolved == Path(root).resolve() or resolved.is_relative_to(annotations)):
+            everything = True
+            continue
+        if resolved.parent != annotations and resolved.parent.parent != annotations / "passes":
+            raise UsageError(f"{printable(str(path))} is not in {printable(str(Path(root) / 'annotations'))} "
+                             f"or one of its passes: validate names files of the repository at --root "
+                             f"({printable(str(root))}), not copies elsewhere")
+        if path.name in REGISTRY_FILES:
+            everything = True  # a registry change can break any article: check them all
+        elif path.suffix in (".json", ".txt") and ARTICLE_ID.fullmatch(path.stem):
             ids.add(path.stem)
-    return ids
+        else:
+            raise UsageError(f"{printable(str(path))} is neither <id>.json, <id>.txt nor a registry")
+    return None if everything else ids
 
 
 def _selected(display: str, root: Path, paths: Sequence[Path] | None) -> bool:
