@@ -114,3 +114,85 @@ def test_an_annotation_id_with_a_trailing_newline_is_a_schema_error(mini):
     run = run_cli("--root", mini, "validate", "--format", "json", cwd=mini)
     assert run.returncode == 1
     assert "schema-pattern" in {i["code"] for i in json.loads(run.stdout)["issues"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. Concurrency and processes
+
+
+def test_a_second_build_on_the_same_output_is_refused(mini):
+    from cyberclaims.dataset.build import BuildError, build, build_lock
+
+    output = mini / "dataset"
+    with build_lock(output):
+        run = run_cli("--root", mini, "build", "--no-viewer", cwd=mini)
+        assert run.returncode == 1 and "another build is running" in run.stderr
+        with pytest.raises(BuildError, match="another build is running"):
+            build(mini, output, show_progress=False, viewer=False)
+    assert not output.exists()  # the refused builds touched nothing
+    assert run_cli("--root", mini, "build", "--no-viewer", cwd=mini).returncode == 0
+    assert sorted(p.name for p in mini.iterdir()) == ["annotations", "dataset"]  # the lock file is gone
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    """A worker whose parent is killed (kill -9 runs no clean-up) does not run on."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from cyberclaims.validation.runner import _init_worker\n"
+        "pool = ProcessPoolExecutor(2, initializer=_init_worker, initargs=(None, os.getpid()))\n"
+        "print(*[f.result() for f in [pool.submit(os.getpid) for _ in range(4)]], flush=True)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
+    workers = {int(pid) for pid in parent.stdout.readline().split()}
+    assert workers
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and
+                                              "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+                                              for pid in workers if Path(f"/proc/{pid}/stat").exists()):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}/stat").exists()
+             and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. The user's environment is not a bug
+
+
+@pytest.mark.parametrize("error", [(28, "No space left on device"), (13, "Permission denied"),
+                                   (30, "Read-only file system")])
+def test_a_refusing_file_system_is_reported_with_its_path_and_leaves_nothing(mini, monkeypatch, error):
+    from cyberclaims.core.errors import EnvironmentFailure
+    from cyberclaims.dataset import build as build_module
+
+    def failing(root, folder, **_):
+        (folder / "data").mkdir()
+        (folder / "data" / "half.parquet").write_bytes(b"PAR1")
+        (folder / "data").chmod(0o555)  # even a read-only leftover is removed
+        raise OSError(error[0], error[1])
+
+    monkeypatch.setattr(build_module, "build_into", failing)
+    with pytest.raises(EnvironmentFailure, match=error[1]) as raised:
+        build_module.build(mini, mini / "out", show_progress=False)
+    assert "out" in str(raised.value) and raised.value.errno == error[0]
+    assert sorted(p.name for p in mini.iterdir()) == ["annotations"]
+
+
+def test_an_output_that_cannot_be_made_is_exit_1_with_the_path(mini):
+    (mini / "afile").write_text("x", encoding="utf-8")
+    run = run_cli("--root", mini, "build", "--output", mini / "afile" / "out", cwd=mini)
+    assert run.returncode == 1 and "afile" in run.stderr and "internal error" not in run.stderr
+    assert sorted(p.name for p in mini.iterdir()) == ["afile", "annotations"]

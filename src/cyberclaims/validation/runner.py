@@ -160,7 +160,8 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
 
     bar_total = len(selected)
     if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES and len(batches) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(registry,)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker,
+                                 initargs=(registry, os.getpid())) as pool:
             pending: deque = deque()
             bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article",
                                     enabled=show_progress))
@@ -197,9 +198,45 @@ class _Counter:
 _WORKER_REGISTRY: Registry | None = None
 
 
-def _init_worker(registry: Registry) -> None:
+def _init_worker(registry: Registry, parent: int | None = None) -> None:
     global _WORKER_REGISTRY
     _WORKER_REGISTRY = registry
+    if parent is not None:
+        die_with_parent(parent)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker die when the process that started it dies, even by ``kill -9`` (which runs no
+    clean-up): a worker holds a large part of the corpus in memory and would otherwise run on for ever.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. Elsewhere (or if prctl is unavailable) a daemon thread
+    watches the parent's pid and ends the worker when it changes.
+    """
+    import ctypes
+    import ctypes.util
+    import signal
+    import sys
+    import threading
+    import time
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+        threading.Thread(target=watch, name="cyberclaims-parent-watch", daemon=True).start()
 
 
 def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool,
