@@ -307,3 +307,22 @@ def read_text_file(path: Path) -> tuple[str | None, str | None]:
         return None, issues[0].message
     text, issues = decode_text(data, str(path))
     return (text, None) if text is not None else (None, issues[0].message)
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` of an export, refusing nesting deeper than the validator's limit.
+
+    Raises ValueError with a message fit for a :class:`Problem` (syntax, or too deep): a deeply nested
+    export is a located problem, never a RecursionError.
+    """
+    from ..core.jsondoc import MAX_JSON_DEPTH, too_deep
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError(f"is nested deeper than the limit of {MAX_JSON_DEPTH} levels") from None
+    if too_deep(value):
+        raise ValueError(f"is nested deeper than the limit of {MAX_JSON_DEPTH} levels")
+    return value
