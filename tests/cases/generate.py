@@ -457,6 +457,73 @@ def _(root):
     return DOC, '^"text": " hackers stole 2 million records"', "/claims/0"
 
 
+def insert_in_text(root: Path, position: int, inserted: str, *, widen: bool) -> None:
+    """Insert characters into the raw text at ``position``, moving every offset after it (and the ends
+    at it when ``widen``), and re-pin the text: the only fault is then the inserted characters."""
+    text = TEXT[:position] + inserted + TEXT[position:]
+    (root / TXT).write_bytes(text.encode("utf-8"))
+
+    def shift(d):
+        d["text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for group in ("segments", "entities", "claims"):
+            for item in d[group]:
+                if item["start"] > position:
+                    item["start"] += len(inserted)
+                if item["end"] > position or (widen and item["end"] == position):
+                    item["end"] += len(inserted)
+                if "text" in item:
+                    item["text"] = text[item["start"]:item["end"]]
+    edit_doc(root, shift)
+
+
+@fault("span-invisible-edge", "zero-width-space-after-a-mention")
+def _(root):
+    insert_in_text(root, span("Reuters")[1], "\u200b", widen=True)
+    return DOC, '^"text": "Reuters', "/entities/5"
+
+
+@fault("span-invisible-edge", "bidi-mark-before-a-claim")
+def _(root):
+    insert_in_text(root, span("The FBI")[0], "\u200f", widen=False)  # the claim now starts with the mark
+    return DOC, '^"claimer": "reuters"', "/claims/1"
+
+
+@fault("span-splits-character", "mention-before-a-combining-accent")
+def _(root):
+    insert_in_text(root, span("Monday")[1], "\u0301", widen=False)
+    return DOC, '^"text": "Monday"', "/entities/2"
+
+
+@fault("date-impossible", "february-31")
+def _(root):
+    edit_doc(root, lambda d: d["metadata"].update(published="2024-02-31"))
+    return DOC, '"published": "2024-02-31"', "/metadata/published"
+
+
+@fault("text-blank", "title-of-spaces")
+def _(root):
+    edit_doc(root, lambda d: d["metadata"].update(title="   "))
+    return DOC, '"title": "   "', "/metadata/title"
+
+
+@fault("text-blank", "normalized-of-a-newline")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(normalized="\n"))
+    return DOC, '"normalized": "\\n"', "/claims/0/normalized"
+
+
+@fault("attribution-contradicts-claimer", "source-asserted")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(attribution="asserted"))
+    return DOC, '"attribution": "asserted"', "/claims/0/attribution"
+
+
+@fault("attribution-contradicts-claimer", "author-reported")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][1].update(claimer="author"))
+    return DOC, None, "/claims/1/attribution"
+
+
 @fault("segment-overlap", "segments-overlap")
 def _(root):
     edit_doc(root, lambda d: d["segments"][1].update(start=d["segments"][0]["end"] - 3))

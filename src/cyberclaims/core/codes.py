@@ -72,6 +72,15 @@ CODES: dict[str, Code] = _codes(
     ("span-reversed", E, "A span whose start is not before its end."),
     ("span-text-mismatch", E, "The text of a span differs from the article at its offsets."),
     ("span-whitespace", E, "A span starts or ends with whitespace."),
+    ("span-invisible-edge", E, "A span starts or ends with an invisible character (zero-width, bidi mark, soft hyphen, "
+     "BOM): two spans that look equal would differ."),
+    ("span-splits-character", E, "A span starts or ends inside a character: before a combining mark or a variation "
+     "selector, or beside a zero-width joiner."),
+    ("date-impossible", E, "A date that matches the pattern but is not a day of the calendar (2014-02-31)."),
+    ("text-blank", E, "A string that is only whitespace where a value is expected (the schema counts a space as "
+     "content)."),
+    ("attribution-contradicts-claimer", E, "Claimer \"author\" with attribution \"reported\", or a source claimer "
+     "with \"asserted\" (GUIDELINES.md: the author asserts, a source is reported)."),
     ("segment-overlap", E, "Segments overlap or are out of text order."),
     ("segment-gap", E, "Text outside every segment."),
     ("label-in-boilerplate", E, "A mention or claim inside a boilerplate segment: boilerplate gets no labels."),
