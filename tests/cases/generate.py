@@ -657,30 +657,78 @@ def _expected_line(path: Path, marker: str) -> int:
 
 
 def _built_dataset_faults(invalid: Path) -> int:
-    """Faults of a built dataset folder, checked with `cyberclaims validate dataset`."""
+    """Faults of a built dataset folder, checked with `cyberclaims validate dataset`. Each edit is re-signed
+    in SHA256SUMS (as a hostile or careless editor would): the check must not rest on the manifest."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from cyberclaims.dataset.build import build, write_manifest
 
-    count = 0
-    for code, name in (("dataset-unreadable", "truncated-shard"), ("dataset-schema-mismatch", "extra-column")):
+    def shard(root: Path, config: str) -> Path:
+        return root / "dataset" / "data" / config / "train-00000-of-00001.parquet"
+
+    def set_column(path: Path, name: str, change) -> None:
+        table = pq.read_table(path)
+        field = table.schema.field(name)
+        values = [change(v) for v in table.column(name).to_pylist()]
+        pq.write_table(table.set_column(table.schema.get_field_index(name), field, pa.array(values, field.type)), path)
+
+    def truncated(root):
+        shard(root, "documents").write_bytes(shard(root, "documents").read_bytes()[:200])
+        return "dataset/data/documents/train-00000-of-00001.parquet"
+
+    def extra_column(root):
+        table = pq.read_table(shard(root, "documents"))
+        pq.write_table(table.append_column("extra", pa.array(["x"] * table.num_rows)), shard(root, "documents"))
+        return "dataset/data/documents/train-00000-of-00001.parquet"
+
+    def claim_edited(root):
+        set_column(shard(root, "claims"), "certainty", lambda v: 1)  # certain -> probable
+        return "dataset/data/claims/train-00000-of-00001.parquet"
+
+    def ner_tokens_edited(root):
+        set_column(shard(root, "ner"), "tokens", lambda words: [w.upper() for w in words])
+        return "dataset/data/ner/train-00000-of-00001.parquet"
+
+    def entity_count_edited(root):
+        set_column(shard(root, "entities"), "mention_count", lambda n: n + 1)
+        return "dataset/data/entities/train-00000-of-00001.parquet"
+
+    def config_deleted(root):
+        shutil.rmtree(root / "dataset" / "data" / "ner")
+        return "dataset/data/ner"
+
+    def shard_copied(root):
+        shutil.copy(shard(root, "ner"), shard(root, "ner").with_name("train-00000-of-00001 (copy).parquet"))
+        return "dataset/data/ner/train-00000-of-00001 (copy).parquet"
+
+    def tag_minus_one(root):
+        set_column(shard(root, "ner"), "ner_tags", lambda tags: [-1] * len(tags))
+        return "dataset/data/ner/train-00000-of-00001.parquet"
+
+    def text_null(root):
+        set_column(shard(root, "documents"), "text", lambda text: None)
+        return "dataset/data/documents/train-00000-of-00001.parquet"
+
+    faults = [("dataset-unreadable", "truncated-shard", truncated),
+              ("dataset-schema-mismatch", "extra-column", extra_column),
+              ("dataset-derived-mismatch", "claim-row-edited", claim_edited),
+              ("dataset-derived-mismatch", "ner-tokens-edited", ner_tokens_edited),
+              ("dataset-derived-mismatch", "entity-mention-count-edited", entity_count_edited),
+              ("dataset-derived-mismatch", "ner-config-deleted", config_deleted),
+              ("dataset-shard-layout", "shard-present-twice", shard_copied),
+              ("dataset-label-out-of-range", "ner-tag-minus-one", tag_minus_one),
+              ("dataset-text-missing", "text-null-in-a-full-dataset", text_null)]
+    for code, name, make in faults:
         root = invalid / code / name
         write_base(root)
         build(root, show_progress=False, viewer=False)  # the pages play no part in these faults
-        shard = root / "dataset" / "data" / "documents" / "train-00000-of-00001.parquet"
-        if code == "dataset-unreadable":
-            shard.write_bytes(shard.read_bytes()[:200])
-        else:
-            table = pq.read_table(shard)
-            table = table.append_column("extra", pa.array(["x"] * table.num_rows))
-            pq.write_table(table, shard)
-            write_manifest(root / "dataset")
-        case = {"code": code, "file": "dataset/data/documents/train-00000-of-00001.parquet", "line": None,
-                "pointer": None, "args": ["validate", "dataset"], "description": name.replace("-", " ")}
+        file = make(root)
+        write_manifest(root / "dataset")
+        case = {"code": code, "file": file, "line": None, "pointer": None, "args": ["validate", "dataset"],
+                "description": name.replace("-", " ")}
         (root / "case.json").write_text(dumps(case), encoding="utf-8")
-        count += 1
-    return count
+    return len(faults)
 
 
 def generate() -> int:

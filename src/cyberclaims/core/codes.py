@@ -100,6 +100,12 @@ CODES: dict[str, Code] = _codes(
     # Built dataset
     ("dataset-unreadable", E, "A Parquet file of the built dataset cannot be read."),
     ("dataset-schema-mismatch", E, "A built Parquet file's columns differ from the config's features."),
+    ("dataset-derived-mismatch", E, "A derived config (claims, ner, the usage columns of entities) differs from "
+     "what the documents rows give: rows edited after the build, a deleted config or shard."),
+    ("dataset-shard-layout", E, "A shard that is not <split>-NNNNN-of-NNNNN.parquet of a known config, shards not "
+     "numbered 0..n-1, or an article with two documents rows (a shard present twice)."),
+    ("dataset-label-out-of-range", E, "A class-label integer that names no class (-1, or past the last name)."),
+    ("dataset-text-missing", E, "A documents row without text in a dataset that is not text-withheld."),
 )
 
 
