@@ -404,7 +404,7 @@ def _(root):
 @fault("schema-not", "registry-key-author")
 def _(root):
     edit_raw(root, "annotations/entities.json", '"key": "reuters"', '"key": "author"')
-    edit_doc(root, lambda d: (d["entities"].pop(5), d["claims"][1].update(claimer="author")))
+    edit_doc(root, lambda d: (d["entities"].pop(5), d["claims"][1].update(claimer="author", attribution="asserted")))
     return "annotations/entities.json", '"key": "author"', "/entities/2/key"
 
 

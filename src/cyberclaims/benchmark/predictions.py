@@ -34,6 +34,9 @@ from ..validation.schema import schema_issues
 # Checks against the registries: a system's keys need not be in them, and it need not link at all.
 REGISTRY_CODES = frozenset({"unknown-entity", "unknown-claimer", "unknown-about-entity", "unknown-proposition",
                             "entity-type-mismatch", "mention-unlinked"})
+# Checks of an annotator's consistency that a system's output is scored on, not refused for: a claimer and
+# an attribution that contradict each other are two answers, each right or wrong.
+SCORED_CODES = frozenset({"attribution-contradicts-claimer"})
 
 
 @dataclass
@@ -185,7 +188,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
         # checked against the gold boilerplate, whatever segments the prediction carries.
         view = JsonDocument(doc.display, doc.text, {**doc.value, "segments": gold.data["segments"]})
         article = Article(article_id, gold.text, gold.text_bytes, view, doc.display)
-        issues += [i for i in check_article(article, Registry()) if i.code not in REGISTRY_CODES]
+        issues += [i for i in check_article(article, Registry()) if i.code not in REGISTRY_CODES | SCORED_CODES]
     if line is not None:
         issues = [_on_line(i, line) for i in issues]
     if any(i.severity.value == "error" for i in issues):
