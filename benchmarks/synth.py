@@ -91,8 +91,9 @@ def make_article(number: int, rng: random.Random) -> tuple[str, str, dict, dict,
         w.add(".")
         proposition = f"claim_{rng.randint(0, 999):03d}"
         propositions[proposition] = {"key": proposition, "statement": f"Synthetic proposition {proposition}."}
+        attribution = rng.choice(["asserted", "reported"])  # the author asserts; a source is reported
         claims.append({"id": f"c{sentence + 1}", "start": start, "end": end, "text": w.text[start:end],
-                       "claimer": _key(org), "attribution": rng.choice(["asserted", "reported"]),
+                       "claimer": _key(org) if attribution == "reported" else "author", "attribution": attribution,
                        "certainty": rng.choice(["certain", "probable", "possible"]),
                        "normalized": f"{org} said that {person} investigated intrusion {number * 100 + sentence}.",
                        "about": [_key(org), _key(person)], "proposition": proposition})

@@ -35,6 +35,11 @@ WORD = st.one_of(
 LINE = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
 
 
+def _value(**size):
+    """A string value: text, never only whitespace (that is the text-blank finding, not a valid value)."""
+    return st.text(**size).filter(lambda s: not s.isspace())
+
+
 @st.composite
 def articles(draw):
     lines = draw(st.lists(LINE, min_size=1, max_size=5))
@@ -57,25 +62,25 @@ def articles(draw):
     sentences = split_sentences(text)
     claims = []
     for number, (start, end) in enumerate(draw(st.lists(st.sampled_from(sentences), max_size=3)), 1):
+        claimer = draw(st.sampled_from(["author", "e_org"]))
         claims.append({"id": f"c{number}", "start": start, "end": end, "text": text[start:end],
-                       "claimer": draw(st.sampled_from(["author", "e_org"])),
-                       "attribution": draw(st.sampled_from(["asserted", "reported"])),
+                       "claimer": claimer, "attribution": "asserted" if claimer == "author" else "reported",
                        "certainty": draw(st.sampled_from(["certain", "probable", "possible"])),
-                       "normalized": draw(st.text(min_size=1, max_size=30)),
+                       "normalized": draw(_value(min_size=1, max_size=30)),
                        "about": draw(st.lists(st.sampled_from(["e_org", "e_person", "e_gpe"]), unique=True)),
                        "proposition": draw(st.sampled_from(["p_one", "p_two"]))})
     metadata = {
-        "title": draw(st.one_of(st.none(), st.text(min_size=1, max_size=20))),
-        "source": {"name": draw(st.text(min_size=1, max_size=20)),
+        "title": draw(st.one_of(st.none(), _value(min_size=1, max_size=20))),
+        "source": {"name": draw(_value(min_size=1, max_size=20)),
                    "url": draw(st.sampled_from([None, "https://example.org/a?b=c"])),
                    "origin": "random.txt"},
         "published": draw(st.sampled_from([None, "2014", "2014-12", "2014-12-01"])),
         "language": "en", "license": "CC0-1.0", "topic": "random-topic",
         "split": draw(st.sampled_from(["train", "validation", "test"])),
     }
-    notes = draw(st.one_of(st.none(), st.text(max_size=40)))
+    notes = draw(st.one_of(st.none(), _value(max_size=40)))
     return text, {"id": "random-article", "text_sha256": None, "metadata": metadata, "segments": segments,
-                  "entities": entities, "claims": claims, "annotators": draw(st.lists(st.text(min_size=1,
+                  "entities": entities, "claims": claims, "annotators": draw(st.lists(_value(min_size=1,
                                                                                             max_size=5))),
                   "notes": notes}
 

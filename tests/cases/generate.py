@@ -168,6 +168,37 @@ def _(root):
     return "annotations/Bad_Name.txt", None, None
 
 
+@fault("file-name-control-character", "newline-in-file-name")
+def _(root):
+    # the name would print its own `::error` line under --format github; reported with the newline escaped
+    (root / "annotations" / "x\n::error file=ok.json::forged.txt").write_text("Some other text.", encoding="utf-8")
+    return "annotations/x\\n::error file=ok.json::forged.txt", None, None
+
+
+@fault("file-is-symlink", "symlinked-pass-folder")
+def _(root):
+    (root / "annotations" / "passes").mkdir()
+    (root / "pass-elsewhere").mkdir()
+    shutil.copy(root / DOC, root / "pass-elsewhere" / f"{ID}.json")
+    os.symlink("../../pass-elsewhere", root / "annotations" / "passes" / "pass-a")
+    return "annotations/passes/pass-a", None, None
+
+
+@fault("unexpected-file", "text-in-a-pass")
+def _(root):
+    (root / "annotations" / "passes" / "pass-a").mkdir(parents=True)
+    shutil.copy(root / DOC, root / "annotations" / "passes" / "pass-a" / f"{ID}.json")
+    shutil.copy(root / TXT, root / "annotations" / "passes" / "pass-a" / f"{ID}.txt")
+    return f"annotations/passes/pass-a/{ID}.txt", None, None
+
+
+@fault("unexpected-file", "file-beside-the-passes")
+def _(root):
+    (root / "annotations" / "passes").mkdir()
+    (root / "annotations" / "passes" / f"{ID}.json").write_text("{}", encoding="utf-8")
+    return f"annotations/passes/{ID}.json", None, None
+
+
 @fault("missing-text", "json-without-txt")
 def _(root):
     shutil.copy(root / DOC, root / "annotations" / "orphan.json")
@@ -373,7 +404,7 @@ def _(root):
 @fault("schema-not", "registry-key-author")
 def _(root):
     edit_raw(root, "annotations/entities.json", '"key": "reuters"', '"key": "author"')
-    edit_doc(root, lambda d: (d["entities"].pop(5), d["claims"][1].update(claimer="author")))
+    edit_doc(root, lambda d: (d["entities"].pop(5), d["claims"][1].update(claimer="author", attribution="asserted")))
     return "annotations/entities.json", '"key": "author"', "/entities/2/key"
 
 
@@ -424,6 +455,73 @@ def _(root):
         d["claims"][0]["text"] = " " + d["claims"][0]["text"]
     edit_doc(root, widen)
     return DOC, '^"text": " hackers stole 2 million records"', "/claims/0"
+
+
+def insert_in_text(root: Path, position: int, inserted: str, *, widen: bool) -> None:
+    """Insert characters into the raw text at ``position``, moving every offset after it (and the ends
+    at it when ``widen``), and re-pin the text: the only fault is then the inserted characters."""
+    text = TEXT[:position] + inserted + TEXT[position:]
+    (root / TXT).write_bytes(text.encode("utf-8"))
+
+    def shift(d):
+        d["text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for group in ("segments", "entities", "claims"):
+            for item in d[group]:
+                if item["start"] > position:
+                    item["start"] += len(inserted)
+                if item["end"] > position or (widen and item["end"] == position):
+                    item["end"] += len(inserted)
+                if "text" in item:
+                    item["text"] = text[item["start"]:item["end"]]
+    edit_doc(root, shift)
+
+
+@fault("span-invisible-edge", "zero-width-space-after-a-mention")
+def _(root):
+    insert_in_text(root, span("Reuters")[1], "\u200b", widen=True)
+    return DOC, '^"text": "Reuters', "/entities/5"
+
+
+@fault("span-invisible-edge", "bidi-mark-before-a-claim")
+def _(root):
+    insert_in_text(root, span("The FBI")[0], "\u200f", widen=False)  # the claim now starts with the mark
+    return DOC, '^"claimer": "reuters"', "/claims/1"
+
+
+@fault("span-splits-character", "mention-before-a-combining-accent")
+def _(root):
+    insert_in_text(root, span("Monday")[1], "\u0301", widen=False)
+    return DOC, '^"text": "Monday"', "/entities/2"
+
+
+@fault("date-impossible", "february-31")
+def _(root):
+    edit_doc(root, lambda d: d["metadata"].update(published="2024-02-31"))
+    return DOC, '"published": "2024-02-31"', "/metadata/published"
+
+
+@fault("text-blank", "title-of-spaces")
+def _(root):
+    edit_doc(root, lambda d: d["metadata"].update(title="   "))
+    return DOC, '"title": "   "', "/metadata/title"
+
+
+@fault("text-blank", "normalized-of-a-newline")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(normalized="\n"))
+    return DOC, '"normalized": "\\n"', "/claims/0/normalized"
+
+
+@fault("attribution-contradicts-claimer", "source-asserted")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][0].update(attribution="asserted"))
+    return DOC, '"attribution": "asserted"', "/claims/0/attribution"
+
+
+@fault("attribution-contradicts-claimer", "author-reported")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][1].update(claimer="author"))
+    return DOC, None, "/claims/1/attribution"
 
 
 @fault("segment-overlap", "segments-overlap")
@@ -559,30 +657,78 @@ def _expected_line(path: Path, marker: str) -> int:
 
 
 def _built_dataset_faults(invalid: Path) -> int:
-    """Faults of a built dataset folder, checked with `cyberclaims validate dataset`."""
+    """Faults of a built dataset folder, checked with `cyberclaims validate dataset`. Each edit is re-signed
+    in SHA256SUMS (as a hostile or careless editor would): the check must not rest on the manifest."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from cyberclaims.dataset.build import build, write_manifest
 
-    count = 0
-    for code, name in (("dataset-unreadable", "truncated-shard"), ("dataset-schema-mismatch", "extra-column")):
+    def shard(root: Path, config: str) -> Path:
+        return root / "dataset" / "data" / config / "train-00000-of-00001.parquet"
+
+    def set_column(path: Path, name: str, change) -> None:
+        table = pq.read_table(path)
+        field = table.schema.field(name)
+        values = [change(v) for v in table.column(name).to_pylist()]
+        pq.write_table(table.set_column(table.schema.get_field_index(name), field, pa.array(values, field.type)), path)
+
+    def truncated(root):
+        shard(root, "documents").write_bytes(shard(root, "documents").read_bytes()[:200])
+        return "dataset/data/documents/train-00000-of-00001.parquet"
+
+    def extra_column(root):
+        table = pq.read_table(shard(root, "documents"))
+        pq.write_table(table.append_column("extra", pa.array(["x"] * table.num_rows)), shard(root, "documents"))
+        return "dataset/data/documents/train-00000-of-00001.parquet"
+
+    def claim_edited(root):
+        set_column(shard(root, "claims"), "certainty", lambda v: 1)  # certain -> probable
+        return "dataset/data/claims/train-00000-of-00001.parquet"
+
+    def ner_tokens_edited(root):
+        set_column(shard(root, "ner"), "tokens", lambda words: [w.upper() for w in words])
+        return "dataset/data/ner/train-00000-of-00001.parquet"
+
+    def entity_count_edited(root):
+        set_column(shard(root, "entities"), "mention_count", lambda n: n + 1)
+        return "dataset/data/entities/train-00000-of-00001.parquet"
+
+    def config_deleted(root):
+        shutil.rmtree(root / "dataset" / "data" / "ner")
+        return "dataset/data/ner"
+
+    def shard_copied(root):
+        shutil.copy(shard(root, "ner"), shard(root, "ner").with_name("train-00000-of-00001 (copy).parquet"))
+        return "dataset/data/ner/train-00000-of-00001 (copy).parquet"
+
+    def tag_minus_one(root):
+        set_column(shard(root, "ner"), "ner_tags", lambda tags: [-1] * len(tags))
+        return "dataset/data/ner/train-00000-of-00001.parquet"
+
+    def text_null(root):
+        set_column(shard(root, "documents"), "text", lambda text: None)
+        return "dataset/data/documents/train-00000-of-00001.parquet"
+
+    faults = [("dataset-unreadable", "truncated-shard", truncated),
+              ("dataset-schema-mismatch", "extra-column", extra_column),
+              ("dataset-derived-mismatch", "claim-row-edited", claim_edited),
+              ("dataset-derived-mismatch", "ner-tokens-edited", ner_tokens_edited),
+              ("dataset-derived-mismatch", "entity-mention-count-edited", entity_count_edited),
+              ("dataset-derived-mismatch", "ner-config-deleted", config_deleted),
+              ("dataset-shard-layout", "shard-present-twice", shard_copied),
+              ("dataset-label-out-of-range", "ner-tag-minus-one", tag_minus_one),
+              ("dataset-text-missing", "text-null-in-a-full-dataset", text_null)]
+    for code, name, make in faults:
         root = invalid / code / name
         write_base(root)
         build(root, show_progress=False, viewer=False)  # the pages play no part in these faults
-        shard = root / "dataset" / "data" / "documents" / "train-00000-of-00001.parquet"
-        if code == "dataset-unreadable":
-            shard.write_bytes(shard.read_bytes()[:200])
-        else:
-            table = pq.read_table(shard)
-            table = table.append_column("extra", pa.array(["x"] * table.num_rows))
-            pq.write_table(table, shard)
-            write_manifest(root / "dataset")
-        case = {"code": code, "file": "dataset/data/documents/train-00000-of-00001.parquet", "line": None,
-                "pointer": None, "args": ["validate", "dataset"], "description": name.replace("-", " ")}
+        file = make(root)
+        write_manifest(root / "dataset")
+        case = {"code": code, "file": file, "line": None, "pointer": None, "args": ["validate", "dataset"],
+                "description": name.replace("-", " ")}
         (root / "case.json").write_text(dumps(case), encoding="utf-8")
-        count += 1
-    return count
+    return len(faults)
 
 
 def generate() -> int:

@@ -27,11 +27,14 @@ from cyberclaims.validation.article_rules import (
     id_matches_file_name,
     local_ids_unique,
     mentions_do_not_overlap,
+    attribution_fits_claimer,
+    dates_exist,
     mentions_fit_tokens_and_sentences,
     mentions_link_registry,
     no_labels_in_boilerplate,
     segments_cover_text,
     spans_lie_in_text,
+    strings_not_blank,
     text_matches_pin,
 )
 
@@ -255,6 +258,23 @@ SPAN_FAILING, SPAN_VALID = cases(spans_lie_in_text, [
     # Offsets that do not fit the stated text: only the mismatch, not also the whitespace it causes.
     Case("text-differs-and-whitespace", lambda: make_article(BODY, {"entities": [
         mention(BODY, "Acme Corp ", text="Acme Corp")]}), [("span-text-mismatch", "/entities/0/text")]),
+    # Issue 15, class 9: invisible characters at an edge, an offset inside a character.
+    Case("mention-ends-with-zero-width-space", lambda: make_article(BODY.replace("Corp", "Corp\u200b"), {
+        "entities": [mention(BODY.replace("Corp", "Corp\u200b"), "Acme Corp\u200b")]}),
+        [("span-invisible-edge", "/entities/0")]),
+    Case("claim-starts-with-a-bidi-mark", lambda: make_article(BODY.replace("The", "\u200fThe"), {
+        "claims": [claim(BODY.replace("The", "\u200fThe"), "\u200fThe FBI")]}),
+        [("span-invisible-edge", "/claims/0")]),
+    Case("mention-ends-with-a-soft-hyphen-or-bom", lambda: make_article(BODY.replace("Monday", "Mon\u00adday\ufeff"), {
+        "entities": [mention(BODY.replace("Monday", "Mon\u00adday\ufeff"), "Mon\u00adday\ufeff"),
+                     mention(BODY.replace("Monday", "Mon\u00adday\ufeff"), "Mon\u00ad", id="m2")]}),
+        [("span-invisible-edge", "/entities/0"), ("span-invisible-edge", "/entities/1")]),
+    Case("mention-ends-before-a-combining-mark", lambda: make_article(BODY.replace("Monday", "Monday\u0301"), {
+        "entities": [mention(BODY.replace("Monday", "Monday\u0301"), "Monday")]}),
+        [("span-splits-character", "/entities/0")]),
+    Case("mention-ends-at-a-zero-width-joiner", lambda: make_article(BODY.replace("FBI", "FBI\u200d\U0001F46E"), {
+        "entities": [mention(BODY.replace("FBI", "FBI\u200d\U0001F46E"), "FBI")]}),
+        [("span-splits-character", "/entities/0")]),
     Case("group-order", lambda: make_article(BODY, {
         "claims": [claim(BODY, "The FBI", end=len(BODY) + 3)],
         "entities": [mention(BODY, "Monday", id="m1"), mention(BODY, "FBI", id="m2", start=60, end=57)],
@@ -630,6 +650,53 @@ def test_claims_link_registry_accepts(case):
 
 
 # ---------------------------------------------------------------------------------------------
+# dates_exist, strings_not_blank, attribution_fits_claimer (issue 15, class 9)
+
+MEANING_CASES = {
+    dates_exist: cases(dates_exist, [
+        Case("february-31", lambda: make_article(BODY, {"metadata": {"published": "2014-02-31"}}),
+             [("date-impossible", "/metadata/published")]),
+        Case("not-a-leap-year", lambda: make_article(BODY, {"metadata": {"published": "2023-02-29"}}),
+             [("date-impossible", "/metadata/published")]),
+    ], [
+        Case("leap-day", lambda: make_article(BODY, {"metadata": {"published": "2024-02-29"}}), []),
+        Case("year-and-month", lambda: make_article(BODY, {"metadata": {"published": "2014-02"}}), []),
+        Case("malformed-is-the-schemas", lambda: make_article(BODY, {"metadata": {"published": "2014-13-45x"}}), []),
+    ]),
+    strings_not_blank: cases(strings_not_blank, [
+        Case("blank-title-and-normalized", lambda: make_article(BODY, {
+            "metadata": {"title": " \t"}, "claims": [claim(BODY, "The FBI", normalized="\u3000")]}),
+            [("text-blank", "/claims/0/normalized"), ("text-blank", "/metadata/title")]),
+        Case("blank-annotator", lambda: make_article(BODY, {"annotators": ["a", "\n"]}),
+             [("text-blank", "/annotators/1")]),
+    ], [
+        Case("values", lambda: make_article(BODY, {"metadata": {"title": " A title "}}), []),
+        Case("empty-is-the-schemas", lambda: make_article(BODY, {"metadata": {"title": ""}}), []),
+    ]),
+    attribution_fits_claimer: cases(attribution_fits_claimer, [
+        Case("author-reported", lambda: make_article(BODY, {"claims": [claim(BODY, "The FBI", attribution="reported")]}),
+             [("attribution-contradicts-claimer", "/claims/0/attribution")]),
+        Case("source-asserted", lambda: make_article(BODY, {"claims": [
+            claim(BODY, "The FBI", claimer="federal_bureau_of_investigation")]}),
+            [("attribution-contradicts-claimer", "/claims/0/attribution")]),
+    ], [
+        Case("author-asserted-source-reported", lambda: make_article(BODY, {"claims": [
+            claim(BODY, "hackers stole records."),
+            claim(BODY, "The FBI", id="c2", claimer="federal_bureau_of_investigation", attribution="reported")]}), []),
+        Case("unknown-attribution-is-the-schemas", lambda: make_article(BODY, {"claims": [
+            claim(BODY, "The FBI", attribution="said")]}), []),
+    ]),
+}
+
+
+@pytest.mark.parametrize("rule,case", [(rule, case) for rule, (failing, valid) in MEANING_CASES.items()
+                                       for case in failing + valid], ids=lambda v: getattr(v, "name", None)
+                         or getattr(v, "__name__", ""))
+def test_meaning_rules(rule, case):
+    check_case(rule, case)
+
+
+# ---------------------------------------------------------------------------------------------
 # check_article: the rules in order, stopped by the pin
 
 
@@ -695,6 +762,7 @@ def test_check_article_reports_in_rule_order():
         ("mention-overlap", "/entities/0"),
         ("duplicate-id", "/claims/0/id"),
         ("unknown-claimer", "/claims/0/claimer"),
+        ("attribution-contradicts-claimer", "/claims/0/attribution"),  # a source claimer, asserted
     ]
 
 

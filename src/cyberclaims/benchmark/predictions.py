@@ -28,16 +28,16 @@ from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument, parse_json
 from ..core.model import Article, Registry
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
-from ..validation.article_rules import check_article
+from ..validation.article_rules import REGISTRY_CODES, check_article  # a system need not name registry keys
 from ..validation.schema import schema_issues
 
-# Checks against the registries: a system's keys need not be in them, and it need not link at all.
-REGISTRY_CODES = frozenset({"unknown-entity", "unknown-claimer", "unknown-about-entity", "unknown-proposition",
-                            "entity-type-mismatch", "mention-unlinked"})
 # What a system got wrong, not what is wrong with its file: such a label is scored (as the error it is,
 # usually a false positive) and listed in the result's ``system_errors``; the run is not refused.
 SYSTEM_ERROR_CODES = frozenset({"label-in-boilerplate", "mention-overlap", "mention-cut-by-tokenizer",
                                 "mention-crosses-sentence", "span-whitespace"})
+# Checks of an annotator's consistency that a system's output is scored on, not refused for: a claimer and
+# an attribution that contradict each other are two answers, each right or wrong.
+SCORED_CODES = frozenset({"attribution-contradicts-claimer"})
 
 
 @dataclass
@@ -114,7 +114,7 @@ def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, f
             continue
         display = str(file)
         report.files_checked += 1
-        if not ARTICLE_ID.match(file.stem):
+        if not ARTICLE_ID.fullmatch(file.stem):
             report.issues.append(Issue(display, None, "", "invalid-file-name",
                                        f"{file.name!r} is not <id>.json with an id matching {ARTICLE_ID.pattern}"))
             continue
@@ -176,7 +176,7 @@ def _load_document(doc: JsonDocument, line: int | None, gold_by_id: dict[str, Ar
                    found: dict[str, Article], attempted: set[str]) -> None:
     """Check a document that names its article by its ``id`` (one file, or one JSONL line)."""
     article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
-    if not isinstance(article_id, str) or not ARTICLE_ID.match(article_id):
+    if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
         report.issues.extend(schema_issues(doc, "annotation") if line is None else
                              [_on_line(i, line) for i in schema_issues(doc, "annotation")])
         return
@@ -210,7 +210,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
         # checked against the gold boilerplate, whatever segments the prediction carries.
         view = JsonDocument(doc.display, doc.text, {**doc.value, "segments": gold.data["segments"]})
         article = Article(article_id, gold.text, gold.text_bytes, view, doc.display)
-        issues += [i for i in check_article(article, Registry()) if i.code not in REGISTRY_CODES]
+        issues += [i for i in check_article(article, Registry()) if i.code not in REGISTRY_CODES | SCORED_CODES]
     if line is not None:
         issues = [_on_line(i, line) for i in issues]
     if any(i.severity.value == "error" and i.code not in SYSTEM_ERROR_CODES for i in issues):

@@ -61,7 +61,7 @@ _OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")
 def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """Lines of a plain-text table: numeric columns right-aligned, text columns left-aligned."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    numeric = [all(_NUMBER.match(str(r[i]).strip()) for r in rows) for i in range(len(header))]
+    numeric = [all(_NUMBER.fullmatch(str(r[i]).strip()) for r in rows) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(str(c).rjust(w) if num else str(c).ljust(w)

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..core.errors import CyberClaimsError
+from ..core.errors import ENVIRONMENT_ERRNOS, CyberClaimsError, environment_failure
 from ..core.issues import Report
 from . import annotators, benchmark, data
-from .output import EXIT_INTERNAL, EXIT_USAGE, print_report
+from .output import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, print_report
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -57,13 +57,23 @@ def main(argv: list[str] | None = None) -> int:
             print_report(exc.report, "text")
         print(f"cyberclaims: {exc.prefix}{exc}", file=sys.stderr)
         return exc.kind
+    except OSError as exc:
+        if exc.errno not in ENVIRONMENT_ERRNOS:
+            return _internal_error(exc)
+        # the environment's refusal (permission denied, disk full), not a bug: say what failed and where
+        print(f"cyberclaims: {environment_failure(exc, args.command)}", file=sys.stderr)
+        return EXIT_DATA
     except KeyboardInterrupt:
         print("cyberclaims: interrupted; nothing was half-written", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-        if os.environ.get("CYBERCLAIMS_DEBUG"):
-            raise
-        print(f"cyberclaims: internal error: {type(exc).__name__}: {exc}\n"
-              f"(this is a bug: please report it; set CYBERCLAIMS_DEBUG=1 to see the traceback)",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    if os.environ.get("CYBERCLAIMS_DEBUG"):
+        raise exc
+    print(f"cyberclaims: internal error: {type(exc).__name__}: {exc}\n"
+          f"(this is a bug: please report it; set CYBERCLAIMS_DEBUG=1 to see the traceback)",
+          file=sys.stderr)
+    return EXIT_INTERNAL

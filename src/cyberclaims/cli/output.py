@@ -29,15 +29,23 @@ def _github(report: Report) -> None:
     """GitHub Actions workflow commands: each issue becomes an annotation on its file and line."""
     for issue in report.sorted_issues():
         level = "error" if issue.severity.value == "error" else "warning"
-        line = f",line={issue.line}" if issue.line else ""
-        col = f",col={issue.column}" if issue.column else ""
+        properties = {"file": issue.file, "line": issue.line, "col": issue.column, "title": issue.code}
+        fields = ",".join(f"{name}={escape_github_property(str(value))}"
+                          for name, value in properties.items() if value)
         message = f"{issue.code}: {issue.message}" + (f" at {issue.pointer}" if issue.pointer else "")
-        print(f"::{level} file={issue.file}{line}{col},title={issue.code}::{_escape_github(message)}")
+        print(f"::{level} {fields}::{escape_github_data(message)}")
     print(report.summary())
 
 
-def _escape_github(text: str) -> str:
+def escape_github_data(text: str) -> str:
+    """A workflow command's message, escaped as the Actions runner unescapes it (``%``, CR, LF)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_github_property(text: str) -> str:
+    """A workflow command's property value (file, title): as the message, and ``:`` and ``,`` too, which
+    would otherwise end the value and start another property or the message."""
+    return escape_github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 REPORTERS: dict[str, Callable[[Report], None]] = {"text": _text, "json": _json, "github": _github}

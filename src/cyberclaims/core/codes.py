@@ -34,6 +34,8 @@ CODES: dict[str, Code] = _codes(
     ("file-too-large", E, "The file is larger than the size limit for its kind."),
     ("file-is-symlink", E, "A symbolic link inside annotations/: sources must be regular files."),
     ("file-unreadable", E, "The file could not be read (permissions, or it is not a regular file)."),
+    ("file-name-control-character", E, "A file or folder name holds a control character (a newline, an escape): "
+     "it would forge lines of reports and CI annotations."),
     ("invalid-file-name", E, "The file name is not a valid article id followed by .txt or .json."),
     ("missing-text", E, "An annotation file <id>.json has no raw text <id>.txt beside it."),
     ("missing-annotation", E, "A raw text <id>.txt has no annotation file <id>.json beside it."),
@@ -70,6 +72,15 @@ CODES: dict[str, Code] = _codes(
     ("span-reversed", E, "A span whose start is not before its end."),
     ("span-text-mismatch", E, "The text of a span differs from the article at its offsets."),
     ("span-whitespace", E, "A span starts or ends with whitespace."),
+    ("span-invisible-edge", E, "A span starts or ends with an invisible character (zero-width, bidi mark, soft hyphen, "
+     "BOM): two spans that look equal would differ."),
+    ("span-splits-character", E, "A span starts or ends inside a character: before a combining mark or a variation "
+     "selector, or beside a zero-width joiner."),
+    ("date-impossible", E, "A date that matches the pattern but is not a day of the calendar (2014-02-31)."),
+    ("text-blank", E, "A string that is only whitespace where a value is expected (the schema counts a space as "
+     "content)."),
+    ("attribution-contradicts-claimer", E, "Claimer \"author\" with attribution \"reported\", or a source claimer "
+     "with \"asserted\" (GUIDELINES.md: the author asserts, a source is reported)."),
     ("segment-overlap", E, "Segments overlap or are out of text order."),
     ("segment-gap", E, "Text outside every segment."),
     ("label-in-boilerplate", E, "A mention or claim inside a boilerplate segment: boilerplate gets no labels."),
@@ -102,6 +113,12 @@ CODES: dict[str, Code] = _codes(
     # Built dataset
     ("dataset-unreadable", E, "A Parquet file of the built dataset cannot be read."),
     ("dataset-schema-mismatch", E, "A built Parquet file's columns differ from the config's features."),
+    ("dataset-derived-mismatch", E, "A derived config (claims, ner, the usage columns of entities) differs from "
+     "what the documents rows give: rows edited after the build, a deleted config or shard."),
+    ("dataset-shard-layout", E, "A shard that is not <split>-NNNNN-of-NNNNN.parquet of a known config, shards not "
+     "numbered 0..n-1, or an article with two documents rows (a shard present twice)."),
+    ("dataset-label-out-of-range", E, "A class-label integer that names no class (-1, or past the last name)."),
+    ("dataset-text-missing", E, "A documents row without text in a dataset that is not text-withheld."),
 )
 
 

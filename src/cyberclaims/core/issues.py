@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from .codes import CODES, Severity
+
+
+# Characters that end or rewrite a line on a terminal or in a CI log: C0/C1 controls, DEL, and the
+# Unicode line and paragraph separators. Names and messages are printed with them escaped.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def has_control_character(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``): one line, no commands."""
+    return CONTROL_CHARACTERS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -28,13 +43,15 @@ class Issue:
         return (self.file, self.line or 0, self.pointer, self.code, self.message)
 
     def location(self) -> str:
+        file = printable(self.file)
         if self.line is not None:
-            return f"{self.file}:{self.line}"
-        return f"{self.file}:#{self.pointer}" if self.pointer else self.file
+            return f"{file}:{self.line}"
+        return f"{file}:#{printable(self.pointer)}" if self.pointer else file
 
     def to_text(self) -> str:
+        """One line, whatever the file name or message holds (control characters are escaped)."""
         where = f" at {self.pointer}" if self.pointer and self.line is not None else ""
-        return f"{self.location()}: {self.code}: {self.message}{where}"
+        return printable(f"{self.location()}: {self.code}: {self.message}{where}")
 
     def to_dict(self) -> dict:
         d = asdict(self)

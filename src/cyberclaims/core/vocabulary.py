@@ -48,7 +48,7 @@ REGISTRY_FILES = ("entities.json", "propositions.json")
 
 def is_key(value: Any) -> bool:
     """A well-formed registry key (a malformed one is the schema's finding, not a dangling key)."""
-    return isinstance(value, str) and len(value) <= _KEY_MAX_LENGTH and bool(KEY.match(value))
+    return isinstance(value, str) and len(value) <= _KEY_MAX_LENGTH and bool(KEY.fullmatch(value))
 
 
 # An SPDX license expression, checked for its syntax (the list of SPDX identifiers is not shipped): one
@@ -60,4 +60,4 @@ SPDX_EXPRESSION = re.compile(rf"^{_SPDX_TERM}(?: (?:AND|OR|WITH) {_SPDX_TERM})*$
 
 def is_license(value: Any) -> bool:
     """An SPDX identifier or expression (``CC-BY-4.0``, ``MIT OR Apache-2.0``) or ``LicenseRef-*``."""
-    return isinstance(value, str) and bool(SPDX_EXPRESSION.match(value))
+    return isinstance(value, str) and bool(SPDX_EXPRESSION.fullmatch(value))

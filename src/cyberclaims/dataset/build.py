@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import secrets
 import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -20,7 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..core.errors import CyberClaimsError
+from ..core.errors import CyberClaimsError, environment_failure
 from ..core.issues import Report
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
@@ -74,10 +78,64 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
           withhold_text: bool = False, jobs: int | None = None, viewer: bool = True) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
-    With ``withhold_text`` every article text and span text is left out (see ``withhold.py``).
+    With ``withhold_text`` every article text and span text is left out (see ``withhold.py``). One build
+    at a time per output (a second one is refused: :class:`BuildError`). A failure of the file system
+    (permission denied, disk full, read-only) is an :class:`~cyberclaims.core.errors.EnvironmentFailure`
+    naming the path, and leaves no staging folder behind.
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
+    try:
+        with build_lock(output):
+            return _build(root, output, show_progress=show_progress, withhold_text=withhold_text, jobs=jobs,
+                          viewer=viewer)
+    except OSError as exc:
+        raise environment_failure(exc, f"write the dataset to {output}", output) from None
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """Hold ``.<name>.lock`` beside ``output`` for the length of a build, or refuse at once.
+
+    Two builds of the same output would remove each other's staging folder. The lock is ``flock`` on a
+    file the kernel releases when the process dies (even by ``kill -9``): a stale lock file never blocks.
+    """
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    path = parent / f".{output.name}.lock"
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW | _CLOSE_ON_EXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise BuildError(f"another build is running on {output} (it holds {path}); wait for it to "
+                             f"finish, then run this one again") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:  # the build that held it may have removed the file meanwhile: lock the file that is there
+            current = os.stat(path, follow_symlinks=False)
+            if os.path.samestat(current, os.fstat(fd)):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool, jobs: int | None,
+           viewer: bool) -> BuildResult:
     parent = output.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
@@ -90,7 +148,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
         _swap_in(staging, output)
     finally:
         if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
     return BuildResult(output, configs, report)
 
 
@@ -283,12 +341,36 @@ def _swap_in(staging: Path, output: Path) -> None:
         staging.rename(output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging)  # staging now holds the previous dataset
+        remove_tree(staging)  # staging now holds the previous dataset
         return
     retired = output.with_name(f".{output.name}-old-{os.getpid()}")
     output.rename(retired)
     staging.rename(output)
-    shutil.rmtree(retired, ignore_errors=True)
+    remove_tree(retired)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder the build made or retired, even where it is read-only (a dataset folder the user
+    made read-only is replaced, not left behind beside the new one). Best effort: never raises."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+        return
+    if not path.is_dir():
+        return
+    try:
+        shutil.rmtree(path)
+        return
+    except OSError:
+        pass
+    for folder, subfolders, _ in os.walk(path):  # make every folder writable, then try again
+        for name in [".", *subfolders]:
+            target = os.path.join(folder, name)
+            try:
+                if not os.path.islink(target):
+                    os.chmod(target, stat.S_IMODE(os.lstat(target).st_mode) | stat.S_IRWXU)
+            except OSError:
+                pass
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -320,9 +402,9 @@ def _new_staging_folder(parent: Path, name: str) -> Path:
 def _remove_stale_temporaries(parent: Path, name: str) -> None:
     """Left-overs of a build that was killed: never part of the dataset, safe to remove."""
     for stale in parent.glob(f".{name}-build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        remove_tree(stale)
     for stale in parent.glob(f".{name}-old-*"):
         if (parent / name).exists():
-            shutil.rmtree(stale, ignore_errors=True)
+            remove_tree(stale)
         else:  # killed between the two renames of the fallback swap: put the old dataset back
             stale.rename(parent / name)

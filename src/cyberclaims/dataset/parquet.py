@@ -104,12 +104,24 @@ class ShardWriter:
         return Shard(self.config, self.split, self.path, self.num_examples, self.num_bytes)
 
 
+class LabelOutOfRange(ValueError):
+    """A class-label integer that names no class (-1, or past the last name)."""
+
+    def __init__(self, value: int, names: list[str]) -> None:
+        super().__init__(f"class-label value {value} is outside 0..{len(names) - 1} ({', '.join(names[:4])}, ...)")
+        self.value = value
+
+
 def _decode(value: Any, feature: Any) -> Any:
     """ClassLabel integers back to names, following the ``huggingface`` features metadata."""
     if isinstance(feature, dict):
         kind = feature.get("_type")
         if kind == "ClassLabel":
-            return None if value is None else feature["names"][value]
+            if value is None:
+                return None
+            if not 0 <= value < len(feature["names"]):  # names[-1] would silently read -1 as the last label
+                raise LabelOutOfRange(value, feature["names"])
+            return feature["names"][value]
         if kind in ("List", "Sequence", "LargeList"):
             return None if value is None else [_decode(v, feature["feature"]) for v in value]
         if kind is None:  # a struct

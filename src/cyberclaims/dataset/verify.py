@@ -16,7 +16,8 @@ from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry, relative
 from ..validation.article_rules import REGISTRY_CODES, document_issues
 from .manifest import MANIFEST, verify_manifest
-from .parquet import parquet_schema, read_rows
+from .parquet import LabelOutOfRange, parquet_schema, read_rows
+from .rederive import check_derived, check_shard_names, is_shard_name
 
 
 def is_built_dataset(path: Path) -> bool:
@@ -32,14 +33,22 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
         report.issues.append(Issue(relative(folder / MANIFEST, shown), None, "", "dataset-unreadable", problem))
     registry = Registry()
     rows_by_config: dict[str, list[tuple[str, int, dict]]] = {}
+    broken: set[str] = set()  # configs with a shard that cannot be read: not compared with what they should hold
     for config_dir in sorted(p for p in (folder / "data").iterdir() if p.is_dir()):
         for path in sorted(config_dir.glob("*.parquet")):
+            if not is_shard_name(path.name):
+                continue  # reported by check_shard_names; its rows are not the dataset's
             display = relative(path, shown)
             report.files_checked += 1
             try:
                 stored = pq.read_schema(path)
                 rows, _ = read_rows(path)
+            except LabelOutOfRange as exc:
+                report.issues.append(Issue(display, None, "", "dataset-label-out-of-range", str(exc)))
+                broken.add(config_dir.name)
+                continue
             except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash
+                broken.add(config_dir.name)
                 report.issues.append(Issue(display, None, "", "dataset-unreadable", f"cannot be read: {exc}"))
                 continue
             try:
@@ -49,19 +58,28 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             if expected is not None and not stored.remove_metadata().equals(expected.remove_metadata()):
                 report.issues.append(Issue(display, None, "", "dataset-schema-mismatch",
                                            f"columns differ from the {config_dir.name} config's features"))
+                broken.add(config_dir.name)
                 continue
             rows_by_config.setdefault(config_dir.name, []).extend((display, i, r) for i, r in enumerate(rows))
+    report.issues += check_shard_names(folder, shown)
     for _, _, row in rows_by_config.get("entities", []):
         registry.entities.setdefault(row["key"], {k: row[k] for k in ("key", "name", "type", "aliases", "description")})
     for _, _, row in rows_by_config.get("claims", []):
         registry.propositions.setdefault(row["proposition"], {"key": row["proposition"],
                                                                "statement": row["proposition_statement"]})
+    withheld = _is_withheld(folder, rows_by_config.get("documents", []))
+    articles: list[tuple[str, Article]] = []  # (split, article) of each documents row that can be re-derived
     for config in ("documents", "passes"):
         for display, index, row in rows_by_config.get(config, []):
             row = dict(row)
             row.pop("pass_name", None)
             text = row.pop("text")
             if text is None:
+                if not withheld:
+                    broken.add("documents")  # the derived configs cannot be derived without the texts
+                    report.issues.append(Issue(display, None, f"/rows/{index}/text", "dataset-text-missing",
+                                               f"row {index} ({row.get('id')!r}) has no text, in a dataset that is "
+                                               f"not text-withheld (its card has no withheld notice)"))
                 continue  # a text-withheld copy: nothing to check offsets against
             doc = JsonDocument(display, "", row)
             article = Article(row["id"], text, text.encode("utf-8"), doc, display)
@@ -71,4 +89,23 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             for issue in found:
                 report.issues.append(Issue(issue.file, None, f"/rows/{index}{issue.pointer}", issue.code,
                                            issue.message))
+            if config == "documents" and all(i.code in REGISTRY_CODES for i in found):
+                articles.append((_split_of_shard(display), article))
+    if not withheld and "documents" not in broken:
+        report.issues += check_derived(folder, shown, articles, rows_by_config, registry, skip=broken)
     return report
+
+
+def _split_of_shard(display: str) -> str:
+    return Path(display).name.split("-", 1)[0]
+
+
+def _is_withheld(folder: Path, documents: list) -> bool:
+    """A text-withheld copy says so on its card; without a card, every documents row is without text."""
+    from .card import WITHHELD_NOTICE
+
+    card = folder / "README.md"
+    if card.is_file():
+        return WITHHELD_NOTICE[:WITHHELD_NOTICE.index(".**") + 3] in card.read_text(encoding="utf-8",
+                                                                                    errors="replace")
+    return bool(documents) and all(row.get("text") is None for _, _, row in documents)

@@ -107,7 +107,7 @@ def read_ann(ann_path: Path) -> tuple[list[Draft], list[Problem]]:
         where = f"{ann_path.name} line {number}"
         if not line.strip():
             continue
-        if m := _T.match(line):
+        if m := _T.fullmatch(line):
             tid, kind, start, end, shown = m.group(1), m.group(2), int(m.group(3)), int(m.group(4)), m.group(5)
             if not (is_label(kind) or kind == CLAIM_TYPE):
                 problems.append(Problem(where, f"type {kind!r} is neither an entity label nor {CLAIM_TYPE}"))
@@ -119,15 +119,15 @@ def read_ann(ann_path: Path) -> tuple[list[Draft], list[Problem]]:
         elif line.startswith("T"):
             problems.append(Problem(where, "is not 'T<n>\\t<type> <start> <end>\\t<text>' (discontinuous "
                                            "spans are not supported)"))
-        elif m := _N.match(line):
+        elif m := _N.fullmatch(line):
             _target(spans, m.group(1), where, problems, "entity", m.group(3) if m.group(2) == DB else None)
-        elif m := _A.match(line):
+        elif m := _A.fullmatch(line):
             name, value = m.group(1), m.group(3)
             if name not in ATTRIBUTES:
                 problems.append(Problem(where, f"attribute {name!r} is not one of {', '.join(ATTRIBUTES)}"))
             else:
                 _target(spans, m.group(2), where, problems, ATTRIBUTES[name][0], value)
-        elif m := _NOTE.match(line):
+        elif m := _NOTE.fullmatch(line):
             _target(spans, m.group(1), where, problems, "note", m.group(2))
         else:
             problems.append(Problem(where, "is not a T, N, A or AnnotatorNotes line of the export"))

@@ -142,7 +142,7 @@ def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, f
 def _texts_by_hash(annotations: Path) -> dict[str, str]:
     found = {}
     for path in sorted(annotations.glob("*.txt")) if annotations.is_dir() else []:
-        if path.is_file() and not path.is_symlink() and ARTICLE_ID.match(path.stem):
+        if path.is_file() and not path.is_symlink() and ARTICLE_ID.fullmatch(path.stem):
             found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.stem)
     return found
 
@@ -157,7 +157,7 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
                                                      "annotations/<id>.txt and the export names no article id "
                                                      "(add an 'article_id' field to the task data)"))
         return None
-    if not ARTICLE_ID.match(article_id):
+    if not ARTICLE_ID.fullmatch(article_id):
         result.problems.append(Problem(draft.origin, f"article id {article_id!r} is not lower-case words "
                                                      f"joined by hyphens"))
         return None
@@ -307,3 +307,22 @@ def read_text_file(path: Path) -> tuple[str | None, str | None]:
         return None, issues[0].message
     text, issues = decode_text(data, str(path))
     return (text, None) if text is not None else (None, issues[0].message)
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads`` of an export, refusing nesting deeper than the validator's limit.
+
+    Raises ValueError with a message fit for a :class:`Problem` (syntax, or too deep): a deeply nested
+    export is a located problem, never a RecursionError.
+    """
+    from ..core.jsondoc import MAX_JSON_DEPTH, too_deep
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError(f"is nested deeper than the limit of {MAX_JSON_DEPTH} levels") from None
+    if too_deep(value):
+        raise ValueError(f"is nested deeper than the limit of {MAX_JSON_DEPTH} levels")
+    return value

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import Article
-from .common import Draft, Problem, is_label
+from .common import Draft, Problem, is_label, loads_bounded
 from .offsets import OffsetError, Utf16Offsets
 
 OFFSET_UNITS = ("utf16", "codepoints")
@@ -45,9 +45,9 @@ def read_export(path: Path, *, offsets: str = "utf16") -> tuple[list[Draft], lis
             continue
         where = f"{name} line {number}"
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(where, f"is not JSON: {exc.msg} at column {exc.colno}"))
+            row = loads_bounded(line)
+        except ValueError as exc:
+            problems.append(Problem(where, str(exc)))
             continue
         draft = read_row(row, where, offsets, problems)
         if draft is not None:
@@ -90,6 +90,14 @@ def read_row(row: Any, where: str, offsets: str, problems: list[Problem]) -> Dra
 
 def _spans(row: dict, where: str, problems: list[Problem]) -> list[tuple[int, int, Any]] | None:
     spans = []
+    present = [key for key in ("entities", "label") if key in row]
+    if not present:
+        problems.append(Problem(where, "has neither `entities` nor `label`: not a doccano sequence-labelling row"))
+        return None
+    for key in present:
+        if not isinstance(row[key], list):
+            problems.append(Problem(where, f"has `{key}` that is {type(row[key]).__name__}, not a list of spans"))
+            return None
     if isinstance(row.get("entities"), list):
         for item in row["entities"]:
             if isinstance(item, dict):

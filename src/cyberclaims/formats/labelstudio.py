@@ -29,7 +29,7 @@ from typing import Any
 
 from ..core.model import Article
 from ..core.vocabulary import SEGMENT_KINDS
-from .common import Draft, Problem, is_label, renumber
+from .common import Draft, Problem, is_label, loads_bounded, renumber
 from .offsets import OffsetError, Utf16Offsets
 
 MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL = "label", "claim", "segment"
@@ -93,9 +93,11 @@ def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
     """Drafts from a Label Studio JSON export (``Export → JSON``: a list of tasks with annotations)."""
     name = Path(path).name
     try:
-        tasks = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        tasks = loads_bounded(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(name, f"is not a readable JSON file: {exc}")]
+    except ValueError as exc:
+        return [], [Problem(name, str(exc))]
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
@@ -120,10 +122,12 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
         problems.append(Problem(where, "has no submitted annotation (only predictions?): submit or skip it "
                                        "in Label Studio before exporting"))
         return None
+    before = len(problems)
     regions = _regions(annotation.get("result"), where, problems)
+    if len(problems) > before:  # a malformed result is refused whole: never imported as fewer labels
+        return None
     offsets = Utf16Offsets(text)
     mentions, claims, segments = [], [], []
-    before = len(problems)
     for region_id, items in regions.items():
         here = f"{where} region {region_id}"
         span = _span(items, text, offsets, here, problems)
@@ -189,18 +193,54 @@ def _latest_annotation(annotations: Any) -> dict | None:
 def _regions(result: Any, where: str, problems: list[Problem]) -> dict[str, list[dict]]:
     """Result items grouped by region id (a region's per-region choices and text areas share its id)."""
     regions: dict[str, list[dict]] = {}
-    for item in result if isinstance(result, list) else []:
+    if not isinstance(result, list):
+        problems.append(Problem(where, f"has an annotation whose result is {type(result).__name__}, not a list "
+                                       f"of results: not a Label Studio export, or a damaged one"))
+        return regions
+    for number, item in enumerate(result):
+        here = f"{where} result {number}"
         if not isinstance(item, dict):
+            problems.append(Problem(here, f"is {type(item).__name__}, not an object"))
             continue
         if item.get("type") == "relation":
             problems.append(Problem(where, "has a relation; the CyberClaims config has none (remove it)"))
             continue
-        if item.get("from_name") not in KNOWN_CONTROLS:
+        if not isinstance(item.get("from_name"), str) or item["from_name"] not in KNOWN_CONTROLS:
             problems.append(Problem(where, f"has a result of control {item.get('from_name')!r}, which is not in "
                                            f"annotations/labelstudio-config.xml"))
             continue
+        problem = _malformed(item)
+        if problem is not None:
+            problems.append(Problem(f"{here} (region {item.get('id')!r})", problem))
+            continue
         regions.setdefault(str(item.get("id")), []).append(item)
     return regions
+
+
+# The shape of each value field the config's controls produce: a list of strings.
+_LIST_FIELDS = ("labels", "choices")
+
+
+def _malformed(item: dict) -> str | None:
+    """What is wrong with the shape of one result item (None: its shape is what Label Studio writes)."""
+    value = item.get("value")
+    if not isinstance(value, dict):
+        return "has no value object" if value is None else f"has a value that is {type(value).__name__}, not an object"
+    if not isinstance(item.get("id"), (str, int)) or isinstance(item.get("id"), bool):
+        return "has no region id"
+    for key in _LIST_FIELDS:
+        if key in value and not (isinstance(value[key], list) and all(isinstance(v, str) for v in value[key])):
+            return f"value.{key} is {value[key]!r}, not a list of strings"
+    if item.get("type") == "textarea" and not (isinstance(value.get("text"), list)
+                                               and all(isinstance(v, str) for v in value["text"])):
+        return f"value.text of a text area is {value.get('text')!r}, not a list of strings"
+    if item.get("type") in ("labels", "choices"):
+        key = item["type"]
+        if not value.get(key):
+            return f"has type {key!r} but no value.{key}"
+    elif item.get("type") not in ("textarea",):
+        return f"has type {item.get('type')!r}; the CyberClaims config makes labels, choices and text areas"
+    return None
 
 
 def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, problems: list[Problem]

@@ -9,9 +9,11 @@ use, ordered so that a valid document takes the shortest path. Nothing here is q
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,9 @@ from ..core.text import is_token_end, is_token_start, may_cross_sentence, tokeni
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, NAMED_LABELS, is_key
 from .schema import schema_issues
 
+# Characters that show nothing (format characters: zero-width space and joiners, bidi marks and
+# embeddings, the soft hyphen, the BOM, word joiner): at a span's edge they make two equal-looking spans differ.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 _LABELS = frozenset(ENTITY_LABELS)  # a set: every mention looks its label up
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 GROUPS = ("segments", "entities", "claims")
@@ -110,6 +115,19 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
                 issues.append(facts.issue(
                     (group, index), "span-whitespace",
                     f"span [{start}:{end}] {_show(actual)} starts or ends with whitespace; trim it"))
+            elif _INVISIBLE.match(actual) or _INVISIBLE.match(actual[-1]):
+                edge = actual[0] if _INVISIBLE.match(actual) else actual[-1]
+                issues.append(facts.issue(
+                    (group, index), "span-invisible-edge",
+                    f"span [{start}:{end}] {_show(actual)} starts or ends with the invisible character "
+                    f"U+{ord(edge):04X} ({unicodedata.name(edge, 'unnamed')}); trim it"))
+            if _splits_character(text, start) or _splits_character(text, end):
+                at = start if _splits_character(text, start) else end
+                issues.append(facts.issue(
+                    (group, index), "span-splits-character",
+                    f"span [{start}:{end}] {_show(actual)} {'starts' if at == start else 'ends'} inside a character: "
+                    f"U+{ord(text[at]):04X} ({unicodedata.name(text[at], 'unnamed')}) at {at} belongs to the "
+                    f"character before it; move the offset past the whole sequence"))
             good.append((start, end, index))
     return spans, issues, broken_segments
 
@@ -120,7 +138,7 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
 
 def id_matches_file_name(facts: ArticleFacts) -> list[Issue]:
     data, article = facts.article.data, facts.article
-    if isinstance(data.get("id"), str) and ARTICLE_ID.match(data["id"]) and data["id"] != article.id:
+    if isinstance(data.get("id"), str) and ARTICLE_ID.fullmatch(data["id"]) and data["id"] != article.id:
         return [facts.issue(("id",), "id-mismatch",
                             f"id {data['id']!r} differs from the file name {article.id!r}; they must be equal")]
     return []
@@ -320,6 +338,64 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
     return issues
 
 
+def _splits_character(text: str, offset: int) -> bool:
+    """An offset inside a user-perceived character: before a combining mark, a variation selector, a
+    zero-width joiner, or after one (a joiner binds what follows it to what precedes it)."""
+    if not 0 < offset < len(text):
+        return False
+    after, before = text[offset], text[offset - 1]
+    return unicodedata.category(after) in ("Mn", "Mc", "Me") or after == "\u200d" or before == "\u200d"
+
+
+def dates_exist(facts: ArticleFacts) -> list[Issue]:
+    """``published`` names a real day: the schema's pattern allows 2014-02-31."""
+    metadata = facts.article.data.get("metadata")
+    published = metadata.get("published") if isinstance(metadata, dict) else None
+    if not isinstance(published, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", published):
+        return []
+    try:
+        datetime.date.fromisoformat(published)
+    except ValueError:
+        return [facts.issue(("metadata", "published"), "date-impossible",
+                            f"published {published!r} is not a day of the calendar")]
+    return []
+
+
+def strings_not_blank(facts: ArticleFacts) -> list[Issue]:
+    """No string of the document is only whitespace (a title, a name, a normalized statement, a note):
+    the schema's minLength counts a space as content."""
+    issues = []
+    stack: list[tuple[Any, tuple]] = [(facts.article.data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((v, path + (k,)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, path + (i,)) for i, v in enumerate(value))
+        elif isinstance(value, str) and value and value.isspace() and path[-1:] != ("text",):
+            issues.append(facts.issue(path, "text-blank", f"{_show(value)} is only whitespace; write the "
+                                                          f"value, or leave the field out where it is optional"))
+    return sorted(issues, key=lambda i: i.pointer)
+
+
+def attribution_fits_claimer(facts: ArticleFacts) -> list[Issue]:
+    """``author`` asserts, every other claimer is reported (GUIDELINES.md, claims: claimer and attribution)."""
+    issues = []
+    for index, claim in facts.items["claims"]:
+        claimer, attribution = claim.get("claimer"), claim.get("attribution")
+        if not isinstance(claimer, str) or attribution not in ("asserted", "reported"):
+            continue
+        if claimer == "author" and attribution == "reported":
+            issues.append(facts.issue(("claims", index, "attribution"), "attribution-contradicts-claimer",
+                                      "claimer \"author\" with attribution \"reported\": the author's own claim is "
+                                      "\"asserted\"; a reported one names its source as claimer"))
+        elif claimer != "author" and attribution == "asserted":
+            issues.append(facts.issue(("claims", index, "attribution"), "attribution-contradicts-claimer",
+                                      f"claimer {claimer!r} with attribution \"asserted\": a claim attributed to a "
+                                      f"source is \"reported\"; an asserted one has claimer \"author\""))
+    return issues
+
+
 @dataclass(frozen=True)
 class Rule:
     check: Callable[[ArticleFacts], list[Issue]]
@@ -336,7 +412,8 @@ class Rule:
 ARTICLE_RULES: tuple[Rule, ...] = (
     Rule(id_matches_file_name, ("id-mismatch",)),
     Rule(text_matches_pin, ("text-hash-mismatch",), final=True),
-    Rule(spans_lie_in_text, ("span-reversed", "span-out-of-range", "span-text-mismatch", "span-whitespace")),
+    Rule(spans_lie_in_text, ("span-reversed", "span-out-of-range", "span-text-mismatch", "span-whitespace",
+                             "span-invisible-edge", "span-splits-character")),
     Rule(segments_cover_text, ("segment-overlap", "segment-gap")),
     Rule(no_labels_in_boilerplate, ("label-in-boilerplate",)),
     Rule(mentions_do_not_overlap, ("mention-overlap",)),
@@ -344,6 +421,9 @@ ARTICLE_RULES: tuple[Rule, ...] = (
     Rule(local_ids_unique, ("duplicate-id",)),
     Rule(mentions_link_registry, ("entity-type-mismatch", "unknown-entity", "mention-unlinked")),
     Rule(claims_link_registry, ("unknown-claimer", "unknown-about-entity", "unknown-proposition")),
+    Rule(dates_exist, ("date-impossible",)),
+    Rule(strings_not_blank, ("text-blank",)),
+    Rule(attribution_fits_claimer, ("attribution-contradicts-claimer",)),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..core.issues import Issue
+from ..core.issues import Issue, has_control_character, printable
 from ..core.model import ArticleFiles, Collection, relative
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 
@@ -30,11 +30,31 @@ def discover(root: Path) -> list[Collection]:
     collections = [gold]
     passes = annotations / "passes"
     if passes.is_dir() and not passes.is_symlink():
-        for folder in sorted(p for p in passes.iterdir() if p.is_dir() and not p.is_symlink()):
-            has_registry = any((folder / name).exists() for name in REGISTRY_FILES)
-            collections.append(_collection(folder.name, folder, folder if has_registry else annotations,
-                                           root, texts_from=annotations, pairs=False))
+        with os.scandir(passes) as scan:
+            entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in scan)
+        for name, is_symlink, is_dir in entries:
+            folder = passes / name
+            if has_control_character(name):
+                gold.issues.append(_control_character_issue(folder, root))
+            elif is_symlink:
+                gold.issues.append(Issue(relative(folder, root), None, "", "file-is-symlink",
+                                         f"is a symbolic link to {printable(os.readlink(folder))!r}; a pass must "
+                                         f"be a real folder of annotations/passes/, or it is not checked"))
+            elif not is_dir:
+                if not name.endswith(DOC_SUFFIXES):
+                    gold.issues.append(Issue(relative(folder, root), None, "", "unexpected-file",
+                                             "annotations/passes/ holds one folder per pass; move or remove it"))
+            else:
+                has_registry = any((folder / n).exists() for n in REGISTRY_FILES)
+                collections.append(_collection(name, folder, folder if has_registry else annotations,
+                                               root, texts_from=annotations, pairs=False))
     return collections
+
+
+def _control_character_issue(path: Path, root: Path) -> Issue:
+    """A name with a control character (a newline, an escape) would forge lines of any report: refused."""
+    return Issue(printable(relative(path, root)), None, "", "file-name-control-character",
+                 "has a control character in its name (shown escaped); rename it")
 
 
 def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, texts_from: Path,
@@ -49,12 +69,16 @@ def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, t
     with os.scandir(folder) as scan:
         entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in scan)
     for file_name, is_symlink, is_dir in entries:
+        if has_control_character(file_name):
+            issues.append(_control_character_issue(folder / file_name, root))
+            continue
         stem, dot, suffix = file_name.rpartition(".")
         suffix = dot + suffix if dot else ""
         stem = stem if dot else file_name
         if is_symlink or is_dir or suffix not in (".json", ".txt") or (
-                file_name in REGISTRY_FILES and registry_folder == folder) or not ARTICLE_ID.match(stem):
-            issue = _entry_issue(folder / file_name, root, name, registry_folder == folder)
+                file_name in REGISTRY_FILES and registry_folder == folder) or not ARTICLE_ID.fullmatch(stem) or (
+                not pairs and suffix == ".txt"):
+            issue = _entry_issue(folder / file_name, root, name, registry_folder == folder, pairs)
             if issue is not None:
                 issues.append(issue)
             continue
@@ -71,12 +95,13 @@ def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, t
     return Collection(name, folder, registry_folder, articles, issues)
 
 
-def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool) -> Issue | None:
+def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool,
+                 pairs: bool = True) -> Issue | None:
     """What is wrong with a folder entry that is not an article file (None: it belongs there)."""
     display = relative(path, root)
     if path.is_symlink():
         return Issue(display, None, "", "file-is-symlink",
-                     f"is a symbolic link to {os.readlink(path)!r}; put the real file here")
+                     f"is a symbolic link to {printable(os.readlink(path))!r}; put the real file here")
     if path.is_dir():
         if collection == "gold" and path.name == "passes":
             return None
@@ -85,6 +110,9 @@ def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool)
         return None
     if path.suffix in DOC_SUFFIXES:
         return None
+    if not pairs and path.suffix == ".txt":
+        return Issue(display, None, "", "unexpected-file",
+                     "a pass holds only labels (<id>.json); its texts are the gold texts in annotations/: remove it")
     if path.suffix not in (".json", ".txt"):
         return Issue(display, None, "", "unexpected-file",
                      "is neither <id>.txt, <id>.json, a registry nor documentation; remove it")

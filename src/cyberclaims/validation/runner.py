@@ -20,12 +20,13 @@ from typing import Any, Protocol
 
 from ..core.codes import Severity
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
-from ..core.issues import Issue, Report
+from ..core.errors import UsageError
+from ..core.issues import Issue, Report, printable
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
 from ..core.model import Article, ArticleFiles, Corpus, LoadedCollection, Registry, relative
 from ..core.progress import progress
 from ..core.schemas import fast_validator
-from ..core.vocabulary import REGISTRY_FILES
+from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 from .article_rules import check_article
 from .discovery import discover
 from .registries import collect_usage, load_registry, unused_registry_entries
@@ -159,7 +160,8 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
 
     bar_total = len(selected)
     if jobs > 1 and not keep and len(selected) >= PARALLEL_MIN_ARTICLES and len(batches) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(registry,)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker,
+                                 initargs=(registry, os.getpid())) as pool:
             pending: deque = deque()
             bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article",
                                     enabled=show_progress))
@@ -196,9 +198,45 @@ class _Counter:
 _WORKER_REGISTRY: Registry | None = None
 
 
-def _init_worker(registry: Registry) -> None:
+def _init_worker(registry: Registry, parent: int | None = None) -> None:
     global _WORKER_REGISTRY
     _WORKER_REGISTRY = registry
+    if parent is not None:
+        die_with_parent(parent)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker die when the process that started it dies, even by ``kill -9`` (which runs no
+    clean-up): a worker holds a large part of the corpus in memory and would otherwise run on for ever.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. Elsewhere (or if prctl is unavailable) a daemon thread
+    watches the parent's pid and ends the worker when it changes.
+    """
+    import ctypes
+    import ctypes.util
+    import signal
+    import sys
+    import threading
+    import time
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+        threading.Thread(target=watch, name="cyberclaims-parent-watch", daemon=True).start()
 
 
 def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool,
@@ -247,16 +285,31 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
 
 
 def _wanted_ids(root: Path, paths: Sequence[Path] | None) -> set[str] | None:
+    """The ids named by ``paths`` (None: every article). A path that names no article of this repository
+    (a file outside ``annotations/``, a README) is refused: validating something else instead and
+    reporting success would be a success that is not true."""
     if not paths:
         return None
+    annotations = (Path(root) / "annotations").resolve()
     ids: set[str] = set()
+    everything = False
     for path in paths:
         path = Path(path)
-        if path.is_dir() or path.name in REGISTRY_FILES:
-            return None  # a registry change can break any article: check them all
-        if path.suffix in (".json", ".txt"):
+        resolved = path.resolve()
+        if path.is_dir() and (resolved == Path(root).resolve() or resolved.is_relative_to(annotations)):
+            everything = True
+            continue
+        if resolved.parent != annotations and resolved.parent.parent != annotations / "passes":
+            raise UsageError(f"{printable(str(path))} is not in {printable(str(Path(root) / 'annotations'))} "
+                             f"or one of its passes: validate names files of the repository at --root "
+                             f"({printable(str(root))}), not copies elsewhere")
+        if path.name in REGISTRY_FILES:
+            everything = True  # a registry change can break any article: check them all
+        elif path.suffix in (".json", ".txt") and ARTICLE_ID.fullmatch(path.stem):
             ids.add(path.stem)
-    return ids
+        else:
+            raise UsageError(f"{printable(str(path))} is neither <id>.json, <id>.txt nor a registry")
+    return None if everything else ids
 
 
 def _selected(display: str, root: Path, paths: Sequence[Path] | None) -> bool:

@@ -95,7 +95,7 @@ def _indexed_ids(index: Path) -> set[str]:
         listed = _INDEX_ROW.findall(index.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return set()
-    return {article_id for article_id in listed if ARTICLE_ID.match(article_id)}  # a name, never a path
+    return {article_id for article_id in listed if ARTICLE_ID.fullmatch(article_id)}  # a name, never a path
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ LABEL_COLORS: dict[str, str] = {
 }
 UNKNOWN_LABEL_COLOR = "#dddddd"
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_SPAN_POINTER = re.compile(r"^/(entities|claims|segments)/(\d+)(?:/|$)")
+_SPAN_POINTER = re.compile(r"^/(entities|claims|segments)/(\d+)(?:/|\Z)")
 
 
 def escape(value: Any) -> str:
@@ -163,7 +163,7 @@ def error_codes_by_span(issues: list[Issue]) -> dict[tuple[str, int], list[str]]
 def _anchor(kind: str, item: dict, index: int, items: list) -> str:
     """``claim-c3`` when the id is well formed and unique in its list, else ``claim-at-<index>``."""
     local = item.get("id")
-    if kind != "segment" and isinstance(local, str) and _LOCAL_ID.match(local) and \
+    if kind != "segment" and isinstance(local, str) and _LOCAL_ID.fullmatch(local) and \
             sum(1 for other in items if isinstance(other, dict) and other.get("id") == local) == 1:
         return f"{kind}-{local}"
     return f"{kind}-at-{index}"
