@@ -32,8 +32,16 @@ from ..core.jsondoc import JsonDocument, parse_json
 from ..core.model import Article
 from ..validation.schema import schema_issues
 from .gold import Gold
-from .predictions import (Predictions, _check_document, _gold_by_id, _on_line, _separated, check_predictions,
-                          load_predictions, prediction_document)
+from .predictions import (
+    Predictions,
+    _check_document,
+    _gold_by_id,
+    _on_line,
+    _separated,
+    check_predictions,
+    load_predictions,
+    prediction_document,
+)
 
 FORMATS = ("annotation", "jsonl", "iob2")
 ORPHAN_CODE = "orphan-inside-tag"  # a system error of the iob2 format only: listed, never a refusal

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..core.clustering import clustering_score, prf, ratio
+from ..core.clustering import clustering_score, prf
 from ..core.model import Article
 from ..core.text import tokenize
 from ..dataset.agreement import match_claims

@@ -19,16 +19,15 @@ import random
 import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
-from .gold import Gold, load_gold
 from .formats import check_any
-from .predictions import Predictions
+from .gold import Gold, load_gold
 from .metrics import Metrics, Stats
+from .predictions import Predictions
 from .report import Result
 from .tasks import TASK_SPECS
 

@@ -17,6 +17,7 @@ from ..dataset.agreement import agreement
 from ..dataset.changes import compare
 from ..formats.new_article import DEFAULT_LICENSE, new_article
 from ..validation import validate
+from ..validation.lint import lint
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
 
 
@@ -218,7 +219,6 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from ..validation.lint import lint  # deferred: only this command needs it
 
     report = lint(args.root)  # a corpus that does not validate raises: app.main prints its report, exit 1
     print_report(report, args.format)

@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, field
 
 from .codes import CODES, Severity
 
-
 # Characters that end or rewrite a line on a terminal or in a CI log: C0/C1 controls, DEL, and the
 # Unicode line and paragraph separators. Names and messages are printed with them escaped.
 CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

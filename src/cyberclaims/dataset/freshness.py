@@ -10,6 +10,7 @@ writer, byte for byte), and says so.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import tempfile
@@ -136,7 +137,6 @@ def _compare_parquet(fresh: Path, committed: Path) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     """``python -m cyberclaims.dataset.freshness BUILT COMMITTED``: compare two built folders as ``build --check``
     does (exit 1 if they differ), e.g. a rebuild in place against a copy of the committed files."""
-    import argparse
 
     parser = argparse.ArgumentParser(prog="python -m cyberclaims.dataset.freshness", description=main.__doc__)
     parser.add_argument("built", type=Path)

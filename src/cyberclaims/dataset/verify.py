@@ -15,6 +15,7 @@ from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry, relative
 from ..validation.article_rules import REGISTRY_CODES, document_issues
+from .card import WITHHELD_NOTICE
 from .manifest import MANIFEST, verify_manifest
 from .parquet import LabelOutOfRange, parquet_schema, read_rows
 from .rederive import check_derived, check_shard_names, is_shard_name
@@ -102,7 +103,6 @@ def _split_of_shard(display: str) -> str:
 
 def _is_withheld(folder: Path, documents: list) -> bool:
     """A text-withheld copy says so on its card; without a card, every documents row is without text."""
-    from .card import WITHHELD_NOTICE
 
     card = folder / "README.md"
     if card.is_file():

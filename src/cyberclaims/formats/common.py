@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue
-from ..core.jsondoc import parse_json
+from ..core.jsondoc import MAX_JSON_DEPTH, parse_json, too_deep
 from ..core.model import Article, Registry
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
 from ..validation.article_rules import document_issues
@@ -315,7 +315,6 @@ def loads_bounded(text: str) -> Any:
     Raises ValueError with a message fit for a :class:`Problem` (syntax, or too deep): a deeply nested
     export is a located problem, never a RecursionError.
     """
-    from ..core.jsondoc import MAX_JSON_DEPTH, too_deep
 
     try:
         value = json.loads(text)

@@ -8,8 +8,14 @@ parsed corpus so that a build need not read twice.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,8 +25,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..core.codes import Severity
-from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.errors import UsageError
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue, Report, printable
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
 from ..core.model import Article, ArticleFiles, Corpus, LoadedCollection, Registry, relative
@@ -215,13 +221,6 @@ def die_with_parent(parent: int) -> None:
     Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. Elsewhere (or if prctl is unavailable) a daemon thread
     watches the parent's pid and ends the worker when it changes.
     """
-    import ctypes
-    import ctypes.util
-    import signal
-    import sys
-    import threading
-    import time
-
     armed = False
     if sys.platform.startswith("linux"):
         try:
