@@ -85,7 +85,7 @@ def test_import_labelstudio_export_with_emoji_gives_valid_files(repo):
     assert (second["text"], second["claimer"], second["attribution"], second["certainty"], second["about"],
             second["proposition"]) == ("North Korea 🙅 was behind it", "federal_bureau_of_investigation",
                                        "reported", "probable", ["north_korea", "sony_pictures_entertainment"],
-                                       "north_korea_behind_sony_hack")
+                                       "north_korea_behind_sony_pictures_hack")
     assert [s["kind"] for s in data["segments"]] == ["body", "body"]
 
 
