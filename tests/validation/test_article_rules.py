@@ -510,7 +510,24 @@ def test_mentions_fit_tokens_and_sentences_accepts(case):
 def test_mention_cut_names_the_cut_ends_and_the_tokens():
     [both] = mentions_fit_tokens_and_sentences(ArticleFacts(make_article(BODY, {"entities": [mention(BODY, "cm")]}),
                                                             REGISTRY))
-    assert "start 1 and end 3 of 'cm'" in both.message and "('Acme')" in both.message
+    assert both.message == "mention 'cm': start 1 and end 3 fall inside tokens ('Acme'); mentions are whole tokens"
+    [one] = mentions_fit_tokens_and_sentences(ArticleFacts(make_article(BODY, {"entities": [mention(BODY, "cme")]}),
+                                                           REGISTRY))
+    assert one.message == "mention 'cme': start 1 falls inside a token ('Acme'); mentions are whole tokens"
+
+
+def test_mention_on_whitespace_says_so_and_how_to_trim_it():
+    """An edge on a space is not "inside a token": the message names the whitespace and the trimmed span."""
+    text = "Hackers hit Norway on Monday."
+    article = make_article(text, {"entities": [mention(text, " Norway", "GPE")]})
+    [issue] = mentions_fit_tokens_and_sentences(ArticleFacts(article, REGISTRY))
+    assert issue.code == "mention-cut-by-tokenizer"
+    assert issue.message == ("mention ' Norway': starts with whitespace (start 11): trim the span to 'Norway'; "
+                             "mentions are whole tokens")
+    both = make_article(text, {"entities": [mention(text, " Norwa", "GPE")]})
+    [issue] = mentions_fit_tokens_and_sentences(ArticleFacts(both, REGISTRY))
+    assert issue.message == ("mention ' Norwa': starts with whitespace (start 11): trim the span to 'Norwa'; "
+                             "end 17 falls inside a token ('Norway'); mentions are whole tokens")
 
 
 # ---------------------------------------------------------------------------------------------
