@@ -22,6 +22,7 @@ from cyberclaims.validation.article_rules import (
     ARTICLE_RULES,
     REGISTRY_CODES,
     ArticleFacts,
+    article_is_labelled,
     check_article,
     claims_link_registry,
     id_matches_file_name,
@@ -703,7 +704,26 @@ MEANING_CASES = {
         Case("unknown-attribution-is-the-schemas", lambda: make_article(BODY, {"claims": [
             claim(BODY, "The FBI", attribution="said")]}), []),
     ]),
+    # issue 19, point 7: a skeleton left as `cyberclaims new` made it validated silently
+    article_is_labelled: cases(article_is_labelled, [
+        Case("no-mentions-no-claims", lambda: make_article(BODY, {"annotators": []}),
+             [("article-unlabelled", "/entities")]),
+        Case("annotated-by-someone-but-empty", lambda: make_article(BODY, {"annotators": ["a"]}),
+             [("article-unlabelled", "/entities")]),
+    ], [
+        Case("a-mention", lambda: make_article(BODY, {"entities": [mention(BODY, "FBI")]}), []),
+        Case("a-claim", lambda: make_article(BODY, {"claims": [claim(BODY, "The FBI")]}), []),
+        Case("missing-lists-are-the-schemas", lambda: make_article(BODY, {"entities": None, "claims": None}), []),
+    ]),
 }
+
+
+def test_article_unlabelled_message_names_what_is_missing():
+    [skeleton] = article_is_labelled(ArticleFacts(make_article(BODY, {"annotators": []}), REGISTRY))
+    assert skeleton.severity.value == "warning"
+    assert skeleton.message.startswith("the article has no mentions, no claims and no annotators: label it")
+    [empty] = article_is_labelled(ArticleFacts(make_article(BODY, {"annotators": ["a"]}), REGISTRY))
+    assert "annotators" not in empty.message
 
 
 @pytest.mark.parametrize("rule,case", [(rule, case) for rule, (failing, valid) in MEANING_CASES.items()

@@ -415,6 +415,18 @@ def attribution_fits_claimer(facts: ArticleFacts) -> list[Issue]:
     return issues
 
 
+def article_is_labelled(facts: ArticleFacts) -> list[Issue]:
+    """A skeleton (``cyberclaims new``) left as it is: no mention and no claim. Valid, but likely unfinished."""
+    data = facts.article.data
+    if not isinstance(data, dict) or data.get("entities") != [] or data.get("claims") != []:
+        return []
+    annotators = data.get("annotators")
+    who = " and no annotators" if annotators == [] else ""
+    return [facts.issue(("entities",), "article-unlabelled",
+                        f"the article has no mentions, no claims{who}: label it (GUIDELINES.md), or it enters "
+                        f"the dataset with nothing in it")]
+
+
 @dataclass(frozen=True)
 class Rule:
     check: Callable[[ArticleFacts], list[Issue]]
@@ -443,6 +455,7 @@ ARTICLE_RULES: tuple[Rule, ...] = (
     Rule(dates_exist, ("date-impossible",)),
     Rule(strings_not_blank, ("text-blank",)),
     Rule(attribution_fits_claimer, ("attribution-contradicts-claimer",)),
+    Rule(article_is_labelled, ("article-unlabelled",)),
 )
 
 
