@@ -107,7 +107,7 @@ def test_a_mistake_in_the_pull_request_is_annotated_on_its_line(tmp_path: Path):
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "Tuseday" in text)
     assert re.search(rf"^::error file=annotations/{NEW_ID}\.json,line={line},title=span-text-mismatch::",
                      run.stdout, re.M), run.stdout
-    assert re.search(r"^\d+ files checked, 1 errors, 0 warnings \(span-text-mismatch 1\)$", run.stdout, re.M)
+    assert re.search(r"^\d+ files checked, 1 error, 0 warnings \(span-text-mismatch 1\)$", run.stdout, re.M)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

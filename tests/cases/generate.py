@@ -628,6 +628,21 @@ def _(root):
     return DOC, None, "/entities/4/entity"
 
 
+@fault("article-unlabelled", "skeleton-left-as-made")
+def _(root):
+    # a second article as `cyberclaims new` makes it: metadata and segments, no labels, no annotators
+    text = "Another article, not labelled yet."
+    annotations = root / "annotations"
+    (annotations / "acme-skeleton.txt").write_bytes(text.encode("utf-8"))
+    doc = base_document()
+    doc.update(id="acme-skeleton", text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+               segments=[{"start": 0, "end": len(text), "kind": "body"}], entities=[], claims=[], annotators=[])
+    doc["metadata"] = {**doc["metadata"], "title": None, "source": {**doc["metadata"]["source"], "url": None,
+                                                                    "origin": "acme-skeleton.txt"}}
+    (annotations / "acme-skeleton.json").write_text(dumps(doc), encoding="utf-8")
+    return "annotations/acme-skeleton.json", '"entities": []', "/entities"
+
+
 @fault("registry-duplicate-key", "entity-listed-twice")
 def _(root):
     edit_raw(root, "annotations/entities.json", '  ]\n}', '    ,{"key": "reuters", "name": "Reuters", "type": "ORG", '

@@ -22,6 +22,7 @@ from cyberclaims.validation.article_rules import (
     ARTICLE_RULES,
     REGISTRY_CODES,
     ArticleFacts,
+    article_is_labelled,
     check_article,
     claims_link_registry,
     id_matches_file_name,
@@ -510,7 +511,24 @@ def test_mentions_fit_tokens_and_sentences_accepts(case):
 def test_mention_cut_names_the_cut_ends_and_the_tokens():
     [both] = mentions_fit_tokens_and_sentences(ArticleFacts(make_article(BODY, {"entities": [mention(BODY, "cm")]}),
                                                             REGISTRY))
-    assert "start 1 and end 3 of 'cm'" in both.message and "('Acme')" in both.message
+    assert both.message == "mention 'cm': start 1 and end 3 fall inside tokens ('Acme'); mentions are whole tokens"
+    [one] = mentions_fit_tokens_and_sentences(ArticleFacts(make_article(BODY, {"entities": [mention(BODY, "cme")]}),
+                                                           REGISTRY))
+    assert one.message == "mention 'cme': start 1 falls inside a token ('Acme'); mentions are whole tokens"
+
+
+def test_mention_on_whitespace_says_so_and_how_to_trim_it():
+    """An edge on a space is not "inside a token": the message names the whitespace and the trimmed span."""
+    text = "Hackers hit Norway on Monday."
+    article = make_article(text, {"entities": [mention(text, " Norway", "GPE")]})
+    [issue] = mentions_fit_tokens_and_sentences(ArticleFacts(article, REGISTRY))
+    assert issue.code == "mention-cut-by-tokenizer"
+    assert issue.message == ("mention ' Norway': starts with whitespace (start 11): trim the span to 'Norway'; "
+                             "mentions are whole tokens")
+    both = make_article(text, {"entities": [mention(text, " Norwa", "GPE")]})
+    [issue] = mentions_fit_tokens_and_sentences(ArticleFacts(both, REGISTRY))
+    assert issue.message == ("mention ' Norwa': starts with whitespace (start 11): trim the span to 'Norwa'; "
+                             "end 17 falls inside a token ('Norway'); mentions are whole tokens")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -686,7 +704,26 @@ MEANING_CASES = {
         Case("unknown-attribution-is-the-schemas", lambda: make_article(BODY, {"claims": [
             claim(BODY, "The FBI", attribution="said")]}), []),
     ]),
+    # issue 19, point 7: a skeleton left as `cyberclaims new` made it validated silently
+    article_is_labelled: cases(article_is_labelled, [
+        Case("no-mentions-no-claims", lambda: make_article(BODY, {"annotators": []}),
+             [("article-unlabelled", "/entities")]),
+        Case("annotated-by-someone-but-empty", lambda: make_article(BODY, {"annotators": ["a"]}),
+             [("article-unlabelled", "/entities")]),
+    ], [
+        Case("a-mention", lambda: make_article(BODY, {"entities": [mention(BODY, "FBI")]}), []),
+        Case("a-claim", lambda: make_article(BODY, {"claims": [claim(BODY, "The FBI")]}), []),
+        Case("missing-lists-are-the-schemas", lambda: make_article(BODY, {"entities": None, "claims": None}), []),
+    ]),
 }
+
+
+def test_article_unlabelled_message_names_what_is_missing():
+    [skeleton] = article_is_labelled(ArticleFacts(make_article(BODY, {"annotators": []}), REGISTRY))
+    assert skeleton.severity.value == "warning"
+    assert skeleton.message.startswith("the article has no mentions, no claims and no annotators: label it")
+    [empty] = article_is_labelled(ArticleFacts(make_article(BODY, {"annotators": ["a"]}), REGISTRY))
+    assert "annotators" not in empty.message
 
 
 @pytest.mark.parametrize("rule,case", [(rule, case) for rule, (failing, valid) in MEANING_CASES.items()

@@ -7,13 +7,15 @@ for every command: 0 done, 1 the data has problems, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..core.files import write_file
+from ..core.wording import count
 from ..formats import brat, doccano, labelstudio
-from ..formats.common import import_drafts
+from ..formats.common import ImportResult, import_drafts
 from ..validation import validate
 from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
@@ -30,7 +32,7 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
         "render", usage="cyberclaims render [ID ...] --out DIR", help="write the HTML viewer: one page per article and an index",
         description="Static pages, no network needed: mentions in label colours, claims underlined, "
                     "attributes on hover and click, validation errors shown where they are. "
-                    "Example: cyberclaims render --out viewer && open viewer/index.html")
+                    "Example: cyberclaims render --out viewer, then open viewer/index.html in a browser")
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
     render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
 
@@ -59,10 +61,12 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 def _render(args: argparse.Namespace) -> int:
     corpus, report = validate(args.root, show_progress=False)
     result = render_site(corpus, report, args.out, args.ids or None)  # an unknown id: a UsageError, exit 2
-    print(f"wrote {len(result.pages)} pages to {result.out_dir} (open {result.out_dir / 'index.html'})")
+    print(f"wrote {count(len(result.pages), 'page')} to {result.out_dir} (open {result.out_dir / 'index.html'} in a browser)")
     if result.articles_with_errors:
-        print(f"cyberclaims: {len(result.articles_with_errors)} articles have validation errors, shown on their "
-              f"pages: {', '.join(result.articles_with_errors)}", file=sys.stderr)
+        n = len(result.articles_with_errors)
+        print(f"cyberclaims: {count(n, 'article')} {'has' if n == 1 else 'have'} validation errors, shown on "
+              f"{'its page' if n == 1 else 'their pages'}: "
+              f"{', '.join(result.articles_with_errors)}", file=sys.stderr)
         return EXIT_DATA
     return EXIT_OK
 
@@ -83,16 +87,39 @@ def _import(args: argparse.Namespace) -> int:
     for issue in sorted(result.issues, key=lambda i: i.sort_key()):
         print(issue.to_text())
     if not result.ok:
-        print(f"cyberclaims: {len(result.problems) + len(result.errors)} problems; nothing was written",
+        print(f"cyberclaims: {count(len(result.problems) + len(result.errors), 'problem')}; nothing was written",
               file=sys.stderr)
         return EXIT_DATA
     if not result.planned:
         print("cyberclaims: the file holds no article; nothing was written", file=sys.stderr)
         return EXIT_DATA
     if args.dry_run:
-        print(f"{len(result.planned)} annotation files would be written (dry run: nothing was written)")
+        return _report_dry_run(result)
     for path in result.written:
         print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _report_dry_run(result: ImportResult) -> int:
+    """What the import would write, file by file; a file that exists is named with the --force it needs."""
+    for planned in result.planned:
+        if planned.text_bytes is not None:
+            print(f"would write {planned.text_path} (the article's text, new)")
+        document = json.loads(planned.json_bytes)
+        labels = (f"{count(len(document.get('entities') or []), 'mention')}, "
+                  f"{count(len(document.get('claims') or []), 'claim')}")
+        if planned.json_path in result.needs_force:
+            print(f"would replace {planned.json_path} ({labels}): it exists, so the import needs --force")
+        elif planned.replaces:
+            print(f"would replace {planned.json_path} ({labels})")
+        else:
+            print(f"would write {planned.json_path} ({labels})")
+    print(f"dry run: nothing was written; {count(len(result.planned), 'annotation file')} to write")
+    if result.needs_force:
+        print(f"cyberclaims: {count(len(result.needs_force), 'annotation file')} already "
+              f"{'exists' if len(result.needs_force) == 1 else 'exist'}: rerun with --force to replace "
+              f"{'it' if len(result.needs_force) == 1 else 'them'}", file=sys.stderr)
+        return EXIT_DATA
     return EXIT_OK
 
 
@@ -111,7 +138,7 @@ def _export(args: argparse.Namespace) -> int:
     if errors:
         for issue in errors:
             print(issue.to_text())
-        print(f"cyberclaims: {len(errors)} errors in the articles to export; fix them first (nothing was written)",
+        print(f"cyberclaims: {count(len(errors), 'error')} in the articles to export; fix them first (nothing was written)",
               file=sys.stderr)
         return EXIT_DATA
     args.out.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..core.issues import Report
 from ..core.vocabulary import SPLITS
+from ..core.wording import count
 from ..dataset.agreement import agreement
 from ..dataset.changes import compare
 from ..formats.new_article import DEFAULT_LICENSE, new_article
@@ -187,10 +188,10 @@ def _rehydrate(args: argparse.Namespace) -> int:
     for article_id, expected, found in report.differing:
         print(f"differs: {args.texts / (article_id + '.txt')}: sha256 {found}, expected {expected}")
     if not report.ok:
-        print(f"cyberclaims: {len(report.missing)} texts missing, {len(report.differing)} differ; "
+        print(f"cyberclaims: {count(len(report.missing), 'text')} missing, {len(report.differing)} differing; "
               f"nothing was written", file=sys.stderr)
         return EXIT_DATA
-    print(f"rehydrated {len(report.accepted)} articles in {args.dataset}")
+    print(f"rehydrated {count(len(report.accepted), 'article')} in {args.dataset}")
     return EXIT_OK
 
 

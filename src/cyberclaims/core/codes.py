@@ -94,6 +94,8 @@ CODES: dict[str, Code] = _codes(
     ("unknown-proposition", E, "A claim links to a key missing from the proposition registry."),
     ("entity-type-mismatch", E, "A mention's label differs from the type of the entity it links to."),
     ("mention-unlinked", W, "A mention of a named type (not a date or number) links to no entity."),
+    ("article-unlabelled", W, "An article with no mentions and no claims: a skeleton from `cyberclaims new` "
+     "not labelled yet."),
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),

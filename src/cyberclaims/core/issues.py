@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from .codes import CODES, Severity
+from .wording import count
 
 # Characters that end or rewrite a line on a terminal or in a CI log: C0/C1 controls, DEL, and the
 # Unicode line and paragraph separators. Names and messages are printed with them escaped.
@@ -86,7 +87,8 @@ class Report:
             return ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
 
         errors, warnings = self.errors, self.warnings
-        text = f"{self.files_checked} files checked, {len(errors)} errors, {len(warnings)} warnings"
+        text = (f"{count(self.files_checked, 'file')} checked, {count(len(errors), 'error')}, "
+                f"{count(len(warnings), 'warning')}")
         details = [part for part in (by_code(errors), by_code(warnings)) if part]
         return text + (f" ({'; '.join(details)})" if details else "")
 

@@ -28,6 +28,7 @@ from ..core.errors import CyberClaimsError, environment_failure
 from ..core.issues import Report
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
+from ..core.wording import count
 from ..validation.runner import BatchWork, validate
 from ..viewer import render_site
 from . import rows
@@ -144,7 +145,7 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
                                      show_progress=show_progress, viewer=viewer)
         if configs is None:
-            raise BuildError(f"validation failed with {len(report.errors)} errors; nothing was written", report)
+            raise BuildError(f"validation failed with {count(len(report.errors), 'error')}; nothing was written", report)
         _swap_in(staging, output)
     finally:
         if staging.exists():

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.files import sha256_file
+from ..core.wording import count
 from .build import BuildError, build_into
 from .manifest import MANIFEST, files_in, verify_manifest
 
@@ -46,7 +47,7 @@ def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True
         fresh.mkdir()
         configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress, viewer=viewer)
         if configs is None:
-            raise BuildError(f"validation failed with {len(report.errors)} errors", report)
+            raise BuildError(f"validation failed with {count(len(report.errors), 'error')}", report)
         return compare(fresh, committed)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.vocabulary import SPLITS
+from ..core.wording import count
 
 
 @dataclass
@@ -30,8 +31,8 @@ class DatasetSummary:
         lines.append("  attribution: " + ", ".join(f"{k} {v}" for k, v in sorted(self.attribution.items())))
         lines.append("  certainty: " + ", ".join(f"{k} {v}" for k, v in sorted(self.certainty.items())))
         lines.append("per split:")
-        lines += [f"  {split:<12} {n} article{'s' if n != 1 else ''}, {self.split_mentions.get(split, 0)} mentions, "
-                  f"{self.split_claims.get(split, 0)} claims" for split, n in self._splits_in_order()]
+        lines += [f"  {split:<12} {count(n, 'article')}, {count(self.split_mentions.get(split, 0), 'mention')}, "
+                  f"{count(self.split_claims.get(split, 0), 'claim')}" for split, n in self._splits_in_order()]
         lines.append("rows per config: " + ", ".join(f"{c} {n}" for c, n in self.rows.items()))
         return "\n".join(lines)
 

@@ -90,7 +90,8 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             for issue in found:
                 report.issues.append(Issue(issue.file, None, f"/rows/{index}{issue.pointer}", issue.code,
                                            issue.message))
-            if config == "documents" and all(i.code in REGISTRY_CODES for i in found):
+            if config == "documents" and all(i.code in REGISTRY_CODES or i.code == "article-unlabelled"
+                                             for i in found):
                 articles.append((_split_of_shard(display), article))
     if not withheld and "documents" not in broken:
         report.issues += check_derived(folder, shown, articles, rows_by_config, registry, skip=broken)

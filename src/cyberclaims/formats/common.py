@@ -78,6 +78,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # validation of the files that would be written
     written: list[Path] = field(default_factory=list)
+    needs_force: list[Path] = field(default_factory=list)  # dry run: existing files only --force would replace
 
     @property
     def errors(self) -> list[Issue]:
@@ -117,7 +118,7 @@ def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, f
     texts_by_hash = _texts_by_hash(annotations)
     seen_ids: dict[str, str] = {}
     for draft in drafts:
-        planned = _plan(draft, annotations, root, registry, texts_by_hash, force, result)
+        planned = _plan(draft, annotations, root, registry, texts_by_hash, force, result, dry_run)
         if planned is None:
             continue
         if planned.id in seen_ids:
@@ -148,7 +149,7 @@ def _texts_by_hash(annotations: Path) -> dict[str, str]:
 
 
 def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts_by_hash: dict[str, str],
-          force: bool, result: ImportResult) -> Planned | None:
+          force: bool, result: ImportResult, dry_run: bool = False) -> Planned | None:
     text_bytes = draft.text.encode("utf-8")
     digest = hashlib.sha256(text_bytes).hexdigest()
     article_id = draft.article_id or texts_by_hash.get(digest)
@@ -178,9 +179,12 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
         texts_by_hash[digest] = article_id  # a second new article with this text is a duplicate
     replaces = json_path.exists() or json_path.is_symlink()
     if replaces and not force:
-        result.problems.append(Problem(draft.origin, f"{json_path.relative_to(root)} exists; nothing was "
-                                                     f"written (use --force to replace it)"))
-        return None
+        if not dry_run:
+            result.problems.append(Problem(draft.origin, f"{json_path.relative_to(root)} exists; nothing was "
+                                                         f"written (use --force to replace it)"))
+            return None
+        # A dry run goes on, to show what the import would write; the file is listed as needing --force.
+        result.needs_force.append(json_path)
     current = _current_document(json_path) if replaces else None
     document = _document(draft, article_id, digest, current)
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

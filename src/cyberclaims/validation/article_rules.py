@@ -247,10 +247,8 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
         path = ("entities", index)
         starts_token, ends_token = is_token_start(text, start), is_token_end(text, end)
         if not starts_token or not ends_token:
-            cut = [f"start {start}"] * (not starts_token) + [f"end {end}"] * (not ends_token)
             issues.append(facts.issue(path, "mention-cut-by-tokenizer",
-                                      f"{' and '.join(cut)} of {_show(text[start:end])} fall inside a token "
-                                      f"({_show(_token_context(text, start, end))}); mentions are whole tokens"))
+                                      _cut_message(text, start, end, starts_token, ends_token)))
             continue
         if not may_cross_sentence(text, start, end):
             continue
@@ -261,6 +259,27 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
                                       f"{_show(text[start:end])} spans a sentence boundary of the project "
                                       f"sentence splitter"))
     return issues
+
+
+def _cut_message(text: str, start: int, end: int, starts_token: bool, ends_token: bool) -> str:
+    """Why a mention's offsets are not token boundaries: an edge on whitespace (trim it), or inside a word."""
+    shown = text[start:end]
+    spaces, cuts = [], []
+    if not starts_token:
+        (spaces if text[start].isspace() else cuts).append(("starts", f"start {start}"))
+    if not ends_token:
+        (spaces if text[end - 1].isspace() else cuts).append(("ends", f"end {end}"))
+    clauses = []
+    if spaces:
+        trimmed = shown.strip()
+        fix = f"trim the span to {_show(trimmed)}" if trimmed else "the span is only whitespace"
+        edges = " and ".join(f"{verb} with whitespace ({where})" for verb, where in spaces)
+        clauses.append(f"{edges}: {fix}")
+    if cuts:
+        where = " and ".join(where for _, where in cuts)
+        inside = "falls inside a token" if len(cuts) == 1 else "fall inside tokens"
+        clauses.append(f"{where} {inside} ({_show(_token_context(text, start, end))})")
+    return f"mention {_show(shown)}: {'; '.join(clauses)}; mentions are whole tokens"
 
 
 def _token_context(text: str, start: int, end: int) -> str:
@@ -396,6 +415,18 @@ def attribution_fits_claimer(facts: ArticleFacts) -> list[Issue]:
     return issues
 
 
+def article_is_labelled(facts: ArticleFacts) -> list[Issue]:
+    """A skeleton (``cyberclaims new``) left as it is: no mention and no claim. Valid, but likely unfinished."""
+    data = facts.article.data
+    if not isinstance(data, dict) or data.get("entities") != [] or data.get("claims") != []:
+        return []
+    annotators = data.get("annotators")
+    who = " and no annotators" if annotators == [] else ""
+    return [facts.issue(("entities",), "article-unlabelled",
+                        f"the article has no mentions, no claims{who}: label it (GUIDELINES.md), or it enters "
+                        f"the dataset with nothing in it")]
+
+
 @dataclass(frozen=True)
 class Rule:
     check: Callable[[ArticleFacts], list[Issue]]
@@ -424,6 +455,7 @@ ARTICLE_RULES: tuple[Rule, ...] = (
     Rule(dates_exist, ("date-impossible",)),
     Rule(strings_not_blank, ("text-blank",)),
     Rule(attribution_fits_claimer, ("attribution-contradicts-claimer",)),
+    Rule(article_is_labelled, ("article-unlabelled",)),
 )
 
 

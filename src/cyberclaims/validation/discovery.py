@@ -64,8 +64,11 @@ def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, t
     jsons: set[str] = set()
     texts: set[str] = set()
     if not folder.is_dir():
+        where = "exists" if folder.exists() else "found"
+        hint = (f"no annotations/ folder {where} in {printable(str(root.resolve()))}: run cyberclaims at the "
+                f"repository root, or pass --root <repository>" if name == "gold" else "folder not found")
         return Collection(name, folder, registry_folder, [], [Issue(relative(folder, root), None, "",
-                          "file-unreadable", "folder not found")])
+                          "file-unreadable", hint)])
     with os.scandir(folder) as scan:
         entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in scan)
     for file_name, is_symlink, is_dir in entries:

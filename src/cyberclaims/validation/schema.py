@@ -28,7 +28,7 @@ def schema_issues(doc: JsonDocument, kind: str, *, fast: bool = True) -> list[Is
             code = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
             issues.append(Issue(doc.display, doc.line_of(path), pointer(path),
                                 code if code in _SCHEMA_CODES else "schema-other",
-                                f"{error.message} (at {pointer(path) or 'the top level'})"))
+                                error.message + _top_level(path)))
     return issues
 
 
@@ -52,18 +52,23 @@ _SCHEMA_CODES = {
 }
 
 
+def _top_level(path: tuple) -> str:
+    """Where an error is, when its pointer cannot say it: an issue prints its own pointer (``Issue.to_text``)."""
+    return "" if path else " (at the top level)"
+
+
 def _schema_message(error) -> str:
-    where = pointer(tuple(error.absolute_path)) or "the top level"
+    path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = list(error.schema.get("properties", {}))
         parts = []
         for key in sorted(set(error.instance) - set(known)):
             close = difflib.get_close_matches(key, known, n=1)
             parts.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        return f"unknown field {', '.join(parts)} in {where}; allowed: {', '.join(known)}"
+        return f"unknown field {', '.join(parts)}{_top_level(path)}; allowed: {', '.join(known)}"
     if error.validator == "anyOf":
-        return f"{error.instance!r} at {where} is not valid: {error.schema.get('description', error.message)}"
+        return f"{error.instance!r} is not valid{_top_level(path)}: {error.schema.get('description', error.message)}"
     message = error.message
     if len(message) > 300:
         message = message[:300] + "…"
-    return f"{message} (at {where})"
+    return message + _top_level(path)
