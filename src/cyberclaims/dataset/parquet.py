@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..core.files import open_regular
 from .configs import CONFIGS, features_of
 
 # Pinned writer options: every one that changes the bytes of the file is set explicitly.
@@ -118,7 +119,9 @@ def _decode(value: Any, feature: Any) -> Any:
 
 
 def read_rows(path: Path) -> tuple[list[dict], dict]:
-    table = pq.read_table(path)
+    """The rows of one shard, ClassLabels decoded; a path that is not a regular file raises, never blocks."""
+    with open_regular(path) as fh:
+        table = pq.read_table(fh)
     metadata = json.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
     features = metadata.get("info", {}).get("features", {})
     return [{k: _decode(v, features.get(k)) for k, v in row.items()} for row in table.to_pylist()], features

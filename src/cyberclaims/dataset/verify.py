@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ..core.files import open_regular
 from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry, relative
@@ -37,7 +38,8 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             display = relative(path, shown)
             report.files_checked += 1
             try:
-                stored = pq.read_schema(path)
+                with open_regular(path) as fh:  # a FIFO named like a shard is refused, not waited on
+                    stored = pq.read_schema(fh)
                 rows, _ = read_rows(path)
             except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash
                 report.issues.append(Issue(display, None, "", "dataset-unreadable", f"cannot be read: {exc}"))
