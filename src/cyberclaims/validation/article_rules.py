@@ -88,6 +88,7 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
         for index, item in group_items:
             start, end = item.get("start"), item.get("end")
             if type(start) is not int or type(end) is not int or start < 0 or end < 0:
+                broken_segments |= not labelled  # coverage is unknown: a gap would only echo the schema
                 continue  # the schema reports it
             if start >= end:
                 issues.append(facts.issue((group, index), "span-reversed", f"start {start} is not before end {end}"))
