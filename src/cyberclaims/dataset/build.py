@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -110,7 +111,8 @@ def check_output_folder(root: Path, output: Path) -> None:
 
     The build replaces its output folder whole. That is safe only for a folder that does not exist, an
     empty folder, or a folder a build made: its ``SHA256SUMS`` lists the files every build writes and
-    every file the folder holds (a file the build did not make would be lost). The repository, a folder
+    every file the folder holds but shards under ``data/`` (a file the build did not make would be lost).
+    The repository, a folder
     holding it, and anything in ``annotations/`` are refused whatever they hold.
     """
     target, repository = Path(os.path.abspath(output)), Path(os.path.abspath(root))
@@ -136,6 +138,11 @@ def check_output_folder(root: Path, output: Path) -> None:
                                 f"it was left as it is: name a new or empty folder, or move its files away")
 
 
+# A shard the manifest does not list, in a folder a build made: a config or split an earlier build wrote,
+# or a partial shard of an interrupted one. Only a build writes there; anything else unlisted is kept.
+_BUILD_LEFTOVER = re.compile(r"data/[a-z_]+/\.?[a-z]+-[0-9]{5}(-of-[0-9]{5}\.parquet|\.partial)")
+
+
 def _not_made_by_build(folder: Path) -> str:
     """Why ``folder`` is not (or no longer only) what a build wrote; "" when it is."""
     manifest = folder / MANIFEST
@@ -153,7 +160,7 @@ def _not_made_by_build(folder: Path) -> str:
         if path.is_dir() and not path.is_symlink():
             continue
         name = path.relative_to(folder).as_posix()
-        if name != MANIFEST and name not in listed:
+        if name != MANIFEST and name not in listed and not _BUILD_LEFTOVER.fullmatch(name):
             extra.append(name)
             if len(extra) > 3:
                 break
