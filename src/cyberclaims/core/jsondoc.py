@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ class JsonDocument:
     # "integer" accepts 9.0, so such a document is always checked by the strict reference validator.
     # None for a document built from data: found by a walk over the value when asked.
     floats: bool | None = field(default=None, repr=False)
+    _newlines: list[int] | None = field(default=None, repr=False)
 
     def has_floats(self) -> bool:
         if self.floats is None:
@@ -44,7 +46,13 @@ class JsonDocument:
         while path not in self._positions and path:
             path = path[:-1]
         offset = self._positions.get(path)
-        return None if offset is None else self.text.count("\n", 0, offset) + 1
+        return None if offset is None else self.line_at(offset)
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of a character offset: a binary search in the line starts, found once."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
+        return bisect_left(self._newlines, offset) + 1
 
 
 def pointer(path: tuple | list) -> str:
@@ -110,10 +118,10 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
         positions, found_duplicates, found_constants = _scan_positions(text)
         doc._positions = positions
         for path, key, offset in found_duplicates:
-            issues.append(Issue(display, _line(text, offset), pointer(path), "json-duplicate-key",
+            issues.append(Issue(display, doc.line_at(offset), pointer(path), "json-duplicate-key",
                                 f"key {shorten(repr(key))} appears twice in one object; keep one"))
         for offset, name in found_constants:
-            issues.append(Issue(display, _line(text, offset), "", "json-invalid-constant",
+            issues.append(Issue(display, doc.line_at(offset), "", "json-invalid-constant",
                                 f"{name} is not valid JSON; use a number or null"))
     return doc, issues
 
@@ -189,10 +197,7 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
+_NEWLINE = re.compile("\n")
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")

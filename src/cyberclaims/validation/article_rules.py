@@ -213,10 +213,19 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
     article = facts.article
     text = article.text
     sentence_starts: list[int] | None = None
+    whole: tuple[set[int], set[int]] | None = None  # the whole text's token starts and ends, once needed
     issues = []
     for start, end, index in facts.spans["entities"]:
         path = ("entities", index)
-        starts_token, ends_token = is_token_start(text, start), is_token_end(text, end)
+        starts_token = ends_token = None
+        if whole is None:
+            starts_token = is_token_start(text, start, LOCAL_WORD_LIMIT)
+            ends_token = is_token_end(text, end, LOCAL_WORD_LIMIT)
+        if starts_token is None or ends_token is None:  # a long run without whitespace: tokenize all once
+            if whole is None:
+                _, token_starts, token_ends = article.token_table()
+                whole = set(token_starts), set(token_ends)
+            starts_token, ends_token = start in whole[0], end in whole[1]
         if not starts_token or not ends_token:
             cut = [f"start {start}"] * (not starts_token) + [f"end {end}"] * (not ends_token)
             issues.append(facts.issue(path, "mention-cut-by-tokenizer",
@@ -234,9 +243,16 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
     return issues
 
 
+# Words up to this long are tokenized alone around a mention; a longer run without whitespace (hostile,
+# or a URL-like blob) makes the check tokenize the whole text once, so time stays linear in the text.
+LOCAL_WORD_LIMIT = 256
+
+
 def _token_context(text: str, start: int, end: int) -> str:
-    """The tokens a mention touches, from the words around its two ends."""
-    first, last = word_around(text, start)[0], word_around(text, end - 1)[1]
+    """The tokens a mention touches, from the words around its two ends (at most a window of them)."""
+    before, after = word_around(text, start, LOCAL_WORD_LIMIT), word_around(text, end - 1, LOCAL_WORD_LIMIT)
+    first = before[0] if before else max(0, start - 40)
+    last = after[1] if after else min(len(text), end + 40)
     touched = [(s, e) for s, e in tokenize(text, first, last) if s < end and start < e] or [(start, end)]
     return " ".join(text[s:e] for s, e in touched)
 

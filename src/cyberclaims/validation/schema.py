@@ -6,7 +6,7 @@ import difflib
 import re
 
 from ..core.issues import Issue
-from ..core.jsondoc import JsonDocument, pointer
+from ..core.jsondoc import JsonDocument, pointer, shorten
 from ..core.schemas import fast_validator, validator
 
 
@@ -52,17 +52,22 @@ _SCHEMA_CODES = {
 }
 
 
+_SHOWN_FIELDS = 5
+
+
 def _schema_message(error) -> str:
     where = pointer(tuple(error.absolute_path)) or "the top level"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = list(error.schema.get("properties", {}))
+        unknown = [key for key in error.instance if key not in known]
         parts = []
-        for key in sorted(set(error.instance) - set(known)):
-            close = difflib.get_close_matches(key, known, n=1)
-            parts.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        return f"unknown field {', '.join(parts)} in {where}; allowed: {', '.join(known)}"
+        for key in sorted(unknown[:_SHOWN_FIELDS * 10])[:_SHOWN_FIELDS]:  # bounded work for any number of keys
+            close = difflib.get_close_matches(key, known, n=1) if len(key) <= 64 else []
+            parts.append(shorten(repr(key), 60) + (f" (did you mean {close[0]!r}?)" if close else ""))
+        more = f" and {len(unknown) - len(parts)} more" if len(unknown) > len(parts) else ""
+        return f"unknown field {', '.join(parts)}{more} in {where}; allowed: {', '.join(known)}"
     if error.validator == "anyOf":
-        return f"{error.instance!r} at {where} is not valid: {error.schema.get('description', error.message)}"
+        return f"{shorten(repr(error.instance))} at {where} is not valid: {error.schema.get('description', error.message)}"
     message = error.message
     if len(message) > 300:
         message = message[:300] + "…"
