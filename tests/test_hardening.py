@@ -63,16 +63,22 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("option", ["--output", "--withhold-text"])
 def test_build_never_replaces_a_folder_it_did_not_make(mini: Path, option: str):
+    from cyberclaims.dataset.build import OutputFolderError, check_output_folder
+
     mine = mini / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("my own notes", encoding="utf-8")
     before = tree(mini)
-    for target in ("annotations", "mine", ".", "..", "annotations/new"):
+    for target in ("mine", "."):  # the command: exit 2, a message naming the folder, nothing touched
         run = cli("build", "--no-viewer", option, target, cwd=mini) if option == "--output" else \
             cli("build", option, target, cwd=mini)
         assert run.returncode == 2, (target, run.output)
-        assert "error:" in run.stderr and target.rstrip("/") in run.stderr
+        assert "error:" in run.stderr and f"output {target} " in run.stderr
         assert tree(mini) == before, target
+    for target in ("annotations", "mine", ".", "..", "annotations/new", "/"):  # the check the command makes
+        with pytest.raises(OutputFolderError):
+            check_output_folder(mini, mini / target if not target.startswith("/") else Path(target))
+    assert tree(mini) == before
     assert sorted(p.name for p in mini.iterdir()) == ["annotations", "mine"]
 
 
