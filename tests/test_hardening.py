@@ -386,3 +386,17 @@ def test_many_duplicate_or_unknown_keys_give_short_lines_fast(mini: Path, kind: 
 def test_an_issue_is_never_a_long_line(message, pointer):
     issue = Issue("annotations/x.json", 1, pointer, "json-syntax", message)
     assert len(issue.to_text()) < 2_000
+
+
+def test_the_viewer_places_many_mentions_in_linear_time():
+    from cyberclaims.viewer.spans import ArticleView
+
+    n = 30_000
+    text = "ab-" * n
+    data = {"segments": [{"start": 0, "end": len(text), "kind": "body"}], "claims": [],
+            "entities": [{"id": f"m{i}", "start": 3 * i, "end": 3 * i + 2, "label": "CARDINAL"} for i in range(n)]}
+    began = time.perf_counter()
+    view = ArticleView.build(data, text)
+    view.html({})
+    assert time.perf_counter() - began < 10
+    assert view.anchors[("entities", n - 1)] == f"mention-m{n - 1}"
