@@ -400,3 +400,13 @@ def test_the_viewer_places_many_mentions_in_linear_time():
     view.html({})
     assert time.perf_counter() - began < 10
     assert view.anchors[("entities", n - 1)] == f"mention-m{n - 1}"
+
+
+@pytest.mark.parametrize("name", ["../x", "gold", "Pass A", "a/b", ""])
+def test_rehydrate_refuses_pass_names_that_are_not_ids(tmp_path: Path, name: str):
+    from cyberclaims.dataset.rehydrate import RehydrationError, _check_names
+
+    documents = [{"id": "acme-breach"}]
+    with pytest.raises(RehydrationError, match="pass_name"):
+        _check_names(tmp_path, documents, [{"id": "acme-breach", "pass_name": name}])
+    _check_names(tmp_path, documents, [{"id": "acme-breach", "pass_name": "pass-a"}])
