@@ -37,6 +37,18 @@ class ArticleFacts:
 
     def __init__(self, article: Article, registry: Registry) -> None:
         self.article, self.registry = article, registry
+        self._suggestions: dict[tuple[int, str], str] = {}
+        self._searches: dict[int, int] = {}
+
+    def did_you_mean(self, key: str, known: dict) -> str:
+        """A close registry key, for the first few unknown keys of the article only: each search costs the
+        size of the registry, and thousands of unknown keys must not cost thousands of searches."""
+        memo = (id(known), key)
+        if memo not in self._suggestions:
+            searched = self._searches.get(id(known), 0)
+            self._searches[id(known)] = searched + 1
+            self._suggestions[memo] = _did_you_mean(key, known) if searched < MAX_SUGGESTIONS else ""
+        return self._suggestions[memo]
 
     def issue(self, path: tuple, code: str, message: str) -> Issue:
         doc = self.article.doc
@@ -293,7 +305,7 @@ def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
         elif is_key(key):
             issues.append(facts.issue(("entities", index, "entity"), "unknown-entity",
                                       f"entity {key!r} is not in the entity registry; add it to entities.json"
-                                      + _did_you_mean(key, entities)))
+                                      + facts.did_you_mean(key, entities)))
         elif key is None and isinstance(label, str) and label in NAMED_LABELS:
             issues.append(facts.issue(("entities", index, "entity"), "mention-unlinked",
                                       f"{label} mention {_show(mention.get('text'))} links to no entity"))
@@ -309,19 +321,19 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
         if isinstance(claimer, str) and claimer not in entities and claimer != "author" and is_key(claimer):
             issues.append(facts.issue(("claims", index, "claimer"), "unknown-claimer",
                                       f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
-                                      + _did_you_mean(claimer, entities)))
+                                      + facts.did_you_mean(claimer, entities)))
         about = claim.get("about")
         if isinstance(about, list):
             for position, key in enumerate(about):
                 if isinstance(key, str) and key not in entities and is_key(key):
                     issues.append(facts.issue(("claims", index, "about", position), "unknown-about-entity",
                                               f"about names {key!r}, which is not in the entity registry"
-                                              + _did_you_mean(key, entities)))
+                                              + facts.did_you_mean(key, entities)))
         proposition = claim.get("proposition")
         if isinstance(proposition, str) and proposition not in propositions and is_key(proposition):
             issues.append(facts.issue(("claims", index, "proposition"), "unknown-proposition",
                                       f"proposition {proposition!r} is not in the proposition registry; add it to "
-                                      f"propositions.json" + _did_you_mean(proposition, propositions)))
+                                      f"propositions.json" + facts.did_you_mean(proposition, propositions)))
     return issues
 
 
@@ -369,6 +381,9 @@ def _show(value: Any, limit: int = 80) -> str:
         return repr(value)
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
     return repr(shown)
+
+
+MAX_SUGGESTIONS = 20  # per registry and article
 
 
 def _did_you_mean(key: str, known: dict) -> str:
