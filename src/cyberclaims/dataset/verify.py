@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ..core.files import open_regular
 from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry, relative
 from ..validation.article_rules import REGISTRY_CODES, document_issues
 from .manifest import MANIFEST, verify_manifest
-from .parquet import parquet_schema, read_rows
+from .parquet import parquet_schema, read_rows, shard_buffer
 
 
 def is_built_dataset(path: Path) -> bool:
@@ -38,8 +37,7 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             display = relative(path, shown)
             report.files_checked += 1
             try:
-                with open_regular(path) as fh:  # a FIFO named like a shard is refused, not waited on
-                    stored = pq.read_schema(fh)
+                stored = pq.read_schema(shard_buffer(path))  # a FIFO is refused, not waited on
                 rows, _ = read_rows(path)
             except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash
                 report.issues.append(Issue(display, None, "", "dataset-unreadable", f"cannot be read: {exc}"))
