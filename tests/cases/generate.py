@@ -341,6 +341,31 @@ def _(root):
     return DOC, '"about": "acme_corp"', "/claims/1/about"
 
 
+@fault("schema-type", "offset-with-fraction")
+def _(root):  # 9.0 is an integer to JSON Schema; an offset must be one as written
+    start = base_document()["entities"][4]["start"]
+    edit_raw(root, DOC, f'"start": {start},', f'"start": {start}.0,')
+    return DOC, f'"start": {start}.0', "/entities/4/start"
+
+
+@fault("schema-type", "offset-with-exponent")
+def _(root):
+    edit_raw(root, DOC, '"end": 20,', '"end": 1e30,')
+    return DOC, '"end": 1e30', "/segments/0/end"
+
+
+@fault("json-lone-surrogate", "unpaired-escape-in-source-name")
+def _(root):
+    edit_raw(root, DOC, '"name": "Example News"', '"name": "Example \\ud800News"')
+    return DOC, '"name": "Example', "/metadata/source/name"
+
+
+@fault("json-lone-surrogate", "unpaired-low-escape-in-key")
+def _(root):
+    edit_raw(root, DOC, '"split": "train"', '"split": "train",\n    "\\udc80": 1')
+    return DOC, '"metadata"', "/metadata"
+
+
 @fault("schema-enum", "unknown-label")
 def _(root):
     edit_doc(root, lambda d: d["entities"][5].update(label="COMPANY"))

@@ -73,7 +73,8 @@ def _render(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
-        print(f"cyberclaims: error: no such file: {args.file}", file=sys.stderr)
+        what = "not a regular file" if args.file.exists() else "no such file"
+        print(f"cyberclaims: error: {what}: {args.file}", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "labelstudio":
         drafts, problems = labelstudio.read_export(args.file)

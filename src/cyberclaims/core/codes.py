@@ -48,6 +48,8 @@ CODES: dict[str, Code] = _codes(
     ("json-duplicate-key", E, "An object has the same key twice (a standard parser silently keeps the last one)."),
     ("json-invalid-constant", E, "NaN, Infinity or -Infinity: not JSON, though Python's parser accepts them."),
     ("json-too-deep", E, "Nesting deeper than the limit."),
+    ("json-lone-surrogate", E, "A string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape): "
+                               "it cannot be written as UTF-8."),
     # Raw text
     ("text-not-utf8", E, "The raw text is not valid UTF-8."),
     ("text-bom", E, "The raw text starts with a UTF-8 byte-order mark."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -23,18 +24,27 @@ def human_size(n: int) -> str:
 
 
 def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, list[Issue]]:
-    """Read a regular file of at most ``limit`` bytes; never follows symlinks, never reads more."""
+    """Read a regular file of at most ``limit`` bytes; never follows symlinks, never reads more.
+
+    Anything but a regular file (a FIFO, a device, a socket) is refused without blocking: the file is
+    opened with ``O_NONBLOCK`` (a FIFO without a writer would otherwise block the open) and checked with
+    ``fstat`` before a byte is read.
+    """
     try:
         # O_NOFOLLOW refuses a symlink in the same call that opens the file (no lstat per file)
         if not _NO_FOLLOW and os.path.islink(path):
             raise OSError("symbolic link")
-        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC)
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC | _NON_BLOCK)
     except OSError as exc:
         if os.path.islink(path):
             return None, [Issue(display, None, "", "file-is-symlink",
                                 f"is a symbolic link to {os.readlink(path)!r}; put the real file here")]
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
     try:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind:
+            return None, [Issue(display, None, "", "file-unreadable",
+                                f"is {kind}, not a regular file; put the real file here")]
         data = _read_at_most(fd, limit + 1)
     except OSError as exc:
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
@@ -70,6 +80,42 @@ def _read_at_most(fd: int, most: int) -> bytes:
 _READ_CHUNK = 1 << 20
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
+_NON_BLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _not_regular(mode: int) -> str:
+    """What a file that is not a regular file is ("a FIFO"), or "" for a regular file."""
+    if stat.S_ISREG(mode):
+        return ""
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+                       (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+class NotRegularFileError(OSError):
+    """A path names a FIFO, a device, a socket or a folder where a regular file is expected."""
+
+
+def open_regular(path: Path):  # -> BinaryIO
+    """Open a regular file for reading, refusing anything else without blocking (``NotRegularFileError``).
+
+    For readers that need a file object (Parquet, hashing): the same guarantee as ``read_capped``.
+    Symlinks are followed here (a downloaded dataset may use them); what they point to must be regular.
+    """
+    fd = os.open(path, os.O_RDONLY | _CLOSE_ON_EXEC | _NON_BLOCK)
+    try:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind:
+            raise NotRegularFileError(f"{path} is {kind}, not a regular file")
+        if _NON_BLOCK:  # a regular file never blocks; clear the flag so that reads behave as usual
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def decode_text(data: bytes, display: str) -> tuple[str | None, list[Issue]]:
@@ -111,7 +157,7 @@ def write_file(path: Path, data: bytes, *, overwrite: bool = True) -> None:
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file, read in blocks."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

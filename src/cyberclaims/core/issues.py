@@ -24,6 +24,10 @@ def printable(text: str) -> str:
     return CONTROL_CHARACTERS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+MAX_MESSAGE = 1000
+MAX_POINTER = 300
+
+
 @dataclass(frozen=True, order=True)
 class Issue:
     """One problem at one place. ``line`` is 1-based when known; ``pointer`` is a JSON pointer."""
@@ -34,6 +38,14 @@ class Issue:
     code: str
     message: str
     column: int | None = None
+
+    def __post_init__(self) -> None:
+        # One problem is one short line, whatever the input: a megabyte key or a list of 100,000 unknown
+        # fields is cut here, so no check (present or future) can print a megabyte error line.
+        for name, limit in (("message", MAX_MESSAGE), ("pointer", MAX_POINTER), ("file", MAX_POINTER)):
+            value = getattr(self, name)
+            if len(value) > limit:
+                object.__setattr__(self, name, value[:limit] + f"… ({len(value) - limit} more characters)")
 
     @property
     def severity(self) -> Severity:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,16 @@ class JsonDocument:
     text: str
     value: Any
     _positions: dict[tuple, int] | None = field(default=None, repr=False)
+    # Whether the text holds a number written with a fraction or an exponent (900.0, 1e30): JSON Schema's
+    # "integer" accepts 9.0, so such a document is always checked by the strict reference validator.
+    # None for a document built from data: found by a walk over the value when asked.
+    floats: bool | None = field(default=None, repr=False)
+    _newlines: list[int] | None = field(default=None, repr=False)
+
+    def has_floats(self) -> bool:
+        if self.floats is None:
+            self.floats = any(isinstance(v, float) for v in _scalars(self.value))
+        return self.floats
 
     def line_of(self, path: tuple = ()) -> int | None:
         if not self.text:  # built from data, not from a file (a Parquet row): no lines
@@ -35,7 +46,13 @@ class JsonDocument:
         while path not in self._positions and path:
             path = path[:-1]
         offset = self._positions.get(path)
-        return None if offset is None else self.text.count("\n", 0, offset) + 1
+        return None if offset is None else self.line_at(offset)
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of a character offset: a binary search in the line starts, found once."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
+        return bisect_left(self._newlines, offset) + 1
 
 
 def pointer(path: tuple | list) -> str:
@@ -60,6 +77,12 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
                             f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})")]
     duplicates: list[bool] = []
     constants: list[str] = []
+    floats: list[bool] = []
+
+    def float_hook(literal: str) -> float:
+        if not floats:
+            floats.append(True)
+        return float(literal)
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict:
         obj = dict(pairs)  # in C; a key seen twice makes the dict shorter than the pairs
@@ -72,7 +95,7 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
         return None
 
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook, parse_float=float_hook)
     except json.JSONDecodeError as exc:
         return None, [Issue(display, exc.lineno, "", "json-syntax",
                             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.colno)]
@@ -81,18 +104,75 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
                             f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
     if check_depth and too_deep(value):
         return None, [too_deep_issue(display)]
-    doc = JsonDocument(display, text, value)
+    doc = JsonDocument(display, text, value, floats=bool(floats))
+    if _MAYBE_SURROGATE.search(text):  # a lone surrogate can only come from a \u escape: walk only then
+        found = lone_surrogate(value)
+        if found is not None:
+            path, shown = found
+            return None, [Issue(display, doc.line_of(path), pointer(path), "json-lone-surrogate",
+                                f"{shown} holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape that is not "
+                                f"half of a pair), which no UTF-8 file can hold; remove the escape or write "
+                                f"the character itself")]
     issues: list[Issue] = []
     if duplicates or constants:
         positions, found_duplicates, found_constants = _scan_positions(text)
         doc._positions = positions
         for path, key, offset in found_duplicates:
-            issues.append(Issue(display, _line(text, offset), pointer(path), "json-duplicate-key",
-                                f"key {key!r} appears twice in one object; keep one"))
+            issues.append(Issue(display, doc.line_at(offset), pointer(path), "json-duplicate-key",
+                                f"key {shorten(repr(key))} appears twice in one object; keep one"))
         for offset, name in found_constants:
-            issues.append(Issue(display, _line(text, offset), "", "json-invalid-constant",
+            issues.append(Issue(display, doc.line_at(offset), "", "json-invalid-constant",
                                 f"{name} is not valid JSON; use a number or null"))
     return doc, issues
+
+
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether a string holds a code point U+D800..U+DFFF, which UTF-8 cannot encode."""
+    return _SURROGATE.search(text) is not None
+
+
+def lone_surrogate(value: Any) -> tuple[tuple, str] | None:
+    """The path of the first string (key or value) holding a lone surrogate, and what it is; None if none.
+
+    Iterative and linear in the size of the value.
+    """
+    stack: list[tuple[Any, tuple]] = [(value, ())]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return path, f"the string at {pointer(path) or 'the top level'}"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if _SURROGATE.search(key):
+                    return path, f"a key of the object at {pointer(path) or 'the top level'}"
+                stack.append((child, path + (key,)))
+        elif isinstance(item, list):
+            stack.extend((child, path + (i,)) for i, child in enumerate(item))
+    return None
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """``text`` cut to about ``limit`` characters, saying how much was left out: one issue stays one short line."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def _scalars(value: Any):
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            yield item
 
 
 def too_deep(value: Any) -> bool:
@@ -117,10 +197,7 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
+_NEWLINE = re.compile("\n")
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SCALAR = re.compile(r"-?(?:Infinity|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|true|false|null|NaN")

@@ -37,11 +37,16 @@ def load_schema(kind: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def validator(kind: str):  # -> jsonschema.protocols.Validator
-    from jsonschema import Draft202012Validator  # deferred: only files the fast validator rejects need it
+    from jsonschema import Draft202012Validator, validators  # deferred: only files the fast validator rejects need it
 
     schema = load_schema(kind)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    # An offset or a count is an integer as written: JSON Schema's "integer" also accepts 9.0 and 1e30,
+    # which Python reads as floats (a float offset publishes a corrupt row or crashes the build).
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    strict = validators.extend(Draft202012Validator, type_checker=checker)
+    return strict(schema)
 
 
 @lru_cache(maxsize=None)

@@ -54,8 +54,14 @@ ABBREVIATIONS = frozenset(
      "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 )
 
-# A sentence ends at . ! or ? (plus closing quotes/brackets) followed by whitespace.
-_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
+# A sentence ends at . ! or ? (plus closing quotes/brackets) followed by whitespace. Linear: a match is
+# tried only at the first mark of a run (the lookbehind), so a run of 80,000 "!" costs one attempt of
+# 80,000 steps, not 80,000 of them (a match from inside a run ends where the whole run's would, so
+# none of those attempts could succeed where the first failed). ``_sentence_ends`` handles a range that
+# starts inside a run.
+_SENTENCE_END = re.compile(r"""(?<![.!?])[.!?]+["'”’)\]]*(?=\s)""")
+_SENTENCE_END_HERE = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
+_MARKS = re.compile(r"[.!?]*")
 # Where a sentence can end inside a span: after the last character of a sentence end, before whitespace,
 # or at a line break. A span with neither inside lies in one sentence, with no splitting needed.
 _POSSIBLE_CUT = re.compile(r"""[.!?"'”’)\]]\s|[\r\n]""")
@@ -85,36 +91,47 @@ def token_table(text: str, start: int = 0, end: int | None = None) -> tuple[list
     return parts[1::2], bounds[1:-1:2], bounds[2::2]
 
 
-def is_token_start(text: str, position: int) -> bool:
+def is_token_start(text: str, position: int, longest: int | None = None) -> bool | None:
     """Whether a token of ``tokenize(text)`` starts at ``position``, tokenizing only the word around it.
 
     A token never contains whitespace and the tokenizer looks neither behind a match nor past the
     next whitespace, so the whitespace-free run around ``position`` tokenizes as in the whole text.
+    With ``longest``, None when that run is longer (the caller tokenizes the whole text once instead:
+    many mentions in one long run would otherwise tokenize it once each).
     """
     if position >= len(text) or text[position].isspace():
         return False
     if position == 0 or text[position - 1].isspace():
         return True
-    start, end = word_around(text, position)
-    return position in token_bounds(text, start, end)[0]
+    word = word_around(text, position, longest)
+    return None if word is None else position in token_bounds(text, *word)[0]
 
 
-def is_token_end(text: str, position: int) -> bool:
+def is_token_end(text: str, position: int, longest: int | None = None) -> bool | None:
     """Whether a token of ``tokenize(text)`` ends at ``position`` (see ``is_token_start``)."""
     if position <= 0 or position > len(text) or text[position - 1].isspace():
         return False
     if position == len(text) or text[position].isspace():
         return True
-    start, end = word_around(text, position - 1)
-    return position in token_bounds(text, start, end)[1]
+    word = word_around(text, position - 1, longest)
+    return None if word is None else position in token_bounds(text, *word)[1]
 
 
-def word_around(text: str, position: int) -> tuple[int, int]:
-    """The run of non-whitespace characters that contains ``text[position]``."""
+def word_around(text: str, position: int, longest: int | None = None) -> tuple[int, int] | None:
+    """The run of non-whitespace characters that contains ``text[position]``.
+
+    With ``longest``, None when the run is longer than that; the cost is then bounded by ``longest``.
+    """
+    floor = 0 if longest is None else max(0, position - longest)
     start = position
-    while start > 0 and not text[start - 1].isspace():
+    while start > floor and not text[start - 1].isspace():
         start -= 1
-    return start, _NON_SPACE.match(text, position).end()
+    if longest is None:
+        return start, _NON_SPACE.match(text, position).end()
+    if start == floor and floor > 0 and not text[floor - 1].isspace():
+        return None
+    end = _NON_SPACE.match(text, position, start + longest + 1).end()
+    return None if end - start > longest else (start, end)
 
 
 def may_cross_sentence(text: str, start: int, end: int) -> bool:
@@ -137,13 +154,26 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     sentences: list[tuple[int, int]] = []
     for line_start, line_end in _lines(text, start, stop):
         cut = line_start
-        for m in _SENTENCE_END.finditer(text, line_start, line_end):
+        for m in _sentence_ends(text, line_start, line_end):
             if m.end() - m.start() == 1 and text[m.start()] == "." and _is_abbreviation(text, cut, m.start()):
                 continue
             sentences.extend(trimmed(text, cut, m.end()))
             cut = m.end()
         sentences.extend(trimmed(text, cut, line_end))
     return sentences
+
+
+def _sentence_ends(text: str, start: int, stop: int) -> Iterator[re.Match]:
+    """The matches of ``_SENTENCE_END`` in ``text[start:stop]``, as if the range began the text."""
+    pos = start
+    if 0 < start < stop and text[start - 1] in ".!?":  # the lookbehind would see a mark outside the range
+        m = _SENTENCE_END_HERE.match(text, start, stop)
+        if m:
+            yield m
+            pos = m.end()
+        else:
+            pos = _MARKS.match(text, start, stop).end()
+    yield from _SENTENCE_END.finditer(text, pos, stop)
 
 
 def _is_abbreviation(text: str, floor: int, period: int) -> bool:

@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -24,7 +25,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..core.errors import CyberClaimsError, environment_failure
+from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environment_failure
+from ..core.files import MAX_REGISTRY_BYTES, read_capped
 from ..core.issues import Report
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
@@ -36,7 +38,7 @@ from .arrow import NerColumns, table_from_rows
 from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
-from .manifest import write_manifest
+from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
 from .parquet import Shard, ShardWriter
 from .stats import CorpusStats, EntityUsage
@@ -86,6 +88,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
+    check_output_folder(root, output)  # before anything is made beside it
     try:
         with build_lock(output):
             return _build(root, output, show_progress=show_progress, withhold_text=withhold_text, jobs=jobs,
@@ -151,6 +154,80 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
         if staging.exists():
             remove_tree(staging)
     return BuildResult(output, configs, report)
+
+
+class OutputFolderError(BuildError, UsageError):
+    """The output names a folder the build did not make: it is never replaced (exit status 2)."""
+
+    kind = USAGE_PROBLEM
+
+
+# Files every build writes: with the manifest, they mark a folder as one that a build made.
+BUILD_MARKERS = ("README.md", "croissant.json")
+
+
+def check_output_folder(root: Path, output: Path) -> None:
+    """Refuse an output that a build would destroy data by replacing (``OutputFolderError``).
+
+    The build replaces its output folder whole. That is safe only for a folder that does not exist, an
+    empty folder, or a folder a build made: its ``SHA256SUMS`` lists the files every build writes and
+    every file the folder holds but shards under ``data/`` (a file the build did not make would be lost).
+    The repository, a folder
+    holding it, and anything in ``annotations/`` are refused whatever they hold.
+    """
+    target, repository = Path(os.path.abspath(output)), Path(os.path.abspath(root))
+    shown = str(output)
+    if target == repository or repository.is_relative_to(target) or \
+            target.resolve() == repository.resolve() or repository.resolve().is_relative_to(target.resolve()):
+        raise OutputFolderError(f"the output {shown} is the repository or a folder holding it; the build replaces "
+                                f"its output whole: name a new folder such as dataset-copy/")
+    annotations = (repository / "annotations").resolve()
+    if target.resolve() == annotations or target.resolve().is_relative_to(annotations):
+        raise OutputFolderError(f"the output {shown} is in annotations/, the sources; name a folder outside it")
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink() or not target.is_dir():
+        raise OutputFolderError(f"the output {shown} exists and is not a folder; it was left as it is: name a new "
+                                f"folder")
+    entries = list(target.iterdir())
+    if not entries:
+        return
+    problem = _not_made_by_build(target)
+    if problem:
+        raise OutputFolderError(f"the output {shown} is not a folder that `cyberclaims build` made ({problem}); "
+                                f"it was left as it is: name a new or empty folder, or move its files away")
+
+
+# A shard the manifest does not list, in a folder a build made: a config or split an earlier build wrote,
+# or a partial shard of an interrupted one. Only a build writes there; anything else unlisted is kept.
+_BUILD_LEFTOVER = re.compile(r"data/[a-z_]+/\.?[a-z]+-[0-9]{5}(-of-[0-9]{5}\.parquet|\.partial)")
+
+
+def _not_made_by_build(folder: Path) -> str:
+    """Why ``folder`` is not (or no longer only) what a build wrote; "" when it is."""
+    manifest = folder / MANIFEST
+    if manifest.is_symlink() or not manifest.is_file():
+        return f"it has no {MANIFEST}"
+    data, issues = read_capped(manifest, str(manifest), MAX_REGISTRY_BYTES)
+    if data is None:
+        return f"its {MANIFEST} {issues[0].message}"
+    listed = {line.partition("  ")[2] for line in data.decode("utf-8", "replace").splitlines()}
+    missing = [name for name in BUILD_MARKERS if name not in listed]
+    if missing:
+        return f"its {MANIFEST} does not list {', '.join(missing)}"
+    extra = []
+    for path in folder.rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        name = path.relative_to(folder).as_posix()
+        if name != MANIFEST and name not in listed and not _BUILD_LEFTOVER.fullmatch(name):
+            extra.append(name)
+            if len(extra) > 3:
+                break
+    if extra:
+        more = ", ..." if len(extra) > 3 else ""
+        return f"it holds files the build did not write: {', '.join(sorted(extra)[:3])}{more}"
+    return ""
 
 
 def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,

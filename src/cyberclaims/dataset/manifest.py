@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
-from ..core.files import sha256_file, write_file
+from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
+from ..core.jsondoc import shorten
 
 MANIFEST = "SHA256SUMS"
 
@@ -22,13 +24,36 @@ def write_manifest(folder: Path) -> None:
 
 
 def verify_manifest(folder: Path) -> list[str]:
-    """Check every line of ``SHA256SUMS`` against the files, and that it lists every file."""
+    """Check every line of ``SHA256SUMS`` against the files, and that it lists every file.
+
+    The names come from the data: each must be a relative path inside ``folder`` (no ``..``, no absolute
+    path, no symbolic link leading out), or it is a problem and nothing outside the folder is read.
+    """
     manifest = folder / MANIFEST
-    if not manifest.is_file():
+    if manifest.is_symlink() or not manifest.is_file():
         return [f"{MANIFEST}: missing"]
+    data, issues = read_capped(manifest, MANIFEST, MAX_REGISTRY_BYTES)
+    if data is None:
+        return [f"{MANIFEST}: {issues[0].message}"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [f"{MANIFEST}: is not valid UTF-8 at byte offset {exc.start}"]
     problems, listed = [], set()
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+    inside = folder.resolve()
+    for number, line in enumerate(text.splitlines(), 1):
         digest, _, name = line.partition("  ")
+        if not _DIGEST.fullmatch(digest) or not name:
+            problems.append(f"{MANIFEST}:{number}: is not '<sha256>  <file>'")
+            continue
+        why = unsafe_name(name)
+        if not why:
+            resolved = (folder / name).resolve()
+            if resolved != inside and not resolved.is_relative_to(inside):
+                why = "leads out of the dataset folder"
+        if why:
+            problems.append(f"{MANIFEST}:{number}: names {shorten(repr(name))}, which {why}")
+            continue
         listed.add(name)
         path = folder / name
         if not path.is_file():
@@ -38,3 +63,18 @@ def verify_manifest(folder: Path) -> list[str]:
     for name in sorted(files_in(folder) - listed - {MANIFEST}):
         problems.append(f"{MANIFEST}: does not list {name}")
     return problems
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def unsafe_name(name: str) -> str:
+    """Why a relative file name taken from data may not be used under a folder ("" when it may)."""
+    if "\\" in name or "\0" in name or any(ord(c) < 32 for c in name):
+        return "holds a backslash or a control character"
+    path = PurePosixPath(name)
+    if path.is_absolute():
+        return "is an absolute path"
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return "has an empty, '.' or '..' part"
+    return ""

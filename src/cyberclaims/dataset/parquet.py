@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..core.files import open_regular
 from .configs import CONFIGS, features_of
 from .portable import huggingface_metadata
 
@@ -132,8 +133,18 @@ def _decode(value: Any, feature: Any) -> Any:
     return value
 
 
+def shard_buffer(path: Path) -> pa.BufferReader:
+    """The bytes of a shard, read only if it is a regular file (a FIFO is refused, never waited on).
+
+    Read whole, then parsed from memory: no Python file object is handed to Arrow's threads.
+    """
+    with open_regular(path) as fh:
+        return pa.BufferReader(fh.read())
+
+
 def read_rows(path: Path) -> tuple[list[dict], dict]:
-    table = pq.read_table(path)
+    """The rows of one shard, ClassLabels decoded; a path that is not a regular file raises, never blocks."""
+    table = pq.read_table(shard_buffer(path))
     metadata = json.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
     features = metadata.get("info", {}).get("features", {})
     return [{k: _decode(v, features.get(k)) for k, v in row.items()} for row in table.to_pylist()], features

@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CyberClaimsError
+from ..core.files import MAX_TEXT_BYTES, open_regular
+from ..core.jsondoc import shorten
+from ..core.vocabulary import ARTICLE_ID
 from .build import build
 from .configs import CONFIGS
+from .manifest import MANIFEST, verify_manifest
 from .parquet import read_rows
 
 
@@ -39,27 +43,39 @@ class RehydrationError(CyberClaimsError):
 def _rows(folder: Path, config: str) -> list[dict]:
     rows: list[dict] = []
     for path in sorted((folder / "data" / config).glob("*.parquet")):
-        rows += read_rows(path)[0]
+        try:
+            rows += read_rows(path)[0]
+        except Exception as exc:  # noqa: BLE001 - a broken or hostile shard is refused, not a crash
+            raise RehydrationError(f"{path} cannot be read ({exc}); nothing was written") from None
     return rows
 
 
 def rehydrate(folder: Path, texts: Path) -> RehydrationReport:
     """Put the texts of ``texts/<id>.txt`` back into the withheld dataset at ``folder``.
 
-    Nothing is written unless every article's text is found and matches its hash.
+    Nothing is written unless the folder is intact (its ``SHA256SUMS`` verifies), every id and pass name
+    read from its rows is a well-formed id (so every path made from one stays in its folder), and every
+    article's text is found and matches its hash.
     """
     folder, texts = Path(folder), Path(texts)
+    problems = verify_manifest(folder)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise RehydrationError(f"{folder} does not verify against its {MANIFEST}: {'; '.join(problems[:3])}{more}; "
+                               f"nothing was written")
     documents = _rows(folder, "documents")
     if not documents:
         raise RehydrationError(f"{folder} has no documents config: is it a built CyberClaims dataset?")
+    passes = _rows(folder, "passes")
+    _check_names(folder, documents, passes)
     report = RehydrationReport()
     found: dict[str, bytes] = {}
     for row in documents:
         path = texts / f"{row['id']}.txt"
-        if not path.is_file():
+        data = _read_text(path)
+        if data is None:
             report.missing.append(row["id"])
             continue
-        data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != row["text_sha256"]:
             report.differing.append((row["id"], row["text_sha256"], digest))
@@ -70,12 +86,43 @@ def rehydrate(folder: Path, texts: Path) -> RehydrationReport:
         return report
     with tempfile.TemporaryDirectory(prefix="cyberclaims-rehydrate-") as scratch:
         root = Path(scratch)
-        _write_sources(root, folder, documents, found)
-        build(root, output=folder, show_progress=False)
+        _write_sources(root, folder, documents, found, passes)
+        built = len(documents)
+        result = build(root, output=folder, show_progress=False)
+        written = sum(s.num_examples for c in result.configs if c.name == "documents" for s in c.splits)
+        if written != built:  # never report success for a dataset that lost articles on the way
+            raise RehydrationError(f"{folder}: {built} documents read but {written} built; please report this")
     return report
 
 
-def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[str, bytes]) -> None:
+def _check_names(folder: Path, documents: list[dict], passes: list[dict]) -> None:
+    """Every id and pass name that becomes a path must be a well-formed id: no ``..``, no ``/``."""
+    seen: set[str] = set()
+    for config, rows, column in (("documents", documents, "id"), ("passes", passes, "id"),
+                                 ("passes", passes, "pass_name")):
+        for index, row in enumerate(rows):
+            value = row.get(column)
+            if not isinstance(value, str) or not ARTICLE_ID.fullmatch(value) or value == "gold" and column == "pass_name":
+                raise RehydrationError(f"{folder}/data/{config}: row {index} has {column} {shorten(repr(value))}, "
+                                       f"which is not a well-formed id ({ARTICLE_ID.pattern}); nothing was written")
+            if config == "documents":
+                if value in seen:
+                    raise RehydrationError(f"{folder}/data/documents: article {value!r} appears twice; nothing "
+                                           f"was written")
+                seen.add(value)
+
+
+def _read_text(path: Path) -> bytes | None:
+    """The bytes of a supplied text, or None when there is no regular file (a FIFO is not waited on)."""
+    try:
+        with open_regular(path) as fh:
+            return fh.read(MAX_TEXT_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[str, bytes],
+                   passes: list[dict]) -> None:
     """The annotation sources that the rows of the withheld dataset were built from."""
     annotations = root / "annotations"
     annotations.mkdir(parents=True)
@@ -103,7 +150,7 @@ def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[
     _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})
     _dump(annotations / "propositions.json", {"propositions": [propositions[k] for k in sorted(propositions)]})
     by_pass: dict[str, list[dict]] = {}
-    for row in _rows(folder, "passes"):
+    for row in passes:
         by_pass.setdefault(row["pass_name"], []).append(row)
     for name, rows in by_pass.items():
         # A pass links to its own registries, which are not published: list the keys it uses, so the

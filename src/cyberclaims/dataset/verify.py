@@ -17,7 +17,7 @@ from ..core.model import Article, Registry, relative
 from ..validation.article_rules import REGISTRY_CODES, document_issues
 from .card import WITHHELD_NOTICE
 from .manifest import MANIFEST, verify_manifest
-from .parquet import LabelOutOfRange, parquet_schema, read_rows
+from .parquet import LabelOutOfRange, parquet_schema, read_rows, shard_buffer
 from .rederive import check_derived, check_shard_names, is_shard_name
 
 
@@ -42,7 +42,7 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             display = relative(path, shown)
             report.files_checked += 1
             try:
-                stored = pq.read_schema(path)
+                stored = pq.read_schema(shard_buffer(path))  # a FIFO is refused, not waited on
                 rows, _ = read_rows(path)
             except LabelOutOfRange as exc:
                 report.issues.append(Issue(display, None, "", "dataset-label-out-of-range", str(exc)))

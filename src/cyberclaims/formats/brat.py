@@ -25,7 +25,7 @@ from typing import Any
 from ..core.errors import CyberClaimsError
 from ..core.model import Article
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS
-from .common import Draft, Problem, is_label, read_text_file
+from .common import Draft, Problem, is_label, read_export_text, read_text_file
 
 CLAIM_TYPE = "Claim"
 DB = "cyberclaims"
@@ -96,10 +96,10 @@ def read_ann(ann_path: Path) -> tuple[list[Draft], list[Problem]]:
     text, why = read_text_file(txt_path)
     if text is None:
         return [], [Problem(txt_path.name, why or "cannot be read")]
-    try:
-        lines = ann_path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(ann_path.name, f"cannot be read as UTF-8 text: {exc}")]
+    ann, why = read_export_text(ann_path)
+    if ann is None:
+        return [], [Problem(ann_path.name, f"cannot be read as UTF-8 text: {why}")]
+    lines = ann.split("\n")
     problems: list[Problem] = []
     spans: dict[str, dict[str, Any]] = {}
     order: list[str] = []

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue
-from ..core.jsondoc import MAX_JSON_DEPTH, parse_json, too_deep
+from ..core.jsondoc import lone_surrogate, parse_json, pointer
 from ..core.model import Article, Registry
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
 from ..validation.article_rules import document_issues
@@ -187,6 +187,12 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
         result.needs_force.append(json_path)
     current = _current_document(json_path) if replaces else None
     document = _document(draft, article_id, digest, current)
+    surrogate = lone_surrogate(document)
+    if surrogate is not None:  # UTF-8 cannot hold it: say where, rather than fail while writing
+        result.problems.append(Problem(draft.origin, f"{surrogate[1]} (/{pointer(surrogate[0]).lstrip('/')}) holds "
+                                                     f"a lone UTF-16 surrogate, which UTF-8 cannot encode; "
+                                                     f"nothing was written"))
+        return None
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     display = f"{json_path.relative_to(root).as_posix()} (from {draft.origin})"
     doc, issues = parse_json(data, display)
@@ -304,6 +310,29 @@ def is_label(value: Any) -> bool:
     return isinstance(value, str) and value in ENTITY_LABELS
 
 
+def read_export_text(path: Path) -> tuple[str | None, str | None]:
+    """A tool's export file as text: (text, None) or (None, why not).
+
+    Read as every input is (``read_capped``): a FIFO, a device or a socket is refused without blocking,
+    the size is capped, and the bytes must be UTF-8.
+    """
+    data, issues = read_capped(Path(path), str(path), MAX_REGISTRY_BYTES)
+    if data is None:
+        return None, issues[0].message
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})"
+
+
+def parse_export_json(text: str, where: str) -> tuple[Any, str | None]:
+    """One JSON value of an export: (value, None) or (None, why not: syntax, depth, a lone surrogate)."""
+    doc, issues = parse_json(text.encode("utf-8"), where)
+    if doc is None:
+        return None, issues[0].message if issues else "is not JSON"
+    return doc.value, None
+
+
 def read_text_file(path: Path) -> tuple[str | None, str | None]:
     """A UTF-8 text as the project reads articles: (text, None) or (None, why not)."""
     data, issues = read_capped(path, str(path), MAX_TEXT_BYTES)
@@ -311,21 +340,3 @@ def read_text_file(path: Path) -> tuple[str | None, str | None]:
         return None, issues[0].message
     text, issues = decode_text(data, str(path))
     return (text, None) if text is not None else (None, issues[0].message)
-
-
-def loads_bounded(text: str) -> Any:
-    """``json.loads`` of an export, refusing nesting deeper than the validator's limit.
-
-    Raises ValueError with a message fit for a :class:`Problem` (syntax, or too deep): a deeply nested
-    export is a located problem, never a RecursionError.
-    """
-
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise ValueError(f"is nested deeper than the limit of {MAX_JSON_DEPTH} levels") from None
-    if too_deep(value):
-        raise ValueError(f"is nested deeper than the limit of {MAX_JSON_DEPTH} levels")
-    return value

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.model import Article
-from .common import Draft, Problem, is_label, loads_bounded
+from .common import Draft, Problem, is_label, parse_export_json, read_export_text
 from .offsets import OffsetError, Utf16Offsets
 
 OFFSET_UNITS = ("utf16", "codepoints")
@@ -35,19 +35,18 @@ def read_export(path: Path, *, offsets: str = "utf16") -> tuple[list[Draft], lis
     if offsets not in OFFSET_UNITS:
         raise ValueError(f"offsets must be one of {OFFSET_UNITS}, not {offsets!r}")
     name = Path(path).name
-    try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, f"cannot be read as UTF-8 text: {exc}")]
+    text, why = read_export_text(Path(path))
+    if text is None:
+        return [], [Problem(name, f"cannot be read as UTF-8 text: {why}")]
+    lines = text.split("\n")
     drafts, problems = [], []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where = f"{name} line {number}"
-        try:
-            row = loads_bounded(line)
-        except ValueError as exc:
-            problems.append(Problem(where, str(exc)))
+        row, why = parse_export_json(line, where)
+        if why is not None:
+            problems.append(Problem(where, f"is not JSON: {why}"))
             continue
         draft = read_row(row, where, offsets, problems)
         if draft is not None:

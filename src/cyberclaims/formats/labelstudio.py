@@ -29,7 +29,7 @@ from typing import Any
 
 from ..core.model import Article
 from ..core.vocabulary import SEGMENT_KINDS
-from .common import Draft, Problem, is_label, loads_bounded, renumber
+from .common import Draft, Problem, is_label, parse_export_json, read_export_text, renumber
 from .offsets import OffsetError, Utf16Offsets
 
 MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL = "label", "claim", "segment"
@@ -92,12 +92,10 @@ def dumps_tasks(tasks: list[dict[str, Any]]) -> str:
 def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
     """Drafts from a Label Studio JSON export (``Export → JSON``: a list of tasks with annotations)."""
     name = Path(path).name
-    try:
-        tasks = loads_bounded(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, f"is not a readable JSON file: {exc}")]
-    except ValueError as exc:
-        return [], [Problem(name, str(exc))]
+    text, why = read_export_text(Path(path))
+    tasks, why = parse_export_json(text, name) if text is not None else (None, why)
+    if why is not None:
+        return [], [Problem(name, f"is not a readable JSON file: {why}")]
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError
 from ..core.files import MAX_TEXT_BYTES, decode_text, human_size, read_capped, write_file
-from ..core.jsondoc import parse_json
+from ..core.jsondoc import has_lone_surrogate, parse_json
 from ..core.text import trimmed
 from ..core.vocabulary import SPLITS, is_license
 from ..validation.schema import schema_issues
@@ -98,9 +98,19 @@ def argument_problems(document: dict) -> list[tuple[str, str]]:
     The rules are the published schema's: the document is checked exactly as ``cyberclaims validate``
     will check it, and each violation is named by the argument it came from.
     """
+    problems: dict[str, str] = {}
+    # A string that UTF-8 cannot encode (a lone surrogate: bytes of the command line that were not UTF-8,
+    # or a "\\udc80" typed in) can be neither checked nor written: name its argument and stop there.
+    for prefix, (argument, _) in {**ARGUMENTS, ("metadata", "source", "origin"): ("--text", "")}.items():
+        value = _get(document, prefix)
+        if isinstance(value, str) and has_lone_surrogate(value):
+            what = "file name" if argument == "--text" else "value"
+            problems.setdefault(argument, f"{argument} {value!r}: the {what} holds a lone surrogate or bytes that "
+                                          f"are not UTF-8; use UTF-8 text")
+    if problems:
+        return list(problems.items())
     serialized = _serialize(document)
     doc, _ = parse_json(serialized, "<new article>")
-    problems: dict[str, str] = {}
     for issue in schema_issues(doc, "annotation"):
         path = tuple(part for part in issue.pointer.split("/")[1:])
         for prefix, (argument, expected) in ARGUMENTS.items():

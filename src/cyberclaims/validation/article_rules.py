@@ -42,6 +42,18 @@ class ArticleFacts:
 
     def __init__(self, article: Article, registry: Registry) -> None:
         self.article, self.registry = article, registry
+        self._suggestions: dict[tuple[int, str], str] = {}
+        self._searches: dict[int, int] = {}
+
+    def did_you_mean(self, key: str, known: dict) -> str:
+        """A close registry key, for the first few unknown keys of the article only: each search costs the
+        size of the registry, and thousands of unknown keys must not cost thousands of searches."""
+        memo = (id(known), key)
+        if memo not in self._suggestions:
+            searched = self._searches.get(id(known), 0)
+            self._searches[id(known)] = searched + 1
+            self._suggestions[memo] = _did_you_mean(key, known) if searched < MAX_SUGGESTIONS else ""
+        return self._suggestions[memo]
 
     def issue(self, path: tuple, code: str, message: str) -> Issue:
         doc = self.article.doc
@@ -93,6 +105,7 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
         for index, item in group_items:
             start, end = item.get("start"), item.get("end")
             if type(start) is not int or type(end) is not int or start < 0 or end < 0:
+                broken_segments |= not labelled  # coverage is unknown: a gap would only echo the schema
                 continue  # the schema reports it
             if start >= end:
                 issues.append(facts.issue((group, index), "span-reversed", f"start {start} is not before end {end}"))
@@ -242,10 +255,19 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
     article = facts.article
     text = article.text
     sentence_starts: list[int] | None = None
+    whole: tuple[set[int], set[int]] | None = None  # the whole text's token starts and ends, once needed
     issues = []
     for start, end, index in facts.spans["entities"]:
         path = ("entities", index)
-        starts_token, ends_token = is_token_start(text, start), is_token_end(text, end)
+        starts_token = ends_token = None
+        if whole is None:
+            starts_token = is_token_start(text, start, LOCAL_WORD_LIMIT)
+            ends_token = is_token_end(text, end, LOCAL_WORD_LIMIT)
+        if starts_token is None or ends_token is None:  # a long run without whitespace: tokenize all once
+            if whole is None:
+                _, token_starts, token_ends = article.token_table()
+                whole = set(token_starts), set(token_ends)
+            starts_token, ends_token = start in whole[0], end in whole[1]
         if not starts_token or not ends_token:
             issues.append(facts.issue(path, "mention-cut-by-tokenizer",
                                       _cut_message(text, start, end, starts_token, ends_token)))
@@ -282,9 +304,16 @@ def _cut_message(text: str, start: int, end: int, starts_token: bool, ends_token
     return f"mention {_show(shown)}: {'; '.join(clauses)}; mentions are whole tokens"
 
 
+# Words up to this long are tokenized alone around a mention; a longer run without whitespace (hostile,
+# or a URL-like blob) makes the check tokenize the whole text once, so time stays linear in the text.
+LOCAL_WORD_LIMIT = 256
+
+
 def _token_context(text: str, start: int, end: int) -> str:
-    """The tokens a mention touches, from the words around its two ends."""
-    first, last = word_around(text, start)[0], word_around(text, end - 1)[1]
+    """The tokens a mention touches, from the words around its two ends (at most a window of them)."""
+    before, after = word_around(text, start, LOCAL_WORD_LIMIT), word_around(text, end - 1, LOCAL_WORD_LIMIT)
+    first = before[0] if before else max(0, start - 40)
+    last = after[1] if after else min(len(text), end + 40)
     touched = [(s, e) for s, e in tokenize(text, first, last) if s < end and start < e] or [(start, end)]
     return " ".join(text[s:e] for s, e in touched)
 
@@ -325,7 +354,7 @@ def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
         elif is_key(key):
             issues.append(facts.issue(("entities", index, "entity"), "unknown-entity",
                                       f"entity {key!r} is not in the entity registry; add it to entities.json"
-                                      + _did_you_mean(key, entities)))
+                                      + facts.did_you_mean(key, entities)))
         elif key is None and isinstance(label, str) and label in NAMED_LABELS:
             issues.append(facts.issue(("entities", index, "entity"), "mention-unlinked",
                                       f"{label} mention {_show(mention.get('text'))} links to no entity"))
@@ -341,19 +370,19 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
         if isinstance(claimer, str) and claimer not in entities and claimer != "author" and is_key(claimer):
             issues.append(facts.issue(("claims", index, "claimer"), "unknown-claimer",
                                       f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
-                                      + _did_you_mean(claimer, entities)))
+                                      + facts.did_you_mean(claimer, entities)))
         about = claim.get("about")
         if isinstance(about, list):
             for position, key in enumerate(about):
                 if isinstance(key, str) and key not in entities and is_key(key):
                     issues.append(facts.issue(("claims", index, "about", position), "unknown-about-entity",
                                               f"about names {key!r}, which is not in the entity registry"
-                                              + _did_you_mean(key, entities)))
+                                              + facts.did_you_mean(key, entities)))
         proposition = claim.get("proposition")
         if isinstance(proposition, str) and proposition not in propositions and is_key(proposition):
             issues.append(facts.issue(("claims", index, "proposition"), "unknown-proposition",
                                       f"proposition {proposition!r} is not in the proposition registry; add it to "
-                                      f"propositions.json" + _did_you_mean(proposition, propositions)))
+                                      f"propositions.json" + facts.did_you_mean(proposition, propositions)))
     return issues
 
 
@@ -476,6 +505,9 @@ def _show(value: Any, limit: int = 80) -> str:
         return repr(value)
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
     return repr(shown)
+
+
+MAX_SUGGESTIONS = 20  # per registry and article
 
 
 def _did_you_mean(key: str, known: dict) -> str:

@@ -390,7 +390,7 @@ def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Report
     if doc is None:
         return None, digest
     quick = fast_validator("annotation")
-    if quick is None or not quick.is_valid(doc.value):
+    if quick is None or doc.has_floats() or not quick.is_valid(doc.value):
         if too_deep(doc.value):  # only a document the schema rejects can be deep: walk it only then
             report.issues.append(too_deep_issue(json_display))
             return None, digest

@@ -6,7 +6,7 @@ import difflib
 import re
 
 from ..core.issues import Issue
-from ..core.jsondoc import JsonDocument, pointer
+from ..core.jsondoc import JsonDocument, pointer, shorten
 from ..core.schemas import fast_validator, validator
 
 
@@ -18,8 +18,8 @@ def schema_issues(doc: JsonDocument, kind: str, *, fast: bool = True) -> list[Is
     fast validator's own errors are reported, so the verdict never depends on which one ran.
     """
     quick = fast_validator(kind) if fast else None
-    if quick is not None and quick.is_valid(doc.value):
-        return []
+    if quick is not None and not doc.has_floats() and quick.is_valid(doc.value):
+        return []  # (the fast validator takes 9.0 for an integer: a document with a float is checked strictly)
     issues = reference_schema_issues(doc, kind)
     if not issues and quick is not None:
         for error in quick.iter_errors(doc.value):
@@ -57,17 +57,22 @@ def _top_level(path: tuple) -> str:
     return "" if path else " (at the top level)"
 
 
+_SHOWN_FIELDS = 5
+
+
 def _schema_message(error) -> str:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = list(error.schema.get("properties", {}))
+        unknown = [key for key in error.instance if key not in known]
         parts = []
-        for key in sorted(set(error.instance) - set(known)):
-            close = difflib.get_close_matches(key, known, n=1)
-            parts.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        return f"unknown field {', '.join(parts)}{_top_level(path)}; allowed: {', '.join(known)}"
+        for key in sorted(unknown[:_SHOWN_FIELDS * 10])[:_SHOWN_FIELDS]:  # bounded work for any number of keys
+            close = difflib.get_close_matches(key, known, n=1) if len(key) <= 64 else []
+            parts.append(shorten(repr(key), 60) + (f" (did you mean {close[0]!r}?)" if close else ""))
+        more = f" and {len(unknown) - len(parts)} more" if len(unknown) > len(parts) else ""
+        return f"unknown field {', '.join(parts)}{more}{_top_level(path)}; allowed: {', '.join(known)}"
     if error.validator == "anyOf":
-        return f"{error.instance!r} is not valid{_top_level(path)}: {error.schema.get('description', error.message)}"
+        return f"{shorten(repr(error.instance))} is not valid{_top_level(path)}: {error.schema.get('description', error.message)}"
     message = error.message
     if len(message) > 300:
         message = message[:300] + "…"

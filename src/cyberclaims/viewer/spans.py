@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,13 +77,15 @@ class ArticleView:
         spans, unplaced, anchors = [], [], {}
         for group in ("segments", "entities", "claims"):
             items = items_of(data, group)
+            counts = Counter(item.get("id") for item in items if isinstance(item, dict)
+                             and isinstance(item.get("id"), str))  # once per list: anchors stay linear
             for index, item in enumerate(items):
                 start, end = item.get("start"), item.get("end")
                 if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
                     unplaced.append((group, index, item))
                     continue
                 anchor = _anchor({"entities": "mention", "claims": "claim", "segments": "segment"}[group],
-                                 item, index, items)
+                                 item, index, counts)
                 anchors[(group, index)] = anchor
                 spans.append(Span(group, index, item, start, end, anchor))
         return cls(text, spans, unplaced, anchors)
@@ -160,11 +162,13 @@ def error_codes_by_span(issues: list[Issue]) -> dict[tuple[str, int], list[str]]
     return bad
 
 
-def _anchor(kind: str, item: dict, index: int, items: list) -> str:
-    """``claim-c3`` when the id is well formed and unique in its list, else ``claim-at-<index>``."""
+def _anchor(kind: str, item: dict, index: int, counts: Counter) -> str:
+    """``claim-c3`` when the id is well formed and unique in its list, else ``claim-at-<index>``.
+
+    ``counts``: how often each id occurs in the list.
+    """
     local = item.get("id")
-    if kind != "segment" and isinstance(local, str) and _LOCAL_ID.fullmatch(local) and \
-            sum(1 for other in items if isinstance(other, dict) and other.get("id") == local) == 1:
+    if kind != "segment" and isinstance(local, str) and _LOCAL_ID.fullmatch(local) and counts[local] == 1:
         return f"{kind}-{local}"
     return f"{kind}-at-{index}"
 
