@@ -569,7 +569,7 @@ def _built_dataset_faults(invalid: Path) -> int:
     for code, name in (("dataset-unreadable", "truncated-shard"), ("dataset-schema-mismatch", "extra-column")):
         root = invalid / code / name
         write_base(root)
-        build(root, show_progress=False, viewer=False)  # the pages play no part in these faults
+        build(root, show_progress=False)
         shard = root / "dataset" / "data" / "documents" / "train-00000-of-00001.parquet"
         if code == "dataset-unreadable":
             shard.write_bytes(shard.read_bytes()[:200])

@@ -25,7 +25,6 @@ from ..core.issues import Report
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
 from ..validation.runner import BatchWork, validate
-from ..viewer import render_site
 from . import rows
 from .arrow import NerColumns, table_from_rows
 from .card import write_card
@@ -71,10 +70,13 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False, jobs: int | None = None, viewer: bool = True) -> BuildResult:
+          withhold_text: bool = False, jobs: int | None = None, viewer: bool | None = None) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
     With ``withhold_text`` every article text and span text is left out (see ``withhold.py``).
+    ``viewer`` is ignored: the HTML viewer is no longer part of the dataset (it would be many times
+    the size of the Parquet files); ``cyberclaims render --out site`` writes it. The keyword stays so
+    that callers of earlier versions keep working.
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
@@ -84,7 +86,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     staging = _new_staging_folder(parent, output.name)
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
-                                     show_progress=show_progress, viewer=viewer)
+                                     show_progress=show_progress)
         if configs is None:
             raise BuildError(f"validation failed with {len(report.errors)} errors; nothing was written", report)
         _swap_in(staging, output)
@@ -95,7 +97,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
 
 
 def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
-               show_progress: bool = True, viewer: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
+               show_progress: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
     Each run of ``SHARD_ARTICLES`` articles is validated by one worker, which writes the run's shard
@@ -146,8 +148,6 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         shutil.copyfile(results, folder / "baselines.json")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
-    if viewer and not withhold_text:  # the pages show the texts: a text-withheld copy has none
-        render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
 
