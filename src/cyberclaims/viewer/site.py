@@ -371,12 +371,11 @@ class Site:
         key_html = (f'<a class="xref" href="{PROPOSITIONS}/{escape(key)}.html"><code>{escape(key)}</code></a>'
                     if is_key(key) else f"<code>{escape(key)}</code>")
         rows.append(("proposition", f"{key_html}<br>{statement}"))
-        refs = self.by_proposition.get(key, []) if is_key(key) else []
-        articles = len({ref.article_id for ref in refs})
-        # Counts only: the claims themselves are listed on the proposition's page, so that this page
-        # holds its own article and nothing that grows with the rest of the corpus.
-        rows.append(("stated by", f"{len(refs)} claim{'s' if len(refs) != 1 else ''} in {articles} "
-                                  f"article{'s' if articles != 1 else ''}" if refs else "this claim only"))
+        # The claims of other articles that state it are listed on the proposition's page, not here: an
+        # article's page depends on its own files and the registry entries they use, nothing else.
+        if is_key(key):
+            rows.append(("stated by", f'<a class="xref" href="{PROPOSITIONS}/{escape(key)}.html">every claim '
+                                      f"that states it</a>"))
         return _dl(rows)
 
     def _entity_name(self, key: Any) -> str:
