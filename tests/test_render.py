@@ -336,12 +336,20 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
     rows = [re.findall(r'<tr data-entity="([^"]*)">', (out / f"entities_{n}.html").read_text())
             for n in range(1, len(entities) + 1)]
     assert rows == [[key] for key in entities]
+    # A proposition's or entity's own page is cut the same way: <key>.html, <key>.2.html, ...
+    claims = [c["proposition"] for a in ARTICLE_IDS for c in _annotation(repo, a)["claims"]]
+    shared = max(set(claims), key=claims.count)
+    continued = sorted(p.name for p in (out / "p").iterdir() if p.name.startswith(f"{shared}.") and p.name.count(".") > 1)
+    assert continued == [f"{shared}.{n}.html" for n in range(2, claims.count(shared) + 1)]
+    assert claims.count(shared) >= 2 and 'href="' + f"{shared}.2.html" + '"' in (out / "p" / f"{shared}.html").read_text()
     (out / "index_9.html").write_text("not ours: no generator line", encoding="utf-8")
     monkeypatch.setattr(viewer_site, "PAGE_ROWS", 500)
     render_site(corpus, report, out)
     names = {p.name for p in out.iterdir() if p.is_file()}
     assert names == {f"{i}.html" for i in ARTICLE_IDS} | {"index.html", "propositions_1.html", "entities_1.html",
                                                           "index_9.html"}
+    assert not [p for p in (out / "p").iterdir() if p.name.count(".") > 1]
+    assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
 
 
 def test_the_build_writes_no_viewer_into_dataset(tmp_path):

@@ -93,10 +93,14 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
         entities |= site.entities_of.get(article_id, set())
     if ids is None:
         propositions, entities = set(site.proposition_keys), set(site.entity_keys)
-    for key in sorted(propositions):
-        write(f"{PROPOSITIONS}/{key}.html", site.proposition_page(key))
-    for key in sorted(entities):
-        write(f"{ENTITIES}/{key}.html", site.entity_page(key))
+    continued: set[str] = set()  # the pages after the first of a long proposition or entity
+    for folder, keys, pages_of in ((PROPOSITIONS, propositions, site.proposition_pages),
+                                   (ENTITIES, entities, site.entity_pages)):
+        for key in sorted(keys):
+            for name, html in pages_of(key):
+                write(f"{folder}/{name}", html)
+                if name != f"{key}.html":
+                    continued.add(f"{folder}/{name}")
     lists = site.list_pages()
     for name, html in lists:
         write(name, html)
@@ -110,11 +114,35 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
         stale = []
     written = {name for name, _ in lists}
     stale += [name for name in before["lists"] if name not in written]
+    # The continuation pages of a previous render (``<key>.2.html``, …) this one did not write again; with
+    # ``ids``, only those of the keys it wrote (the others' are still up to date).
+    for folder, keys in ((PROPOSITIONS, propositions), (ENTITIES, entities)):
+        stale += [name for name in _continuations(out_dir, folder)
+                  if name not in continued and (ids is None or name.split("/")[1].split(".")[0] in keys)]
     for name in sorted(stale):
         path = out_dir / name
         if path.is_file() and not path.is_symlink():
             path.unlink()
     return RenderResult(out_dir, pages, [i for i in wanted if site.errors_of(i)])
+
+
+_CONTINUATION = re.compile(r"^[a-z0-9_]+\.[0-9]+\.html$")
+
+
+def _continuations(out_dir: Path, folder: str) -> list[str]:
+    """The continuation pages in ``out_dir/folder`` that this module wrote (by name and generator line)."""
+    try:
+        candidates = sorted(p for p in (out_dir / folder).iterdir() if _CONTINUATION.match(p.name) and p.is_file())
+    except OSError:
+        return []
+    found = []
+    for path in candidates:
+        try:
+            if GENERATOR in path.read_text(encoding="utf-8", errors="replace"):
+                found.append(f"{folder}/{path.name}")
+        except OSError:
+            continue
+    return found
 
 
 _LIST_PAGE = re.compile(r"^(index|index_[0-9]+|propositions_[0-9]+|entities_[0-9]+)\.html$")
@@ -440,26 +468,27 @@ class Site:
     # -----------------------------------------------------------------------------------------
     # Proposition and entity pages: linear in what they list
 
-    def proposition_page(self, key: str) -> str:
+    def proposition_pages(self, key: str) -> list[tuple[str, str]]:
+        """(name in ``p/``, html) of the proposition's pages: ``<key>.html``, then ``<key>.2.html``, …"""
         proposition = self.registry.propositions.get(key)
         refs = self.by_proposition.get(key, [])
         articles = len({ref.article_id for ref in refs})
         statement = (f"<p>{escape(proposition.get('statement', ''))}</p>" if proposition is not None
                      else '<p class="bad-text">not in annotations/propositions.json</p>')
-        rows = "".join(f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
-                       f"<td>{escape(r.claim_id)}</td><td>{escape(r.attribution)}</td>"
-                       f'<td><span class="cert cert-{escape(r.certainty)}">{escape(r.certainty)}</span></td>'
-                       f"<td>“{escape(_short(r.text, 120))}”</td></tr>" for r in refs)
-        body = [f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
-                f'<a href="../propositions_1.html">propositions</a> › {escape(key)}</p>',
-                f"<h1>Proposition <code>{escape(key)}</code></h1>{statement}",
-                f'<p class="meta">stated by {len(refs)} claim{"s" if len(refs) != 1 else ""} in {articles} '
-                f'article{"s" if articles != 1 else ""}</p></header>',
-                '<table class="index claims-of"><thead><tr><th>article</th><th>claim</th><th>attribution</th>'
-                f"<th>certainty</th><th>text</th></tr></thead><tbody>{rows}</tbody></table>"]
-        return _page(key, "\n".join(body), script=False)
+        rows = [f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
+                f"<td>{escape(r.claim_id)}</td><td>{escape(r.attribution)}</td>"
+                f'<td><span class="cert cert-{escape(r.certainty)}">{escape(r.certainty)}</span></td>'
+                f"<td>“{escape(_short(r.text, 120))}”</td></tr>" for r in refs]
+        header = (f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
+                  f'<a href="../propositions_1.html">propositions</a> › {escape(key)}</p>'
+                  f"<h1>Proposition <code>{escape(key)}</code></h1>{statement}"
+                  f'<p class="meta">stated by {len(refs)} claim{"s" if len(refs) != 1 else ""} in {articles} '
+                  f'article{"s" if articles != 1 else ""}</p></header>')
+        head = "<th>article</th><th>claim</th><th>attribution</th><th>certainty</th><th>text</th>"
+        return _paged(key, key, header, head, rows)
 
-    def entity_page(self, key: str) -> str:
+    def entity_pages(self, key: str) -> list[tuple[str, str]]:
+        """(name in ``e/``, html) of the entity's pages: ``<key>.html``, then ``<key>.2.html``, …"""
         entry = self.registry.entities.get(key)
         refs = self.by_entity.get(key, [])
         mentions = sum(r.count for r in refs)
@@ -470,15 +499,14 @@ class Site:
         else:
             about = '<p class="bad-text">not in annotations/entities.json</p>'
             title = f"<code>{escape(key)}</code>"
-        rows = "".join(f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
-                       f"<td>{r.count}</td></tr>" for r in refs)
-        body = [f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
-                f'<a href="../entities_1.html">entities</a> › {escape(key)}</p>', f"<h1>{title}</h1>{about}",
-                f'<p class="meta">{mentions} mention{"s" if mentions != 1 else ""} in {len(refs)} '
-                f'article{"s" if len(refs) != 1 else ""}</p></header>',
-                '<table class="index mentions-of"><thead><tr><th>article (its first mention)</th><th>mentions</th>'
-                f"</tr></thead><tbody>{rows}</tbody></table>"]
-        return _page(entry.get("name", key) if entry is not None else key, "\n".join(body), script=False)
+        rows = [f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
+                f"<td>{r.count}</td></tr>" for r in refs]
+        header = (f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
+                  f'<a href="../entities_1.html">entities</a> › {escape(key)}</p><h1>{title}</h1>{about}'
+                  f'<p class="meta">{mentions} mention{"s" if mentions != 1 else ""} in {len(refs)} '
+                  f'article{"s" if len(refs) != 1 else ""}</p></header>')
+        name = entry.get("name", key) if entry is not None else key
+        return _paged(key, name, header, "<th>article (its first mention)</th><th>mentions</th>", rows)
 
     # -----------------------------------------------------------------------------------------
     # List pages: at most PAGE_ROWS rows each
@@ -539,6 +567,23 @@ class Site:
                 pages.append((_list_name(stem, number), _page(f"CyberClaims viewer: {kind}", "\n".join(body),
                                                              script=False, generator=True)))
         return pages
+
+
+def _paged(key: str, title: Any, header: str, head: str, rows: list[str]) -> list[tuple[str, str]]:
+    """A proposition's or entity's rows cut into pages of at most ``PAGE_ROWS``: ``<key>.html`` (the page
+    other pages link to), ``<key>.2.html``, … (a dot: no key has one, so no name is another key's)."""
+    count = max(1, -(-len(rows) // PAGE_ROWS))
+    names = [f"{key}.html" if n == 1 else f"{key}.{n}.html" for n in range(1, count + 1)]
+    pages = []
+    for number, name in enumerate(names, 1):
+        chunk = rows[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
+        nav = (" ".join(f"<b>{n}</b>" if n == number else f'<a href="{escape(names[n - 1])}">{n}</a>'
+                        for n in range(1, count + 1)) if count > 1 else "")
+        body = [header, f'<nav class="pages">{nav}</nav>' if nav else "",
+                f'<table class="index"><thead><tr>{head}</tr></thead><tbody>{"".join(chunk)}</tbody></table>',
+                f'<nav class="pages">{nav}</nav>' if nav else ""]
+        pages.append((name, _page(title, "\n".join(body), script=False, generator=True)))
+    return pages
 
 
 def _list_name(stem: str, number: int) -> str:
