@@ -28,6 +28,7 @@ import pytest
 from conftest import ARTICLE_IDS, copy_repository, run_cli
 from cyberclaims.core.vocabulary import ENTITY_LABELS
 from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.viewer import site as viewer_site
 from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -248,6 +249,14 @@ def _annotation(repo: Path, article_id: str) -> dict:
     return json.loads((repo / "annotations" / f"{article_id}.json").read_text(encoding="utf-8"))
 
 
+def _registry_keys(repo: Path, name: str) -> list[str]:
+    return sorted(e["key"] for e in json.loads((repo / "annotations" / f"{name}.json").read_text())[name])
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
 # ---------------------------------------------------------------------------------------------
 # Without a browser: files, determinism, nesting
 
@@ -260,15 +269,17 @@ def test_render_writes_a_page_per_article_and_an_index_deterministically(tmp_pat
     corpus, report = validate(repo, show_progress=False, keep_articles=False)
     assert corpus.gold.articles == []
     result = render_site(corpus, report, second)
-    assert sorted(p.name for p in result.pages) == sorted([f"{i}.html" for i in ARTICLE_IDS] + ["index.html"])
-    assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())
-    for name in sorted(p.name for p in first.iterdir()):
+    expected = sorted([f"{i}.html" for i in ARTICLE_IDS] + ["index.html", "propositions_1.html", "entities_1.html"]
+                      + [f"p/{k}.html" for k in _registry_keys(repo, "propositions")]
+                      + [f"e/{k}.html" for k in _registry_keys(repo, "entities")])
+    assert sorted(p.relative_to(second).as_posix() for p in result.pages) == expected
+    assert _files(first) == _files(second) == expected  # no temporary file left behind either
+    for name in expected:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
-    assert not [p for p in first.iterdir() if p.name.startswith(".")]  # no temporary file left behind
-    for page in first.iterdir():
-        html = page.read_text(encoding="utf-8")
+    for name in expected:
+        html = (first / name).read_text(encoding="utf-8")
         # Self-contained: nothing is loaded from anywhere (links to the source article are not loads).
-        assert not re.search(r"<(link|img|iframe)\b|\ssrc=|@import|url\(", html), page.name
+        assert not re.search(r"<(link|img|iframe)\b|\ssrc=|@import|url\(", html), name
         assert "Content-Security-Policy" in html
 
 
@@ -276,7 +287,11 @@ def test_render_only_the_named_articles(tmp_path):
     repo = copy_repository(tmp_path / "repo")
     out = tmp_path / "out"
     assert run_cli("render", ARTICLE_IDS[0], "--out", out, cwd=repo).returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{ARTICLE_IDS[0]}.html", "index.html"])
+    data = _annotation(repo, ARTICLE_IDS[0])
+    # The article's page, the lists, and the proposition and entity pages it links to: no other article.
+    assert _files(out) == sorted([f"{ARTICLE_IDS[0]}.html", "index.html", "propositions_1.html", "entities_1.html"]
+                                 + [f"p/{k}.html" for k in {c["proposition"] for c in data["claims"]}]
+                                 + [f"e/{k}.html" for k in {m["entity"] for m in data["entities"] if m["entity"]}])
     unknown = run_cli("render", "no-such-article", "--out", out, cwd=repo)
     assert unknown.returncode == 2 and "no-such-article" in unknown.stderr
 
@@ -286,14 +301,66 @@ def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(
     out = tmp_path / "out"
     assert run_cli("render", "--out", out, cwd=repo).returncode == 0
     (out / "notes.html").write_text("the user's own page", encoding="utf-8")
+    (out / "p" / "notes.html").write_text("the user's too", encoding="utf-8")
     removed, kept = ARTICLE_IDS[0], ARTICLE_IDS[1]
+    kept_page = (out / f"{kept}.html").read_bytes()
     for suffix in (".json", ".txt"):
         (repo / "annotations" / f"{removed}{suffix}").unlink()
+    # A registry entry removed too: its page goes. (Still valid: no remaining article uses it.)
+    propositions = json.loads((repo / "annotations" / "propositions.json").read_text())
+    used = {c["proposition"] for c in _annotation(repo, kept)["claims"]}
+    gone = next(p["key"] for p in propositions["propositions"] if p["key"] not in used)
+    propositions["propositions"] = [p for p in propositions["propositions"] if p["key"] != gone]
+    (repo / "annotations" / "propositions.json").write_text(json.dumps(propositions, indent=2) + "\n")
     assert run_cli("render", "--out", out, cwd=repo).returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{a}.html" for a in ARTICLE_IDS if a != removed]
-                                                          + ["index.html", "notes.html"])
-    assert kept in ARTICLE_IDS
+    top = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert top == sorted([f"{a}.html" for a in ARTICLE_IDS if a != removed]
+                         + ["index.html", "propositions_1.html", "entities_1.html", "notes.html"])
+    assert not (out / "p" / f"{gone}.html").exists() and (out / "p" / "notes.html").exists()
     assert f'data-article="{removed}"' not in (out / "index.html").read_text(encoding="utf-8")
+    # A page holds its own article only: removing another article leaves it byte for byte as it was.
+    assert (out / f"{kept}.html").read_bytes() == kept_page
+
+
+def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_path, monkeypatch):
+    repo = copy_repository(tmp_path / "repo")
+    out = tmp_path / "out"
+    corpus, report = validate(repo, show_progress=False)
+    monkeypatch.setattr(viewer_site, "PAGE_ROWS", 1)
+    render_site(corpus, report, out)
+    entities = _registry_keys(repo, "entities")
+    names = {p.name for p in out.iterdir() if p.is_file()}
+    assert {"index.html", "index_2.html"} <= names and "index_3.html" not in names
+    assert {f"entities_{n}.html" for n in range(1, len(entities) + 1)} <= names
+    assert f"entities_{len(entities) + 1}.html" not in names
+    rows = [re.findall(r'<tr data-entity="([^"]*)">', (out / f"entities_{n}.html").read_text())
+            for n in range(1, len(entities) + 1)]
+    assert rows == [[key] for key in entities]
+    # A proposition's or entity's own page is cut the same way: <key>.html, <key>.2.html, ...
+    claims = [c["proposition"] for a in ARTICLE_IDS for c in _annotation(repo, a)["claims"]]
+    shared = max(set(claims), key=claims.count)
+    continued = sorted(p.name for p in (out / "p").iterdir() if p.name.startswith(f"{shared}.") and p.name.count(".") > 1)
+    assert continued == [f"{shared}.{n}.html" for n in range(2, claims.count(shared) + 1)]
+    assert claims.count(shared) >= 2 and 'href="' + f"{shared}.2.html" + '"' in (out / "p" / f"{shared}.html").read_text()
+    (out / "index_9.html").write_text("not ours: no generator line", encoding="utf-8")
+    monkeypatch.setattr(viewer_site, "PAGE_ROWS", 500)
+    render_site(corpus, report, out)
+    names = {p.name for p in out.iterdir() if p.is_file()}
+    assert names == {f"{i}.html" for i in ARTICLE_IDS} | {"index.html", "propositions_1.html", "entities_1.html",
+                                                          "index_9.html"}
+    assert not [p for p in (out / "p").iterdir() if p.name.count(".") > 1]
+    assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
+
+
+def test_the_build_writes_no_viewer_into_dataset(tmp_path):
+    # The pages are many times the size of the Parquet files: the viewer lives outside the Hub folder
+    # (`cyberclaims render --out site`). --no-viewer, which scripts of earlier versions pass, is accepted.
+    repo = copy_repository(tmp_path / "repo")
+    shutil.rmtree(repo / "dataset", ignore_errors=True)
+    result = run_cli("build", "--no-viewer", cwd=repo)
+    assert result.returncode == 0, result.output
+    assert (repo / "dataset" / "README.md").is_file() and not (repo / "dataset" / "viewer").exists()
+    assert not list((repo / "dataset").rglob("*.html"))
 
 
 class _Nesting(HTMLParser):
@@ -477,21 +544,47 @@ def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
     browser.open(out / "index.html")
     rows = browser.evaluate("[...document.querySelectorAll('tr[data-article]')].map(r => r.dataset.article)")
     assert rows == sorted(ARTICLE_IDS + ["broken-spans-example", "hostile-markup-example", "unreadable-json-example"])
-    links = browser.evaluate("[...document.querySelectorAll('.shared a')].map(a => a.getAttribute('href'))")
-    assert links
-    # Every link to another article's claim leads to an element of that page (read by the browser).
-    targets = set(links)
+    # An article's page links to the pages of its propositions and entities, which exist.
+    linked: set[str] = set()
     for article_id in ARTICLE_IDS:
         browser.open(out / f"{article_id}.html")
-        targets |= {f"{article_id}.html{h}" if h.startswith("#") else h
-                    for h in browser.evaluate("[...document.querySelectorAll('a.xref')].map(a => a.getAttribute('href'))")}
-    by_page: dict[str, set[str]] = {}
-    for target in targets:
-        page, _, anchor = target.partition("#")
-        by_page.setdefault(page, set()).add(anchor)
-    assert set(by_page) >= {f"{i}.html" for i in ARTICLE_IDS}
-    for page, anchors in by_page.items():
+        hrefs = browser.evaluate("[...document.querySelectorAll('a.xref')].map(a => a.getAttribute('href'))")
+        data = _annotation(repo, article_id)
+        assert {f"p/{c['proposition']}.html" for c in data["claims"]} <= set(hrefs)
+        assert {f"e/{m['entity']}.html" for m in data["entities"] if m["entity"]} <= set(hrefs)
+        assert all(re.fullmatch(r"[pe]/[a-z0-9_]+\.html", h) for h in hrefs), hrefs
+        linked |= set(hrefs)
+    # Those pages list every claim (or every article's first mention) and lead to an element there.
+    targets: dict[str, set[str]] = {}
+    for page in sorted(linked):
+        assert (out / page).is_file(), page
+        browser.open(out / page)
+        for href in browser.evaluate("[...document.querySelectorAll('table a')].map(a => a.getAttribute('href'))"):
+            assert href.startswith("../")
+            name, _, anchor = href[3:].partition("#")
+            targets.setdefault(name, set()).add(anchor)
+    claims = sum(len(_annotation(repo, a)["claims"]) for a in ARTICLE_IDS)
+    assert sum(len(a) for name, a in targets.items() if name in {f"{i}.html" for i in ARTICLE_IDS}) >= claims
+    for page, anchors in targets.items():
         browser.open(out / page)
         found = browser.evaluate(f"{json.dumps(sorted(anchors))}.filter(a => document.getElementById(a) && "
-                                 f"document.getElementById(a).dataset.claim)")
+                                 f"(document.getElementById(a).dataset.claim || document.getElementById(a).dataset.mention))")
         assert found == sorted(anchors), page
+    # The proposition lists link to every proposition page.
+    browser.open(out / "propositions_1.html")
+    keys = browser.evaluate("[...document.querySelectorAll('tr[data-proposition]')].map(r => r.dataset.proposition)")
+    assert keys == _registry_keys(repo, "propositions")
+
+
+@needs_chromium
+def test_proposition_and_entity_pages_escape_and_run_no_script(site, browser):
+    repo, out = site
+    browser.open(out / "p" / "gop_claimed_responsibility_for_sony_hack.html")
+    page = browser.evaluate("[window.__pwned === undefined, document.scripts.length, "
+                            "document.querySelector('table').textContent]")
+    assert page[0] is True and page[1] == 0
+    assert "<script>window.__pwned = 1</script>" in page[2]  # the hostile claim's text, shown as text
+    assert "hostile-markup-example" in page[2]
+    browser.open(out / "e" / "sony_pictures_entertainment.html")
+    rows = browser.evaluate("[...document.querySelectorAll('table a')].map(a => a.textContent)")
+    assert "hostile-markup-example" in rows and "broken-spans-example" in rows

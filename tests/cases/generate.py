@@ -762,7 +762,7 @@ def _built_dataset_faults(invalid: Path) -> int:
     for code, name, make in faults:
         root = invalid / code / name
         write_base(root)
-        build(root, show_progress=False, viewer=False)  # the pages play no part in these faults
+        build(root, show_progress=False)
         file = make(root)
         write_manifest(root / "dataset")
         case = {"code": code, "file": file, "line": None, "pointer": None, "args": ["validate", "dataset"],

@@ -32,7 +32,7 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
         "render", usage="cyberclaims render [ID ...] --out DIR", help="write the HTML viewer: one page per article and an index",
         description="Static pages, no network needed: mentions in label colours, claims underlined, "
                     "attributes on hover and click, validation errors shown where they are. "
-                    "Example: cyberclaims render --out viewer, then open viewer/index.html in a browser")
+                    "Example: cyberclaims render --out site, then open site/index.html in a browser")
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
     render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
 
@@ -59,7 +59,9 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 
 def _render(args: argparse.Namespace) -> int:
-    corpus, report = validate(args.root, show_progress=False)
+    # The articles are read again one at a time as their pages are written: memory does not grow with
+    # the corpus (the pages are the same bytes either way).
+    corpus, report = validate(args.root, show_progress=False, keep_articles=False)
     result = render_site(corpus, report, args.out, args.ids or None)  # an unknown id: a UsageError, exit 2
     print(f"wrote {count(len(result.pages), 'page')} to {result.out_dir} (open {result.out_dir / 'index.html'} in a browser)")
     if result.articles_with_errors:

@@ -44,9 +44,9 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     build.add_argument("--jobs", type=positive, default=None,
                        help="worker processes that validate and write runs of 1,000 articles (default: one "
                             "per core; the output is the same for any number)")
-    build.add_argument("--no-viewer", dest="viewer", action="store_false",
-                       help="leave out the HTML pages of dataset/viewer/ (about 75 KB per article: for large "
-                            "corpora)")
+    # The viewer is no longer part of dataset/ (`cyberclaims render --out site`); the flag is accepted
+    # and ignored so that scripts written for earlier versions keep working.
+    build.add_argument("--no-viewer", action="store_true", help=argparse.SUPPRESS)
     build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
                        help="write a copy without any article text to OUT (see `rehydrate`)")
 
@@ -152,7 +152,7 @@ def _build(args: argparse.Namespace) -> int:
     from ..dataset.freshness import check
 
     if args.check:
-        result = check(args.root, args.output, jobs=args.jobs, viewer=args.viewer)
+        result = check(args.root, args.output, jobs=args.jobs)
         print(f"compared {result.method}")
         for difference in result.differences:
             print(f"stale: {difference}")
@@ -167,7 +167,7 @@ def _build(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs)
     else:
-        result = build(args.root, args.output, jobs=args.jobs, viewer=args.viewer)
+        result = build(args.root, args.output, jobs=args.jobs)
     for config in result.configs:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")

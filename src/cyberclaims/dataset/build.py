@@ -32,7 +32,6 @@ from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
 from ..validation.runner import BatchWork, validate
-from ..viewer import render_site
 from . import rows
 from .arrow import NerColumns, table_from_rows
 from .card import write_card
@@ -78,13 +77,16 @@ class BuildResult:
 
 
 def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False, jobs: int | None = None, viewer: bool = True) -> BuildResult:
+          withhold_text: bool = False, jobs: int | None = None, viewer: bool | None = None) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
     With ``withhold_text`` every article text and span text is left out (see ``withhold.py``). One build
     at a time per output (a second one is refused: :class:`BuildError`). A failure of the file system
     (permission denied, disk full, read-only) is an :class:`~cyberclaims.core.errors.EnvironmentFailure`
     naming the path, and leaves no staging folder behind.
+    ``viewer`` is ignored: the HTML viewer is no longer part of the dataset (it would be many times
+    the size of the Parquet files); ``cyberclaims render --out site`` writes it. The keyword stays so
+    that callers of earlier versions keep working.
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
@@ -146,7 +148,7 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
     staging = _new_staging_folder(parent, output.name)
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
-                                     show_progress=show_progress, viewer=viewer)
+                                     show_progress=show_progress)
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}; nothing was written", report)
         _swap_in(staging, output)
@@ -231,7 +233,7 @@ def _not_made_by_build(folder: Path) -> str:
 
 
 def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
-               show_progress: bool = True, viewer: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
+               show_progress: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
     Each run of ``SHARD_ARTICLES`` articles is validated by one worker, which writes the run's shard
@@ -282,8 +284,6 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         shutil.copyfile(results, folder / "baselines.json")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
-    if viewer and not withhold_text:  # the pages show the texts: a text-withheld copy has none
-        render_site(corpus, report, folder / "viewer")
     write_manifest(folder)
     return configs, report
 

@@ -37,15 +37,16 @@ class CheckResult:
 
 
 def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True, jobs: int | None = None,
-          viewer: bool = True) -> CheckResult:
-    """Rebuild into a temporary folder and compare with the committed dataset."""
+          viewer: bool | None = None) -> CheckResult:
+    """Rebuild into a temporary folder and compare with the committed dataset (``viewer`` is ignored,
+    as by :func:`build`)."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
     scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
     try:
         fresh = scratch / "dataset"
         fresh.mkdir()
-        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress, viewer=viewer)
+        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress)
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}", report)
         return compare(fresh, committed)

@@ -1,6 +1,7 @@
-"""The viewer: static, self-contained HTML pages that show each article with its labels, and an index.
+"""The viewer: static, self-contained HTML pages that show each article with its labels, a page per
+proposition and per entity, and paginated lists.
 
-``render_site`` writes the pages (``cyberclaims render``, and the build's ``dataset/viewer/``). The
+``render_site`` writes the pages (``cyberclaims render --out site``; not part of ``dataset/``). The
 package has two modules: ``spans`` places one article's spans in its text and writes the text's HTML;
 ``site`` gathers what the pages need from the validated corpus and writes the pages. The pages' CSS and
 script are package data in ``static/``. The viewer reads only ``cyberclaims.core``.

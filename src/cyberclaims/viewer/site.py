@@ -1,12 +1,18 @@
 """The viewer's page writer: static, self-contained HTML pages that show an article with its labels.
 
-One page per article and an index. Nothing is fetched: CSS and a little JavaScript are inline, so the
-folder works from disk, from a zip, or from any static host. On an article page:
+One page per article, one per proposition (``p/<key>.html``: the claims of every article that state
+it), one per registry entity (``e/<key>.html``: the articles that mention it), and lists of at most
+``PAGE_ROWS`` rows (``index.html``, ``index_2.html``, … of the articles; ``propositions_1.html``, … and
+``entities_1.html``, …). A page holds only what it is about: an article's page lists nothing of other
+articles, so each page is bounded by its own content and the whole folder grows linearly with the
+corpus. Nothing is fetched: CSS and a little JavaScript are inline, so the folder works from disk,
+from a zip, or from any static host. On an article page:
 
 - entity mentions are highlighted in their label's colour (legend at the top); hovering shows the
   label and the canonical entity (key, name, description);
 - claims are underlined; hovering shows their attributes, clicking opens them in the side panel, with
-  the proposition's statement and links to the claims of other articles that share it;
+  the proposition's statement and a link to the proposition's page (the claims of other articles
+  that state it); a linked mention leads to its entity's page;
 - boilerplate segments are greyed out; the side panel lists entities and claims, each linking to its
   place in the text;
 - the validator's findings for the article are listed at the top, each linking to its span, and the
@@ -14,7 +20,7 @@ folder works from disk, from a zip, or from any static host. On an article page:
   A page is rendered whatever is wrong with the file: the point is to show the problem.
 
 This module is the corpus side: it gathers what the pages need from the validated corpus (registries,
-findings by article, claims by proposition, the index's rows), writes the pages around each article's
+findings by article, claims by proposition, articles by entity, the index's rows), writes the pages around each article's
 text and keeps the output folder in step. Placing the spans in one article's text and nesting them is
 ``spans.py``'s, which needs none of this.
 
@@ -36,10 +42,13 @@ from ..core.errors import UsageError
 from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue, Report
 from ..core.model import Article, ArticleFiles, Corpus, Registry, load_valid_article
-from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
+from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, is_key
 from .spans import ArticleView, Span, error_codes_by_span, escape, items_of, label_color
 
 INDEX = "index.html"
+PAGE_ROWS = 500  # rows of a list page: the article index, the propositions and the entities
+PROPOSITIONS, ENTITIES = "p", "e"  # folders of the proposition and entity pages (keys are their names)
+GENERATOR = '<meta name="generator" content="cyberclaims render">'
 
 
 class RenderError(UsageError):
@@ -55,7 +64,8 @@ class RenderResult:
 
 def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None
                 ) -> RenderResult:
-    """Write ``index.html`` and one ``<id>.html`` per article (only ``ids`` when given) to ``out_dir``.
+    """Write the viewer to ``out_dir``: the article pages (only ``ids`` when given), the list pages and
+    the proposition and entity pages (with ``ids``, only those the named articles link to).
 
     ``corpus`` and ``report`` are what :func:`cyberclaims.validation.validate` returned; articles it
     could not parse get a page with their errors and, when it can be read, their plain text.
@@ -67,35 +77,101 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     if unknown:
         raise RenderError(f"no article {', '.join(map(repr, unknown))} in {corpus.root / 'annotations'}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    index = out_dir / INDEX
-    listed_before = _indexed_ids(index) if ids is None else set()
-    pages = []
-    for article_id in wanted:
-        path = out_dir / f"{article_id}.html"
-        write_file(path, site.article_page(article_id).encode("utf-8"))
+    before = _listed(out_dir)
+    pages: list[Path] = []
+
+    def write(name: str, html: str) -> None:
+        path = out_dir / name
+        path.parent.mkdir(exist_ok=True)
+        write_file(path, html.encode("utf-8"))
         pages.append(path)
-    write_file(index, site.index_page().encode("utf-8"))
-    pages.append(index)
-    for gone in sorted(listed_before - set(site.ids)):  # an article removed since the last render
-        stale = out_dir / f"{gone}.html"
-        if stale.is_file() and not stale.is_symlink():
-            stale.unlink()
+
+    propositions, entities = set(), set()
+    for article_id in wanted:
+        write(f"{article_id}.html", site.article_page(article_id))
+        propositions |= site.propositions_of.get(article_id, set())
+        entities |= site.entities_of.get(article_id, set())
+    if ids is None:
+        propositions, entities = set(site.proposition_keys), set(site.entity_keys)
+    continued: set[str] = set()  # the pages after the first of a long proposition or entity
+    for folder, keys, pages_of in ((PROPOSITIONS, propositions, site.proposition_pages),
+                                   (ENTITIES, entities, site.entity_pages)):
+        for key in sorted(keys):
+            for name, html in pages_of(key):
+                write(f"{folder}/{name}", html)
+                if name != f"{key}.html":
+                    continued.add(f"{folder}/{name}")
+    lists = site.list_pages()
+    for name, html in lists:
+        write(name, html)
+    # What a previous render listed and this one no longer has (an article, a registry entry removed):
+    # its page is this tool's to remove. Any other file in the folder is the user's, and stays.
+    if ids is None:
+        stale = ([f"{a}.html" for a in before["article"] - set(site.ids)]
+                 + [f"{PROPOSITIONS}/{k}.html" for k in before["proposition"] - set(site.proposition_keys)]
+                 + [f"{ENTITIES}/{k}.html" for k in before["entity"] - set(site.entity_keys)])
+    else:
+        stale = []
+    written = {name for name, _ in lists}
+    stale += [name for name in before["lists"] if name not in written]
+    # The continuation pages of a previous render (``<key>.2.html``, …) this one did not write again; with
+    # ``ids``, only those of the keys it wrote (the others' are still up to date).
+    for folder, keys in ((PROPOSITIONS, propositions), (ENTITIES, entities)):
+        stale += [name for name in _continuations(out_dir, folder)
+                  if name not in continued and (ids is None or name.split("/")[1].split(".")[0] in keys)]
+    for name in sorted(stale):
+        path = out_dir / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
     return RenderResult(out_dir, pages, [i for i in wanted if site.errors_of(i)])
 
 
-_INDEX_ROW = re.compile(r'<tr data-article="([^"]*)">')
+_CONTINUATION = re.compile(r"^[a-z0-9_]+\.[0-9]+\.html$")
 
 
-def _indexed_ids(index: Path) -> set[str]:
-    """The articles a previous render's index lists: their pages are this tool's to replace or remove.
-
-    Only those: any other file in the folder is the user's, and stays.
-    """
+def _continuations(out_dir: Path, folder: str) -> list[str]:
+    """The continuation pages in ``out_dir/folder`` that this module wrote (by name and generator line)."""
     try:
-        listed = _INDEX_ROW.findall(index.read_text(encoding="utf-8", errors="replace"))
+        candidates = sorted(p for p in (out_dir / folder).iterdir() if _CONTINUATION.fullmatch(p.name) and p.is_file())
     except OSError:
-        return set()
-    return {article_id for article_id in listed if ARTICLE_ID.fullmatch(article_id)}  # a name, never a path
+        return []
+    found = []
+    for path in candidates:
+        try:
+            if GENERATOR in path.read_text(encoding="utf-8", errors="replace"):
+                found.append(f"{folder}/{path.name}")
+        except OSError:
+            continue
+    return found
+
+
+_LIST_PAGE = re.compile(r"^(index|index_[0-9]+|propositions_[0-9]+|entities_[0-9]+)\.html$")
+_LISTED_ROW = re.compile(r'<tr data-(article|proposition|entity)="([^"]*)">')
+
+
+def _listed(out_dir: Path) -> dict[str, set[str]]:
+    """What the list pages of a previous render in ``out_dir`` list, and those pages' own names.
+
+    A list page is recognised by its name and the generator line this module writes; only the names
+    it lists that are well-formed ids or keys count (a name, never a path).
+    """
+    found: dict[str, set[str]] = {"article": set(), "proposition": set(), "entity": set(), "lists": set()}
+    try:
+        candidates = [p for p in out_dir.iterdir() if _LIST_PAGE.fullmatch(p.name) and p.is_file()]
+    except OSError:
+        return found
+    for path in candidates:
+        try:
+            html = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if GENERATOR not in html:
+            continue
+        found["lists"].add(path.name)
+        for kind, name in _LISTED_ROW.findall(html):
+            if (ARTICLE_ID.fullmatch(name) if kind == "article" else is_key(name)):
+                found[kind].add(name)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,6 +184,17 @@ class ClaimRef:
     anchor: str
     claim_id: str
     text: str
+    certainty: Any = None
+    attribution: Any = None
+
+
+@dataclass
+class MentionRefs:
+    """An entity's mentions in one article: how many, and the first one's anchor (the link's target)."""
+
+    article_id: str
+    anchor: str
+    count: int = 0
 
 
 @dataclass
@@ -129,10 +216,22 @@ class Site:
     issues: dict[str, list[Issue]]  # by article id
     other_issues: list[Issue]  # registries, passes and files that belong to no article
     by_proposition: dict[str, list[ClaimRef]]
+    by_entity: dict[str, list[MentionRefs]] = field(default_factory=dict)  # in article order
+    propositions_of: dict[str, set[str]] = field(default_factory=dict)  # the keys an article's page links to
+    entities_of: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
         return sorted(set(self.files) | set(self.kept))
+
+    @property
+    def proposition_keys(self) -> list[str]:
+        """The propositions that get a page: every well-formed key of the registry or of a placed claim."""
+        return sorted(k for k in set(self.registry.propositions) | set(self.by_proposition) if is_key(k))
+
+    @property
+    def entity_keys(self) -> list[str]:
+        return sorted(k for k in set(self.registry.entities) | set(self.by_entity) if is_key(k))
 
     @classmethod
     def from_corpus(cls, corpus: Corpus, report: Report) -> "Site":
@@ -151,8 +250,10 @@ class Site:
             owner = displays.get(issue.file)
             (issues[owner] if owner is not None else site.other_issues).append(issue)
         site.issues = dict(issues)
-        # One pass, one article in memory at a time: the index's figures and the claims by proposition.
+        # One pass, one article in memory at a time: the index's figures, the claims by proposition and
+        # the articles by entity.
         by_proposition: dict[str, list[ClaimRef]] = defaultdict(list)
+        by_entity: dict[str, list[MentionRefs]] = defaultdict(list)
         for article_id in site.ids:
             article = site.article(article_id)
             if article is None:
@@ -161,12 +262,24 @@ class Site:
             view = ArticleView.build(article.data, article.text)
             site.index_entries[article_id] = IndexEntry(_title(article.data), len(items_of(article.data, "entities")),
                                                         len(items_of(article.data, "claims")))
-            for span in view.spans:  # only claims that are placed in a page can be linked to
-                proposition = span.item.get("proposition") if span.group == "claims" else None
-                if isinstance(proposition, str):
-                    by_proposition[proposition].append(ClaimRef(article_id, span.anchor, str(span.item.get("id")),
-                                                                str(span.item.get("text", ""))))
+            mentions: dict[str, MentionRefs] = {}
+            for span in view.spans:  # only spans that are placed in a page can be linked to
+                key = span.item.get("proposition" if span.group == "claims" else "entity")
+                if not is_key(key):
+                    continue
+                if span.group == "claims":
+                    by_proposition[key].append(ClaimRef(article_id, span.anchor, str(span.item.get("id")),
+                                                        str(span.item.get("text", "")), span.item.get("certainty"),
+                                                        span.item.get("attribution")))
+                    site.propositions_of.setdefault(article_id, set()).add(key)
+                else:
+                    mentions.setdefault(key, MentionRefs(article_id, span.anchor)).count += 1
+            for key, refs in mentions.items():
+                by_entity[key].append(refs)
+            if mentions:
+                site.entities_of[article_id] = set(mentions)
         site.by_proposition = dict(by_proposition)
+        site.by_entity = dict(by_entity)
         return site
 
     def article(self, article_id: str) -> Article | None:
@@ -261,7 +374,7 @@ class Site:
         key = mention.get("entity")
         if isinstance(key, str):
             entry = self.registry.entities.get(key)
-            rows.append(("entity", f"<code>{escape(key)}</code>"))
+            rows.append(("entity", _entity_link(key)))
             if entry is None:
                 rows.append(("registry", '<span class="bad-text">not in annotations/entities.json</span>'))
             else:
@@ -283,15 +396,14 @@ class Site:
         proposition = self.registry.propositions.get(key) if isinstance(key, str) else None
         statement = (escape(proposition.get("statement", "")) if proposition is not None
                      else '<span class="bad-text">not in annotations/propositions.json</span>')
-        rows.append(("proposition", f"<code>{escape(key)}</code><br>{statement}"))
-        others = [ref for ref in self.by_proposition.get(key, []) if isinstance(key, str)
-                  and not (ref.article_id == article_id and ref.anchor == anchor)]
-        if others:
-            links = "".join(f'<li><a class="xref" href="{escape(_href(ref, article_id))}">{escape(ref.article_id)} '
-                            f'{escape(ref.claim_id)}</a>: “{escape(_short(ref.text))}”</li>' for ref in others)
-            rows.append(("also in", f'<ul class="xrefs">{links}</ul>'))
-        else:
-            rows.append(("also in", "no other claim"))
+        key_html = (f'<a class="xref" href="{PROPOSITIONS}/{escape(key)}.html"><code>{escape(key)}</code></a>'
+                    if is_key(key) else f"<code>{escape(key)}</code>")
+        rows.append(("proposition", f"{key_html}<br>{statement}"))
+        # The claims of other articles that state it are listed on the proposition's page, not here: an
+        # article's page depends on its own files and the registry entries they use, nothing else.
+        if is_key(key):
+            rows.append(("stated by", f'<a class="xref" href="{PROPOSITIONS}/{escape(key)}.html">every claim '
+                                      f"that states it</a>"))
         return _dl(rows)
 
     def _entity_name(self, key: Any) -> str:
@@ -325,7 +437,7 @@ class Site:
                              for s in spans)
             items.append(f'<li id="item-entity-{escape(key)}">'
                          f'<span class="sw" style="background:{label_color(label)}"></span>'
-                         f'<b>{escape(entry.get("name", key))}</b> <code>{escape(key)}</code> <small>{escape(label)}</small>'
+                         f'<b>{escape(entry.get("name", key))}</b> {_entity_link(key)} <small>{escape(label)}</small>'
                          f'<div class="desc">{escape(entry.get("description", "not in the registry"))}</div>'
                          f'<div class="mlinks">{links}</div></li>')
         for span in values:
@@ -354,43 +466,135 @@ class Site:
                 f'<ol class="claims">{"".join(items)}</ol></section>')
 
     # -----------------------------------------------------------------------------------------
-    # Index page
+    # Proposition and entity pages: linear in what they list
 
-    def index_page(self) -> str:
-        rows = []
+    def proposition_pages(self, key: str) -> list[tuple[str, str]]:
+        """(name in ``p/``, html) of the proposition's pages: ``<key>.html``, then ``<key>.2.html``, …"""
+        proposition = self.registry.propositions.get(key)
+        refs = self.by_proposition.get(key, [])
+        articles = len({ref.article_id for ref in refs})
+        statement = (f"<p>{escape(proposition.get('statement', ''))}</p>" if proposition is not None
+                     else '<p class="bad-text">not in annotations/propositions.json</p>')
+        rows = [f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
+                f"<td>{escape(r.claim_id)}</td><td>{escape(r.attribution)}</td>"
+                f'<td><span class="cert cert-{escape(r.certainty)}">{escape(r.certainty)}</span></td>'
+                f"<td>“{escape(_short(r.text, 120))}”</td></tr>" for r in refs]
+        header = (f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
+                  f'<a href="../propositions_1.html">propositions</a> › {escape(key)}</p>'
+                  f"<h1>Proposition <code>{escape(key)}</code></h1>{statement}"
+                  f'<p class="meta">stated by {len(refs)} claim{"s" if len(refs) != 1 else ""} in {articles} '
+                  f'article{"s" if articles != 1 else ""}</p></header>')
+        head = "<th>article</th><th>claim</th><th>attribution</th><th>certainty</th><th>text</th>"
+        return _paged(key, key, header, head, rows)
+
+    def entity_pages(self, key: str) -> list[tuple[str, str]]:
+        """(name in ``e/``, html) of the entity's pages: ``<key>.html``, then ``<key>.2.html``, …"""
+        entry = self.registry.entities.get(key)
+        refs = self.by_entity.get(key, [])
+        mentions = sum(r.count for r in refs)
+        if entry is not None:
+            about = (f'<p><span class="sw" style="background:{label_color(entry.get("type"))}"></span>'
+                     f'{escape(entry.get("type"))} — {escape(entry.get("description", ""))}</p>')
+            title = f"{escape(entry.get('name', key))} <code>{escape(key)}</code>"
+        else:
+            about = '<p class="bad-text">not in annotations/entities.json</p>'
+            title = f"<code>{escape(key)}</code>"
+        rows = [f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
+                f"<td>{r.count}</td></tr>" for r in refs]
+        header = (f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
+                  f'<a href="../entities_1.html">entities</a> › {escape(key)}</p><h1>{title}</h1>{about}'
+                  f'<p class="meta">{mentions} mention{"s" if mentions != 1 else ""} in {len(refs)} '
+                  f'article{"s" if len(refs) != 1 else ""}</p></header>')
+        name = entry.get("name", key) if entry is not None else key
+        return _paged(key, name, header, "<th>article (its first mention)</th><th>mentions</th>", rows)
+
+    # -----------------------------------------------------------------------------------------
+    # List pages: at most PAGE_ROWS rows each
+
+    def list_pages(self) -> list[tuple[str, str]]:
+        """(file name, html) of every list page: the articles (``index.html`` first), the propositions and
+        the entities, each cut into pages of at most ``PAGE_ROWS`` rows."""
+        articles = []
         for article_id in self.ids:
             entry = self.index_entries.get(article_id, IndexEntry())
             errors = len(self.errors_of(article_id))
-            rows.append(f'<tr data-article="{escape(article_id)}">'
-                        f'<td><a href="{escape(article_id)}.html">{escape(article_id)}</a></td>'
-                        f"<td>{escape(entry.title or '')}</td><td>{entry.mentions}</td><td>{entry.claims}</td>"
-                        f'<td class="{"bad-text" if errors else ""}">{errors}</td></tr>')
-        shared = []
-        for key in sorted(self.by_proposition):
-            refs = self.by_proposition[key]
-            if len({r.article_id for r in refs}) < 2:
-                continue
+            articles.append(f'<tr data-article="{escape(article_id)}">'
+                            f'<td><a href="{escape(article_id)}.html">{escape(article_id)}</a></td>'
+                            f"<td>{escape(entry.title or '')}</td><td>{entry.mentions}</td><td>{entry.claims}</td>"
+                            f'<td class="{"bad-text" if errors else ""}">{errors}</td></tr>')
+        propositions = []
+        for key in self.proposition_keys:
+            refs = self.by_proposition.get(key, [])
             statement = self.registry.propositions.get(key, {}).get("statement", "")
-            links = " ".join(f'<a href="{escape(r.article_id)}.html#{escape(r.anchor)}">'
-                             f'{escape(r.article_id)} {escape(r.claim_id)}</a>'
-                             for r in refs)
-            shared.append(f"<li><code>{escape(key)}</code> {escape(statement)}<br>{links}</li>")
+            propositions.append(f'<tr data-proposition="{escape(key)}"><td><a href="{PROPOSITIONS}/{escape(key)}.html">'
+                                f"<code>{escape(key)}</code></a></td><td>{escape(statement)}</td><td>{len(refs)}</td>"
+                                f"<td>{len({r.article_id for r in refs})}</td></tr>")
+        entities = []
+        for key in self.entity_keys:
+            refs = self.by_entity.get(key, [])
+            entry = self.registry.entities.get(key, {})
+            entities.append(f'<tr data-entity="{escape(key)}"><td><a href="{ENTITIES}/{escape(key)}.html">'
+                            f"<code>{escape(key)}</code></a></td><td>{escape(entry.get('name', ''))}</td>"
+                            f"<td>{escape(entry.get('type', ''))}</td><td>{sum(r.count for r in refs)}</td>"
+                            f"<td>{len(refs)}</td></tr>")
         other = "".join(f'<li class="{escape(i.severity.value)}"><code>{escape(i.code)}</code> {escape(i.location())} — '
                         f"{escape(i.message)}</li>" for i in self.other_issues)
-        body = ['<header><h1>CyberClaims viewer</h1>',
-                f'<p class="meta">{len(self.ids)} articles · hover a highlighted span for its labels, click for '
-                f'details</p>', _legend(ENTITY_LABELS), "</header>",
-                f'<section id="errors" class="errors"><h2>Other findings</h2><ul class="issues">{other}</ul></section>'
-                if other else "",
-                '<table class="index"><thead><tr><th>article</th><th>title</th><th>mentions</th><th>claims</th>'
-                f'<th>errors</th></tr></thead><tbody>{"".join(rows)}</tbody></table>',
-                f'<section><h2>Propositions stated by more than one article ({len(shared)})</h2>'
-                f'<ul class="shared">{"".join(shared)}</ul></section>']
-        return _page("CyberClaims viewer", "\n".join(body), script=False)
+        kinds = [("articles", "index", articles, "<th>article</th><th>title</th><th>mentions</th><th>claims</th>"
+                  "<th>errors</th>"),
+                 ("propositions", "propositions", propositions,
+                  "<th>proposition</th><th>statement</th><th>claims</th><th>articles</th>"),
+                 ("entities", "entities", entities, "<th>entity</th><th>name</th><th>type</th><th>mentions</th>"
+                  "<th>articles</th>")]
+        tabs = " · ".join(f'<a href="{_list_name(stem, 1)}">{len(rows)} {kind}</a>' for kind, stem, rows, _ in kinds)
+        pages = []
+        for kind, stem, rows, head in kinds:
+            count = max(1, -(-len(rows) // PAGE_ROWS))
+            for number in range(1, count + 1):
+                chunk = rows[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
+                nav = " ".join(f"<b>{n}</b>" if n == number else f'<a href="{_list_name(stem, n)}">{n}</a>'
+                               for n in range(1, count + 1)) if count > 1 else ""
+                first = (number - 1) * PAGE_ROWS + 1
+                body = ['<header><h1>CyberClaims viewer</h1>',
+                        f'<p class="meta">{tabs} · hover a highlighted span for its labels, click for details</p>',
+                        _legend(ENTITY_LABELS), "</header>",
+                        f'<section id="errors" class="errors"><h2>Other findings</h2><ul class="issues">{other}</ul>'
+                        f"</section>" if other and stem == "index" and number == 1 else "",
+                        f"<h2>{kind.capitalize()} {first if rows else 0}–{first + len(chunk) - 1 if rows else 0} "
+                        f"of {len(rows)}</h2>",
+                        f'<nav class="pages">{nav}</nav>' if nav else "",
+                        f'<table class="index"><thead><tr>{head}</tr></thead><tbody>{"".join(chunk)}</tbody></table>',
+                        f'<nav class="pages">{nav}</nav>' if nav else ""]
+                pages.append((_list_name(stem, number), _page(f"CyberClaims viewer: {kind}", "\n".join(body),
+                                                             script=False, generator=True)))
+        return pages
 
 
-def _href(ref: ClaimRef, here: str) -> str:
-    return f"#{ref.anchor}" if ref.article_id == here else f"{ref.article_id}.html#{ref.anchor}"
+def _paged(key: str, title: Any, header: str, head: str, rows: list[str]) -> list[tuple[str, str]]:
+    """A proposition's or entity's rows cut into pages of at most ``PAGE_ROWS``: ``<key>.html`` (the page
+    other pages link to), ``<key>.2.html``, … (a dot: no key has one, so no name is another key's)."""
+    count = max(1, -(-len(rows) // PAGE_ROWS))
+    names = [f"{key}.html" if n == 1 else f"{key}.{n}.html" for n in range(1, count + 1)]
+    pages = []
+    for number, name in enumerate(names, 1):
+        chunk = rows[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
+        nav = (" ".join(f"<b>{n}</b>" if n == number else f'<a href="{escape(names[n - 1])}">{n}</a>'
+                        for n in range(1, count + 1)) if count > 1 else "")
+        body = [header, f'<nav class="pages">{nav}</nav>' if nav else "",
+                f'<table class="index"><thead><tr>{head}</tr></thead><tbody>{"".join(chunk)}</tbody></table>',
+                f'<nav class="pages">{nav}</nav>' if nav else ""]
+        pages.append((name, _page(title, "\n".join(body), script=False, generator=True)))
+    return pages
+
+
+def _list_name(stem: str, number: int) -> str:
+    """``index.html``, ``index_2.html``, …; ``propositions_1.html``, …: names no article id can have."""
+    return INDEX if (stem, number) == ("index", 1) else f"{stem}_{number}.html"
+
+
+def _entity_link(key: Any) -> str:
+    if not is_key(key):
+        return f"<code>{escape(key)}</code>"
+    return f'<a class="xref" href="{ENTITIES}/{escape(key)}.html"><code>{escape(key)}</code></a>'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,9 +648,10 @@ def _static(name: str) -> str:
     return files("cyberclaims.viewer").joinpath(f"static/{name}").read_text(encoding="utf-8")
 
 
-def _page(title: str, body: str, *, script: bool) -> str:
+def _page(title: str, body: str, *, script: bool, generator: bool = False) -> str:
     js = f"<script>{_static('viewer.js')}</script>\n" if script else ""
     return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            + (f"{GENERATOR}\n" if generator else "") +
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             f"style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
