@@ -124,7 +124,8 @@ def test_evaluate_refuses_predictions_with_float_offsets(mini: Path):
     text = json.dumps(doc, indent=2).replace(f'"start": {doc["entities"][0]["start"]},',
                                              f'"start": {doc["entities"][0]["start"]}.0,', 1)
     (mini / "predictions.json").write_text(text, encoding="utf-8")
-    run = cli("evaluate", "--task", "ner", "--predictions", "predictions.json", cwd=mini)
+    assert cli("build", cwd=mini).returncode == 0  # evaluate reads its gold from the built dataset
+    run = cli("evaluate", "--task", "ner", "--split", "train", "--predictions", "predictions.json", cwd=mini)
     assert run.returncode == 1
     assert "schema-type" in run.output and "nothing was scored" in run.stderr
 
@@ -275,12 +276,13 @@ def test_fifos_named_like_inputs_are_refused_without_blocking(mini: Path):
     assert run.returncode == 1
     registry.unlink()
     shutil.copy(MINIMAL / "annotations" / "entities.json", registry)
+    assert cli("build", cwd=mini, timeout=120).returncode == 0  # evaluate reads its gold from the built dataset
     os.mkfifo(mini / "predictions.json")
     os.mkfifo(mini / "predictions.jsonl")
     (mini / "predicted").mkdir()
     os.mkfifo(mini / "predicted" / "acme-breach.json")
     for predictions in ("predictions.json", "predictions.jsonl", "predicted"):
-        run = cli("evaluate", "--task", "ner", "--predictions", predictions, cwd=mini, timeout=60)
+        run = cli("evaluate", "--task", "ner", "--split", "train", "--predictions", predictions, cwd=mini, timeout=60)
         assert run.returncode == 1 and "file-unreadable" in run.stdout, run.output
     os.mkfifo(mini / "export.json")
     for fmt in ("labelstudio", "doccano", "brat"):

@@ -43,7 +43,7 @@ def test_outside_a_repository_the_message_says_to_pass_root(tmp_path):
 
 def test_render_help_names_no_platform_command():
     run = run_cli("render", "--help")
-    assert "open viewer/index.html in a browser" in " ".join(run.stdout.split())
+    assert "open site/index.html in a browser" in " ".join(run.stdout.split())
     assert "&& open" not in run.stdout
 
 

@@ -182,8 +182,21 @@ def rgb(hex_color: str) -> tuple[int, int, int]:
 
 
 def _made_up_articles(repo: Path) -> None:
-    """A hostile article (HTML in its text and title) and a broken one (bad spans, wrong JSON)."""
+    """A hostile article (HTML in its text and title) and a broken one (bad spans, wrong JSON).
+
+    They link to registry entries of their own, added to the copy's registries (markup in them too).
+    """
     annotations = repo / "annotations"
+    for name, entry in (("entities", {"key": "made_up_studio", "name": "Made-up <b>Studio</b>", "type": "ORG",
+                                      "aliases": [], "description": "A studio invented for the viewer's tests."}),
+                        ("entities", {"key": "made_up_group", "name": "Made-up Group", "type": "ORG",
+                                      "aliases": [], "description": "A group invented for the viewer's tests."}),
+                        ("propositions", {"key": "made_up_group_claimed_the_attack",
+                                          "statement": "The <i>made-up</i> group claimed the attack."})):
+        path = annotations / f"{name}.json"
+        registry = json.loads(path.read_text(encoding="utf-8"))
+        registry[name].append(entry)
+        path.write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     text = HOSTILE_TEXT
     (annotations / "hostile-markup-example.txt").write_text(text, encoding="utf-8", newline="")
     start = text.index("Sony")
@@ -196,14 +209,14 @@ def _made_up_articles(repo: Path) -> None:
                      "split": "train"},
         "segments": [{"start": 0, "end": len(text.rstrip("\n")), "kind": "body"}],
         "entities": [{"id": "m1", "start": start, "end": start + 4, "text": "Sony", "label": "ORG",
-                      "entity": "sony_pictures_entertainment"}],
+                      "entity": "made_up_studio"}],
         "claims": [{"id": "c1", "start": 0, "end": text.index(" and"), "text": text[:text.index(" and")],
                     "claimer": "author", "attribution": "asserted", "certainty": "certain",
                     "normalized": "Hackers wrote </div><script>window.__pwned = 3</script>.", "about": [],
-                    "proposition": "gop_claimed_responsibility_for_sony_hack"},
+                    "proposition": "made_up_group_claimed_the_attack"},
                    {"id": "c2", "start": script, "end": text.index("site") + 4, "text": text[script:text.index("site") + 4],
                     "claimer": "author", "attribution": "asserted", "certainty": "possible", "normalized": "x.",
-                    "about": [], "proposition": "gop_claimed_responsibility_for_sony_hack"}],
+                    "about": [], "proposition": "made_up_group_claimed_the_attack"}],
         "annotators": [], "notes": None,
     }
     (annotations / "hostile-markup-example.json").write_text(json.dumps(document, indent=2, ensure_ascii=False),
@@ -215,10 +228,10 @@ def _made_up_articles(repo: Path) -> None:
                 "metadata": {**document["metadata"], "title": "Broken spans"},
                 "segments": [{"start": 0, "end": len(broken) - 1, "kind": "body"}],
                 "entities": [{"id": "m1", "start": 0, "end": 13, "text": "Sony Pictures", "label": "ORG",
-                              "entity": "sony_pictures_entertainment"},
+                              "entity": "made_up_studio"},
                              {"id": "m2", "start": 28, "end": 32, "text": "2015", "label": "DATE", "entity": None},
                              {"id": "m3", "start": 36, "end": 99, "text": "GOP", "label": "ORG",
-                              "entity": "guardians_of_peace"}],
+                              "entity": "made_up_group"}],
                 "claims": [{**document["claims"][0], "start": 20, "end": 10, "text": "reversed"}]}
     (annotations / "broken-spans-example.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
     (annotations / "unreadable-json-example.txt").write_text("Some text about <b>Sony</b>.\n", encoding="utf-8")
@@ -579,12 +592,12 @@ def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
 @needs_chromium
 def test_proposition_and_entity_pages_escape_and_run_no_script(site, browser):
     repo, out = site
-    browser.open(out / "p" / "gop_claimed_responsibility_for_sony_hack.html")
+    browser.open(out / "p" / "made_up_group_claimed_the_attack.html")
     page = browser.evaluate("[window.__pwned === undefined, document.scripts.length, "
                             "document.querySelector('table').textContent]")
     assert page[0] is True and page[1] == 0
     assert "<script>window.__pwned = 1</script>" in page[2]  # the hostile claim's text, shown as text
     assert "hostile-markup-example" in page[2]
-    browser.open(out / "e" / "sony_pictures_entertainment.html")
+    browser.open(out / "e" / "made_up_studio.html")
     rows = browser.evaluate("[...document.querySelectorAll('table a')].map(a => a.textContent)")
     assert "hostile-markup-example" in rows and "broken-spans-example" in rows

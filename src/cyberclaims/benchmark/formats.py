@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.files import MAX_REGISTRY_BYTES, read_capped
+from ..core.files import MAX_REGISTRY_BYTES, open_regular, read_capped
 from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument, parse_json
 from ..core.model import Article
@@ -59,7 +59,7 @@ def detect_format(path: Path) -> str:
     if path.is_dir() or path.suffix == ".json":
         return "annotation"
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a FIFO is refused without blocking; the loader then says so
             for raw in fh:
                 if raw.strip():
                     first = json.loads(raw)

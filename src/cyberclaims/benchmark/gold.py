@@ -73,7 +73,7 @@ def load_gold(folder: Path, split: str = "test") -> Gold:
         raise GoldError(f"no gold article is in the {split} split of {folder} (splits present: "
                         f"{', '.join(present) or 'none'}); choose another with --split")
     chosen = {a.id for a in articles}
-    other_ids = sorted({i for path in _shards(folder, "documents") for i in pq.read_table(path, columns=["id"])
+    other_ids = sorted({i for path in _shards(folder, "documents") for i in pq.read_table(path, columns=["id"], use_threads=False)
                         .column("id").to_pylist()} - chosen)
     ner_rows = []
     for path in _shards(folder, "ner", split):

@@ -110,8 +110,6 @@ CODES: dict[str, Code] = _codes(
      "across the corpus; this mention's entity is not the most frequent one (or there is a tie)."),
     ("claim-hedged-but-certain", W, "A claim span holds a hedge (may, might, reportedly, allegedly, believed, "
      "suspected, could, possibly, likely, appears) but its certainty is certain."),
-    ("claimer-attribution-mismatch", W, "A claim by the author that is reported, or by a source that is "
-     "asserted: the guidelines give asserted for the author's own voice and reported for a source."),
     ("proposition-near-duplicate", W, "Two proposition statements whose word sets have a Jaccard index of at "
      "least 0.8: possibly one proposition under two keys."),
     # Built dataset
@@ -132,4 +130,4 @@ FALLBACK_CODES = frozenset({"schema-other"})
 # Codes that `cyberclaims lint` reports (never `validate`): each is tested in tests/test_lint.py rather than by
 # a broken case under tests/cases/invalid/, since a case there is judged by `validate`.
 LINT_CODES = frozenset({"mention-unlabelled-elsewhere", "mention-label-varies", "mention-link-varies",
-                        "claim-hedged-but-certain", "claimer-attribution-mismatch", "proposition-near-duplicate"})
+                        "claim-hedged-but-certain", "proposition-near-duplicate"})

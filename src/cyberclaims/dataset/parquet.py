@@ -144,7 +144,7 @@ def shard_buffer(path: Path) -> pa.BufferReader:
 
 def read_rows(path: Path) -> tuple[list[dict], dict]:
     """The rows of one shard, ClassLabels decoded; a path that is not a regular file raises, never blocks."""
-    table = pq.read_table(shard_buffer(path))
+    table = pq.read_table(shard_buffer(path), use_threads=False)  # no thread pool: small shards, and no Arrow threads left at exit
     metadata = json.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
     features = metadata.get("info", {}).get("features", {})
     return [{k: _decode(v, features.get(k)) for k, v in row.items()} for row in table.to_pylist()], features

@@ -12,8 +12,8 @@
   most frequent one for its string is reported; on a tie every mention of the string is.
 - ``claim-hedged-but-certain``: a claim span holds a hedge word (:data:`HEDGES`) and its certainty is
   ``certain``. The guidelines allow it when the hedge does not bear on the proposition recorded, so read it.
-- ``claimer-attribution-mismatch``: the guidelines tie the two fields: claimer ``author`` goes with
-  ``asserted`` (the author's own voice, even hedged), any other claimer with ``reported``.
+- (A claimer that contradicts the attribution is not linted: ``validate`` refuses it, as the article rule
+  ``attribution-contradicts-claimer``.)
 - ``proposition-near-duplicate``: two statements of propositions.json whose word sets have a Jaccard
   index of at least :data:`NEAR_DUPLICATE` (a candidate for one proposition under two keys).
 
@@ -196,14 +196,6 @@ def _claim_issues(article: Article) -> list[Issue]:
             issues.append(Issue(article.display, article.doc.line_of(path), pointer(path), "claim-hedged-but-certain",
                                 f"claim {c['id']} says {hedge.group(0)!r} ({c['text']!r}) but its certainty is "
                                 f"certain: check whether the hedge bears on the proposition recorded"))
-        author = c["claimer"] == "author"
-        if author != (c["attribution"] == "asserted"):
-            path = ("claims", index, "attribution")
-            expected = "asserted" if author else "reported"
-            issues.append(Issue(article.display, article.doc.line_of(path), pointer(path),
-                                "claimer-attribution-mismatch",
-                                f"claim {c['id']} has claimer {c['claimer']} and attribution {c['attribution']}: "
-                                f"the guidelines give {expected} for {'the author' if author else 'a source'}"))
     return issues
 
 
