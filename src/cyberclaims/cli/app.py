@@ -20,6 +20,7 @@ from . import annotators, benchmark, data
 from .output import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, print_report
 
 Handler = Callable[[argparse.Namespace], int]
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process a pipe killed
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             print_report(exc.report, "text")
         print(f"cyberclaims: {exc.prefix}{exc}", file=sys.stderr)
         return exc.kind
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours, and nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail again
+        return EXIT_BROKEN_PIPE
     except OSError as exc:
         if exc.errno not in ENVIRONMENT_ERRNOS:
             return _internal_error(exc)
