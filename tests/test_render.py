@@ -11,6 +11,7 @@ import base64
 import fcntl
 import hashlib
 import json
+import math
 import os
 import re
 import select
@@ -29,6 +30,7 @@ from conftest import ARTICLE_IDS, copy_repository, run_cli
 from cyberclaims.core.vocabulary import ENTITY_LABELS
 from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site
 from cyberclaims.viewer import site as viewer_site
+from cyberclaims.viewer.spans import UNKNOWN_LABEL_COLOR
 from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -422,6 +424,90 @@ def test_every_label_of_the_vocabulary_has_its_own_colour_and_no_other_label_has
     assert len(set(LABEL_COLORS.values())) == len(LABEL_COLORS)  # two labels never look alike
 
 
+# Colour differences: sRGB (D65) to CIE Lab, CIEDE2000 and WCAG's contrast ratio, in plain Python.
+
+def _linear(channel: int) -> float:
+    c = channel / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: tuple[int, int, int]) -> float:
+    r, g, b = map(_linear, colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def lab(colour: tuple[int, int, int]) -> tuple[float, float, float]:
+    r, g, b = map(_linear, colour)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    f = [t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def delta_e(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    """CIEDE2000 between two sRGB colours."""
+    return delta_e_lab(lab(one), lab(other))
+
+
+def delta_e_lab(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
+    """CIEDE2000 between two Lab colours (Sharma, Wu and Dalal's formulation)."""
+    (l1, a1, b1), (l2, a2, b2) = one, other
+    c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1 = math.degrees(math.atan2(b1, a1)) % 360 if c1 else 0.0
+    h2 = math.degrees(math.atan2(b2, a2)) % 360 if c2 else 0.0
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_big_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    l_mean, c_mean = (l1 + l2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        h_mean = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        h_mean = (h1 + h2) / 2
+    else:
+        h_mean = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(h_mean - 30)) + 0.24 * math.cos(math.radians(2 * h_mean))
+         + 0.32 * math.cos(math.radians(3 * h_mean + 6)) - 0.20 * math.cos(math.radians(4 * h_mean - 63)))
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * c_mean, 1 + 0.015 * c_mean * t
+    r_t = (-math.sin(math.radians(60 * math.exp(-(((h_mean - 275) / 25) ** 2))))
+           * 2 * math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    dl, dc, dh_ = (l2 - l1) / s_l, (c2 - c1) / s_c, d_big_h / s_h
+    return math.sqrt(dl ** 2 + dc ** 2 + dh_ ** 2 + r_t * dc * dh_)
+
+
+def contrast(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+MIN_DELTA_E = 10  # CIEDE2000: a difference seen at a glance, not only side by side
+
+
+def test_delta_e_matches_sharmas_reference_pairs():
+    # Pairs 1, 7 and 17 of Sharma, Wu and Dalal's CIEDE2000 test data.
+    for one, other, want in (((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+                             ((50, 0, 0), (50, -1, 2), 2.3669), ((50, 2.5, 0), (73, 25, -18), 27.1492)):
+        assert abs(delta_e_lab(one, other) - want) < 1e-4, (one, other)
+    assert delta_e((10, 20, 30), (10, 20, 30)) == 0
+    assert 99 < delta_e((0, 0, 0), (255, 255, 255)) < 101
+    assert abs(contrast((0, 0, 0), (255, 255, 255)) - 21) < 1e-9
+
+
+def test_label_colours_are_far_apart_and_black_text_is_legible_on_each():
+    colours = {label: rgb(c) for label, c in LABEL_COLORS.items()}
+    closest = min((delta_e(colours[a], colours[b]), a, b) for i, a in enumerate(colours)
+                  for b in list(colours)[i + 1:])
+    assert closest[0] >= MIN_DELTA_E, closest
+    for label, colour in colours.items():
+        assert contrast(colour, (0, 0, 0)) >= 4.5, label  # WCAG AA for the article's black text
+        # A mention stands out from unmarked text and from a label the vocabulary does not have.
+        assert delta_e(colour, (255, 255, 255)) >= MIN_DELTA_E, label
+        assert delta_e(colour, rgb(UNKNOWN_LABEL_COLOR)) >= MIN_DELTA_E, label
+
+
 # ---------------------------------------------------------------------------------------------
 # In the browser
 
@@ -601,3 +687,67 @@ def test_proposition_and_entity_pages_escape_and_run_no_script(site, browser):
     browser.open(out / "e" / "made_up_studio.html")
     rows = browser.evaluate("[...document.querySelectorAll('table a')].map(a => a.textContent)")
     assert "hostile-markup-example" in rows and "broken-spans-example" in rows
+
+
+CLAIM_TEXT = "Korean hackers struck in December 2014. The Sony hack cost $15 million.\n"
+
+
+@needs_chromium
+def test_screenshot_shows_look_alike_labels_apart_and_two_adjacent_claims_as_two(tmp_path, browser):
+    # NORP and DATE, EVENT and MONEY used to look alike; two claims touch (the first ends where the second starts).
+    text = CLAIM_TEXT
+    second = text.index("The Sony")
+
+    def at(word: str, label: str, n: int) -> dict:
+        return {"id": f"m{n}", "start": text.index(word), "end": text.index(word) + len(word), "label": label}
+
+    data = {"segments": [{"start": 0, "end": len(text) - 1, "kind": "body"}],
+            "entities": [at("Korean", "NORP", 1), at("December 2014", "DATE", 2), at("The Sony hack", "EVENT", 3),
+                         at("$15 million", "MONEY", 4)],
+            "claims": [{"id": "c1", "start": 0, "end": second}, {"id": "c2", "start": second, "end": len(text) - 1}]}
+    css = (Path(viewer_site.__file__).parent / "static" / "viewer.css").read_text(encoding="utf-8")
+    page = tmp_path / "claims.html"
+    page.write_text(f'<!doctype html><meta charset="utf-8"><style>{css}</style>'
+                    f'<div class="text" id="text">{ArticleView.build(data, text).html({})}</div>', encoding="utf-8")
+    browser.open(page)
+    boxes = browser.evaluate("""Object.fromEntries([...document.querySelectorAll('[data-mention], [data-claim]')]
+        .map(el => { const r = el.getClientRects(); const a = r[0], b = r[r.length - 1];
+                     return [el.dataset.mention || el.dataset.claim, [a.left, a.top, b.right, b.bottom, r.length]]; }))""")
+    assert boxes["c1"][4] == boxes["c2"][4] == 1 and boxes["c1"][1] == boxes["c2"][1]  # one line each, side by side
+    width, height, bpp, rows = decode_png(browser.screenshot())
+
+    def pixel(x: int, y: int) -> tuple[int, int, int]:
+        return tuple(rows[y][x * bpp:x * bpp + 3])
+
+    def fill(mention: str) -> tuple[int, int, int]:  # the commonest colour inside the box: its background
+        left, top, right, bottom, _ = boxes[mention]
+        pixels = [pixel(x, y) for y in range(int(top) + 1, int(bottom) - 1) for x in range(int(left) + 1, int(right) - 1)]
+        return max(set(pixels), key=pixels.count)
+
+    # (a) The labels that used to look alike are shown in their colours, far apart.
+    shown = {m["label"]: fill(m["id"]) for m in data["entities"]}
+    assert shown == {label: rgb(LABEL_COLORS[label]) for label in shown}
+    for one, other in (("NORP", "DATE"), ("EVENT", "MONEY")):
+        assert delta_e(shown[one], shown[other]) >= MIN_DELTA_E, (one, other)
+
+    # (b) The claim's mark: the darkest pixels of the first claim's bottom edge; not a red.
+    left, top, right, bottom, _ = boxes["c1"]
+    edge = [pixel(x, y) for y in range(int(bottom) - 3, int(bottom) + 1) for x in range(int(left), int(right))]
+    mark = min(edge, key=luminance)
+    assert luminance(mark) < 0.2, mark  # a line is drawn under the claim
+    r, g, b = (c / 255 for c in mark)
+    hue = math.degrees(math.atan2(math.sqrt(3) * (g - b), 2 * r - g - b)) % 360
+    assert 40 < hue < 320 and max(r, g, b) != r, (mark, hue)  # red's hues are 320-40 degrees
+
+    # (c) Where the claims meet, two bars of the mark's colour (one claim's end, the next one's start)
+    # with a gap between: columns near the boundary drawn in the mark's colour top to bottom of the line.
+    line_top, line_bottom = int(max(boxes["c1"][1], boxes["c2"][1])) + 2, int(min(boxes["c1"][3], boxes["c2"][3])) - 3
+    meet = boxes["c2"][0]
+
+    def bar(x: int) -> bool:
+        return all(delta_e(pixel(x, y), mark) < MIN_DELTA_E for y in range(line_top, line_bottom))
+
+    columns = [bar(x) for x in range(int(boxes["c1"][2]) - 6, int(meet) + 6)]
+    runs = sum(1 for i, on in enumerate(columns) if on and (i == 0 or not columns[i - 1]))
+    assert runs == 2, columns
+    assert any(bar(x) for x in range(int(left) - 1, int(left) + 4))  # and the first claim's start is marked

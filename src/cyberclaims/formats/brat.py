@@ -77,7 +77,7 @@ def annotation_conf() -> str:
 
 def visual_conf(colors: dict[str, str]) -> str:
     drawing = "\n".join(f"{label}\tbgColor:{colors[label]}" for label in sorted(ENTITY_LABELS))
-    return f"[labels]\n\n[drawing]\n{drawing}\n{CLAIM_TYPE}\tbgColor:#ffffff, borderColor:#c0392b\n"
+    return f"[labels]\n\n[drawing]\n{drawing}\n{CLAIM_TYPE}\tbgColor:#ffffff, borderColor:#1d4f91\n"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,12 +23,16 @@ from typing import Any
 from ..core.issues import Issue
 from ..core.vocabulary import ENTITY_LABELS
 
-# One colour per OntoNotes label (ColorBrewer Pastel1 and Set3): light enough for black text, all distinct.
+# One colour per OntoNotes label, for black text. Built from colour-blind-safe qualitative schemes: Paul
+# Tol's "light" and "pale" colours, his "muted" and "bright" ones and Okabe-Ito's lightened towards white
+# (by 25 or 55 %). tests/test_render.py checks that every two labels differ by a CIEDE2000 of at least 10
+# (here at least 12.2), that each differs from the page's white and the unknown label's grey, and that
+# black text on each has a WCAG contrast of at least 4.5 (here at least 7).
 LABEL_COLORS: dict[str, str] = {
-    "PERSON": "#fbb4ae", "NORP": "#b3cde3", "FAC": "#ccebc5", "ORG": "#decbe4", "GPE": "#fed9a6",
-    "LOC": "#ffffcc", "PRODUCT": "#e5d8bd", "EVENT": "#fddaec", "WORK_OF_ART": "#8dd3c7", "LAW": "#bebada",
-    "LANGUAGE": "#fb8072", "DATE": "#80b1d3", "TIME": "#fdb462", "PERCENT": "#b3de69", "MONEY": "#fccde5",
-    "QUANTITY": "#a6d854", "ORDINAL": "#bc80bd", "CARDINAL": "#ffed6f",
+    "PERSON": "#f28c99", "NORP": "#c99cb2", "FAC": "#b2b266", "ORG": "#77aadd", "GPE": "#44aa99",
+    "LOC": "#abd9d1", "PRODUCT": "#a39cc9", "EVENT": "#ee8866", "WORK_OF_ART": "#ffcccc", "LAW": "#bbccee",
+    "LANGUAGE": "#cceeff", "DATE": "#f0e442", "TIME": "#f4d48c", "PERCENT": "#ccddaa", "MONEY": "#59a666",
+    "QUANTITY": "#66ccee", "ORDINAL": "#ecb78c", "CARDINAL": "#e69f00",
 }
 UNKNOWN_LABEL_COLOR = "#dddddd"
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -112,6 +116,7 @@ class ArticleView:
         active: dict[int, Span] = {}
         stack: list[Span] = []
         opened: set[int] = set()
+        last_piece: dict[int, int] = {}  # a span's last opening tag, by position in ``out``
         out: list[str] = []
         for a, b in zip(bounds, bounds[1:]):
             for span in ends.get(a, []):
@@ -126,9 +131,14 @@ class ArticleView:
             for span in wanted[keep:]:
                 out.append(_open(span, first=id(span) not in opened, problems=bad.get((span.group, span.index))))
                 opened.add(id(span))
+                last_piece[id(span)] = len(out) - 1
             stack = wanted
             out.append(escape(text[a:b]))
         out.extend("</span>" for _ in stack)
+        for span in self.spans:  # a claim's last piece ends where the claim does: it gets the end mark
+            if span.group == "claims" and id(span) in last_piece:
+                i = last_piece[id(span)]
+                out[i] = out[i].replace('<span class="c', '<span class="c c-end', 1)
         return "".join(out)
 
 
@@ -147,7 +157,7 @@ def _open(span: Span, *, first: bool, problems: list[str] | None) -> str:
                 f'data-mention="{escape(item.get("id"))}" data-label="{escape(label)}" '
                 f'data-entity="{escape(item.get("entity") or "")}" '
                 f'data-card="{escape(span.anchor)}" data-item="{escape(item_id)}">')
-    return (f'<span class="c{" bad" if problems else ""}"{anchor} data-claim="{escape(item.get("id"))}" '
+    return (f'<span class="c{" c-start" if first else ""}{" bad" if problems else ""}"{anchor} data-claim="{escape(item.get("id"))}" '
             f'data-certainty="{escape(item.get("certainty"))}" data-card="{escape(span.anchor)}" '
             f'data-item="item-{escape(span.anchor)}">')
 
