@@ -751,3 +751,22 @@ def test_screenshot_shows_look_alike_labels_apart_and_two_adjacent_claims_as_two
     runs = sum(1 for i, on in enumerate(columns) if on and (i == 0 or not columns[i - 1]))
     assert runs == 2, columns
     assert any(bar(x) for x in range(int(left) - 1, int(left) + 4))  # and the first claim's start is marked
+
+
+def test_an_article_without_a_headline_has_its_opening_words_in_the_index(tmp_path):
+    repo = copy_repository(tmp_path / "repo")
+    untitled = [a for a in ARTICLE_IDS if _annotation(repo, a)["metadata"]["title"] is None]
+    path = repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
+    if not untitled:  # make one: the rule is about any article without a headline
+        data = _annotation(repo, ARTICLE_IDS[0])
+        data["metadata"]["title"] = None
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        untitled = [ARTICLE_IDS[0]]
+    out = tmp_path / "site"
+    assert run_cli("render", "--out", out, cwd=repo).returncode in (0, 1)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for article_id in untitled:
+        row = index[index.index(f'<tr data-article="{article_id}">'):]
+        title_cell = row.split("<td>")[2].split("</td>")[0]
+        opening = (repo / "annotations" / f"{article_id}.txt").read_text(encoding="utf-8").split()[0]
+        assert title_cell.startswith("(no headline) ") and opening in title_cell, title_cell

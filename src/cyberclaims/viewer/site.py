@@ -260,7 +260,8 @@ class Site:
                 site.index_entries[article_id] = IndexEntry()
                 continue
             view = ArticleView.build(article.data, article.text)
-            site.index_entries[article_id] = IndexEntry(_title(article.data), len(items_of(article.data, "entities")),
+            title = _title(article.data) or _untitled(article.text)
+            site.index_entries[article_id] = IndexEntry(title, len(items_of(article.data, "entities")),
                                                         len(items_of(article.data, "claims")))
             mentions: dict[str, MentionRefs] = {}
             for span in view.spans:  # only spans that are placed in a page can be linked to
@@ -599,6 +600,13 @@ def _entity_link(key: Any) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Small pieces
+
+
+def _untitled(text: str, words: int = 8) -> str:
+    """For an article without a headline: its opening words, so that no row of the index is blank."""
+    opening = text.split()
+    shown = " ".join(opening[:words]) + ("…" if len(opening) > words else "")
+    return f"(no headline) {shown}" if shown else "(no headline)"
 
 
 def _title(data: dict) -> str | None:
