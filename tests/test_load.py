@@ -235,7 +235,7 @@ def test_card_example_claim_is_what_load_dataset_returns_and_its_recipes_work(lo
     frame = claims.to_pandas()
     frame["attribution"] = frame["attribution"].map(dict(enumerate(attribution.names)))
     assert frame["attribution"].tolist() == names
-    polars = pl.read_parquet(DATASET / "data" / "claims" / "*.parquet").with_columns(
+    polars = pl.read_parquet(DATASET / "data" / "claims" / "test-*.parquet").with_columns(
         pl.col("attribution").replace_strict(dict(enumerate(attribution.names)), return_dtype=pl.String))
     assert polars["attribution"].to_list() == names
     assert set(names) <= {"asserted", "reported"}
