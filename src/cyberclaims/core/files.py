@@ -32,9 +32,9 @@ def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, lis
     """
     try:
         # O_NOFOLLOW refuses a symlink in the same call that opens the file (no lstat per file)
-        if not _NO_FOLLOW and os.path.islink(path):
+        if not NO_FOLLOW and os.path.islink(path):
             raise OSError("symbolic link")
-        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _CLOSE_ON_EXEC | _NON_BLOCK)
+        fd = os.open(path, os.O_RDONLY | NO_FOLLOW | CLOSE_ON_EXEC | NON_BLOCK)
     except OSError as exc:
         if os.path.islink(path):
             return None, [Issue(display, None, "", "file-is-symlink",
@@ -78,9 +78,9 @@ def _read_at_most(fd: int, most: int) -> bytes:
 
 
 _READ_CHUNK = 1 << 20
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
-_NON_BLOCK = getattr(os, "O_NONBLOCK", 0)
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
+NON_BLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def _not_regular(mode: int) -> str:
@@ -105,12 +105,12 @@ def open_regular(path: Path):  # -> BinaryIO
     For readers that need a file object (Parquet, hashing): the same guarantee as ``read_capped``.
     Symlinks are followed here (a downloaded dataset may use them); what they point to must be regular.
     """
-    fd = os.open(path, os.O_RDONLY | _CLOSE_ON_EXEC | _NON_BLOCK)
+    fd = os.open(path, os.O_RDONLY | CLOSE_ON_EXEC | NON_BLOCK)
     try:
         kind = _not_regular(os.fstat(fd).st_mode)
         if kind:
             raise NotRegularFileError(f"{path} is {kind}, not a regular file")
-        if _NON_BLOCK:  # a regular file never blocks; clear the flag so that reads behave as usual
+        if NON_BLOCK:  # a regular file never blocks; clear the flag so that reads behave as usual
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:

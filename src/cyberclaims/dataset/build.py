@@ -7,8 +7,6 @@ same pyarrow release give byte-identical files.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import fcntl
 import os
 import re
@@ -18,7 +16,6 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,8 +23,9 @@ from typing import Any
 import pyarrow as pa
 
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environment_failure
-from ..core.files import MAX_REGISTRY_BYTES, read_capped
+from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped
 from ..core.issues import Report
+from ..core.libc import libc
 from ..core.model import Article, Registry
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
@@ -110,7 +108,7 @@ def build_lock(output: Path) -> Iterator[None]:
     parent.mkdir(parents=True, exist_ok=True)
     path = parent / f".{output.name}.lock"
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW | _CLOSE_ON_EXEC, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | NO_FOLLOW | CLOSE_ON_EXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -136,8 +134,6 @@ def build_lock(output: Path) -> Iterator[None]:
             os.close(fd)
 
 
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_CLOSE_ON_EXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool, jobs: int | None,
@@ -312,15 +308,6 @@ def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]) -> li
     return configs
 
 
-@lru_cache(maxsize=None)
-def _libc() -> ctypes.CDLL | None:
-    """The C library, loaded once: ``find_library`` runs ``ldconfig`` each time it is called."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    except OSError:
-        return None
-
-
 def _release_memory() -> None:
     """Hand freed memory back to the system now and then, so peak RSS tracks live data, not history.
 
@@ -328,9 +315,9 @@ def _release_memory() -> None:
     mapped (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
     """
     pa.default_memory_pool().release_unused()
-    libc = _libc()
-    if libc is not None and hasattr(libc, "malloc_trim"):  # glibc only
-        libc.malloc_trim(0)
+    c = libc()
+    if c is not None and hasattr(c, "malloc_trim"):  # glibc only
+        c.malloc_trim(0)
 
 
 @dataclass
@@ -453,8 +440,7 @@ def remove_tree(path: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """renameat2(RENAME_EXCHANGE) on Linux: both paths always exist, no moment without a dataset."""
-    libc = _libc()
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = getattr(libc(), "renameat2", None)
     if renameat2 is None:
         return False
     at_fdcwd = -100

@@ -8,8 +8,6 @@ parsed corpus so that a build need not read twice.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import os
 import signal
@@ -29,6 +27,7 @@ from ..core.errors import UsageError
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue, Report, printable
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
+from ..core.libc import libc
 from ..core.model import Article, ArticleFiles, Corpus, LoadedCollection, Registry, relative
 from ..core.progress import progress
 from ..core.schemas import fast_validator
@@ -223,10 +222,10 @@ def die_with_parent(parent: int) -> None:
     """
     armed = False
     if sys.platform.startswith("linux"):
+        c = libc()
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
+            armed = c is not None and c.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except AttributeError:
             armed = False
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
