@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Builds keep a cache of runs of articles (src/cyberclaims/dataset/cache.py). The tests' builds, in this
+# process and in the CLI subprocesses they start, keep theirs in one throwaway folder, not in ~/.cache.
+TEST_CACHE = tempfile.mkdtemp(prefix="cyberclaims-test-cache-")
+os.environ["CYBERCLAIMS_CACHE_DIR"] = TEST_CACHE
+atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
 ARTICLE_IDS = sorted(p.stem for p in (ROOT / "annotations").glob("*.txt"))
 SPLIT_NAMES = ("train", "validation", "test")
 # Each article's split, as its annotation file says; the splits that hold articles, in the dataset's order.

@@ -42,8 +42,12 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
                        help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
     build.add_argument("--jobs", type=positive, default=None,
-                       help="worker processes that validate and write runs of 1,000 articles (default: one "
-                            "per core; the output is the same for any number)")
+                       help="worker processes that validate and write runs of about 1,000 articles (default: "
+                            "one per core; the output is the same for any number)")
+    build.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="check and write every run of articles again instead of reusing the unchanged ones "
+                            "from the cache (the output is the same; the cache is in $CYBERCLAIMS_CACHE_DIR, "
+                            "else ~/.cache/cyberclaims, and can be deleted at any time)")
     # The viewer is no longer part of dataset/ (`cyberclaims render --out site`); the flag is accepted
     # and ignored so that scripts written for earlier versions keep working.
     build.add_argument("--no-viewer", action="store_true", help=argparse.SUPPRESS)
@@ -152,7 +156,9 @@ def _build(args: argparse.Namespace) -> int:
     from ..dataset.freshness import check
 
     if args.check:
-        result = check(args.root, args.output, jobs=args.jobs)
+        result = check(args.root, args.output, jobs=args.jobs, cache=args.cache)
+        if args.cache:
+            print(f"reused {result.reused} of {count(result.runs, 'run')} of articles from the cache")
         print(f"compared {result.method}")
         for difference in result.differences:
             print(f"stale: {difference}")
@@ -165,12 +171,14 @@ def _build(args: argparse.Namespace) -> int:
         if args.output is not None:
             print("cyberclaims: error: use --output or --withhold-text, not both", file=sys.stderr)
             return EXIT_USAGE
-        result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs)
+        result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs, cache=args.cache)
     else:
-        result = build(args.root, args.output, jobs=args.jobs)
+        result = build(args.root, args.output, jobs=args.jobs, cache=args.cache)
     for config in result.configs:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")
+    if args.cache:
+        print(f"reused {result.reused} of {count(result.runs, 'run')} of articles from the cache")
     print(f"wrote {result.output}")
     return EXIT_OK
 

@@ -8,6 +8,7 @@ same pyarrow release give byte-identical files.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -26,25 +27,30 @@ from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environme
 from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped
 from ..core.issues import Report
 from ..core.libc import libc
-from ..core.model import Article, Registry
+from ..core.model import Article, ArticleFiles, Registry
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
+from ..validation.memo import BatchMemo
 from ..validation.runner import BatchWork, validate
 from . import rows
 from .arrow import NerColumns, table_from_rows
+from .cache import cache_folder, code_fingerprint
 from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
 from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
-from .parquet import Shard, ShardWriter
+from .parquet import Shard, ShardWriter, partial_path
 from .stats import CorpusStats, EntityUsage
 from .withhold import withhold_row
 
-# Articles per shard: the articles, in id order, are cut into runs of this many, and each run becomes
-# one shard of each config and split, written by one worker. Shards are bounded in size, and their
-# contents never depend on the number of workers.
+# Articles per shard, on average: the articles, in id order, are cut into runs, and each run becomes
+# one shard of each config and split, written by one worker. A run ends after an article whose id
+# hashes to 0 modulo this number (or at RUN_LIMIT times it), so boundaries depend on the ids alone:
+# adding or removing an article changes its own run, never the runs after it (which the cache then
+# reuses). Shards are bounded in size, and their contents never depend on the number of workers.
 SHARD_ARTICLES = 1000
+RUN_LIMIT = 4
 # Rows become Arrow tables every this many articles: Python rows (which hold the parsed files) stay
 # few, and the shard writer cuts the tables into row groups of exact sizes whatever this is.
 ARROW_EVERY = 200
@@ -72,11 +78,32 @@ class BuildResult:
     output: Path
     configs: list[ConfigInfo]
     report: Report
+    runs: int = 0  # runs of articles (shards of each config and split)
+    reused: int = 0  # of them, taken from the cache
+
+
+def article_runs(articles: list[ArticleFiles]) -> list[list[ArticleFiles]]:
+    """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
+    runs, current = [], []
+    for files in articles:
+        current.append(files)
+        mark = int.from_bytes(hashlib.sha256(files.id.encode()).digest()[:8], "big")
+        if mark % SHARD_ARTICLES == 0 or len(current) >= RUN_LIMIT * SHARD_ARTICLES:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
 
 
 def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False, jobs: int | None = None, viewer: bool | None = None) -> BuildResult:
+          withhold_text: bool = False, jobs: int | None = None, viewer: bool | None = None,
+          cache: bool = True) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
+
+    With ``cache`` (the default), runs of articles whose files, registry entries, code and options are
+    unchanged since an earlier build of the same output are copied from the cache (see ``cache.py``)
+    instead of being checked and written again; the result is byte for byte the same.
 
     With ``withhold_text`` every article text and span text is left out (see ``withhold.py``). One build
     at a time per output (a second one is refused: :class:`BuildError`). A failure of the file system
@@ -92,7 +119,7 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     try:
         with build_lock(output):
             return _build(root, output, show_progress=show_progress, withhold_text=withhold_text, jobs=jobs,
-                          viewer=viewer)
+                          cache=cache)
     except OSError as exc:
         raise environment_failure(exc, f"write the dataset to {output}", output) from None
 
@@ -137,21 +164,31 @@ def build_lock(output: Path) -> Iterator[None]:
 
 
 def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool, jobs: int | None,
-           viewer: bool) -> BuildResult:
+           cache: bool) -> BuildResult:
     parent = output.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
     staging = _new_staging_folder(parent, output.name)
+    memo = build_memo(output, withhold_text) if cache else None
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
-                                     show_progress=show_progress)
+                                     show_progress=show_progress, memo=memo)
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}; nothing was written", report)
         _swap_in(staging, output)
     finally:
         if staging.exists():
             remove_tree(staging)
-    return BuildResult(output, configs, report)
+    if memo is None:
+        return BuildResult(output, configs, report)
+    memo.prune()  # the entries of this build stay: the cache holds one dataset's worth of runs
+    return BuildResult(output, configs, report, memo.reused + memo.checked, memo.reused)
+
+
+def build_memo(output: Path, withhold_text: bool) -> BatchMemo:
+    """The cache of the builds of ``output`` with these options."""
+    return BatchMemo(cache_folder(output), code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT,
+                                                            ARROW_EVERY))
 
 
 class OutputFolderError(BuildError, UsageError):
@@ -229,12 +266,13 @@ def _not_made_by_build(folder: Path) -> str:
 
 
 def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
-               show_progress: bool = True) -> tuple[list[ConfigInfo] | None, Report]:
+               show_progress: bool = True, memo: BatchMemo | None = None) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
-    Each run of ``SHARD_ARTICLES`` articles is validated by one worker, which writes the run's shard
-    of each config and split itself: only figures travel back. Returns (None, report) when validation
-    fails: the caller discards the folder, so nothing half-written is ever published.
+    Each run of articles (``article_runs``) is validated by one worker, which writes the run's shard
+    of each config and split itself: only figures travel back. With ``memo``, a run whose inputs are
+    unchanged is copied from the cache instead. Returns (None, report) when validation fails: the
+    caller discards the folder, so nothing half-written is ever published.
     """
     shards: dict[tuple[str, str], list[Shard]] = {}
     stats, usage = CorpusStats(), EntityUsage()
@@ -246,7 +284,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         usage.merge(output.usage)
 
     corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs,
-                              work=BatchWork(_RowsVisitorFactory(folder, withhold_text), collect, SHARD_ARTICLES))
+                              work=BatchWork(_RowsVisitorFactory(folder, withhold_text), collect, article_runs, memo))
     if not report.ok:
         return None, report
     registry = corpus.gold.registry
@@ -336,6 +374,24 @@ class _RowsVisitorFactory:
 
     def __call__(self, number: int) -> _RowsVisitor:
         return _RowsVisitor(self.folder, number, self.withhold_text)
+
+    def dump(self, output: _BatchOutput) -> tuple[dict[str, Any], list[bytes]]:
+        """The run's output for the cache: its figures, and its shards' bytes."""
+        shards = [[s.config, s.split, s.num_examples, s.num_bytes] for s in output.shards]
+        blobs = [s.path.read_bytes() if s.num_examples else b"" for s in output.shards]
+        return {"shards": shards, "stats": output.stats.to_json(), "usage": output.usage.to_json()}, blobs
+
+    def restore(self, description: dict[str, Any], blobs: list[bytes], number: int) -> _BatchOutput:
+        """Put a cached run's shards in place as run ``number`` (its position in this build)."""
+        shards = []
+        for (config, split, examples, size), blob in zip(description["shards"], blobs, strict=True):
+            path = partial_path(self.folder, config, split, number)
+            if examples:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(blob)
+            shards.append(Shard(config, split, path, examples, size))
+        return _BatchOutput(shards, CorpusStats.from_json(description["stats"]),
+                            EntityUsage.from_json(description["usage"]))
 
 
 class _RowsVisitor:

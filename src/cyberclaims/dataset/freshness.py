@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from ..core.files import sha256_file
 from ..core.wording import count
-from .build import BuildError, build_into
+from .build import BuildError, build_into, build_memo
 from .manifest import MANIFEST, files_in, verify_manifest
 
 
@@ -30,6 +30,8 @@ from .manifest import MANIFEST, files_in, verify_manifest
 class CheckResult:
     method: str  # how the files were compared, in words
     differences: list[str] = field(default_factory=list)
+    runs: int = 0  # runs of articles rebuilt to compare (with a cache)
+    reused: int = 0  # of them, taken from the cache
 
     @property
     def stale(self) -> bool:
@@ -37,19 +39,24 @@ class CheckResult:
 
 
 def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True, jobs: int | None = None,
-          viewer: bool | None = None) -> CheckResult:
+          viewer: bool | None = None, cache: bool = True) -> CheckResult:
     """Rebuild into a temporary folder and compare with the committed dataset (``viewer`` is ignored,
-    as by :func:`build`)."""
+    as by :func:`build`). With ``cache``, the rebuild reuses the runs the builds of that dataset
+    cached (see ``cache.py``): what it writes is byte for byte what a clean build writes."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
+    memo = build_memo(committed, False) if cache else None
     scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
     try:
         fresh = scratch / "dataset"
         fresh.mkdir()
-        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress)
+        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress, memo=memo)
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}", report)
-        return compare(fresh, committed)
+        result = compare(fresh, committed)
+        if memo is not None:
+            result.runs, result.reused = memo.reused + memo.checked, memo.reused
+        return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -55,6 +55,11 @@ def parquet_schema(config: str) -> pa.Schema:
     return schema.with_metadata(metadata)
 
 
+def partial_path(folder: Path, config: str, split: str, number: int) -> Path:
+    """Where run ``number``'s shard of a config and split is written, until the shards are counted."""
+    return folder / "data" / config / f".{split}-{number:05d}.partial"
+
+
 class ShardWriter:
     """Writes one shard of one config and split, ``data/<config>/.<split>-<run>.partial`` until named.
 
@@ -66,7 +71,7 @@ class ShardWriter:
     def __init__(self, folder: Path, config: str, split: str, number: int) -> None:
         self.config, self.split = config, split
         self.schema = parquet_schema(config)
-        self.path = folder / "data" / config / f".{split}-{number:05d}.partial"
+        self.path = partial_path(folder, config, split, number)
         self.writer: pq.ParquetWriter | None = None
         self.pending: list[pa.Table] = []
         self.pending_rows = self.num_examples = self.num_bytes = 0

@@ -34,6 +34,7 @@ from ..core.schemas import fast_validator
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 from .article_rules import check_article
 from .discovery import discover
+from .memo import BatchMemo, RegistryReads
 from .registries import collect_usage, load_registry, unused_registry_entries
 from .schema import schema_issues
 
@@ -52,6 +53,20 @@ class _Batch:
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
     output: Any = None
+    memo_key: str | None = None  # the batch's cache key (None: not cacheable)
+    reused: bool = False  # taken from the cache, not checked again
+
+    def to_header(self) -> dict[str, Any]:
+        """What a cache entry keeps of this batch (the parsed articles are never kept)."""
+        return {"issues": [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues],
+                "files_checked": self.files_checked, "read": self.read, "digests": self.digests.hex(),
+                "used_entities": sorted(self.used_entities), "used_propositions": sorted(self.used_propositions)}
+
+    @classmethod
+    def from_header(cls, header: dict[str, Any]) -> _Batch:
+        return cls([Issue(*fields) for fields in header["issues"]], header["files_checked"], header["read"],
+                   digests=bytearray.fromhex(header["digests"]), used_entities=set(header["used_entities"]),
+                   used_propositions=set(header["used_propositions"]))
 
 
 # Below this many articles a process pool costs more than it saves.
@@ -124,17 +139,26 @@ def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: 
     return issues
 
 
+def fixed_batches(articles: list[ArticleFiles]) -> list[list[ArticleFiles]]:
+    """Runs of ``BATCH_SIZE`` articles in id order."""
+    return [articles[i:i + BATCH_SIZE] for i in range(0, len(articles), BATCH_SIZE)]
+
+
 @dataclass
 class BatchWork:
     """Work done on each valid gold article while validation has it in hand (the build's rows), a batch at a time.
 
     ``visitor(n)`` makes a fresh visitor for batch number ``n`` in the process that checks it (so it must
     be picklable); each batch's output goes to ``collect`` in the calling process, in batch order.
+    ``cut`` cuts the articles (in id order) into batches. With a ``memo``, a batch whose files and
+    registry reads are unchanged is taken from the cache (findings and output alike) instead of being
+    checked: ``visitor`` must then also be a :class:`StorableVisitorFactory`.
     """
 
     visitor: Callable[[int], ArticleVisitor]
     collect: Callable[[Any], None]
-    batch_size: int = BATCH_SIZE
+    cut: Callable[[list[ArticleFiles]], list[list[ArticleFiles]]] = fixed_batches
+    memo: BatchMemo | None = None
 
 
 class ArticleVisitor(Protocol):
@@ -142,7 +166,17 @@ class ArticleVisitor(Protocol):
 
     def visit(self, article: Article, registry: Registry) -> None: ...
 
-    def finish(self) -> Any: ...  # the batch's output: picklable, handed to ``on_output`` in order
+    def finish(self) -> Any: ...  # the batch's output: picklable, handed to ``collect`` in order
+
+
+class StorableVisitorFactory(Protocol):
+    """A visitor factory whose batch outputs can be stored in a :class:`BatchMemo` and put back."""
+
+    def __call__(self, number: int) -> ArticleVisitor: ...
+
+    def dump(self, output: Any) -> tuple[Any, list[bytes]]: ...  # (JSON-able description, blobs)
+
+    def restore(self, description: Any, blobs: list[bytes], number: int) -> Any: ...  # the output, as batch ``number``
 
 
 def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
@@ -153,13 +187,15 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
     Batch results are consumed in order (output never depends on scheduling) and as they come, with
     a bounded number in flight, so memory stays flat.
     """
-    batch_size = work.batch_size if work is not None else BATCH_SIZE
     visitor = work.visitor if work is not None else None
-    batches = [selected[i:i + batch_size] for i in range(0, len(selected), batch_size)] or [[]]
+    memo = work.memo if work is not None and not keep else None
+    batches = (work.cut if work is not None else fixed_batches)(selected) or [[]]
     merged = _Batch()
 
     def consume(result: _Batch) -> None:
         _merge_into(merged, result)
+        if memo is not None:
+            memo.note(result.memo_key, result.reused)
         if work is not None and result.output is not None:
             work.collect(result.output)
 
@@ -172,7 +208,7 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
                                     enabled=show_progress))
             for number, batch in enumerate(batches):
                 pending.append((len(batch), pool.submit(_check_batch_in_worker, batch, root, is_gold,
-                                                        visitor, number)))
+                                                        visitor, number, memo)))
                 if len(pending) >= 2 * jobs:
                     size, future = pending.popleft()
                     consume(future.result())
@@ -184,7 +220,7 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
         return merged
     bar = _Counter(progress(range(bar_total), desc=f"validate {name}", unit="article", enabled=show_progress))
     for number, batch in enumerate(batches):
-        consume(_check_batch(batch, root, is_gold, registry, keep, visitor(number) if visitor else None))
+        consume(_check_or_reuse(batch, root, is_gold, registry, keep, visitor, number, memo))
         bar.advance(len(batch))
     return merged
 
@@ -238,10 +274,39 @@ def die_with_parent(parent: int) -> None:
 
 
 def _check_batch_in_worker(batch: list[ArticleFiles], root: Path, is_gold: bool,
-                           visitor: Callable[[int], ArticleVisitor] | None, number: int) -> _Batch:
+                           visitor: Callable[[int], ArticleVisitor] | None, number: int,
+                           memo: BatchMemo | None) -> _Batch:
     assert _WORKER_REGISTRY is not None
-    return _check_batch(batch, root, is_gold, _WORKER_REGISTRY, keep=False,
-                        visitor=visitor(number) if visitor else None)
+    return _check_or_reuse(batch, root, is_gold, _WORKER_REGISTRY, False, visitor, number, memo)
+
+
+def _check_or_reuse(batch: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
+                    visitor: Callable[[int], ArticleVisitor] | None, number: int,
+                    memo: BatchMemo | None) -> _Batch:
+    """The batch's result from the memo when its inputs are unchanged; else checked (and stored if clean)."""
+    if memo is None or keep:
+        return _check_batch(batch, root, is_gold, registry, keep, visitor(number) if visitor else None)
+    key = memo.key(batch)
+    if key is not None:
+        found = memo.load(key, registry)
+        if found is not None:
+            header, blobs = found
+            try:
+                result = _Batch.from_header(header["batch"])
+                if visitor is not None:
+                    result.output = visitor.restore(header["output"], blobs, number)  # type: ignore[attr-defined]
+            except (KeyError, TypeError, ValueError, OSError):
+                pass  # an entry of another shape: check the batch instead
+            else:
+                result.memo_key, result.reused = key, True
+                return result
+    reads = RegistryReads(registry)
+    result = _check_batch(batch, root, is_gold, reads, keep, visitor(number) if visitor else None)
+    result.memo_key = key
+    if key is not None and not any(i.severity is Severity.ERROR for i in result.issues):
+        description, blobs = visitor.dump(result.output) if visitor is not None else (None, [])  # type: ignore[attr-defined]
+        memo.store(key, {"batch": result.to_header(), "output": description}, reads, blobs)
+    return result
 
 
 def _merge_into(merged: _Batch, result: _Batch) -> None:
@@ -259,6 +324,7 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
     result = _Batch()
     report = Report()
     for files in batch:
+        before = len(report.issues)
         article, digest = _read_article(files, root, is_gold, report)
         if is_gold:
             result.digests += digest if digest is not None and files.json_path is not None else _NO_DIGEST
@@ -270,7 +336,8 @@ def _check_batch(batch: Iterable[ArticleFiles], root: Path, is_gold: bool, regis
         collect_usage(article.data, result.used_entities, result.used_propositions)
         if keep:
             result.articles.append(article)
-        if visitor is not None and not any(i.severity is Severity.ERROR for i in found):
+        # the schema's findings count too: an article with any error is never made into rows
+        if visitor is not None and not any(i.severity is Severity.ERROR for i in report.issues[before:]):
             visitor.visit(article, registry)
     result.issues = report.issues
     result.files_checked = report.files_checked

@@ -1,0 +1,58 @@
+"""Where the build keeps its cache of runs, and the fingerprint that invalidates all of it.
+
+The cache is disposable: deleting it only costs time. It lives outside the repository (a pull request
+cannot bring its own cache along, and it is never uploaded with ``dataset/``): under
+``$CYBERCLAIMS_CACHE_DIR``, else ``$XDG_CACHE_HOME/cyberclaims``, else ``~/.cache/cyberclaims``, one
+folder per output folder. See ``validation/memo.py`` for what an entry holds and how it is keyed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from .. import __version__
+from ..core.schemas import schema_dir
+
+CACHE_ENV = "CYBERCLAIMS_CACHE_DIR"
+# Files of the package whose bytes can change the output (code, schema, card template).
+_CODE_SUFFIXES = {".py", ".json", ".md", ".css", ".js", ".txt"}
+# Libraries whose release can change a byte of the Parquet files or of the card.
+_LIBRARIES = ("pyarrow", "datasets", "jsonschema", "numpy")
+
+
+def cache_root() -> Path:
+    """The folder that holds every output's cache."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cyberclaims"
+
+
+def cache_folder(output: Path) -> Path:
+    """The cache of the build that writes ``output`` (one per output: their options differ)."""
+    name = hashlib.sha256(os.fsencode(os.path.abspath(output))).hexdigest()[:16]
+    return cache_root() / f"build-{name}"
+
+
+def code_fingerprint(*options: object) -> str:
+    """A digest of everything but the sources that a built file depends on: this package's files, the
+    JSON Schema, the Python and library releases, and the build's ``options``."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for folder, prefix in ((package, "package"), (schema_dir(), "schema")):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{prefix}/{path.relative_to(folder).as_posix()}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    versions = [__version__, platform.python_version()]
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    digest.update(repr((versions, options)).encode())
+    return digest.hexdigest()

@@ -1,0 +1,199 @@
+"""A disposable cache of checked batches: a batch whose inputs did not change is not checked again.
+
+A batch (a run of articles, see ``BatchWork``) is keyed by what its result can depend on:
+
+- the *fingerprint* the caller gives (the code, the schema, the options and library versions that
+  change a byte of the result): any change makes every entry a miss;
+- each article's id and the sha256 of its ``.json`` and ``.txt`` bytes (or their absence);
+- the registry entries the batch *read*: :class:`RegistryReads` records every key the rules and the
+  visitor looked up (present or not), and the entry stores their digest. A registry edit therefore
+  redoes only the batches that use a changed entry; a batch that walked a whole registry depends on
+  all of it.
+
+An entry is one file, ``<key>.run``, written atomically (temporary file, then rename): a header
+(JSON: the batch's findings and figures, the visitor's description of its output, the registry reads
+and their digest, the sha256 of each blob) followed by the blobs (the visitor's output files). Every
+blob's sha256 is checked when it is used, so a damaged entry is a miss, never wrong output. Entries
+are plain data (no pickle): reading one never runs code. Only batches without errors are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, read_capped, write_file
+from ..core.model import ArticleFiles, Registry
+
+_MAGIC = b"cyberclaims-batch 1\n"
+_ENTRY = re.compile(r"[0-9a-f]{64}\.run")
+_ALL = "*"  # the batch walked the whole table
+
+
+class _RecordingTable(Mapping):
+    """A registry table that notes each key it is asked about (read-only; iterating notes "all")."""
+
+    def __init__(self, table: dict[str, dict[str, Any]], reads: set[str]) -> None:
+        self._table, self._reads = table, reads
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        self._reads.add(key)
+        return self._table[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._reads.add(key)
+        return self._table.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self._reads.add(key)
+        return key in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        self._reads.add(_ALL)
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        self._reads.add(_ALL)
+        return len(self._table)
+
+
+class _RecordingKeys(frozenset):
+    """The registry's well-formed entity keys; a membership test is a read of that entity."""
+
+    reads: set[str]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.reads.add(key)
+        return frozenset.__contains__(self, key)
+
+
+class RegistryReads(Registry):
+    """A view of a registry that records which entries were read, for the batch's cache key."""
+
+    def __init__(self, base: Registry) -> None:
+        self.entity_reads: set[str] = set()
+        self.proposition_reads: set[str] = set()
+        super().__init__(_RecordingTable(base.entities, self.entity_reads),  # type: ignore[arg-type]
+                         _RecordingTable(base.propositions, self.proposition_reads))  # type: ignore[arg-type]
+        self._base = base
+
+    def well_formed_entity_keys(self) -> frozenset[str]:
+        keys = _RecordingKeys(self._base.well_formed_entity_keys())
+        keys.reads = self.entity_reads
+        return keys
+
+    def reads(self) -> dict[str, list[str]]:
+        return {"entities": sorted(self.entity_reads), "propositions": sorted(self.proposition_reads)}
+
+
+def reads_digest(registry: Registry, reads: Mapping[str, list[str]]) -> str:
+    """The digest of the registry entries named in ``reads`` as ``registry`` has them (absent ones too)."""
+    digest = hashlib.sha256()
+    for name, table in (("entities", registry.entities), ("propositions", registry.propositions)):
+        keys = reads.get(name, [])
+        if _ALL in keys:
+            keys = sorted({*table, *keys} - {_ALL})
+            digest.update(f"{name} all {len(table)}\n".encode())
+        for key in keys:
+            entry = table.get(key)
+            digest.update(json.dumps([name, key, entry], sort_keys=True, ensure_ascii=False).encode() + b"\n")
+    return digest.hexdigest()
+
+
+@dataclass
+class BatchMemo:
+    """Where entries live and what invalidates them all; counts what a validation run reused.
+
+    The counts and ``used`` are kept by the calling process (workers get a copy of the memo and send
+    their results back); ``prune`` then removes the entries this run did not use.
+    """
+
+    folder: Path
+    fingerprint: str
+    used: set[str] = field(default_factory=set)
+    reused: int = 0
+    checked: int = 0
+
+    def key(self, batch: list[ArticleFiles]) -> str | None:
+        """The key of a batch's files, or None when one cannot be read whole (that batch is not cached)."""
+        digest = hashlib.sha256(f"{self.fingerprint}\n".encode())
+        for files in batch:
+            digest.update(f"{files.id}\n".encode())
+            for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES)):
+                if path is None:
+                    digest.update(b"-\n")
+                    continue
+                data, issues = read_capped(path, "", limit)
+                if data is None:
+                    return None
+                digest.update(hashlib.sha256(data).digest() + b"\n")
+        return digest.hexdigest()
+
+    def load(self, key: str, registry: Registry) -> tuple[dict[str, Any], list[bytes]] | None:
+        """The stored header and blobs of ``key`` if the registry entries it read are unchanged; else None."""
+        path = self.folder / f"{key}.run"
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(len(_MAGIC)) != _MAGIC:
+                    return None
+                size = int.from_bytes(fh.read(8), "big")
+                header = json.loads(fh.read(size))
+                if header.get("fingerprint") != self.fingerprint:
+                    return None
+                if reads_digest(registry, header["reads"]) != header["reads_digest"]:
+                    return None
+                blobs = []
+                for length, sha256 in header["blobs"]:
+                    blob = fh.read(length)
+                    if len(blob) != length or hashlib.sha256(blob).hexdigest() != sha256:
+                        return None
+                    blobs.append(blob)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, damaged or from another version: only costs the batch's work
+        return header, blobs
+
+    def store(self, key: str, header: dict[str, Any], reads: RegistryReads, blobs: list[bytes]) -> None:
+        """Write an entry atomically; a failure to write only loses the entry (the cache is disposable)."""
+        header = {**header, "fingerprint": self.fingerprint, "reads": reads.reads(),
+                  "blobs": [[len(b), hashlib.sha256(b).hexdigest()] for b in blobs]}
+        header["reads_digest"] = reads_digest(reads._base, header["reads"])
+        encoded = json.dumps(header, ensure_ascii=False).encode()  # key order kept: counters keep their order
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_file(self.folder / f"{key}.run", b"".join([_MAGIC, len(encoded).to_bytes(8, "big"), encoded,
+                                                             *blobs]))
+        except OSError:
+            pass
+
+    def note(self, key: str | None, reused: bool) -> None:
+        """Count a batch's result in the calling process."""
+        if key is not None:
+            self.used.add(key)
+        if reused:
+            self.reused += 1
+        else:
+            self.checked += 1
+
+    def prune(self) -> int:
+        """Remove the entries this run did not use (only ``<sha256>.run`` files: nothing else is touched)."""
+        removed = 0
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return 0
+        for name in names:
+            if _ENTRY.fullmatch(name) and name[:-4] not in self.used:
+                try:
+                    (self.folder / name).unlink()
+                    removed += 1
+                except OSError:
+                    pass
+        return removed

@@ -1,0 +1,274 @@
+"""The incremental build: runs of articles whose inputs did not change come from the cache, and the output
+is byte for byte what a clean build (no cache) writes, after every kind of change.
+
+The corpus is synthetic (``benchmarks/synth.py``) and cut into small runs (``SHARD_ARTICLES`` patched), so
+that a change touches one run among many. Expected reuse counts are derived from the data: which runs hold
+the changed article, or an article that uses the changed registry entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+ARTICLES = 160
+RUN_MEAN = 12
+
+
+def synth():
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    return synth().write_corpus(tmp_path_factory.mktemp("incremental") / "corpus", articles=ARTICLES, seed=7)
+
+
+@pytest.fixture
+def corpus(pristine: Path, tmp_path: Path, monkeypatch) -> Path:
+    import cyberclaims.dataset.build as build_module
+
+    monkeypatch.setattr(build_module, "SHARD_ARTICLES", RUN_MEAN)
+    monkeypatch.setenv("CYBERCLAIMS_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "corpus"
+    shutil.copytree(pristine, root)
+    return root
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, output: Path, **options):
+    from cyberclaims.dataset.build import build as run_build
+
+    return run_build(root, output, show_progress=False, jobs=options.pop("jobs", 1), **options)
+
+
+def assert_same_as_clean(root: Path, built: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build(root, clean, cache=False)
+    mine, theirs = files_of(built), files_of(clean)
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+def runs_of(root: Path) -> list[list[str]]:
+    """The runs the build cuts the corpus into, as article ids."""
+    from cyberclaims.dataset.build import article_runs
+    from cyberclaims.validation.discovery import discover
+
+    gold = discover(root)[0]
+    return [[files.id for files in run] for run in article_runs(gold.articles)]
+
+
+def run_holding(root: Path, article_id: str) -> int:
+    return next(i for i, run in enumerate(runs_of(root)) if article_id in run)
+
+
+def shard_digests(folder: Path) -> set[str]:
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in (folder / "data").rglob("*.parquet")
+            if p.parent.name in ("documents", "claims", "ner")}
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def middle_id(root: Path) -> str:
+    ids = sorted(p.stem for p in (root / "annotations").glob("synthetic-*.json"))
+    return ids[len(ids) // 2]
+
+
+def other_certainty(value: str) -> str:
+    from cyberclaims.core.vocabulary import CERTAINTIES
+
+    return next(c for c in CERTAINTIES if c != value)
+
+
+def test_runs_are_cut_by_id_so_an_insertion_moves_no_other_boundary(corpus: Path):
+    before = runs_of(corpus)
+    assert len(before) > 4
+    assert sorted(i for run in before for i in run) == sorted(p.stem for p in (corpus / "annotations").glob("*.txt"))
+    victim = middle_id(corpus)
+    for suffix in (".json", ".txt"):
+        (corpus / "annotations" / f"{victim}{suffix}").unlink()
+    after = runs_of(corpus)
+    unchanged = [run for run in before if victim not in run]
+    assert all(run in after for run in unchanged)  # only the run that held it changed
+
+
+def test_nothing_changed_reuses_every_run(corpus: Path, tmp_path: Path):
+    first = build(corpus, tmp_path / "out")
+    assert first.reused == 0 and first.runs == len(runs_of(corpus))
+    again = build(corpus, tmp_path / "out", jobs=2)  # workers read the same cache
+    assert again.reused == again.runs == first.runs
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def test_edit_redoes_only_the_run_of_the_edited_article(corpus: Path, tmp_path: Path):
+    build(corpus, tmp_path / "out")
+    before = shard_digests(tmp_path / "out")
+    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
+              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    result = build(corpus, tmp_path / "out")
+    assert (result.runs, result.reused) == (len(runs_of(corpus)), len(runs_of(corpus)) - 1)
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+    changed = shard_digests(tmp_path / "out") - before
+    assert 0 < len(changed) <= 3 * 3  # the edited run's shards (three configs, at most three splits)
+
+
+def test_delete_then_insert_redoes_only_their_run(corpus: Path, tmp_path: Path):
+    build(corpus, tmp_path / "out")
+    victim = middle_id(corpus)
+    saved = {s: (corpus / "annotations" / f"{victim}{s}").read_bytes() for s in (".json", ".txt")}
+    runs = len(runs_of(corpus))
+    for suffix in saved:
+        (corpus / "annotations" / f"{victim}{suffix}").unlink()
+    deleted = build(corpus, tmp_path / "out")
+    # the run that held it is redone; if the article ended its run, the next run grows by the rest
+    assert deleted.runs in (runs, runs - 1) and deleted.reused == deleted.runs - 1
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+    for suffix, data in saved.items():
+        (corpus / "annotations" / f"{victim}{suffix}").write_bytes(data)
+    inserted = build(corpus, tmp_path / "out")
+    assert inserted.runs == runs and inserted.reused == runs - 1
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def test_rename_is_a_delete_and_an_insert(corpus: Path, tmp_path: Path):
+    build(corpus, tmp_path / "out")
+    old = middle_id(corpus)
+    new = old.replace("synthetic-", "synthetic-renamed-")
+    annotations = corpus / "annotations"
+    (annotations / f"{old}.txt").rename(annotations / f"{new}.txt")
+    (annotations / f"{old}.json").rename(annotations / f"{new}.json")
+
+    def rename(data: dict) -> None:
+        data["id"] = new
+        if data["metadata"]["source"].get("origin") == f"{old}.txt":
+            data["metadata"]["source"]["origin"] = f"{new}.txt"
+    edit_json(annotations / f"{new}.json", rename)
+    result = build(corpus, tmp_path / "out")
+    touched = {run_holding(corpus, new)}
+    assert result.reused >= result.runs - 2 and result.reused < result.runs and len(touched) == 1
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def _users_of(root: Path, key: str, field: str) -> set[str]:
+    users = set()
+    for path in (root / "annotations").glob("synthetic-*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if field == "proposition" and any(c["proposition"] == key for c in data["claims"]):
+            users.add(path.stem)
+    return users
+
+
+def test_registry_change_redoes_only_the_runs_that_use_the_entry(corpus: Path, tmp_path: Path):
+    build(corpus, tmp_path / "out")
+    registry = corpus / "annotations" / "propositions.json"
+    keys = [p["key"] for p in json.loads(registry.read_text(encoding="utf-8"))["propositions"]]
+    used = {key: _users_of(corpus, key, "proposition") for key in keys}
+    key = min((k for k in keys if used[k]), key=lambda k: len({run_holding(corpus, a) for a in used[k]}))
+    touched = {run_holding(corpus, a) for a in used[key]}
+
+    def restate(data: dict) -> None:
+        entry = next(p for p in data["propositions"] if p["key"] == key)
+        entry["statement"] += " (restated)"
+    edit_json(registry, restate)
+    result = build(corpus, tmp_path / "out")
+    assert result.reused == result.runs - len(touched)
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+    import pyarrow.parquet as pq  # the restated statement is in the rebuilt claims rows
+
+    statements = {s for p in (tmp_path / "out" / "data" / "claims").glob("*.parquet")
+                  for s in pq.read_table(p, columns=["proposition_statement"]).column(0).to_pylist()}
+    assert any(s.endswith(" (restated)") for s in statements)
+
+
+def test_code_change_redoes_everything(corpus: Path, tmp_path: Path, monkeypatch):
+    import cyberclaims.dataset.build as build_module
+
+    build(corpus, tmp_path / "out")
+    original = build_module.code_fingerprint
+    monkeypatch.setattr(build_module, "code_fingerprint", lambda *options: original("another release", *options))
+    result = build(corpus, tmp_path / "out")
+    assert result.reused == 0 and result.runs > 1
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def test_fingerprint_follows_the_package_files(tmp_path: Path):
+    from cyberclaims.dataset.cache import code_fingerprint
+
+    assert code_fingerprint("a") == code_fingerprint("a") != code_fingerprint("b")
+
+
+def test_a_damaged_or_deleted_cache_only_costs_time(corpus: Path, tmp_path: Path):
+    build(corpus, tmp_path / "out")
+    entries = sorted((tmp_path / "cache").rglob("*.run"))
+    assert len(entries) == len(runs_of(corpus))
+    damaged = bytearray(entries[0].read_bytes())
+    damaged[-10] ^= 0xFF  # inside a Parquet blob: its sha256 no longer matches
+    entries[0].write_bytes(bytes(damaged))
+    entries[1].write_bytes(entries[1].read_bytes()[:100])  # cut short
+    result = build(corpus, tmp_path / "out")
+    assert result.reused == result.runs - 2
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+    shutil.rmtree(tmp_path / "cache")
+    assert build(corpus, tmp_path / "out").reused == 0
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def test_cache_is_outside_the_dataset_and_holds_one_build(corpus: Path, tmp_path: Path):
+    build(corpus, tmp_path / "out")
+    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
+              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    keep = tmp_path / "cache" / "README-mine.txt"
+    keep.parent.mkdir(exist_ok=True)
+    keep.write_text("a file the build did not make\n")
+    build(corpus, tmp_path / "out")
+    assert len(list((tmp_path / "cache").rglob("*.run"))) == len(runs_of(corpus))  # the stale entry is gone
+    assert keep.exists()
+    assert not any(p.suffix == ".run" for p in (tmp_path / "out").rglob("*"))
+
+
+def test_check_is_incremental_and_catches_an_edit(corpus: Path, tmp_path: Path):
+    env = {"CYBERCLAIMS_CACHE_DIR": str(tmp_path / "cli-cache")}
+    built = run_cli("--root", corpus, "build", env=env)
+    assert built.returncode == 0, built.output
+    runs = re.search(r"reused 0 of (\d+) runs? of articles from the cache", built.stdout)
+    assert runs, built.stdout
+    fresh = run_cli("--root", corpus, "build", "--check", env=env)
+    assert fresh.returncode == 0 and "up to date" in fresh.stdout, fresh.output
+    assert f"reused {runs[1]} of {runs[1]} run" in fresh.stdout
+    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
+              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    stale = run_cli("--root", corpus, "build", "--check", env=env)
+    assert stale.returncode == 1 and "stale: data/claims/" in stale.stdout, stale.output
+    again = run_cli("--root", corpus, "build", "--no-cache", env=env)
+    assert again.returncode == 0 and "from the cache" not in again.stdout, again.output
+    assert run_cli("--root", corpus, "build", "--check", env=env).returncode == 0
+
+
+def test_a_schema_error_in_a_large_corpus_is_reported_not_a_crash(corpus: Path):
+    """An article with a value outside the schema's enum is never made into rows (it was, and crashed)."""
+    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
+              lambda d: d["claims"][0].update(certainty="hedged"))
+    result = run_cli("--root", corpus, "build", "--jobs", "2")
+    assert result.returncode == 1, result.output
+    assert f"annotations/{middle_id(corpus)}.json:" in result.stdout and "schema-enum" in result.stdout
+    assert "internal error" not in result.output and "Traceback" not in result.output
