@@ -272,3 +272,40 @@ def test_a_schema_error_in_a_large_corpus_is_reported_not_a_crash(corpus: Path):
     assert result.returncode == 1, result.output
     assert f"annotations/{middle_id(corpus)}.json:" in result.stdout and "schema-enum" in result.stdout
     assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+def test_unchanged_files_are_not_read_again_and_a_same_size_edit_is_still_seen(corpus: Path, tmp_path: Path,
+                                                                              monkeypatch):
+    """The files' status (size, inode, times) stands for their bytes once noted; a change of bytes that keeps
+    the size and the modification time still changes the status (its change time), so it is seen."""
+    import os
+
+    import cyberclaims.validation.memo as memo_module
+
+    monkeypatch.setattr(memo_module, "_SETTLE_NS", 0)  # the fixture's files were all just written
+    build(corpus, tmp_path / "out")
+    reads = []
+    original = memo_module.read_capped
+    monkeypatch.setattr(memo_module, "read_capped", lambda *a, **k: reads.append(a[0]) or original(*a, **k))
+    again = build(corpus, tmp_path / "out")
+    assert again.reused == again.runs and reads == []
+    # a claim whose certainty has another value of the same length (probable <-> possible)
+    same_length = {a: b for a in certainty_values() for b in certainty_values() if a != b and len(a) == len(b)}
+    target, old = next((path, claim["certainty"]) for path in sorted((corpus / "annotations").glob("synthetic-*.json"))
+                       for claim in json.loads(path.read_text(encoding="utf-8"))["claims"]
+                       if claim["certainty"] in same_length)
+    before = os.stat(target)
+    text = target.read_text(encoding="utf-8")
+    edited = text.replace(f'"certainty": "{old}"', f'"certainty": "{same_length[old]}"', 1)
+    assert len(edited.encode()) == before.st_size and edited != text
+    target.write_text(edited, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same size and modification time
+    result = build(corpus, tmp_path / "out")
+    assert result.reused == result.runs - 1
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def certainty_values() -> tuple[str, ...]:
+    from cyberclaims.core.vocabulary import CERTAINTIES
+
+    return CERTAINTIES

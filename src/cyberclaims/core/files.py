@@ -132,11 +132,12 @@ def decode_text(data: bytes, display: str) -> tuple[str | None, list[Issue]]:
                             f"({exc.reason}); re-save the text as UTF-8")]
 
 
-def write_file(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+def write_file(path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically.
 
     ``overwrite=False`` links the finished file into place, which fails if the name was taken in the
-    meantime (FileExistsError): an existing file is never replaced by accident.
+    meantime (FileExistsError): an existing file is never replaced by accident. ``durable=False`` skips
+    the flush to disk, for files that may be lost in a crash (a cache) but never seen half-written.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -144,7 +145,8 @@ def write_file(path: Path, data: bytes, *, overwrite: bool = True) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; these are ordinary repository files
         if overwrite:
             os.replace(tmp, path)

@@ -48,6 +48,15 @@ class ArticleFiles:
     def text_path(self) -> Path | None:
         return None if self._text_dir is None else self._text_dir / f"{self.id}.txt"
 
+    @property
+    def complete(self) -> bool:
+        """Both files are there (without making their paths: a corpus asks this of every article)."""
+        return self._json_dir is not None and self._text_dir is not None
+
+    @property
+    def has_json(self) -> bool:
+        return self._json_dir is not None
+
     def __repr__(self) -> str:
         return f"ArticleFiles({self.id!r}, {self.json_path!r}, {self.text_path!r})"
 

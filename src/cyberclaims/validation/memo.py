@@ -23,6 +23,8 @@ import hashlib
 import json
 import os
 import re
+import stat
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +34,9 @@ from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, read_capped, writ
 from ..core.model import ArticleFiles, Registry
 
 _MAGIC = b"cyberclaims-batch 1\n"
-_ENTRY = re.compile(r"[0-9a-f]{64}\.run")
+_KEY = re.compile(r"[0-9a-f]{64}")
+_ENTRY = re.compile(r"[0-9a-f]{64}\.(run|stat)")
+_SETTLE_NS = 2_000_000_000
 _ALL = "*"  # the batch walked the whole table
 
 
@@ -123,7 +127,53 @@ class BatchMemo:
     checked: int = 0
 
     def key(self, batch: list[ArticleFiles]) -> str | None:
-        """The key of a batch's files, or None when one cannot be read whole (that batch is not cached)."""
+        """The key of a batch's files, or None when one cannot be read whole (that batch is not cached).
+
+        Hashing every file of a large corpus costs more than the rest of an unchanged build, so, as git
+        does, the key found for a batch is also noted under the files' status (size, inode, and the
+        modification and change times in nanoseconds, which no tool sets back): a batch whose files all
+        have the status they had is not read again. A status taken within ``_SETTLE_NS`` of a file's
+        change is not noted (the file might still change within the clock's resolution).
+        """
+        status = self._status_key(batch)
+        if status is not None:
+            try:
+                noted = (self.folder / f"{status[0]}.stat").read_text(encoding="ascii")
+                if _KEY.fullmatch(noted):
+                    return noted
+            except (OSError, ValueError):
+                pass
+        key = self._content_key(batch)
+        if key is not None and status is not None and status[1]:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_file(self.folder / f"{status[0]}.stat", key.encode("ascii"), durable=False)
+            except OSError:
+                pass
+        return key
+
+    def _status_key(self, batch: list[ArticleFiles]) -> tuple[str, bool] | None:
+        """(digest of the files' status, whether all of them are settled); None if one is not a regular file."""
+        digest = hashlib.sha256(f"{self.fingerprint}\n".encode())
+        settled_before = time.time_ns() - _SETTLE_NS
+        settled = True
+        for files in batch:
+            digest.update(f"{files.id}\n".encode())
+            for path in (files.json_path, files.text_path):
+                if path is None:
+                    digest.update(b"-\n")
+                    continue
+                try:
+                    st = os.stat(path, follow_symlinks=False)
+                except OSError:
+                    return None
+                if not stat.S_ISREG(st.st_mode):
+                    return None
+                digest.update(f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n".encode())
+                settled = settled and max(st.st_mtime_ns, st.st_ctime_ns) < settled_before
+        return digest.hexdigest(), settled
+
+    def _content_key(self, batch: list[ArticleFiles]) -> str | None:
         digest = hashlib.sha256(f"{self.fingerprint}\n".encode())
         for files in batch:
             digest.update(f"{files.id}\n".encode())
@@ -169,7 +219,7 @@ class BatchMemo:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_file(self.folder / f"{key}.run", b"".join([_MAGIC, len(encoded).to_bytes(8, "big"), encoded,
-                                                             *blobs]))
+                                                             *blobs]), durable=False)
         except OSError:
             pass
 
@@ -183,14 +233,23 @@ class BatchMemo:
             self.checked += 1
 
     def prune(self) -> int:
-        """Remove the entries this run did not use (only ``<sha256>.run`` files: nothing else is touched)."""
+        """Remove the entries this run did not use, and the status notes that lead to them (only
+        ``<sha256>.run`` and ``<sha256>.stat`` files: nothing else is touched)."""
         removed = 0
         try:
             names = os.listdir(self.folder)
         except OSError:
             return 0
         for name in names:
-            if _ENTRY.fullmatch(name) and name[:-4] not in self.used:
+            if not _ENTRY.fullmatch(name):
+                continue
+            key = name[:-4]
+            if name.endswith(".stat"):
+                try:
+                    key = (self.folder / name).read_text(encoding="ascii")
+                except (OSError, ValueError):
+                    key = ""
+            if key not in self.used:
                 try:
                     (self.folder / name).unlink()
                     removed += 1

@@ -114,11 +114,11 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
                     digests += _file_sha256(files.text_path) or _NO_DIGEST
                     owners.append(files)
             duplicate_groups = _duplicates(digests, owners)
-        all_read = result.read == len([a for a in collection.articles if a.json_path is not None])
+        all_read = result.read == sum(1 for a in collection.articles if a.has_json)
         if paths is None and all_read:  # usage is unknown while an article cannot be read
             report.issues.extend(unused_registry_entries(collection, registry, result.used_entities,
                                                           result.used_propositions, root))
-        files = [a for a in collection.articles if a.json_path is not None and a.text_path is not None]
+        files = [a for a in collection.articles if a.complete]
         loaded.append(LoadedCollection(collection.name, result.articles, registry, files, keep))
     report.issues.extend(_duplicate_text_issues(duplicate_groups, root, paths))
     return Corpus(root, loaded[0], loaded[1:]), report
