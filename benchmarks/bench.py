@@ -4,6 +4,7 @@
     python benchmarks/bench.py --sizes 10000         # 10k only (100k takes several minutes a command)
     python benchmarks/bench.py --sizes 1000 --output /tmp/results.md   # the CI smoke test
     python benchmarks/bench.py --sizes 10000 --render   # also `cyberclaims render --out site` and its size
+    python benchmarks/bench.py --sizes 1000 --workdir /tmp/b --output /tmp/results.md   # work files in /tmp/b
 
 Each command runs as its own process, with the sources in the page cache (every file is read just
 before); wall time, CPU time (user + system, the process and the workers it waited for) and peak RSS
@@ -12,6 +13,37 @@ come from wait4, per process.
 `build` runs as the README runs it: `cyberclaims build`, default options (one worker per core; the
 HTML viewer is not part of the build since it moved out of dataset/). The size of the dataset/ it
 wrote is reported beside the size of its Parquet files.
+
+Every size has a cache folder of its own, <workdir>/cache-N, given to every command through the
+environment variable CYBERCLAIMS_CACHE_DIR (where the incremental `build` keeps its per-run results;
+the user's ~/.cache/cyberclaims is never used). It is emptied before `validate` and again before the full
+`build`, so that build is a clean build with an empty cache, as on a fresh machine: the "build" figure.
+Then, with the cache that build left (each command may update it), each command its own process,
+measured as above (wall, CPU, peak RSS), in this order ("Incremental build (cache)" in the report, each
+also as a percentage of the clean build's wall time; the issue's target: after a one-article edit,
+`build` and `build --check` each at most 5% of a full build at 100k):
+
+  1. `cyberclaims build --check` right after the clean build;
+  2. `cyberclaims build` again, nothing changed;
+  3. after a one-article edit: one claim (the middle one) of the article in the middle of the id order
+     gets the next certainty the schema allows (cyberclaims.core.vocabulary, read from
+     schema/annotation.schema.json), the file rewritten as synth.py formats it and replaced atomically
+     (a temporary file beside it, then a rename): `cyberclaims build`, then `cyberclaims build --check`;
+  4. after adding one article: a copy of that article as <id>-added (it sorts right after it, in the
+     middle of the id order), its id, text sha256 and source origin set to the new id's, its text made
+     different from the original's (two equal texts are an error) by a sentence appended at the end, so no
+     span moves, and its last segment stretched over it: `cyberclaims build`, then `build --check`.
+
+Each `build --check` must exit 0 (dataset/ fresh), or the benchmark stops with its output. The floors
+run between 2 and 3, on the corpus as synth.py wrote it. The edit and the new article are undone at
+the end (a file <workdir>/corpus-N.edited marks a corpus that still holds them, e.g. after a crash: the
+next run writes that corpus again). Before the incremental build, these commands do all the work of a
+full build again, so their figures are close to the full build's.
+
+With --render, `cyberclaims render --out <workdir>/site-N` runs after the floors with a cache folder of its
+own (<workdir>/cache-N-render, emptied first: the full render), and again into the same site/ with that
+cache right after 3's build and check (the render after a one-article edit), reported beside it.
+`validate` on the repository (best of 3) uses <workdir>/cache-repository, emptied before the first run.
 
 The floor, measured in the same run, is what any build must do at least: start Python, read every
 file, json.loads every annotation, and pq.write_table the same rows with the same writer options:
@@ -28,6 +60,7 @@ wrote the documents rows only ("documents-only floor", one process).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -42,9 +75,10 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 
-def run(command: list[str], env: dict | None = None) -> tuple[float, float, str, float]:
+def run(command: list[str], env: dict | None = None, what: str = "") -> tuple[float, float, str, float]:
     """(wall seconds, peak RSS in MiB, standard output, CPU seconds) of one process and the workers it
-    waited for (peak RSS: the largest of them; CPU: user + system of all of them)."""
+    waited for (peak RSS: the largest of them; CPU: user + system of all of them). A non-zero exit stops
+    the benchmark with the command, ``what`` it was measuring, its exit code and both of its outputs."""
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr,
@@ -52,9 +86,11 @@ def run(command: list[str], env: dict | None = None) -> tuple[float, float, str,
         stdout = process.stdout.read().decode() if process.stdout else ""
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
             stderr.seek(0)
-            raise SystemExit(f"{' '.join(command)} failed:\n{stderr.read().decode()}")
+            raise SystemExit(f"{' '.join(command)} failed{f' ({what})' if what else ''} with exit code {code}:\n"
+                             f"{stdout}{stderr.read().decode()}")
     return wall, usage.ru_maxrss / 1024, stdout, usage.ru_utime + usage.ru_stime
 
 
@@ -223,14 +259,80 @@ def size_of(folder: Path, pattern: str = "*") -> int:
     return sum(p.stat().st_size for p in folder.rglob(pattern) if p.is_file())
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` as an editor that saves atomically does: a temporary file beside it,
+    then a rename over it, so no process ever reads half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def annotation_json(document: dict) -> bytes:
+    """An annotation file's bytes, formatted as ``synth.py`` writes them (so an edit changes one value)."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def middle_article(root: Path) -> Path:
+    """The annotation file in the middle of the id order."""
+    files = _annotation_files(root)
+    return files[len(files) // 2]
+
+
+def edit_one_claim(root: Path) -> tuple[Path, bytes, str]:
+    """Change the certainty of one claim of the article in the middle of the id order to another value the
+    schema allows (the vocabulary the validator reads from ``schema/annotation.schema.json``), so the article
+    stays valid; returns the file, its bytes before the edit, and the edit in words."""
+    from cyberclaims.core.vocabulary import CERTAINTIES
+
+    path = middle_article(root)
+    original = path.read_bytes()
+    document = json.loads(original)
+    claim = document["claims"][len(document["claims"]) // 2]
+    before = claim["certainty"]
+    claim["certainty"] = CERTAINTIES[(CERTAINTIES.index(before) + 1) % len(CERTAINTIES)]
+    write_atomically(path, annotation_json(document))
+    return path, original, f"{document['id']} claim {claim['id']} certainty {before} -> {claim['certainty']}"
+
+
+ADDED_SENTENCE = " A copy of this report was added to the corpus by the benchmark."
+
+
+def add_one_article(root: Path) -> tuple[list[Path], str]:
+    """Add an article under a new id that sorts in the middle of the id order: a copy of the middle article
+    (``synthetic-NNNNNN``) as ``synthetic-NNNNNN-added``, its text made different (two articles with the same
+    text are an error) by a sentence appended at the end, so that no span moves; the last segment is
+    stretched over it (text outside every segment is an error), and the id, the text's sha256 and the
+    source's origin (``<id>.txt``, as ``synth.py`` fills it) are the new article's. Returns the new files
+    (text first) and the new id."""
+    source = middle_article(root)
+    document = json.loads(source.read_bytes())
+    text = source.with_suffix(".txt").read_bytes().decode("utf-8") + ADDED_SENTENCE
+    article_id = f"{document['id']}-added"
+    last = max(document["segments"], key=lambda segment: segment["end"])
+    last["end"] = len(text)
+    document["id"] = article_id
+    document["text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    document["metadata"]["source"]["origin"] = f"{article_id}.txt"
+    added = [source.with_name(f"{article_id}.txt"), source.with_name(f"{article_id}.json")]
+    write_atomically(added[0], text.encode("utf-8"))
+    write_atomically(added[1], annotation_json(document))
+    return added, article_id
+
+
 def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[dict]:
     sys.path.insert(0, str(HERE))
     from synth import write_corpus
 
     results = []
-    env = {"CI": "1"}  # no progress bars in the measurements
 
-    def floor_run(root: Path, *extra: str) -> tuple[float, float]:
+    def floor_run(root: Path, env: dict, *extra: str) -> tuple[float, float]:
         warm(root)
         wall, _, out, cpu = run([sys.executable, __file__, "--floor", str(root), *extra], env)
         untimed_wall, untimed_cpu = map(float, out.split()) if out.strip() else (0.0, 0.0)
@@ -238,50 +340,109 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
 
     for n in sizes:
         root = workdir / f"corpus-{n}"
-        if not (root / "annotations" / "propositions.json").exists():
+        # Present while the corpus holds the benchmark's edits (removed once they are undone): a run that
+        # stopped half-way leaves it, and the next run writes the corpus again.
+        edited_marker = workdir / f"corpus-{n}.edited"
+        if edited_marker.exists() or not (root / "annotations" / "propositions.json").exists():
             shutil.rmtree(root, ignore_errors=True)
             write_corpus(root, n, seed=0)
+            edited_marker.unlink(missing_ok=True)
         shutil.rmtree(root / "dataset", ignore_errors=True)
-        warm(root)
-        validate_wall, validate_rss, _, validate_cpu = run([*cli(), "--root", str(root), "validate"], env)
-        warm(root)
-        build_wall, build_rss, _, build_cpu = run([*cli(), "--root", str(root), "build"], env)  # as the README
+        # This size's own cache (the incremental build's, CYBERCLAIMS_CACHE_DIR), emptied before each
+        # measurement that must start from nothing, as on a fresh machine; never the user's cache.
+        cache = workdir / f"cache-{n}"
+        env = {"CI": "1", "CYBERCLAIMS_CACHE_DIR": str(cache)}  # CI: no progress bars in the measurements
+        result: dict = {"articles": n, "jobs": jobs}
+
+        def timed(name: str, command: list[str], what: str, environment: dict | None = None, *,
+                  root: Path = root, result: dict = result, env: dict = env) -> None:
+            """Run one command as its own process (sources warm) and keep its wall, CPU and peak RSS."""
+            warm(root)
+            wall, rss, _, cpu = run(command, environment or env, what)
+            result.update({f"{name}_s": wall, f"{name}_cpu_s": cpu, f"{name}_rss_mib": rss})
+
+        build = [*cli(), "--root", str(root), "build"]  # as the README
+        check = [*build, "--check"]
+        shutil.rmtree(cache, ignore_errors=True)
+        timed("validate", [*cli(), "--root", str(root), "validate"], "validate")
+        shutil.rmtree(cache, ignore_errors=True)
+        timed("build", build, "full build, empty cache")
         dataset = root / "dataset"
         dataset_bytes, parquet_bytes = size_of(dataset), size_of(dataset / "data", "*.parquet")
+        # Incremental figures (the cache the full build left): the check, then build with nothing changed.
+        timed("check_full", check, "build --check right after the full build: must find dataset/ fresh")
+        timed("rebuild", build, "build again, nothing changed")
         built = ("--built", str(dataset))
-        floor_wall, floor_cpu = floor_run(root, *built, "--floor-jobs", str(jobs))
-        floor1_wall, floor1_cpu = floor_run(root, *built)
-        documents_wall, _ = floor_run(root)
-        result = {"articles": n, "jobs": jobs, "floor_s": floor_wall, "floor_cpu_s": floor_cpu,
-                  "floor1_s": floor1_wall, "floor1_cpu_s": floor1_cpu, "documents_floor_s": documents_wall,
-                  "validate_s": validate_wall, "validate_cpu_s": validate_cpu, "validate_rss_mib": validate_rss,
-                  "build_s": build_wall, "build_cpu_s": build_cpu, "build_rss_mib": build_rss,
-                  "dataset_bytes": dataset_bytes, "parquet_bytes": parquet_bytes,
-                  "ratio": (validate_wall + build_wall) / floor_wall}
+        floor_wall, floor_cpu = floor_run(root, env, *built, "--floor-jobs", str(jobs))
+        floor1_wall, floor1_cpu = floor_run(root, env, *built)
+        documents_wall, _ = floor_run(root, env)
+        result.update({"floor_s": floor_wall, "floor_cpu_s": floor_cpu, "floor1_s": floor1_wall,
+                       "floor1_cpu_s": floor1_cpu, "documents_floor_s": documents_wall,
+                       "dataset_bytes": dataset_bytes, "parquet_bytes": parquet_bytes,
+                       "ratio": (result["validate_s"] + result["build_s"]) / floor_wall})
         if render:
             site = workdir / f"site-{n}"
             shutil.rmtree(site, ignore_errors=True)
-            warm(root)
-            render_wall, render_rss, _, render_cpu = run([*cli(), "--root", str(root), "render", "--out", str(site)],
-                                                         env)
+            # render's own cache, empty for the full render and kept for the render after the edit, so that
+            # neither figure depends on what the builds left in theirs
+            render_cache = workdir / f"cache-{n}-render"
+            shutil.rmtree(render_cache, ignore_errors=True)
+            render_env = {**env, "CYBERCLAIMS_CACHE_DIR": str(render_cache)}
+            render_command = [*cli(), "--root", str(root), "render", "--out", str(site)]
+            timed("render", render_command, "full render, empty cache", render_env)
             pages = [p.stat().st_size for p in site.rglob("*.html")]
-            result.update(render_s=render_wall, render_cpu_s=render_cpu, render_rss_mib=render_rss,
-                          site_bytes=sum(pages), site_pages=len(pages), site_largest_page=max(pages))
+            result.update(site_bytes=sum(pages), site_pages=len(pages), site_largest_page=max(pages))
+        edited_marker.touch()
+        edited, original, edit = edit_one_claim(root)
+        added: list[Path] = []
+        try:
+            # one claim of one article changed
+            timed("build_edit", build, f"build after editing {edit}")
+            timed("check_edit", check, f"build --check after the build of the edit ({edit}): must find "
+                                       f"dataset/ fresh")
+            if render:
+                timed("render_edit", render_command, f"render again after editing {edit}", render_env)
+            # one article added
+            added, added_id = add_one_article(root)
+            timed("build_add", build, f"build after adding {added_id}")
+            timed("check_add", check, f"build --check after the build of {added_id}: must find dataset/ fresh")
+            result.update(edit=edit, added=added_id)
+        finally:  # the corpus as synth.py wrote it, for the next run (dataset/ and the cache are rebuilt)
+            for path in reversed(added):
+                path.unlink(missing_ok=True)
+            write_atomically(edited, original)
+            edited_marker.unlink()
         results.append(result)
+        r = result
         print(f"{n:>7} articles: floor ({jobs} processes) {floor_wall:.1f} s wall {floor_cpu:.1f} s CPU, 1 process "
-              f"{floor1_wall:.1f} s (documents only {documents_wall:.1f} s) | validate {validate_wall:.1f} s "
-              f"{validate_cpu:.1f} s CPU {validate_rss:.0f} MiB | build {build_wall:.1f} s {build_cpu:.1f} s CPU "
-              f"{build_rss:.0f} MiB | (validate+build)/floor {result['ratio']:.2f} | dataset/ "
-              f"{dataset_bytes / 1e6:.1f} MB, its Parquet {parquet_bytes / 1e6:.1f} MB"
-              + (f" | render {result['render_s']:.1f} s, site {result['site_bytes'] / 1e6:.0f} MB in "
-                 f"{result['site_pages']} pages, largest {result['site_largest_page'] / 1e3:.0f} KB" if render else ""),
+              f"{floor1_wall:.1f} s (documents only {documents_wall:.1f} s) | validate {r['validate_s']:.1f} s "
+              f"{r['validate_cpu_s']:.1f} s CPU {r['validate_rss_mib']:.0f} MiB | build {r['build_s']:.1f} s "
+              f"{r['build_cpu_s']:.1f} s CPU {r['build_rss_mib']:.0f} MiB | (validate+build)/floor {r['ratio']:.2f} | "
+              f"dataset/ {dataset_bytes / 1e6:.1f} MB, its Parquet {parquet_bytes / 1e6:.1f} MB"
+              + (f" | render {r['render_s']:.1f} s, site {r['site_bytes'] / 1e6:.0f} MB in "
+                 f"{r['site_pages']} pages, largest {r['site_largest_page'] / 1e3:.0f} KB, after the edit "
+                 f"{r['render_edit_s']:.1f} s" if render else ""),
+              flush=True)
+        print("         with the cache: " + " | ".join(
+            f"{label} {r[f'{name}_s']:.1f} s {r[f'{name}_cpu_s']:.1f} s CPU {r[f'{name}_rss_mib']:.0f} MiB "
+            f"({100 * r[f'{name}_s'] / r['build_s']:.0f}% of the full build)" for name, label in INCREMENTAL),
               flush=True)
     return results
 
 
-def real_repo_validate() -> float:
-    best = min(run([*cli(), "--root", str(REPO), "validate"], {"CI": "1"})[0] for _ in range(3))
-    return best
+# The measurements made with the cache a clean full build left, in the order they run: (key, words).
+INCREMENTAL = (("check_full", "check after the full build"), ("rebuild", "build, nothing changed"),
+               ("build_edit", "build after a one-claim edit"), ("check_edit", "check after the edit"),
+               ("build_add", "build after adding an article"), ("check_add", "check after adding it"))
+
+
+def real_repo_validate(workdir: Path) -> float:
+    """Best wall time of three ``validate`` runs on the repository, with a cache of the benchmark's own
+    (emptied before the first run, not between them), never the user's."""
+    cache = workdir / "cache-repository"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {"CI": "1", "CYBERCLAIMS_CACHE_DIR": str(cache)}
+    return min(run([*cli(), "--root", str(REPO), "validate"], env, "validate on the repository")[0] for _ in range(3))
 
 
 def report(results: list[dict], startup: float) -> str:
@@ -315,15 +476,39 @@ def report(results: list[dict], startup: float) -> str:
         lines.append(f"| {r['articles']:,} | {r['dataset_bytes'] / 1e6:.1f} | {r['parquet_bytes'] / 1e6:.1f} | "
                      f"{r['dataset_bytes'] / r['parquet_bytes']:.2f} | {r['validate_rss_mib']:.0f} | "
                      f"{r['build_rss_mib']:.0f} |")
+    lines += ["", "Incremental build (cache): each command below is `cyberclaims build` or `cyberclaims build --check` "
+                  "run with the cache the clean full build left (and each one leaves), in this order; each cell is "
+                  "wall / CPU in seconds, then the wall time as a percentage of the full clean build's (the `build "
+                  "wall` above, run with an empty cache).", "",
+              "| articles | full build (empty cache) | check after the full build | build, nothing changed | "
+              "build after a one-claim edit | check after the edit | build after adding an article | "
+              "check after adding it |", "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        cells = [f"{r[f'{name}_s']:.1f} / {r[f'{name}_cpu_s']:.1f} ({100 * r[f'{name}_s'] / r['build_s']:.1f}%)"
+                 for name, _ in INCREMENTAL]
+        lines.append(f"| {r['articles']:,} | {r['build_s']:.1f} / {r['build_cpu_s']:.1f} | {' | '.join(cells)} |")
+    largest = max(results, key=lambda r: r["articles"]) if results else None
+    if largest is not None:
+        shares = {name: 100 * largest[f"{name}_s"] / largest["build_s"] for name in ("build_edit", "check_edit")}
+        met = all(share <= 5 for share in shares.values())
+        at = "at 100k" if largest["articles"] == 100_000 else f"at {largest['articles']:,} (the target is set at 100k)"
+        lines += ["", f"After a one-article edit {at}: `build` {shares['build_edit']:.1f}% and `build --check` "
+                      f"{shares['check_edit']:.1f}% of the full build's wall time (target: each at most 5% at "
+                      f"100k): {'met' if met else 'not met'}{'' if largest['articles'] == 100_000 else ' here'}."]
     if any("render_s" in r for r in results):
-        lines += ["", "The HTML viewer, `cyberclaims render --out site` (not part of `dataset/`):", "",
+        lines += ["", "The HTML viewer, `cyberclaims render --out site` (not part of `dataset/`); \"after the edit\" "
+                      "is the same command run again into the same site/ after the one-claim edit, with the cache the "
+                      "full render left (render has a cache folder of its own, empty before the full render):", "",
                   "| articles | render wall (s) | render CPU (s) | site/ (MB) | site/ / Parquet | pages | "
-                  "largest page (KB) | peak RSS (MiB) |", "|---|---|---|---|---|---|---|---|"]
+                  "largest page (KB) | peak RSS (MiB) | render after the edit wall (s) | render after the edit "
+                  "CPU (s) | after the edit / full render (wall) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in results:
             if "render_s" in r:
                 lines.append(f"| {r['articles']:,} | {r['render_s']:.1f} | {r['render_cpu_s']:.1f} | "
                              f"{r['site_bytes'] / 1e6:.0f} | {r['site_bytes'] / r['parquet_bytes']:.1f} | "
-                             f"{r['site_pages']:,} | {r['site_largest_page'] / 1e3:.0f} | {r['render_rss_mib']:.0f} |")
+                             f"{r['site_pages']:,} | {r['site_largest_page'] / 1e3:.0f} | {r['render_rss_mib']:.0f} | "
+                             f"{r['render_edit_s']:.1f} | {r['render_edit_cpu_s']:.1f} | "
+                             f"{100 * r['render_edit_s'] / r['render_s']:.1f}% |")
     by_n = {r["articles"]: r for r in results}
     if 10_000 in by_n and 100_000 in by_n:
         growth = by_n[100_000]["build_rss_mib"] / by_n[10_000]["build_rss_mib"]
@@ -341,6 +526,17 @@ def report(results: list[dict], startup: float) -> str:
                   "previous version of this benchmark, which the build's two workers could beat on wall time); "
                   "the documents-only floor writes the documents rows alone, in one process (the first "
                   "version's floor).",
+              "", "The incremental figures: every size has a cache folder of its own under the benchmark's "
+                  "work folder (`CYBERCLAIMS_CACHE_DIR`), emptied before `validate` and again before the full "
+                  "`build`, so that build is a clean one, as on a fresh machine. Then, each command its own "
+                  "process: `build --check` (it must find `dataset/` fresh, or the benchmark stops); `build` with "
+                  "nothing changed; the one-claim edit (the certainty of one claim of the article in the middle of "
+                  "the id order set to the next value the schema allows, the file replaced atomically), then "
+                  "`build` and `build --check`; then one article added in the middle of the id order (a copy of "
+                  "that article as `<id>-added`, with a sentence appended to its text so that no span moves and "
+                  "the texts differ), then `build` and `build --check`. The edits are undone afterwards. A `build` "
+                  "that keeps no cache does all its work again each time, so these figures are then close to a "
+                  "full build's (a check's a little more: it also compares).",
               "", "Timings on this machine (a shared virtual machine) vary by 10 to 20% from run to run, for "
                   "the floor as for the commands; a ratio close to a target can land on either side of it in "
                   "another run."]
@@ -353,7 +549,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="worker processes of the floor (default: one per core, as the build)")
     parser.add_argument("--render", action="store_true",
-                        help="also time `cyberclaims render --out site` and report the size of the viewer")
+                        help="also time `cyberclaims render --out site` (full, then again after the one-claim edit) "
+                             "and report the size of the viewer")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cyberclaims-bench"))
     parser.add_argument("--output", type=Path, default=HERE / "results.md")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
@@ -371,7 +568,7 @@ def main() -> None:
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = measure(args.sizes, args.workdir, args.jobs, args.render)
-    startup = real_repo_validate()
+    startup = real_repo_validate(args.workdir)
     print(f"validate on the real repository: {startup:.2f} s")
     text = report(results, startup)
     args.output.write_text(text, encoding="utf-8")
