@@ -74,6 +74,12 @@ def runs_of(root: Path) -> list[list[str]]:
     return [[files.id for files in run] for run in article_runs(gold.articles)]
 
 
+def expected_reuse(before: list[list[str]], after: list[list[str]], changed: set[str]) -> int:
+    """The runs of a build that the previous build made of the same articles, none of them changed."""
+    previous = {tuple(run) for run in before}
+    return sum(1 for run in after if tuple(run) in previous and not changed & set(run))
+
+
 def run_holding(root: Path, article_id: str) -> int:
     return next(i for i, run in enumerate(runs_of(root)) if article_id in run)
 
@@ -108,8 +114,11 @@ def test_runs_are_cut_by_id_so_an_insertion_moves_no_other_boundary(corpus: Path
     for suffix in (".json", ".txt"):
         (corpus / "annotations" / f"{victim}{suffix}").unlink()
     after = runs_of(corpus)
-    unchanged = [run for run in before if victim not in run]
-    assert all(run in after for run in unchanged)  # only the run that held it changed
+    held = next(i for i, run in enumerate(before) if victim in run)
+    moved = [i for i, run in enumerate(before) if i != held and run not in after]
+    # only the run that held it changed, and at most the next one (a run shorter than the minimum
+    # runs on into the next); every later boundary stays where it was
+    assert moved in ([], [held + 1])
 
 
 def test_nothing_changed_reuses_every_run(corpus: Path, tmp_path: Path):
@@ -123,10 +132,12 @@ def test_nothing_changed_reuses_every_run(corpus: Path, tmp_path: Path):
 def test_edit_redoes_only_the_run_of_the_edited_article(corpus: Path, tmp_path: Path):
     build(corpus, tmp_path / "out")
     before = shard_digests(tmp_path / "out")
-    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
+    edited = middle_id(corpus)
+    edit_json(corpus / "annotations" / f"{edited}.json",
               lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
     result = build(corpus, tmp_path / "out")
-    assert (result.runs, result.reused) == (len(runs_of(corpus)), len(runs_of(corpus)) - 1)
+    runs = runs_of(corpus)
+    assert (result.runs, result.reused) == (len(runs), expected_reuse(runs, runs, {edited})) == (len(runs), len(runs) - 1)
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
     changed = shard_digests(tmp_path / "out") - before
     assert 0 < len(changed) <= 3 * 3  # the edited run's shards (three configs, at most three splits)
@@ -136,22 +147,26 @@ def test_delete_then_insert_redoes_only_their_run(corpus: Path, tmp_path: Path):
     build(corpus, tmp_path / "out")
     victim = middle_id(corpus)
     saved = {s: (corpus / "annotations" / f"{victim}{s}").read_bytes() for s in (".json", ".txt")}
-    runs = len(runs_of(corpus))
+    before = runs_of(corpus)
     for suffix in saved:
         (corpus / "annotations" / f"{victim}{suffix}").unlink()
     deleted = build(corpus, tmp_path / "out")
-    # the run that held it is redone; if the article ended its run, the next run grows by the rest
-    assert deleted.runs in (runs, runs - 1) and deleted.reused == deleted.runs - 1
+    between = runs_of(corpus)
+    assert (deleted.runs, deleted.reused) == (len(between), expected_reuse(before, between, set()))
+    assert deleted.reused >= len(between) - 2
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
     for suffix, data in saved.items():
         (corpus / "annotations" / f"{victim}{suffix}").write_bytes(data)
     inserted = build(corpus, tmp_path / "out")
-    assert inserted.runs == runs and inserted.reused == runs - 1
+    assert runs_of(corpus) == before
+    assert (inserted.runs, inserted.reused) == (len(before), expected_reuse(between, before, set()))
+    assert inserted.reused >= len(before) - 2
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
 
 
 def test_rename_is_a_delete_and_an_insert(corpus: Path, tmp_path: Path):
     build(corpus, tmp_path / "out")
+    before = runs_of(corpus)
     old = middle_id(corpus)
     new = old.replace("synthetic-", "synthetic-renamed-")
     annotations = corpus / "annotations"
@@ -164,8 +179,9 @@ def test_rename_is_a_delete_and_an_insert(corpus: Path, tmp_path: Path):
             data["metadata"]["source"]["origin"] = f"{new}.txt"
     edit_json(annotations / f"{new}.json", rename)
     result = build(corpus, tmp_path / "out")
-    touched = {run_holding(corpus, new)}
-    assert result.reused >= result.runs - 2 and result.reused < result.runs and len(touched) == 1
+    after = runs_of(corpus)
+    assert (result.runs, result.reused) == (len(after), expected_reuse(before, after, set()))
+    assert len(after) - 4 <= result.reused < len(after)  # around the old place and the new one
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
 
 
@@ -185,6 +201,8 @@ def test_registry_change_redoes_only_the_runs_that_use_the_entry(corpus: Path, t
     used = {key: _users_of(corpus, key, "proposition") for key in keys}
     key = min((k for k in keys if used[k]), key=lambda k: len({run_holding(corpus, a) for a in used[k]}))
     touched = {run_holding(corpus, a) for a in used[key]}
+    runs = runs_of(corpus)
+    assert expected_reuse(runs, runs, used[key]) == len(runs) - len(touched)
 
     def restate(data: dict) -> None:
         entry = next(p for p in data["propositions"] if p["key"] == key)

@@ -157,7 +157,7 @@ def _build(args: argparse.Namespace) -> int:
 
     if args.check:
         result = check(args.root, args.output, jobs=args.jobs, cache=args.cache)
-        if args.cache:
+        if result.runs:  # with a cache
             print(f"reused {result.reused} of {count(result.runs, 'run')} of articles from the cache")
         print(f"compared {result.method}")
         for difference in result.differences:
@@ -177,7 +177,7 @@ def _build(args: argparse.Namespace) -> int:
     for config in result.configs:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")
-    if args.cache:
+    if result.runs:  # with a cache
         print(f"reused {result.reused} of {count(result.runs, 'run')} of articles from the cache")
     print(f"wrote {result.output}")
     return EXIT_OK

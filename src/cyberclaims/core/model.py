@@ -7,6 +7,7 @@ Everything above ``core`` speaks in these types; they hold data and the derived 
 from __future__ import annotations
 
 import json
+import os
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,6 +48,11 @@ class ArticleFiles:
     @property
     def text_path(self) -> Path | None:
         return None if self._text_dir is None else self._text_dir / f"{self.id}.txt"
+
+    def file_names(self) -> tuple[str | None, str | None]:
+        """The two paths as strings, made without pathlib (a corpus asks this of every article)."""
+        return (None if self._json_dir is None else os.path.join(self._json_dir, f"{self.id}.json"),
+                None if self._text_dir is None else os.path.join(self._text_dir, f"{self.id}.txt"))
 
     @property
     def complete(self) -> bool:

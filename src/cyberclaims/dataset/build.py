@@ -45,10 +45,12 @@ from .stats import CorpusStats, EntityUsage
 from .withhold import withhold_row
 
 # Articles per shard, on average: the articles, in id order, are cut into runs, and each run becomes
-# one shard of each config and split, written by one worker. A run ends after an article whose id
-# hashes to 0 modulo this number (or at RUN_LIMIT times it), so boundaries depend on the ids alone:
-# adding or removing an article changes its own run, never the runs after it (which the cache then
-# reuses). Shards are bounded in size, and their contents never depend on the number of workers.
+# one shard of each config and split, written by one worker. Boundaries are content-defined, as in
+# content-defined chunking: a run ends after an article whose id hashes to 0 modulo 3/4 of this number,
+# once it holds at least 1/4 of it (no tiny shards), and at RUN_LIMIT times it at most. They depend on the
+# ids alone, so adding or removing an article changes its own run (and at most the next one, where runs
+# fall back into step), never the runs after it, which the cache then reuses. Shards are bounded in
+# size, and their contents never depend on the number of workers.
 SHARD_ARTICLES = 1000
 RUN_LIMIT = 4
 # Rows become Arrow tables every this many articles: Python rows (which hold the parsed files) stay
@@ -84,11 +86,12 @@ class BuildResult:
 
 def article_runs(articles: list[ArticleFiles]) -> list[list[ArticleFiles]]:
     """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
+    shortest, modulus, longest = max(1, SHARD_ARTICLES // 4), max(1, SHARD_ARTICLES * 3 // 4), RUN_LIMIT * SHARD_ARTICLES
     runs, current = [], []
     for files in articles:
         current.append(files)
         mark = int.from_bytes(hashlib.sha256(files.id.encode()).digest()[:8], "big")
-        if mark % SHARD_ARTICLES == 0 or len(current) >= RUN_LIMIT * SHARD_ARTICLES:
+        if (mark % modulus == 0 and len(current) >= shortest) or len(current) >= longest:
             runs.append(current)
             current = []
     if current:
@@ -169,7 +172,7 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
     staging = _new_staging_folder(parent, output.name)
-    memo = build_memo(output, withhold_text) if cache else None
+    memo = build_memo(output, withhold_text) if cache else None  # None: every run is checked and written
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
                                      show_progress=show_progress, memo=memo)
@@ -185,10 +188,12 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
     return BuildResult(output, configs, report, memo.reused + memo.checked, memo.reused)
 
 
-def build_memo(output: Path, withhold_text: bool) -> BatchMemo:
-    """The cache of the builds of ``output`` with these options."""
-    return BatchMemo(cache_folder(output), code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT,
-                                                            ARROW_EVERY))
+def build_memo(output: Path, withhold_text: bool) -> BatchMemo | None:
+    """The cache of the builds of ``output`` with these options (None: no place for one)."""
+    folder = cache_folder(output)
+    if folder is None:
+        return None
+    return BatchMemo(folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, ARROW_EVERY))
 
 
 class OutputFolderError(BuildError, UsageError):

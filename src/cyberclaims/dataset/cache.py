@@ -24,18 +24,22 @@ _CODE_SUFFIXES = {".py", ".json", ".md", ".css", ".js", ".txt"}
 _LIBRARIES = ("pyarrow", "datasets", "jsonschema", "numpy")
 
 
-def cache_root() -> Path:
-    """The folder that holds every output's cache."""
+def cache_root() -> Path | None:
+    """The folder that holds every output's cache; None when there is no home to put it in (a relative
+    ``~`` would put it in the current folder, which the build must not touch)."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+        return Path(os.path.abspath(os.environ[CACHE_ENV]))
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cyberclaims"
+    return Path(base) / "cyberclaims" if os.path.isabs(base) else None
 
 
-def cache_folder(output: Path) -> Path:
-    """The cache of the build that writes ``output`` (one per output: their options differ)."""
+def cache_folder(output: Path) -> Path | None:
+    """The cache of the build that writes ``output`` (one per output: their options differ), if any."""
+    root = cache_root()
+    if root is None:
+        return None
     name = hashlib.sha256(os.fsencode(os.path.abspath(output))).hexdigest()[:16]
-    return cache_root() / f"build-{name}"
+    return root / f"build-{name}"
 
 
 def code_fingerprint(*options: object) -> str:

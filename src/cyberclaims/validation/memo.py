@@ -159,7 +159,7 @@ class BatchMemo:
         settled = True
         for files in batch:
             digest.update(f"{files.id}\n".encode())
-            for path in (files.json_path, files.text_path):
+            for path in files.file_names():
                 if path is None:
                     digest.update(b"-\n")
                     continue
