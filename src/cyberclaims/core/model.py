@@ -6,6 +6,7 @@ Everything above ``core`` speaks in these types; they hold data and the derived 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from bisect import bisect_left
@@ -161,12 +162,23 @@ class Registry:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     propositions: dict[str, dict[str, Any]] = field(default_factory=dict)
     _well_formed: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _digests: dict[str, dict[str, bytes]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def well_formed_entity_keys(self) -> frozenset[str]:
         """The entity keys that are well formed (``vocabulary.is_key``), computed once: every mention looks one up."""
         if self._well_formed is None:
             self._well_formed = frozenset(key for key in self.entities if is_key(key))
         return self._well_formed
+
+    def entry_digest(self, table: str, key: str) -> bytes:
+        """sha256 of one entry (``table`` is "entities" or "propositions"; an absent key has a digest too),
+        computed once: the build's cache compares the entries each run of articles read."""
+        digests = self._digests.setdefault(table, {})
+        if key not in digests:
+            entry = getattr(self, table).get(key)
+            digests[key] = hashlib.sha256(json.dumps([table, key, entry], sort_keys=True,
+                                                     ensure_ascii=False).encode()).digest()
+        return digests[key]
 
 
 @dataclass

@@ -107,8 +107,7 @@ def reads_digest(registry: Registry, reads: Mapping[str, list[str]]) -> str:
             keys = sorted({*table, *keys} - {_ALL})
             digest.update(f"{name} all {len(table)}\n".encode())
         for key in keys:
-            entry = table.get(key)
-            digest.update(json.dumps([name, key, entry], sort_keys=True, ensure_ascii=False).encode() + b"\n")
+            digest.update(registry.entry_digest(name, key))
     return digest.hexdigest()
 
 
