@@ -124,8 +124,22 @@ def test_runs_are_cut_by_id_so_an_insertion_moves_no_other_boundary(corpus: Path
 def test_nothing_changed_reuses_every_run(corpus: Path, tmp_path: Path):
     first = build(corpus, tmp_path / "out")
     assert first.reused == 0 and first.runs == len(runs_of(corpus))
-    again = build(corpus, tmp_path / "out", jobs=2)  # workers read the same cache
+    again = build(corpus, tmp_path / "out")
     assert again.reused == again.runs == first.runs
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
+
+
+def test_workers_share_the_cache(corpus: Path, tmp_path: Path, monkeypatch):
+    import cyberclaims.validation.runner as runner
+
+    monkeypatch.setattr(runner, "PARALLEL_MIN_ARTICLES", 1)  # the process pool, even for this small corpus
+    first = build(corpus, tmp_path / "out", jobs=2)
+    assert first.reused == 0
+    edited = middle_id(corpus)
+    edit_json(corpus / "annotations" / f"{edited}.json",
+              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    again = build(corpus, tmp_path / "out", jobs=2)
+    assert (again.runs, again.reused) == (first.runs, first.runs - 1)
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
 
 
