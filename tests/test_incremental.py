@@ -46,6 +46,11 @@ def corpus(pristine: Path, tmp_path: Path, monkeypatch) -> Path:
     return root
 
 
+def run_entries(cache: Path) -> list[Path]:
+    """The cache's entries for runs of articles (the other one is the entities config's)."""
+    return sorted(p for p in cache.rglob("*.run") if b'{"batch": ' in p.read_bytes()[:64])
+
+
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -251,7 +256,7 @@ def test_fingerprint_follows_the_package_files(tmp_path: Path):
 
 def test_a_damaged_or_deleted_cache_only_costs_time(corpus: Path, tmp_path: Path):
     build(corpus, tmp_path / "out")
-    entries = sorted((tmp_path / "cache").rglob("*.run"))
+    entries = run_entries(tmp_path / "cache")
     assert len(entries) == len(runs_of(corpus))
     damaged = bytearray(entries[0].read_bytes())
     damaged[-10] ^= 0xFF  # inside a Parquet blob: its sha256 no longer matches
@@ -273,7 +278,8 @@ def test_cache_is_outside_the_dataset_and_holds_one_build(corpus: Path, tmp_path
     keep.parent.mkdir(exist_ok=True)
     keep.write_text("a file the build did not make\n")
     build(corpus, tmp_path / "out")
-    assert len(list((tmp_path / "cache").rglob("*.run"))) == len(runs_of(corpus))  # the stale entry is gone
+    assert len(run_entries(tmp_path / "cache")) == len(runs_of(corpus))  # the stale entry is gone
+    assert len(list((tmp_path / "cache").rglob("*.run"))) == len(runs_of(corpus)) + 1  # and the entities config
     assert keep.exists()
     assert not any(p.suffix == ".run" for p in (tmp_path / "out").rglob("*"))
 

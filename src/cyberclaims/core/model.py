@@ -52,8 +52,8 @@ class ArticleFiles:
 
     def file_names(self) -> tuple[str | None, str | None]:
         """The two paths as strings, made without pathlib (a corpus asks this of every article)."""
-        return (None if self._json_dir is None else os.path.join(self._json_dir, f"{self.id}.json"),
-                None if self._text_dir is None else os.path.join(self._text_dir, f"{self.id}.txt"))
+        return (None if self._json_dir is None else f"{self._json_dir}{os.sep}{self.id}.json",
+                None if self._text_dir is None else f"{self._text_dir}{os.sep}{self.id}.txt")
 
     @property
     def complete(self) -> bool:

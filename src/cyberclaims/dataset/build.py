@@ -292,16 +292,8 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
                               work=BatchWork(_RowsVisitorFactory(folder, withhold_text), collect, article_runs, memo))
     if not report.ok:
         return None, report
-    registry = corpus.gold.registry
-    for split in SPLITS:
-        writer = ShardWriter(folder, "entities", split, 0)
-        entity_rows = usage.rows(split, registry.entities)
-        # a row group at a time: an entity's row lists the articles it occurs in, most of a big corpus
-        while chunk := list(islice(entity_rows, CONFIGS["entities"].row_group_rows)):
-            chunk = _withheld("entities", chunk, withhold_text)
-            writer.add_table(table_from_rows("entities", chunk, writer.schema))
-        shards.setdefault(("entities", split), []).append(writer.close())
-        _release_memory()
+    for shard in _entity_shards(folder, usage, corpus.gold.registry, withhold_text, memo):
+        shards.setdefault(("entities", shard.split), []).append(shard)
     passes: dict[str, list[dict[str, Any]]] = {}
     for collection in corpus.passes:
         for article in collection.iter_articles(corpus.root):
@@ -311,7 +303,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         writer = ShardWriter(folder, "passes", split, 0)
         writer.add_table(table_from_rows("passes", _withheld("passes", items, withhold_text), writer.schema))
         shards.setdefault(("passes", split), []).append(writer.close())
-    configs = _name_shards(folder, shards)
+    configs, named = _name_shards(folder, shards)
     cff = corpus.root / "CITATION.cff"
     if cff.is_file():  # shipped with the data, so a copy on the Hub is citable on its own
         shutil.copyfile(cff, folder / "CITATION.cff")
@@ -323,17 +315,48 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
         shutil.copyfile(results, folder / "baselines.json")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     write_croissant(folder, configs, corpus)
-    write_manifest(folder)
+    # the sha256 of a shard copied from the cache was checked as it was read: not computed again
+    write_manifest(folder, {name: shard.sha256 for name, shard in named.items() if shard.sha256})
     return configs, report
+
+
+def _entity_shards(folder: Path, usage: EntityUsage, registry: Registry, withhold_text: bool,
+                   memo: BatchMemo | None) -> list[Shard]:
+    """The ``entities`` config, one shard per split: from the cache when the entity usage of the whole
+    corpus and the registry entries it names are what they were (an edit that moves no mention)."""
+    key = hashlib.sha256(f"entities\n{memo.fingerprint}\n{usage.digest()}".encode()).hexdigest() if memo else ""
+    if memo is not None:
+        found = memo.load(key, registry)
+        if found is not None:
+            memo.used.add(key)
+            return _RowsVisitorFactory(folder, withhold_text).restore(found[0]["output"], found[1], 0).shards
+    written = []
+    for split in SPLITS:
+        writer = ShardWriter(folder, "entities", split, 0)
+        entity_rows = usage.rows(split, registry.entities)
+        # a row group at a time: an entity's row lists the articles it occurs in, most of a big corpus
+        while chunk := list(islice(entity_rows, CONFIGS["entities"].row_group_rows)):
+            chunk = _withheld("entities", chunk, withhold_text)
+            writer.add_table(table_from_rows("entities", chunk, writer.schema))
+        written.append(writer.close())
+        _release_memory()
+    if memo is not None:
+        output = _BatchOutput(written, CorpusStats(), EntityUsage())
+        description, blobs = _RowsVisitorFactory(folder, withhold_text).dump(output)
+        memo.store(key, {"output": description}, registry, {"entities": usage.keys()}, blobs)
+        memo.used.add(key)
+    return written
 
 
 def _withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> list[dict[str, Any]]:
     return [withhold_row(config, row) for row in items] if withhold_text else items
 
 
-def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]) -> list[ConfigInfo]:
-    """Give every shard its final name, ``<split>-NNNNN-of-NNNNN.parquet``, in article order."""
-    configs = []
+def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]
+                 ) -> tuple[list[ConfigInfo], dict[str, Shard]]:
+    """Give every shard its final name, ``<split>-NNNNN-of-NNNNN.parquet``, in article order; returns the
+    configs and the shards by their final names."""
+    configs, named = [], {}
     for config in CONFIGS:
         info = ConfigInfo(config)
         for split in SPLITS:
@@ -343,12 +366,13 @@ def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]) -> li
                 name = f"{split}-{index:05d}-of-{len(written):05d}.parquet"
                 shard.path.rename(shard.path.with_name(name))
                 names.append(f"data/{config}/{name}")
+                named[f"data/{config}/{name}"] = shard
             if written:
                 info.splits.append(SplitInfo(split, sum(s.num_examples for s in written),
                                              sum(s.num_bytes for s in written), names))
         if info.splits or config == "documents":
             configs.append(info)
-    return configs
+    return configs, named
 
 
 def _release_memory() -> None:
@@ -394,7 +418,8 @@ class _RowsVisitorFactory:
             if examples:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(blob)
-            shards.append(Shard(config, split, path, examples, size))
+            shards.append(Shard(config, split, path, examples, size,
+                                hashlib.sha256(blob).hexdigest() if examples else ""))
         return _BatchOutput(shards, CorpusStats.from_json(description["stats"]),
                             EntityUsage.from_json(description["usage"]))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
@@ -16,10 +17,17 @@ def files_in(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def write_manifest(folder: Path) -> None:
-    """``SHA256SUMS`` in the format of ``sha256sum``, so ``sha256sum -c SHA256SUMS`` checks a copy."""
-    lines = [f"{sha256_file(path)}  {path.relative_to(folder).as_posix()}\n"
-             for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)]
+def write_manifest(folder: Path, known: Mapping[str, str] | None = None) -> None:
+    """``SHA256SUMS`` in the format of ``sha256sum``, so ``sha256sum -c SHA256SUMS`` checks a copy.
+
+    ``known`` gives the sha256 of files (by name in the folder) that the caller wrote from bytes whose
+    hash it had checked; every other file is hashed here.
+    """
+    known = known or {}
+    lines = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
+        name = path.relative_to(folder).as_posix()
+        lines.append(f"{known.get(name) or sha256_file(path)}  {name}\n")
     write_file(folder / MANIFEST, "".join(lines).encode("utf-8"))
 
 

@@ -42,6 +42,7 @@ class Shard:
     path: Path
     num_examples: int
     num_bytes: int
+    sha256: str = ""  # known when the shard was copied from the cache
 
 
 

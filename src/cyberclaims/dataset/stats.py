@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections import Counter
 from collections.abc import Iterator
@@ -194,6 +195,19 @@ class EntityUsage:
         usage.articles = {split: {key: array("I", found) for key, found in items}
                           for split, items in data["articles"].items()}
         return usage
+
+    def keys(self) -> list[str]:
+        """Every entity key used, in any split."""
+        return sorted({key for by_key in self.articles.values() for key in by_key})
+
+    def digest(self) -> str:
+        """sha256 of everything the ``entities`` rows are made of (but the registry entries)."""
+        digest = hashlib.sha256("\n".join(self.ids).encode())
+        for split in sorted(self.articles):
+            for key in sorted(self.articles[split]):
+                digest.update(f"\n{split} {key} {self.mentions[split][key]}\n".encode())
+                digest.update(self.articles[split][key].tobytes())
+        return digest.hexdigest()
 
     def rows(self, split: str, registry_entities: dict[str, dict]) -> Iterator[dict[str, Any]]:
         """One row per canonical entity used in the split, by key (made one at a time: a row lists every

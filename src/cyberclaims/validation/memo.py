@@ -94,6 +94,10 @@ class RegistryReads(Registry):
         keys.reads = self.entity_reads
         return keys
 
+    @property
+    def base(self) -> Registry:
+        return self._base
+
     def reads(self) -> dict[str, list[str]]:
         return {"entities": sorted(self.entity_reads), "propositions": sorted(self.proposition_reads)}
 
@@ -153,14 +157,14 @@ class BatchMemo:
 
     def _status_key(self, batch: list[ArticleFiles]) -> tuple[str, bool] | None:
         """(digest of the files' status, whether all of them are settled); None if one is not a regular file."""
-        digest = hashlib.sha256(f"{self.fingerprint}\n".encode())
         settled_before = time.time_ns() - _SETTLE_NS
-        settled = True
+        newest = 0
+        parts = [self.fingerprint]
         for files in batch:
-            digest.update(f"{files.id}\n".encode())
+            parts.append(files.id)
             for path in files.file_names():
                 if path is None:
-                    digest.update(b"-\n")
+                    parts.append("-")
                     continue
                 try:
                     st = os.stat(path, follow_symlinks=False)
@@ -168,9 +172,9 @@ class BatchMemo:
                     return None
                 if not stat.S_ISREG(st.st_mode):
                     return None
-                digest.update(f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n".encode())
-                settled = settled and max(st.st_mtime_ns, st.st_ctime_ns) < settled_before
-        return digest.hexdigest(), settled
+                parts.append(f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}")
+                newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest(), newest < settled_before
 
     def _content_key(self, batch: list[ArticleFiles]) -> str | None:
         digest = hashlib.sha256(f"{self.fingerprint}\n".encode())
@@ -209,11 +213,13 @@ class BatchMemo:
             return None  # missing, damaged or from another version: only costs the batch's work
         return header, blobs
 
-    def store(self, key: str, header: dict[str, Any], reads: RegistryReads, blobs: list[bytes]) -> None:
-        """Write an entry atomically; a failure to write only loses the entry (the cache is disposable)."""
-        header = {**header, "fingerprint": self.fingerprint, "reads": reads.reads(),
-                  "blobs": [[len(b), hashlib.sha256(b).hexdigest()] for b in blobs]}
-        header["reads_digest"] = reads_digest(reads._base, header["reads"])
+    def store(self, key: str, header: dict[str, Any], registry: Registry, reads: dict[str, list[str]],
+              blobs: list[bytes]) -> None:
+        """Write an entry atomically; a failure to write only loses the entry (the cache is disposable).
+        ``reads`` names the registry entries the result depends on (``RegistryReads.reads()``)."""
+        header = {**header, "fingerprint": self.fingerprint, "reads": reads,
+                  "blobs": [[len(b), hashlib.sha256(b).hexdigest()] for b in blobs],
+                  "reads_digest": reads_digest(registry, reads)}
         encoded = json.dumps(header, ensure_ascii=False).encode()  # key order kept: counters keep their order
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -305,7 +305,7 @@ def _check_or_reuse(batch: list[ArticleFiles], root: Path, is_gold: bool, regist
     result.memo_key = key
     if key is not None and not any(i.severity is Severity.ERROR for i in result.issues):
         description, blobs = visitor.dump(result.output) if visitor is not None else (None, [])  # type: ignore[attr-defined]
-        memo.store(key, {"batch": result.to_header(), "output": description}, reads, blobs)
+        memo.store(key, {"batch": result.to_header(), "output": description}, registry, reads.reads(), blobs)
     return result
 
 
