@@ -248,7 +248,7 @@ class Site:
     by_entity: dict[str, list[MentionRefs]] = field(default_factory=dict)  # in article order
     propositions_of: dict[str, set[str]] = field(default_factory=dict)  # the keys an article's page links to
     entities_of: dict[str, set[str]] = field(default_factory=dict)
-    _entries: dict[tuple[str, str], Any] = field(default_factory=dict)  # registry entries as digests, by key
+    _entries: dict[tuple, Any] = field(default_factory=dict)  # registry entries as digests, by key and fields
 
     @functools.cached_property
     def ids(self) -> list[str]:
@@ -337,12 +337,14 @@ class Site:
     # -----------------------------------------------------------------------------------------
     # What each page is made from, as a digest: a page made from the same is the same bytes
 
-    def _entry(self, kind: str, key: str) -> Any:
-        """A registry entry as a digest (None: not in the registry), computed once per key."""
-        found = self._entries.get((kind, key), _MISSING)
+    def _entry(self, kind: str, key: str, fields: tuple[str, ...]) -> Any:
+        """The fields of a registry entry that a page shows, as a digest (None: not in the registry);
+        computed once per key and fields. A change to any other field (an entity's aliases) changes no page."""
+        found = self._entries.get((kind, key, fields), _MISSING)
         if found is _MISSING:
             entry = (self.registry.propositions if kind == "p" else self.registry.entities).get(key)
-            found = self._entries[(kind, key)] = None if entry is None else state_file.digest(entry)
+            found = None if entry is None else state_file.digest({f: entry[f] for f in fields if f in entry})
+            self._entries[(kind, key, fields)] = found
         return found
 
     def article_inputs(self, article_id: str) -> str | None:
@@ -353,16 +355,16 @@ class Site:
             return None
         findings = [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues.get(article_id, [])]
         return state_file.digest(["article", article_id, record.files, findings,
-                                  [[k, self._entry("e", k)] for k in record.entity_keys],
-                                  [[k, self._entry("p", k)] for k in record.proposition_keys]])
+                                  [[k, self._entry("e", k, ("name", "description"))] for k in record.entity_keys],
+                                  [[k, self._entry("p", k, ("statement",))] for k in record.proposition_keys]])
 
     def proposition_inputs(self, key: str) -> str:
-        return state_file.digest(["proposition", key, PAGE_ROWS, self._entry("p", key),
+        return state_file.digest(["proposition", key, PAGE_ROWS, self._entry("p", key, ("statement",)),
                                   [ref[1:] for ref in self.by_proposition.get(key, [])]])
 
     def entity_inputs(self, key: str) -> str:
-        return state_file.digest(["entity", key, PAGE_ROWS, self._entry("e", key),
-                                  [ref[1:] for ref in self.by_entity.get(key, [])]])
+        entry = self._entry("e", key, ("name", "type", "description"))
+        return state_file.digest(["entity", key, PAGE_ROWS, entry, [ref[1:] for ref in self.by_entity.get(key, [])]])
 
     def article(self, article_id: str) -> Article | None:
         """The parsed article, or None when its annotation file cannot be read as a JSON object."""
@@ -598,11 +600,11 @@ class Site:
         the entities, each cut into pages of at most ``PAGE_ROWS`` rows."""
         articles = []
         for article_id in self.ids:
-            entry = self.records[article_id]
+            record = self.records[article_id]
             errors = len(self.errors_of(article_id))
             articles.append(f'<tr data-article="{escape(article_id)}">'
                             f'<td><a href="{escape(article_id)}.html">{escape(article_id)}</a></td>'
-                            f"<td>{escape(entry.title or '')}</td><td>{entry.mentions}</td><td>{entry.claims}</td>"
+                            f"<td>{escape(record.title or '')}</td><td>{record.mentions}</td><td>{record.claims}</td>"
                             f'<td class="{"bad-text" if errors else ""}">{errors}</td></tr>')
         propositions = []
         for key in self.proposition_keys:

@@ -5,8 +5,8 @@ folder again writes only the pages whose inputs changed.
 file there) at the end of each render. It holds
 
 - ``code``: a fingerprint of the code that wrote the pages (the package version, the bytes of the
-  viewer's and ``core``'s source files and static assets, and the page size); when it is not the
-  running code's, no page counts as up to date and everything is rendered again;
+  viewer's and ``core``'s source files, static assets and JSON Schemas, and the page size); when it is
+  not the running code's, no page counts as up to date and everything is rendered again;
 - ``articles``: per article, the digest of its two files and what the other pages need of it (the
   index's figures, its rows on the proposition and entity pages, the registry keys its own page shows),
   so that an article whose files did not change is not parsed again;
@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from .. import __version__
 from ..core.files import read_capped
+from ..core.schemas import schema_dir
 from ..core.vocabulary import ARTICLE_ID, is_key
 
 STATE = ".render-state.json"
@@ -217,12 +218,14 @@ def code_fingerprint(*settings: Any) -> str:
 
 @functools.cache
 def _source_digest() -> str:
-    """A digest of every file of ``cyberclaims.viewer`` (its modules and static/) and ``cyberclaims.core``
-    (what the viewer is made of: its models, vocabulary and finding codes), read once per process."""
+    """A digest of every file of ``cyberclaims.viewer`` (its modules and static/), ``cyberclaims.core``
+    (what the viewer is made of: models, finding codes, the vocabulary) and the JSON Schemas the
+    vocabulary is read from (the labels of every page's legend), read once per process."""
     hasher = hashlib.sha256()
     package = files("cyberclaims")
-    for folder in ("viewer", "core"):
-        for name, data in sorted(_walk(package.joinpath(folder), folder)):
+    for folder, node in (("viewer", package.joinpath("viewer")), ("core", package.joinpath("core")),
+                         ("schema", schema_dir())):
+        for name, data in sorted(_walk(node, folder)):
             hasher.update(f"{name}\0{len(data)}\0".encode())
             hasher.update(data)
     return hasher.hexdigest()
