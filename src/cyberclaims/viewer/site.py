@@ -155,17 +155,17 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     # proposition grown shorter): its page is this tool's to remove. Which files those are, the state
     # says; the list pages and the continuation pages' generator line say it of a folder rendered before
     # there was a state. Any other file in the folder is the user's, and stays.
-    ours = set(previous.pages) | {name for name in before["lists"]}
-    ours |= {f"{a}.html" for a in before["article"]}
-    ours |= {f"{PROPOSITIONS}/{k}.html" for k in before["proposition"]} | {f"{ENTITIES}/{k}.html" for k in before["entity"]}
+    ours = set(previous.pages) | before["lists"] | {f"{a}.html" for a in before["article"]}
+    ours |= {f"{PROPOSITIONS}/{k}.html" for k in before["proposition"]}
+    ours |= {f"{ENTITIES}/{k}.html" for k in before["entity"]}
     if not previous.loaded:
         ours |= set(_continuations(out_dir, PROPOSITIONS)) | set(_continuations(out_dir, ENTITIES))
     if ids is not None:
         # Only the named articles' pages were made: of the others, only what a render of them would
-        # have replaced goes (the lists, and the continuation pages of the keys it wrote).
+        # have replaced goes (the lists, and the continuation pages of the keys whose pages it made).
+        keys_made = {PROPOSITIONS: propositions, ENTITIES: entities}
         ours = {name for name in ours if state_file.page_kind(name) == "list"
-                or (name.count(".") == 2 and name.split("/")[0] in (PROPOSITIONS, ENTITIES)
-                    and name.split("/")[1].split(".")[0] in (propositions if name[0] == PROPOSITIONS else entities))}
+                or ((continued := _CONTINUED.fullmatch(name)) is not None and continued[2] in keys_made[continued[1]])}
     stale = sorted(ours - set(made))
     for name in stale:
         path = out_dir / name
@@ -184,6 +184,7 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
 
 _MISSING = object()
 _CONTINUATION = re.compile(r"^[a-z0-9_]+\.[0-9]+\.html$")
+_CONTINUED = re.compile(rf"({PROPOSITIONS}|{ENTITIES})/([a-z0-9_]+)\.[0-9]+\.html")  # folder, key
 
 
 def _continuations(out_dir: Path, folder: str) -> list[str]:
