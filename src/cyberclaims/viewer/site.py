@@ -294,14 +294,14 @@ class Site:
             if digest is None or record is None or record.files != digest:
                 record = site._record(article_id, digest)
             site.records[article_id] = record
-            for ref in record.claim_refs:
-                by_proposition[ref.proposition].append(ref)
-            for refs in record.mention_refs:
-                by_entity[refs.entity].append(refs)
+            for ref in record.claim_refs:  # ClaimRef's fields, the proposition first
+                by_proposition[ref[0]].append(ref)
+            for refs in record.mention_refs:  # MentionRefs' fields, the entity first
+                by_entity[refs[0]].append(refs)
             if record.claim_refs:
-                site.propositions_of[article_id] = {ref.proposition for ref in record.claim_refs}
+                site.propositions_of[article_id] = {ref[0] for ref in record.claim_refs}
             if record.mention_refs:
-                site.entities_of[article_id] = {refs.entity for refs in record.mention_refs}
+                site.entities_of[article_id] = {refs[0] for refs in record.mention_refs}
         site.by_proposition = dict(by_proposition)
         site.by_entity = dict(by_entity)
         return site
@@ -556,7 +556,7 @@ class Site:
     def proposition_pages(self, key: str) -> list[tuple[str, str]]:
         """(name in ``p/``, html) of the proposition's pages: ``<key>.html``, then ``<key>.2.html``, …"""
         proposition = self.registry.propositions.get(key)
-        refs = self.by_proposition.get(key, [])
+        refs = [ClaimRef._make(ref) for ref in self.by_proposition.get(key, [])]
         articles = len({ref.article_id for ref in refs})
         statement = (f"<p>{escape(proposition.get('statement', ''))}</p>" if proposition is not None
                      else '<p class="bad-text">not in annotations/propositions.json</p>')
@@ -575,7 +575,7 @@ class Site:
     def entity_pages(self, key: str) -> list[tuple[str, str]]:
         """(name in ``e/``, html) of the entity's pages: ``<key>.html``, then ``<key>.2.html``, …"""
         entry = self.registry.entities.get(key)
-        refs = self.by_entity.get(key, [])
+        refs = [MentionRefs._make(ref) for ref in self.by_entity.get(key, [])]
         mentions = sum(r.count for r in refs)
         if entry is not None:
             about = (f'<p><span class="sw" style="background:{label_color(entry.get("type"))}"></span>'
@@ -613,14 +613,14 @@ class Site:
             statement = self.registry.propositions.get(key, {}).get("statement", "")
             propositions.append(f'<tr data-proposition="{escape(key)}"><td><a href="{PROPOSITIONS}/{escape(key)}.html">'
                                 f"<code>{escape(key)}</code></a></td><td>{escape(statement)}</td><td>{len(refs)}</td>"
-                                f"<td>{len({r.article_id for r in refs})}</td></tr>")
+                                f"<td>{len({r[1] for r in refs})}</td></tr>")  # r[1]: the article id
         entities = []
         for key in self.entity_keys:
             refs = self.by_entity.get(key, [])
             entry = self.registry.entities.get(key, {})
             entities.append(f'<tr data-entity="{escape(key)}"><td><a href="{ENTITIES}/{escape(key)}.html">'
                             f"<code>{escape(key)}</code></a></td><td>{escape(entry.get('name', ''))}</td>"
-                            f"<td>{escape(entry.get('type', ''))}</td><td>{sum(r.count for r in refs)}</td>"
+                            f"<td>{escape(entry.get('type', ''))}</td><td>{sum(r[3] for r in refs)}</td>"  # count
                             f"<td>{len(refs)}</td></tr>")
         other = "".join(f'<li class="{escape(i.severity.value)}"><code>{escape(i.code)}</code> {escape(i.location())} — '
                         f"{escape(i.message)}</li>" for i in self.other_issues)

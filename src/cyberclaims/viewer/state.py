@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -46,6 +47,8 @@ class ClaimRef(NamedTuple):
 
     The values are the shown ones: ``str()`` of each attribute (a page escapes ``str(value)``) and the
     text already shortened to ``CLAIM_TEXT`` characters, so that they survive the state file unchanged.
+    The refs read from a state file are plain tuples of these fields (made by ``zip``, many times faster
+    than this class): code that gathers them indexes them, a page that shows them makes this of each.
     """
 
     proposition: str
@@ -73,8 +76,8 @@ class ArticleRecord(NamedTuple):
     title: str | None  # the index's title; None when the annotation file could not be parsed
     mentions: int
     claims: int
-    claim_refs: tuple[ClaimRef, ...]  # in text order
-    mention_refs: tuple[MentionRefs, ...]  # in order of first mention
+    claim_refs: tuple[tuple, ...]  # ClaimRef's fields, in text order
+    mention_refs: tuple[tuple, ...]  # MentionRefs' fields, in order of first mention
     entity_keys: tuple[str, ...]  # the registry entries its page shows (sorted)
     proposition_keys: tuple[str, ...]
 
@@ -100,7 +103,7 @@ class State:
             if r.files is None:
                 continue
             claims = [value for ref in r.claim_refs for value in (ref[0], *ref[2:])]
-            mentions = [value for ref in r.mention_refs for value in (ref.entity, ref.anchor, ref.count)]
+            mentions = [value for ref in r.mention_refs for value in (ref[0], *ref[2:])]
             articles[article_id] = [r.files, r.title, r.mentions, r.claims, claims, mentions,
                                     list(r.entity_keys), list(r.proposition_keys)]
         pages = {name: list(record) for name, record in self.pages.items()}
@@ -171,13 +174,11 @@ def _parse(document: Any, code: str) -> State:
         "".join(claim_values), "".join(mention_values[0::3]), "".join(mention_values[1::3])  # strings only
         "".join(entity_keys), "".join(proposition_keys)
         keys.update(claim_values[0::6], mention_values[0::3])
-        values = iter(claim_values)
-        mention_refs = iter(mention_values)
+        article = repeat(article_id)
         state.articles[article_id] = ArticleRecord(
             files, title, mentions, claims,
-            tuple(ClaimRef(key, article_id, anchor, claim, text, certainty, attribution)
-                  for key, anchor, claim, text, certainty, attribution in zip(*[values] * 6)),
-            tuple(MentionRefs(key, article_id, anchor, count) for key, anchor, count in zip(*[mention_refs] * 3)),
+            tuple(zip(claim_values[0::6], article, *(claim_values[n::6] for n in range(1, 6)))),
+            tuple(zip(mention_values[0::3], article, mention_values[1::3], mention_values[2::3])),
             tuple(entity_keys), tuple(proposition_keys))
     _check(all(map(is_key, keys)))  # they name pages: p/<key>.html, e/<key>.html
     return state
