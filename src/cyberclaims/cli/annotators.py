@@ -32,6 +32,8 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
         "render", usage="cyberclaims render [ID ...] --out DIR", help="write the HTML viewer: one page per article and an index",
         description="Static pages, no network needed: mentions in label colours, claims underlined, "
                     "attributes on hover and click, validation errors shown where they are. "
+                    "Rendering again into the same folder writes only the pages whose inputs changed "
+                    "(delete DIR/.render-state.json to render everything). "
                     "Example: cyberclaims render --out site, then open site/index.html in a browser")
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
     render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")

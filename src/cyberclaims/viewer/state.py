@@ -26,8 +26,8 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from itertools import repeat
 from importlib.resources import files
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,7 +38,7 @@ from ..core.vocabulary import ARTICLE_ID, is_key
 
 STATE = ".render-state.json"
 FORMAT = "cyberclaims-render-state/1"
-MAX_STATE_BYTES = 1 << 34  # a cap for the read only: about 5 KB per article
+MAX_STATE_BYTES = 1 << 34  # a cap for reading it (or a page) only: the state is about 4.5 KB per article
 CLAIM_TEXT = 120  # characters of a claim's text shown on its proposition's page (and kept here)
 
 
