@@ -288,7 +288,9 @@ def test_render_writes_a_page_per_article_and_an_index_deterministically(tmp_pat
                       + [f"p/{k}.html" for k in _registry_keys(repo, "propositions")]
                       + [f"e/{k}.html" for k in _registry_keys(repo, "entities")])
     assert sorted(p.relative_to(second).as_posix() for p in result.pages) == expected
-    assert _files(first) == _files(second) == expected  # no temporary file left behind either
+    # No temporary file left behind either; the render state (what each page was made from) is one file.
+    assert _files(first) == _files(second) == sorted(expected + [".render-state.json"])
+    assert (first / ".render-state.json").read_bytes() == (second / ".render-state.json").read_bytes()
     for name in expected:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     for name in expected:
@@ -304,7 +306,8 @@ def test_render_only_the_named_articles(tmp_path):
     assert run_cli("render", ARTICLE_IDS[0], "--out", out, cwd=repo).returncode == 0
     data = _annotation(repo, ARTICLE_IDS[0])
     # The article's page, the lists, and the proposition and entity pages it links to: no other article.
-    assert _files(out) == sorted([f"{ARTICLE_IDS[0]}.html", "index.html", "propositions_1.html", "entities_1.html"]
+    assert _files(out) == sorted([f"{ARTICLE_IDS[0]}.html", "index.html", "propositions_1.html", "entities_1.html",
+                                  ".render-state.json"]
                                  + [f"p/{k}.html" for k in {c["proposition"] for c in data["claims"]}]
                                  + [f"e/{k}.html" for k in {m["entity"] for m in data["entities"] if m["entity"]}])
     unknown = run_cli("render", "no-such-article", "--out", out, cwd=repo)
@@ -330,7 +333,7 @@ def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(
     assert run_cli("render", "--out", out, cwd=repo).returncode == 0
     top = sorted(p.name for p in out.iterdir() if p.is_file())
     assert top == sorted([f"{a}.html" for a in ARTICLE_IDS if a != removed]
-                         + ["index.html", "propositions_1.html", "entities_1.html", "notes.html"])
+                         + ["index.html", "propositions_1.html", "entities_1.html", "notes.html", ".render-state.json"])
     assert not (out / "p" / f"{gone}.html").exists() and (out / "p" / "notes.html").exists()
     assert f'data-article="{removed}"' not in (out / "index.html").read_text(encoding="utf-8")
     # A page holds its own article only: removing another article leaves it byte for byte as it was.
@@ -364,7 +367,7 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
     render_site(corpus, report, out)
     names = {p.name for p in out.iterdir() if p.is_file()}
     assert names == {f"{i}.html" for i in ARTICLE_IDS} | {"index.html", "propositions_1.html", "entities_1.html",
-                                                          "index_9.html"}
+                                                          "index_9.html", ".render-state.json"}
     assert not [p for p in (out / "p").iterdir() if p.name.count(".") > 1]
     assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
 

@@ -32,6 +32,8 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
         "render", usage="cyberclaims render [ID ...] --out DIR", help="write the HTML viewer: one page per article and an index",
         description="Static pages, no network needed: mentions in label colours, claims underlined, "
                     "attributes on hover and click, validation errors shown where they are. "
+                    "Rendering again into the same folder writes only the pages whose inputs changed "
+                    "(delete DIR/.render-state.json to render everything). "
                     "Example: cyberclaims render --out site, then open site/index.html in a browser")
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
     render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
@@ -63,7 +65,11 @@ def _render(args: argparse.Namespace) -> int:
     # the corpus (the pages are the same bytes either way).
     corpus, report = validate(args.root, show_progress=False, keep_articles=False)
     result = render_site(corpus, report, args.out, args.ids or None)  # an unknown id: a UsageError, exit 2
-    print(f"wrote {count(len(result.pages), 'page')} to {result.out_dir} (open {result.out_dir / 'index.html'} in a browser)")
+    # A second render into the same folder writes only the pages whose inputs changed (the others are
+    # "up to date"); deleting DIR/.render-state.json forces a full render.
+    unchanged = f", {len(result.unchanged)} up to date" if result.unchanged else ""
+    print(f"wrote {count(len(result.pages), 'page')} to {result.out_dir}{unchanged} "
+          f"(open {result.out_dir / 'index.html'} in a browser)")
     if result.articles_with_errors:
         n = len(result.articles_with_errors)
         print(f"cyberclaims: {count(n, 'article')} {'has' if n == 1 else 'have'} validation errors, shown on "

@@ -2,9 +2,10 @@
 proposition and per entity, and paginated lists.
 
 ``render_site`` writes the pages (``cyberclaims render --out site``; not part of ``dataset/``). The
-package has two modules: ``spans`` places one article's spans in its text and writes the text's HTML;
-``site`` gathers what the pages need from the validated corpus and writes the pages. The pages' CSS and
-script are package data in ``static/``. The viewer reads only ``cyberclaims.core``.
+package has three modules: ``spans`` places one article's spans in its text and writes the text's HTML;
+``site`` gathers what the pages need from the validated corpus and writes the pages; ``state`` is the
+record it keeps in the output folder, so that a second render writes only the pages whose inputs changed.
+The pages' CSS and script are package data in ``static/``. The viewer reads only ``cyberclaims.core`` (and the package version).
 """
 
 from .site import RenderError, RenderResult, render_site

@@ -26,11 +26,23 @@ text and keeps the output folder in step. Placing the spans in one article's tex
 
 Everything that comes from the data is escaped. Output is deterministic (same input, same bytes) and
 every file is written through a temporary file and a rename.
+
+Rendering again into the same folder writes only the pages whose inputs changed. ``DIR/.render-state.json``
+(``state.py``) records, per page, a digest of what it is made from (an article's page: its two files, the
+validator's findings for it and the registry entries it shows; a proposition's or entity's page: its rows
+and its registry entry; a list page: its bytes, which are cheap to make) and the sha256 of the bytes
+written, with a fingerprint of the code. A page whose digest is the recorded one and whose file still holds
+the recorded bytes is left as it is; an article whose files did not change is not even parsed (its rows
+are in the state). The folder ends byte for byte as a render into an empty folder would leave it.
+Deleting the state file (or a damaged one) means a full render. Files are removed only when the state
+(or, for a folder rendered before there was one, a list page or the generator line) says this module
+wrote them.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,11 +51,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..core.errors import UsageError
-from ..core.files import MAX_TEXT_BYTES, decode_text, read_capped, write_file
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped, write_file
 from ..core.issues import Issue, Report
 from ..core.model import Article, ArticleFiles, Corpus, Registry, load_valid_article
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, is_key
+from . import state as state_file
 from .spans import ArticleView, Span, error_codes_by_span, escape, items_of, label_color
+from .state import CLAIM_TEXT, ArticleRecord, ClaimRef, MentionRefs
 
 INDEX = "index.html"
 PAGE_ROWS = 500  # rows of a list page: the article index, the propositions and the entities
@@ -58,8 +72,9 @@ class RenderError(UsageError):
 @dataclass
 class RenderResult:
     out_dir: Path
-    pages: list[Path]
+    pages: list[Path]  # written by this render
     articles_with_errors: list[str] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # up to date: made from the same inputs, left as they were
 
 
 def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None
@@ -68,65 +83,108 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     the proposition and entity pages (with ``ids``, only those the named articles link to).
 
     ``corpus`` and ``report`` are what :func:`cyberclaims.validation.validate` returned; articles it
-    could not parse get a page with their errors and, when it can be read, their plain text.
+    could not parse get a page with their errors and, when it can be read, their plain text. A page
+    whose inputs are those recorded in ``out_dir/.render-state.json`` and whose file still holds the
+    recorded bytes is left as it is (``RenderResult.unchanged``).
     """
     out_dir = Path(out_dir)
-    site = Site.from_corpus(corpus, report)
+    code = state_file.code_fingerprint(PAGE_ROWS, GENERATOR, corpus.gold.kept)
+    previous = state_file.load(out_dir, code)
+    site = Site.from_corpus(corpus, report, previous.articles)
     wanted = sorted(set(ids)) if ids is not None else site.ids
-    unknown = [i for i in wanted if i not in site.ids]
+    every = set(site.ids)
+    unknown = [i for i in wanted if i not in every]
     if unknown:
         raise RenderError(f"no article {', '.join(map(repr, unknown))} in {corpus.root / 'annotations'}")
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _listed(out_dir)
-    pages: list[Path] = []
+    result = RenderResult(out_dir, [])
+    made: dict[str, state_file.PageRecord] = {}  # every page of this render, written or up to date
 
-    def write(name: str, html: str) -> None:
+    def up_to_date(name: str, inputs: str | None) -> bool:
+        old = previous.pages.get(name)
+        return (inputs is not None and old is not None and old.inputs == inputs
+                and state_file.sha256_on_disk(out_dir / name) == old.sha256)
+
+    def keep(name: str) -> None:
+        made[name] = previous.pages[name]
+        result.unchanged.append(out_dir / name)
+
+    def write(name: str, html: str, inputs: str | None) -> None:
         path = out_dir / name
+        data = html.encode("utf-8")
         path.parent.mkdir(exist_ok=True)
-        write_file(path, html.encode("utf-8"))
-        pages.append(path)
+        write_file(path, data)
+        made[name] = state_file.PageRecord(inputs, hashlib.sha256(data).hexdigest())
+        result.pages.append(path)
 
     propositions, entities = set(), set()
     for article_id in wanted:
-        write(f"{article_id}.html", site.article_page(article_id))
+        name, inputs = f"{article_id}.html", site.article_inputs(article_id)
+        if up_to_date(name, inputs):  # known before the page is made: making it is what costs
+            keep(name)
+        else:
+            write(name, site.article_page(article_id), inputs)
         propositions |= site.propositions_of.get(article_id, set())
         entities |= site.entities_of.get(article_id, set())
     if ids is None:
         propositions, entities = set(site.proposition_keys), set(site.entity_keys)
-    continued: set[str] = set()  # the pages after the first of a long proposition or entity
-    for folder, keys, pages_of in ((PROPOSITIONS, propositions, site.proposition_pages),
-                                   (ENTITIES, entities, site.entity_pages)):
+    for folder, keys, pages_of, inputs_of, rows in (
+            (PROPOSITIONS, propositions, site.proposition_pages, site.proposition_inputs, site.by_proposition),
+            (ENTITIES, entities, site.entity_pages, site.entity_inputs, site.by_entity)):
         for key in sorted(keys):
+            inputs = inputs_of(key)
+            names = [f"{folder}/{name}" for name in _paged_names(key, len(rows.get(key, ())))]
+            if all(up_to_date(name, inputs) for name in names):
+                for name in names:
+                    keep(name)
+                continue
             for name, html in pages_of(key):
-                write(f"{folder}/{name}", html)
-                if name != f"{key}.html":
-                    continued.add(f"{folder}/{name}")
-    lists = site.list_pages()
-    for name, html in lists:
-        write(name, html)
-    # What a previous render listed and this one no longer has (an article, a registry entry removed):
-    # its page is this tool's to remove. Any other file in the folder is the user's, and stays.
-    if ids is None:
-        stale = ([f"{a}.html" for a in before["article"] - set(site.ids)]
-                 + [f"{PROPOSITIONS}/{k}.html" for k in before["proposition"] - set(site.proposition_keys)]
-                 + [f"{ENTITIES}/{k}.html" for k in before["entity"] - set(site.entity_keys)])
-    else:
-        stale = []
-    written = {name for name, _ in lists}
-    stale += [name for name in before["lists"] if name not in written]
-    # The continuation pages of a previous render (``<key>.2.html``, …) this one did not write again; with
-    # ``ids``, only those of the keys it wrote (the others' are still up to date).
-    for folder, keys in ((PROPOSITIONS, propositions), (ENTITIES, entities)):
-        stale += [name for name in _continuations(out_dir, folder)
-                  if name not in continued and (ids is None or name.split("/")[1].split(".")[0] in keys)]
-    for name in sorted(stale):
+                name = f"{folder}/{name}"
+                if up_to_date(name, inputs):
+                    keep(name)
+                else:
+                    write(name, html, inputs)
+    for name, html in site.list_pages():  # cheap to make: the digest of a list page is that of its bytes
+        inputs = hashlib.sha256(html.encode("utf-8")).hexdigest()
+        if up_to_date(name, inputs):
+            keep(name)
+        else:
+            write(name, html, inputs)
+    # What a previous render made and this one did not (an article, a registry entry removed, a list or a
+    # proposition grown shorter): its page is this tool's to remove. Which files those are, the state
+    # says; the list pages and the continuation pages' generator line say it of a folder rendered before
+    # there was a state. Any other file in the folder is the user's, and stays.
+    ours = set(previous.pages) | before["lists"] | {f"{a}.html" for a in before["article"]}
+    ours |= {f"{PROPOSITIONS}/{k}.html" for k in before["proposition"]}
+    ours |= {f"{ENTITIES}/{k}.html" for k in before["entity"]}
+    if not previous.loaded:
+        ours |= set(_continuations(out_dir, PROPOSITIONS)) | set(_continuations(out_dir, ENTITIES))
+    if ids is not None:
+        # Only the named articles' pages were made: of the others, only what a render of them would
+        # have replaced goes (the lists, and the continuation pages of the keys whose pages it made).
+        keys_made = {PROPOSITIONS: propositions, ENTITIES: entities}
+        ours = {name for name in ours if state_file.page_kind(name) == "list"
+                or ((continued := _CONTINUED.fullmatch(name)) is not None and continued[2] in keys_made[continued[1]])}
+    stale = sorted(ours - set(made))
+    for name in stale:
         path = out_dir / name
         if path.is_file() and not path.is_symlink():
             path.unlink()
-    return RenderResult(out_dir, pages, [i for i in wanted if site.errors_of(i)])
+    # Kept: the records of the pages this render did not make and did not remove (with ids, the others').
+    pages = {name: record for name, record in previous.pages.items() if name not in made and name not in stale}
+    pages.update(made)
+    new_state = state_file.State(code, site.records, dict(sorted(pages.items())))
+    data = new_state.to_bytes()
+    if data != previous.raw:
+        write_file(out_dir / state_file.STATE, data)
+    result.articles_with_errors = [i for i in wanted if site.errors_of(i)]
+    return result
 
 
+_MISSING = object()
 _CONTINUATION = re.compile(r"^[a-z0-9_]+\.[0-9]+\.html$")
+_CONTINUED = re.compile(rf"({PROPOSITIONS}|{ENTITIES})/([a-z0-9_]+)\.[0-9]+\.html")  # folder, key
 
 
 def _continuations(out_dir: Path, folder: str) -> list[str]:
@@ -179,48 +237,21 @@ def _listed(out_dir: Path) -> dict[str, set[str]]:
 
 
 @dataclass
-class ClaimRef:
-    article_id: str
-    anchor: str
-    claim_id: str
-    text: str
-    certainty: Any = None
-    attribution: Any = None
-
-
-@dataclass
-class MentionRefs:
-    """An entity's mentions in one article: how many, and the first one's anchor (the link's target)."""
-
-    article_id: str
-    anchor: str
-    count: int = 0
-
-
-@dataclass
-class IndexEntry:
-    """An article's row in the index (its title, how many mentions and claims), gathered in the one pass."""
-
-    title: str | None = None
-    mentions: int = 0
-    claims: int = 0
-
-
-@dataclass
 class Site:
     root: Path
     registry: Registry
     files: dict[str, ArticleFiles]  # every gold article with both files, by id
     kept: dict[str, Article]  # parsed articles the validation kept in memory (none after a build's)
-    index_entries: dict[str, IndexEntry]
+    records: dict[str, ArticleRecord]  # what the other pages need of each article (its index row, its refs)
     issues: dict[str, list[Issue]]  # by article id
     other_issues: list[Issue]  # registries, passes and files that belong to no article
     by_proposition: dict[str, list[ClaimRef]]
     by_entity: dict[str, list[MentionRefs]] = field(default_factory=dict)  # in article order
     propositions_of: dict[str, set[str]] = field(default_factory=dict)  # the keys an article's page links to
     entities_of: dict[str, set[str]] = field(default_factory=dict)
+    _entries: dict[tuple, Any] = field(default_factory=dict)  # registry entries as digests, by key and fields
 
-    @property
+    @functools.cached_property
     def ids(self) -> list[str]:
         return sorted(set(self.files) | set(self.kept))
 
@@ -234,7 +265,9 @@ class Site:
         return sorted(k for k in set(self.registry.entities) | set(self.by_entity) if is_key(k))
 
     @classmethod
-    def from_corpus(cls, corpus: Corpus, report: Report) -> "Site":
+    def from_corpus(cls, corpus: Corpus, report: Report, known: dict[str, ArticleRecord] | None = None) -> "Site":
+        """What the pages need of the corpus; ``known`` holds the records of a previous render (by article
+        id), used for an article whose files have the same digest instead of parsing it again."""
         gold = corpus.gold
         files = {f.id: f for f in gold.files}
         kept = {a.id: a for a in gold.articles} if gold.kept else {}
@@ -251,37 +284,88 @@ class Site:
             (issues[owner] if owner is not None else site.other_issues).append(issue)
         site.issues = dict(issues)
         # One pass, one article in memory at a time: the index's figures, the claims by proposition and
-        # the articles by entity.
+        # the articles by entity. An article whose files are unchanged since the last render is not read.
+        known = known or {}
         by_proposition: dict[str, list[ClaimRef]] = defaultdict(list)
         by_entity: dict[str, list[MentionRefs]] = defaultdict(list)
         for article_id in site.ids:
-            article = site.article(article_id)
-            if article is None:
-                site.index_entries[article_id] = IndexEntry()
-                continue
-            view = ArticleView.build(article.data, article.text)
-            title = _title(article.data) or _untitled(article.text)
-            site.index_entries[article_id] = IndexEntry(title, len(items_of(article.data, "entities")),
-                                                        len(items_of(article.data, "claims")))
-            mentions: dict[str, MentionRefs] = {}
-            for span in view.spans:  # only spans that are placed in a page can be linked to
-                key = span.item.get("proposition" if span.group == "claims" else "entity")
-                if not is_key(key):
-                    continue
-                if span.group == "claims":
-                    by_proposition[key].append(ClaimRef(article_id, span.anchor, str(span.item.get("id")),
-                                                        str(span.item.get("text", "")), span.item.get("certainty"),
-                                                        span.item.get("attribution")))
-                    site.propositions_of.setdefault(article_id, set()).add(key)
-                else:
-                    mentions.setdefault(key, MentionRefs(article_id, span.anchor)).count += 1
-            for key, refs in mentions.items():
-                by_entity[key].append(refs)
-            if mentions:
-                site.entities_of[article_id] = set(mentions)
+            digest = _files_digest(files.get(article_id))
+            record = known.get(article_id)
+            if digest is None or record is None or record.files != digest:
+                record = site._record(article_id, digest)
+            site.records[article_id] = record
+            for ref in record.claim_refs:  # ClaimRef's fields, the proposition first
+                by_proposition[ref[0]].append(ref)
+            for refs in record.mention_refs:  # MentionRefs' fields, the entity first
+                by_entity[refs[0]].append(refs)
+            if record.claim_refs:
+                site.propositions_of[article_id] = {ref[0] for ref in record.claim_refs}
+            if record.mention_refs:
+                site.entities_of[article_id] = {refs[0] for refs in record.mention_refs}
         site.by_proposition = dict(by_proposition)
         site.by_entity = dict(by_entity)
         return site
+
+    def _record(self, article_id: str, digest: str | None) -> ArticleRecord:
+        """Read and place the article's spans: its index row, its rows on the proposition and entity pages,
+        the registry keys its page looks up."""
+        article = self.article(article_id)
+        if article is None:
+            return ArticleRecord(digest, None, 0, 0, (), (), (), ())
+        view = ArticleView.build(article.data, article.text)
+        title = _title(article.data) or _untitled(article.text)
+        claim_refs: list[ClaimRef] = []
+        mentions: dict[str, list] = {}  # key: [first anchor, count]
+        for span in view.spans:  # only spans that are placed in a page can be linked to
+            key = span.item.get("proposition" if span.group == "claims" else "entity")
+            if not is_key(key):
+                continue
+            if span.group == "claims":
+                claim_refs.append(ClaimRef(key, article_id, span.anchor, str(span.item.get("id")),
+                                           _short(span.item.get("text", ""), CLAIM_TEXT),
+                                           str(span.item.get("certainty")), str(span.item.get("attribution"))))
+            else:
+                mentions.setdefault(key, [span.anchor, 0])[1] += 1
+        entities, claims = items_of(article.data, "entities"), items_of(article.data, "claims")
+        entity_keys = {m.get("entity") for m in entities} | {c.get("claimer") for c in claims}
+        proposition_keys = {c.get("proposition") for c in claims}
+        return ArticleRecord(digest, title, len(entities), len(claims), tuple(claim_refs),
+                             tuple(MentionRefs(key, article_id, anchor, count)
+                                   for key, (anchor, count) in mentions.items()),
+                             tuple(sorted(k for k in entity_keys if isinstance(k, str))),
+                             tuple(sorted(k for k in proposition_keys if isinstance(k, str))))
+
+    # -----------------------------------------------------------------------------------------
+    # What each page is made from, as a digest: a page made from the same is the same bytes
+
+    def _entry(self, kind: str, key: str, fields: tuple[str, ...]) -> Any:
+        """The fields of a registry entry that a page shows, as a digest (None: not in the registry);
+        computed once per key and fields. A change to any other field (an entity's aliases) changes no page."""
+        found = self._entries.get((kind, key, fields), _MISSING)
+        if found is _MISSING:
+            entry = (self.registry.propositions if kind == "p" else self.registry.entities).get(key)
+            found = None if entry is None else state_file.digest({f: entry[f] for f in fields if f in entry})
+            self._entries[(kind, key, fields)] = found
+        return found
+
+    def article_inputs(self, article_id: str) -> str | None:
+        """The digest of what the article's page is made from: its two files, the validator's findings for
+        it and the registry entries it shows. None when its files could not be read for a digest."""
+        record = self.records[article_id]
+        if record.files is None:
+            return None
+        findings = [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues.get(article_id, [])]
+        return state_file.digest(["article", article_id, record.files, findings,
+                                  [[k, self._entry("e", k, ("name", "description"))] for k in record.entity_keys],
+                                  [[k, self._entry("p", k, ("statement",))] for k in record.proposition_keys]])
+
+    def proposition_inputs(self, key: str) -> str:
+        return state_file.digest(["proposition", key, PAGE_ROWS, self._entry("p", key, ("statement",)),
+                                  [ref[1:] for ref in self.by_proposition.get(key, [])]])
+
+    def entity_inputs(self, key: str) -> str:
+        entry = self._entry("e", key, ("name", "type", "description"))
+        return state_file.digest(["entity", key, PAGE_ROWS, entry, [ref[1:] for ref in self.by_entity.get(key, [])]])
 
     def article(self, article_id: str) -> Article | None:
         """The parsed article, or None when its annotation file cannot be read as a JSON object."""
@@ -472,14 +556,14 @@ class Site:
     def proposition_pages(self, key: str) -> list[tuple[str, str]]:
         """(name in ``p/``, html) of the proposition's pages: ``<key>.html``, then ``<key>.2.html``, …"""
         proposition = self.registry.propositions.get(key)
-        refs = self.by_proposition.get(key, [])
+        refs = [ClaimRef._make(ref) for ref in self.by_proposition.get(key, [])]
         articles = len({ref.article_id for ref in refs})
         statement = (f"<p>{escape(proposition.get('statement', ''))}</p>" if proposition is not None
                      else '<p class="bad-text">not in annotations/propositions.json</p>')
         rows = [f'<tr><td><a href="../{escape(r.article_id)}.html#{escape(r.anchor)}">{escape(r.article_id)}</a></td>'
                 f"<td>{escape(r.claim_id)}</td><td>{escape(r.attribution)}</td>"
                 f'<td><span class="cert cert-{escape(r.certainty)}">{escape(r.certainty)}</span></td>'
-                f"<td>“{escape(_short(r.text, 120))}”</td></tr>" for r in refs]
+                f"<td>“{escape(r.text)}”</td></tr>" for r in refs]  # the text is shortened already
         header = (f'<header><p class="crumbs"><a href="../{INDEX}">CyberClaims</a> › '
                   f'<a href="../propositions_1.html">propositions</a> › {escape(key)}</p>'
                   f"<h1>Proposition <code>{escape(key)}</code></h1>{statement}"
@@ -491,7 +575,7 @@ class Site:
     def entity_pages(self, key: str) -> list[tuple[str, str]]:
         """(name in ``e/``, html) of the entity's pages: ``<key>.html``, then ``<key>.2.html``, …"""
         entry = self.registry.entities.get(key)
-        refs = self.by_entity.get(key, [])
+        refs = [MentionRefs._make(ref) for ref in self.by_entity.get(key, [])]
         mentions = sum(r.count for r in refs)
         if entry is not None:
             about = (f'<p><span class="sw" style="background:{label_color(entry.get("type"))}"></span>'
@@ -517,11 +601,11 @@ class Site:
         the entities, each cut into pages of at most ``PAGE_ROWS`` rows."""
         articles = []
         for article_id in self.ids:
-            entry = self.index_entries.get(article_id, IndexEntry())
+            record = self.records[article_id]
             errors = len(self.errors_of(article_id))
             articles.append(f'<tr data-article="{escape(article_id)}">'
                             f'<td><a href="{escape(article_id)}.html">{escape(article_id)}</a></td>'
-                            f"<td>{escape(entry.title or '')}</td><td>{entry.mentions}</td><td>{entry.claims}</td>"
+                            f"<td>{escape(record.title or '')}</td><td>{record.mentions}</td><td>{record.claims}</td>"
                             f'<td class="{"bad-text" if errors else ""}">{errors}</td></tr>')
         propositions = []
         for key in self.proposition_keys:
@@ -529,14 +613,14 @@ class Site:
             statement = self.registry.propositions.get(key, {}).get("statement", "")
             propositions.append(f'<tr data-proposition="{escape(key)}"><td><a href="{PROPOSITIONS}/{escape(key)}.html">'
                                 f"<code>{escape(key)}</code></a></td><td>{escape(statement)}</td><td>{len(refs)}</td>"
-                                f"<td>{len({r.article_id for r in refs})}</td></tr>")
+                                f"<td>{len({r[1] for r in refs})}</td></tr>")  # r[1]: the article id
         entities = []
         for key in self.entity_keys:
             refs = self.by_entity.get(key, [])
             entry = self.registry.entities.get(key, {})
             entities.append(f'<tr data-entity="{escape(key)}"><td><a href="{ENTITIES}/{escape(key)}.html">'
                             f"<code>{escape(key)}</code></a></td><td>{escape(entry.get('name', ''))}</td>"
-                            f"<td>{escape(entry.get('type', ''))}</td><td>{sum(r.count for r in refs)}</td>"
+                            f"<td>{escape(entry.get('type', ''))}</td><td>{sum(r[3] for r in refs)}</td>"  # count
                             f"<td>{len(refs)}</td></tr>")
         other = "".join(f'<li class="{escape(i.severity.value)}"><code>{escape(i.code)}</code> {escape(i.location())} — '
                         f"{escape(i.message)}</li>" for i in self.other_issues)
@@ -573,8 +657,8 @@ class Site:
 def _paged(key: str, title: Any, header: str, head: str, rows: list[str]) -> list[tuple[str, str]]:
     """A proposition's or entity's rows cut into pages of at most ``PAGE_ROWS``: ``<key>.html`` (the page
     other pages link to), ``<key>.2.html``, … (a dot: no key has one, so no name is another key's)."""
-    count = max(1, -(-len(rows) // PAGE_ROWS))
-    names = [f"{key}.html" if n == 1 else f"{key}.{n}.html" for n in range(1, count + 1)]
+    names = _paged_names(key, len(rows))
+    count = len(names)
     pages = []
     for number, name in enumerate(names, 1):
         chunk = rows[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
@@ -585,6 +669,11 @@ def _paged(key: str, title: Any, header: str, head: str, rows: list[str]) -> lis
                 f'<nav class="pages">{nav}</nav>' if nav else ""]
         pages.append((name, _page(title, "\n".join(body), script=False, generator=True)))
     return pages
+
+
+def _paged_names(key: str, rows: int) -> list[str]:
+    """The names of the pages of a proposition or entity with ``rows`` rows."""
+    return [f"{key}.html" if n == 1 else f"{key}.{n}.html" for n in range(1, max(1, -(-rows // PAGE_ROWS)) + 1)]
 
 
 def _list_name(stem: str, number: int) -> str:
@@ -636,6 +725,21 @@ def _relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _files_digest(files: ArticleFiles | None) -> str | None:
+    """A digest of an article's .json and .txt, or None when either cannot be read as the validator
+    reads it (missing, not a regular file, empty, too large): such an article is always rendered again."""
+    if files is None or files.json_path is None or files.text_path is None:
+        return None
+    hasher = hashlib.sha256()
+    for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES)):
+        data, _ = read_capped(path, str(path), limit)
+        if data is None:
+            return None
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
 
 
 def _read_text(path: Path) -> str | None:
