@@ -329,3 +329,23 @@ def test_rendering_named_articles_then_all_stays_correct(repo, site, tmp_path):
     assert now[f"{other}.html"] == other_page  # not named: left as it was, and rendered by the next full render
     written = rerender(repo, site, tmp_path)
     assert f"{other}.html" in written and f"{named}.html" not in written
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink"])
+def test_a_state_path_that_is_not_a_file_is_refused_and_left_alone(repo, tmp_path, kind):
+    out = tmp_path / "fresh-site"
+    out.mkdir()
+    if kind == "folder":
+        (out / STATE).mkdir()
+        (out / STATE / "mine.txt").write_text("the user's", encoding="utf-8")
+    else:
+        (tmp_path / "elsewhere.json").write_text("{}", encoding="utf-8")
+        (out / STATE).symlink_to(tmp_path / "elsewhere.json")
+    run = run_cli("render", "--out", out, cwd=repo)
+    assert run.returncode == 2, run.output
+    assert STATE in run.stderr and "internal error" not in run.output
+    assert sorted(p.name for p in out.iterdir()) == [STATE]  # no page written
+    if kind == "folder":
+        assert (out / STATE / "mine.txt").read_text(encoding="utf-8") == "the user's"
+    else:
+        assert (tmp_path / "elsewhere.json").read_text(encoding="utf-8") == "{}"

@@ -88,6 +88,11 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     recorded bytes is left as it is (``RenderResult.unchanged``).
     """
     out_dir = Path(out_dir)
+    state_path = out_dir / state_file.STATE
+    if state_path.is_symlink() or (state_path.exists() and not state_path.is_file()):
+        # not a file this tool wrote: never replaced, and refused before a page is written
+        raise RenderError(f"{state_path} is not the viewer's state file (it is a folder, a link or a special file); "
+                          f"move it away, then render again")
     code = state_file.code_fingerprint(PAGE_ROWS, GENERATOR, corpus.gold.kept)
     previous = state_file.load(out_dir, code)
     site = Site.from_corpus(corpus, report, previous.articles)
