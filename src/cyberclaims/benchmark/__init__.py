@@ -16,27 +16,31 @@ table, :mod:`cyberclaims.dataset.leaderboard`, is there so that the card need no
 only the CLI imports it.
 """
 
-from .baselines import BASELINES, run_baselines
-from .predictions import Predictions, check_predictions, load_predictions, prediction_document, write_jsonl
-from .report import leaderboard_text, result_text
-from .scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, Result, evaluate
-from .tasks import TASK_SPECS, TASKS
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "BASELINES",
-    "MIN_ARTICLES_FOR_CI",
-    "Predictions",
-    "RESAMPLES",
-    "Result",
-    "SEED",
-    "TASKS",
-    "TASK_SPECS",
-    "check_predictions",
-    "evaluate",
-    "leaderboard_text",
-    "load_predictions",
-    "prediction_document",
-    "result_text",
-    "run_baselines",
-    "write_jsonl",
-]
+# Where each public name lives. They are imported when first used (PEP 562): importing one submodule,
+# as the CLI does, then does not import pyarrow and ``datasets`` through the others.
+_PUBLIC = {
+    "BASELINES": "baselines", "run_baselines": "baselines",
+    "Predictions": "predictions", "check_predictions": "predictions", "load_predictions": "predictions",
+    "prediction_document": "predictions", "write_jsonl": "predictions",
+    "leaderboard_text": "report", "result_text": "report",
+    "MIN_ARTICLES_FOR_CI": "protocol", "RESAMPLES": "protocol", "SEED": "protocol",
+    "Result": "scoring", "evaluate": "scoring",
+    "TASK_SPECS": "tasks", "TASKS": "tasks",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
+

@@ -42,8 +42,7 @@ from .predictions import (
     load_predictions,
     prediction_document,
 )
-
-FORMATS = ("annotation", "jsonl", "iob2")
+from .protocol import FORMATS
 ORPHAN_CODE = "orphan-inside-tag"  # a system error of the iob2 format only: listed, never a refusal
 ANNOTATION_ONLY = ("text_sha256", "segments", "metadata", "annotators", "notes")
 

@@ -29,11 +29,8 @@ from .gold import Gold, load_gold
 from .metrics import Metrics, Stats
 from .predictions import Predictions
 from .report import Result
+from .protocol import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
 from .tasks import TASK_SPECS
-
-MIN_ARTICLES_FOR_CI = 10
-RESAMPLES = 1000
-SEED = 0
 
 
 def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int]]], Metrics],

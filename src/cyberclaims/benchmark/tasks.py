@@ -24,7 +24,7 @@ from .metrics import (
     propositions_stats,
 )
 
-TASKS = ("ner", "linking", "claims", "propositions")
+TASKS = TASK_ORDER  # one list: the leaderboard's order is the tasks' order
 
 
 @dataclass(frozen=True)

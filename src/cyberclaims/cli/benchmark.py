@@ -14,10 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..benchmark.formats import FORMATS, load_any
-from ..benchmark.gold import GoldError, load_gold
-from ..benchmark.report import leaderboard_text
-from ..benchmark.scoring import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED, evaluate
+from ..benchmark.protocol import FORMATS, MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
 from ..benchmark.tasks import TASKS
 from ..core.model import in_split, split_of
 from ..core.vocabulary import SPLITS
@@ -108,6 +105,11 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    # deferred: scoring reads Parquet (pyarrow, datasets: a second to import); `validate` must start fast
+    from ..benchmark.formats import load_any
+    from ..benchmark.gold import GoldError, load_gold
+    from ..benchmark.scoring import evaluate
+
     if not args.predictions.exists():
         print(f"cyberclaims: error: --predictions {args.predictions} does not exist", file=sys.stderr)
         return EXIT_USAGE
@@ -142,6 +144,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _baselines(args: argparse.Namespace) -> int:
     # deferred: baselines import numpy and the optional spaCy/embeddings probes (0.2 s), evaluate does not need them
     from ..benchmark.baselines import run_baselines
+    from ..benchmark.report import leaderboard_text
 
     gold = _gold(args.root)
     if gold is None or _split(gold, args.split) is None:

@@ -16,6 +16,7 @@ from ..core.vocabulary import SPLITS
 from ..core.wording import count
 from ..dataset.agreement import agreement
 from ..dataset.changes import compare
+from ..dataset.manifest import is_built_dataset
 from ..formats.new_article import DEFAULT_LICENSE, new_article
 from ..validation import validate
 from ..validation.lint import lint
@@ -127,8 +128,6 @@ def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ..dataset.verify import is_built_dataset, validate_dataset  # deferred: pyarrow (start-up stays fast)
-
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         print(f"cyberclaims: error: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
@@ -136,6 +135,8 @@ def _validate(args: argparse.Namespace) -> int:
     built = [p for p in args.paths if p.is_dir() and is_built_dataset(p)]
     sources = [p for p in args.paths if p not in built]
     if built:
+        from ..dataset.verify import validate_dataset  # deferred: pyarrow, only for a built dataset
+
         report = Report()
         for folder in built:
             found = validate_dataset(folder)

@@ -17,6 +17,11 @@ def files_in(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
+def is_built_dataset(path: Path) -> bool:
+    """A folder with Parquet shards under ``data/<config>/``, as a build writes them (or a download of one)."""
+    return (Path(path) / "data").is_dir() and any((Path(path) / "data").glob("*/*.parquet"))
+
+
 def write_manifest(folder: Path, known: Mapping[str, str] | None = None) -> None:
     """``SHA256SUMS`` in the format of ``sha256sum``, so ``sha256sum -c SHA256SUMS`` checks a copy.
 

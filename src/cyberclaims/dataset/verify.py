@@ -21,10 +21,6 @@ from .parquet import LabelOutOfRange, parquet_schema, read_rows, shard_buffer
 from .rederive import check_derived, check_shard_names, is_shard_name
 
 
-def is_built_dataset(path: Path) -> bool:
-    return (Path(path) / "data").is_dir() and any((Path(path) / "data").glob("*/*.parquet"))
-
-
 def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Report:
     """Check every row of the ``documents`` (and ``passes``) config of a built dataset."""
     folder = Path(folder)
