@@ -409,9 +409,25 @@ def dates_exist(facts: ArticleFacts) -> list[Issue]:
     return []
 
 
+def _has_blank_string(document: Any) -> bool:
+    """Whether any string in ``document`` is only whitespace (span texts included: the caller sorts them out)."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.isspace():
+            return True
+    return False
+
+
 def strings_not_blank(facts: ArticleFacts) -> list[Issue]:
     """No string of the document is only whitespace (a title, a name, a normalized statement, a note):
     the schema's minLength counts a space as content."""
+    if not _has_blank_string(facts.article.data):
+        return []  # the common case, found without making a path per value (a quarter of the rules' time)
     issues = []
     stack: list[tuple[Any, tuple]] = [(facts.article.data, ())]
     while stack:
