@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environment_failure
-from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped
+from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped, sha256_file
 from ..core.issues import Report
 from ..core.libc import libc
 from ..core.model import Article, ArticleFiles, Registry
@@ -314,9 +314,10 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     if results.is_file():  # the leaderboard's source travels with the data it was computed on
         shutil.copyfile(results, folder / "baselines.json")
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
-    write_croissant(folder, configs, corpus)
-    # the sha256 of a shard copied from the cache was checked as it was read: not computed again
-    write_manifest(folder, {name: shard.sha256 for name, shard in named.items() if shard.sha256})
+    # every shard's sha256 once, for Croissant and the manifest (a shard copied from the cache: checked as read)
+    hashes = {name: shard.sha256 or sha256_file(folder / name) for name, shard in named.items()}
+    write_croissant(folder, configs, corpus, hashes)
+    write_manifest(folder, hashes)
     return configs, report
 
 

@@ -11,6 +11,7 @@ summarise collection, annotation, limitations, biases and personal information.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -169,8 +170,11 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
     return field
 
 
-def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str, Any]:
-    """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already)."""
+def croissant_metadata(folder: Path, configs: list, corpus: Corpus,
+                       known: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already);
+    ``known``: sha256 of files by name, where the caller has them (the others are hashed here)."""
+    known = known or {}
     cff = corpus.root / "CITATION.cff"
     released = str(read_cff(cff).get("date-released", "")) if cff.exists() else ""
     distribution: list[dict[str, Any]] = []
@@ -181,7 +185,7 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
             for name in split.files:
                 distribution.append({
                     "@type": "cr:FileObject", "@id": name, "name": name, "contentUrl": name,
-                    "encodingFormat": "application/x-parquet", "sha256": sha256_file(folder / name),
+                    "encodingFormat": "application/x-parquet", "sha256": known.get(name) or sha256_file(folder / name),
                 })
         distribution.append({"@type": "cr:FileSet", "@id": file_set, "name": file_set,
                              "encodingFormat": "application/x-parquet",
@@ -224,6 +228,6 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus) -> dict[str,
     }
 
 
-def write_croissant(folder: Path, configs: list, corpus: Corpus) -> None:
-    metadata = croissant_metadata(folder, configs, corpus)
+def write_croissant(folder: Path, configs: list, corpus: Corpus, known: Mapping[str, str] | None = None) -> None:
+    metadata = croissant_metadata(folder, configs, corpus, known)
     write_file(folder / "croissant.json", (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -69,6 +69,10 @@ class _Batch:
                    used_propositions=set(header["used_propositions"]))
 
 
+# Batches in flight per worker. Results come back in order; a batch that takes long (one that is checked
+# while the others come from the build's cache) must not leave the other workers idle, and a result is
+# small (figures; the rows are on disk), so many may wait.
+_IN_FLIGHT = 32
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_MIN_ARTICLES = 400
 BATCH_SIZE = 200
@@ -209,7 +213,7 @@ def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry
             for number, batch in enumerate(batches):
                 pending.append((len(batch), pool.submit(_check_batch_in_worker, batch, root, is_gold,
                                                         visitor, number, memo)))
-                if len(pending) >= 2 * jobs:
+                if len(pending) >= _IN_FLIGHT * jobs:
                     size, future = pending.popleft()
                     consume(future.result())
                     bar.advance(size)
@@ -399,12 +403,12 @@ def _file_sha256(path: Path) -> bytes | None:
 
 def _duplicates(digests: bytearray, owners: list[ArticleFiles]) -> list[list[ArticleFiles]]:
     """Groups of articles with the same text, found by sorting the digests: no dict per article."""
-    count = len(digests) // 32
-    key = lambda i: bytes(digests[32 * i:32 * i + 32])  # noqa: E731
-    order = sorted((i for i in range(count) if key(i) != _NO_DIGEST), key=key)
+    view = memoryview(digests)
+    keys = [view[start:start + 32].tobytes() for start in range(0, len(digests) - 31, 32)]  # each cut once
+    order = sorted((i for i, digest in enumerate(keys) if digest != _NO_DIGEST), key=keys.__getitem__)
     groups, current = [], []
     for i in order:
-        if current and key(current[-1]) != key(i):
+        if current and keys[current[-1]] != keys[i]:
             if len(current) > 1:
                 groups.append([owners[j] for j in sorted(current)])
             current = []
