@@ -539,8 +539,8 @@ def report(results: list[dict], startup: float) -> str:
                       f"100k): {'met' if met else 'not met'}{'' if largest['articles'] == 100_000 else ' here'}."]
     if any("render_s" in r for r in results):
         lines += ["", "The HTML viewer, `cyberclaims render --out site` (not part of `dataset/`); \"after the edit\" "
-                      "is the same command run again into the same site/ after the one-claim edit, with the cache the "
-                      "full render left (render has a cache folder of its own, empty before the full render):", "",
+                      "is the same command run again into the same site/ after the one-claim edit, which keeps its "
+                      "state in site/.render-state.json (the full render starts from an empty site/):", "",
                   "| articles | render wall (s) | render CPU (s) | site/ (MB) | site/ / Parquet | pages | "
                   "largest page (KB) | peak RSS (MiB) | render after the edit wall (s) | render after the edit "
                   "CPU (s) | after the edit / full render (wall) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
