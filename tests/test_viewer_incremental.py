@@ -221,7 +221,7 @@ def test_changed_code_renders_every_page_again(repo, site, tmp_path):
     package = tmp_path / "code" / "cyberclaims"
     shutil.copytree(Path(cyberclaims.__file__).parent, package,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(schema_dir(), package / "schema")  # where a wheel has them
+    shutil.copytree(schema_dir(), package / "schema", dirs_exist_ok=True)  # where a wheel has them (installed from one: already there)
     env = {"PYTHONPATH": str(package.parent)}
     # A change to a module that changes no byte of any page: every page is written again all the same.
     with (package / "viewer" / "site.py").open("a", encoding="utf-8") as fh:
