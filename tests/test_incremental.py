@@ -262,8 +262,11 @@ def test_a_damaged_or_deleted_cache_only_costs_time(corpus: Path, tmp_path: Path
     damaged[-10] ^= 0xFF  # inside a Parquet blob: its sha256 no longer matches
     entries[0].write_bytes(bytes(damaged))
     entries[1].write_bytes(entries[1].read_bytes()[:100])  # cut short
+    huge = bytearray(entries[2].read_bytes())
+    huge[len(b"cyberclaims-batch 1\n"):len(b"cyberclaims-batch 1\n") + 8] = b"\xff" * 8  # a header length past the file
+    entries[2].write_bytes(bytes(huge))
     result = build(corpus, tmp_path / "out")
-    assert result.reused == result.runs - 2
+    assert result.reused == result.runs - 3
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
     shutil.rmtree(tmp_path / "cache")
     assert build(corpus, tmp_path / "out").reused == 0

@@ -185,7 +185,7 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
     if memo is None:
         return BuildResult(output, configs, report)
     memo.prune()  # the entries of this build stay: the cache holds one dataset's worth of runs
-    return BuildResult(output, configs, report, memo.reused + memo.checked, memo.reused)
+    return BuildResult(output, configs, report, memo.runs, memo.reused)
 
 
 def build_memo(output: Path, withhold_text: bool) -> BatchMemo | None:
@@ -330,7 +330,8 @@ def _entity_shards(folder: Path, usage: EntityUsage, registry: Registry, withhol
         found = memo.load(key, registry)
         if found is not None:
             memo.used.add(key)
-            return _RowsVisitorFactory(folder, withhold_text).restore(found[0]["output"], found[1], 0).shards
+            header, blobs, digests = found
+            return _RowsVisitorFactory(folder, withhold_text).restore(header["output"], blobs, digests, 0).shards
     written = []
     for split in SPLITS:
         writer = ShardWriter(folder, "entities", split, 0)
@@ -411,16 +412,17 @@ class _RowsVisitorFactory:
         blobs = [s.path.read_bytes() if s.num_examples else b"" for s in output.shards]
         return {"shards": shards, "stats": output.stats.to_json(), "usage": output.usage.to_json()}, blobs
 
-    def restore(self, description: dict[str, Any], blobs: list[bytes], number: int) -> _BatchOutput:
-        """Put a cached run's shards in place as run ``number`` (its position in this build)."""
+    def restore(self, description: dict[str, Any], blobs: list[bytes], digests: list[str],
+                number: int) -> _BatchOutput:
+        """Put a cached run's shards in place as run ``number`` (its position in this build); ``digests``
+        are the blobs' sha256, checked as the cache read them (the manifest takes them as they are)."""
         shards = []
-        for (config, split, examples, size), blob in zip(description["shards"], blobs, strict=True):
+        for (config, split, examples, size), blob, sha256 in zip(description["shards"], blobs, digests, strict=True):
             path = partial_path(self.folder, config, split, number)
             if examples:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(blob)
-            shards.append(Shard(config, split, path, examples, size,
-                                hashlib.sha256(blob).hexdigest() if examples else ""))
+            shards.append(Shard(config, split, path, examples, size, sha256 if examples else ""))
         return _BatchOutput(shards, CorpusStats.from_json(description["stats"]),
                             EntityUsage.from_json(description["usage"]))
 

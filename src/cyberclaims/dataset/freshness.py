@@ -55,7 +55,7 @@ def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}", report)
         result = compare(fresh, committed)
         if memo is not None:
-            result.runs, result.reused = memo.reused + memo.checked, memo.reused
+            result.runs, result.reused = memo.runs, memo.reused
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -94,10 +94,6 @@ class RegistryReads(Registry):
         keys.reads = self.entity_reads
         return keys
 
-    @property
-    def base(self) -> Registry:
-        return self._base
-
     def reads(self) -> dict[str, list[str]]:
         return {"entities": sorted(self.entity_reads), "propositions": sorted(self.proposition_reads)}
 
@@ -190,28 +186,33 @@ class BatchMemo:
                 digest.update(hashlib.sha256(data).digest() + b"\n")
         return digest.hexdigest()
 
-    def load(self, key: str, registry: Registry) -> tuple[dict[str, Any], list[bytes]] | None:
-        """The stored header and blobs of ``key`` if the registry entries it read are unchanged; else None."""
+    def load(self, key: str, registry: Registry) -> tuple[dict[str, Any], list[bytes], list[str]] | None:
+        """The stored header, blobs and blobs' sha256 (checked) of ``key`` if the registry entries it read
+        are unchanged; else None."""
         path = self.folder / f"{key}.run"
         try:
             with open(path, "rb") as fh:
+                total = os.fstat(fh.fileno()).st_size  # no length read from the entry asks for more than this
                 if fh.read(len(_MAGIC)) != _MAGIC:
                     return None
                 size = int.from_bytes(fh.read(8), "big")
+                if size > total:
+                    return None
                 header = json.loads(fh.read(size))
                 if header.get("fingerprint") != self.fingerprint:
                     return None
                 if reads_digest(registry, header["reads"]) != header["reads_digest"]:
                     return None
-                blobs = []
+                blobs, digests = [], []
                 for length, sha256 in header["blobs"]:
-                    blob = fh.read(length)
+                    blob = fh.read(length) if 0 <= length <= total else b""
                     if len(blob) != length or hashlib.sha256(blob).hexdigest() != sha256:
                         return None
                     blobs.append(blob)
+                    digests.append(sha256)
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing, damaged or from another version: only costs the batch's work
-        return header, blobs
+        return header, blobs, digests
 
     def store(self, key: str, header: dict[str, Any], registry: Registry, reads: dict[str, list[str]],
               blobs: list[bytes]) -> None:
@@ -227,6 +228,11 @@ class BatchMemo:
                                                              *blobs]), durable=False)
         except OSError:
             pass
+
+    @property
+    def runs(self) -> int:
+        """The batches this run counted, reused or checked."""
+        return self.reused + self.checked
 
     def note(self, key: str | None, reused: bool) -> None:
         """Count a batch's result in the calling process."""

@@ -180,7 +180,8 @@ class StorableVisitorFactory(Protocol):
 
     def dump(self, output: Any) -> tuple[Any, list[bytes]]: ...  # (JSON-able description, blobs)
 
-    def restore(self, description: Any, blobs: list[bytes], number: int) -> Any: ...  # the output, as batch ``number``
+    # the output, as batch ``number``; ``digests``: the blobs' sha256, checked as they were read
+    def restore(self, description: Any, blobs: list[bytes], digests: list[str], number: int) -> Any: ...
 
 
 def _check_all(selected: list[ArticleFiles], root: Path, is_gold: bool, registry: Registry, keep: bool,
@@ -294,11 +295,11 @@ def _check_or_reuse(batch: list[ArticleFiles], root: Path, is_gold: bool, regist
     if key is not None:
         found = memo.load(key, registry)
         if found is not None:
-            header, blobs = found
+            header, blobs, digests = found
             try:
                 result = _Batch.from_header(header["batch"])
                 if visitor is not None:
-                    result.output = visitor.restore(header["output"], blobs, number)  # type: ignore[attr-defined]
+                    result.output = visitor.restore(header["output"], blobs, digests, number)  # type: ignore[attr-defined]
             except (KeyError, TypeError, ValueError, OSError):
                 pass  # an entry of another shape: check the batch instead
             else:
