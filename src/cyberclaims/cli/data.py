@@ -158,8 +158,7 @@ def _build(args: argparse.Namespace) -> int:
 
     if args.check:
         result = check(args.root, args.output, jobs=args.jobs, cache=args.cache)
-        if result.runs:  # with a cache
-            print(f"reused {result.reused} of {count(result.runs, 'run')} of articles from the cache")
+        _print_reuse(result.runs, result.reused)
         print(f"compared {result.method}")
         for difference in result.differences:
             print(f"stale: {difference}")
@@ -178,10 +177,15 @@ def _build(args: argparse.Namespace) -> int:
     for config in result.configs:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")
-    if result.runs:  # with a cache
-        print(f"reused {result.reused} of {count(result.runs, 'run')} of articles from the cache")
+    _print_reuse(result.runs, result.reused)
     print(f"wrote {result.output}")
     return EXIT_OK
+
+
+def _print_reuse(runs: int, reused: int) -> None:
+    """What the build's cache saved (nothing is printed without a cache: no runs were counted)."""
+    if runs:
+        print(f"reused {reused} of {count(runs, 'run')} of articles from the cache")
 
 
 def _rehydrate(args: argparse.Namespace) -> int:

@@ -163,3 +163,17 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def tree_digest(*folders: tuple[str, Path]) -> str:
+    """sha256 of every file under each ``(name, folder)``, by path, compiled Python left out: the fingerprint
+    of the code and data a result was made with (the build's cache and the viewer's state use it)."""
+    digest = hashlib.sha256()
+    for name, folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo") or not path.is_file():
+                continue
+            data = path.read_bytes()
+            digest.update(f"{name}/{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ class JsonDocument:
 
     def has_floats(self) -> bool:
         if self.floats is None:
-            self.floats = any(isinstance(v, float) for v in _scalars(self.value))
+            self.floats = any(isinstance(v, float) for v in scalars(self.value))
         return self.floats
 
     def line_of(self, path: tuple = ()) -> int | None:
@@ -163,7 +164,8 @@ def shorten(text: str, limit: int = 120) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
-def _scalars(value: Any):
+def scalars(value: Any) -> Iterator[Any]:
+    """Every value of a parsed JSON document that is neither an object nor an array, in no fixed order."""
     stack = [value]
     while stack:
         item = stack.pop()

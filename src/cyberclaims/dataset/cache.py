@@ -15,11 +15,10 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from ..core.files import tree_digest
 from ..core.schemas import schema_dir
 
 CACHE_ENV = "CYBERCLAIMS_CACHE_DIR"
-# Files of the package whose bytes can change the output (code, schema, card template).
-_CODE_SUFFIXES = {".py", ".json", ".md", ".css", ".js", ".txt"}
 # Libraries whose release can change a byte of the Parquet files or of the card.
 _LIBRARIES = ("pyarrow", "datasets", "jsonschema", "numpy")
 
@@ -45,13 +44,8 @@ def cache_folder(output: Path) -> Path | None:
 def code_fingerprint(*options: object) -> str:
     """A digest of everything but the sources that a built file depends on: this package's files, the
     JSON Schema, the Python and library releases, and the build's ``options``."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    for folder, prefix in ((package, "package"), (schema_dir(), "schema")):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in _CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{prefix}/{path.relative_to(folder).as_posix()}\n".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = hashlib.sha256(tree_digest(("package", Path(__file__).resolve().parents[1]),
+                                        ("schema", schema_dir())).encode())
     versions = [__version__, platform.python_version()]
     for name in _LIBRARIES:
         try:

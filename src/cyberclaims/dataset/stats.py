@@ -179,7 +179,7 @@ class EntityUsage:
             mine = self.articles.setdefault(split, {})
             for key, indices in by_key.items():  # shifted in one numpy operation: a big corpus has millions
                 shifted = np.frombuffer(indices, dtype=np.uint32) + np.uint32(offset)
-                mine.setdefault(key, array("I")).frombytes(shifted.astype(np.uint32).tobytes())
+                mine.setdefault(key, array("I")).frombytes(shifted.tobytes())
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the build cache, in the order it was gathered."""

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from ..core.issues import Issue
-from ..core.jsondoc import pointer
+from ..core.jsondoc import pointer, scalars
 from ..core.model import Article, Registry
 from ..core.text import is_token_end, is_token_start, may_cross_sentence, tokenize, word_around
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, NAMED_LABELS, is_key
@@ -409,24 +409,11 @@ def dates_exist(facts: ArticleFacts) -> list[Issue]:
     return []
 
 
-def _has_blank_string(document: Any) -> bool:
-    """Whether any string in ``document`` is only whitespace (span texts included: the caller sorts them out)."""
-    stack = [document]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, str) and value.isspace():
-            return True
-    return False
-
-
 def strings_not_blank(facts: ArticleFacts) -> list[Issue]:
     """No string of the document is only whitespace (a title, a name, a normalized statement, a note):
     the schema's minLength counts a space as content."""
-    if not _has_blank_string(facts.article.data):
+    # span texts are blank-tested too here: the walk below, which knows paths, sorts them out
+    if not any(isinstance(value, str) and value.isspace() for value in scalars(facts.article.data)):
         return []  # the common case, found without making a path per value (a quarter of the rules' time)
     issues = []
     stack: list[tuple[Any, tuple]] = [(facts.article.data, ())]

@@ -26,13 +26,12 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from importlib.resources import files
 from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__
-from ..core.files import read_capped
+from ..core.files import read_capped, tree_digest
 from ..core.schemas import schema_dir
 from ..core.vocabulary import ARTICLE_ID, is_key
 
@@ -222,21 +221,5 @@ def _source_digest() -> str:
     """A digest of every file of ``cyberclaims.viewer`` (its modules and static/), ``cyberclaims.core``
     (what the viewer is made of: models, finding codes, the vocabulary) and the JSON Schemas the
     vocabulary is read from (the labels of every page's legend), read once per process."""
-    hasher = hashlib.sha256()
-    package = files("cyberclaims")
-    for folder, node in (("viewer", package.joinpath("viewer")), ("core", package.joinpath("core")),
-                         ("schema", schema_dir())):
-        for name, data in sorted(_walk(node, folder)):
-            hasher.update(f"{name}\0{len(data)}\0".encode())
-            hasher.update(data)
-    return hasher.hexdigest()
-
-
-def _walk(node, prefix: str):
-    for child in node.iterdir():
-        name = f"{prefix}/{child.name}"
-        if child.is_dir():
-            if child.name != "__pycache__":
-                yield from _walk(child, name)
-        elif not child.name.endswith((".pyc", ".pyo")):
-            yield name, child.read_bytes()
+    package = Path(__file__).resolve().parents[1]
+    return tree_digest(("viewer", package / "viewer"), ("core", package / "core"), ("schema", schema_dir()))
