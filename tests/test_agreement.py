@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims.dataset.agreement import F1, agreement, cohen_kappa, match_claims, token_f1
+from cyberclaims.core.agreement import F1, agreement, cohen_kappa, match_claims, token_f1
 from cyberclaims.core.model import Article
 
 

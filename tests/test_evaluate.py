@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, SEED_IDS, run_cli
 from cyberclaims.dataset import rows
-from cyberclaims.dataset.agreement import match_claims
+from cyberclaims.core.agreement import match_claims
 from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, bootstrap, evaluate
 from cyberclaims.benchmark.metrics import ner_score, ner_stats, propositions_score, propositions_stats
 from cyberclaims.benchmark.predictions import check_predictions, prediction_document, write_jsonl

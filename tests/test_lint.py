@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli
 from cyberclaims.core.errors import CyberClaimsError
 from cyberclaims.core.codes import CODES, LINT_CODES, Severity
-from cyberclaims.validation.lint import lint, similar_pairs
+from cyberclaims.review.lint import lint, similar_pairs
 
 MINIMAL = Path(__file__).parent / "cases" / "valid" / "minimal"
 

@@ -14,7 +14,7 @@ from conftest import run_cli
 from cyberclaims.benchmark.baselines import gazetteer_predictions, run_baselines
 from cyberclaims.benchmark.predictions import prediction_document
 from cyberclaims.benchmark.report import leaderboard_text
-from cyberclaims.dataset.agreement import agreement
+from cyberclaims.core.agreement import agreement
 from cyberclaims.dataset.leaderboard import leaderboard_markdown
 from cyberclaims.validation import validate
 

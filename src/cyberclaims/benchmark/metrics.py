@@ -10,7 +10,7 @@
   share whose predicted entity key is the gold key (``accuracy``; undefined when none was found). Also
   end-to-end precision/recall/F1 of (span, label, key) among the mentions that carry a key.
 - ``claims``: claim span detection P/R/F1, where a predicted claim matches a gold claim when they
-  overlap by at least half of the longer span, one-to-one (:func:`cyberclaims.dataset.agreement.match_claims`).
+  overlap by at least half of the longer span, one-to-one (:func:`cyberclaims.core.agreement.match_claims`).
   On the matched pairs: accuracy and macro-F1 of ``attribution`` and ``certainty``, accuracy of ``claimer``.
 - ``propositions``: cross-document alignment. Gold clusters are the gold claims that share a proposition
   key; predicted clusters are the predicted claims that share a predicted key; a predicted claim stands
@@ -38,7 +38,7 @@ from typing import Any
 from ..core.clustering import clustering_score, prf
 from ..core.model import Article
 from ..core.text import tokenize
-from ..dataset.agreement import match_claims
+from ..core.agreement import match_claims
 
 VIEWS = ("strict", "exact", "partial", "ent_type")
 

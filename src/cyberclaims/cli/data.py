@@ -14,12 +14,12 @@ from typing import Any
 from ..core.issues import Report
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
-from ..dataset.agreement import agreement
-from ..dataset.changes import compare
+from ..review.changes import compare
 from ..dataset.manifest import is_built_dataset
 from ..formats.new_article import DEFAULT_LICENSE, new_article
 from ..validation import validate
-from ..validation.lint import lint
+from ..review.agreement import pass_agreement
+from ..review.lint import lint
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
 
 
@@ -246,24 +246,6 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    corpus, report = validate(args.root)
-    collections = {c.name: c for c in [corpus.gold, *corpus.passes]}
-    names = args.passes or [c.name for c in corpus.passes]
-    if len(names) != 2:
-        known = ", ".join(c.name for c in corpus.passes) or "none"
-        print(f"cyberclaims: error: name exactly two passes (found in annotations/passes/: {known})",
-              file=sys.stderr)
-        return EXIT_USAGE
-    unknown = [n for n in names if n not in collections]
-    if unknown:
-        print(f"cyberclaims: error: unknown pass {', '.join(unknown)}; known: {', '.join(collections)}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    if not report.ok:
-        print_report(report, "text")
-        print("cyberclaims: the annotations do not validate; agreement needs valid passes", file=sys.stderr)
-        return EXIT_DATA
-    a, b = (collections[n] for n in names)
-    result = agreement(a.name, a.articles, b.name, b.articles)
+    result = pass_agreement(args.root, args.passes)
     print({"json": result.to_json, "markdown": result.to_markdown, "text": result.to_text}[args.format]())
     return EXIT_OK

@@ -24,7 +24,7 @@ from .. import __version__
 from ..core.files import write_file
 from ..core.model import Corpus
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
-from .agreement import agreement
+from ..core.agreement import agreement
 from .configs import features_of
 from .leaderboard import leaderboard_markdown
 from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields

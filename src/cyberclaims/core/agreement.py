@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..core.clustering import clustering_score
-from ..core.model import Article, split_of
-from ..core.vocabulary import SPLITS
+from .clustering import clustering_score
+from .model import Article, split_of
+from .vocabulary import SPLITS
 
 
 @dataclass

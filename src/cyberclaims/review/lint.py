@@ -38,7 +38,7 @@ from ..core.issues import Issue, Report
 from ..core.jsondoc import parse_json, pointer
 from ..core.model import Article, Corpus, relative
 from ..core.text import token_table
-from .runner import validate
+from ..validation.runner import validate
 
 HEDGES = ("may", "might", "reportedly", "allegedly", "believed", "suspected", "could", "possibly", "likely",
           "appears")
