@@ -59,7 +59,7 @@ def test_invalid_sources_write_nothing(tmp_path: Path):
 
 
 def test_build_replaces_the_previous_dataset_whole(repo: Path):
-    assert run_cli("build", "--no-viewer", cwd=repo).returncode == 0
+    assert run_cli("build", cwd=repo).returncode == 0
     stale = repo / "dataset" / "data" / "old_config" / "test-00000-of-00001.parquet"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"not parquet")

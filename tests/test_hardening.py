@@ -125,12 +125,12 @@ def test_a_second_build_on_the_same_output_is_refused(mini):
 
     output = mini / "dataset"
     with build_lock(output):
-        run = run_cli("--root", mini, "build", "--no-viewer", cwd=mini)
+        run = run_cli("--root", mini, "build", cwd=mini)
         assert run.returncode == 1 and "another build is running" in run.stderr
         with pytest.raises(BuildError, match="another build is running"):
-            build(mini, output, show_progress=False, viewer=False)
+            build(mini, output, show_progress=False)
     assert not output.exists()  # the refused builds touched nothing
-    assert run_cli("--root", mini, "build", "--no-viewer", cwd=mini).returncode == 0
+    assert run_cli("--root", mini, "build", cwd=mini).returncode == 0
     assert sorted(p.name for p in mini.iterdir()) == ["annotations", "dataset"]  # the lock file is gone
 
 
@@ -146,8 +146,8 @@ def test_workers_die_with_their_parent(tmp_path):
     script.write_text(
         "import os, sys, time\n"
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from cyberclaims.validation.runner import _init_worker\n"
-        "pool = ProcessPoolExecutor(2, initializer=_init_worker, initargs=(None, os.getpid()))\n"
+        "from cyberclaims.core.pool import init_worker\n"
+        "pool = ProcessPoolExecutor(2, initializer=init_worker, initargs=(None, os.getpid()))\n"
         "print(*[f.result() for f in [pool.submit(os.getpid) for _ in range(4)]], flush=True)\n"
         "time.sleep(60)\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

@@ -70,7 +70,7 @@ def test_build_never_replaces_a_folder_it_did_not_make(mini: Path, option: str):
     (mine / "notes.txt").write_text("my own notes", encoding="utf-8")
     before = tree(mini)
     for target in ("mine", "."):  # the command: exit 2, a message naming the folder, nothing touched
-        run = cli("build", "--no-viewer", option, target, cwd=mini) if option == "--output" else \
+        run = cli("build", option, target, cwd=mini) if option == "--output" else \
             cli("build", option, target, cwd=mini)
         assert run.returncode == 2, (target, run.output)
         assert "error:" in run.stderr and f"output {target} " in run.stderr
@@ -83,16 +83,16 @@ def test_build_never_replaces_a_folder_it_did_not_make(mini: Path, option: str):
 
 
 def test_build_replaces_its_own_output_but_not_once_a_user_file_is_in_it(mini: Path):
-    assert cli("build", "--no-viewer", "--output", "copy", cwd=mini).returncode == 0
-    assert cli("build", "--no-viewer", "--output", "copy", cwd=mini).returncode == 0  # a build made it
+    assert cli("build", "--output", "copy", cwd=mini).returncode == 0
+    assert cli("build", "--output", "copy", cwd=mini).returncode == 0  # a build made it
     (mini / "copy" / "mine.txt").write_text("kept", encoding="utf-8")
-    run = cli("build", "--no-viewer", "--output", "copy", cwd=mini)
+    run = cli("build", "--output", "copy", cwd=mini)
     assert run.returncode == 2 and "mine.txt" in run.stderr
     assert (mini / "copy" / "mine.txt").read_text(encoding="utf-8") == "kept"
     (mini / "empty").mkdir()
-    assert cli("build", "--no-viewer", "--output", "empty", cwd=mini).returncode == 0
+    assert cli("build", "--output", "empty", cwd=mini).returncode == 0
     (mini / "a-file").write_text("x", encoding="utf-8")
-    assert cli("build", "--no-viewer", "--output", "a-file", cwd=mini).returncode == 2
+    assert cli("build", "--output", "a-file", cwd=mini).returncode == 2
     assert (mini / "a-file").read_text(encoding="utf-8") == "x"
 
 
@@ -174,7 +174,7 @@ def test_validate_build_import_and_new_refuse_lone_surrogates(mini: Path):
     path = mini / DOC
     path.write_text(path.read_text(encoding="utf-8").replace('"Example News"', '"Example \\udc80News"'),
                     encoding="utf-8")
-    for args in (["validate"], ["build", "--no-viewer"]):
+    for args in (["validate"], ["build"]):
         run = cli(*args, cwd=mini)
         assert run.returncode == 1 and "json-lone-surrogate" in run.stdout, run.output
     assert not (mini / "dataset").exists()
@@ -265,7 +265,7 @@ def test_fifos_named_like_inputs_are_refused_without_blocking(mini: Path):
     run = cli("validate", cwd=mini, timeout=60)
     assert run.returncode == 1
     assert re.search(r"annotations/pipe\.json: file-unreadable: .*FIFO", run.stdout), run.stdout
-    run = cli("build", "--no-viewer", cwd=mini, timeout=60)
+    run = cli("build", cwd=mini, timeout=60)
     assert run.returncode == 1 and not (mini / "dataset").exists()
     for name in ("pipe.json", "pipe.txt"):
         (mini / "annotations" / name).unlink()

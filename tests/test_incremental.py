@@ -1,7 +1,7 @@
 """The incremental build: runs of articles whose inputs did not change come from the cache, and the output
 is byte for byte what a clean build (no cache) writes, after every kind of change.
 
-The corpus is synthetic (``benchmarks/synth.py``) and cut into small runs (``SHARD_ARTICLES`` patched), so
+The corpus is synthetic (``benchmarks/synth.py``) and cut into small runs (``pipeline.SHARD_ARTICLES`` patched), so
 that a change touches one run among many. Expected reuse counts are derived from the data: which runs hold
 the changed article, or an article that uses the changed registry entry.
 """
@@ -37,9 +37,9 @@ def pristine(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def corpus(pristine: Path, tmp_path: Path, monkeypatch) -> Path:
-    import cyberclaims.dataset.build as build_module
+    import cyberclaims.dataset.pipeline as pipeline
 
-    monkeypatch.setattr(build_module, "SHARD_ARTICLES", RUN_MEAN)
+    monkeypatch.setattr(pipeline, "SHARD_ARTICLES", RUN_MEAN)
     monkeypatch.setenv("CYBERCLAIMS_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "corpus"
     shutil.copytree(pristine, root)
@@ -72,11 +72,11 @@ def assert_same_as_clean(root: Path, built: Path, tmp_path: Path) -> None:
 
 def runs_of(root: Path) -> list[list[str]]:
     """The runs the build cuts the corpus into, as article ids."""
-    from cyberclaims.dataset.build import article_runs
+    from cyberclaims.dataset.pipeline import article_runs
     from cyberclaims.validation.discovery import discover
 
     gold = discover(root)[0]
-    return [[files.id for files in run] for run in article_runs(gold.articles)]
+    return [[files.id for files in run.articles] for run in article_runs(gold.articles)]
 
 
 def expected_reuse(before: list[list[str]], after: list[list[str]], changed: set[str]) -> int:
@@ -249,7 +249,7 @@ def test_code_change_redoes_everything(corpus: Path, tmp_path: Path, monkeypatch
 
 
 def test_fingerprint_follows_the_package_files(tmp_path: Path):
-    from cyberclaims.dataset.cache import code_fingerprint
+    from cyberclaims.core.fingerprint import code_fingerprint
 
     assert code_fingerprint("a") == code_fingerprint("a") != code_fingerprint("b")
 
@@ -321,7 +321,7 @@ def test_unchanged_files_are_not_read_again_and_a_same_size_edit_is_still_seen(c
     the size and the modification time still changes the status (its change time), so it is seen."""
     import os
 
-    import cyberclaims.validation.memo as memo_module
+    import cyberclaims.dataset.cache as memo_module
 
     monkeypatch.setattr(memo_module, "_SETTLE_NS", 0)  # the fixture's files were all just written
     build(corpus, tmp_path / "out")

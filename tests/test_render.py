@@ -374,10 +374,10 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
 
 def test_the_build_writes_no_viewer_into_dataset(tmp_path):
     # The pages are many times the size of the Parquet files: the viewer lives outside the Hub folder
-    # (`cyberclaims render --out site`). --no-viewer, which scripts of earlier versions pass, is accepted.
+    # (`cyberclaims render --out site`). (The hidden --no-viewer flag of earlier versions is gone.)
     repo = copy_repository(tmp_path / "repo")
     shutil.rmtree(repo / "dataset", ignore_errors=True)
-    result = run_cli("build", "--no-viewer", cwd=repo)
+    result = run_cli("build", cwd=repo)
     assert result.returncode == 0, result.output
     assert (repo / "dataset" / "README.md").is_file() and not (repo / "dataset" / "viewer").exists()
     assert not list((repo / "dataset").rglob("*.html"))

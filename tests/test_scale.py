@@ -68,18 +68,20 @@ def test_parallel_validation_reports_exactly_what_serial_does(corpus: Path):
 
 
 def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch):
-    import cyberclaims.dataset.build as build_module
+    import cyberclaims.dataset.pipeline as pipeline
 
     root = synth().write_corpus(tmp_path / "clean", articles=600, seed=4)
-    monkeypatch.setattr(build_module, "SHARD_ARTICLES", 120)
+    monkeypatch.setattr(pipeline, "SHARD_ARTICLES", 120)
     from dataclasses import replace
+
+    from cyberclaims.dataset.build import build
 
     from cyberclaims.dataset.configs import CONFIGS
 
     monkeypatch.setitem(CONFIGS, "documents", replace(CONFIGS["documents"], row_group_rows=50))
     monkeypatch.setitem(CONFIGS, "ner", replace(CONFIGS["ner"], row_group_rows=700))
-    one = build_module.build(root, tmp_path / "one", show_progress=False, jobs=1)
-    two = build_module.build(root, tmp_path / "two", show_progress=False, jobs=2)
+    one = build(root, tmp_path / "one", show_progress=False, jobs=1)
+    two = build(root, tmp_path / "two", show_progress=False, jobs=2)
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.parquet"))
     assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.parquet"))
     for name in files:  # the number of workers never changes a byte

@@ -211,7 +211,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
         view = JsonDocument(doc.display, doc.text, {**doc.value, "segments": gold.data["segments"]})
         article = Article(article_id, gold.text, gold.text_bytes, view, doc.display)
         # A system may find nothing in an article: that is a prediction, not an unfinished skeleton.
-        issues += [i for i in check_article(article, Registry())
+        issues += [i for i in check_article(article, Registry().view())
                    if i.code not in REGISTRY_CODES | SCORED_CODES | {"article-unlabelled"}]
     if line is not None:
         issues = [_on_line(i, line) for i in issues]

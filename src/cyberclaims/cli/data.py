@@ -49,9 +49,6 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
                        help="check and write every run of articles again instead of reusing the unchanged ones "
                             "from the cache (the output is the same; the cache is in $CYBERCLAIMS_CACHE_DIR, "
                             "else ~/.cache/cyberclaims, and can be deleted at any time)")
-    # The viewer is no longer part of dataset/ (`cyberclaims render --out site`); the flag is accepted
-    # and ignored so that scripts written for earlier versions keep working.
-    build.add_argument("--no-viewer", action="store_true", help=argparse.SUPPRESS)
     build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
                        help="write a copy without any article text to OUT (see `rehydrate`)")
 

@@ -180,6 +180,60 @@ class Registry:
                                                      ensure_ascii=False).encode()).digest()
         return digests[key]
 
+    def view(self) -> RegistryView:
+        """A fresh :class:`RegistryView` of this registry, with no reads noted."""
+        return RegistryView(self)
+
+
+# Noted as read when a reader walked a whole table (a "did you mean" search): it depends on every entry.
+ALL_ENTRIES = "*"
+
+
+class RegistryView:
+    """The one way the rules and the row makers read a registry: every lookup is noted.
+
+    The build's cache keeps a run of articles only as long as the registry entries it read are unchanged,
+    so a read that is not noted would let a stale run through. This view therefore hands out no table:
+    an entry is asked for by key (present or not, the key is noted), and walking a table notes that the
+    reader depends on all of it. ``reads()`` says what was read.
+    """
+
+    __slots__ = ("_registry", "_reads")
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+        self._reads: dict[str, set[str]] = {"entities": set(), "propositions": set()}
+
+    def entity(self, key: str) -> dict[str, Any] | None:
+        self._reads["entities"].add(key)
+        return self._registry.entities.get(key)
+
+    def proposition(self, key: str) -> dict[str, Any] | None:
+        self._reads["propositions"].add(key)
+        return self._registry.propositions.get(key)
+
+    def has_entity(self, key: str) -> bool:
+        self._reads["entities"].add(key)
+        return key in self._registry.entities
+
+    def has_well_formed_entity(self, key: str) -> bool:
+        """Whether ``key`` is a well-formed key (``vocabulary.is_key``) of the entity registry."""
+        self._reads["entities"].add(key)
+        return key in self._registry.well_formed_entity_keys()
+
+    def has_proposition(self, key: str) -> bool:
+        self._reads["propositions"].add(key)
+        return key in self._registry.propositions
+
+    def keys(self, table: str) -> list[str]:
+        """Every key of ``table`` ("entities" or "propositions"): the reader now depends on the whole table."""
+        self._reads[table].add(ALL_ENTRIES)
+        return list(getattr(self._registry, table))
+
+    def reads(self) -> dict[str, list[str]]:
+        """The keys read so far, per table (``ALL_ENTRIES``: the whole table)."""
+        return {table: sorted(keys) for table, keys in self._reads.items()}
+
 
 @dataclass
 class LoadedCollection:

@@ -21,41 +21,28 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environment_failure
 from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped, sha256_file
 from ..core.issues import Report
 from ..core.libc import libc
-from ..core.model import Article, ArticleFiles, Registry
+from ..core.fingerprint import code_fingerprint
+from ..core.model import Registry
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
-from ..validation.memo import BatchMemo
-from ..validation.runner import BatchWork, validate
+from ..validation.runner import SourceCheck, check_collection
 from . import rows
-from .arrow import NerColumns, table_from_rows
-from .cache import cache_folder, code_fingerprint
+from .arrow import table_from_rows
+from .cache import RunCache, cache_folder
 from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
 from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
-from .parquet import Shard, ShardWriter, partial_path
+from .parquet import Shard, ShardWriter
+from .pipeline import (ARROW_EVERY, RUN_LIMIT, SHARD_ARTICLES, RunContext, RunOutput, build_runs, dump_output,
+                       release_memory, restore_output, withheld)
 from .stats import CorpusStats, EntityUsage
-from .withhold import withhold_row
-
-# Articles per shard, on average: the articles, in id order, are cut into runs, and each run becomes
-# one shard of each config and split, written by one worker. Boundaries are content-defined, as in
-# content-defined chunking: a run ends after an article whose id hashes to 0 modulo 3/4 of this number,
-# once it holds at least 1/4 of it (no tiny shards), and at RUN_LIMIT times it at most. They depend on the
-# ids alone, so adding or removing an article changes its own run (and at most the next one, where runs
-# fall back into step), never the runs after it, which the cache then reuses. Shards are bounded in
-# size, and their contents never depend on the number of workers.
-SHARD_ARTICLES = 1000
-RUN_LIMIT = 4
-# Rows become Arrow tables every this many articles: Python rows (which hold the parsed files) stay
-# few, and the shard writer cuts the tables into row groups of exact sizes whatever this is.
-ARROW_EVERY = 200
 
 class BuildError(CyberClaimsError):
     """The build could not run: invalid sources (the report says why) or an unusable output path."""
@@ -84,24 +71,8 @@ class BuildResult:
     reused: int = 0  # of them, taken from the cache
 
 
-def article_runs(articles: list[ArticleFiles]) -> list[list[ArticleFiles]]:
-    """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
-    shortest, modulus, longest = max(1, SHARD_ARTICLES // 4), max(1, SHARD_ARTICLES * 3 // 4), RUN_LIMIT * SHARD_ARTICLES
-    runs, current = [], []
-    for files in articles:
-        current.append(files)
-        mark = int.from_bytes(hashlib.sha256(files.id.encode()).digest()[:8], "big")
-        if (mark % modulus == 0 and len(current) >= shortest) or len(current) >= longest:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
-
-
 def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False, jobs: int | None = None, viewer: bool | None = None,
-          cache: bool = True) -> BuildResult:
+          withhold_text: bool = False, jobs: int | None = None, cache: bool = True) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
     With ``cache`` (the default), runs of articles whose files, registry entries, code and options are
@@ -111,10 +82,8 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     With ``withhold_text`` every article text and span text is left out (see ``withhold.py``). One build
     at a time per output (a second one is refused: :class:`BuildError`). A failure of the file system
     (permission denied, disk full, read-only) is an :class:`~cyberclaims.core.errors.EnvironmentFailure`
-    naming the path, and leaves no staging folder behind.
-    ``viewer`` is ignored: the HTML viewer is no longer part of the dataset (it would be many times
-    the size of the Parquet files); ``cyberclaims render --out site`` writes it. The keyword stays so
-    that callers of earlier versions keep working.
+    naming the path, and leaves no staging folder behind. (The HTML viewer is not part of the dataset:
+    ``cyberclaims render --out site`` writes it.)
     """
     root = Path(root)
     output = Path(output) if output is not None else root / "dataset"
@@ -172,28 +141,28 @@ def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
     staging = _new_staging_folder(parent, output.name)
-    memo = build_memo(output, withhold_text) if cache else None  # None: every run is checked and written
+    run_cache = build_cache(output, withhold_text) if cache else None  # None: every run is checked and written
     try:
         configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
-                                     show_progress=show_progress, memo=memo)
+                                     show_progress=show_progress, cache=run_cache)
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}; nothing was written", report)
         _swap_in(staging, output)
     finally:
         if staging.exists():
             remove_tree(staging)
-    if memo is None:
+    if run_cache is None:
         return BuildResult(output, configs, report)
-    memo.prune()  # the entries of this build stay: the cache holds one dataset's worth of runs
-    return BuildResult(output, configs, report, memo.runs, memo.reused)
+    run_cache.prune()  # the entries of this build stay: the cache holds one dataset's worth of runs
+    return BuildResult(output, configs, report, run_cache.runs, run_cache.reused)
 
 
-def build_memo(output: Path, withhold_text: bool) -> BatchMemo | None:
+def build_cache(output: Path, withhold_text: bool) -> RunCache | None:
     """The cache of the builds of ``output`` with these options (None: no place for one)."""
     folder = cache_folder(output)
     if folder is None:
         return None
-    return BatchMemo(folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, ARROW_EVERY))
+    return RunCache(folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, ARROW_EVERY))
 
 
 class OutputFolderError(BuildError, UsageError):
@@ -271,28 +240,36 @@ def _not_made_by_build(folder: Path) -> str:
 
 
 def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
-               show_progress: bool = True, memo: BatchMemo | None = None) -> tuple[list[ConfigInfo] | None, Report]:
+               show_progress: bool = True, cache: RunCache | None = None) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
-    Each run of articles (``article_runs``) is validated by one worker, which writes the run's shard
-    of each config and split itself: only figures travel back. With ``memo``, a run whose inputs are
-    unchanged is copied from the cache instead. Returns (None, report) when validation fails: the
-    caller discards the folder, so nothing half-written is ever published.
+    The gold articles go through the pipeline (``pipeline.build_runs``: each run checked and written
+    by one worker, or copied from ``cache``); the passes are checked as ``validate`` checks them. Returns
+    (None, report) when validation fails: the caller discards the folder, so nothing half-written is
+    ever published.
     """
     shards: dict[tuple[str, str], list[Shard]] = {}
     stats, usage = CorpusStats(), EntityUsage()
 
-    def collect(output: _BatchOutput) -> None:
+    def collect(output: RunOutput) -> None:
         for shard in output.shards:
             shards.setdefault((shard.config, shard.split), []).append(shard)
         stats.merge(output.stats)
         usage.merge(output.usage)
 
-    corpus, report = validate(root, show_progress=show_progress, keep_articles=False, jobs=jobs,
-                              work=BatchWork(_RowsVisitorFactory(folder, withhold_text), collect, article_runs, memo))
+    sources = SourceCheck(Path(root))
+    for plan in sources.collections():
+        if plan.is_gold:
+            context = RunContext(sources.root, folder, plan.registry, withhold_text, cache)
+            findings = build_runs(plan, context, collect, jobs=jobs, show_progress=show_progress)
+            sources.finish(plan, findings, kept=False)
+        else:
+            sources.finish(plan, check_collection(plan, sources.root, keep=True, show_progress=show_progress),
+                           kept=True)
+    corpus, report = sources.result()
     if not report.ok:
         return None, report
-    for shard in _entity_shards(folder, usage, corpus.gold.registry, withhold_text, memo):
+    for shard in _entity_shards(folder, usage, corpus.gold.registry, withhold_text, cache):
         shards.setdefault(("entities", shard.split), []).append(shard)
     passes: dict[str, list[dict[str, Any]]] = {}
     for collection in corpus.passes:
@@ -301,7 +278,7 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
                 {"pass_name": collection.name, **rows.document_row(article)})
     for split, items in passes.items():
         writer = ShardWriter(folder, "passes", split, 0)
-        writer.add_table(table_from_rows("passes", _withheld("passes", items, withhold_text), writer.schema))
+        writer.add_table(table_from_rows("passes", withheld("passes", items, withhold_text), writer.schema))
         shards.setdefault(("passes", split), []).append(writer.close())
     configs, named = _name_shards(folder, shards)
     cff = corpus.root / "CITATION.cff"
@@ -322,36 +299,31 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
 
 
 def _entity_shards(folder: Path, usage: EntityUsage, registry: Registry, withhold_text: bool,
-                   memo: BatchMemo | None) -> list[Shard]:
+                   cache: RunCache | None) -> list[Shard]:
     """The ``entities`` config, one shard per split: from the cache when the entity usage of the whole
     corpus and the registry entries it names are what they were (an edit that moves no mention)."""
-    key = hashlib.sha256(f"entities\n{memo.fingerprint}\n{usage.digest()}".encode()).hexdigest() if memo else ""
-    if memo is not None:
-        found = memo.load(key, registry)
+    key = hashlib.sha256(f"entities\n{cache.fingerprint}\n{usage.digest()}".encode()).hexdigest() if cache else ""
+    if cache is not None:
+        found = cache.load(key, registry)
         if found is not None:
-            memo.used.add(key)
+            cache.used.add(key)
             header, blobs, digests = found
-            return _RowsVisitorFactory(folder, withhold_text).restore(header["output"], blobs, digests, 0).shards
+            return restore_output(folder, header["output"], blobs, digests, 0).shards
     written = []
     for split in SPLITS:
         writer = ShardWriter(folder, "entities", split, 0)
         entity_rows = usage.rows(split, registry.entities)
         # a row group at a time: an entity's row lists the articles it occurs in, most of a big corpus
         while chunk := list(islice(entity_rows, CONFIGS["entities"].row_group_rows)):
-            chunk = _withheld("entities", chunk, withhold_text)
+            chunk = withheld("entities", chunk, withhold_text)
             writer.add_table(table_from_rows("entities", chunk, writer.schema))
         written.append(writer.close())
-        _release_memory()
-    if memo is not None:
-        output = _BatchOutput(written, CorpusStats(), EntityUsage())
-        description, blobs = _RowsVisitorFactory(folder, withhold_text).dump(output)
-        memo.store(key, {"output": description}, registry, {"entities": usage.keys()}, blobs)
-        memo.used.add(key)
+        release_memory()
+    if cache is not None:
+        description, blobs = dump_output(RunOutput(written, CorpusStats(), EntityUsage()))
+        cache.store(key, {"output": description}, registry, {"entities": usage.keys()}, blobs)
+        cache.used.add(key)
     return written
-
-
-def _withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> list[dict[str, Any]]:
-    return [withhold_row(config, row) for row in items] if withhold_text else items
 
 
 def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]
@@ -375,111 +347,6 @@ def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]
         if info.splits or config == "documents":
             configs.append(info)
     return configs, named
-
-
-def _release_memory() -> None:
-    """Hand freed memory back to the system now and then, so peak RSS tracks live data, not history.
-
-    Each run of articles becomes Arrow tables and Parquet pages; the freed buffers otherwise stay
-    mapped (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
-    """
-    pa.default_memory_pool().release_unused()
-    c = libc()
-    if c is not None and hasattr(c, "malloc_trim"):  # glibc only
-        c.malloc_trim(0)
-
-
-@dataclass
-class _BatchOutput:
-    shards: list[Shard]
-    stats: CorpusStats
-    usage: EntityUsage
-
-
-@dataclass
-class _RowsVisitorFactory:
-    """Picklable: each worker makes a fresh visitor per run of articles."""
-
-    folder: Path
-    withhold_text: bool
-
-    def __call__(self, number: int) -> _RowsVisitor:
-        return _RowsVisitor(self.folder, number, self.withhold_text)
-
-    def dump(self, output: _BatchOutput) -> tuple[dict[str, Any], list[bytes]]:
-        """The run's output for the cache: its figures, and its shards' bytes."""
-        shards = [[s.config, s.split, s.num_examples, s.num_bytes] for s in output.shards]
-        blobs = [s.path.read_bytes() if s.num_examples else b"" for s in output.shards]
-        return {"shards": shards, "stats": output.stats.to_json(), "usage": output.usage.to_json()}, blobs
-
-    def restore(self, description: dict[str, Any], blobs: list[bytes], digests: list[str],
-                number: int) -> _BatchOutput:
-        """Put a cached run's shards in place as run ``number`` (its position in this build); ``digests``
-        are the blobs' sha256, checked as the cache read them (the manifest takes them as they are)."""
-        shards = []
-        for (config, split, examples, size), blob, sha256 in zip(description["shards"], blobs, digests, strict=True):
-            path = partial_path(self.folder, config, split, number)
-            if examples:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(blob)
-            shards.append(Shard(config, split, path, examples, size, sha256 if examples else ""))
-        return _BatchOutput(shards, CorpusStats.from_json(description["stats"]),
-                            EntityUsage.from_json(description["usage"]))
-
-
-class _RowsVisitor:
-    """Turns each valid article of a run into rows, and writes them as the run's shards."""
-
-    def __init__(self, folder: Path, number: int, withhold_text: bool) -> None:
-        self.folder, self.number, self.withhold_text = folder, number, withhold_text
-        self.rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.ner: dict[str, NerColumns] = {}
-        self.writers: dict[tuple[str, str], ShardWriter] = {}
-        self.stats, self.usage = CorpusStats(), EntityUsage()
-        self.visited = 0
-
-    def visit(self, article: Article, registry: Registry) -> None:
-        split = rows.split_of(article)
-        ner = self.ner.setdefault(split, NerColumns())
-        tokens = 0
-        for number, (words, starts, ends, tags) in enumerate(rows.ner_sentences(article)):
-            ner.add(rows.ner_row_id(article, number), article.id, words, starts, ends, tags)
-            tokens += len(tags)
-        self.stats.add(article, split, tokens=tokens)
-        self.usage.add(article, split)
-        claims = list(rows.claim_rows(article, registry))
-        if self.stats.example_claim is None and claims:
-            self.stats.example_claim = claims[0]
-        for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
-            self.rows.setdefault((config, split), []).extend(_withheld(config, items, self.withhold_text))
-        self.visited += 1
-        if self.visited % ARROW_EVERY == 0:
-            self._to_writers()
-
-    def _to_writers(self) -> None:
-        """Hand the rows gathered so far to the shard writers as Arrow tables (bounded Python memory)."""
-        for (config, split), items in self.rows.items():
-            if items:
-                writer = self._writer(config, split)
-                writer.add_table(table_from_rows(config, items, writer.schema))
-        for split, ner in self.ner.items():
-            if len(ner):
-                writer = self._writer("ner", split)
-                writer.add_table(ner.table(writer.schema, withhold_text=self.withhold_text))
-        self.rows.clear()
-        self.ner.clear()
-
-    def _writer(self, config: str, split: str) -> ShardWriter:
-        if (config, split) not in self.writers:
-            self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
-        return self.writers[(config, split)]
-
-    def finish(self) -> _BatchOutput:
-        self._to_writers()
-        shards = [writer.close() for writer in self.writers.values()]
-        self.writers.clear()
-        _release_memory()  # a worker lives for the whole build: give this run's buffers back
-        return _BatchOutput(shards, self.stats, self.usage)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from ..core.files import sha256_file
 from ..core.wording import count
-from .build import BuildError, build_into, build_memo
+from .build import BuildError, build_into, build_cache
 from .manifest import MANIFEST, files_in, verify_manifest
 
 
@@ -45,17 +45,17 @@ def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True
     cached (see ``cache.py``): what it writes is byte for byte what a clean build writes."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
-    memo = build_memo(committed, False) if cache else None
+    run_cache = build_cache(committed, False) if cache else None
     scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
     try:
         fresh = scratch / "dataset"
         fresh.mkdir()
-        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress, memo=memo)
+        configs, report = build_into(root, fresh, jobs=jobs, show_progress=show_progress, cache=run_cache)
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}", report)
         result = compare(fresh, committed)
-        if memo is not None:
-            result.runs, result.reused = memo.runs, memo.reused
+        if run_cache is not None:
+            result.runs, result.reused = run_cache.runs, run_cache.reused
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -74,7 +74,7 @@ def check_derived(folder: Path, shown: Path, articles: list[tuple[str, Article]]
     derived: dict[str, dict[str, list[dict[str, Any]]]] = {"claims": {}, "ner": {}, "entities": {}}
     usage = EntityUsage()
     for split, article in articles:
-        derived["claims"].setdefault(split, []).extend(rows.claim_rows(article, registry))
+        derived["claims"].setdefault(split, []).extend(rows.claim_rows(article, registry.view()))
         ner = derived["ner"].setdefault(split, [])
         for number, (words, starts, ends, tags) in enumerate(rows.ner_sentences(article)):
             ner.append({"id": rows.ner_row_id(article, number), "article_id": article.id, "tokens": words,

@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.model import Article, Registry
+from ..core.model import Article, RegistryView
 from ..core.text import tokenize
 
 
@@ -32,7 +32,7 @@ def document_row(article: Article) -> dict[str, Any]:
         "notes": data["notes"],
     }
 
-def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]:
+def claim_rows(article: Article, registry: RegistryView) -> Iterator[dict[str, Any]]:
     """One row per claim of the article, with the sentence(s) around it."""
     sentences = article.sentences()  # in order and disjoint: the ones a claim touches are found by bisection
     sentence_ends = [e for _, e in sentences]
@@ -41,7 +41,7 @@ def claim_rows(article: Article, registry: Registry) -> Iterator[dict[str, Any]]
         last = bisect_left(sentences, (claim["end"],)) - 1  # the last sentence starting before the claim ends
         start, end = ((sentences[first][0], sentences[last][1]) if first <= last
                       else (claim["start"], claim["end"]))
-        proposition = registry.propositions.get(claim["proposition"], {})
+        proposition = registry.proposition(claim["proposition"]) or {}
         yield {
             "id": f"{article.id}:{claim['id']}",
             "article_id": article.id,

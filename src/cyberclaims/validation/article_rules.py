@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core.issues import Issue
 from ..core.jsondoc import pointer, scalars
-from ..core.model import Article, Registry
+from ..core.model import Article, Registry, RegistryView
 from ..core.text import is_token_end, is_token_start, may_cross_sentence, tokenize, word_around
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, NAMED_LABELS, is_key
 from .schema import schema_issues
@@ -40,19 +40,20 @@ Span = tuple[int, int, int]  # start, end, index in its group
 class ArticleFacts:
     """What the rules need of one article, each part worked out once, when a rule first asks for it."""
 
-    def __init__(self, article: Article, registry: Registry) -> None:
+    def __init__(self, article: Article, registry: RegistryView) -> None:
         self.article, self.registry = article, registry
-        self._suggestions: dict[tuple[int, str], str] = {}
-        self._searches: dict[int, int] = {}
+        self._suggestions: dict[tuple[str, str], str] = {}
+        self._searches: dict[str, int] = {}
 
-    def did_you_mean(self, key: str, known: dict) -> str:
-        """A close registry key, for the first few unknown keys of the article only: each search costs the
-        size of the registry, and thousands of unknown keys must not cost thousands of searches."""
-        memo = (id(known), key)
+    def did_you_mean(self, key: str, table: str) -> str:
+        """A close key of the registry's ``table``, for the first few unknown keys of the article only: each
+        search costs the size of the registry, and thousands of unknown keys must not cost thousands."""
+        memo = (table, key)
         if memo not in self._suggestions:
-            searched = self._searches.get(id(known), 0)
-            self._searches[id(known)] = searched + 1
-            self._suggestions[memo] = _did_you_mean(key, known) if searched < MAX_SUGGESTIONS else ""
+            searched = self._searches.get(table, 0)
+            self._searches[table] = searched + 1
+            self._suggestions[memo] = (_did_you_mean(key, self.registry.keys(table)) if searched < MAX_SUGGESTIONS
+                                       else "")
         return self._suggestions[memo]
 
     def issue(self, path: tuple, code: str, message: str) -> Issue:
@@ -341,20 +342,19 @@ def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
     A key is checked against the registry only when well formed (else it is the schema's finding);
     keys found in the registry were checked once, for the whole registry.
     """
-    entities = facts.registry.entities
-    known = facts.registry.well_formed_entity_keys()
+    registry = facts.registry
     issues = []
     for index, mention in facts.items["entities"]:
         key, label = mention.get("entity"), mention.get("label")
-        if isinstance(key, str) and key in known:
-            expected = entities[key].get("type")
+        if isinstance(key, str) and registry.has_well_formed_entity(key):
+            expected = (registry.entity(key) or {}).get("type")
             if expected != label and isinstance(label, str) and label in _LABELS:
                 issues.append(facts.issue(("entities", index, "label"), "entity-type-mismatch",
                                           f"label {label} differs from the registry type {expected} of {key!r}"))
         elif is_key(key):
             issues.append(facts.issue(("entities", index, "entity"), "unknown-entity",
                                       f"entity {key!r} is not in the entity registry; add it to entities.json"
-                                      + facts.did_you_mean(key, entities)))
+                                      + facts.did_you_mean(key, "entities")))
         elif key is None and isinstance(label, str) and label in NAMED_LABELS:
             issues.append(facts.issue(("entities", index, "entity"), "mention-unlinked",
                                       f"{label} mention {_show(mention.get('text'))} links to no entity"))
@@ -363,26 +363,26 @@ def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
 
 def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
     """A claim's claimer, ``about`` entities and proposition are registry keys ("author" aside)."""
-    entities, propositions = facts.registry.entities, facts.registry.propositions
+    registry = facts.registry
     issues = []
     for index, claim in facts.items["claims"]:
         claimer = claim.get("claimer")
-        if isinstance(claimer, str) and claimer not in entities and claimer != "author" and is_key(claimer):
+        if isinstance(claimer, str) and not registry.has_entity(claimer) and claimer != "author" and is_key(claimer):
             issues.append(facts.issue(("claims", index, "claimer"), "unknown-claimer",
                                       f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
-                                      + facts.did_you_mean(claimer, entities)))
+                                      + facts.did_you_mean(claimer, "entities")))
         about = claim.get("about")
         if isinstance(about, list):
             for position, key in enumerate(about):
-                if isinstance(key, str) and key not in entities and is_key(key):
+                if isinstance(key, str) and not registry.has_entity(key) and is_key(key):
                     issues.append(facts.issue(("claims", index, "about", position), "unknown-about-entity",
                                               f"about names {key!r}, which is not in the entity registry"
-                                              + facts.did_you_mean(key, entities)))
+                                              + facts.did_you_mean(key, "entities")))
         proposition = claim.get("proposition")
-        if isinstance(proposition, str) and proposition not in propositions and is_key(proposition):
+        if isinstance(proposition, str) and not registry.has_proposition(proposition) and is_key(proposition):
             issues.append(facts.issue(("claims", index, "proposition"), "unknown-proposition",
                                       f"proposition {proposition!r} is not in the proposition registry; add it to "
-                                      f"propositions.json" + facts.did_you_mean(proposition, propositions)))
+                                      f"propositions.json" + facts.did_you_mean(proposition, "propositions")))
     return issues
 
 
@@ -491,8 +491,10 @@ ARTICLE_RULES: tuple[Rule, ...] = (
 )
 
 
-def check_article(article: Article, registry: Registry) -> list[Issue]:
-    """Every semantic problem of one parsed article: the rules of :data:`ARTICLE_RULES`, in order."""
+def check_article(article: Article, registry: RegistryView) -> list[Issue]:
+    """Every semantic problem of one parsed article: the rules of :data:`ARTICLE_RULES`, in order.
+
+    The rules read the registries only through ``registry`` (every lookup noted: the build's cache key)."""
     facts = ArticleFacts(article, registry)
     issues: list[Issue] = []
     for rule in ARTICLE_RULES:
@@ -513,8 +515,8 @@ def _show(value: Any, limit: int = 80) -> str:
 MAX_SUGGESTIONS = 20  # per registry and article
 
 
-def _did_you_mean(key: str, known: dict) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1)
+def _did_you_mean(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -528,4 +530,4 @@ def document_issues(article: Article, registry: Registry) -> list[Issue]:
 
     The one way to check an annotation document that did not come from a file of the corpus.
     """
-    return schema_issues(article.doc, "annotation") + check_article(article, registry)
+    return schema_issues(article.doc, "annotation") + check_article(article, registry.view())

@@ -1,0 +1,243 @@
+"""The build's pipeline: the gold articles, in runs, each checked and made into Parquet shards by one worker.
+
+The articles (in id order) are cut into runs whose boundaries depend on the ids alone (``article_runs``).
+Each run is one task: its articles are checked by validation (``validation.articles.check_files``,
+which writes nothing), the valid ones become rows (``rows``) and the rows the run's shard of each
+config and split (``RunWriter``). Only figures travel back to the calling process. With a
+:class:`~cyberclaims.dataset.cache.RunCache`, a run whose files, registry reads and code are unchanged is
+copied from the cache instead (findings and shards alike). Runs go through ``core.pool.map_in_order``:
+results come back in run order, so nothing depends on scheduling or on the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..core.libc import libc
+from ..core.model import Article, ArticleFiles, Registry, RegistryView
+from ..core.pool import map_in_order
+from ..validation.articles import Findings, check_files
+from ..validation import runner
+from ..validation.runner import CollectionPlan
+from . import rows
+from .arrow import NerColumns, table_from_rows
+from .cache import RunCache
+from .parquet import Shard, ShardWriter, partial_path
+from .stats import CorpusStats, EntityUsage
+from .withhold import withhold_row
+
+# Articles per shard, on average: the articles, in id order, are cut into runs, and each run becomes
+# one shard of each config and split, written by one worker. Boundaries are content-defined, as in
+# content-defined chunking: a run ends after an article whose id hashes to 0 modulo 3/4 of this number
+# (750), once it holds at least 1/4 of it (no tiny shards), and at RUN_LIMIT times it at most. They
+# depend on the ids alone, so adding or removing an article changes its own run (and at most the next
+# one, where runs fall back into step), never the runs after it, which the cache then reuses. Shards
+# are bounded in size, and their contents never depend on the number of workers.
+SHARD_ARTICLES = 1000
+RUN_LIMIT = 4
+# Rows become Arrow tables every this many articles: Python rows (which hold the parsed files) stay
+# few, and the shard writer cuts the tables into row groups of exact sizes whatever this is.
+ARROW_EVERY = 200
+
+
+@dataclass
+class Run:
+    """A run of articles and its place in the build (which names its shards)."""
+
+    number: int
+    articles: list[ArticleFiles]
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
+def article_runs(articles: list[ArticleFiles]) -> list[Run]:
+    """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
+    shortest, modulus, longest = max(1, SHARD_ARTICLES // 4), max(1, SHARD_ARTICLES * 3 // 4), RUN_LIMIT * SHARD_ARTICLES
+    runs: list[Run] = []
+    current: list[ArticleFiles] = []
+    for files in articles:
+        current.append(files)
+        mark = int.from_bytes(hashlib.sha256(files.id.encode()).digest()[:8], "big")
+        if (mark % modulus == 0 and len(current) >= shortest) or len(current) >= longest:
+            runs.append(Run(len(runs), current))
+            current = []
+    if current:
+        runs.append(Run(len(runs), current))
+    return runs
+
+
+@dataclass
+class RunOutput:
+    """What a run made: its shards (on disk, under their partial names) and its figures for the card."""
+
+    shards: list[Shard]
+    stats: CorpusStats
+    usage: EntityUsage
+
+
+@dataclass
+class RunResult:
+    findings: Findings
+    output: RunOutput
+    cache_key: str | None  # None: not cacheable
+    reused: bool  # copied from the cache, not checked again
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every run of one build needs (sent once to each worker)."""
+
+    root: Path
+    folder: Path  # the staging folder the shards are written into
+    registry: Registry
+    withhold_text: bool
+    cache: RunCache | None
+
+
+def build_runs(plan: CollectionPlan, context: RunContext, collect: Callable[[RunOutput], None], *,
+               jobs: int | None, show_progress: bool) -> Findings:
+    """Check and write every run of the gold collection ``plan``; each run's output goes to ``collect`` in
+    run order. Returns what validation found (the caller decides whether the shards are published)."""
+    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    if len(plan.selected) < runner.PARALLEL_MIN_ARTICLES:
+        workers = 1  # a process pool costs more than it saves
+    findings = Findings()
+    runs = article_runs(plan.selected) or [Run(0, [])]
+    for result in map_in_order(build_run, context, runs, workers=workers, desc=f"validate {plan.name}",
+                               show_progress=show_progress):
+        findings.merge(result.findings)
+        if context.cache is not None:
+            context.cache.note(result.cache_key, result.reused)
+        collect(result.output)
+    return findings
+
+
+def build_run(context: RunContext, run: Run) -> RunResult:
+    """One run: from the cache when its inputs are unchanged; else checked and written (and stored if clean)."""
+    cache = context.cache
+    key = cache.key(run.articles) if cache is not None else None
+    if cache is not None and key is not None:
+        found = cache.load(key, context.registry)
+        if found is not None:
+            header, blobs, digests = found
+            try:
+                findings = Findings.from_json(header["batch"])
+                output = restore_output(context.folder, header["output"], blobs, digests, run.number)
+            except (KeyError, TypeError, ValueError, OSError):
+                pass  # an entry of another shape: check the run instead
+            else:
+                return RunResult(findings, output, key, reused=True)
+    registry = context.registry.view()  # notes what the rules and the rows read: part of the cache key
+    findings = Findings()
+    writer = RunWriter(context.folder, run.number, context.withhold_text)
+    for files in run.articles:
+        article = check_files(files, context.root, True, registry, findings)
+        if article is not None:
+            writer.add(article, registry)
+    output = writer.finish()
+    if cache is not None and key is not None and not findings.has_errors:
+        description, blobs = dump_output(output)
+        cache.store(key, {"batch": findings.to_json(), "output": description}, context.registry, registry.reads(),
+                    blobs)
+    return RunResult(findings, output, key, reused=False)
+
+
+def dump_output(output: RunOutput) -> tuple[dict[str, Any], list[bytes]]:
+    """A run's output for the cache: its figures, and its shards' bytes."""
+    shards = [[s.config, s.split, s.num_examples, s.num_bytes] for s in output.shards]
+    blobs = [s.path.read_bytes() if s.num_examples else b"" for s in output.shards]
+    return {"shards": shards, "stats": output.stats.to_json(), "usage": output.usage.to_json()}, blobs
+
+
+def restore_output(folder: Path, description: dict[str, Any], blobs: list[bytes], digests: list[str],
+                   number: int) -> RunOutput:
+    """Put a cached run's shards in place as run ``number`` (its position in this build); ``digests`` are
+    the blobs' sha256, checked as the cache read them (the manifest takes them as they are)."""
+    shards = []
+    for (config, split, examples, size), blob, sha256 in zip(description["shards"], blobs, digests, strict=True):
+        path = partial_path(folder, config, split, number)
+        if examples:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+        shards.append(Shard(config, split, path, examples, size, sha256 if examples else ""))
+    return RunOutput(shards, CorpusStats.from_json(description["stats"]), EntityUsage.from_json(description["usage"]))
+
+
+def withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> list[dict[str, Any]]:
+    """The rows as published: without article and span texts when they are withheld."""
+    return [withhold_row(config, row) for row in items] if withhold_text else items
+
+
+class RunWriter:
+    """Turns each valid article of a run into rows, and writes them as the run's shards."""
+
+    def __init__(self, folder: Path, number: int, withhold_text: bool) -> None:
+        self.folder, self.number, self.withhold_text = folder, number, withhold_text
+        self.rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.ner: dict[str, NerColumns] = {}
+        self.writers: dict[tuple[str, str], ShardWriter] = {}
+        self.stats, self.usage = CorpusStats(), EntityUsage()
+        self.added = 0
+
+    def add(self, article: Article, registry: RegistryView) -> None:
+        split = rows.split_of(article)
+        ner = self.ner.setdefault(split, NerColumns())
+        tokens = 0
+        for number, (words, starts, ends, tags) in enumerate(rows.ner_sentences(article)):
+            ner.add(rows.ner_row_id(article, number), article.id, words, starts, ends, tags)
+            tokens += len(tags)
+        self.stats.add(article, split, tokens=tokens)
+        self.usage.add(article, split)
+        claims = list(rows.claim_rows(article, registry))
+        if self.stats.example_claim is None and claims:
+            self.stats.example_claim = claims[0]
+        for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
+            self.rows.setdefault((config, split), []).extend(withheld(config, items, self.withhold_text))
+        self.added += 1
+        if self.added % ARROW_EVERY == 0:
+            self._to_writers()
+
+    def _to_writers(self) -> None:
+        """Hand the rows gathered so far to the shard writers as Arrow tables (bounded Python memory)."""
+        for (config, split), items in self.rows.items():
+            if items:
+                writer = self._writer(config, split)
+                writer.add_table(table_from_rows(config, items, writer.schema))
+        for split, ner in self.ner.items():
+            if len(ner):
+                writer = self._writer("ner", split)
+                writer.add_table(ner.table(writer.schema, withhold_text=self.withhold_text))
+        self.rows.clear()
+        self.ner.clear()
+
+    def _writer(self, config: str, split: str) -> ShardWriter:
+        if (config, split) not in self.writers:
+            self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
+        return self.writers[(config, split)]
+
+    def finish(self) -> RunOutput:
+        self._to_writers()
+        shards = [writer.close() for writer in self.writers.values()]
+        self.writers.clear()
+        release_memory()  # a worker lives for the whole build: give this run's buffers back
+        return RunOutput(shards, self.stats, self.usage)
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system now and then, so peak RSS tracks live data, not history.
+
+    Each run of articles becomes Arrow tables and Parquet pages; the freed buffers otherwise stay
+    mapped (Arrow's allocator and glibc's arenas keep them for reuse) and RSS creeps up with the corpus.
+    """
+    pa.default_memory_pool().release_unused()
+    c = libc()
+    if c is not None and hasattr(c, "malloc_trim"):  # glibc only
+        c.malloc_trim(0)
