@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import re
 import secrets
 import shutil
 import stat
@@ -39,6 +38,7 @@ from .configs import CONFIGS
 from .croissant import write_croissant
 from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
+from .layout import BUILD_SHARD, shard_file, shard_name
 from .parquet import Shard, ShardWriter
 from .pipeline import (ARROW_EVERY, RUN_LIMIT, SHARD_ARTICLES, RunContext, RunOutput, build_runs, dump_output,
                        release_memory, restore_output, withheld)
@@ -209,7 +209,7 @@ def check_output_folder(root: Path, output: Path) -> None:
 
 # A shard the manifest does not list, in a folder a build made: a config or split an earlier build wrote,
 # or a partial shard of an interrupted one. Only a build writes there; anything else unlisted is kept.
-_BUILD_LEFTOVER = re.compile(r"data/[a-z_]+/\.?[a-z]+-[0-9]{5}(-of-[0-9]{5}\.parquet|\.partial)")
+_BUILD_LEFTOVER = BUILD_SHARD
 
 
 def _not_made_by_build(folder: Path) -> str:
@@ -337,10 +337,10 @@ def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]
             written = [shard for shard in shards.get((config, split), []) if shard.num_examples]
             names = []
             for index, shard in enumerate(written):
-                name = f"{split}-{index:05d}-of-{len(written):05d}.parquet"
+                name = shard_name(split, index, len(written))
                 shard.path.rename(shard.path.with_name(name))
-                names.append(f"data/{config}/{name}")
-                named[f"data/{config}/{name}"] = shard
+                names.append(shard_file(config, name))
+                named[shard_file(config, name)] = shard
             if written:
                 info.splits.append(SplitInfo(split, sum(s.num_examples for s in written),
                                              sum(s.num_bytes for s in written), names))

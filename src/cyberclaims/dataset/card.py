@@ -26,6 +26,7 @@ from ..core.model import Corpus
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from ..core.agreement import agreement
 from .configs import features_of
+from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
 from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
 from .portable import portable_yaml
@@ -39,7 +40,7 @@ def front_matter(configs: list) -> str:
     infos = DatasetInfosDict()
     for config in configs:
         entry: dict[str, Any] = {
-            "data_files": [{"split": s.name, "path": f"data/{config.name}/{s.name}-*.parquet"}
+            "data_files": [{"split": s.name, "path": split_pattern(config.name, s.name)}
                            for s in config.splits],
         }
         if config.name == "documents":

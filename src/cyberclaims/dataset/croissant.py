@@ -22,6 +22,7 @@ from ..core.files import sha256_file, write_file
 from ..core.model import Corpus
 from .citation import read_cff
 from .configs import features_of
+from .layout import config_pattern
 from .metadata import ANNOTATIONS_LICENSE, CARD_METADATA, LICENSING, TEXTS_LICENSE, bibtex, describe_fields
 
 CONTEXT: dict[str, Any] = {
@@ -189,7 +190,7 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus,
                 })
         distribution.append({"@type": "cr:FileSet", "@id": file_set, "name": file_set,
                              "encodingFormat": "application/x-parquet",
-                             "includes": f"data/{config.name}/*.parquet"})
+                             "includes": config_pattern(config.name)})
         features = features_of(config.name)
         described = {path: text for path, _, text in describe_fields(config.name)}
         fields = [_field(config.name, name, feature, described.get(name, ""), file_set)

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
 from ..core.jsondoc import shorten
+from .layout import data_folder
 
 MANIFEST = "SHA256SUMS"
 
@@ -19,7 +20,8 @@ def files_in(folder: Path) -> set[str]:
 
 def is_built_dataset(path: Path) -> bool:
     """A folder with Parquet shards under ``data/<config>/``, as a build writes them (or a download of one)."""
-    return (Path(path) / "data").is_dir() and any((Path(path) / "data").glob("*/*.parquet"))
+    data = data_folder(path)
+    return data.is_dir() and any(data.glob("*/*.parquet"))
 
 
 def write_manifest(folder: Path, known: Mapping[str, str] | None = None) -> None:

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..core.files import open_regular
 from .configs import CONFIGS, features_of
+from .layout import partial_path
 from .portable import huggingface_metadata
 
 # Pinned writer options: every one that changes the bytes of the file is set explicitly.
@@ -54,11 +55,6 @@ def parquet_schema(config: str) -> pa.Schema:
     metadata[b"huggingface"] = huggingface_metadata(features_of(config))
     metadata[b"cyberclaims"] = json.dumps({"version": __version__, "config": config}).encode()
     return schema.with_metadata(metadata)
-
-
-def partial_path(folder: Path, config: str, split: str, number: int) -> Path:
-    """Where run ``number``'s shard of a config and split is written, until the shards are counted."""
-    return folder / "data" / config / f".{split}-{number:05d}.partial"
 
 
 class ShardWriter:

@@ -29,7 +29,8 @@ from ..validation.runner import CollectionPlan
 from . import rows
 from .arrow import NerColumns, table_from_rows
 from .cache import RunCache
-from .parquet import Shard, ShardWriter, partial_path
+from .layout import partial_path
+from .parquet import Shard, ShardWriter
 from .stats import CorpusStats, EntityUsage
 from .withhold import withhold_row
 

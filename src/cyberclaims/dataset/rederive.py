@@ -8,7 +8,6 @@ present twice is found by deriving them again, as the build does, and comparing.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,10 @@ from ..core.model import Article, Registry, relative
 from ..core.vocabulary import SPLITS
 from . import rows
 from .configs import CONFIGS
+from .layout import SHARD_NAME, config_folder, data_folder
 from .stats import EntityUsage
 
-_SHARD = re.compile(r"(?P<split>[a-z]+)-(?P<index>[0-9]{5})-of-(?P<count>[0-9]{5})\.parquet")
+_SHARD = SHARD_NAME
 # Mismatches reported per config and split: enough to locate an edit, bounded for a corrupt copy.
 MAX_REPORTED = 20
 
@@ -32,7 +32,7 @@ def is_shard_name(name: str) -> bool:
 def check_shard_names(folder: Path, shown: Path) -> list[Issue]:
     """Every config folder is a known config; every shard is named ``<split>-i-of-n`` with each i once."""
     issues = []
-    data = folder / "data"
+    data = data_folder(folder)
     for config_dir in sorted(p for p in data.iterdir()):
         display = relative(config_dir, shown)
         if not config_dir.is_dir() or config_dir.name not in CONFIGS:
@@ -67,7 +67,7 @@ def check_derived(folder: Path, shown: Path, articles: list[tuple[str, Article]]
     seen: dict[str, int] = {}
     for split, article in articles:
         seen[article.id] = seen.get(article.id, 0) + 1
-    documents = relative(folder / "data" / "documents", shown)
+    documents = relative(config_folder(folder, "documents"), shown)
     for article_id in sorted(k for k, n in seen.items() if n > 1):
         issues.append(Issue(documents, None, "", "dataset-shard-layout",
                             f"article {article_id!r} has {seen[article_id]} documents rows (a shard present twice?)"))
@@ -92,7 +92,7 @@ def check_derived(folder: Path, shown: Path, articles: list[tuple[str, Article]]
             present.setdefault(Path(display).name.split("-", 1)[0], []).append((display, index, row))
         for split in SPLITS:
             issues += _compare(config, split, by_split.get(split, []), present.get(split, []),
-                               relative(folder / "data" / config, shown))
+                               relative(config_folder(folder, config), shown))
     return issues
 
 

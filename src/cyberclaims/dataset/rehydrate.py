@@ -21,6 +21,7 @@ from ..core.jsondoc import shorten
 from ..core.vocabulary import ARTICLE_ID
 from .build import build
 from .configs import CONFIGS
+from .layout import shards
 from .manifest import MANIFEST, verify_manifest
 from .parquet import read_rows
 
@@ -42,7 +43,7 @@ class RehydrationError(CyberClaimsError):
 
 def _rows(folder: Path, config: str) -> list[dict]:
     rows: list[dict] = []
-    for path in sorted((folder / "data" / config).glob("*.parquet")):
+    for path in shards(folder, config):
         try:
             rows += read_rows(path)[0]
         except Exception as exc:  # noqa: BLE001 - a broken or hostile shard is refused, not a crash

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .layout import configs_in
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
 
@@ -39,11 +40,6 @@ class DatasetSummary:
     def _splits_in_order(self) -> list[tuple[str, int]]:
         known = [s for s in SPLITS if s in self.articles]
         return [(s, self.articles[s]) for s in known + sorted(set(self.articles) - set(known))]
-
-
-def configs_in(dataset: Path) -> list[str]:
-    data = Path(dataset) / "data"
-    return sorted(p.name for p in data.iterdir() if p.is_dir()) if data.is_dir() else []
 
 
 def summarize(dataset: Path) -> DatasetSummary:

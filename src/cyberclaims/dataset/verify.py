@@ -17,6 +17,7 @@ from ..core.model import Article, Registry, relative
 from ..validation.article_rules import REGISTRY_CODES, document_issues
 from .card import WITHHELD_NOTICE
 from .manifest import MANIFEST, verify_manifest
+from .layout import configs_in, shards
 from .parquet import LabelOutOfRange, parquet_schema, read_rows, shard_buffer
 from .rederive import check_derived, check_shard_names, is_shard_name
 
@@ -31,8 +32,8 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
     registry = Registry()
     rows_by_config: dict[str, list[tuple[str, int, dict]]] = {}
     broken: set[str] = set()  # configs with a shard that cannot be read: not compared with what they should hold
-    for config_dir in sorted(p for p in (folder / "data").iterdir() if p.is_dir()):
-        for path in sorted(config_dir.glob("*.parquet")):
+    for config in configs_in(folder):
+        for path in shards(folder, config):
             if not is_shard_name(path.name):
                 continue  # reported by check_shard_names; its rows are not the dataset's
             display = relative(path, shown)
@@ -42,22 +43,22 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
                 rows, _ = read_rows(path)
             except LabelOutOfRange as exc:
                 report.issues.append(Issue(display, None, "", "dataset-label-out-of-range", str(exc)))
-                broken.add(config_dir.name)
+                broken.add(config)
                 continue
             except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash
-                broken.add(config_dir.name)
+                broken.add(config)
                 report.issues.append(Issue(display, None, "", "dataset-unreadable", f"cannot be read: {exc}"))
                 continue
             try:
-                expected = parquet_schema(config_dir.name)
+                expected = parquet_schema(config)
             except KeyError:
                 expected = None
             if expected is not None and not stored.remove_metadata().equals(expected.remove_metadata()):
                 report.issues.append(Issue(display, None, "", "dataset-schema-mismatch",
-                                           f"columns differ from the {config_dir.name} config's features"))
-                broken.add(config_dir.name)
+                                           f"columns differ from the {config} config's features"))
+                broken.add(config)
                 continue
-            rows_by_config.setdefault(config_dir.name, []).extend((display, i, r) for i, r in enumerate(rows))
+            rows_by_config.setdefault(config, []).extend((display, i, r) for i, r in enumerate(rows))
     report.issues += check_shard_names(folder, shown)
     for _, _, row in rows_by_config.get("entities", []):
         registry.entities.setdefault(row["key"], {k: row[k] for k in ("key", "name", "type", "aliases", "description")})
