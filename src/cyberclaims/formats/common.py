@@ -25,6 +25,7 @@ from ..core.jsondoc import lone_surrogate, parse_json, pointer
 from ..core.model import Article, Registry
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
 from ..validation.article_rules import document_issues
+from ..validation.registries import gold_registry
 from .new_article import segments_by_line
 
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
@@ -93,28 +94,13 @@ class ImportResult:
         return not self.problems and not self.errors
 
 
-def load_registry(root: Path) -> Registry:
-    """The gold registries by key. Their own problems are `cyberclaims validate`'s business: an
-    unreadable registry is simply empty here, and every key then shows up as unknown."""
-    registry = Registry()
-    for kind in ("entities", "propositions"):
-        path = Path(root) / "annotations" / f"{kind}.json"
-        data, _ = read_capped(path, str(path), MAX_REGISTRY_BYTES) if path.is_file() else (None, [])
-        doc, _ = parse_json(data, str(path)) if data is not None else (None, [])
-        items = doc.value.get(kind) if doc is not None and isinstance(doc.value, dict) else None
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and isinstance(item.get("key"), str):
-                getattr(registry, kind).setdefault(item["key"], item)
-    return registry
-
-
 def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, force: bool = False,
                   dry_run: bool = False, registry: Registry | None = None) -> ImportResult:
     """Turn drafts into annotation files under ``root/annotations``; write them only if all are valid."""
     root = Path(root)
     annotations = root / "annotations"
     result = ImportResult(problems=list(problems))
-    registry = registry if registry is not None else load_registry(root)
+    registry = registry if registry is not None else gold_registry(root)
     texts_by_hash = _texts_by_hash(annotations)
     seen_ids: dict[str, str] = {}
     for draft in drafts:

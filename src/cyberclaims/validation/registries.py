@@ -14,6 +14,9 @@ from .schema import schema_issues
 
 
 def load_registry(collection: Collection, root: Path, report: Report, *, check: bool) -> Registry:
+    """The registries of ``collection`` by key: strict (``check``: every problem reported to ``report``)
+    or lenient (an unreadable or invalid registry is simply empty, and its keys then show up as unknown:
+    for tools whose input is checked by ``validate`` elsewhere). The first entry of a repeated key wins."""
     registry = Registry()
     for kind, filename, key_field in (("entities", "entities.json", "entities"),
                                       ("propositions", "propositions.json", "propositions")):
@@ -46,6 +49,12 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
                                            f"key {key!r} is listed twice; merge the two entries"))
             target.setdefault(key, item)
     return registry
+
+
+def gold_registry(root: Path) -> Registry:
+    """The gold registries of the repository at ``root``, read leniently (see :func:`load_registry`)."""
+    annotations = Path(root) / "annotations"
+    return load_registry(Collection("gold", annotations, annotations, [], []), Path(root), Report(), check=False)
 
 
 def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
