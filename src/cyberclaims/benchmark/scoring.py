@@ -24,7 +24,7 @@ from typing import Any
 
 from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
-from .formats import check_any
+from .predictions import check_any
 from .gold import Gold, load_gold
 from .metrics import Metrics, Stats
 from .predictions import Predictions

@@ -106,7 +106,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 def _evaluate(args: argparse.Namespace) -> int:
     # deferred: scoring reads Parquet (pyarrow, datasets: a second to import); `validate` must start fast
-    from ..benchmark.formats import load_any
+    from ..benchmark.predictions import load_any
     from ..benchmark.gold import GoldError, load_gold
     from ..benchmark.scoring import evaluate
 
