@@ -55,12 +55,6 @@ def print_report(report: Report, fmt: str = "text") -> None:
     REPORTERS[fmt](report)
 
 
-def usage_error(message: str) -> int:
-    """Print a usage error the way argparse does, and return its exit status."""
-    print(f"cyberclaims: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def positive(value: str) -> int:
     number = int(value) if value.isdigit() else 0
     if number < 1:

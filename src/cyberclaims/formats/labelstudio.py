@@ -170,7 +170,7 @@ def _claim(region_id: str, items: list[dict], text: str, start: int, end: int, h
         if value is not None:  # a missing field is left out: the validator names it
             claim[name] = value
     for name in CHOICE_FIELDS:
-        value = _single(items, name, "choices", here, problems, required=False)
+        value = _single(items, name, "choices", here, problems)
         if value is not None:
             claim[name] = value
     about = _text_value(items, "about", here, problems)
@@ -267,8 +267,7 @@ def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, proble
     return start, end
 
 
-def _single(items: list[dict], control: str, key: str, here: str, problems: list[Problem], *,
-            required: bool = True) -> str | None:
+def _single(items: list[dict], control: str, key: str, here: str, problems: list[Problem]) -> str | None:
     values = [v for item in items if item.get("from_name") == control
               for v in (item["value"].get(key) or [])]
     if len(values) > 1:
