@@ -364,7 +364,7 @@ def frequent_label_predictions(gold: Sequence[Article], seed: int = SEED, train:
     for article in gold:
         seen = [m for a in _learnt_from(article, gold, train) for m in a.data["entities"]]
         overall = _majority(Counter(m["label"] for m in seen), "ORG")
-        by_text: dict[str, Counter] = defaultdict(Counter)
+        by_text: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for m in seen:
             by_text[_surface(m["text"])][m["label"]] += 1
         mentions = [{"start": m["start"], "end": m["end"],
@@ -432,12 +432,13 @@ def spacy_predictions(gold: Sequence[Article], seed: int = SEED) -> tuple[Docume
             for s, _ in tokenize(text, start, end):
                 sentence_of[s] = number
         starts = [s for s, _ in tokens]
-        mentions = []
+        mentions: list[dict[str, Any]] = []
         for segment, doc in zip(segments, nlp.pipe(text[s["start"]:s["end"]] for s in segments)):
             for ent in doc.ents:
                 start, end = segment["start"] + ent.start_char, segment["start"] + ent.end_char
                 if ent.label_ != "WORK_OF_ART":
-                    start += len(re.match(r"(?:[Tt]he\s+)?", text[start:end]).group())  # guideline 2.2
+                    the = re.match(r"(?:[Tt]he\s+)?", text[start:end])  # always matches, maybe empty
+                    start += len(the.group()) if the is not None else 0  # guideline 2.2
                 if start >= end:
                     continue
                 # snap out to whole project tokens

@@ -155,7 +155,7 @@ def ner_stats(gold: Article, pred: Article) -> Stats:
 
 def ner_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
     labels: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    views = {v: Counter() for v in VIEWS}
+    views: dict[str, Counter[str]] = {v: Counter() for v in VIEWS}
     for stats, m in weighted:
         for label, counts in stats["labels"].items():
             for i in range(3):
@@ -194,7 +194,7 @@ def linking_stats(gold: Article, pred: Article) -> Stats:
 
 
 def linking_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
-    total = Counter()
+    total: Counter[str] = Counter()
     for stats, m in weighted:
         for k, n in stats.items():
             total[k] += m * n

@@ -130,7 +130,7 @@ def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str]) -> dict[str, Art
     return gold_by_id
 
 
-def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
+def _load_folder(folder: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article],
                  attempted: set[str]) -> None:
     for file in sorted(folder.iterdir()):
         # A copy of annotations/ is a valid prediction folder: texts, registries, docs are not predictions.
@@ -157,7 +157,7 @@ def _load_folder(folder: Path, gold_by_id: dict[str, Article], report: Report, f
             found[file.stem] = article
 
 
-def _load_single(path: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
+def _load_single(path: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article],
                  attempted: set[str]) -> None:
     display = str(path)
     report.files_checked += 1
@@ -169,7 +169,7 @@ def _load_single(path: Path, gold_by_id: dict[str, Article], report: Report, fou
         _load_document(doc, None, gold_by_id, report, found, attempted)
 
 
-def _load_jsonl(path: Path, gold_by_id: dict[str, Article], report: Report, found: dict[str, Article],
+def _load_jsonl(path: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article],
                 attempted: set[str]) -> None:
     display = str(path)
     report.files_checked += 1
@@ -196,7 +196,7 @@ def _load_jsonl(path: Path, gold_by_id: dict[str, Article], report: Report, foun
         _load_document(doc, number, gold_by_id, report, found, attempted)
 
 
-def _load_document(doc: JsonDocument, line: int | None, gold_by_id: dict[str, Article], report: Report,
+def _load_document(doc: JsonDocument, line: int | None, gold_by_id: dict[str, Article | None], report: Report,
                    found: dict[str, Article], attempted: set[str]) -> None:
     """Check a document that names its article by its ``id`` (one file, or one JSONL line)."""
     article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
@@ -216,7 +216,7 @@ def _on_line(issue: Issue, number: int) -> Issue:
     return replace(issue, line=number, message=message)
 
 
-def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Article], line: int | None
+def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Article | None], line: int | None
                     ) -> tuple[Article | None, list[Issue]]:
     """Schema and span checks of one prediction against the gold text; the article if it can be scored."""
     if article_id in gold_by_id and gold_by_id[article_id] is None:
@@ -244,7 +244,7 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
     return article, issues
 
 
-def _report_missing(source: str, gold_by_id: dict[str, Article], attempted: set[str], report: Report) -> None:
+def _report_missing(source: str, gold_by_id: dict[str, Article | None], attempted: set[str], report: Report) -> None:
     for article_id in sorted(k for k, v in gold_by_id.items() if v is not None and k not in attempted):
         report.issues.append(Issue(source, None, "", "missing-annotation",
                                    f"has no prediction for gold article {article_id!r}; a system that finds "
@@ -552,7 +552,7 @@ def _load_iob2(path: Path, data: bytes, gold: Gold, report: Report) -> Predictio
 
 
 def check_any(documents: Mapping[str, Any], gold: list[Article], task: str | None, *,
-              ignore: list[str] = (), source: str = "<predictions>") -> Predictions:
+              ignore: Iterable[str] = (), source: str = "<predictions>") -> Predictions:
     """Check in-memory predictions by article id: annotation documents, minimal ones or validated articles."""
     if all(isinstance(v, Mapping) and any(k in v for k in ANNOTATION_ONLY) for v in documents.values()):
         predictions = check_predictions(documents, gold, source, ignore=ignore)

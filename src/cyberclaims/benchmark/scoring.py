@@ -20,7 +20,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
@@ -64,6 +64,11 @@ class PredictionError(ValueError):
         super().__init__(f"the predictions do not validate ({report.summary()}):\n" + "\n".join(lines[:20]))
 
 
+def _validated(predictions: Mapping[str, Article | Mapping[str, Any]]) -> TypeGuard[Mapping[str, Article]]:
+    """Whether every prediction is an :class:`Article` (validated already: nothing to check)."""
+    return all(isinstance(v, Article) for v in predictions.values())
+
+
 def evaluate(task: str, gold: Sequence[Article] | Gold | str | Path,
              predictions: Mapping[str, Article | Mapping[str, Any]] | Predictions, *,
              resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI,
@@ -97,7 +102,9 @@ def evaluate(task: str, gold: Sequence[Article] | Gold | str | Path,
         if not predictions.ok:
             raise PredictionError(predictions.report)
         flagged, format, predictions = predictions.flagged, predictions.format, predictions.articles
-    elif any(not isinstance(v, Article) for v in predictions.values()):
+    elif _validated(predictions):
+        pass  # Article objects, already validated: scored as they are
+    else:
         scored = in_split(gold, split) if split is not None else list(gold)
         ignore = others + [a.id for a in gold if a not in scored]
         checked = check_any(predictions, scored, task, ignore=ignore)

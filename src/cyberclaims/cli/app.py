@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from .. import __version__
 from ..core.errors import ENVIRONMENT_ERRNOS, CyberClaimsError, environment_failure
@@ -24,7 +25,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process a pipe kil
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that, no traceback
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors: keep that, no traceback
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)

@@ -168,14 +168,14 @@ def _build(args: argparse.Namespace) -> int:
         if args.output is not None:
             print("cyberclaims: error: use --output or --withhold-text, not both", file=sys.stderr)
             return EXIT_USAGE
-        result = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs, cache=args.cache)
+        built = build(args.root, args.withhold_text, withhold_text=True, jobs=args.jobs, cache=args.cache)
     else:
-        result = build(args.root, args.output, jobs=args.jobs, cache=args.cache)
-    for config in result.configs:
+        built = build(args.root, args.output, jobs=args.jobs, cache=args.cache)
+    for config in built.configs:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")
-    _print_reuse(result.runs, result.reused)
-    print(f"wrote {result.output}")
+    _print_reuse(built.runs, built.reused)
+    print(f"wrote {built.output}")
     return EXIT_OK
 
 

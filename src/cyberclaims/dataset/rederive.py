@@ -8,6 +8,7 @@ present twice is found by deriving them again, as the build does, and comparing.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def check_shard_names(folder: Path, shown: Path) -> list[Issue]:
 
 def check_derived(folder: Path, shown: Path, articles: list[tuple[str, Article]],
                   rows_by_config: dict[str, list[tuple[str, int, dict]]], registry: Registry, *,
-                  skip: set[str] = frozenset()) -> list[Issue]:
+                  skip: Container[str] = frozenset()) -> list[Issue]:
     """Derive ``claims``, ``ner`` and the ``entities`` usage from the articles again; report every difference
     (except in the configs of ``skip``, whose shards could not be read: that is their finding)."""
     issues: list[Issue] = []

@@ -105,10 +105,10 @@ class CorpusStats:
             if published is not None:
                 self._add_published(published)
         for key, theirs in other.propositions.items():
-            mine = self.propositions.setdefault(key, _Proposition())
-            mine.articles += theirs.articles
-            mine.claims += theirs.claims
-            mine.first_ids += theirs.first_ids[:IDS_SHOWN - len(mine.first_ids)]
+            entry = self.propositions.setdefault(key, _Proposition())
+            entry.articles += theirs.articles
+            entry.claims += theirs.claims
+            entry.first_ids += theirs.first_ids[:IDS_SHOWN - len(entry.first_ids)]
         if self.example_claim is None:
             self.example_claim = other.example_claim
         self._articles_seen += other._articles_seen

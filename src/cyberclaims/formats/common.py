@@ -127,7 +127,7 @@ def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, f
 
 
 def _texts_by_hash(annotations: Path) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for path in sorted(annotations.glob("*.txt")) if annotations.is_dir() else []:
         if path.is_file() and not path.is_symlink() and ARTICLE_ID.fullmatch(path.stem):
             found.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.stem)
@@ -223,7 +223,8 @@ def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any
         mentions = _keep_links(mentions, current.get("entities"))
     claims = draft.claims
     if claims is None:
-        claims = current.get("claims") if isinstance(current.get("claims"), list) else []
+        current_claims = current.get("claims")
+        claims = current_claims if isinstance(current_claims, list) else []
     return {
         "id": article_id,
         "text_sha256": digest,
@@ -239,7 +240,7 @@ def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any
 def _keep_links(mentions: list[dict[str, Any]], current: Any) -> list[dict[str, Any]]:
     """For a format without entity keys: a mention whose span and label are unchanged keeps the id and
     the entity key it has in the current file; any other mention is unlinked and numbered anew."""
-    known = {}
+    known: dict[tuple, dict] = {}
     for old in current if isinstance(current, list) else []:
         if isinstance(old, dict):
             known.setdefault((old.get("start"), old.get("end"), old.get("label")), old)

@@ -106,11 +106,13 @@ def _spans(row: dict, where: str, problems: list[Problem]) -> list[tuple[int, in
     elif isinstance(row.get("label"), list):
         for item in row["label"]:
             spans.append(tuple(item) if isinstance(item, list) and len(item) == 3 else (None, None, None))
+    checked: list[tuple[int, int, Any]] = []
     for start, end, label in spans:
         if type(start) is not int or type(end) is not int or not isinstance(label, str):
             problems.append(Problem(where, "has a span that is not [start, end, label] with whole-number offsets"))
             return None
-    return spans
+        checked.append((start, end, label))
+    return checked
 
 
 def to_lines(articles: list[Article]) -> str:

@@ -100,7 +100,8 @@ def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
         tasks = [tasks]
     if not isinstance(tasks, list):
         return [], [Problem(name, "is not a Label Studio JSON export (expected a list of tasks)")]
-    drafts, problems = [], []
+    drafts: list[Draft] = []
+    problems: list[Problem] = []
     for number, task in enumerate(tasks, 1):
         where = f"{name} task {task.get('id', number) if isinstance(task, dict) else number}"
         draft = read_task(task, where, problems)
@@ -156,7 +157,9 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
             claims.append(_claim(region_id, items, text, start, end, here, problems))
     if len(problems) > before:
         return None
-    carried = data.get("cyberclaims") if isinstance(data.get("cyberclaims"), dict) else {}
+    carried = data.get("cyberclaims")
+    if not isinstance(carried, dict):
+        carried = {}
     article_id = data.get("article_id") if isinstance(data.get("article_id"), str) else None
     return Draft(where, text, article_id, renumber(mentions, "m"), renumber(claims, "c"),
                  sorted(segments, key=lambda s: (s["start"], s["end"])) or None, True, carried)
@@ -245,7 +248,9 @@ def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, proble
           ) -> tuple[int, int] | None:
     spans = set()
     for item in items:
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        value = item.get("value")
+        if not isinstance(value, dict):
+            value = {}
         if type(value.get("start")) is int and type(value.get("end")) is int:
             spans.add((value["start"], value["end"]))
     if len(spans) != 1:

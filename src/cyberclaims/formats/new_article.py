@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError
@@ -59,7 +60,8 @@ class NewArticle:
 
 def segments_by_line(text: str, title: str | None) -> list[dict]:
     """One segment per non-empty line; the first is the title when it is the given title."""
-    segments, pos = [], 0
+    segments: list[dict] = []
+    pos = 0
     for line in text.split("\n"):
         for start, end in trimmed(text, pos, pos + len(line)):
             kind = "title" if not segments and title is not None and text[start:end] == title else "body"
@@ -111,6 +113,7 @@ def argument_problems(document: dict) -> list[tuple[str, str]]:
         return list(problems.items())
     serialized = _serialize(document)
     doc, _ = parse_json(serialized, "<new article>")
+    assert doc is not None  # json.dumps wrote it and the lone surrogates were caught above: it parses
     for issue in schema_issues(doc, "annotation"):
         path = tuple(part for part in issue.pointer.split("/")[1:])
         for prefix, (argument, expected) in ARGUMENTS.items():
@@ -136,9 +139,10 @@ def new_article(root: Path, article_id: str, text_file: Path, *, title: str | No
     left on disk.
     """
     annotations = Path(root) / "annotations"
-    fields = dict(title=title, source_name=source_name, url=url, origin=Path(text_file).name or "text",
-                  published=published, split=split, topic=topic, language=language, license=license)
-    problems = argument_problems(skeleton(article_id, "", "0" * 64, **fields))
+    skeleton_of = partial(skeleton, title=title, source_name=source_name, url=url,
+                          origin=Path(text_file).name or "text", published=published, split=split, topic=topic,
+                          language=language, license=license)
+    problems = argument_problems(skeleton_of(article_id, "", "0" * 64))
     if problems:
         raise ScaffoldArgumentError("; ".join(message for _, message in problems) + " (nothing was written)",
                                     argument=problems[0][0])
@@ -167,10 +171,12 @@ def new_article(root: Path, article_id: str, text_file: Path, *, title: str | No
         if other.is_file() and not other.is_symlink() and hashlib.sha256(other.read_bytes()).hexdigest() == digest:
             raise ScaffoldError(f"--text {text_file} is already in the corpus as {other.name}; nothing was written",
                                 argument="--text")
-    document = skeleton(article_id, text, digest, **fields)
+    document = skeleton_of(article_id, text, digest)
     serialized = _serialize(document)
     doc, issues = parse_json(serialized, str(json_path))
-    issues = issues or schema_issues(doc, "annotation")
+    if not issues:
+        assert doc is not None  # parse_json returns no document only with an issue saying why
+        issues = schema_issues(doc, "annotation")
     if issues:  # the arguments passed, so the text is at fault (a segment the schema refuses)
         raise ScaffoldError(f"the skeleton for {text_file} does not validate: {issues[0].message} "
                             f"(nothing was written)", argument="--text")

@@ -205,7 +205,9 @@ def _near_duplicate_propositions(path: Path, root: Path) -> list[Issue]:
         return []
     data, _ = read_capped(path, display, MAX_REGISTRY_BYTES)
     doc, _ = parse_json(data, display) if data is not None else (None, [])
-    items = doc.value.get("propositions") if doc is not None and isinstance(doc.value, dict) else None
+    if doc is None or not isinstance(doc.value, dict):
+        return []
+    items = doc.value.get("propositions")
     if not isinstance(items, list):
         return []
     statements = [(i, item["key"], set(_WORD.findall(item["statement"].lower())))

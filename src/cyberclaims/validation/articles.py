@@ -125,6 +125,7 @@ def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Findin
     """Read and parse one article, reporting what is wrong with its files; (article, sha256 of its text)."""
     json_path, text_path = files.json_path, files.text_path
     if json_path is None:
+        assert text_path is not None  # discovery makes an article of a file: it has one at least
         report.files_checked += 1
         report.issues.append(Issue(relative(text_path, root), None, "", "missing-annotation",
                                    f"has no annotation file {files.id}.json beside it; "

@@ -142,7 +142,10 @@ def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: 
     """One issue per article whose text another article has too (each is reported where it is)."""
     issues = []
     for group in groups:
-        names = [relative(files.text_path, root) for files in group]
+        names = []
+        for files in group:
+            assert files.text_path is not None  # a text in a group of duplicates was read, so it exists
+            names.append(relative(files.text_path, root))
         if len(names) > 1:
             for name in names:
                 others = ", ".join(n for n in names if n != name)
@@ -201,7 +204,8 @@ def _duplicates(digests: bytearray, owners: list[ArticleFiles]) -> list[list[Art
     view = memoryview(digests)
     keys = [view[start:start + 32].tobytes() for start in range(0, len(digests) - 31, 32)]  # each cut once
     order = sorted((i for i, digest in enumerate(keys) if digest != NO_DIGEST), key=keys.__getitem__)
-    groups, current = [], []
+    groups: list[list[ArticleFiles]] = []
+    current: list[int] = []
     for i in order:
         if current and keys[current[-1]] != keys[i]:
             if len(current) > 1:
