@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import re
 from pathlib import Path
 
@@ -54,11 +55,20 @@ def label_like_a_contributor(repo: Path) -> None:
         registry_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def workflow_commands() -> list[list[str]]:
-    """The cyberclaims commands of the pull-request workflow, read from the workflow file itself."""
+def workflow_commands(base: Path = ROOT) -> list[list[str]]:
+    """The cyberclaims commands of the pull-request job, read from the script the workflow runs, as GitHub
+    runs them (``$format`` github, the diff in markdown) against ``base``, without the redirection."""
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate.yml").read_text())
-    runs = [step["run"] for step in workflow["jobs"]["validate"]["steps"] if "run" in step]
-    return [run.split()[1:] for run in runs if run.startswith("cyberclaims ")]
+    runs = [step["run"] for step in workflow["jobs"]["pull-request"]["steps"] if "run" in step]
+    assert runs == ['.ci/pull-request "origin/${{ github.base_ref }}"']
+    values = {"$format": "github", "$diff_format": "markdown", "$base": str(base)}
+    commands = []
+    for line in (ROOT / ".ci" / "pull-request").read_text().splitlines():
+        if line.startswith('"$cc" '):
+            words = shlex.split(line)
+            words = words[: words.index(">>")] if ">>" in words else words
+            commands.append([values.get(word, word) for word in words[1:]])
+    return commands
 
 
 def test_a_third_article_passes_the_pull_request_workflow(tmp_path: Path, hf_cache: Path):
@@ -78,6 +88,7 @@ def test_a_third_article_passes_the_pull_request_workflow(tmp_path: Path, hf_cac
     assert run_cli("build", cwd=repo).returncode == 0
     commands = workflow_commands()
     assert ["validate", "--format", "github"] in commands and ["build", "--check"] in commands
+    assert ["diff", str(ROOT), "--format", "markdown"] in commands
     for command in commands:
         run = run_cli(*command, cwd=repo)
         assert run.returncode == 0, (command, run.output)

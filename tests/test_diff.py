@@ -140,10 +140,11 @@ def test_diff_outside_git_with_a_revision(repo: Path, tmp_path: Path):
 
 def test_the_pull_request_workflow_summarises_the_data_changes():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate.yml").read_text())
-    steps = workflow["jobs"]["validate"]["steps"]
-    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout"))
-    assert checkout["with"]["fetch-depth"] == 0
-    step = next(step for step in steps if "cyberclaims diff" in step.get("run", ""))
-    assert step["if"] == "github.event_name == 'pull_request'"
-    assert "cyberclaims diff \"origin/${{ github.base_ref }}\" --format markdown" in step["run"]
-    assert "$GITHUB_STEP_SUMMARY" in step["run"]
+    job = workflow["jobs"]["pull-request"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    checkout = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base branch too
+    assert {"run": '.ci/pull-request "origin/${{ github.base_ref }}"'} in job["steps"]
+    script = (ROOT / ".ci" / "pull-request").read_text()
+    assert '"$cc" diff "$base" --format "$diff_format" >> "${GITHUB_STEP_SUMMARY:-/dev/stdout}"' in script
+    assert "diff_format=markdown" in script
