@@ -90,3 +90,17 @@ def repo(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def hf_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("hf-cache")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI (``CYBERCLAIMS_REQUIRE_TOOLS=1``, set by .ci/tools) a test tool that is missing fails the run:
+    locally the browser and CFF tests skip, saying why; in CI a skip would hide that they never ran."""
+    if not os.environ.get("CYBERCLAIMS_REQUIRE_TOOLS"):
+        return
+    missing = [name for name, present in (("Debian's Chromium at /usr/bin/chromium", Path("/usr/bin/chromium").exists()),
+                                          ("cffconvert ($CFFCONVERT)", bool(os.environ.get("CFFCONVERT")
+                                                                           or shutil.which("cffconvert"))))
+               if not present]
+    if missing:
+        raise pytest.UsageError(f"CYBERCLAIMS_REQUIRE_TOOLS is set and {', '.join(missing)} is missing "
+                                f"(.ci/tools installs them)")
