@@ -11,4 +11,4 @@ The pages' CSS and script are package data in ``static/``. The viewer reads only
 from .site import RenderError, RenderResult, render_site
 from .spans import LABEL_COLORS, ArticleView
 
-__all__ = ["ArticleView", "LABEL_COLORS", "RenderError", "RenderResult", "render_site"]
+__all__ = ["LABEL_COLORS", "ArticleView", "RenderError", "RenderResult", "render_site"]

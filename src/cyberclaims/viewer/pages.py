@@ -47,8 +47,8 @@ def article_page(site: Site, article_id: str) -> str:
                       box=_issue_box(issues, None), text=text)
     data = article.data
     view = ArticleView.build(data, article.text)
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    meta = _object(data.get("metadata"))
+    source = _object(meta.get("source"))
     url = source.get("url")
     linked: dict[str, list[Span]] = {}  # in order of first mention
     values: list[Span] = []  # mentions of no registry entity
@@ -66,6 +66,11 @@ def article_page(site: Site, article_id: str) -> str:
         linked=list(linked.items()), values=values, mentions=sum(map(len, linked.values())) + len(values),
         claims=[s for s in view.spans if s.group == "claims"], cards=[s for s in view.spans if s.group == "entities"],
         entities=site.registry.entities, propositions=site.registry.propositions)
+
+
+def _object(value: Any) -> dict:
+    """``value`` when it is a JSON object, else an empty one (the page is made whatever the file holds)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _issue_box(issues: list[Issue], view: ArticleView | None) -> IssueBox | None:
@@ -90,7 +95,7 @@ def entity_pages(site: Site, key: str) -> list[tuple[str, str]]:
     entry = site.registry.entities.get(key)
     refs = [MentionRefs._make(ref) for ref in site.by_entity.get(key, [])]
     title = entry.get("name", key) if entry is not None else key
-    return _paged(site, "entity.html", key, title, refs, entry=entry, mentions=sum(r.count for r in refs),
+    return _paged(site, "entity.html", key, title, refs, entry=entry, mentions=sum(r.mentions for r in refs),
                   articles=len(refs))
 
 

@@ -31,12 +31,12 @@ this module wrote them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ..core.errors import UsageError
 from ..core.files import write_file
@@ -98,7 +98,7 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
         keys = {PROPOSITIONS: set(site.proposition_keys), ENTITIES: set(site.entity_keys)}
     _write_keyed(site, folder, keys)
     for name, html in pages.list_pages(site):  # cheap to make: the digest of a list page is that of its bytes
-        folder.page(name, hashlib.sha256(html.encode("utf-8")).hexdigest(), lambda html=html: html)
+        folder.page(name, hashlib.sha256(html.encode("utf-8")).hexdigest(), html)
     stale = _remove_stale(folder, before, keys if ids is not None else None)
     # Kept: the records of the pages this render did not make and did not remove (with ids, the others').
     records = {name: record for name, record in previous.pages.items() if name not in folder.made and name not in stale}
@@ -136,12 +136,12 @@ class _Folder:
         self.made[name] = state_file.PageRecord(inputs, hashlib.sha256(data).hexdigest())
         self.result.pages.append(path)
 
-    def page(self, name: str, inputs: str | None, make: Callable[[], str]) -> None:
-        """Keep the page ``name`` if it is up to date, else write what ``make`` makes (only then called)."""
+    def page(self, name: str, inputs: str | None, html: str | Callable[[], str]) -> None:
+        """Keep the page ``name`` if it is up to date, else write ``html`` (when a function: only then called)."""
         if self.up_to_date(name, inputs):
             self.keep(name)
         else:
-            self.write(name, make(), inputs)
+            self.write(name, html if isinstance(html, str) else html(), inputs)
 
 
 def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str, set[str]]:
@@ -150,7 +150,7 @@ def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str,
     for article_id in wanted:
         # Up to date is known before the page is made: making it is what costs.
         folder.page(f"{article_id}.html", site.article_inputs(article_id),
-                    lambda article_id=article_id: pages.article_page(site, article_id))
+                    functools.partial(pages.article_page, site, article_id))
         keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
         keys[ENTITIES] |= site.entities_of.get(article_id, set())
     return keys
@@ -169,7 +169,7 @@ def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]]) -> None
                     folder.keep(name)
                 continue
             for name, html in pages_of(site, key):
-                folder.page(f"{name_of}/{name}", inputs, lambda html=html: html)
+                folder.page(f"{name_of}/{name}", inputs, html)
 
 
 def _remove_stale(folder: _Folder, before: dict[str, set[str]], keys_made: dict[str, set[str]] | None

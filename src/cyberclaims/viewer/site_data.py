@@ -38,8 +38,8 @@ class Site:
     records: dict[str, ArticleRecord]  # what the other pages need of each article (its index row, its refs)
     issues: dict[str, list[Issue]]  # by article id
     other_issues: list[Issue]  # registries, passes and files that belong to no article
-    by_proposition: dict[str, list[ClaimRef]]
-    by_entity: dict[str, list[MentionRefs]] = field(default_factory=dict)  # in article order
+    by_proposition: dict[str, list[tuple]]  # ClaimRef's fields (plain tuples when read from the state)
+    by_entity: dict[str, list[tuple]] = field(default_factory=dict)  # MentionRefs' fields, in article order
     propositions_of: dict[str, set[str]] = field(default_factory=dict)  # the keys an article's page links to
     entities_of: dict[str, set[str]] = field(default_factory=dict)
     page_rows: int = 500  # rows of a list, proposition or entity page (site.PAGE_ROWS, passed by render_site)
@@ -72,7 +72,8 @@ class Site:
             displays[f"annotations/{article_id}.json"] = displays[f"annotations/{article_id}.txt"] = article_id
             if article_id in files:
                 for path in (files[article_id].json_path, files[article_id].text_path):
-                    displays[_relative(path, corpus.root)] = article_id
+                    if path is not None:
+                        displays[_relative(path, corpus.root)] = article_id
         issues: dict[str, list[Issue]] = defaultdict(list)
         for issue in report.sorted_issues():
             owner = displays.get(issue.file)
@@ -81,8 +82,8 @@ class Site:
         # One pass, one article in memory at a time: the index's figures, the claims by proposition and
         # the articles by entity. An article whose files are unchanged since the last render is not read.
         known = known or {}
-        by_proposition: dict[str, list[ClaimRef]] = defaultdict(list)
-        by_entity: dict[str, list[MentionRefs]] = defaultdict(list)
+        by_proposition: dict[str, list[tuple]] = defaultdict(list)
+        by_entity: dict[str, list[tuple]] = defaultdict(list)
         for article_id in site.ids:
             digest = _files_digest(files.get(article_id))
             record = known.get(article_id)
@@ -113,7 +114,7 @@ class Site:
         mentions: dict[str, list] = {}  # key: [first anchor, count]
         for span in view.spans:  # only spans that are placed in a page can be linked to
             key = span.item.get("proposition" if span.group == "claims" else "entity")
-            if not is_key(key):
+            if not isinstance(key, str) or not is_key(key):
                 continue
             if span.group == "claims":
                 claim_refs.append(ClaimRef(key, article_id, span.anchor, str(span.item.get("id")),

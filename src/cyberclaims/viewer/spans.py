@@ -18,6 +18,7 @@ import html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ..core.issues import Issue
@@ -77,7 +78,7 @@ class ArticleView:
     anchors: dict[tuple[str, int], str]
 
     @classmethod
-    def build(cls, data: dict, text: str) -> "ArticleView":
+    def build(cls, data: dict, text: str) -> ArticleView:
         spans, unplaced, anchors = [], [], {}
         for group in ("segments", "entities", "claims"):
             items = items_of(data, group)
@@ -118,7 +119,7 @@ class ArticleView:
         opened: set[int] = set()
         last_piece: dict[int, int] = {}  # a span's last opening tag, by position in ``out``
         out: list[str] = []
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in pairwise(bounds):
             for span in ends.get(a, []):
                 active.pop(id(span), None)
             for span in starts.get(a, []):

@@ -65,7 +65,7 @@ class MentionRefs(NamedTuple):
     entity: str
     article_id: str
     anchor: str
-    count: int
+    mentions: int  # not ``count``: that would hide tuple.count
 
 
 class ArticleRecord(NamedTuple):
