@@ -80,7 +80,7 @@ def _issue_box(issues: list[Issue], view: ArticleView | None) -> IssueBox | None
         return None
     errors = sum(1 for i in issues if i.severity.value == "error")
     targets = [view.anchor_for_pointer(i.pointer) if view is not None else None for i in issues]
-    return IssueBox(list(zip(issues, targets)), unplaced, errors, len(issues) - errors)
+    return IssueBox(list(zip(issues, targets, strict=True)), unplaced, errors, len(issues) - errors)
 
 
 def proposition_pages(site: Site, key: str) -> list[tuple[str, str]]:

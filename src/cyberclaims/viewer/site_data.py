@@ -161,7 +161,8 @@ class Site:
 
     def entity_inputs(self, key: str) -> str:
         entry = self._entry("e", key, ("name", "type", "description"))
-        return state_file.digest(["entity", key, self.page_rows, entry, [ref[1:] for ref in self.by_entity.get(key, [])]])
+        rows = [ref[1:] for ref in self.by_entity.get(key, [])]
+        return state_file.digest(["entity", key, self.page_rows, entry, rows])
 
     def article(self, article_id: str) -> Article | None:
         """The parsed article, or None when its annotation file cannot be read as a JSON object."""
