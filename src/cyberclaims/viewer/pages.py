@@ -19,10 +19,11 @@ import re
 from typing import Any, NamedTuple
 
 from ..core.issues import Issue
+from ..core.model import Registry
 from ..core.vocabulary import ENTITY_LABELS
 from .names import list_name, page_count, paged_names
 from .site_data import Site, read_text, title_of
-from .spans import ArticleView, Span, error_codes_by_span
+from .spans import ArticleView, error_codes_by_span
 from .state import ClaimRef, MentionRefs
 from .templating import markup, render
 
@@ -34,6 +35,42 @@ class IssueBox(NamedTuple):
     unplaced: list[tuple[str, int, dict]]
     errors: int
     warnings: int
+
+
+class Mention(NamedTuple):
+    """A placed mention as the article's page shows it: its card and its place in the side panel."""
+
+    anchor: str
+    id: Any
+    text: Any
+    label: Any
+    key: Any  # the entity's key as the file has it: a string, or anything else (no entity)
+    entry: dict | None  # its registry entry; None when there is none (or no key)
+
+
+class LinkedEntity(NamedTuple):
+    """A registry entity in the side panel, with the article's mentions of it (in text order)."""
+
+    key: str
+    name: Any
+    description: Any
+    mentions: list[Mention]
+
+
+class Claim(NamedTuple):
+    """A placed claim as the article's page shows it: its entry in the side panel, with its attributes."""
+
+    anchor: str
+    id: Any
+    text: Any
+    certainty: Any
+    attribution: Any
+    normalized: Any
+    claimer: Any
+    claimer_entry: dict | None
+    about: list
+    key: Any  # the proposition's key as the file has it
+    proposition: dict | None
 
 
 def article_page(site: Site, article_id: str) -> str:
@@ -50,12 +87,11 @@ def article_page(site: Site, article_id: str) -> str:
     meta = _object(data.get("metadata"))
     source = _object(meta.get("source"))
     url = source.get("url")
-    linked: dict[str, list[Span]] = {}  # in order of first mention
-    values: list[Span] = []  # mentions of no registry entity
-    for span in view.spans:
-        if span.group == "entities":
-            key = span.item.get("entity")
-            (linked.setdefault(key, []) if isinstance(key, str) else values).append(span)
+    mentions = _mentions(view, site.registry.entities)
+    linked: dict[str, list[Mention]] = {}  # in order of first mention
+    for mention in mentions:
+        if isinstance(mention.key, str):
+            linked.setdefault(mention.key, []).append(mention)
     return render(
         "article.html", title=title_of(data) or article_id, script=True, generator=False, article_id=article_id,
         source_name=source.get("name", "unknown source"),
@@ -63,9 +99,39 @@ def article_page(site: Site, article_id: str) -> str:
         meta=[(key, meta[key]) for key in ("published", "topic", "split") if meta.get(key) is not None],
         labels=view.labels_used(), box=_issue_box(issues, view),
         text_html=markup(view.html(error_codes_by_span(issues))),  # spans.py escapes every value in it
-        linked=list(linked.items()), values=values, mentions=sum(map(len, linked.values())) + len(values),
-        claims=[s for s in view.spans if s.group == "claims"], cards=[s for s in view.spans if s.group == "entities"],
-        entities=site.registry.entities, propositions=site.registry.propositions)
+        linked=[_linked(key, shown, site.registry.entities) for key, shown in linked.items()],
+        values=[mention for mention in mentions if not isinstance(mention.key, str)], mentions=mentions,
+        claims=_claims(view, site.registry))
+
+
+def _mentions(view: ArticleView, entities: dict[str, dict]) -> list[Mention]:
+    shown = []
+    for span in view.spans:
+        if span.group == "entities":
+            item, key = span.item, span.item.get("entity")
+            shown.append(Mention(span.anchor, item.get("id"), item.get("text", ""), item.get("label"), key,
+                                 entities.get(key) if isinstance(key, str) else None))
+    return shown
+
+
+def _linked(key: str, mentions: list[Mention], entities: dict[str, dict]) -> LinkedEntity:
+    entry = entities.get(key, {})
+    return LinkedEntity(key, entry.get("name", key), entry.get("description", "not in the registry"), mentions)
+
+
+def _claims(view: ArticleView, registry: Registry) -> list[Claim]:
+    shown = []
+    for span in view.spans:
+        if span.group != "claims":
+            continue
+        claim, claimer, key = span.item, span.item.get("claimer"), span.item.get("proposition")
+        about = claim.get("about")
+        shown.append(Claim(span.anchor, claim.get("id"), claim.get("text", ""), claim.get("certainty"),
+                           claim.get("attribution"), claim.get("normalized"), claimer,
+                           registry.entities.get(claimer) if isinstance(claimer, str) else None,
+                           about if isinstance(about, list) else [], key,
+                           registry.propositions.get(key) if isinstance(key, str) else None))
+    return shown
 
 
 def _object(value: Any) -> dict:

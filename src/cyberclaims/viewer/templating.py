@@ -4,9 +4,9 @@ that are HTML on purpose.
 Every value a template prints is escaped, whatever its type; a template may print markup only when it is
 a :class:`markupsafe.Markup` made here (:func:`markup`, for the article text's span markup that
 ``spans.py`` writes, and the pages' inline CSS and script) or by another template (a macro's output).
-The escaping is ``html.escape(str(value), quote=True)``, the one ``spans.escape`` does, applied through
+The escaping is the one ``spans.escape`` does (``html.escape(str(value), quote=True)``), applied through
 the environment's ``finalize``, so that a page's bytes do not depend on which of the two escaped a value
-(``markupsafe`` would write ``&#34;`` and ``&#39;`` where ``html.escape`` writes ``&quot;`` and
+(autoescaping alone would write ``&#34;`` and ``&#39;`` where ``html.escape`` writes ``&quot;`` and
 ``&#x27;``). ``StrictUndefined``: a name a template uses that its page does not pass is an error, never
 an empty string.
 
