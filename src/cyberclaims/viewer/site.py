@@ -45,11 +45,11 @@ from ..core.model import Corpus
 from ..core.vocabulary import ARTICLE_ID, is_key
 from . import pages
 from . import state as state_file
-from .names import ENTITIES, INDEX, PROPOSITIONS, paged_names
+from .names import ENTITIES, PROPOSITIONS, paged_names
 from .site_data import Site
 from .templating import GENERATOR
 
-__all__ = ["GENERATOR", "INDEX", "PAGE_ROWS", "RenderError", "RenderResult", "render_site"]
+__all__ = ["GENERATOR", "PAGE_ROWS", "RenderError", "RenderResult", "render_site"]
 
 PAGE_ROWS = 500  # rows of a list page: the article index, the propositions and the entities
 

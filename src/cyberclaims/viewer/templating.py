@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..core.vocabulary import is_key
+from .names import ENTITIES, INDEX, PROPOSITIONS, list_name
 from .spans import escape, label_color
 
 GENERATOR = '<meta name="generator" content="cyberclaims render">'  # marks the pages this tool wrote
@@ -66,6 +67,8 @@ def environment() -> jinja2.Environment:
     env.tests["key"] = is_key  # a well-formed registry key: it has a page
     env.tests["list"] = lambda value: isinstance(value, list)  # a JSON array (``sequence`` is true of a string)
     env.globals["generator_line"] = markup(GENERATOR)
+    # The pages' names (names.py), for the links between them.
+    env.globals.update(INDEX=INDEX, PROPOSITIONS=PROPOSITIONS, ENTITIES=ENTITIES, list_name=list_name)
     return env
 
 
