@@ -21,15 +21,21 @@ import subprocess
 import tempfile
 import time
 import zlib
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
+import jinja2.meta
+import jinja2.nodes
 import pytest
 
 from conftest import ARTICLE_IDS, copy_repository, run_cli
 from cyberclaims.core.vocabulary import ENTITY_LABELS
 from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.viewer import pages as viewer_pages
 from cyberclaims.viewer import site as viewer_site
+from cyberclaims.viewer import templating
 from cyberclaims.viewer.spans import UNKNOWN_LABEL_COLOR
 from cyberclaims.validation import validate
 
@@ -370,6 +376,95 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
                                                           "index_9.html", ".render-state.json"}
     assert not [p for p in (out / "p").iterdir() if p.name.count(".") > 1]
     assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
+
+
+HOSTILE = '<script>alert(1)</script>"onload=alert(2) x=\''
+
+
+def _hostile_site(tmp_path: Path, monkeypatch) -> tuple[Path, dict[str, Path]]:
+    """The made-up articles with ``HOSTILE`` in a title, a source name, an entity's name and description, a
+    proposition's statement and two article texts (one whose annotation file cannot be read), rendered a
+    row a page (so that continuation pages are made too); the page of each kind that shows it, by kind."""
+    repo = copy_repository(tmp_path / "repo")
+    _made_up_articles(repo)
+    annotations = repo / "annotations"
+    for name, key, fields in (("entities", "made_up_studio", ("name", "description")),
+                              ("propositions", "made_up_group_claimed_the_attack", ("statement",))):
+        path = annotations / f"{name}.json"
+        registry = json.loads(path.read_text(encoding="utf-8"))
+        entry = next(e for e in registry[name] if e["key"] == key)
+        entry.update({field: f"{entry[field]} {HOSTILE}" for field in fields})
+        path.write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = HOSTILE_TEXT.replace("& fled.", f"& fled {HOSTILE}.")  # the offsets of the labels stay right
+    (annotations / "hostile-markup-example.txt").write_text(text, encoding="utf-8", newline="")
+    data = _annotation(repo, "hostile-markup-example")
+    data["text_sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    data["metadata"]["title"] = f"{HOSTILE_TITLE} {HOSTILE}"
+    data["metadata"]["source"]["name"] = HOSTILE
+    (annotations / "hostile-markup-example.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (annotations / "unreadable-json-example.txt").write_text(f"Text about {HOSTILE}.\n", encoding="utf-8")
+    corpus, report = validate(repo, show_progress=False)
+    monkeypatch.setattr(viewer_site, "PAGE_ROWS", 1)
+    out = tmp_path / "site"
+    render_site(corpus, report, out)
+
+    def listing(stem: str, row: str) -> Path:
+        return next(p for p in sorted(out.glob(f"{stem}*.html")) if row in p.read_text(encoding="utf-8"))
+
+    proposition, entity = "made_up_group_claimed_the_attack", "made_up_studio"
+    kinds = {"article": out / "hostile-markup-example.html", "unparsed article": out / "unreadable-json-example.html",
+             "proposition": out / "p" / f"{proposition}.html", "proposition, continued": out / "p" / f"{proposition}.2.html",
+             "entity": out / "e" / f"{entity}.html", "entity, continued": out / "e" / f"{entity}.2.html",
+             "article list": listing("index", 'data-article="hostile-markup-example"'),
+             "proposition list": listing("propositions_", f'data-proposition="{proposition}"'),
+             "entity list": listing("entities_", f'data-entity="{entity}"')}
+    return out, kinds
+
+
+def test_hostile_strings_are_escaped_on_every_kind_of_page(tmp_path, monkeypatch):
+    out, kinds = _hostile_site(tmp_path, monkeypatch)
+    escaped = html_escape(HOSTILE, quote=True)
+    for kind, path in kinds.items():
+        page = path.read_text(encoding="utf-8")
+        assert escaped in page, kind  # shown, as text
+    for path in out.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in page and '"onload=' not in page and "<script>window" not in page, path
+        assert page.count("<script>") <= 1, path  # the viewer's own, on an article's page
+
+
+def test_every_template_is_used_and_every_name_it_uses_is_defined(tmp_path, monkeypatch):
+    env = templating.environment()
+    assert env.undefined is jinja2.StrictUndefined and env.autoescape is True
+    with pytest.raises(jinja2.UndefinedError):  # a name a page does not pass is an error, never ""
+        templating.render("page.html", title="t", script=False)
+    rendered: dict[str, set[str]] = {}  # the names each page template was given
+    original = viewer_pages.render
+
+    def recording(template: str, **context):
+        rendered.setdefault(template, set()).update(context)
+        return original(template, **context)
+
+    monkeypatch.setattr(viewer_pages, "render", recording)
+    _hostile_site(tmp_path, monkeypatch)  # every kind of page, findings and unplaced spans, page numbers
+    assert set(rendered) == {"article.html", "unparsed.html", "proposition.html", "entity.html", "list.html"}
+    known = set(env.globals) | {"css", "js"}  # given to every template by templating.render
+
+    def names(template: str) -> set[str]:
+        source = env.loader.get_source(env, template)[0]
+        parsed = env.parse(source)
+        # Less the templates it imports: a child's top-level imports are seen in its blocks too.
+        used = jinja2.meta.find_undeclared_variables(parsed) - {i.target for i in parsed.find_all(jinja2.nodes.Import)}
+        for parent in jinja2.meta.find_referenced_templates(parsed):
+            used |= names(parent) if parent in ("page.html", "paged.html") else set()
+        return used
+
+    for template, given in rendered.items():
+        assert names(template) <= given | known, (template, names(template) - given - known)
+    for template in ("macros.html", "article_parts.html"):  # imported without the page's names: arguments only
+        assert names(template) <= known, template
+    reachable = set(rendered) | {"page.html", "paged.html", "macros.html", "article_parts.html"}
+    assert set(env.list_templates()) == reachable  # no template is left unused (and so unchecked)
 
 
 def test_the_build_writes_no_viewer_into_dataset(tmp_path):

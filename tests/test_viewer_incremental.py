@@ -237,6 +237,16 @@ def test_changed_code_renders_every_page_again(repo, site, tmp_path):
         fh.write("/* incremental-test */\n")
     assert rerender(repo, site, tmp_path, env) == set(contents(site))
     assert "/* incremental-test */" in (site / "index.html").read_text(encoding="utf-8")
+    # A change to a template (package files, like the modules) that changes no byte of any page: every page
+    # is written again all the same.
+    with (package / "viewer" / "templates" / "proposition.html").open("a", encoding="utf-8") as fh:
+        fh.write("{# a comment: the templates are not the same #}\n")
+    before_stamps, before = stamps(site), contents(site)
+    render(repo, site, env=env)
+    after = contents(site)
+    assert after == clean_render(repo, tmp_path, env)
+    assert {name for name in after if after[name] != before[name]} == {STATE}
+    assert all(stamps(site)[name] != before_stamps[name] for name in after)
 
 
 # ---------------------------------------------------------------------------------------------

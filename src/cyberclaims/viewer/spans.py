@@ -1,10 +1,12 @@
 """Where an article's spans go in its text, and the text as HTML with every span wrapped.
 
-This is the page model, kept apart from the page writer (``site.py``) because it needs nothing but one
+This is the page model, kept apart from the pages (``pages.py``) because it needs nothing but one
 article's JSON and its text: no corpus, registry or report. ``ArticleView.build`` places the segments,
 mentions and claims whose offsets fit the text (the others are listed as unplaced) and names each an
-anchor; ``ArticleView.html`` writes the text with the spans wrapped. The escaping and the label colours
-every page uses live here too, since the text's markup needs them and ``site.py`` imports this module.
+anchor; ``ArticleView.html`` writes the text with the spans wrapped, escaping every value itself: the
+text is thousands of pieces, written here rather than by a template for speed, and the page template
+prints it as markup. The escaping and the label colours every page uses live here too, since the text's
+markup needs them; the templates escape with the same ``escape`` (``templating.py``).
 
 Mentions never overlap each other but claims overlap mentions and each other; the text is cut at every
 span boundary and each piece is wrapped in the spans that cover it, outer to inner (segments, claims,
@@ -18,6 +20,7 @@ import html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ..core.issues import Issue
@@ -77,7 +80,7 @@ class ArticleView:
     anchors: dict[tuple[str, int], str]
 
     @classmethod
-    def build(cls, data: dict, text: str) -> "ArticleView":
+    def build(cls, data: dict, text: str) -> ArticleView:
         spans, unplaced, anchors = [], [], {}
         for group in ("segments", "entities", "claims"):
             items = items_of(data, group)
@@ -118,7 +121,7 @@ class ArticleView:
         opened: set[int] = set()
         last_piece: dict[int, int] = {}  # a span's last opening tag, by position in ``out``
         out: list[str] = []
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in pairwise(bounds):
             for span in ends.get(a, []):
                 active.pop(id(span), None)
             for span in starts.get(a, []):
@@ -157,7 +160,8 @@ def _open(span: Span, *, first: bool, problems: list[str] | None) -> str:
                 f'data-mention="{escape(item.get("id"))}" data-label="{escape(label)}" '
                 f'data-entity="{escape(item.get("entity") or "")}" '
                 f'data-card="{escape(span.anchor)}" data-item="{escape(item_id)}">')
-    return (f'<span class="c{" c-start" if first else ""}{" bad" if problems else ""}"{anchor} data-claim="{escape(item.get("id"))}" '
+    return (f'<span class="c{" c-start" if first else ""}{" bad" if problems else ""}"{anchor} '
+            f'data-claim="{escape(item.get("id"))}" '
             f'data-certainty="{escape(item.get("certainty"))}" data-card="{escape(span.anchor)}" '
             f'data-item="item-{escape(span.anchor)}">')
 

@@ -5,7 +5,7 @@ folder again writes only the pages whose inputs changed.
 file there) at the end of each render. It holds
 
 - ``code``: a fingerprint of the code that wrote the pages (the package version, the bytes of the
-  viewer's and ``core``'s source files, static assets and JSON Schemas, and the page size); when it is
+  viewer's and ``core``'s source files, templates, static assets and JSON Schemas, and the page size); when it is
   not the running code's, no page counts as up to date and everything is rendered again;
 - ``articles``: per article, the digest of its two files and what the other pages need of it (the
   index's figures, its rows on the proposition and entity pages, the registry keys its own page shows),
@@ -65,7 +65,7 @@ class MentionRefs(NamedTuple):
     entity: str
     article_id: str
     anchor: str
-    count: int
+    mentions: int  # not ``count``: that would hide tuple.count
 
 
 class ArticleRecord(NamedTuple):
@@ -218,7 +218,7 @@ def code_fingerprint(*settings: Any) -> str:
 
 @functools.cache
 def _source_digest() -> str:
-    """A digest of every file of ``cyberclaims.viewer`` (its modules and static/), ``cyberclaims.core``
+    """A digest of every file of ``cyberclaims.viewer`` (its modules, templates/ and static/), ``cyberclaims.core``
     (what the viewer is made of: models, finding codes, the vocabulary) and the JSON Schemas the
     vocabulary is read from (the labels of every page's legend), read once per process."""
     package = Path(__file__).resolve().parents[1]
