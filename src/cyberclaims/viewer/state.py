@@ -4,9 +4,10 @@ folder again writes only the pages whose inputs changed.
 ``DIR/.render-state.json`` is made by ``render_site`` (through a temporary file and a rename, like every
 file there) at the end of each render. It holds
 
-- ``code``: a fingerprint of the code that wrote the pages (the package version, the bytes of the
-  viewer's and ``core``'s source files, templates, static assets and JSON Schemas, and the page size); when it is
-  not the running code's, no page counts as up to date and everything is rendered again;
+- ``code``: the fingerprint of the code that wrote the pages (``core.fingerprint``, shared with the build's
+  cache: the package's files, templates and static assets included, the JSON Schemas, the library releases)
+  with the page size; when it is not the running code's, no page counts as up to date and everything is
+  rendered again;
 - ``articles``: per article, the digest of its two files and what the other pages need of it (the
   index's figures, its rows on the proposition and entity pages, the registry keys its own page shows),
   so that an article whose files did not change is not parsed again;
@@ -21,7 +22,6 @@ it forces one.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -30,9 +30,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .. import __version__
-from ..core.files import read_capped, tree_digest
-from ..core.schemas import schema_dir
+from ..core import fingerprint
+from ..core.files import read_capped
 from ..core.vocabulary import ARTICLE_ID, is_key
 
 STATE = ".render-state.json"
@@ -212,14 +211,6 @@ def digest(value: Any) -> str:
 
 
 def code_fingerprint(*settings: Any) -> str:
-    """The running code's fingerprint: the version, the viewer's and core's files, and ``settings``."""
-    return hashlib.sha256(f"{FORMAT}\0{__version__}\0{settings!r}\0{_source_digest()}".encode()).hexdigest()
-
-
-@functools.cache
-def _source_digest() -> str:
-    """A digest of every file of ``cyberclaims.viewer`` (its modules, templates/ and static/), ``cyberclaims.core``
-    (what the viewer is made of: models, finding codes, the vocabulary) and the JSON Schemas the
-    vocabulary is read from (the labels of every page's legend), read once per process."""
-    package = Path(__file__).resolve().parents[1]
-    return tree_digest(("viewer", package / "viewer"), ("core", package / "core"), ("schema", schema_dir()))
+    """The running code's fingerprint (the one every cache uses, ``core.fingerprint``) with the state's
+    format and ``settings``."""
+    return fingerprint.code_fingerprint("render", FORMAT, *settings)
