@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import run_cli, run_process
 from cyberclaims.cli.output import escape_github_data, escape_github_property
 from cyberclaims.core.issues import Issue, Report, printable
 
@@ -124,8 +124,8 @@ def test_a_second_build_on_the_same_output_is_refused(mini):
     from cyberclaims.dataset.build import BuildError, build, build_lock
 
     output = mini / "dataset"
-    with build_lock(output):
-        run = run_cli("--root", mini, "build", "--no-viewer", cwd=mini)
+    with build_lock(output):  # held by this process: the command in another process is refused
+        run = run_process("--root", mini, "build", "--no-viewer", cwd=mini)
         assert run.returncode == 1 and "another build is running" in run.stderr
         with pytest.raises(BuildError, match="another build is running"):
             build(mini, output, show_progress=False, viewer=False)

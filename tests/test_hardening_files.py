@@ -1,8 +1,9 @@
 """Hostile contributions and misuse (issue 15, classes 1 to 6): nothing lost, nothing outside its folder,
 nothing that hangs, nothing super-linear; every refusal an exit status of 1 or 2 with a located message.
 
-Each test runs the real CLI in a subprocess where the behaviour is the command's (exit status, message,
-what is left on disk), and the library where it is a property of a function (Hypothesis).
+Each test runs the CLI (in process, through ``main(argv)``; in a subprocess where a FIFO could block) where the
+behaviour is the command's (exit status, message, what is left on disk), and the library where it is a property of
+a function (Hypothesis).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Run, cli_command
+from conftest import Run, run_cli, run_process
 from cyberclaims.core.issues import Issue
 from cyberclaims.core.jsondoc import parse_json
 from cyberclaims.core.text import split_sentences
@@ -35,15 +35,19 @@ DOC = "annotations/acme-breach.json"
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 
 
-def cli(*args: str | Path, cwd: Path, timeout: float = 120) -> Run:
-    """The CLI in a subprocess, with a short timeout: a command that blocks fails the test, not the suite."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    env.pop("CYBERCLAIMS_DEBUG", None)
-    done = subprocess.run([*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env,
-                          timeout=timeout)
-    assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
-    assert "internal error" not in done.stderr, done.stderr
-    return Run(done.returncode, done.stdout, done.stderr)
+def cli(*args: str | Path, cwd: Path) -> Run:
+    """The CLI in this process: its exit status, its message, and never an internal error."""
+    run = run_cli(*args, cwd=cwd)
+    assert "internal error" not in run.stderr, run.stderr
+    return run
+
+
+def cli_process(*args: str | Path, cwd: Path, timeout: float = 120) -> Run:
+    """The CLI in a subprocess with a short timeout, where a FIFO could block: a command that blocks fails
+    the test, not the suite."""
+    run = run_process(*args, cwd=cwd, timeout=timeout)
+    assert "internal error" not in run.stderr, run.stderr
+    return run
 
 
 @pytest.fixture
@@ -187,8 +191,9 @@ def test_validate_build_import_and_new_refuse_lone_surrogates(mini: Path):
         run = cli(*args, cwd=mini)
         assert run.returncode == 1 and "surrogate" in run.stdout, run.output
     (mini / "new.txt").write_text("A new article about a breach.\n", encoding="utf-8")
-    run = subprocess.run([*cli_command(), "new", "new-article", "--text", "new.txt", "--title", b"Bad \xff".decode(
-        "utf-8", "surrogateescape")], cwd=mini, capture_output=True, text=True, timeout=120)
+    # the title as Python decodes an argument that is not UTF-8 (b"Bad \xff"): with a lone surrogate
+    run = run_cli("new", "new-article", "--text", "new.txt", "--title", b"Bad \xff".decode("utf-8", "surrogateescape"),
+                  cwd=mini)
     assert run.returncode == 2 and "--title" in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert tree(mini / "annotations") == before
 
@@ -262,31 +267,31 @@ def test_rehydrate_still_works(withheld: Path):
 def test_fifos_named_like_inputs_are_refused_without_blocking(mini: Path):
     os.mkfifo(mini / "annotations" / "pipe.json")
     os.mkfifo(mini / "annotations" / "pipe.txt")
-    run = cli("validate", cwd=mini, timeout=60)
+    run = cli_process("validate", cwd=mini, timeout=60)
     assert run.returncode == 1
     assert re.search(r"annotations/pipe\.json: file-unreadable: .*FIFO", run.stdout), run.stdout
-    run = cli("build", "--no-viewer", cwd=mini, timeout=60)
+    run = cli_process("build", "--no-viewer", cwd=mini, timeout=60)
     assert run.returncode == 1 and not (mini / "dataset").exists()
     for name in ("pipe.json", "pipe.txt"):
         (mini / "annotations" / name).unlink()
     registry = mini / "annotations" / "entities.json"
     registry.unlink()
     os.mkfifo(registry)
-    run = cli("validate", cwd=mini, timeout=60)
+    run = cli_process("validate", cwd=mini, timeout=60)
     assert run.returncode == 1
     registry.unlink()
     shutil.copy(MINIMAL / "annotations" / "entities.json", registry)
-    assert cli("build", cwd=mini, timeout=120).returncode == 0  # evaluate reads its gold from the built dataset
+    assert cli("build", cwd=mini).returncode == 0  # evaluate reads its gold from the built dataset
     os.mkfifo(mini / "predictions.json")
     os.mkfifo(mini / "predictions.jsonl")
     (mini / "predicted").mkdir()
     os.mkfifo(mini / "predicted" / "acme-breach.json")
     for predictions in ("predictions.json", "predictions.jsonl", "predicted"):
-        run = cli("evaluate", "--task", "ner", "--split", "train", "--predictions", predictions, cwd=mini, timeout=60)
+        run = cli_process("evaluate", "--task", "ner", "--split", "train", "--predictions", predictions, cwd=mini, timeout=60)
         assert run.returncode == 1 and "file-unreadable" in run.stdout, run.output
     os.mkfifo(mini / "export.json")
     for fmt in ("labelstudio", "doccano", "brat"):
-        run = cli("import", fmt, "export.json", cwd=mini, timeout=60)
+        run = cli_process("import", fmt, "export.json", cwd=mini, timeout=60)
         assert run.returncode in (1, 2) and "regular file" in run.stderr, run.output
 
 
@@ -294,15 +299,15 @@ def test_fifos_named_like_inputs_are_refused_without_blocking(mini: Path):
 def test_a_fifo_named_like_a_shard_is_refused(withheld: Path):
     mini = withheld.parent
     os.mkfifo(withheld / "data" / "documents" / "train-00009-of-00010.parquet")
-    run = cli("validate", "withheld", cwd=mini, timeout=60)
+    run = cli_process("validate", "withheld", cwd=mini, timeout=60)
     assert run.returncode == 1 and "dataset-unreadable" in run.stdout and "FIFO" in run.stdout
-    run = cli("rehydrate", "withheld", "--texts", "texts", cwd=mini, timeout=60)
+    run = cli_process("rehydrate", "withheld", "--texts", "texts", cwd=mini, timeout=60)
     assert run.returncode == 1 and "FIFO" in run.stderr
     (withheld / "data" / "documents" / "train-00009-of-00010.parquet").unlink()
     os.mkfifo(mini / "texts" / "fifo.txt")
     (mini / "texts" / "acme-breach.txt").unlink()
     os.mkfifo(mini / "texts" / "acme-breach.txt")
-    run = cli("rehydrate", "withheld", "--texts", "texts", cwd=mini, timeout=60)
+    run = cli_process("rehydrate", "withheld", "--texts", "texts", cwd=mini, timeout=60)
     assert run.returncode == 1 and "missing" in run.stdout
 
 

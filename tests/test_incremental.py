@@ -9,7 +9,6 @@ the changed article, or an article that uses the changed registry entry.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import shutil
@@ -17,22 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli, synth
 
 ARTICLES = 160
 RUN_MEAN = 12
 
 
-def synth():
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory) -> Path:
-    return synth().write_corpus(tmp_path_factory.mktemp("incremental") / "corpus", articles=ARTICLES, seed=7)
+    return synth.write_corpus(tmp_path_factory.mktemp("incremental") / "corpus", articles=ARTICLES, seed=7)
 
 
 @pytest.fixture
@@ -83,10 +75,6 @@ def expected_reuse(before: list[list[str]], after: list[list[str]], changed: set
     """The runs of a build that the previous build made of the same articles, none of them changed."""
     previous = {tuple(run) for run in before}
     return sum(1 for run in after if tuple(run) in previous and not changed & set(run))
-
-
-def run_holding(root: Path, article_id: str) -> int:
-    return next(i for i, run in enumerate(runs_of(root)) if article_id in run)
 
 
 def shard_digests(folder: Path) -> set[str]:
@@ -204,12 +192,12 @@ def test_rename_is_a_delete_and_an_insert(corpus: Path, tmp_path: Path):
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
 
 
-def _users_of(root: Path, key: str, field: str) -> set[str]:
-    users = set()
+def users_of_propositions(root: Path) -> dict[str, set[str]]:
+    """Each proposition key and the articles whose claims use it, every file read once."""
+    users: dict[str, set[str]] = {}
     for path in (root / "annotations").glob("synthetic-*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if field == "proposition" and any(c["proposition"] == key for c in data["claims"]):
-            users.add(path.stem)
+        for claim in json.loads(path.read_text(encoding="utf-8"))["claims"]:
+            users.setdefault(claim["proposition"], set()).add(path.stem)
     return users
 
 
@@ -217,10 +205,12 @@ def test_registry_change_redoes_only_the_runs_that_use_the_entry(corpus: Path, t
     build(corpus, tmp_path / "out")
     registry = corpus / "annotations" / "propositions.json"
     keys = [p["key"] for p in json.loads(registry.read_text(encoding="utf-8"))["propositions"]]
-    used = {key: _users_of(corpus, key, "proposition") for key in keys}
-    key = min((k for k in keys if used[k]), key=lambda k: len({run_holding(corpus, a) for a in used[k]}))
-    touched = {run_holding(corpus, a) for a in used[key]}
+    users = users_of_propositions(corpus)
+    used = {key: users.get(key, set()) for key in keys}
     runs = runs_of(corpus)
+    run_of = {a: i for i, run in enumerate(runs) for a in run}
+    key = min((k for k in keys if used[k]), key=lambda k: len({run_of[a] for a in used[k]}))
+    touched = {run_of[a] for a in used[key]}
     assert expected_reuse(runs, runs, used[key]) == len(runs) - len(touched)
 
     def restate(data: dict) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -10,14 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import ROOT, cli_command, run_cli
-
-
-def synth_module():
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import cli_command, run_cli, synth
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -25,7 +17,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_killed_build_leaves_the_previous_dataset_intact_and_loadable(tmp_path: Path, hf_cache: Path):
-    root = synth_module().write_corpus(tmp_path / "corpus", articles=150, seed=1)
+    root = synth.write_corpus(tmp_path / "corpus", articles=150, seed=1)
     assert run_cli("--root", root, "build").returncode == 0
     before = tree(root / "dataset")
     # change the sources so the new build would differ

@@ -3,25 +3,17 @@ build shards and streams, and the shards read in parallel elsewhere."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import ROOT
+from conftest import ROOT, synth
 from cyberclaims.core.schemas import fast_validator, load_schema
 from cyberclaims.core.vocabulary import REGISTRY_FILES
 
 CASES = Path(__file__).parent / "cases"
-
-
-def synth():
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def annotation_files() -> list[Path]:
@@ -47,7 +39,7 @@ def test_fast_path_agrees_with_the_reference_on_every_case():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    root = synth().write_corpus(tmp_path_factory.mktemp("scale") / "corpus", articles=900, seed=3)
+    root = synth.write_corpus(tmp_path_factory.mktemp("scale") / "corpus", articles=900, seed=3)
     # a few faults, in different batches, so the reports have something to order
     for number, change in ((5, ("start", -1)), (450, ("label", "COMPANY")), (899, ("text", "nope"))):
         path = root / "annotations" / f"synthetic-{number:06d}.json"
@@ -70,7 +62,7 @@ def test_parallel_validation_reports_exactly_what_serial_does(corpus: Path):
 def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch):
     import cyberclaims.dataset.build as build_module
 
-    root = synth().write_corpus(tmp_path / "clean", articles=600, seed=4)
+    root = synth.write_corpus(tmp_path / "clean", articles=600, seed=4)
     monkeypatch.setattr(build_module, "SHARD_ARTICLES", 120)
     from dataclasses import replace
 
