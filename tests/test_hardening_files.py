@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -312,7 +311,7 @@ def test_a_fifo_named_like_a_shard_is_refused(withheld: Path):
 
 
 # ---------------------------------------------------------------------------------------------
-# 6. linear time, short messages
+# 6. long inputs finish, messages stay short (their timing is benchmarks/bench.py's)
 
 _OLD_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
 
@@ -342,11 +341,13 @@ def test_linear_sentence_splitter_splits_as_before(text, data):
 
 
 @pytest.mark.parametrize("mark", list("!.?"))
-def test_sentence_splitting_is_linear_in_runs_of_marks(mark: str):
-    for text in ("a" + mark * 1_000_000 + "b", "a " + (mark + '"') * 300_000 + " b"):
-        began = time.perf_counter()
-        split_sentences(text)
-        assert time.perf_counter() - began < 5
+def test_sentence_splitting_finishes_on_long_runs_of_marks(mark: str):
+    """Runs of a million marks are split (its time is benchmarks/bench.py's to measure, not a test's): as one
+    sentence when no space follows the run, else cut after the run."""
+    text = "a" + mark * 1_000_000 + "b"
+    assert split_sentences(text) == [(0, len(text))]
+    text = "a " + (mark + '"') * 300_000 + " b"
+    assert split_sentences(text) == [(0, len(text) - 2), (len(text) - 1, len(text))]
 
 
 def _many_mentions_without_whitespace(root: Path, n: int) -> None:
@@ -360,30 +361,24 @@ def _many_mentions_without_whitespace(root: Path, n: int) -> None:
     (root / DOC).write_text(json.dumps(doc), encoding="utf-8")
 
 
-def test_many_mentions_in_a_text_without_whitespace_validate_in_linear_time(mini: Path):
+def test_many_mentions_in_a_text_without_whitespace_validate(mini: Path):
     from cyberclaims.validation import validate
 
-    timings = []
-    for n in (5_000, 40_000):
+    for n in (5_000, 40_000):  # how the time grows with n is measured by benchmarks/bench.py, not here
         _many_mentions_without_whitespace(mini, n)
-        began = time.perf_counter()
         _, report = validate(mini, show_progress=False)
-        timings.append(time.perf_counter() - began)
         assert not [i for i in report.errors], report.errors[:3]
-    assert timings[1] < 30 and timings[1] < 8 * timings[0] + 2, timings  # 8x the input: not 64x the time
 
 
 @pytest.mark.parametrize("kind", ["duplicate", "unknown", "huge-key"])
-def test_many_duplicate_or_unknown_keys_give_short_lines_fast(mini: Path, kind: str):
+def test_many_duplicate_or_unknown_keys_give_short_lines(mini: Path, kind: str):
     path = mini / DOC
     text = path.read_text(encoding="utf-8")
     extra = {"duplicate": "".join(',\n  "notes": null' for _ in range(50_000)),
              "unknown": "".join(f',\n  "field{i}": 1' for i in range(100_000)),
              "huge-key": ',\n  "' + "k" * 2_000_000 + '": 1, "' + "k" * 2_000_000 + '": 1'}[kind]
     path.write_text(text.replace('"notes": null', '"notes": null' + extra), encoding="utf-8")
-    began = time.perf_counter()
     run = cli("validate", "--format", "text", cwd=mini)
-    assert time.perf_counter() - began < 60
     assert run.returncode == 1
     assert max(map(len, run.stdout.splitlines())) < 2_000
 
@@ -395,17 +390,15 @@ def test_an_issue_is_never_a_long_line(message, pointer):
     assert len(issue.to_text()) < 2_000
 
 
-def test_the_viewer_places_many_mentions_in_linear_time():
+def test_the_viewer_places_many_mentions():
     from cyberclaims.viewer.spans import ArticleView
 
     n = 30_000
     text = "ab-" * n
     data = {"segments": [{"start": 0, "end": len(text), "kind": "body"}], "claims": [],
             "entities": [{"id": f"m{i}", "start": 3 * i, "end": 3 * i + 2, "label": "CARDINAL"} for i in range(n)]}
-    began = time.perf_counter()
     view = ArticleView.build(data, text)
     view.html({})
-    assert time.perf_counter() - began < 10
     assert view.anchors[("entities", n - 1)] == f"mention-m{n - 1}"
 
 

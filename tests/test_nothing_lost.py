@@ -6,10 +6,32 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
-from conftest import cli_command, run_cli, synth
+from conftest import run_cli, synth
+
+# The installed command, run with one hook: the step that writes a row group of a shard
+# (cyberclaims.dataset.parquet.ShardWriter._write_group) does its work, then creates the file named by the first
+# argument and blocks. The build is then paused half-way through writing its staging folder.
+PAUSE_AFTER_FIRST_ROW_GROUP = """
+import sys, threading
+from pathlib import Path
+from cyberclaims.dataset.parquet import ShardWriter
+from cyberclaims.cli.app import main
+
+marker = Path(sys.argv[1])
+write_group = ShardWriter._write_group
+
+def write_group_then_pause(self, group):
+    write_group(self, group)
+    marker.touch()
+    threading.Event().wait()
+
+ShardWriter._write_group = write_group_then_pause
+sys.exit(main(sys.argv[2:]))
+"""
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -26,13 +48,19 @@ def test_killed_build_leaves_the_previous_dataset_intact_and_loadable(tmp_path: 
     data["notes"] = "changed"
     first.write_text(json.dumps(data, indent=2), encoding="utf-8")
 
-    process = subprocess.Popen([*cli_command(), "--root", str(root), "build"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    # kill it at a known point, not after a guess at how long it takes: the build runs in a process whose
+    # shard writer, once it has written the first row group into the staging folder, leaves a marker file and
+    # waits for ever; the test waits for the marker, then kills the build there with SIGKILL (no clean-up runs)
+    marker = tmp_path / "paused"
+    process = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_ROW_GROUP, str(marker), "--root", str(root),
+                                "build"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "HF_HUB_OFFLINE": "1"})
     deadline = time.monotonic() + 120
-    # kill it in the middle: once it has started writing Parquet into its staging folder
-    while time.monotonic() < deadline and not list(root.glob(".dataset-build-*/data/*/*.partial")):
-        assert process.poll() is None, "the build finished before it could be interrupted"
+    while not marker.exists():
+        assert process.poll() is None, "the build ended before it wrote a row group"
+        assert time.monotonic() < deadline, "the build never wrote a row group"
         time.sleep(0.01)
+    assert list(root.glob(".dataset-build-*/data/*/.*.partial")), "paused while writing a shard into staging"
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert list(root.glob(".dataset-build-*")), "the kill should have left a staging folder behind"
