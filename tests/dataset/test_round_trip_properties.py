@@ -20,7 +20,7 @@ from cyberclaims.core.text import split_sentences, tokenize
 from cyberclaims.core.vocabulary import NAMED_LABELS
 from cyberclaims.validation import validate
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parents[1] / "cases"
 BASE = CASES / "valid" / "minimal"
 # A fixed budget, derandomized in CI so a run there is reproducible.
 BUDGET = dict(deadline=None, derandomize=bool(os.environ.get("CI")),

@@ -28,7 +28,7 @@ from cyberclaims.core.text import split_sentences
 from cyberclaims.dataset.manifest import write_manifest
 from cyberclaims.validation.schema import schema_issues
 
-CASES = Path(__file__).resolve().parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 MINIMAL = CASES / "valid" / "minimal"
 DOC = "annotations/acme-breach.json"
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")

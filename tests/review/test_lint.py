@@ -16,7 +16,7 @@ from cyberclaims.core.errors import CyberClaimsError
 from cyberclaims.core.codes import CODES, LINT_CODES, Severity
 from cyberclaims.review.lint import lint, similar_pairs
 
-MINIMAL = Path(__file__).parent / "cases" / "valid" / "minimal"
+MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
 
 
 @pytest.fixture

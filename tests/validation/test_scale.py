@@ -13,7 +13,7 @@ from conftest import ROOT, synth
 from cyberclaims.core.schemas import fast_validator, load_schema
 from cyberclaims.core.vocabulary import REGISTRY_FILES
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parents[1] / "cases"
 
 
 def annotation_files() -> list[Path]:

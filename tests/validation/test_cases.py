@@ -10,7 +10,7 @@ import pytest
 from conftest import run_cli
 from cyberclaims.core.codes import CODES, FALLBACK_CODES, LINT_CODES, Severity
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parents[1] / "cases"
 INVALID = sorted(p.parent for p in (CASES / "invalid").glob("*/*/case.json"))
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 

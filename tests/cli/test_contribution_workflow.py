@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ARTICLE_IDS, ROOT, SPLITS, copy_repository, ids_in, run_cli
 
-FIXTURE = Path(__file__).parent / "fixtures" / "contribution"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "contribution"
 NEW_ID = "northwind-bank-breach"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import copy_repository, run_cli
 
-GROWTH = Path(__file__).parent / "fixtures" / "growth"
+GROWTH = Path(__file__).parents[1] / "fixtures" / "growth"
 
 
 def add_module():

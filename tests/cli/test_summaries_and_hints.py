@@ -9,8 +9,8 @@ from pathlib import Path
 from conftest import ROOT, run_cli
 from cyberclaims.core.wording import count
 
-CASES = Path(__file__).parent / "cases"
-LABELSTUDIO_EXPORT = Path(__file__).parent / "fixtures" / "formats" / "labelstudio-export.json"
+CASES = Path(__file__).parents[1] / "cases"
+LABELSTUDIO_EXPORT = Path(__file__).parents[1] / "fixtures" / "formats" / "labelstudio-export.json"
 
 
 def test_count_takes_the_number_of_its_noun():

@@ -15,7 +15,7 @@ from conftest import run_cli, run_process
 from cyberclaims.cli.output import escape_github_data, escape_github_property
 from cyberclaims.core.issues import Issue, Report, printable
 
-MINIMAL = Path(__file__).parent / "cases" / "valid" / "minimal"
+MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_an_output_that_cannot_be_made_is_exit_1_with_the_path(mini):
 # ---------------------------------------------------------------------------------------------
 # 11. Import
 
-FORMATS = Path(__file__).parent / "fixtures" / "formats"
+FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 
 
 def _labelstudio_export() -> list:
