@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ARTICLE_IDS, ROOT, run_cli
+from conftest import ROOT, run_cli
 from cyberclaims import __version__
 
 DATASET = ROOT / "dataset"

@@ -11,7 +11,6 @@ from jsonschema import Draft202012Validator
 
 from conftest import ROOT, synth
 from cyberclaims.core.schemas import fast_validator, load_schema
-from cyberclaims.core.vocabulary import REGISTRY_FILES
 
 CASES = Path(__file__).parents[1] / "cases"
 
