@@ -88,6 +88,7 @@ def run_cli(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> Run
     environment (both restored afterwards), stdout and stderr captured. argparse's SystemExit (``--help``,
     ``--version``, usage errors) gives its exit status. An exception that escapes ``main`` fails the test
     (the subprocess would have printed a traceback), as does a traceback in the output."""
+    assert "PYTHONPATH" not in (env or {}), "this process has its code imported: run_process runs another copy"
     out, err = _stream("strict"), _stream("backslashreplace")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(cwd)
@@ -121,15 +122,18 @@ def run_process(*args: str | Path, cwd: Path = ROOT, env: dict | None = None, ti
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-# benchmarks/synth.py (not a package): loaded once for every test that writes a synthetic corpus.
-synth = _load_synth()
+# Scripts that are not packages, loaded once: benchmarks/synth.py writes a synthetic corpus of any size;
+# tests/fixtures/growth/add.py adds the growth articles to a copy of the repository, as CI does.
+synth = _load("synth", ROOT / "benchmarks" / "synth.py")
+GROWTH = ROOT / "tests" / "fixtures" / "growth"
+growth = _load("growth_add", GROWTH / "add.py")
 
 
 def copy_repository(target: Path, *, with_dataset: bool = False) -> Path:

@@ -29,6 +29,8 @@ from cyberclaims.dataset.leaderboard import leaderboard_markdown
 from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.validation import validate
 
+pytestmark = pytest.mark.corpus
+
 COMMITTED = ROOT / "benchmarks" / "baselines.json"
 
 

@@ -24,6 +24,8 @@ from cyberclaims.core.text import split_sentences, tokenize
 from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 from cyberclaims.validation import validate
 
+pytestmark = pytest.mark.corpus
+
 
 @pytest.fixture(scope="module")
 def gold() -> list[Article]:

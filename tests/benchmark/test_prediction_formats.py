@@ -14,6 +14,8 @@ from seqeval.scheme import IOB2
 from conftest import ROOT, SEED_IDS, run_cli
 from cyberclaims.benchmark.gold import load_gold
 
+pytestmark = pytest.mark.corpus
+
 
 @pytest.fixture(scope="module")
 def gold():

@@ -5,19 +5,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT
+import pytest
+
+from conftest import ROOT, cli_command, run_process
+
+CASES = Path(__file__).parents[1] / "cases"
+
+
+@pytest.mark.slow
+def test_the_console_script_exits_with_the_status_the_readme_documents():
+    """The entry point installed by pip (`cyberclaims`, not ``main`` called in process): 0 success, 1 the data
+    has problems, 2 usage error, as a shell sees them."""
+    version = run_process("--version")
+    assert version.returncode == 0 and version.stdout.startswith("cyberclaims "), version.output
+    assert run_process("validate", cwd=CASES / "valid" / "minimal").returncode == 0
+    invalid = run_process("validate", cwd=CASES / "invalid" / "span-text-mismatch" / "text-differs")
+    assert invalid.returncode == 1 and "span-text-mismatch" in invalid.stdout, invalid.output
+    usage = run_process("validate", "--format", "nope", cwd=CASES / "valid" / "minimal")
+    assert usage.returncode == 2 and "usage:" in usage.stderr, usage.output
 
 
 def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path):
     """`cyberclaims ... | head`: the pipe closes before the output is written; the command ends quietly (141)."""
     import subprocess
-    import sys
 
     base = tmp_path / "empty"
     (base / "annotations").mkdir(parents=True)
-    script = Path(sys.executable).parent / "cyberclaims"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "cyberclaims.cli"]
-    process = subprocess.Popen(command + ["--root", str(ROOT), "diff", str(base)], stdout=subprocess.PIPE,
+    process = subprocess.Popen(cli_command() + ["--root", str(ROOT), "diff", str(base)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     process.stdout.close()  # before the command has printed anything
     _, stderr = process.communicate(timeout=120)

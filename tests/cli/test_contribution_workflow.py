@@ -8,7 +8,11 @@ from pathlib import Path
 
 import yaml
 
+import pytest
+
 from conftest import ROOT, SPLITS, copy_repository, ids_in, run_cli
+
+pytestmark = pytest.mark.corpus
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "contribution"
 NEW_ID = "northwind-bank-breach"

@@ -12,13 +12,11 @@ import pytest
 
 from conftest import Run, run_cli, run_process
 
+pytestmark = pytest.mark.slow
+
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
-
-
 MINIMAL = CASES / "valid" / "minimal"
-
-
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 
 

@@ -3,21 +3,16 @@ of the corpus with the real `cyberclaims new`, so the grown-corpus CI job cannot
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
-from conftest import copy_repository, run_cli
+import pytest
 
-GROWTH = Path(__file__).parents[1] / "fixtures" / "growth"
+from conftest import GROWTH, copy_repository, growth, run_cli
 
+pytestmark = pytest.mark.corpus
 
-def add_module():
-    spec = importlib.util.spec_from_file_location("growth_add", GROWTH / "add.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_growth_fixtures_validate_in_a_copy_of_the_corpus(tmp_path: Path):
@@ -26,7 +21,7 @@ def test_growth_fixtures_validate_in_a_copy_of_the_corpus(tmp_path: Path):
     ids = [article["id"] for article in labels["articles"]]
     # In the grown-corpus job the fixtures are already in the corpus: then they are checked where they are.
     if not all((repo / "annotations" / f"{a}.json").exists() for a in ids):
-        assert add_module().add(repo) == ids
+        assert growth.add(repo) == ids
     splits = {json.loads((repo / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
               for a in ids}
     assert splits == {"train", "validation", "test"} and len(ids) == len(labels["articles"])

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 
 CASES = Path(__file__).parents[1] / "cases"
@@ -64,6 +66,7 @@ def _export(tmp_path: Path) -> Path:
     return export
 
 
+@pytest.mark.corpus
 def test_import_dry_run_lists_what_it_would_write_and_what_needs_force(tmp_path):
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "annotations", root / "annotations")

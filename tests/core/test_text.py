@@ -54,6 +54,7 @@ _PIECES = ["a", "b", "n", "t", "s", " ", "  ", "\n", "\r\n", "\t", "'", "’", "
 _texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(_texts, st.data())
 def test_a_range_taken_from_the_whole_texts_tokens_equals_tokenizing_the_range(text, data):
@@ -88,12 +89,14 @@ def _sentences_by_full_search(text: str) -> list[tuple[int, int]]:
         text_module._LONGEST_ABBREVIATION = original
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(_texts)
 def test_abbreviation_lookup_in_a_short_window_splits_as_a_full_search(text):
     assert split_sentences(text) == _sentences_by_full_search(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(_texts, st.data())
 def test_a_span_that_crosses_a_sentence_is_always_flagged_for_splitting(text, data):
@@ -114,6 +117,7 @@ _REFERENCE_SPLIT = re.compile("(" + text_module._TOKEN.pattern + ")", re.VERBOSE
 _TRICKY = _PIECES + ["nn't", "n'tt", "1n't", "2.n't", "_", "٣", "ǅ", "'S", "'ll", "n’T", "x1.2", "1.", ".5"]
 
 
+@pytest.mark.slow
 @settings(max_examples=5000, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(_TRICKY), max_size=40).map("".join))
 def test_the_fast_token_pattern_splits_exactly_as_the_documented_one(text):

@@ -8,7 +8,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import yaml
 
+import pytest
+
 from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+
+pytestmark = pytest.mark.corpus
 
 
 def tree(folder: Path) -> dict[str, bytes]:

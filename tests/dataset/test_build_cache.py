@@ -18,6 +18,8 @@ import pytest
 
 from conftest import run_cli, synth
 
+pytestmark = pytest.mark.slow
+
 ARTICLES = 160
 RUN_MEAN = 12
 

@@ -20,6 +20,7 @@ def mini(tmp_path: Path) -> Path:
     return tmp_path / "mini"
 
 
+@pytest.mark.slow
 def test_a_second_build_on_the_same_output_is_refused(mini):
     from cyberclaims.dataset.build import BuildError, build, build_lock
 

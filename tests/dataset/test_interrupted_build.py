@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli, synth
 
 # The installed command, run with one hook: the step that writes a row group of a shard
@@ -38,6 +40,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_killed_build_leaves_the_previous_dataset_intact_and_loadable(tmp_path: Path, hf_cache: Path):
     root = synth.write_corpus(tmp_path / "corpus", articles=150, seed=1)
     assert run_cli("--root", root, "build").returncode == 0

@@ -9,6 +9,8 @@ import pytest
 
 from conftest import ARTICLE_IDS, ROOT, SPLITS, ids_in
 
+pytestmark = pytest.mark.corpus
+
 DATASET = ROOT / "dataset"
 CONFIGS = sorted(p.name for p in (DATASET / "data").iterdir())
 

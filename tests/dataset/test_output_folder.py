@@ -12,8 +12,6 @@ from conftest import Run, run_cli
 
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
-
-
 MINIMAL = CASES / "valid" / "minimal"
 
 

@@ -16,8 +16,6 @@ from cyberclaims.dataset.manifest import write_manifest
 
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
-
-
 MINIMAL = CASES / "valid" / "minimal"
 
 

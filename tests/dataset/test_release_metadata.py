@@ -17,6 +17,8 @@ import yaml
 from conftest import ROOT, run_cli
 from cyberclaims import __version__
 
+pytestmark = pytest.mark.corpus
+
 DATASET = ROOT / "dataset"
 
 

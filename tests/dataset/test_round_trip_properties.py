@@ -13,12 +13,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pytest
+
 from cyberclaims.dataset.build import build
 from cyberclaims.core.codes import CODES
 from cyberclaims.core.vocabulary import ENTITY_LABELS
 from cyberclaims.core.text import split_sentences, tokenize
 from cyberclaims.core.vocabulary import NAMED_LABELS
 from cyberclaims.validation import validate
+
+pytestmark = pytest.mark.corpus
 
 CASES = Path(__file__).parents[1] / "cases"
 BASE = CASES / "valid" / "minimal"
@@ -201,6 +205,7 @@ FILE_LEVEL = {"file-empty", "file-too-large", "file-is-symlink", "file-unreadabl
               "text-bom", "json-bom", "duplicate-text", "registry-unused-entry"}
 
 
+@pytest.mark.slow
 @settings(max_examples=300, **BUDGET)
 @given(mutated_files())
 def test_mutations_give_located_issues_never_exceptions(files):

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+import pytest
+
 from conftest import ARTICLE_IDS, ROOT, run_cli
+
+pytestmark = pytest.mark.corpus
 
 
 def tree(folder: Path) -> dict[str, bytes]:

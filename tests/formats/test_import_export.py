@@ -20,6 +20,8 @@ from cyberclaims.formats.offsets import OffsetError, Utf16Offsets
 from cyberclaims.viewer import LABEL_COLORS
 from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 
+pytestmark = pytest.mark.corpus
+
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats"
 LABELSTUDIO_EXPORT = FIXTURES / "labelstudio-export.json"
 DOCCANO_EXPORT = FIXTURES / "doccano-export.jsonl"

@@ -36,6 +36,7 @@ MALFORMED_RESULTS = {
 }
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("fault", sorted(MALFORMED_RESULTS))
 def test_a_malformed_labelstudio_export_is_refused_and_overwrites_nothing(repo, tmp_path, fault):
     assert run_cli("import", "labelstudio", FORMATS / "labelstudio-export.json", cwd=repo).returncode == 0
@@ -50,6 +51,7 @@ def test_a_malformed_labelstudio_export_is_refused_and_overwrites_nothing(repo, 
     assert {p.name: p.read_bytes() for p in (repo / "annotations").glob("*.json")} == before
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("fmt,body", [
     ("labelstudio", "[" * 100_000 + "]" * 100_000),
     ("labelstudio", '[{"data": {"text": "x"}, "annotations": [{"result": ' + "[" * 5000 + "]" * 5000 + "}]}]"),

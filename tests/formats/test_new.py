@@ -10,6 +10,8 @@ import pytest
 
 from conftest import ARTICLE_IDS, run_cli
 
+pytestmark = pytest.mark.corpus
+
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "contribution"
 NEW_ID = "northwind-bank-breach"

@@ -53,6 +53,7 @@ def _article(doc: dict) -> Article:
     return Article(doc["id"], "", b"", type("D", (), {"value": doc})(), "")
 
 
+@pytest.mark.corpus
 def test_agreement_of_a_pass_with_itself_is_perfect():
     path = ROOT / "annotations" / "passes" / "pass-a"
     docs = [_article(json.loads(p.read_text())) for p in sorted(path.glob("*.json"))
@@ -63,6 +64,7 @@ def test_agreement_of_a_pass_with_itself_is_perfect():
     assert result.attribution.observed == result.certainty.observed == 1.0
 
 
+@pytest.mark.corpus
 def test_card_reports_what_the_cli_computes():
     run = run_cli("agreement", "pass-a", "pass-b", "--format", "markdown")
     assert run.returncode == 0, run.output
@@ -71,6 +73,7 @@ def test_card_reports_what_the_cli_computes():
     assert re.search(r"\| entity mention F1 \(exact span and label\) \| \d\.\d{3} \|", card)
 
 
+@pytest.mark.corpus
 def test_agreement_usage_errors():
     assert run_cli("agreement", "pass-a").returncode == 2
     assert run_cli("agreement", "pass-a", "no-such-pass").returncode == 2

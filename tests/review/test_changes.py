@@ -11,6 +11,8 @@ import yaml
 
 from conftest import ROOT, SEED_IDS, copy_repository, run_cli
 
+pytestmark = pytest.mark.corpus
+
 # The changes are made to the two seed articles (always in the corpus, each with several mentions and claims).
 ARTICLE_IDS = SEED_IDS
 

@@ -71,6 +71,7 @@ def test_every_code_has_a_case_and_enough_faults():
     assert len(INVALID) >= 40
 
 
+@pytest.mark.slow
 def test_cases_are_up_to_date(tmp_path):
     """The committed cases are what generate.py writes (so they can be regenerated and reviewed)."""
     import shutil

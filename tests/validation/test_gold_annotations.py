@@ -10,6 +10,8 @@ import pytest
 
 from conftest import ARTICLE_IDS, ROOT, SEED_IDS, SEED_TEXT_SHA256
 
+pytestmark = pytest.mark.corpus
+
 FOLDERS = [ROOT / "annotations"] + sorted(p for p in (ROOT / "annotations" / "passes").iterdir() if p.is_dir())
 
 

@@ -22,6 +22,7 @@ def annotation_files() -> list[Path]:
     return [f for r in roots if r.is_dir() for f in sorted(r.glob("*.json")) if not f.is_symlink()]
 
 
+@pytest.mark.corpus
 def test_fast_path_agrees_with_the_reference_on_every_case():
     compared = 0
     for path in annotation_files():
@@ -58,6 +59,7 @@ def test_parallel_validation_reports_exactly_what_serial_does(corpus: Path):
     assert serial.files_checked == parallel.files_checked
 
 
+@pytest.mark.slow
 def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch):
     import cyberclaims.dataset.build as build_module
 

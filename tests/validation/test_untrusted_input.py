@@ -1,9 +1,8 @@
-"""Hostile contributions and misuse (issue 15, classes 1 to 6): nothing lost, nothing outside its folder,
-nothing that hangs, nothing super-linear; every refusal an exit status of 1 or 2 with a located message.
+"""Untrusted annotation files: offsets that are not JSON integers as written are schema errors, lone surrogates
+are located errors wherever they are (validate, build, import, new), and very many mentions or keys are validated
+with short report lines.
 
-Each test runs the CLI (in process, through ``main(argv)``; in a subprocess where a FIFO could block) where the
-behaviour is the command's (exit status, message, what is left on disk), and the library where it is a property of
-a function (Hypothesis).
+Commands run in process (``run_cli``); properties of a function are Hypothesis tests.
 """
 
 from __future__ import annotations
@@ -33,8 +32,6 @@ def cli(*args: str | Path, cwd: Path) -> Run:
     return run
 
 
-
-
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
@@ -44,18 +41,6 @@ def mini(tmp_path: Path) -> Path:
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-# ---------------------------------------------------------------------------------------------
-# 1. build --output / --withhold-text replace only a folder a build made
-
-
-
-
-
-
-# ---------------------------------------------------------------------------------------------
-# 2. offsets are JSON integers as written
 
 
 def _document() -> dict:
@@ -86,10 +71,6 @@ def test_evaluate_refuses_predictions_with_float_offsets(mini: Path):
     run = cli("evaluate", "--task", "ner", "--split", "train", "--predictions", "predictions.json", cwd=mini)
     assert run.returncode == 1
     assert "schema-type" in run.output and "nothing was scored" in run.stderr
-
-
-# ---------------------------------------------------------------------------------------------
-# 3. lone surrogates
 
 
 def _paths(value, path=()):
@@ -152,41 +133,6 @@ def test_validate_build_import_and_new_refuse_lone_surrogates(mini: Path):
     assert tree(mini / "annotations") == before
 
 
-# ---------------------------------------------------------------------------------------------
-# 4. paths taken from data: rehydrate and SHA256SUMS
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# ---------------------------------------------------------------------------------------------
-# 5. files that are not regular files never block
-
-
-
-
-
-
-# ---------------------------------------------------------------------------------------------
-# 6. long inputs finish, messages stay short (their timing is benchmarks/bench.py's)
-
-
-
-
-
-
-
-
-
 def _many_mentions_without_whitespace(root: Path, n: int) -> None:
     text = "ab-" * n + "end"
     doc = _document()
@@ -218,9 +164,5 @@ def test_many_duplicate_or_unknown_keys_give_short_lines(mini: Path, kind: str):
     run = cli("validate", "--format", "text", cwd=mini)
     assert run.returncode == 1
     assert max(map(len, run.stdout.splitlines())) < 2_000
-
-
-
-
 
 

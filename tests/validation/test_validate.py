@@ -6,7 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import ARTICLE_IDS, run_cli
+
+pytestmark = pytest.mark.corpus
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+|#[^:]*): (?P<code>[a-z0-9-]+): (?P<message>.*)$")
 

@@ -34,8 +34,13 @@ from cyberclaims.viewer.spans import UNKNOWN_LABEL_COLOR
 from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
-                                    "/usr/bin/chromium (apt-get install chromium; .ci/run installs it)")
+_chromium_present = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
+                                      "/usr/bin/chromium (apt-get install chromium; .ci/run installs it)")
+
+
+def needs_chromium(test):
+    """A browser test: marked ``browser``, and skipped, saying why, when Chromium is missing."""
+    return pytest.mark.browser(_chromium_present(test))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-quic", "--remote-debugging-pipe"]
 WIDTH, HEIGHT = 1400, 1000
@@ -276,6 +281,7 @@ def _files(folder: Path) -> list[str]:
 # Without a browser: files, determinism, nesting
 
 
+@pytest.mark.corpus
 def test_render_writes_a_page_per_article_and_an_index_deterministically(tmp_path):
     repo = copy_repository(tmp_path / "repo")
     first, second = tmp_path / "one", tmp_path / "two"
@@ -300,6 +306,7 @@ def test_render_writes_a_page_per_article_and_an_index_deterministically(tmp_pat
         assert "Content-Security-Policy" in html
 
 
+@pytest.mark.corpus
 def test_render_only_the_named_articles(tmp_path):
     repo = copy_repository(tmp_path / "repo")
     out = tmp_path / "out"
@@ -314,6 +321,7 @@ def test_render_only_the_named_articles(tmp_path):
     assert unknown.returncode == 2 and "no-such-article" in unknown.stderr
 
 
+@pytest.mark.corpus
 def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(tmp_path):
     repo = copy_repository(tmp_path / "repo")
     out = tmp_path / "out"
@@ -340,6 +348,7 @@ def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(
     assert (out / f"{kept}.html").read_bytes() == kept_page
 
 
+@pytest.mark.corpus
 def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_path, monkeypatch):
     repo = copy_repository(tmp_path / "repo")
     out = tmp_path / "out"
@@ -372,6 +381,7 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
     assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
 
 
+@pytest.mark.corpus
 def test_the_build_writes_no_viewer_into_dataset(tmp_path):
     # The pages are many times the size of the Parquet files: the viewer lives outside the Hub folder
     # (`cyberclaims render --out site`). --no-viewer, which scripts of earlier versions pass, is accepted.
@@ -537,6 +547,7 @@ _SPANS_JS = """(() => {
 })()"""
 
 
+@pytest.mark.corpus
 @needs_chromium
 @pytest.mark.parametrize("article_id", ARTICLE_IDS)
 def test_article_page_in_chromium_shows_every_label_in_place(site, browser, article_id):
@@ -580,6 +591,7 @@ def test_article_page_in_chromium_shows_every_label_in_place(site, browser, arti
     assert clicked[1] is True
 
 
+@pytest.mark.corpus
 @needs_chromium
 @pytest.mark.parametrize("article_id", ARTICLE_IDS)
 def test_screenshot_shows_each_mention_in_its_label_colour(site, browser, article_id):
@@ -605,6 +617,7 @@ def test_screenshot_shows_each_mention_in_its_label_colour(site, browser, articl
     assert len(seen_labels) >= 4
 
 
+@pytest.mark.corpus
 @needs_chromium
 def test_markup_in_an_article_is_shown_as_text_never_run(site, browser):
     repo, out = site
@@ -621,6 +634,7 @@ def test_markup_in_an_article_is_shown_as_text_never_run(site, browser):
     assert HOSTILE_TITLE in header and "<i>Example</i>" in header
 
 
+@pytest.mark.corpus
 @needs_chromium
 def test_validation_errors_are_shown_where_they_are(site, browser):
     repo, out = site
@@ -642,6 +656,7 @@ def test_validation_errors_are_shown_where_they_are(site, browser):
     assert page == ["Some text about <b>Sony</b>.\n", ["json-syntax"]]
 
 
+@pytest.mark.corpus
 @needs_chromium
 def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
     repo, out = site
@@ -680,6 +695,7 @@ def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
     assert keys == _registry_keys(repo, "propositions")
 
 
+@pytest.mark.corpus
 @needs_chromium
 def test_proposition_and_entity_pages_escape_and_run_no_script(site, browser):
     repo, out = site
@@ -758,6 +774,7 @@ def test_screenshot_shows_look_alike_labels_apart_and_two_adjacent_claims_as_two
     assert any(bar(x) for x in range(int(left) - 1, int(left) + 4))  # and the first claim's start is marked
 
 
+@pytest.mark.corpus
 def test_an_article_without_a_headline_has_its_opening_words_in_the_index(tmp_path):
     repo = copy_repository(tmp_path / "repo")
     untitled = [a for a in ARTICLE_IDS if _annotation(repo, a)["metadata"]["title"] is None]

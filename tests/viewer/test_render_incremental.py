@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 import cyberclaims
-from conftest import SEED_IDS, copy_repository, run_cli
+from conftest import SEED_IDS, copy_repository, growth, run_cli, run_process
 from cyberclaims.core.schemas import schema_dir
 from cyberclaims.core.vocabulary import CERTAINTIES
-from test_growth_fixtures import add_module
+
+pytestmark = pytest.mark.corpus
 
 STATE = ".render-state.json"
-GROWTH_IDS = [a["id"] for a in add_module().load_labels()["articles"]]
+GROWTH_IDS = [a["id"] for a in growth.load_labels()["articles"]]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def corpus(tmp_path_factory) -> Path:
     """The repository's articles and the three growth fixtures (unless the corpus has them already)."""
     repo = copy_repository(tmp_path_factory.mktemp("incremental") / "repo")
     if not all((repo / "annotations" / f"{a}.json").exists() for a in GROWTH_IDS):
-        add_module().add(repo)
+        growth.add(repo)
     return repo
 
 
@@ -52,7 +53,12 @@ def site(repo: Path, tmp_path: Path) -> Path:
 
 
 def render(repo: Path, out: Path, *ids: str, env: dict | None = None):
-    run = run_cli("render", *ids, "--out", out, cwd=repo, env=env)
+    """``cyberclaims render``: in this process, or in a subprocess when ``env`` sets PYTHONPATH to run another
+    copy of the code (this process has imported the package already)."""
+    if env and "PYTHONPATH" in env:
+        run = run_process("render", *ids, "--out", out, cwd=repo, env=env)
+    else:
+        run = run_cli("render", *ids, "--out", out, cwd=repo, env=env)
     assert run.returncode == 0, run.output
     return run
 
@@ -217,6 +223,7 @@ def test_a_changed_registry_entry_rewrites_the_pages_that_show_it(repo, site, tm
     assert written == {f"p/{proposition}.html", "propositions_1.html", STATE} | stating
 
 
+@pytest.mark.slow
 def test_changed_code_renders_every_page_again(repo, site, tmp_path):
     package = tmp_path / "code" / "cyberclaims"
     shutil.copytree(Path(cyberclaims.__file__).parent, package,
