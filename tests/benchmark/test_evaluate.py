@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_IDS, run_cli
+from conftest import ROOT, run_cli
 from cyberclaims.dataset import rows
 from cyberclaims.core.agreement import match_claims
 from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, bootstrap, evaluate
@@ -457,8 +457,8 @@ def _broken(tmp_path: Path, gold: list[Article], change) -> Path:
 
 
 def _first(gold: list[Article]) -> str:
-    """A seed article of the test split: it has the mentions and claims the changes below need."""
-    return next(a.id for a in gold if a.id in SEED_IDS)
+    """An article of the test split with the mentions (two) and claims (three) the changes below need."""
+    return next(a.id for a in gold if len(a.data["entities"]) >= 2 and len(a.data["claims"]) >= 3)
 
 
 @pytest.mark.parametrize("change, code, pointer", [
@@ -484,7 +484,8 @@ def test_a_malformed_prediction_is_a_located_error(tmp_path, gold, change, code,
 
 def test_jsonl_errors_name_the_line(tmp_path, gold):
     documents = [json.loads(json.dumps(a.data)) for a in gold]
-    documents[1]["claims"][0]["attribution"] = "rumoured"
+    wrong = next(n for n, d in enumerate(documents) if n > 0 and d["claims"])  # not the first line: a line number
+    documents[wrong]["claims"][0]["attribution"] = "rumoured"
     path = tmp_path / "predictions.jsonl"
     write_jsonl(documents, path)
     broken, again = len(documents) + 1, len(documents) + 2
@@ -494,7 +495,7 @@ def test_jsonl_errors_name_the_line(tmp_path, gold):
     run = run_cli("evaluate", "--task", "claims", "--predictions", path)
     assert run.returncode == 1, run.output
     out = run.stdout
-    assert f"{path}:2: schema-enum: " in out and "at /claims/0/attribution" in out
+    assert f"{path}:{wrong + 1}: schema-enum: " in out and "at /claims/0/attribution" in out
     assert f"{path}:{broken}: json-syntax: invalid JSON at line {broken}, column" in out
     assert f"{path}:{again}: duplicate-id: " in out
 

@@ -11,7 +11,7 @@ import pytest
 from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
 
-from conftest import ROOT, SEED_IDS, run_cli
+from conftest import ROOT, run_cli
 from cyberclaims.benchmark.gold import load_gold
 
 pytestmark = pytest.mark.corpus
@@ -129,7 +129,9 @@ def test_malformed_files_are_located(tmp_path, gold):
 
 
 def test_system_errors_are_scored_not_refused(tmp_path, gold):
-    article = next(a for a in gold.articles if a.id in SEED_IDS)
+    # an article whose first mention is two characters or more (its cut prediction is not empty)
+    article = next(a for a in gold.articles if a.data["entities"] and
+                   a.data["entities"][0]["end"] - a.data["entities"][0]["start"] >= 2)
     rows = _minimal(gold)
     mine = next(r for r in rows if r["id"] == article.id)
     first = mine["entities"][0]

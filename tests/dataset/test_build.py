@@ -10,7 +10,7 @@ import yaml
 
 import pytest
 
-from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+from conftest import ARTICLE_IDS, ROOT, SPLIT_OF, copy_repository, run_cli
 
 pytestmark = pytest.mark.corpus
 
@@ -54,7 +54,9 @@ def test_invalid_sources_write_nothing(tmp_path: Path):
     repo = copy_repository(tmp_path / "repo", with_dataset=True)
     before = tree(repo / "dataset")
     path = repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('"split": "test"', '"split": "tset"'), encoding="utf-8")
+    split = SPLIT_OF[ARTICLE_IDS[0]]
+    path.write_text(path.read_text(encoding="utf-8").replace(f'"split": "{split}"', '"split": "no-such-split"'),
+                    encoding="utf-8")
     run = run_cli("build", cwd=repo)
     assert run.returncode == 1
     assert "schema-enum" in run.stdout and "nothing was written" in run.stderr

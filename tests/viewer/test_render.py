@@ -371,12 +371,13 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
     continued = sorted(p.name for p in (out / "p").iterdir() if p.name.startswith(f"{shared}.") and p.name.count(".") > 1)
     assert continued == [f"{shared}.{n}.html" for n in range(2, claims.count(shared) + 1)]
     assert claims.count(shared) >= 2 and 'href="' + f"{shared}.2.html" + '"' in (out / "p" / f"{shared}.html").read_text()
-    (out / "index_9.html").write_text("not ours: no generator line", encoding="utf-8")
+    stray = f"index_{articles + 1}.html"  # a page name past the last page: a file the render did not write
+    (out / stray).write_text("not ours: no generator line", encoding="utf-8")
     monkeypatch.setattr(viewer_site, "PAGE_ROWS", 500)
     render_site(corpus, report, out)
     names = {p.name for p in out.iterdir() if p.is_file()}
     assert names == {f"{i}.html" for i in ARTICLE_IDS} | {"index.html", "propositions_1.html", "entities_1.html",
-                                                          "index_9.html", ".render-state.json"}
+                                                          stray, ".render-state.json"}
     assert not [p for p in (out / "p").iterdir() if p.name.count(".") > 1]
     assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
 
@@ -614,7 +615,7 @@ def test_screenshot_shows_each_mention_in_its_label_colour(site, browser, articl
         # The label colour fills the box behind the glyphs; the glyphs take the rest.
         assert share > 0.4, (mention_id, label, share)
         seen_labels.add(label)
-    assert len(seen_labels) >= 4
+    assert len(seen_labels) >= min(4, len({m["label"] for m in mentions}))  # a short article may have fewer labels
 
 
 @pytest.mark.corpus
