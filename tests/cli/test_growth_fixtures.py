@@ -1,4 +1,4 @@
-"""The growth fixtures (tests/fixtures/growth: one made-up article per split) still validate when added to a copy
+"""The growth fixtures (tests/fixtures/growth: made-up articles in every split) still validate when added to a copy
 of the corpus with the real `cyberclaims new`, so the grown-corpus CI job cannot rot."""
 
 from __future__ import annotations

@@ -35,17 +35,23 @@ def corpus(tmp_path_factory) -> Path:
     return repo
 
 
+@pytest.fixture(scope="module")
+def rendered(corpus: Path, tmp_path_factory) -> Path:
+    """A first, full render of ``corpus``, made once for the module."""
+    out = tmp_path_factory.mktemp("rendered") / "site"
+    render(corpus, out)
+    return out
+
+
 @pytest.fixture
 def repo(corpus: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(corpus, tmp_path / "repo"))
 
 
 @pytest.fixture
-def site(repo: Path, tmp_path: Path) -> Path:
-    """A first, full render of ``repo``."""
-    out = tmp_path / "site"
-    render(repo, out)
-    return out
+def site(repo: Path, rendered: Path, tmp_path: Path) -> Path:
+    """A first, full render of ``repo``: a copy of the module's (the render state names no path)."""
+    return Path(shutil.copytree(rendered, tmp_path / "site"))
 
 
 # ---------------------------------------------------------------------------------------------
