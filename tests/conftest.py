@@ -111,6 +111,12 @@ def run_cli(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> Run
     return run
 
 
+def run_in_process(args: list[str], cwd: Path) -> tuple[int, str]:
+    """``run_cli`` in the shape growth/add.py takes: the exit status and the output."""
+    run = run_cli(*args, cwd=cwd)
+    return run.returncode, run.output
+
+
 def run_process(*args: str | Path, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600) -> Run:
     """The installed console script in a subprocess: only where a process matters (its exit status as the
     shell sees it, signals, FIFOs that would block this process, broken pipes, a terminal)."""

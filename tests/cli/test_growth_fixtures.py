@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GROWTH, copy_repository, growth, run_cli
+from conftest import GROWTH, SEED_IDS, SPLIT_NAMES, copy_repository, growth, run_cli, run_in_process
 
 pytestmark = pytest.mark.corpus
 
@@ -21,10 +21,17 @@ def test_growth_fixtures_validate_in_a_copy_of_the_corpus(tmp_path: Path):
     ids = [article["id"] for article in labels["articles"]]
     # In the grown-corpus job the fixtures are already in the corpus: then they are checked where they are.
     if not all((repo / "annotations" / f"{a}.json").exists() for a in ids):
-        assert growth.add(repo) == ids
+        assert growth.add(repo, run=run_in_process) == ids
     splits = {json.loads((repo / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
               for a in ids}
     assert splits == {"train", "validation", "test"} and len(ids) == len(labels["articles"])
+    # in every split, an id that sorts before every seed article and one after: no test may assume which
+    # article comes first, that it is a seed, or its split
+    split_of = {a: json.loads((repo / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
+                for a in ids}
+    for split in SPLIT_NAMES:
+        assert any(a < min(SEED_IDS) for a in ids if split_of[a] == split), split
+        assert any(a > max(SEED_IDS) for a in ids if split_of[a] == split), split
     for article_id in ids:
         text = (repo / "annotations" / f"{article_id}.txt").read_bytes().decode("utf-8")
         data = json.loads((repo / "annotations" / f"{article_id}.json").read_text(encoding="utf-8"))

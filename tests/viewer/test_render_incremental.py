@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import cyberclaims
-from conftest import SEED_IDS, copy_repository, growth, run_cli, run_process
+from conftest import SEED_IDS, copy_repository, growth, run_cli, run_in_process, run_process
 from cyberclaims.core.schemas import schema_dir
 from cyberclaims.core.vocabulary import CERTAINTIES
 
@@ -31,7 +31,7 @@ def corpus(tmp_path_factory) -> Path:
     """The repository's articles and the three growth fixtures (unless the corpus has them already)."""
     repo = copy_repository(tmp_path_factory.mktemp("incremental") / "repo")
     if not all((repo / "annotations" / f"{a}.json").exists() for a in GROWTH_IDS):
-        growth.add(repo)
+        growth.add(repo, run=run_in_process)
     return repo
 
 
