@@ -1,9 +1,14 @@
-"""Shared fixtures: the real repository, a disposable copy of it, and the real CLI in a subprocess."""
+"""Shared fixtures: the real repository, a disposable copy of it, the CLI run in this process
+(``run_cli``, through ``cyberclaims.cli.app.main(argv)``), and the installed console script in a subprocess
+(``run_process``) for the few tests where a process matters (signals, FIFOs, pipes, the exit status).
+"""
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.util
+import io
 import json
 import os
 import shutil
@@ -15,9 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from cyberclaims.cli.app import main as cli_main
+
 ROOT = Path(__file__).resolve().parents[1]
 # Builds keep a cache of runs of articles (src/cyberclaims/dataset/cache.py). The tests' builds, in this
-# process and in the CLI subprocesses they start, keep theirs in one throwaway folder, not in ~/.cache.
+# process and in the CLI subprocesses they start, keep theirs in one throwaway folder, not in ~/.cache: one
+# per process, so each pytest-xdist worker has its own and builds never wait on another worker's lock.
 TEST_CACHE = tempfile.mkdtemp(prefix="cyberclaims-test-cache-")
 os.environ["CYBERCLAIMS_CACHE_DIR"] = TEST_CACHE
 atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
@@ -59,17 +67,79 @@ class Run:
 
 
 def cli_command() -> list[str]:
+    """The installed console script (or ``python -m cyberclaims.cli`` when there is none)."""
     script = Path(sys.executable).parent / "cyberclaims"
     return [str(script)] if script.exists() else [sys.executable, "-m", "cyberclaims.cli"]
 
 
+def _stream(errors: str) -> io.TextIOWrapper:
+    """A text stream like a piped stdout (``errors="strict"``) or stderr (``"backslashreplace"``): UTF-8, not a
+    terminal (no progress bars), so what cannot be written to a pipe fails here as it would there."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors, newline="\n", write_through=True)
+
+
+def _read(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    return stream.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+
+
 def run_cli(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> Run:
+    """``cyberclaims ARGS`` run in this process by ``main(argv)``, in ``cwd`` with ``env`` added to the
+    environment (both restored afterwards), stdout and stderr captured. argparse's SystemExit (``--help``,
+    ``--version``, usage errors) gives its exit status. An exception that escapes ``main`` fails the test
+    (the subprocess would have printed a traceback), as does a traceback in the output."""
+    assert "PYTHONPATH" not in (env or {}), "this process has its code imported: run_process runs another copy"
+    out, err = _stream("strict"), _stream("backslashreplace")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        patch.delenv("CYBERCLAIMS_DEBUG", raising=False)
+        for key, value in (env or {}).items():
+            patch.setenv(key, str(value))
+        patch.setattr(sys, "stdout", out)
+        patch.setattr(sys, "stderr", err)
+        try:
+            status = cli_main([str(a) for a in args])
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                status = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                status = 1
+    run = Run(status, _read(out), _read(err))
+    assert "Traceback" not in run.output, run.output
+    return run
+
+
+def run_in_process(args: list[str], cwd: Path) -> tuple[int, str]:
+    """``run_cli`` in the shape growth/add.py takes: the exit status and the output."""
+    run = run_cli(*args, cwd=cwd)
+    return run.returncode, run.output
+
+
+def run_process(*args: str | Path, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600) -> Run:
+    """The installed console script in a subprocess: only where a process matters (its exit status as the
+    shell sees it, signals, FIFOs that would block this process, broken pipes, a terminal)."""
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
     full_env.pop("CYBERCLAIMS_DEBUG", None)
     done = subprocess.run([*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          env=full_env, timeout=600)
+                          env=full_env, timeout=timeout)
     assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Scripts that are not packages, loaded once: benchmarks/synth.py writes a synthetic corpus of any size;
+# tests/fixtures/growth/add.py adds the growth articles to a copy of the repository, as CI does.
+synth = _load("synth", ROOT / "benchmarks" / "synth.py")
+GROWTH = ROOT / "tests" / "fixtures" / "growth"
+growth = _load("growth_add", GROWTH / "add.py")
 
 
 def copy_repository(target: Path, *, with_dataset: bool = False) -> Path:

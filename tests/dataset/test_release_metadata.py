@@ -1,0 +1,208 @@
+"""Citable and publishable: one version everywhere, CITATION.cff, Croissant, the card's figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from importlib.metadata import version as installed_version
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from conftest import ROOT, run_cli
+from cyberclaims import __version__
+
+pytestmark = pytest.mark.corpus
+
+DATASET = ROOT / "dataset"
+
+
+def test_one_version_everywhere():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(cff["version"]) == __version__
+    assert str(cff["preferred-citation"]["version"]) == __version__
+    assert installed_version("cyberclaims") == __version__  # pyproject takes it from the package
+    assert run_cli("--version").stdout.strip() == f"cyberclaims {__version__}"
+    assert f"**Version {__version__}.**" in (DATASET / "README.md").read_text(encoding="utf-8")
+    assert json.loads((DATASET / "croissant.json").read_text())["version"] == __version__
+    for shard in (DATASET / "data").rglob("*.parquet"):
+        meta = json.loads(pq.read_schema(shard).metadata[b"cyberclaims"])
+        assert meta["version"] == __version__ and meta["config"] == shard.parent.name
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(__version__)}\] - {cff['date-released']}$", changelog, re.M)
+
+
+def test_cff_is_a_dataset_with_a_data_citation():
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
+    assert cff["preferred-citation"]["type"] == "data"
+    assert cff["authors"] == [{"name": "The CyberClaims contributors"}]
+    for key in ("title", "date-released", "abstract", "keywords"):
+        assert cff[key]
+    assert (DATASET / "CITATION.cff").read_bytes() == (ROOT / "CITATION.cff").read_bytes()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def test_license_metadata_is_true_and_the_same_everywhere():
+    """Annotations CC BY 4.0, texts third-party copyright: the card's YAML (the Hub's fields for an unlisted
+    license), its prose, Croissant and the CFF all say it, in the words of LICENSE-DATA.md."""
+    from huggingface_hub import DatasetCard
+
+    from cyberclaims.dataset.metadata import LICENSING
+
+    licence_text = _words((ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8"))
+    for phrase in ("Creative Commons Attribution 4.0 International (CC BY 4.0)",
+                   "the copyright of their authors and publishers", "They are not licensed by this project",
+                   "included unchanged so that the annotations can be used for research"):
+        assert phrase in licence_text
+    assert "non-commercial" not in licence_text
+    card = DatasetCard.load(DATASET / "README.md")
+    assert (card.data.license, card.data.license_link) == ("other", "LICENSE-DATA.md")
+    assert card.data.license_name and re.fullmatch(r"[a-z0-9.\-]+", card.data.license_name)
+    assert (DATASET / "LICENSE-DATA.md").read_bytes() == (ROOT / "LICENSE-DATA.md").read_bytes()
+    assert LICENSING in _words(card.text) and "non-commercial" not in card.text
+    croissant = json.loads((DATASET / "croissant.json").read_text(encoding="utf-8"))
+    names = {item["name"]: item for item in croissant["license"]}
+    assert names["CC-BY-4.0"]["url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "url" not in names["LicenseRef-third-party-copyright"]
+    assert croissant["usageInfo"] == LICENSING
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert "license" not in cff  # CFF 1.2.0 takes listed SPDX ids only; CC-BY-4.0 alone would be false
+    assert LICENSING in _words(cff["abstract"])
+    # the texts really are third-party: every article says so (or names its own license)
+    for article in (ROOT / "annotations").glob("*.json"):
+        data = json.loads(article.read_text(encoding="utf-8"))
+        if "metadata" in data:
+            assert data["metadata"]["license"]
+
+
+CFFCONVERT = os.environ.get("CFFCONVERT") or shutil.which("cffconvert")
+
+
+@pytest.mark.skipif(not CFFCONVERT, reason="cffconvert lives in its own venv (it pins jsonschema<4); "
+                                           ".ci/run sets CFFCONVERT to it")
+def test_cffconvert_validates_ours_and_rejects_a_broken_copy(tmp_path: Path):
+    ok = subprocess.run([CFFCONVERT, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text((ROOT / "CITATION.cff").read_text().replace("  type: data\n", "  type: dataset\n"))
+    bad = subprocess.run([CFFCONVERT, "--validate", "-i", str(broken)], capture_output=True, text=True)
+    assert bad.returncode == 1
+
+
+def test_card_bibtex_comes_from_the_preferred_citation():
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    bibtex = re.search(r"```bibtex\n(.*?)\n```", card, re.S).group(1)
+    assert bibtex.startswith("@misc{")
+    assert "{" + cff["preferred-citation"]["title"] + "}" in bibtex
+    assert f"year = {{{cff['preferred-citation']['year']}}}" in bibtex
+
+
+def test_card_has_no_placeholder_and_every_section():
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"\{\{\w+\}\}", card)  # every template placeholder filled
+    assert "[More Information Needed]" not in card and "TODO" not in card
+    for section in ("Dataset Summary", "Supported Tasks and Leaderboards", "Languages", "Data Instances",
+                    "Data Fields", "Data Splits", "Curation Rationale", "Source Data", "Annotation process",
+                    "Who are the annotators?", "Personal and Sensitive Information", "Social Impact of Dataset",
+                    "Discussion of Biases", "Other Known Limitations", "Dataset Curators",
+                    "Licensing Information", "Citation Information"):
+        assert re.search(rf"^#+ {re.escape(section)}$", card, re.M), section
+
+
+def test_card_statistics_match_the_parquet():
+    card = (DATASET / "README.md").read_text(encoding="utf-8")
+    documents = pq.read_table(DATASET / "data" / "documents").to_pylist()
+    mentions = sum(len(d["entities"]) for d in documents)
+    claims = sum(len(d["claims"]) for d in documents)
+    assert re.search(rf"^\| total \| {len(documents)} \| \d+ \| \d+ \| {mentions} \| {claims} \|$", card, re.M)
+    names = json.loads(pq.read_schema(next((DATASET / "data" / "documents").glob("*.parquet")))
+                       .metadata[b"huggingface"])["info"]["features"]["entities"][0]["label"]["names"]
+    for index, label in enumerate(names):
+        count = sum(1 for d in documents for m in d["entities"] if m["label"] == index)
+        assert f"| {label} | {count} |" in card
+
+
+def test_croissant_validates_and_loads_like_the_parquet():
+    mlc = pytest.importorskip("mlcroissant")
+    metadata = json.loads((DATASET / "croissant.json").read_text())
+    assert metadata["conformsTo"] == "http://mlcommons.org/croissant/1.0"
+    for key in ("rai:dataCollection", "rai:dataAnnotationProtocol", "rai:dataLimitations", "rai:dataBiases",
+                "rai:personalSensitiveInformation"):
+        assert metadata[key]
+    objects = {d["contentUrl"]: d for d in metadata["distribution"] if d["@type"] == "cr:FileObject"}
+    assert set(objects) == {p.relative_to(DATASET).as_posix() for p in (DATASET / "data").rglob("*.parquet")}
+    from cyberclaims.core.files import sha256_file
+
+    for url, item in objects.items():
+        assert item["sha256"] == sha256_file(DATASET / url)
+
+    dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
+    assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings
+    # Flat record sets load record for record; nested list-of-struct columns are described but
+    # mlcroissant 1.1 cannot yet read them from Parquet (documented in the module).
+    for config, key in (("claims", "id"), ("entities", "key")):
+        parquet = {row[key]: row for row in pq.read_table(DATASET / "data" / config).to_pylist()}
+        loaded = {}
+        for record in dataset.records(record_set=config):
+            row = {name.split("/", 1)[1]: _plain(value) for name, value in record.items()}
+            loaded[row[key]] = row
+        assert loaded == parquet
+
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_a_tampered_shard_is_detected(tmp_path: Path):
+    copy = tmp_path / "dataset"
+    shutil.copytree(DATASET, copy)
+    shard = next((copy / "data" / "claims").glob("*.parquet"))
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    run = run_cli("validate", copy)
+    assert run.returncode == 1
+    assert "SHA256SUMS" in run.stdout and "dataset-unreadable" in run.stdout
+
+
+def test_croissant_class_names_are_enumerations_the_fields_reference():
+    """Class names machine-readable (issue 19, item 5): an sc:Enumeration record set per ClassLabel, loaded
+    by mlcroissant, referenced by every integer field that stores one."""
+    mlc = pytest.importorskip("mlcroissant")
+    from datasets import ClassLabel
+
+    from cyberclaims.dataset.configs import features_of
+
+    metadata = json.loads((DATASET / "croissant.json").read_text())
+    enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
+    dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
+    loaded = {key: [(r[f"{key}/index"], _plain(r[f"{key}/name"])) for r in dataset.records(record_set=key)]
+              for key in enums}
+    claims = next(r for r in metadata["recordSet"] if r["@id"] == "claims")
+    for name in ("attribution", "certainty"):
+        field = next(f for f in claims["field"] if f["name"] == name)
+        key = field["references"]["field"]["@id"].split("/")[0]
+        assert [n for _, n in sorted(loaded[key])] == features_of("claims")[name].names
+    def fields(node):
+        for field in node.get("field", []) + node.get("subField", []):
+            yield field
+            yield from fields(field)
+
+    referenced = {f["references"]["field"]["@id"].split("/")[0]
+                  for r in metadata["recordSet"] for f in fields(r) if "references" in f}
+    assert referenced == set(enums)
+    assert isinstance(features_of("claims")["attribution"], ClassLabel)
