@@ -18,14 +18,41 @@ from pathlib import Path
 
 FIRST = ["Alex", "Maria", "Chen", "Priya", "Tom", "Ana", "Kenji", "Lena", "Omar", "Sofia"]
 LAST = ["Novak", "Garcia", "Li", "Sharma", "Berg", "Costa", "Sato", "Weber", "Haddad", "Rossi"]
-ORGS = ["Acme Corp", "Globex", "Initech", "Umbrella Group", "Stark Labs", "Wayne Systems", "Hooli",
-        "Vandelay Industries", "Cyberdyne", "Soylent Networks"]
+ORGS = [
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella Group",
+    "Stark Labs",
+    "Wayne Systems",
+    "Hooli",
+    "Vandelay Industries",
+    "Cyberdyne",
+    "Soylent Networks",
+]
 GPES = ["Freedonia", "Sylvania", "Latveria", "Genovia", "Wakanda", "Zubrowka", "Elbonia", "Qumar"]
 NORPS = ["Freedonian", "Sylvanian", "Latverian", "Genovian"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
-FILLER = ["reportedly", "according to internal documents", "in a statement released late on",
-          "after weeks of speculation", "in what analysts described as a serious incident"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+FILLER = [
+    "reportedly",
+    "according to internal documents",
+    "in a statement released late on",
+    "after weeks of speculation",
+    "in what analysts described as a serious incident",
+]
 
 
 def _key(name: str) -> str:
@@ -42,9 +69,16 @@ class _Writer:
 
     def add(self, text: str, label: str | None = None, entity: str | None = None) -> None:
         if label is not None:
-            self.mentions.append({"id": f"m{len(self.mentions) + 1}", "start": self.length,
-                                  "end": self.length + len(text), "text": text, "label": label,
-                                  "entity": entity})
+            self.mentions.append(
+                {
+                    "id": f"m{len(self.mentions) + 1}",
+                    "start": self.length,
+                    "end": self.length + len(text),
+                    "text": text,
+                    "label": label,
+                    "entity": entity,
+                }
+            )
         self.parts.append(text)
         self.length += len(text)
 
@@ -92,11 +126,20 @@ def make_article(number: int, rng: random.Random) -> tuple[str, str, dict, dict,
         proposition = f"claim_{rng.randint(0, 999):03d}"
         propositions[proposition] = {"key": proposition, "statement": f"Synthetic proposition {proposition}."}
         attribution = rng.choice(["asserted", "reported"])  # the author asserts; a source is reported
-        claims.append({"id": f"c{sentence + 1}", "start": start, "end": end, "text": w.text[start:end],
-                       "claimer": _key(org) if attribution == "reported" else "author", "attribution": attribution,
-                       "certainty": rng.choice(["certain", "probable", "possible"]),
-                       "normalized": f"{org} said that {person} investigated intrusion {number * 100 + sentence}.",
-                       "about": [_key(org), _key(person)], "proposition": proposition})
+        claims.append(
+            {
+                "id": f"c{sentence + 1}",
+                "start": start,
+                "end": end,
+                "text": w.text[start:end],
+                "claimer": _key(org) if attribution == "reported" else "author",
+                "attribution": attribution,
+                "certainty": rng.choice(["certain", "probable", "possible"]),
+                "normalized": f"{org} said that {person} investigated intrusion {number * 100 + sentence}.",
+                "about": [_key(org), _key(person)],
+                "proposition": proposition,
+            }
+        )
         w.add("\n" if sentence % 5 == 4 else " ")
     text = w.text.rstrip("\n ")
     for line_start, line in _lines(text, body_start):
@@ -104,11 +147,15 @@ def make_article(number: int, rng: random.Random) -> tuple[str, str, dict, dict,
     document = {
         "id": article_id,
         "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "metadata": {"title": text[segments[0]["start"]:segments[0]["end"]],
-                     "source": {"name": "Synthetic News", "url": None, "origin": f"{article_id}.txt"},
-                     "published": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}", "language": "en",
-                     "license": "CC0-1.0", "topic": "synthetic",
-                     "split": rng.choice(["train"] * 8 + ["validation", "test"])},
+        "metadata": {
+            "title": text[segments[0]["start"] : segments[0]["end"]],
+            "source": {"name": "Synthetic News", "url": None, "origin": f"{article_id}.txt"},
+            "published": f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}",
+            "language": "en",
+            "license": "CC0-1.0",
+            "topic": "synthetic",
+            "split": rng.choice(["train"] * 8 + ["validation", "test"]),
+        },
         "segments": segments,
         "entities": w.mentions,
         "claims": claims,
@@ -135,15 +182,17 @@ def write_corpus(out: Path, articles: int, seed: int = 0) -> Path:
     for number in range(articles):
         article_id, text, document, used_entities, used_propositions = make_article(number, rng)
         (annotations / f"{article_id}.txt").write_bytes(text.encode("utf-8"))
-        (annotations / f"{article_id}.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-                                                        encoding="utf-8")
+        (annotations / f"{article_id}.json").write_text(
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         entities.update(used_entities)
         propositions.update(used_propositions)
     (annotations / "entities.json").write_text(
-        json.dumps({"entities": [entities[k] for k in sorted(entities)]}, indent=2) + "\n", encoding="utf-8")
+        json.dumps({"entities": [entities[k] for k in sorted(entities)]}, indent=2) + "\n", encoding="utf-8"
+    )
     (annotations / "propositions.json").write_text(
-        json.dumps({"propositions": [propositions[k] for k in sorted(propositions)]}, indent=2) + "\n",
-        encoding="utf-8")
+        json.dumps({"propositions": [propositions[k] for k in sorted(propositions)]}, indent=2) + "\n", encoding="utf-8"
+    )
     return Path(out)
 
 

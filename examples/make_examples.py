@@ -29,12 +29,32 @@ def write(name, rows):
 
 
 write("annotation.jsonl", gazetteer)
-write("minimal-ner.jsonl", [{"id": d["id"], "entities": [{"start": m["start"], "end": m["end"], "label": m["label"],
-                                                          "entity": m["entity"]} for m in d["entities"]]}
-                            for d in gazetteer])
-write("minimal-claims.jsonl", [{"id": d["id"], "claims": [{k: c[k] for k in ("start", "end", "claimer", "attribution",
-                                                                           "certainty", "proposition")}
-                                                          for c in d["claims"]]} for d in rules])
+write(
+    "minimal-ner.jsonl",
+    [
+        {
+            "id": d["id"],
+            "entities": [
+                {"start": m["start"], "end": m["end"], "label": m["label"], "entity": m["entity"]}
+                for m in d["entities"]
+            ],
+        }
+        for d in gazetteer
+    ],
+)
+write(
+    "minimal-claims.jsonl",
+    [
+        {
+            "id": d["id"],
+            "claims": [
+                {k: c[k] for k in ("start", "end", "claimer", "attribution", "certainty", "proposition")}
+                for c in d["claims"]
+            ],
+        }
+        for d in rules
+    ],
+)
 mentions = {d["id"]: d["entities"] for d in gazetteer}
 lines = []
 for row in gold.ner_rows:

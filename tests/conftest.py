@@ -32,8 +32,10 @@ atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
 ARTICLE_IDS = sorted(p.stem for p in (ROOT / "annotations").glob("*.txt"))
 SPLIT_NAMES = ("train", "validation", "test")
 # Each article's split, as its annotation file says; the splits that hold articles, in the dataset's order.
-SPLIT_OF = {a: json.loads((ROOT / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
-            for a in ARTICLE_IDS}
+SPLIT_OF = {
+    a: json.loads((ROOT / "annotations" / f"{a}.json").read_text(encoding="utf-8"))["metadata"]["split"]
+    for a in ARTICLE_IDS
+}
 SPLITS = [s for s in SPLIT_NAMES if s in SPLIT_OF.values()]
 
 
@@ -122,8 +124,9 @@ def run_process(*args: str | Path, cwd: Path = ROOT, env: dict | None = None, ti
     shell sees it, signals, FIFOs that would block this process, broken pipes, a terminal)."""
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
     full_env.pop("CYBERCLAIMS_DEBUG", None)
-    done = subprocess.run([*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    done = subprocess.run(
+        [*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout
+    )
     assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     return Run(done.returncode, done.stdout, done.stderr)
 
@@ -167,10 +170,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     locally the browser and CFF tests skip, saying why; in CI a skip would hide that they never ran."""
     if not os.environ.get("CYBERCLAIMS_REQUIRE_TOOLS"):
         return
-    missing = [name for name, present in (("Debian's Chromium at /usr/bin/chromium", Path("/usr/bin/chromium").exists()),
-                                          ("cffconvert ($CFFCONVERT)", bool(os.environ.get("CFFCONVERT")
-                                                                           or shutil.which("cffconvert"))))
-               if not present]
+    missing = [
+        name
+        for name, present in (
+            ("Debian's Chromium at /usr/bin/chromium", Path("/usr/bin/chromium").exists()),
+            ("cffconvert ($CFFCONVERT)", bool(os.environ.get("CFFCONVERT") or shutil.which("cffconvert"))),
+        )
+        if not present
+    ]
     if missing:
-        raise pytest.UsageError(f"CYBERCLAIMS_REQUIRE_TOOLS is set and {', '.join(missing)} is missing "
-                                f"(.ci/tools installs them)")
+        raise pytest.UsageError(
+            f"CYBERCLAIMS_REQUIRE_TOOLS is set and {', '.join(missing)} is missing (.ci/tools installs them)"
+        )

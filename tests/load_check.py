@@ -32,8 +32,10 @@ def main(folder: Path) -> int:
             from_files = load_dataset("parquet", data_files={name: files}, split=name)
             assert from_card.features == from_files.features, (config, from_card.features, from_files.features)
             assert from_card.num_rows == from_files.num_rows == split["num_examples"], config
-            print(f"datasets {datasets.__version__}: {config}/{name} {from_card.num_rows} rows, folder and "
-                  f"data_files agree")
+            print(
+                f"datasets {datasets.__version__}: {config}/{name} {from_card.num_rows} rows, folder and "
+                f"data_files agree"
+            )
     ner = load_dataset(str(folder), "ner", split="test")
     names = ner.features["ner_tags"].feature.names  # the README's recipe
     assert names[:3] == ["O", "B-PERSON", "I-PERSON"], names

@@ -8,6 +8,7 @@ paired exactly by offsets first, then by largest overlap among the unpaired); cl
 certainty; about; normalized; proposition keys; proposition clustering (pairs of paired claims, within and
 across articles, that share a key in one pass and not in the other).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,7 +39,10 @@ def pair_claims(ca: list[dict], cb: list[dict]) -> tuple[list[tuple[dict, dict]]
     for a in ca:
         for b in cb:
             if b["id"] not in used_b and (a["start"], a["end"]) == (b["start"], b["end"]):
-                pairs.append((a, b)); used_a.add(a["id"]); used_b.add(b["id"]); break
+                pairs.append((a, b))
+                used_a.add(a["id"])
+                used_b.add(b["id"])
+                break
     cands = []
     for a in ca:
         for b in cb:
@@ -48,7 +52,9 @@ def pair_claims(ca: list[dict], cb: list[dict]) -> tuple[list[tuple[dict, dict]]
     for _, _, ia, ib, a, b in sorted(cands, key=lambda t: t[:4]):
         if ia in used_a or ib in used_b:
             continue
-        pairs.append((a, b)); used_a.add(ia); used_b.add(ib)
+        pairs.append((a, b))
+        used_a.add(ia)
+        used_b.add(ib)
     pairs.sort(key=lambda p: (p[0]["start"], p[0]["end"]))
     return pairs, [a for a in ca if a["id"] not in used_a], [b for b in cb if b["id"] not in used_b]
 
@@ -104,8 +110,13 @@ def disagreements(name_a: str = "pass-a", name_b: str = "pass-b") -> list[dict]:
         sa = a1["proposition"] == a2["proposition"]
         sb = b1["proposition"] == b2["proposition"]
         if sa != sb:
-            add("proposition clustering", f"{art1} / {art2}", f"{place(a1)} ~ {place(a2)}",
-                "same key" if sa else "different keys", "same key" if sb else "different keys")
+            add(
+                "proposition clustering",
+                f"{art1} / {art2}",
+                f"{place(a1)} ~ {place(a2)}",
+                "same key" if sa else "different keys",
+                "same key" if sb else "different keys",
+            )
     # entity registry entries used by the passes
     for k in sorted(set(ea) | set(eb)):
         x, y = ea.get(k), eb.get(k)

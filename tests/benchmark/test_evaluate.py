@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from cyberclaims.dataset import rows
-from cyberclaims.core.agreement import match_claims
-from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, bootstrap, evaluate
 from cyberclaims.benchmark.metrics import ner_score, ner_stats, propositions_score, propositions_stats
 from cyberclaims.benchmark.predictions import check_predictions, prediction_document, write_jsonl
+from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, bootstrap, evaluate
 from cyberclaims.benchmark.tasks import TASK_SPECS, TASKS
-from cyberclaims.core.model import Article
+from cyberclaims.core.agreement import match_claims
 from cyberclaims.core.jsondoc import JsonDocument
+from cyberclaims.core.model import Article
 from cyberclaims.core.text import split_sentences, tokenize
 from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
+from cyberclaims.dataset import rows
 from cyberclaims.validation import validate
 
 pytestmark = pytest.mark.corpus
@@ -47,8 +47,12 @@ def predicted(documents: dict[str, dict], gold: list[Article]) -> dict[str, Arti
 
 
 def _sentences(article: Article) -> list[list[tuple[int, int]]]:
-    return [tokenize(article.text, s, e) for seg in article.data["segments"] if seg["kind"] != "boilerplate"
-            for s, e in split_sentences(article.text, seg["start"], seg["end"])]
+    return [
+        tokenize(article.text, s, e)
+        for seg in article.data["segments"]
+        if seg["kind"] != "boilerplate"
+        for s, e in split_sentences(article.text, seg["start"], seg["end"])
+    ]
 
 
 def perturbed_mentions(article: Article, rng: random.Random) -> list[dict]:
@@ -68,8 +72,9 @@ def perturbed_mentions(article: Article, rng: random.Random) -> list[dict]:
         elif roll < 0.5:
             n, first = where[m["start"]]
             _, last = ends[m["end"]]
-            first, last = rng.choice([(first - 1, last), (first + 1, last), (first, last - 1), (first, last + 1),
-                                      (first + 1, last + 1)])
+            first, last = rng.choice(
+                [(first - 1, last), (first + 1, last), (first, last - 1), (first, last + 1), (first + 1, last + 1)]
+            )
             if 0 <= first <= last < len(sentences[n]):
                 m["start"], m["end"] = sentences[n][first][0], sentences[n][last][1]
         elif roll < 0.6:
@@ -79,8 +84,7 @@ def perturbed_mentions(article: Article, rng: random.Random) -> list[dict]:
         sentence = rng.choice(sentences)
         i = rng.randrange(len(sentence))
         j = min(len(sentence) - 1, i + rng.randrange(3))
-        mentions.append({"start": sentence[i][0], "end": sentence[j][1], "label": rng.choice(labels),
-                         "entity": None})
+        mentions.append({"start": sentence[i][0], "end": sentence[j][1], "label": rng.choice(labels), "entity": None})
     kept: list[dict] = []
     for m in sorted(mentions, key=lambda m: (m["start"], m["end"])):
         if not kept or m["start"] >= kept[-1]["end"]:
@@ -104,16 +108,21 @@ def perturbed_claims(article: Article, rng: random.Random) -> list[dict]:
                 start += 1
             while text[end - 1].isspace():
                 end -= 1
-            if start < end and not any(s["kind"] == "boilerplate" and s["start"] < end and start < s["end"]
-                                       for s in article.data["segments"]):
+            if start < end and not any(
+                s["kind"] == "boilerplate" and s["start"] < end and start < s["end"] for s in article.data["segments"]
+            ):
                 c["start"], c["end"] = start, end
         c["attribution"] = rng.choice(["asserted", "reported"]) if rng.random() < 0.3 else c["attribution"]
         c["certainty"] = rng.choice(["certain", "probable", "possible"]) if rng.random() < 0.3 else c["certainty"]
         c["claimer"] = "someone_else" if rng.random() < 0.2 else c["claimer"]
         c["proposition"] = f"cluster_{rng.randrange(25)}" if rng.random() < 0.5 else c["proposition"]
         claims.append(c)
-    sentences = [(s, e) for seg in article.data["segments"] if seg["kind"] != "boilerplate"
-                 for s, e in split_sentences(text, seg["start"], seg["end"])]
+    sentences = [
+        (s, e)
+        for seg in article.data["segments"]
+        if seg["kind"] != "boilerplate"
+        for s, e in split_sentences(text, seg["start"], seg["end"])
+    ]
     for s, e in rng.sample(sentences, 3):
         claims.append({"start": s, "end": e, "proposition": f"cluster_{rng.randrange(25)}"})
     return claims
@@ -121,8 +130,13 @@ def perturbed_claims(article: Article, rng: random.Random) -> list[dict]:
 
 def perturbed(gold: list[Article], seed: int) -> dict[str, Article]:
     rng = random.Random(seed)
-    return predicted({a.id: prediction_document(a, entities=perturbed_mentions(a, rng),
-                                                claims=perturbed_claims(a, rng)) for a in gold}, gold)
+    return predicted(
+        {
+            a.id: prediction_document(a, entities=perturbed_mentions(a, rng), claims=perturbed_claims(a, rng))
+            for a in gold
+        },
+        gold,
+    )
 
 
 def gold_predictions(gold: list[Article]) -> dict[str, Article]:
@@ -150,10 +164,18 @@ def system(name: str, gold: list[Article]) -> dict[str, Article]:
 
 def iob2(gold: list[Article], predictions: dict[str, Article] | None) -> list[list[str]]:
     """IOB2 tags of every sentence, built by the ner config's own code (rows.ner_sentences) on the gold tokens."""
-    articles = [a if predictions is None else
-                Article(a.id, a.text, a.text_bytes,
-                        JsonDocument("", "", {**a.data, "entities": predictions[a.id].data["entities"]}), "")
-                for a in gold]
+    articles = [
+        a
+        if predictions is None
+        else Article(
+            a.id,
+            a.text,
+            a.text_bytes,
+            JsonDocument("", "", {**a.data, "entities": predictions[a.id].data["entities"]}),
+            "",
+        )
+        for a in gold
+    ]
     return [tags for article in articles for _, _, _, tags in rows.ner_sentences(article)]
 
 
@@ -208,8 +230,7 @@ def test_ner_views_on_a_hand_made_example():
         return {"start": spans[first][0], "end": spans[last][1], "label": label, "entity": None}
 
     data = {"entities": [mention(0, 1, "PERSON"), mention(3, 3, "ORG"), mention(5, 6, "LOC")]}
-    pred = {"entities": [mention(0, 1, "PERSON"), mention(3, 4, "ORG"), mention(5, 6, "ORG"),
-                         mention(8, 8, "PERSON")]}
+    pred = {"entities": [mention(0, 1, "PERSON"), mention(3, 4, "ORG"), mention(5, 6, "ORG"), mention(8, 8, "PERSON")]}
     a = Article("x", gold_text, b"", JsonDocument("", "", data), "")
     b = Article("x", gold_text, b"", JsonDocument("", "", pred), "")
     views = ner_score([(ner_stats(a, b), 1)])["views"]
@@ -268,7 +289,8 @@ def test_claim_attributes_equal_scikit_learn(gold, name):
         labels = sorted(set(truth[field]) | set(guess[field]))
         assert m[f"{field}_accuracy"] == pytest.approx(accuracy_score(truth[field], guess[field]), abs=1e-12)
         assert m[f"{field}_macro_f1"] == pytest.approx(
-            f1_score(truth[field], guess[field], labels=labels, average="macro", zero_division=0), abs=1e-12)
+            f1_score(truth[field], guess[field], labels=labels, average="macro", zero_division=0), abs=1e-12
+        )
     assert m["claimer_accuracy"] == pytest.approx(accuracy_score(truth["claimer"], guess["claimer"]))
 
 
@@ -276,8 +298,9 @@ def test_claim_attributes_equal_scikit_learn(gold, name):
 # propositions: the closed forms against the definitions, claim by claim
 
 
-def brute_force_propositions(gold: list[Article], predictions: dict[str, Article],
-                             multiplicity: dict[str, int] | None = None) -> dict[str, float]:
+def brute_force_propositions(
+    gold: list[Article], predictions: dict[str, Article], multiplicity: dict[str, int] | None = None
+) -> dict[str, float]:
     """Pairwise and B-cubed written out over explicit items; an article drawn m times gives m copies whose
     claims do not pair with the other copies' claims."""
     gold_label, pred_label, article_of = {}, {}, {}
@@ -297,8 +320,11 @@ def brute_force_propositions(gold: list[Article], predictions: dict[str, Article
         return not (x[0] == y[0] and x[1] != y[1])
 
     def pairs(labels, cross=False):
-        return {frozenset((x, y)) for x, y in itertools.combinations(labels, 2)
-                if labels[x] == labels[y] and related(x, y) and (not cross or x[0] != y[0])}
+        return {
+            frozenset((x, y))
+            for x, y in itertools.combinations(labels, 2)
+            if labels[x] == labels[y] and related(x, y) and (not cross or x[0] != y[0])
+        }
 
     def prf(correct, n_pred, n_gold):
         p = correct / n_pred if n_pred else 0.0
@@ -331,9 +357,13 @@ def test_propositions_equal_their_definitions(gold, name):
         assert metrics[key] == pytest.approx(value, abs=1e-12), key
 
 
-@pytest.mark.parametrize("multiplicity", [{"north-korea-hacks-sony-pictures": 2},
-                                          {"north-korea-hacks-sony-pictures": 3,
-                                           "sony-pictures-hack-guardians-of-peace": 2}])
+@pytest.mark.parametrize(
+    "multiplicity",
+    [
+        {"north-korea-hacks-sony-pictures": 2},
+        {"north-korea-hacks-sony-pictures": 3, "sony-pictures-hack-guardians-of-peace": 2},
+    ],
+)
 def test_propositions_of_a_bootstrap_resample_equal_their_definitions(gold, multiplicity):
     predictions = perturbed(gold, 11)
     weighted = [(propositions_stats(a, predictions[a.id]), multiplicity.get(a.id, 1)) for a in gold]
@@ -373,7 +403,7 @@ def test_per_article_scores_are_each_article_alone(gold):
 
 
 def test_no_confidence_interval_below_the_minimum(gold):
-    few = gold[:MIN_ARTICLES_FOR_CI - 1]
+    few = gold[: MIN_ARTICLES_FOR_CI - 1]
     result = evaluate("claims", few, perturbed(gold, 1))
     assert result.confidence["intervals"] is None
     assert _articles(len(few)) in result.confidence["reason"]
@@ -394,9 +424,13 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate(gold):
 
 def test_bootstrap_over_many_articles():
     rng = random.Random(0)
-    stats = [{"labels": {"ORG": [rng.randrange(10), 10, 10]}, "views": {v: Counter() for v in
-                                                                        ("strict", "exact", "partial", "ent_type")}}
-             for _ in range(30)]
+    stats = [
+        {
+            "labels": {"ORG": [rng.randrange(10), 10, 10]},
+            "views": {v: Counter() for v in ("strict", "exact", "partial", "ent_type")},
+        }
+        for _ in range(30)
+    ]
     for s in stats:
         for v in s["views"].values():
             v.update(correct=0, incorrect=0, partial=0, missed=0, spurious=0)
@@ -461,13 +495,19 @@ def _first(gold: list[Article]) -> str:
     return next(a.id for a in gold if len(a.data["entities"]) >= 2 and len(a.data["claims"]) >= 3)
 
 
-@pytest.mark.parametrize("change, code, pointer", [
-    (lambda d: d[next(iter(d))]["entities"][0].update(label="PERSONA"), "schema-enum", "/entities/0/label"),
-    (lambda d: d[next(iter(d))]["entities"][1].update(start=d[next(iter(d))]["entities"][1]["start"] + 1),
-     "span-text-mismatch", "/entities/1/text"),
-    (lambda d: d[next(iter(d))]["claims"][2].pop("certainty"), "schema-required", "/claims/2"),
-    (lambda d: d[next(iter(d))].update(text_sha256="0" * 64), "text-hash-mismatch", "/text_sha256"),
-])
+@pytest.mark.parametrize(
+    "change, code, pointer",
+    [
+        (lambda d: d[next(iter(d))]["entities"][0].update(label="PERSONA"), "schema-enum", "/entities/0/label"),
+        (
+            lambda d: d[next(iter(d))]["entities"][1].update(start=d[next(iter(d))]["entities"][1]["start"] + 1),
+            "span-text-mismatch",
+            "/entities/1/text",
+        ),
+        (lambda d: d[next(iter(d))]["claims"][2].pop("certainty"), "schema-required", "/claims/2"),
+        (lambda d: d[next(iter(d))].update(text_sha256="0" * 64), "text-hash-mismatch", "/text_sha256"),
+    ],
+)
 def test_a_malformed_prediction_is_a_located_error(tmp_path, gold, change, code, pointer):
     folder = _broken(tmp_path, gold, change)
     run = run_cli("evaluate", "--task", "ner", "--predictions", folder)
@@ -477,7 +517,7 @@ def test_a_malformed_prediction_is_a_located_error(tmp_path, gold, change, code,
     assert lines, run.output
     file = str(folder / f"{_first(gold)}.json")
     assert lines[0].startswith(f"{file}:") and lines[0].endswith(f" at {pointer}"), lines[0]
-    line_number = int(lines[0][len(file) + 1:].split(":")[0])
+    line_number = int(lines[0][len(file) + 1 :].split(":")[0])
     text = (folder / f"{_first(gold)}.json").read_text(encoding="utf-8").splitlines()
     assert 1 <= line_number <= len(text)
 
@@ -519,12 +559,15 @@ def test_registry_checks_do_not_apply_to_predictions(tmp_path, gold):
     for a in gold:
         mentions = [dict(m, entity="invented_key" if m["entity"] else None) for m in a.data["entities"]]
         mentions[0]["entity"] = None  # a named mention left unlinked
-        claims = [dict(c, claimer="invented_source", about=["invented_key"], proposition="invented_p")
-                  for c in a.data["claims"]]
+        claims = [
+            dict(c, claimer="invented_source", about=["invented_key"], proposition="invented_p")
+            for c in a.data["claims"]
+        ]
         documents[a.id] = prediction_document(a, entities=mentions, claims=claims)
     out = tmp_path / "metrics.json"
-    run = run_cli("evaluate", "--task", "linking", "--predictions", write_folder(tmp_path / "p", documents),
-                  "--output", out)
+    run = run_cli(
+        "evaluate", "--task", "linking", "--predictions", write_folder(tmp_path / "p", documents), "--output", out
+    )
     assert run.returncode == 0, run.output
     assert json.loads(out.read_text())["headline"]["accuracy"] == 0.0
 
@@ -547,8 +590,11 @@ def test_a_single_json_file_predicts_one_article(tmp_path, gold):
     run = run_cli("evaluate", "--task", "claims", "--predictions", path)
     assert run.returncode == 1, run.output
     issues = [line for line in run.stdout.splitlines() if line.startswith(str(path))]
-    assert issues == [f"{path}: missing-annotation: has no prediction for gold article {a.id!r}; a system "
-                      f"that finds nothing there still writes one (with empty entities and claims)" for a in gold[1:]]
+    assert issues == [
+        f"{path}: missing-annotation: has no prediction for gold article {a.id!r}; a system "
+        f"that finds nothing there still writes one (with empty entities and claims)"
+        for a in gold[1:]
+    ]
 
 
 def test_labels_are_checked_against_the_gold_layout(gold):

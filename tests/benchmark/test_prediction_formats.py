@@ -44,8 +44,10 @@ def _write(path: Path, rows) -> Path:
 
 
 def _minimal(gold):
-    return [{"id": a.id, "entities": [{k: m[k] for k in ("start", "end", "label")} for m in a.data["entities"]]}
-            for a in gold.articles]
+    return [
+        {"id": a.id, "entities": [{k: m[k] for k in ("start", "end", "label")} for m in a.data["entities"]]}
+        for a in gold.articles
+    ]
 
 
 @pytest.mark.parametrize("outside", [False, True])
@@ -64,8 +66,9 @@ def test_three_formats_score_alike_and_iob2_agrees_with_seqeval(tmp_path, gold, 
                     j += 1
                 mentions[row.article_id].append({"start": row.spans[i][0], "end": row.spans[j][1], "label": t[2:]})
     minimal = _write(tmp_path / "minimal.jsonl", [{"id": k, "entities": v} for k, v in mentions.items()])
-    expected = f1_score([r.ner_tags for r in gold.ner_rows], [l["ner_tags"] for l in lines], mode="strict",
-                        scheme=IOB2)
+    expected = f1_score(
+        [r.ner_tags for r in gold.ner_rows], [line["ner_tags"] for line in lines], mode="strict", scheme=IOB2
+    )
     if outside:  # a downloaded copy, no repository around it
         shutil.copytree(ROOT / "dataset", tmp_path / "downloaded")
         extra, cwd = ["--gold", tmp_path / "downloaded"], tmp_path
@@ -83,12 +86,23 @@ def test_three_formats_score_alike_and_iob2_agrees_with_seqeval(tmp_path, gold, 
 
 def test_annotation_format_through_the_cli_with_gold(tmp_path, gold):
     shutil.copytree(ROOT / "dataset", tmp_path / "downloaded")
-    path = _write(tmp_path / "docs.jsonl", [a.data | {"text": None} and {k: v for k, v in a.data.items()}
-                                            for a in gold.articles])
+    path = _write(
+        tmp_path / "docs.jsonl", [a.data | {"text": None} and {k: v for k, v in a.data.items()} for a in gold.articles]
+    )
     for task in ("ner", "linking", "claims", "propositions"):
         out = tmp_path / f"{task}.json"
-        run = run_cli("evaluate", "--task", task, "--predictions", ROOT / "annotations", "--gold",
-                      tmp_path / "downloaded", "--output", out, cwd=tmp_path)
+        run = run_cli(
+            "evaluate",
+            "--task",
+            task,
+            "--predictions",
+            ROOT / "annotations",
+            "--gold",
+            tmp_path / "downloaded",
+            "--output",
+            out,
+            cwd=tmp_path,
+        )
         assert run.returncode == 0, run.output
         assert json.loads(out.read_text())["primary"]["value"] == 1.0
     assert path.exists()
@@ -98,8 +112,7 @@ def test_withheld_text_is_a_clear_error(tmp_path):
     withheld = tmp_path / "withheld"
     run = run_cli("build", "--withhold-text", withheld)
     assert run.returncode == 0, run.output  # the withheld build is part of what is tested: a failure fails
-    run = run_cli("evaluate", "--task", "ner", "--predictions", ROOT / "annotations", "--gold", withheld,
-                  cwd=tmp_path)
+    run = run_cli("evaluate", "--task", "ner", "--predictions", ROOT / "annotations", "--gold", withheld, cwd=tmp_path)
     assert run.returncode == 1 and "withheld" in run.stderr, run.output
 
 
@@ -121,17 +134,24 @@ def test_malformed_files_are_located(tmp_path, gold):
     run = run_cli("evaluate", "--task", "ner", "--predictions", iob2)
     assert run.returncode == 1, run.output
     assert f"{iob2}:1: schema-other: " in run.stdout and "missing-annotation" in run.stdout
-    claims = _write(tmp_path / "claims.jsonl", [{"id": a.id, "claims": [{"start": c["start"], "end": c["end"]}
-                                                                       for c in a.data["claims"]]}
-                                                for a in gold.articles])
+    claims = _write(
+        tmp_path / "claims.jsonl",
+        [
+            {"id": a.id, "claims": [{"start": c["start"], "end": c["end"]} for c in a.data["claims"]]}
+            for a in gold.articles
+        ],
+    )
     run = run_cli("evaluate", "--task", "claims", "--predictions", claims)
     assert run.returncode == 1 and "'attribution' is a required property" in run.stdout, run.output
 
 
 def test_system_errors_are_scored_not_refused(tmp_path, gold):
     # an article whose first mention is two characters or more (its cut prediction is not empty)
-    article = next(a for a in gold.articles if a.data["entities"] and
-                   a.data["entities"][0]["end"] - a.data["entities"][0]["start"] >= 2)
+    article = next(
+        a
+        for a in gold.articles
+        if a.data["entities"] and a.data["entities"][0]["end"] - a.data["entities"][0]["start"] >= 2
+    )
     rows = _minimal(gold)
     mine = next(r for r in rows if r["id"] == article.id)
     first = mine["entities"][0]

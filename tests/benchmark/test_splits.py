@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 from conftest import run_cli
-
 from cyberclaims.benchmark.baselines import gazetteer_predictions, run_baselines
 from cyberclaims.benchmark.predictions import prediction_document
 from cyberclaims.benchmark.report import leaderboard_text
@@ -18,8 +17,12 @@ from cyberclaims.core.agreement import agreement
 from cyberclaims.dataset.leaderboard import leaderboard_markdown
 from cyberclaims.validation import validate
 
-ENTITIES = {"sony_pictures": ("Sony Pictures", "ORG"), "north_korea": ("North Korea", "GPE"),
-            "lazarus_group": ("Lazarus Group", "ORG"), "guardians_of_peace": ("Guardians of Peace", "ORG")}
+ENTITIES = {
+    "sony_pictures": ("Sony Pictures", "ORG"),
+    "north_korea": ("North Korea", "GPE"),
+    "lazarus_group": ("Lazarus Group", "ORG"),
+    "guardians_of_peace": ("Guardians of Peace", "ORG"),
+}
 
 
 def annotation(article_id: str, split: str, text: str) -> dict:
@@ -37,25 +40,57 @@ def annotation(article_id: str, split: str, text: str) -> dict:
     for line in text.split("\n"):
         if line.strip():  # a line is one sentence ending in "."; the claim leaves the full stop out
             segments.append({"start": start, "end": start + len(line), "kind": "body"})
-            claims.append({"id": f"c{len(claims) + 1}", "start": start, "end": start + len(line) - 1,
-                           "text": line[:-1], "claimer": "author", "attribution": "asserted", "certainty": "certain",
-                           "normalized": "Sony Pictures was hacked.", "about": [], "proposition": "sony_was_hacked"})
+            claims.append(
+                {
+                    "id": f"c{len(claims) + 1}",
+                    "start": start,
+                    "end": start + len(line) - 1,
+                    "text": line[:-1],
+                    "claimer": "author",
+                    "attribution": "asserted",
+                    "certainty": "certain",
+                    "normalized": "Sony Pictures was hacked.",
+                    "about": [],
+                    "proposition": "sony_was_hacked",
+                }
+            )
         start += len(line) + 1
-    return {"id": article_id, "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-            "metadata": {"title": None, "source": {"name": "test", "url": None, "origin": "test"},
-                         "published": "2014", "language": "en", "license": "CC0-1.0", "topic": "sony-hack",
-                         "split": split},
-            "segments": segments, "entities": mentions, "claims": claims, "annotators": ["tester"], "notes": None}
+    return {
+        "id": article_id,
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "metadata": {
+            "title": None,
+            "source": {"name": "test", "url": None, "origin": "test"},
+            "published": "2014",
+            "language": "en",
+            "license": "CC0-1.0",
+            "topic": "sony-hack",
+            "split": split,
+        },
+        "segments": segments,
+        "entities": mentions,
+        "claims": claims,
+        "annotators": ["tester"],
+        "notes": None,
+    }
 
 
 def write_corpus(root: Path, articles: dict[str, tuple[str, str]]) -> Path:
     """A repository with ``articles`` (id -> (split, text)) and their registries."""
     folder = root / "annotations"
     folder.mkdir(parents=True)
-    (folder / "entities.json").write_text(json.dumps({"entities": [
-        {"key": k, "name": n, "type": t, "aliases": [], "description": n} for k, (n, t) in ENTITIES.items()]}))
-    (folder / "propositions.json").write_text(json.dumps({"propositions": [
-        {"key": "sony_was_hacked", "statement": "Sony Pictures was hacked."}]}))
+    (folder / "entities.json").write_text(
+        json.dumps(
+            {
+                "entities": [
+                    {"key": k, "name": n, "type": t, "aliases": [], "description": n} for k, (n, t) in ENTITIES.items()
+                ]
+            }
+        )
+    )
+    (folder / "propositions.json").write_text(
+        json.dumps({"propositions": [{"key": "sony_was_hacked", "statement": "Sony Pictures was hacked."}]})
+    )
     for article_id, (split, text) in articles.items():
         (folder / f"{article_id}.txt").write_bytes(text.encode())
         (folder / f"{article_id}.json").write_text(json.dumps(annotation(article_id, split, text), indent=2))

@@ -31,8 +31,9 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path):
 
     base = tmp_path / "empty"
     (base / "annotations").mkdir(parents=True)
-    process = subprocess.Popen(cli_command() + ["--root", str(ROOT), "diff", str(base)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        cli_command() + ["--root", str(ROOT), "diff", str(base)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     process.stdout.close()  # before the command has printed anything
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 141, stderr

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shlex
 import re
+import shlex
 from pathlib import Path
 
-import yaml
-
 import pytest
+import yaml
 
 from conftest import ROOT, SPLITS, copy_repository, ids_in, run_cli
 
@@ -34,21 +33,41 @@ def label_like_a_contributor(repo: Path) -> None:
     text = (repo / "annotations" / f"{NEW_ID}.txt").read_text(encoding="utf-8")
     kinds = {prefix: kind for prefix, kind in labels["segments"]}
     for segment in doc["segments"]:
-        line = text[segment["start"]:segment["end"]]
+        line = text[segment["start"] : segment["end"]]
         segment["kind"] = next(kind for prefix, kind in kinds.items() if line.startswith(prefix))
     doc["entities"] = []
     for number, (surface, occurrence, label, key) in enumerate(labels["entities"], 1):
         start = nth(text, surface, occurrence)
-        doc["entities"].append({"id": f"m{number}", "start": start, "end": start + len(surface), "text": surface,
-                                "label": label, "entity": key})
+        doc["entities"].append(
+            {
+                "id": f"m{number}",
+                "start": start,
+                "end": start + len(surface),
+                "text": surface,
+                "label": label,
+                "entity": key,
+            }
+        )
     doc["entities"].sort(key=lambda m: m["start"])
     doc["claims"] = []
     for number, (surface, claimer, attribution, certainty, normalized, about, proposition) in enumerate(
-            labels["claims"], 1):
+        labels["claims"], 1
+    ):
         start = text.index(surface)
-        doc["claims"].append({"id": f"c{number}", "start": start, "end": start + len(surface), "text": surface,
-                              "claimer": claimer, "attribution": attribution, "certainty": certainty,
-                              "normalized": normalized, "about": about, "proposition": proposition})
+        doc["claims"].append(
+            {
+                "id": f"c{number}",
+                "start": start,
+                "end": start + len(surface),
+                "text": surface,
+                "claimer": claimer,
+                "attribution": attribution,
+                "certainty": certainty,
+                "normalized": normalized,
+                "about": about,
+                "proposition": proposition,
+            }
+        )
     doc["annotators"] = ["test-contributor"]
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for registry in ("entities", "propositions"):
@@ -78,10 +97,23 @@ def test_a_third_article_passes_the_pull_request_workflow(tmp_path: Path, hf_cac
     repo = copy_repository(tmp_path / "repo", with_dataset=True)
     text_before = {p.name: p.read_bytes() for p in (repo / "annotations").glob("*.txt")}
 
-    created = run_cli("new", NEW_ID, "--text", FIXTURE / "article.txt", "--title",
-                      "Hackers Hit “Northwind Bank” in Freedonia", "--source-name", "Freedonia Herald",
-                      "--published", "2024-05-14", "--split", "train", "--topic", "northwind-bank-breach-2024",
-                      cwd=repo)
+    created = run_cli(
+        "new",
+        NEW_ID,
+        "--text",
+        FIXTURE / "article.txt",
+        "--title",
+        "Hackers Hit “Northwind Bank” in Freedonia",
+        "--source-name",
+        "Freedonia Herald",
+        "--published",
+        "2024-05-14",
+        "--split",
+        "train",
+        "--topic",
+        "northwind-bank-breach-2024",
+        cwd=repo,
+    )
     assert created.returncode == 0, created.output
     assert (repo / "annotations" / f"{NEW_ID}.txt").read_bytes() == (FIXTURE / "article.txt").read_bytes()
     label_like_a_contributor(repo)
@@ -114,33 +146,13 @@ def test_a_mistake_in_the_pull_request_is_annotated_on_its_line(tmp_path: Path):
     assert run_cli("new", NEW_ID, "--text", FIXTURE / "article.txt", cwd=repo).returncode == 0
     label_like_a_contributor(repo)
     path = repo / "annotations" / f"{NEW_ID}.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('"text": "Tuesday"', '"text": "Tuseday"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"text": "Tuesday"', '"text": "Tuseday"'), encoding="utf-8"
+    )
     run = run_cli("validate", "--format", "github", cwd=repo)
     assert run.returncode == 1
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "Tuseday" in text)
-    assert re.search(rf"^::error file=annotations/{NEW_ID}\.json,line={line},title=span-text-mismatch::",
-                     run.stdout, re.M), run.stdout
+    assert re.search(
+        rf"^::error file=annotations/{NEW_ID}\.json,line={line},title=span-text-mismatch::", run.stdout, re.M
+    ), run.stdout
     assert re.search(r"^\d+ files checked, 1 error, 0 warnings \(span-text-mismatch 1\)$", run.stdout, re.M)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -78,7 +78,9 @@ def test_fifos_named_like_inputs_are_refused_without_blocking(mini: Path):
     (mini / "predicted").mkdir()
     os.mkfifo(mini / "predicted" / "acme-breach.json")
     for predictions in ("predictions.json", "predictions.jsonl", "predicted"):
-        run = cli_process("evaluate", "--task", "ner", "--split", "train", "--predictions", predictions, cwd=mini, timeout=60)
+        run = cli_process(
+            "evaluate", "--task", "ner", "--split", "train", "--predictions", predictions, cwd=mini, timeout=60
+        )
         assert run.returncode == 1 and "file-unreadable" in run.stdout, run.output
     os.mkfifo(mini / "export.json")
     for fmt in ("labelstudio", "doccano", "brat"):

@@ -27,8 +27,7 @@ def mini(tmp_path: Path) -> Path:
 
 def _unescape(value: str) -> str:
     """How the Actions runner reads an escaped property or message back."""
-    return (value.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",")
-            .replace("%25", "%"))
+    return value.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
 
 
 @given(st.text())
@@ -47,16 +46,27 @@ def test_text_lines_are_one_line_whatever_the_name(name, message):
     assert printable(name) in line
 
 
-@pytest.mark.parametrize("name", ["x\n::error file=ok.json::forged.txt", "a\rb.json", "esc\x1b[2J.txt",
-                                  "sep\u2028x.json", "tab\t.md", "x,title=forged:y.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x\n::error file=ok.json::forged.txt",
+        "a\rb.json",
+        "esc\x1b[2J.txt",
+        "sep\u2028x.json",
+        "tab\t.md",
+        "x,title=forged:y.txt",
+    ],
+)
 def test_names_cannot_forge_report_lines(mini, name):
     (mini / "annotations" / name).write_text("Some text.", encoding="utf-8")
     for fmt in ("github", "text"):
         run = run_cli("--root", mini, "validate", "--format", fmt, cwd=mini)
         lines = [line for line in run.stdout.splitlines() if line.strip()]
         if fmt == "github":
-            assert all(re.fullmatch(r"::(error|warning) file=[^:,]*(,line=\d+)?(,col=\d+)?,title=[a-z-]+::.*", line)
-                       for line in lines[:-1]), lines
+            assert all(
+                re.fullmatch(r"::(error|warning) file=[^:,]*(,line=\d+)?(,col=\d+)?,title=[a-z-]+::.*", line)
+                for line in lines[:-1]
+            ), lines
             assert len(lines) == 2, lines  # one annotation, one summary
         else:
             assert len(lines) == 1, lines
@@ -74,5 +84,3 @@ def test_github_reporter_escapes_every_property(capsys):
     print_report(Report([Issue("a,b:c%\n.json", 1, "/x", "schema-enum", "50% bad\nline")]), "github")
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "::error file=a%2Cb%3Ac%25%0A.json,line=1,title=schema-enum::schema-enum: 50%25 bad%0Aline at /x"
-
-

@@ -14,8 +14,6 @@ CASES = Path(__file__).parents[1] / "cases"
 LABELSTUDIO_EXPORT = Path(__file__).parents[1] / "fixtures" / "formats" / "labelstudio-export.json"
 
 
-
-
 def test_summary_is_in_the_right_number():
     run = run_cli("validate", cwd=CASES / "invalid" / "span-text-mismatch" / "text-differs")
     assert "files checked, 1 error, 0 warnings (span-text-mismatch 1)" in run.stderr, run.output
@@ -53,16 +51,22 @@ def test_a_skeleton_from_new_is_a_warning_not_silence(tmp_path):
     assert run_cli("new", "northwind-bank", "--text", text, cwd=root).returncode == 0
     run = run_cli("validate", cwd=root)
     assert run.returncode == 0, run.output  # a warning: the skeleton is valid, only unfinished
-    assert ("annotations/northwind-bank.json:" in run.stdout and
-            ": article-unlabelled: the article has no mentions, no claims and no annotators" in run.stdout), run.output
+    assert (
+        "annotations/northwind-bank.json:" in run.stdout
+        and ": article-unlabelled: the article has no mentions, no claims and no annotators" in run.stdout
+    ), run.output
     assert "0 errors, 1 warning (article-unlabelled 1)" in run.stderr
 
 
 def _export(tmp_path: Path) -> Path:
     """The Label Studio fixture, its proposition key as the current registry names it."""
     export = tmp_path / "export.json"
-    export.write_text(LABELSTUDIO_EXPORT.read_text(encoding="utf-8").replace(
-        '"north_korea_behind_sony_hack"', '"north_korea_behind_sony_pictures_hack"'), encoding="utf-8")
+    export.write_text(
+        LABELSTUDIO_EXPORT.read_text(encoding="utf-8").replace(
+            '"north_korea_behind_sony_hack"', '"north_korea_behind_sony_pictures_hack"'
+        ),
+        encoding="utf-8",
+    )
     return export
 
 
@@ -81,11 +85,11 @@ def test_import_dry_run_lists_what_it_would_write_and_what_needs_force(tmp_path)
     before = (root / "annotations" / "gop-emoji-labelstudio.json").read_bytes()
     again = run_cli("import", "labelstudio", "--dry-run", export, cwd=root)
     assert again.returncode == 1, again.output  # as the import itself would without --force
-    assert ("would replace annotations/gop-emoji-labelstudio.json (5 mentions, 2 claims): it exists, so the "
-            "import needs --force") in again.stdout
+    assert (
+        "would replace annotations/gop-emoji-labelstudio.json (5 mentions, 2 claims): it exists, so the "
+        "import needs --force"
+    ) in again.stdout
     assert "1 annotation file already exists: rerun with --force to replace it" in again.stderr
     forced = run_cli("import", "labelstudio", "--dry-run", "--force", export, cwd=root)
     assert forced.returncode == 0 and "would replace annotations/gop-emoji-labelstudio.json (5" in forced.stdout
     assert (root / "annotations" / "gop-emoji-labelstudio.json").read_bytes() == before
-
-

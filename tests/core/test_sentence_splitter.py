@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from cyberclaims.core.text import split_sentences
 
-
 _OLD_SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s)""")
 
 

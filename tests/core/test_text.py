@@ -15,15 +15,18 @@ def words(text: str) -> list[str]:
     return [text[s:e] for s, e in tokenize(text)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Sony's network", ["Sony", "'s", "network"]),
-    ("Sony Pictures’ data", ["Sony", "Pictures", "’", "data"]),
-    ("that wasn’t newsworthy", ["that", "was", "n’t", "newsworthy"]),
-    ("approximately 1.2 million times", ["approximately", "1.2", "million", "times"]),
-    ("“Guardians of Peace” or GOP", ["“", "Guardians", "of", "Peace", "”", "or", "GOP"]),
-    ("Some 6000 employees'", ["Some", "6000", "employees", "'"]),
-    ("[North Korea].", ["[", "North", "Korea", "]", "."]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sony's network", ["Sony", "'s", "network"]),
+        ("Sony Pictures’ data", ["Sony", "Pictures", "’", "data"]),
+        ("that wasn’t newsworthy", ["that", "was", "n’t", "newsworthy"]),
+        ("approximately 1.2 million times", ["approximately", "1.2", "million", "times"]),
+        ("“Guardians of Peace” or GOP", ["“", "Guardians", "of", "Peace", "”", "or", "GOP"]),
+        ("Some 6000 employees'", ["Some", "6000", "employees", "'"]),
+        ("[North Korea].", ["[", "North", "Korea", "]", "."]),
+    ],
+)
 def test_tokens(text, expected):
     assert words(text) == expected
 
@@ -35,22 +38,61 @@ def test_token_offsets_are_code_points_into_the_text():
     assert tokenize(text, 1) == [(s, e) for s, e in tokenize(text) if s >= 1]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Other films are: Mr. Turner, Still Alice. The FBI came.",
-     ["Other films are: Mr. Turner, Still Alice.", "The FBI came."]),
-    ("A said “it is bad.” Then B left.", ["A said “it is bad.”", "Then B left."]),
-    ("Headline\n\nBody one. Body two", ["Headline", "Body one.", "Body two"]),
-    ("  padded  ", ["padded"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Other films are: Mr. Turner, Still Alice. The FBI came.",
+            ["Other films are: Mr. Turner, Still Alice.", "The FBI came."],
+        ),
+        ("A said “it is bad.” Then B left.", ["A said “it is bad.”", "Then B left."]),
+        ("Headline\n\nBody one. Body two", ["Headline", "Body one.", "Body two"]),
+        ("  padded  ", ["padded"]),
+        ("", []),
+    ],
+)
 def test_sentences(text, expected):
     assert [text[s:e] for s, e in split_sentences(text)] == expected
 
 
 # Texts dense in the tokenizer's special cases: clitics, decimals, abbreviations, line breaks.
-_PIECES = ["a", "b", "n", "t", "s", " ", "  ", "\n", "\r\n", "\t", "'", "’", ".", ",", "!", "?", "1", "2",
-           "\"", "”", ")", "]", "-", "é", "n't", "won’t", "Mr.", "U.S.", "e.g.", "Sept.", "1.2", "1,000",
-           "'s", "’re", "Sony"]
+_PIECES = [
+    "a",
+    "b",
+    "n",
+    "t",
+    "s",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\t",
+    "'",
+    "’",
+    ".",
+    ",",
+    "!",
+    "?",
+    "1",
+    "2",
+    '"',
+    "”",
+    ")",
+    "]",
+    "-",
+    "é",
+    "n't",
+    "won’t",
+    "Mr.",
+    "U.S.",
+    "e.g.",
+    "Sept.",
+    "1.2",
+    "1,000",
+    "'s",
+    "’re",
+    "Sony",
+]
 _texts = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
@@ -69,8 +111,10 @@ def test_a_range_taken_from_the_whole_texts_tokens_equals_tokenizing_the_range(t
         assert list(zip(starts[i:j], ends[i:j])) == tokenize(text, start, end)
     elif end < len(text) and text[end].isspace():  # refused only where a token crosses the start
         assert any(s < start < e for s, e in tokenize(text))
-    assert token_bounds(text, start, end) == ([s for s, _ in tokenize(text, start, end)],
-                                              [e for _, e in tokenize(text, start, end)])
+    assert token_bounds(text, start, end) == (
+        [s for s, _ in tokenize(text, start, end)],
+        [e for _, e in tokenize(text, start, end)],
+    )
     for sentence_start, sentence_end in split_sentences(text):  # sentences always slice
         assert article.token_range(sentence_start, sentence_end) is not None
     # a segment's sentences are taken from the whole text's where the segment starts and ends on lines

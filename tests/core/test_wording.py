@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from cyberclaims.core.wording import count
 
 

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import yaml
-
 import pytest
+import yaml
 
 from conftest import ARTICLE_IDS, ROOT, SPLIT_OF, copy_repository, run_cli
 
@@ -55,8 +54,9 @@ def test_invalid_sources_write_nothing(tmp_path: Path):
     before = tree(repo / "dataset")
     path = repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
     split = SPLIT_OF[ARTICLE_IDS[0]]
-    path.write_text(path.read_text(encoding="utf-8").replace(f'"split": "{split}"', '"split": "no-such-split"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f'"split": "{split}"', '"split": "no-such-split"'), encoding="utf-8"
+    )
     run = run_cli("build", cwd=repo)
     assert run.returncode == 1
     assert "schema-enum" in run.stdout and "nothing was written" in run.stderr
@@ -85,8 +85,9 @@ def test_built_files_get_the_permissions_of_files_the_user_makes(repo: Path):
     finally:
         os.umask(old_mask)
     folder = repo / "dataset"
-    modes = {path.relative_to(folder).as_posix(): stat.S_IMODE(path.stat().st_mode)
-             for path in [folder, *folder.rglob("*")]}
+    modes = {
+        path.relative_to(folder).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in [folder, *folder.rglob("*")]
+    }
     assert modes["."] == 0o755
     assert {mode for name, mode in modes.items() if (folder / name).is_dir()} == {0o755}
     assert {mode for name, mode in modes.items() if (folder / name).is_file()} == {0o644}
@@ -112,7 +113,9 @@ def test_card_dataset_info_agrees_with_the_parquet_features():
                 schema = pq.read_schema(file)
                 stored = Features.from_arrow_schema(schema)
                 assert stored == card_features, name
-                assert Features.from_dict(json.loads(schema.metadata[b"huggingface"])["info"]["features"]) == card_features
+                assert (
+                    Features.from_dict(json.loads(schema.metadata[b"huggingface"])["info"]["features"]) == card_features
+                )
                 rows += pq.ParquetFile(file).metadata.num_rows
             assert rows == split["num_examples"]
 
@@ -154,14 +157,17 @@ def test_freshness_across_pyarrow_releases_compares_rows(tmp_path: Path):
         for item in croissant["distribution"]:
             if "sha256" in item:
                 item["sha256"] = sha256_file(folder / item["contentUrl"])
-        (folder / "croissant.json").write_text(json.dumps(croissant, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+        (folder / "croissant.json").write_text(
+            json.dumps(croissant, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         write_manifest(folder)
 
     committed = tmp_path / "committed"
     _shutil.copytree(ROOT / "dataset", committed)
-    other = ".".join(str(int(pa.__version__.split(".")[0]) - 1 if i == 0 else part)
-                     for i, part in enumerate(pa.__version__.split(".")))
+    other = ".".join(
+        str(int(pa.__version__.split(".")[0]) - 1 if i == 0 else part)
+        for i, part in enumerate(pa.__version__.split("."))
+    )
     other = other.rjust(len(pa.__version__), "0") if len(other) < len(pa.__version__) else other
     as_if_written_by(committed, other)
     assert pq.ParquetFile(next((committed / "data").rglob("*.parquet"))).metadata.created_by.endswith(other)

@@ -80,8 +80,11 @@ def expected_reuse(before: list[list[str]], after: list[list[str]], changed: set
 
 
 def shard_digests(folder: Path) -> set[str]:
-    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in (folder / "data").rglob("*.parquet")
-            if p.parent.name in ("documents", "claims", "ner")}
+    return {
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (folder / "data").rglob("*.parquet")
+        if p.parent.name in ("documents", "claims", "ner")
+    }
 
 
 def edit_json(path: Path, change) -> None:
@@ -131,8 +134,10 @@ def test_workers_share_the_cache(corpus: Path, tmp_path: Path, monkeypatch):
     first = build(corpus, tmp_path / "out", jobs=2)
     assert first.reused == 0
     edited = middle_id(corpus)
-    edit_json(corpus / "annotations" / f"{edited}.json",
-              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    edit_json(
+        corpus / "annotations" / f"{edited}.json",
+        lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])),
+    )
     again = build(corpus, tmp_path / "out", jobs=2)
     assert (again.runs, again.reused) == (first.runs, first.runs - 1)
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
@@ -142,11 +147,15 @@ def test_edit_redoes_only_the_run_of_the_edited_article(corpus: Path, tmp_path: 
     build(corpus, tmp_path / "out")
     before = shard_digests(tmp_path / "out")
     edited = middle_id(corpus)
-    edit_json(corpus / "annotations" / f"{edited}.json",
-              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    edit_json(
+        corpus / "annotations" / f"{edited}.json",
+        lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])),
+    )
     result = build(corpus, tmp_path / "out")
     runs = runs_of(corpus)
-    assert (result.runs, result.reused) == (len(runs), expected_reuse(runs, runs, {edited})) == (len(runs), len(runs) - 1)
+    assert (
+        (result.runs, result.reused) == (len(runs), expected_reuse(runs, runs, {edited})) == (len(runs), len(runs) - 1)
+    )
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
     changed = shard_digests(tmp_path / "out") - before
     assert 0 < len(changed) <= 3 * 3  # the edited run's shards (three configs, at most three splits)
@@ -186,6 +195,7 @@ def test_rename_is_a_delete_and_an_insert(corpus: Path, tmp_path: Path):
         data["id"] = new
         if data["metadata"]["source"].get("origin") == f"{old}.txt":
             data["metadata"]["source"]["origin"] = f"{new}.txt"
+
     edit_json(annotations / f"{new}.json", rename)
     result = build(corpus, tmp_path / "out")
     after = runs_of(corpus)
@@ -218,14 +228,18 @@ def test_registry_change_redoes_only_the_runs_that_use_the_entry(corpus: Path, t
     def restate(data: dict) -> None:
         entry = next(p for p in data["propositions"] if p["key"] == key)
         entry["statement"] += " (restated)"
+
     edit_json(registry, restate)
     result = build(corpus, tmp_path / "out")
     assert result.reused == result.runs - len(touched)
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)
     import pyarrow.parquet as pq  # the restated statement is in the rebuilt claims rows
 
-    statements = {s for p in (tmp_path / "out" / "data" / "claims").glob("*.parquet")
-                  for s in pq.read_table(p, columns=["proposition_statement"]).column(0).to_pylist()}
+    statements = {
+        s
+        for p in (tmp_path / "out" / "data" / "claims").glob("*.parquet")
+        for s in pq.read_table(p, columns=["proposition_statement"]).column(0).to_pylist()
+    }
     assert any(s.endswith(" (restated)") for s in statements)
 
 
@@ -255,7 +269,9 @@ def test_a_damaged_or_deleted_cache_only_costs_time(corpus: Path, tmp_path: Path
     entries[0].write_bytes(bytes(damaged))
     entries[1].write_bytes(entries[1].read_bytes()[:100])  # cut short
     huge = bytearray(entries[2].read_bytes())
-    huge[len(b"cyberclaims-batch 1\n"):len(b"cyberclaims-batch 1\n") + 8] = b"\xff" * 8  # a header length past the file
+    huge[len(b"cyberclaims-batch 1\n") : len(b"cyberclaims-batch 1\n") + 8] = (
+        b"\xff" * 8
+    )  # a header length past the file
     entries[2].write_bytes(bytes(huge))
     result = build(corpus, tmp_path / "out")
     assert result.reused == result.runs - 3
@@ -267,8 +283,10 @@ def test_a_damaged_or_deleted_cache_only_costs_time(corpus: Path, tmp_path: Path
 
 def test_cache_is_outside_the_dataset_and_holds_one_build(corpus: Path, tmp_path: Path):
     build(corpus, tmp_path / "out")
-    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
-              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    edit_json(
+        corpus / "annotations" / f"{middle_id(corpus)}.json",
+        lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])),
+    )
     keep = tmp_path / "cache" / "README-mine.txt"
     keep.parent.mkdir(exist_ok=True)
     keep.write_text("a file the build did not make\n")
@@ -288,8 +306,10 @@ def test_check_is_incremental_and_catches_an_edit(corpus: Path, tmp_path: Path):
     fresh = run_cli("--root", corpus, "build", "--check", env=env)
     assert fresh.returncode == 0 and "up to date" in fresh.stdout, fresh.output
     assert f"reused {runs[1]} of {runs[1]} run" in fresh.stdout
-    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
-              lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])))
+    edit_json(
+        corpus / "annotations" / f"{middle_id(corpus)}.json",
+        lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])),
+    )
     stale = run_cli("--root", corpus, "build", "--check", env=env)
     assert stale.returncode == 1 and "stale: data/claims/" in stale.stdout, stale.output
     again = run_cli("--root", corpus, "build", "--no-cache", env=env)
@@ -299,16 +319,16 @@ def test_check_is_incremental_and_catches_an_edit(corpus: Path, tmp_path: Path):
 
 def test_a_schema_error_in_a_large_corpus_is_reported_not_a_crash(corpus: Path):
     """An article with a value outside the schema's enum is never made into rows (it was, and crashed)."""
-    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json",
-              lambda d: d["claims"][0].update(certainty="hedged"))
+    edit_json(corpus / "annotations" / f"{middle_id(corpus)}.json", lambda d: d["claims"][0].update(certainty="hedged"))
     result = run_cli("--root", corpus, "build", "--jobs", "2")
     assert result.returncode == 1, result.output
     assert f"annotations/{middle_id(corpus)}.json:" in result.stdout and "schema-enum" in result.stdout
     assert "internal error" not in result.output and "Traceback" not in result.output
 
 
-def test_unchanged_files_are_not_read_again_and_a_same_size_edit_is_still_seen(corpus: Path, tmp_path: Path,
-                                                                              monkeypatch):
+def test_unchanged_files_are_not_read_again_and_a_same_size_edit_is_still_seen(
+    corpus: Path, tmp_path: Path, monkeypatch
+):
     """The files' status (size, inode, times) stands for their bytes once noted; a change of bytes that keeps
     the size and the modification time still changes the status (its change time), so it is seen."""
     import os
@@ -324,9 +344,12 @@ def test_unchanged_files_are_not_read_again_and_a_same_size_edit_is_still_seen(c
     assert again.reused == again.runs and reads == []
     # a claim whose certainty has another value of the same length (probable <-> possible)
     same_length = {a: b for a in certainty_values() for b in certainty_values() if a != b and len(a) == len(b)}
-    target, old = next((path, claim["certainty"]) for path in sorted((corpus / "annotations").glob("synthetic-*.json"))
-                       for claim in json.loads(path.read_text(encoding="utf-8"))["claims"]
-                       if claim["certainty"] in same_length)
+    target, old = next(
+        (path, claim["certainty"])
+        for path in sorted((corpus / "annotations").glob("synthetic-*.json"))
+        for claim in json.loads(path.read_text(encoding="utf-8"))["claims"]
+        if claim["certainty"] in same_length
+    )
     before = os.stat(target)
     text = target.read_text(encoding="utf-8")
     edited = text.replace(f'"certainty": "{old}"', f'"certainty": "{same_length[old]}"', 1)

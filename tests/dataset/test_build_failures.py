@@ -10,7 +10,6 @@ import pytest
 
 from conftest import run_cli, run_process
 
-
 MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
 
 
@@ -35,8 +34,9 @@ def test_a_second_build_on_the_same_output_is_refused(mini):
     assert sorted(p.name for p in mini.iterdir()) == ["annotations", "dataset"]  # the lock file is gone
 
 
-@pytest.mark.parametrize("error", [(28, "No space left on device"), (13, "Permission denied"),
-                                   (30, "Read-only file system")])
+@pytest.mark.parametrize(
+    "error", [(28, "No space left on device"), (13, "Permission denied"), (30, "Read-only file system")]
+)
 def test_a_refusing_file_system_is_reported_with_its_path_and_leaves_nothing(mini, monkeypatch, error):
     from cyberclaims.core.errors import EnvironmentFailure
     from cyberclaims.dataset import build as build_module

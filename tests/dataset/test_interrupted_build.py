@@ -55,9 +55,12 @@ def test_killed_build_leaves_the_previous_dataset_intact_and_loadable(tmp_path: 
     # shard writer, once it has written the first row group into the staging folder, leaves a marker file and
     # waits for ever; the test waits for the marker, then kills the build there with SIGKILL (no clean-up runs)
     marker = tmp_path / "paused"
-    process = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_FIRST_ROW_GROUP, str(marker), "--root", str(root),
-                                "build"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSE_AFTER_FIRST_ROW_GROUP, str(marker), "--root", str(root), "build"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     deadline = time.monotonic() + 120
     while not marker.exists():
         assert process.poll() is None, "the build ended before it wrote a row group"

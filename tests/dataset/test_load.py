@@ -69,8 +69,13 @@ def test_default_config_is_documents(load, hf_cache):
 def test_every_config_loads_offline_with_its_splits(load, config):
     loaded = load(config)
     if config == "passes":  # the passes hold the articles that were annotated twice, each in its own split
-        passed = {p.stem for d in (ROOT / "annotations" / "passes").iterdir() if d.is_dir() for p in d.glob("*.json")
-                  if p.stem in ARTICLE_IDS}
+        passed = {
+            p.stem
+            for d in (ROOT / "annotations" / "passes").iterdir()
+            if d.is_dir()
+            for p in d.glob("*.json")
+            if p.stem in ARTICLE_IDS
+        }
         assert list(loaded) == [s for s in SPLITS if set(ids_in(s)) & passed]
     else:
         assert list(loaded) == SPLITS
@@ -114,14 +119,17 @@ def test_passes_round_trip(load):
         row.pop("text")
         assert row == source(row["id"], ROOT / "annotations" / "passes" / name)
         seen.add((name, row["id"]))
-    assert seen == {(p, a) for p in passes for a in ARTICLE_IDS
-                    if (ROOT / "annotations" / "passes" / p / f"{a}.json").exists()}
+    assert seen == {
+        (p, a) for p in passes for a in ARTICLE_IDS if (ROOT / "annotations" / "passes" / p / f"{a}.json").exists()
+    }
 
 
 def test_claims_and_entities_round_trip(load):
     registry = {e["key"]: e for e in json.loads((ROOT / "annotations" / "entities.json").read_text())["entities"]}
-    statements = {p["key"]: p["statement"] for p in
-                  json.loads((ROOT / "annotations" / "propositions.json").read_text())["propositions"]}
+    statements = {
+        p["key"]: p["statement"]
+        for p in json.loads((ROOT / "annotations" / "propositions.json").read_text())["propositions"]
+    }
     claims = [(a, c) for a in ARTICLE_IDS for c in source(a)["claims"]]
     if "claims" in CONFIGS:
         rows = {row["id"]: (split, row) for split, row in every_row(load("claims"))}
@@ -151,7 +159,7 @@ def test_ner_tags_match_the_mentions(load):
         text = texts[row["article_id"]]
         open_span = None
         for token, span, tag in zip(row["tokens"], row["spans"], row["ner_tags"]):
-            assert text[span["start"]:span["end"]] == token
+            assert text[span["start"] : span["end"]] == token
             if tag.startswith("B-") or tag == "O":
                 if open_span:
                     found[row["article_id"]].append(tuple(open_span))
@@ -170,14 +178,19 @@ def test_duckdb_reads_nested_columns():
     duckdb = pytest.importorskip("duckdb")
     rows = duckdb.sql(
         f"SELECT id, len(entities) AS mentions, len(claims) AS claims, metadata.source.origin AS origin "
-        f"FROM read_parquet('{DATASET}/data/documents/*.parquet') ORDER BY id").fetchall()
+        f"FROM read_parquet('{DATASET}/data/documents/*.parquet') ORDER BY id"
+    ).fetchall()
     assert [r[0] for r in rows] == ARTICLE_IDS
     for article_id, mentions, claims, origin in rows:
         data = source(article_id)
-        assert (mentions, claims, origin) == (len(data["entities"]), len(data["claims"]),
-                                              data["metadata"]["source"]["origin"])
-    labels = duckdb.sql(f"SELECT count(*) FROM (SELECT unnest(entities) AS e FROM "
-                        f"read_parquet('{DATASET}/data/documents/*.parquet'))").fetchall()[0][0]
+        assert (mentions, claims, origin) == (
+            len(data["entities"]),
+            len(data["claims"]),
+            data["metadata"]["source"]["origin"],
+        )
+    labels = duckdb.sql(
+        f"SELECT count(*) FROM (SELECT unnest(entities) AS e FROM read_parquet('{DATASET}/data/documents/*.parquet'))"
+    ).fetchall()[0][0]
     assert labels == sum(len(source(a)["entities"]) for a in ARTICLE_IDS)
 
 
@@ -217,8 +230,7 @@ def test_parquet_metadata_is_in_the_form_every_supported_datasets_reads():
         stored = Features.from_dict(json.loads(raw)["info"]["features"])
         assert stored == features_of(shard.parent.name)
     card = (DATASET / "README.md").read_text(encoding="utf-8").split("---\n")[1]
-    assert not any(line.strip().startswith("list: ") and not line.strip().endswith(":")
-                   for line in card.splitlines())
+    assert not any(line.strip().startswith("list: ") and not line.strip().endswith(":") for line in card.splitlines())
 
 
 def test_card_example_claim_is_what_load_dataset_returns_and_its_recipes_work(load):
@@ -240,7 +252,8 @@ def test_card_example_claim_is_what_load_dataset_returns_and_its_recipes_work(lo
     frame["attribution"] = frame["attribution"].map(dict(enumerate(attribution.names)))
     assert frame["attribution"].tolist() == names
     polars = pl.read_parquet(DATASET / "data" / "claims" / f"{split}-*.parquet").with_columns(
-        pl.col("attribution").replace_strict(dict(enumerate(attribution.names)), return_dtype=pl.String))
+        pl.col("attribution").replace_strict(dict(enumerate(attribution.names)), return_dtype=pl.String)
+    )
     assert polars["attribution"].to_list() == names
     assert set(names) <= {"asserted", "reported"}
 
@@ -253,9 +266,12 @@ def test_card_recipes_flatten_nested_columns_without_collisions():
     card = (DATASET / "README.md").read_text(encoding="utf-8")
     assert 'name.prefix("mention_")' in card and "m.id AS mention_id" in card
     files = f"{DATASET}/data/documents/*.parquet"
-    mentions = (pl.read_parquet(files)
-                .select(pl.col("id").alias("article_id"), "entities").explode("entities")
-                .select("article_id", pl.col("entities").struct.unnest().name.prefix("mention_")))
+    mentions = (
+        pl.read_parquet(files)
+        .select(pl.col("id").alias("article_id"), "entities")
+        .explode("entities")
+        .select("article_id", pl.col("entities").struct.unnest().name.prefix("mention_"))
+    )
     assert len(set(mentions.columns)) == len(mentions.columns)
     expected = sorted((a, m["id"], m["text"]) for a in ARTICLE_IDS for m in source(a)["entities"])
     assert sorted(mentions.select("article_id", "mention_id", "mention_text").rows()) == expected

@@ -10,7 +10,6 @@ import pytest
 
 from conftest import Run, run_cli
 
-
 CASES = Path(__file__).resolve().parents[1] / "cases"
 MINIMAL = CASES / "valid" / "minimal"
 
@@ -42,8 +41,7 @@ def test_build_never_replaces_a_folder_it_did_not_make(mini: Path, option: str):
     (mine / "notes.txt").write_text("my own notes", encoding="utf-8")
     before = tree(mini)
     for target in ("mine", "."):  # the command: exit 2, a message naming the folder, nothing touched
-        run = cli("build", option, target, cwd=mini) if option == "--output" else \
-            cli("build", option, target, cwd=mini)
+        run = cli("build", option, target, cwd=mini) if option == "--output" else cli("build", option, target, cwd=mini)
         assert run.returncode == 2, (target, run.output)
         assert "error:" in run.stderr and f"output {target} " in run.stderr
         assert tree(mini) == before, target

@@ -14,7 +14,6 @@ import pytest
 from conftest import Run, run_cli
 from cyberclaims.dataset.manifest import write_manifest
 
-
 CASES = Path(__file__).resolve().parents[1] / "cases"
 MINIMAL = CASES / "valid" / "minimal"
 

@@ -59,9 +59,12 @@ def test_license_metadata_is_true_and_the_same_everywhere():
     from cyberclaims.dataset.metadata import LICENSING
 
     licence_text = _words((ROOT / "LICENSE-DATA.md").read_text(encoding="utf-8"))
-    for phrase in ("Creative Commons Attribution 4.0 International (CC BY 4.0)",
-                   "the copyright of their authors and publishers", "They are not licensed by this project",
-                   "included unchanged so that the annotations can be used for research"):
+    for phrase in (
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "the copyright of their authors and publishers",
+        "They are not licensed by this project",
+        "included unchanged so that the annotations can be used for research",
+    ):
         assert phrase in licence_text
     assert "non-commercial" not in licence_text
     card = DatasetCard.load(DATASET / "README.md")
@@ -87,8 +90,9 @@ def test_license_metadata_is_true_and_the_same_everywhere():
 CFFCONVERT = os.environ.get("CFFCONVERT") or shutil.which("cffconvert")
 
 
-@pytest.mark.skipif(not CFFCONVERT, reason="cffconvert lives in its own venv (it pins jsonschema<4); "
-                                           ".ci/run sets CFFCONVERT to it")
+@pytest.mark.skipif(
+    not CFFCONVERT, reason="cffconvert lives in its own venv (it pins jsonschema<4); .ci/run sets CFFCONVERT to it"
+)
 def test_cffconvert_validates_ours_and_rejects_a_broken_copy(tmp_path: Path):
     ok = subprocess.run([CFFCONVERT, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -111,11 +115,25 @@ def test_card_has_no_placeholder_and_every_section():
     card = (DATASET / "README.md").read_text(encoding="utf-8")
     assert not re.search(r"\{\{\w+\}\}", card)  # every template placeholder filled
     assert "[More Information Needed]" not in card and "TODO" not in card
-    for section in ("Dataset Summary", "Supported Tasks and Leaderboards", "Languages", "Data Instances",
-                    "Data Fields", "Data Splits", "Curation Rationale", "Source Data", "Annotation process",
-                    "Who are the annotators?", "Personal and Sensitive Information", "Social Impact of Dataset",
-                    "Discussion of Biases", "Other Known Limitations", "Dataset Curators",
-                    "Licensing Information", "Citation Information"):
+    for section in (
+        "Dataset Summary",
+        "Supported Tasks and Leaderboards",
+        "Languages",
+        "Data Instances",
+        "Data Fields",
+        "Data Splits",
+        "Curation Rationale",
+        "Source Data",
+        "Annotation process",
+        "Who are the annotators?",
+        "Personal and Sensitive Information",
+        "Social Impact of Dataset",
+        "Discussion of Biases",
+        "Other Known Limitations",
+        "Dataset Curators",
+        "Licensing Information",
+        "Citation Information",
+    ):
         assert re.search(rf"^#+ {re.escape(section)}$", card, re.M), section
 
 
@@ -125,8 +143,9 @@ def test_card_statistics_match_the_parquet():
     mentions = sum(len(d["entities"]) for d in documents)
     claims = sum(len(d["claims"]) for d in documents)
     assert re.search(rf"^\| total \| {len(documents)} \| \d+ \| \d+ \| {mentions} \| {claims} \|$", card, re.M)
-    names = json.loads(pq.read_schema(next((DATASET / "data" / "documents").glob("*.parquet")))
-                       .metadata[b"huggingface"])["info"]["features"]["entities"][0]["label"]["names"]
+    names = json.loads(
+        pq.read_schema(next((DATASET / "data" / "documents").glob("*.parquet"))).metadata[b"huggingface"]
+    )["info"]["features"]["entities"][0]["label"]["names"]
     for index, label in enumerate(names):
         count = sum(1 for d in documents for m in d["entities"] if m["label"] == index)
         assert f"| {label} | {count} |" in card
@@ -136,8 +155,13 @@ def test_croissant_validates_and_loads_like_the_parquet():
     mlc = pytest.importorskip("mlcroissant")
     metadata = json.loads((DATASET / "croissant.json").read_text())
     assert metadata["conformsTo"] == "http://mlcommons.org/croissant/1.0"
-    for key in ("rai:dataCollection", "rai:dataAnnotationProtocol", "rai:dataLimitations", "rai:dataBiases",
-                "rai:personalSensitiveInformation"):
+    for key in (
+        "rai:dataCollection",
+        "rai:dataAnnotationProtocol",
+        "rai:dataLimitations",
+        "rai:dataBiases",
+        "rai:personalSensitiveInformation",
+    ):
         assert metadata[key]
     objects = {d["contentUrl"]: d for d in metadata["distribution"] if d["@type"] == "cr:FileObject"}
     assert set(objects) == {p.relative_to(DATASET).as_posix() for p in (DATASET / "data").rglob("*.parquet")}
@@ -190,19 +214,25 @@ def test_croissant_class_names_are_enumerations_the_fields_reference():
     metadata = json.loads((DATASET / "croissant.json").read_text())
     enums = {r["@id"]: r for r in metadata["recordSet"] if r.get("dataType") == "sc:Enumeration"}
     dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
-    loaded = {key: [(r[f"{key}/index"], _plain(r[f"{key}/name"])) for r in dataset.records(record_set=key)]
-              for key in enums}
+    loaded = {
+        key: [(r[f"{key}/index"], _plain(r[f"{key}/name"])) for r in dataset.records(record_set=key)] for key in enums
+    }
     claims = next(r for r in metadata["recordSet"] if r["@id"] == "claims")
     for name in ("attribution", "certainty"):
         field = next(f for f in claims["field"] if f["name"] == name)
         key = field["references"]["field"]["@id"].split("/")[0]
         assert [n for _, n in sorted(loaded[key])] == features_of("claims")[name].names
+
     def fields(node):
         for field in node.get("field", []) + node.get("subField", []):
             yield field
             yield from fields(field)
 
-    referenced = {f["references"]["field"]["@id"].split("/")[0]
-                  for r in metadata["recordSet"] for f in fields(r) if "references" in f}
+    referenced = {
+        f["references"]["field"]["@id"].split("/")[0]
+        for r in metadata["recordSet"]
+        for f in fields(r)
+        if "references" in f
+    }
     assert referenced == set(enums)
     assert isinstance(features_of("claims")["attribution"], ClassLabel)

@@ -10,16 +10,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pytest
-
-from cyberclaims.dataset.build import build
 from cyberclaims.core.codes import CODES
-from cyberclaims.core.vocabulary import ENTITY_LABELS
 from cyberclaims.core.text import split_sentences, tokenize
-from cyberclaims.core.vocabulary import NAMED_LABELS
+from cyberclaims.core.vocabulary import ENTITY_LABELS, NAMED_LABELS
+from cyberclaims.dataset.build import build
 from cyberclaims.validation import validate
 
 pytestmark = pytest.mark.corpus
@@ -27,14 +25,34 @@ pytestmark = pytest.mark.corpus
 CASES = Path(__file__).parents[1] / "cases"
 BASE = CASES / "valid" / "minimal"
 # A fixed budget, derandomized in CI so a run there is reproducible.
-BUDGET = dict(deadline=None, derandomize=bool(os.environ.get("CI")),
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BUDGET = dict(
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 WORD = st.one_of(
-    st.sampled_from(["Sony", "Pictures’", "“Peace”", "NK's", "1.2", "million", "Kim", "café", "😀", "#1",
-                     "e-mail", "U.S.", "Mr.", "(FBI)", "don’t", "x"]),
-    st.text(alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_characters="\x85"),
-            min_size=1, max_size=8),
+    st.sampled_from(
+        [
+            "Sony",
+            "Pictures’",
+            "“Peace”",
+            "NK's",
+            "1.2",
+            "million",
+            "Kim",
+            "café",
+            "😀",
+            "#1",
+            "e-mail",
+            "U.S.",
+            "Mr.",
+            "(FBI)",
+            "don’t",
+            "x",
+        ]
+    ),
+    st.text(alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_characters="\x85"), min_size=1, max_size=8),
 )
 LINE = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
 
@@ -53,40 +71,71 @@ def articles(draw):
         stripped = line.strip()
         if stripped:
             start = pos + (len(line) - len(line.lstrip()))
-            segments.append({"start": start, "end": start + len(stripped),
-                             "kind": draw(st.sampled_from(["title", "body", "caption", "byline"]))})
+            segments.append(
+                {
+                    "start": start,
+                    "end": start + len(stripped),
+                    "kind": draw(st.sampled_from(["title", "body", "caption", "byline"])),
+                }
+            )
         pos += len(line) + 1
     words = [(s, e) for s, e in tokenize(text) if text[s:e][0].isalnum()]
     chosen = sorted(draw(st.sets(st.sampled_from(words), max_size=8)) if words else [])
     entities = []
     for number, (start, end) in enumerate(chosen, 1):
         label = draw(st.sampled_from(ENTITY_LABELS))
-        entities.append({"id": f"m{number}", "start": start, "end": end, "text": text[start:end], "label": label,
-                         "entity": f"e_{label.lower()}" if label in NAMED_LABELS else None})
+        entities.append(
+            {
+                "id": f"m{number}",
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "label": label,
+                "entity": f"e_{label.lower()}" if label in NAMED_LABELS else None,
+            }
+        )
     sentences = split_sentences(text)
     claims = []
     for number, (start, end) in enumerate(draw(st.lists(st.sampled_from(sentences), max_size=3)), 1):
         claimer = draw(st.sampled_from(["author", "e_org"]))
-        claims.append({"id": f"c{number}", "start": start, "end": end, "text": text[start:end],
-                       "claimer": claimer, "attribution": "asserted" if claimer == "author" else "reported",
-                       "certainty": draw(st.sampled_from(["certain", "probable", "possible"])),
-                       "normalized": draw(_value(min_size=1, max_size=30)),
-                       "about": draw(st.lists(st.sampled_from(["e_org", "e_person", "e_gpe"]), unique=True)),
-                       "proposition": draw(st.sampled_from(["p_one", "p_two"]))})
+        claims.append(
+            {
+                "id": f"c{number}",
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "claimer": claimer,
+                "attribution": "asserted" if claimer == "author" else "reported",
+                "certainty": draw(st.sampled_from(["certain", "probable", "possible"])),
+                "normalized": draw(_value(min_size=1, max_size=30)),
+                "about": draw(st.lists(st.sampled_from(["e_org", "e_person", "e_gpe"]), unique=True)),
+                "proposition": draw(st.sampled_from(["p_one", "p_two"])),
+            }
+        )
     metadata = {
         "title": draw(st.one_of(st.none(), _value(min_size=1, max_size=20))),
-        "source": {"name": draw(_value(min_size=1, max_size=20)),
-                   "url": draw(st.sampled_from([None, "https://example.org/a?b=c"])),
-                   "origin": "random.txt"},
+        "source": {
+            "name": draw(_value(min_size=1, max_size=20)),
+            "url": draw(st.sampled_from([None, "https://example.org/a?b=c"])),
+            "origin": "random.txt",
+        },
         "published": draw(st.sampled_from([None, "2014", "2014-12", "2014-12-01"])),
-        "language": "en", "license": "CC0-1.0", "topic": "random-topic",
+        "language": "en",
+        "license": "CC0-1.0",
+        "topic": "random-topic",
         "split": draw(st.sampled_from(["train", "validation", "test"])),
     }
     notes = draw(st.one_of(st.none(), _value(max_size=40)))
-    return text, {"id": "random-article", "text_sha256": None, "metadata": metadata, "segments": segments,
-                  "entities": entities, "claims": claims, "annotators": draw(st.lists(_value(min_size=1,
-                                                                                            max_size=5))),
-                  "notes": notes}
+    return text, {
+        "id": "random-article",
+        "text_sha256": None,
+        "metadata": metadata,
+        "segments": segments,
+        "entities": entities,
+        "claims": claims,
+        "annotators": draw(st.lists(_value(min_size=1, max_size=5))),
+        "notes": notes,
+    }
 
 
 def write_root(root: Path, text: str, doc: dict) -> None:
@@ -103,12 +152,21 @@ def write_root(root: Path, text: str, doc: dict) -> None:
         for key in [claim["claimer"], *claim["about"]]:
             if key != "author":
                 keys.setdefault(key, key[2:].upper())
-    (annotations / "entities.json").write_text(json.dumps({"entities": [
-        {"key": k, "name": k, "type": t, "aliases": [], "description": "random"} for k, t in sorted(keys.items())
-    ]}), encoding="utf-8")
+    (annotations / "entities.json").write_text(
+        json.dumps(
+            {
+                "entities": [
+                    {"key": k, "name": k, "type": t, "aliases": [], "description": "random"}
+                    for k, t in sorted(keys.items())
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     used = sorted({c["proposition"] for c in doc["claims"]})
-    (annotations / "propositions.json").write_text(json.dumps({"propositions": [
-        {"key": k, "statement": f"statement {k}"} for k in used]}), encoding="utf-8")
+    (annotations / "propositions.json").write_text(
+        json.dumps({"propositions": [{"key": k, "statement": f"statement {k}"} for k in used]}), encoding="utf-8"
+    )
 
 
 def _decode(features, value):
@@ -144,11 +202,11 @@ def test_random_valid_articles_round_trip(hf_cache, article):
         shutil.rmtree(root / "dataset")
 
 
-JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-10, 10 ** 6), st.floats(allow_nan=False),
-                              st.text(max_size=10)),
-                    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                            st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                    max_leaves=6)
+JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10, 10**6), st.floats(allow_nan=False), st.text(max_size=10)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=6,
+)
 
 
 def paths(value, prefix=()):
@@ -200,9 +258,22 @@ def mutated_files(draw):
     return (raw_json if raw_json is not None else json.dumps(doc, indent=2, ensure_ascii=False).encode()), text
 
 
-FILE_LEVEL = {"file-empty", "file-too-large", "file-is-symlink", "file-unreadable", "invalid-file-name",
-              "missing-text", "missing-annotation", "missing-registry", "unexpected-file", "json-too-deep",
-              "text-bom", "json-bom", "duplicate-text", "registry-unused-entry"}
+FILE_LEVEL = {
+    "file-empty",
+    "file-too-large",
+    "file-is-symlink",
+    "file-unreadable",
+    "invalid-file-name",
+    "missing-text",
+    "missing-annotation",
+    "missing-registry",
+    "unexpected-file",
+    "json-too-deep",
+    "text-bom",
+    "json-bom",
+    "duplicate-text",
+    "registry-unused-entry",
+}
 
 
 @pytest.mark.slow

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
-
 import pytest
 
 from conftest import ARTICLE_IDS, ROOT, run_cli

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 from cyberclaims.formats import labelstudio
 from cyberclaims.formats.offsets import OffsetError, Utf16Offsets
 from cyberclaims.viewer import LABEL_COLORS
-from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 
 pytestmark = pytest.mark.corpus
 
@@ -76,18 +76,33 @@ def test_import_labelstudio_export_with_emoji_gives_valid_files(repo):
     data = _json(written)
     # Offsets are code points: each span's text is the article's text there, found independently.
     found = {(m["text"], m["label"], m["entity"]) for m in data["entities"]}
-    assert found == {("Guardians of Peace", "ORG", "guardians_of_peace"),
-                     ("Sony Pictures", "ORG", "sony_pictures_entertainment"), ("November", "DATE", None),
-                     ("FBI", "ORG", "federal_bureau_of_investigation"), ("North Korea", "GPE", "north_korea")}
+    assert found == {
+        ("Guardians of Peace", "ORG", "guardians_of_peace"),
+        ("Sony Pictures", "ORG", "sony_pictures_entertainment"),
+        ("November", "DATE", None),
+        ("FBI", "ORG", "federal_bureau_of_investigation"),
+        ("North Korea", "GPE", "north_korea"),
+    }
     for item in data["entities"] + data["claims"]:
         assert item["start"] == text.index(item["text"]) and item["end"] == item["start"] + len(item["text"])
     # The latest submitted annotation is used (an older one labels "Guardians of Peace" PERSON).
     assert [m["id"] for m in data["entities"]] == ["m1", "m2", "m3", "m4", "m5"]  # Label Studio ids renumbered
     second = data["claims"][1]
-    assert (second["text"], second["claimer"], second["attribution"], second["certainty"], second["about"],
-            second["proposition"]) == ("North Korea 🙅 was behind it", "federal_bureau_of_investigation",
-                                       "reported", "probable", ["north_korea", "sony_pictures_entertainment"],
-                                       "north_korea_behind_sony_pictures_hack")
+    assert (
+        second["text"],
+        second["claimer"],
+        second["attribution"],
+        second["certainty"],
+        second["about"],
+        second["proposition"],
+    ) == (
+        "North Korea 🙅 was behind it",
+        "federal_bureau_of_investigation",
+        "reported",
+        "probable",
+        ["north_korea", "sony_pictures_entertainment"],
+        "north_korea_behind_sony_pictures_hack",
+    )
     assert [s["kind"] for s in data["segments"]] == ["body", "body"]
 
 
@@ -97,17 +112,20 @@ def test_import_doccano_export_with_emoji_gives_valid_files(repo):
     assert "mention-unlinked" in done.stdout  # doccano carries no entity keys: warnings, not errors
     assert run_cli("validate", cwd=repo).returncode == 0
     rows = [json.loads(line) for line in DOCCANO_EXPORT.read_text(encoding="utf-8").splitlines()]
-    expected = {"gop-emoji-doccano": ["Guardians of Peace", "Annie", "Fury", "Sony", "GOP"],
-                "north-korea-emoji-doccano": ["North Korea", "2 December 2014"]}
+    expected = {
+        "gop-emoji-doccano": ["Guardians of Peace", "Annie", "Fury", "Sony", "GOP"],
+        "north-korea-emoji-doccano": ["North Korea", "2 December 2014"],
+    }
     for row in rows:
         data = _json(repo / "annotations" / f"{row['article_id']}.json")
         text = row["text"]
         assert [m["text"] for m in data["entities"]] == expected[row["article_id"]]
         for mention in data["entities"]:
-            assert text[mention["start"]:mention["end"]] == mention["text"]
+            assert text[mention["start"] : mention["end"]] == mention["text"]
         spans = row.get("label") or [[e["start_offset"], e["end_offset"], e["label"]] for e in row["entities"]]
-        assert [(utf16(text, m["start"]), utf16(text, m["end"]), m["label"]) for m in data["entities"]] == \
-            [tuple(s) for s in spans]
+        assert [(utf16(text, m["start"]), utf16(text, m["end"]), m["label"]) for m in data["entities"]] == [
+            tuple(s) for s in spans
+        ]
     # Read as code points, the same file is wrong after the first emoji, and nothing is written.
     other = copy_repository(repo.parent / "other")
     before = _files(other / "annotations")
@@ -149,8 +167,9 @@ def test_labelstudio_offsets_taken_as_code_points_are_caught(repo, tmp_path):
 def test_existing_annotation_files_are_replaced_only_with_force(repo):
     assert run_cli("import", "labelstudio", LABELSTUDIO_EXPORT, cwd=repo).returncode == 0
     target = repo / "annotations" / "gop-emoji-labelstudio.json"
-    target.write_text(target.read_text(encoding="utf-8").replace('"annotators": []', '"annotators": ["kept"]'),
-                      encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8").replace('"annotators": []', '"annotators": ["kept"]'), encoding="utf-8"
+    )
     edited = target.read_bytes()
     again = run_cli("import", "labelstudio", LABELSTUDIO_EXPORT, cwd=repo)
     assert again.returncode == 1 and "use --force" in again.stdout
@@ -168,8 +187,9 @@ def test_a_text_that_differs_from_the_article_is_refused(repo, tmp_path):
     export.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     done = run_cli("import", "labelstudio", "--force", export, cwd=repo)
     assert done.returncode == 1 and f"its text differs from annotations/{ARTICLE_IDS[0]}.txt" in done.stdout
-    assert (repo / "annotations" / f"{ARTICLE_IDS[0]}.json").read_bytes() == \
-        (ROOT / "annotations" / f"{ARTICLE_IDS[0]}.json").read_bytes()
+    assert (repo / "annotations" / f"{ARTICLE_IDS[0]}.json").read_bytes() == (
+        ROOT / "annotations" / f"{ARTICLE_IDS[0]}.json"
+    ).read_bytes()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,8 +210,9 @@ def _as_labelstudio_would_return(tasks: list[dict], rng: random.Random) -> list[
         new_ids: dict[str, str] = {}
         for item in result:
             item["id"] = new_ids.setdefault(item["id"], "".join(rng.choices("abcdefghijkLMNOP0123456789_-", k=10)))
-        task["annotations"] = [{"id": 1, "result": result, "was_cancelled": False,
-                                "updated_at": "2024-05-02T10:00:00Z"}]
+        task["annotations"] = [
+            {"id": 1, "result": result, "was_cancelled": False, "updated_at": "2024-05-02T10:00:00Z"}
+        ]
     return tasks
 
 
@@ -206,10 +227,11 @@ def test_labelstudio_round_trip_is_lossless(tmp_path):
     for item in emoji["predictions"][0]["result"]:  # UTF-16 offsets, as Label Studio counts
         value, text = item["value"], emoji["data"]["text"]
         if isinstance(value.get("text"), str):
-            assert text.encode("utf-16-le")[2 * value["start"]:2 * value["end"]].decode("utf-16-le") == value["text"]
+            assert text.encode("utf-16-le")[2 * value["start"] : 2 * value["end"]].decode("utf-16-le") == value["text"]
     returned = tmp_path / "returned.json"
-    returned.write_text(json.dumps(_as_labelstudio_would_return(tasks, random.Random(7)), ensure_ascii=False),
-                        encoding="utf-8")
+    returned.write_text(
+        json.dumps(_as_labelstudio_would_return(tasks, random.Random(7)), ensure_ascii=False), encoding="utf-8"
+    )
     for article_id in ids:  # Label Studio carries everything: import into a corpus without the files
         (repo / "annotations" / f"{article_id}.json").unlink()
     done = run_cli("import", "labelstudio", returned, cwd=repo)
@@ -231,7 +253,7 @@ def test_brat_round_trip_gives_the_same_labels(tmp_path):
             if line.startswith("T"):
                 _, span, shown = line.split("\t")
                 _, start, end = span.split(" ")
-                assert text[int(start):int(end)] == shown
+                assert text[int(start) : int(end)] == shown
     originals = {i: (repo / "annotations" / f"{i}.json").read_bytes() for i in ids}
     for article_id in ids:  # over the current files: what brat cannot carry is kept, the rest re-read
         done = run_cli("import", "brat", "--force", out / f"{article_id}.ann", cwd=repo)
@@ -263,8 +285,9 @@ def test_doccano_round_trip_gives_the_same_mentions(tmp_path):
     assert done.returncode == 0, done.output
     for article_id in ids:
         before, after = json.loads(originals[article_id]), _json(repo / "annotations" / f"{article_id}.json")
-        assert [(m["start"], m["end"], m["text"], m["label"]) for m in after["entities"]] == \
-            [(m["start"], m["end"], m["text"], m["label"]) for m in before["entities"]]
+        assert [(m["start"], m["end"], m["text"], m["label"]) for m in after["entities"]] == [
+            (m["start"], m["end"], m["text"], m["label"]) for m in before["entities"]
+        ]
 
 
 def test_export_refuses_articles_that_do_not_validate(repo, tmp_path):
@@ -290,8 +313,13 @@ def test_labelstudio_config_names_the_controls_the_importer_reads():
     assert controls["text"].tag == "Text" and controls["text"].get("value") == "$text"
     labels = {el.get("value"): el.get("background") for el in controls["label"].iter("Label")}
     assert labels == LABEL_COLORS and set(labels) == set(LABELS)
-    assert [el.get("value") for el in controls["segment"].iter("Label")] == \
-        ["title", "body", "caption", "byline", "boilerplate"]
+    assert [el.get("value") for el in controls["segment"].iter("Label")] == [
+        "title",
+        "body",
+        "caption",
+        "byline",
+        "boilerplate",
+    ]
     assert [el.get("value") for el in controls["claim"].iter("Label")] == [labelstudio.CLAIM_LABEL]
     for name in ("entity", *labelstudio.TEXT_FIELDS, *labelstudio.CHOICE_FIELDS):
         assert controls[name].get("perRegion") == "true" and controls[name].get("toName") == "text"

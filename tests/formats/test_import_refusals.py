@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from conftest import run_cli
 
-
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 
 
@@ -28,11 +27,13 @@ MALFORMED_RESULTS = {
     "result-not-a-list": lambda tasks: tasks[0]["annotations"][1].update(result={"a": 1}),
     "result-a-string": lambda tasks: tasks[0]["annotations"][1].update(result="labels"),
     "item-without-value": lambda tasks: _first_result(tasks)[0].pop("value"),
-    "labels-as-a-string": lambda tasks: next(i for i in _first_result(tasks) if i["type"] == "labels")["value"]
-    .update(labels="ORG"),
+    "labels-as-a-string": lambda tasks: next(i for i in _first_result(tasks) if i["type"] == "labels")["value"].update(
+        labels="ORG"
+    ),
     "item-not-an-object": lambda tasks: _first_result(tasks).append(7),
-    "textarea-text-a-string": lambda tasks: next(i for i in _first_result(tasks) if i["type"] == "textarea")["value"]
-    .update(text="acme_corp"),
+    "textarea-text-a-string": lambda tasks: next(i for i in _first_result(tasks) if i["type"] == "textarea")[
+        "value"
+    ].update(text="acme_corp"),
 }
 
 
@@ -52,14 +53,17 @@ def test_a_malformed_labelstudio_export_is_refused_and_overwrites_nothing(repo, 
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("fmt,body", [
-    ("labelstudio", "[" * 100_000 + "]" * 100_000),
-    ("labelstudio", '[{"data": {"text": "x"}, "annotations": [{"result": ' + "[" * 5000 + "]" * 5000 + "}]}]"),
-    ("doccano", '{"text": "x", "label": ' + "[" * 100_000 + "]" * 100_000 + "}\n"),
-    ("doccano", '{"text": "x", "entities": {"a": 1}}\n'),
-    ("doccano", '{"text": "x", "label": "ORG"}\n'),
-    ("doccano", '{"text": "x"}\n'),
-])
+@pytest.mark.parametrize(
+    "fmt,body",
+    [
+        ("labelstudio", "[" * 100_000 + "]" * 100_000),
+        ("labelstudio", '[{"data": {"text": "x"}, "annotations": [{"result": ' + "[" * 5000 + "]" * 5000 + "}]}]"),
+        ("doccano", '{"text": "x", "label": ' + "[" * 100_000 + "]" * 100_000 + "}\n"),
+        ("doccano", '{"text": "x", "entities": {"a": 1}}\n'),
+        ("doccano", '{"text": "x", "label": "ORG"}\n'),
+        ("doccano", '{"text": "x"}\n'),
+    ],
+)
 def test_deep_or_shapeless_exports_are_located_problems(repo, tmp_path, fmt, body):
     export = tmp_path / ("export.json" if fmt == "labelstudio" else "export.jsonl")
     export.write_text(body, encoding="utf-8")
@@ -70,10 +74,20 @@ def test_deep_or_shapeless_exports_are_located_problems(repo, tmp_path, fmt, bod
     assert sorted(p.name for p in (repo / "annotations").iterdir()) == before
 
 
-_JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 50) | st.text(max_size=5),
-                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-                         st.sampled_from(["id", "type", "value", "from_name", "labels", "text", "start", "end",
-                                          "choices", "to_name"]), inner, max_size=5), max_leaves=25)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 50) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["id", "type", "value", "from_name", "labels", "text", "start", "end", "choices", "to_name"]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=25,
+)
 
 
 @given(st.lists(_JSON, max_size=5) | _JSON)

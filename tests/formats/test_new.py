@@ -55,8 +55,9 @@ def test_new_refuses_a_bad_id_as_a_usage_error(repo: Path, article_id: str):
 
 
 def test_new_reports_every_bad_argument_at_once(repo: Path):
-    run = run_cli("new", NEW_ID, "--text", FIXTURE / "article.txt", "--published", "May 2024", "--split", "dev",
-                  cwd=repo)
+    run = run_cli(
+        "new", NEW_ID, "--text", FIXTURE / "article.txt", "--published", "May 2024", "--split", "dev", cwd=repo
+    )
     assert run.returncode == 2
     assert "--published 'May 2024'" in run.stderr and "--split 'dev'" in run.stderr
 
@@ -68,12 +69,16 @@ def test_new_missing_text_is_a_usage_error(repo: Path):
     assert snapshot(repo) == before
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\xef\xbb\xbfHello\n", "byte-order mark"),
-    (b"caf\xe9\n", "not valid UTF-8"),
-    (b"", "empty"),
-    (b"  \n\n", "white space"),
-], ids=["bom", "latin-1", "empty", "blank"])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xef\xbb\xbfHello\n", "byte-order mark"),
+        (b"caf\xe9\n", "not valid UTF-8"),
+        (b"", "empty"),
+        (b"  \n\n", "white space"),
+    ],
+    ids=["bom", "latin-1", "empty", "blank"],
+)
 def test_new_refuses_a_bad_text_as_a_data_problem(repo: Path, tmp_path: Path, content: bytes, message: str):
     text = tmp_path / "article.txt"
     text.write_bytes(content)
@@ -101,18 +106,40 @@ def test_new_refuses_an_existing_id(repo: Path):
 
 def test_new_license_is_written_and_its_default_is_documented(repo: Path):
     assert "LicenseRef-third-party-copyright" in " ".join(run_cli("new", "--help").stdout.split())
-    assert run_cli("new", NEW_ID, "--text", FIXTURE / "article.txt", "--license", "CC-BY-4.0", "--split",
-                   "validation", cwd=repo).returncode == 0
+    assert (
+        run_cli(
+            "new",
+            NEW_ID,
+            "--text",
+            FIXTURE / "article.txt",
+            "--license",
+            "CC-BY-4.0",
+            "--split",
+            "validation",
+            cwd=repo,
+        ).returncode
+        == 0
+    )
     metadata = json.loads((repo / "annotations" / f"{NEW_ID}.json").read_text(encoding="utf-8"))["metadata"]
     assert (metadata["license"], metadata["split"]) == ("CC-BY-4.0", "validation")
     assert run_cli("validate", cwd=repo).returncode == 0
 
 
-@pytest.mark.parametrize("value, ok", [
-    ("CC-BY-4.0", True), ("MIT OR Apache-2.0", True), ("GPL-2.0+", True), ("LicenseRef-third-party-copyright", True),
-    ("GPL-2.0-only WITH Classpath-exception-2.0", True),
-    ("", False), ("all rights reserved", False), ("LicenseRef-", False), ("CC-BY-4.0 ", False), ("MIT or X", False),
-])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("CC-BY-4.0", True),
+        ("MIT OR Apache-2.0", True),
+        ("GPL-2.0+", True),
+        ("LicenseRef-third-party-copyright", True),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", True),
+        ("", False),
+        ("all rights reserved", False),
+        ("LicenseRef-", False),
+        ("CC-BY-4.0 ", False),
+        ("MIT or X", False),
+    ],
+)
 def test_license_syntax(value: str, ok: bool):
     from cyberclaims.core.vocabulary import is_license
 

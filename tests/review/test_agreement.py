@@ -36,15 +36,21 @@ def claim(start, end, normalized="x"):
     return {"start": start, "end": end, "normalized": normalized}
 
 
-@pytest.mark.parametrize("a, b, expected", [
-    ([claim(0, 10)], [claim(0, 10)], [(0, 0)]),
-    ([claim(0, 10)], [claim(5, 10)], [(0, 0)]),       # overlap 5 = half of the longer (10)
-    ([claim(0, 10)], [claim(6, 10)], []),             # overlap 4 < 5
-    ([claim(0, 10)], [claim(0, 21)], []),             # overlap 10 < 10.5
-    ([claim(0, 10), claim(0, 10)], [claim(0, 10)], [(0, 0)]),  # one-to-one
-    ([claim(0, 10, "annie leaked"), claim(0, 10, "fury leaked")],
-     [claim(0, 10, "fury was leaked"), claim(0, 10, "annie was leaked")], [(0, 1), (1, 0)]),
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ([claim(0, 10)], [claim(0, 10)], [(0, 0)]),
+        ([claim(0, 10)], [claim(5, 10)], [(0, 0)]),  # overlap 5 = half of the longer (10)
+        ([claim(0, 10)], [claim(6, 10)], []),  # overlap 4 < 5
+        ([claim(0, 10)], [claim(0, 21)], []),  # overlap 10 < 10.5
+        ([claim(0, 10), claim(0, 10)], [claim(0, 10)], [(0, 0)]),  # one-to-one
+        (
+            [claim(0, 10, "annie leaked"), claim(0, 10, "fury leaked")],
+            [claim(0, 10, "fury was leaked"), claim(0, 10, "annie was leaked")],
+            [(0, 1), (1, 0)],
+        ),
+    ],
+)
 def test_claim_matching(a, b, expected):
     assert match_claims(a, b) == expected
 
@@ -56,8 +62,11 @@ def _article(doc: dict) -> Article:
 @pytest.mark.corpus
 def test_agreement_of_a_pass_with_itself_is_perfect():
     path = ROOT / "annotations" / "passes" / "pass-a"
-    docs = [_article(json.loads(p.read_text())) for p in sorted(path.glob("*.json"))
-            if p.name not in ("entities.json", "propositions.json")]
+    docs = [
+        _article(json.loads(p.read_text()))
+        for p in sorted(path.glob("*.json"))
+        if p.name not in ("entities.json", "propositions.json")
+    ]
     result = agreement("a", docs, "a", docs)
     assert result.mentions.f1 == result.claims.f1 == 1.0
     assert result.linking_agreement == 1.0
@@ -85,10 +94,19 @@ def test_token_f1():
     assert token_f1("a", "b") == 0.0
 
 
-def _full(start, end, claimer="author", attribution="asserted", certainty="certain", about=(), normalized="x",
-          proposition="p"):
-    return {"start": start, "end": end, "claimer": claimer, "attribution": attribution, "certainty": certainty,
-            "about": list(about), "normalized": normalized, "proposition": proposition}
+def _full(
+    start, end, claimer="author", attribution="asserted", certainty="certain", about=(), normalized="x", proposition="p"
+):
+    return {
+        "start": start,
+        "end": end,
+        "claimer": claimer,
+        "attribution": attribution,
+        "certainty": certainty,
+        "about": list(about),
+        "normalized": normalized,
+        "proposition": proposition,
+    }
 
 
 def _doc(article_id, split, claims):
@@ -96,16 +114,40 @@ def _doc(article_id, split, claims):
 
 
 def test_every_claim_layer_against_hand_counts():
-    a = [_doc("x", "train", [_full(0, 10, about=["k1", "k2"], normalized="GOP leaked Annie", proposition="P1"),
-                             _full(20, 30, claimer="sony", attribution="reported", certainty="probable",
-                                   about=["k1"], normalized="Sony was hacked", proposition="P2"),
-                             _full(40, 50, normalized="x y", proposition="P3"),
-                             _full(60, 70, proposition="P4")]),  # unmatched: counts in span F1 only
-         _doc("y", "test", [_full(0, 10, about=["k2"], normalized="a b", proposition="P1")])]
-    b = [_doc("x", "train", [_full(0, 10, about=["k1"], normalized="GOP leaked the film Annie", proposition="Q1"),
-                             _full(20, 30, about=["k1"], normalized="Sony was hacked", proposition="Q1"),
-                             _full(40, 50, certainty="possible", normalized="x y", proposition="Q3")]),
-         _doc("y", "test", [_full(0, 10, about=["k2"], normalized="a b", proposition="Q1")])]
+    a = [
+        _doc(
+            "x",
+            "train",
+            [
+                _full(0, 10, about=["k1", "k2"], normalized="GOP leaked Annie", proposition="P1"),
+                _full(
+                    20,
+                    30,
+                    claimer="sony",
+                    attribution="reported",
+                    certainty="probable",
+                    about=["k1"],
+                    normalized="Sony was hacked",
+                    proposition="P2",
+                ),
+                _full(40, 50, normalized="x y", proposition="P3"),
+                _full(60, 70, proposition="P4"),
+            ],
+        ),  # unmatched: counts in span F1 only
+        _doc("y", "test", [_full(0, 10, about=["k2"], normalized="a b", proposition="P1")]),
+    ]
+    b = [
+        _doc(
+            "x",
+            "train",
+            [
+                _full(0, 10, about=["k1"], normalized="GOP leaked the film Annie", proposition="Q1"),
+                _full(20, 30, about=["k1"], normalized="Sony was hacked", proposition="Q1"),
+                _full(40, 50, certainty="possible", normalized="x y", proposition="Q3"),
+            ],
+        ),
+        _doc("y", "test", [_full(0, 10, about=["k2"], normalized="a b", proposition="Q1")]),
+    ]
     result = agreement("a", a, "b", b)
     assert result.claims.f1 == pytest.approx(8 / 9)  # 4 matched of 5 and 4
     # claimer: author/author x3, sony/author: po 3/4, pe (3*4 + 1*0)/16 = 3/4 -> kappa 0
@@ -133,8 +175,14 @@ def test_every_claim_layer_against_hand_counts():
     assert result.per_article["x"]["about_f1"] == pytest.approx(4 / 5)  # 2 in both, 3 vs 2 keys
     # every layer is in every output
     text, markdown, data = result.to_text(), result.to_markdown(), json.loads(result.to_json())
-    for measure in ("claimer", "`about` set F1", "`normalized` token F1", "proposition pairwise F1",
-                    "proposition B-cubed F1", "proposition cross-document pairwise F1"):
+    for measure in (
+        "claimer",
+        "`about` set F1",
+        "`normalized` token F1",
+        "proposition pairwise F1",
+        "proposition B-cubed F1",
+        "proposition cross-document pairwise F1",
+    ):
         assert measure in text and measure in markdown
     assert data["propositions"]["bcubed_f1"] == pytest.approx(0.8)
     assert data["about"]["f1"] == pytest.approx(6 / 7) and data["claimer_kappa"]["kappa"] == pytest.approx(0.0)

@@ -20,15 +20,23 @@ ARTICLE_IDS = SEED_IDS
 def other_split(split: str) -> str:
     return "validation" if split != "validation" else "train"
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def git(repo: Path, *args: str) -> str:
     import os
 
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
+    ).stdout
 
 
 def edit(path: Path, change) -> None:
@@ -51,9 +59,12 @@ def make_changes(repo: Path) -> None:
 
     edit(repo / "annotations" / f"{first}.json", article)
     (repo / "annotations" / f"{second}.json").unlink()
-    edit(repo / "annotations" / "entities.json",
-         lambda reg: reg["entities"].append({"key": "zz_new", "name": "ZZ", "type": "ORG", "aliases": [],
-                                             "description": "d"}))
+    edit(
+        repo / "annotations" / "entities.json",
+        lambda reg: reg["entities"].append(
+            {"key": "zz_new", "name": "ZZ", "type": "ORG", "aliases": [], "description": "d"}
+        ),
+    )
     edit(repo / "annotations" / "propositions.json", lambda reg: reg["propositions"].pop(0))
 
 
@@ -75,14 +86,19 @@ def check(result: dict, base: dict) -> None:
     assert article["fields"] == [{"field": "metadata.split", "old": old_split, "new": other_split(old_split)}]
     mentions = {c["id"]: c for c in article["mentions"]["changed"]}
     old_mentions = base["entities"]
-    assert mentions[old_mentions[0]["id"]]["fields"] == [{"field": "label", "old": old_mentions[0]["label"],
-                                                          "new": "LOC"}]
+    assert mentions[old_mentions[0]["id"]]["fields"] == [
+        {"field": "label", "old": old_mentions[0]["label"], "new": "LOC"}
+    ]
     renamed = mentions[old_mentions[1]["id"]]
     assert renamed["new_id"] == "m999"
     assert [f["field"] for f in renamed["fields"]] == ["entity"]
     assert article["mentions"]["removed"] == [old_mentions[2]["id"]] and article["mentions"]["added"] == []
-    assert article["claims"]["changed"] == [{"id": base["claims"][0]["id"], "fields": [
-        {"field": "certainty", "old": base["claims"][0]["certainty"], "new": "probable"}]}]
+    assert article["claims"]["changed"] == [
+        {
+            "id": base["claims"][0]["id"],
+            "fields": [{"field": "certainty", "old": base["claims"][0]["certainty"], "new": "probable"}],
+        }
+    ]
     assert result["registries"]["entities.json"]["added"] == ["zz_new"]
     assert len(result["registries"]["propositions.json"]["removed"]) == 1
 

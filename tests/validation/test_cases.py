@@ -36,10 +36,12 @@ def test_invalid_case_gives_its_code_at_its_place(root):
     assert run.returncode == expected_status, run.output
     assert {issue["code"] for issue in report["issues"]} == {case["code"]}, report["issues"]
     places = [(i["file"], i["line"], i["pointer"]) for i in report["issues"]]
-    assert any(file == case["file"]
-               and (case["line"] is None or line == case["line"])
-               and (case["pointer"] is None or pointer == case["pointer"])
-               for file, line, pointer in places), (case, places)
+    assert any(
+        file == case["file"]
+        and (case["line"] is None or line == case["line"])
+        and (case["pointer"] is None or pointer == case["pointer"])
+        for file, line, pointer in places
+    ), (case, places)
     for issue in report["issues"]:
         assert issue["message"] and "Traceback" not in issue["message"]
 
@@ -81,8 +83,10 @@ def test_cases_are_up_to_date(tmp_path):
     copy = tmp_path / "cases"
     shutil.copytree(CASES, copy, symlinks=True)
     subprocess.run([sys.executable, str(copy / "generate.py")], check=True, capture_output=True)
+
     def listing(base):
         return sorted(str(p.relative_to(base)) for p in base.rglob("*") if "__pycache__" not in p.parts)
+
     assert listing(copy) == listing(CASES)
     for name in listing(CASES):
         a, b = CASES / name, copy / name

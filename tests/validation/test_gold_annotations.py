@@ -30,9 +30,9 @@ def test_every_span_text_equals_its_offsets(folder, article_id):
     data = load(folder, article_id)
     for group in ("entities", "claims"):
         for item in data[group]:
-            assert text[item["start"]:item["end"]] == item["text"], (group, item["id"])
+            assert text[item["start"] : item["end"]] == item["text"], (group, item["id"])
     for segment in data["segments"]:
-        assert text[segment["start"]:segment["end"]].strip() == text[segment["start"]:segment["end"]]
+        assert text[segment["start"] : segment["end"]].strip() == text[segment["start"] : segment["end"]]
 
 
 def test_the_seed_articles_are_present():
@@ -63,7 +63,7 @@ def test_guideline_examples_hold_in_the_gold():
     for article_id in SEED_IDS:
         for m in load(ROOT / "annotations", article_id)["entities"]:
             mentions.setdefault(m["text"], set()).add((m["label"], m["entity"]))
-    assert ("PERSON", "seth_rogen") in mentions["Seth Rogan"]          # misspelling linked
+    assert ("PERSON", "seth_rogen") in mentions["Seth Rogan"]  # misspelling linked
     assert ("ORG", "sony_pictures_entertainment") in mentions["Sony Pictures Entertainment"]
     assert mentions["Sony"] == {("ORG", "sony_pictures_entertainment")}
     assert mentions["NK"] == mentions["North Korea"] == {("GPE", "north_korea")}

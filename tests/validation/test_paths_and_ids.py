@@ -11,7 +11,6 @@ import pytest
 
 from conftest import run_cli
 
-
 MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
 
 

@@ -70,10 +70,16 @@ def test_load_registry_reads_both_registries(root):
 
 def test_duplicate_key_is_reported_at_the_second_entry_and_the_first_is_kept(root):
     collection = gold(root)
-    write_registry(collection.folder, "entities",
-                   [entity("acme_corp"), entity("fbi", "FBI"), entity("acme_corp", "Acme Corporation")])
-    write_registry(collection.folder, "propositions",
-                   [proposition("acme_records_stolen"), proposition("acme_records_stolen", "Something else.")])
+    write_registry(
+        collection.folder,
+        "entities",
+        [entity("acme_corp"), entity("fbi", "FBI"), entity("acme_corp", "Acme Corporation")],
+    )
+    write_registry(
+        collection.folder,
+        "propositions",
+        [proposition("acme_records_stolen"), proposition("acme_records_stolen", "Something else.")],
+    )
     report = Report()
     registry = load_registry(collection, root, report, check=True)
     assert places(report) == [
@@ -120,8 +126,10 @@ def test_missing_registry(root, missing):
 def test_both_registries_missing(root):
     report = Report()
     registry = load_registry(gold(root), root, report, check=True)
-    assert places(report) == [("annotations/entities.json", None, "", "missing-registry"),
-                              ("annotations/propositions.json", None, "", "missing-registry")]
+    assert places(report) == [
+        ("annotations/entities.json", None, "", "missing-registry"),
+        ("annotations/propositions.json", None, "", "missing-registry"),
+    ]
     assert registry == Registry()
 
 
@@ -130,8 +138,10 @@ def test_a_pass_reading_the_gold_registries_reports_them_without_counting_them(r
     write_registry(root / "annotations", "entities", [entity("acme_corp"), entity("acme_corp")])
     report = Report()
     registry = load_registry(a_pass(root), root, report, check=True)
-    assert places(report) == [("annotations/entities.json", 3, "/entities/1", "registry-duplicate-key"),
-                              ("annotations/propositions.json", None, "", "missing-registry")]
+    assert places(report) == [
+        ("annotations/entities.json", 3, "/entities/1", "registry-duplicate-key"),
+        ("annotations/propositions.json", None, "", "missing-registry"),
+    ]
     assert report.files_checked == 0 and list(registry.entities) == ["acme_corp"]
 
 
@@ -148,7 +158,8 @@ def test_broken_json_and_schema_violations(root):
     collection = gold(root)
     collection.folder.joinpath("entities.json").write_text('{"entities": [\n  {"key": "acme_corp",}\n]}\n')
     collection.folder.joinpath("propositions.json").write_text(
-        '{"propositions": [\n  {"key": "acme", "statement": "x", "extra": 1}\n]}\n')
+        '{"propositions": [\n  {"key": "acme", "statement": "x", "extra": 1}\n]}\n'
+    )
     report = Report()
     registry = load_registry(collection, root, report, check=True)
     assert [(code, file) for file, _, _, code in places(report)] == [
@@ -219,8 +230,10 @@ def test_collect_usage_ignores_what_the_schema_rejects(data):
 # ---------------------------------------------------------------------------------------------
 # unused_registry_entries
 
-REGISTRY = Registry(entities={"acme_corp": entity("acme_corp"), "fbi": entity("fbi"), "sony": entity("sony")},
-                    propositions={"p_b": proposition("p_b"), "p_a": proposition("p_a"), "p_c": proposition("p_c")})
+REGISTRY = Registry(
+    entities={"acme_corp": entity("acme_corp"), "fbi": entity("fbi"), "sony": entity("sony")},
+    propositions={"p_b": proposition("p_b"), "p_a": proposition("p_a"), "p_c": proposition("p_c")},
+)
 
 
 def test_unused_entries_are_reported_sorted_by_file_then_key(root):
@@ -247,8 +260,9 @@ def test_a_pass_with_its_own_registries_reports_their_unused_entries(root):
     collection = a_pass(root, own_registry=True)
     used_entities = set(REGISTRY.entities) - {"sony"}
     issues = unused_registry_entries(collection, REGISTRY, used_entities, set(REGISTRY.propositions), root)
-    assert [(i.file, i.message) for i in issues] == [("annotations/passes/p1/entities.json",
-                                                      "'sony' is used by no article")]
+    assert [(i.file, i.message) for i in issues] == [
+        ("annotations/passes/p1/entities.json", "'sony' is used by no article")
+    ]
 
 
 def test_usage_of_articles_against_the_registry(root):
@@ -263,4 +277,7 @@ def test_usage_of_articles_against_the_registry(root):
         collect_usage(data, entities, propositions)
     issues = unused_registry_entries(gold(root), REGISTRY, entities, propositions, root)
     assert [(i.file.rsplit("/", 1)[1], i.message.split()[0]) for i in issues] == [
-        ("entities.json", "'sony'"), ("propositions.json", "'p_b'"), ("propositions.json", "'p_c'")]
+        ("entities.json", "'sony'"),
+        ("propositions.json", "'p_b'"),
+        ("propositions.json", "'p_c'"),
+    ]

@@ -26,11 +26,21 @@ TEXT = "Acme Corp said on Monday that hackers stole records. The FBI is investig
 
 
 def _article(entities: list[dict[str, Any]], claims: list[dict[str, Any]]) -> Article:
-    data = {"id": "acme-breach", "text_sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
-            "segments": [{"start": 0, "end": len(TEXT), "kind": "body"}], "entities": entities, "claims": claims,
-            "metadata": {"title": "Acme", "source": {"name": "Example News", "url": "https://example.com/a"},
-                         "published": "2020-01-01", "split": "test", "license": "CC-BY-4.0"},
-            "annotators": ["a"]}
+    data = {
+        "id": "acme-breach",
+        "text_sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
+        "segments": [{"start": 0, "end": len(TEXT), "kind": "body"}],
+        "entities": entities,
+        "claims": claims,
+        "metadata": {
+            "title": "Acme",
+            "source": {"name": "Example News", "url": "https://example.com/a"},
+            "published": "2020-01-01",
+            "split": "test",
+            "license": "CC-BY-4.0",
+        },
+        "annotators": ["a"],
+    }
     text = json.dumps(data, indent=2)
     doc = JsonDocument("annotations/acme-breach.json", text, json.loads(text))
     return Article("acme-breach", TEXT, TEXT.encode(), doc, doc.display)
@@ -44,25 +54,49 @@ def _mention(needle: str, label: str, entity: str | None, id: str) -> dict[str, 
 def _claim(claimer: str, about: list[str], proposition: str) -> dict[str, Any]:
     needle = "hackers stole records."
     start = TEXT.index(needle)
-    return {"id": "c1", "start": start, "end": start + len(needle), "text": needle, "claimer": claimer,
-            "attribution": "asserted", "certainty": "certain", "normalized": "Hackers stole records.",
-            "about": about, "proposition": proposition}
+    return {
+        "id": "c1",
+        "start": start,
+        "end": start + len(needle),
+        "text": needle,
+        "claimer": claimer,
+        "attribution": "asserted",
+        "certainty": "certain",
+        "normalized": "Hackers stole records.",
+        "about": about,
+        "proposition": proposition,
+    }
 
 
 REGISTRY = Registry(
-    entities={key: {"key": key, "name": name, "type": kind, "aliases": [], "description": "fictional"}
-              for key, name, kind in [("acme_corp", "Acme Corp", "ORG"), ("fbi", "FBI", "ORG"),
-                                      ("unrelated_group", "Unrelated Group", "ORG"), ("someone", "Someone", "PERSON")]},
-    propositions={key: {"key": key, "statement": statement} for key, statement in
-                  [("acme_records_stolen", "Hackers stole records from Acme."), ("other", "Something else.")]},
+    entities={
+        key: {"key": key, "name": name, "type": kind, "aliases": [], "description": "fictional"}
+        for key, name, kind in [
+            ("acme_corp", "Acme Corp", "ORG"),
+            ("fbi", "FBI", "ORG"),
+            ("unrelated_group", "Unrelated Group", "ORG"),
+            ("someone", "Someone", "PERSON"),
+        ]
+    },
+    propositions={
+        key: {"key": key, "statement": statement}
+        for key, statement in [
+            ("acme_records_stolen", "Hackers stole records from Acme."),
+            ("other", "Something else."),
+        ]
+    },
 )
 
 ARTICLES = {
-    "linked": _article([_mention("Acme Corp", "ORG", "acme_corp", "m1"), _mention("FBI", "ORG", "fbi", "m2")],
-                       [_claim("acme_corp", ["acme_corp"], "acme_records_stolen")]),
+    "linked": _article(
+        [_mention("Acme Corp", "ORG", "acme_corp", "m1"), _mention("FBI", "ORG", "fbi", "m2")],
+        [_claim("acme_corp", ["acme_corp"], "acme_records_stolen")],
+    ),
     "type-differs": _article([_mention("Acme Corp", "PERSON", "acme_corp", "m1")], []),
-    "unknown-keys": _article([_mention("Acme Corp", "ORG", "acme_crop", "m1")],
-                             [_claim("fbii", ["acme_corp", "nobody"], "acme_records_stolen_x")]),
+    "unknown-keys": _article(
+        [_mention("Acme Corp", "ORG", "acme_crop", "m1")],
+        [_claim("fbii", ["acme_corp", "nobody"], "acme_records_stolen_x")],
+    ),
 }
 
 
@@ -87,8 +121,12 @@ def _without_unread(registry: Registry, reads: dict[str, list[str]], how: str) -
         if how == "alter":
             for key, entry in entries.items():
                 if key not in read:
-                    kept[key] = {**entry, "type": "PERSON" if entry.get("type") == "ORG" else "ORG",
-                                 "statement": "changed", "name": "changed"}
+                    kept[key] = {
+                        **entry,
+                        "type": "PERSON" if entry.get("type") == "ORG" else "ORG",
+                        "statement": "changed",
+                        "name": "changed",
+                    }
         tables[table] = kept
     return Registry(entities=tables["entities"], propositions=tables["propositions"])
 
@@ -124,7 +162,6 @@ def test_the_view_hands_out_no_table():
 @pytest.mark.corpus
 def test_the_repository_articles_read_only_what_is_noted():
     from conftest import ROOT
-
     from cyberclaims.validation import validate
 
     corpus, report = validate(ROOT, show_progress=False)
@@ -136,10 +173,12 @@ def test_the_repository_articles_read_only_what_is_noted():
 def test_a_rule_that_reads_around_the_view_is_caught(monkeypatch):
     def leaky(facts: ArticleFacts) -> list:
         # reaches the registry's table behind the view: a read nobody notes
-        table = facts.registry._registry.entities  # noqa: SLF001 - the point of this test
+        table = facts.registry._registry.entities
         unrelated = table.get("unrelated_group", {}).get("type")
         return [facts.issue(("entities",), "unknown-entity", f"unrelated is {unrelated}")]
 
-    monkeypatch.setattr(article_rules, "ARTICLE_RULES", (*article_rules.ARTICLE_RULES, Rule(leaky, ("unknown-entity",))))
+    monkeypatch.setattr(
+        article_rules, "ARTICLE_RULES", (*article_rules.ARTICLE_RULES, Rule(leaky, ("unknown-entity",)))
+    )
     with pytest.raises(AssertionError, match="did not note"):
         assert_every_read_is_noted(ARTICLES["linked"], REGISTRY)

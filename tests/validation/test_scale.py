@@ -68,13 +68,12 @@ def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch
     from dataclasses import replace
 
     from cyberclaims.dataset.build import build
-
     from cyberclaims.dataset.configs import CONFIGS
 
     monkeypatch.setitem(CONFIGS, "documents", replace(CONFIGS["documents"], row_group_rows=50))
     monkeypatch.setitem(CONFIGS, "ner", replace(CONFIGS["ner"], row_group_rows=700))
     one = build(root, tmp_path / "one", show_progress=False, jobs=1)
-    two = build(root, tmp_path / "two", show_progress=False, jobs=2)
+    build(root, tmp_path / "two", show_progress=False, jobs=2)
     files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.parquet"))
     assert files == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.parquet"))
     for name in files:  # the number of workers never changes a byte
@@ -96,7 +95,9 @@ def test_sharded_build_streams_and_reads_in_parallel(tmp_path: Path, monkeypatch
     connection.execute("SET threads TO 2")
     total, distinct, mentions = connection.execute(
         f"SELECT count(*), count(DISTINCT id), sum(len(entities)) "
-        f"FROM read_parquet('{tmp_path / 'one'}/data/documents/*.parquet')").fetchall()[0]
+        f"FROM read_parquet('{tmp_path / 'one'}/data/documents/*.parquet')"
+    ).fetchall()[0]
     assert total == distinct == sum(expected.values()) == 600
-    assert mentions == sum(len(json.loads(p.read_text())["entities"])
-                           for p in (root / "annotations").glob("synthetic-*.json"))
+    assert mentions == sum(
+        len(json.loads(p.read_text())["entities"]) for p in (root / "annotations").glob("synthetic-*.json")
+    )

@@ -48,9 +48,15 @@ def _document() -> dict:
 
 
 @settings(max_examples=60, deadline=None)
-@given(group=st.sampled_from(["segments", "entities", "claims"]), field=st.sampled_from(["start", "end"]),
-       number=st.one_of(st.integers(0, 10**6).map(float), st.floats(allow_nan=False, allow_infinity=False),
-                        st.sampled_from(["900.0", "1e30", "1E2", "0.0", "-0.0", "2e0", "1.5"])))
+@given(
+    group=st.sampled_from(["segments", "entities", "claims"]),
+    field=st.sampled_from(["start", "end"]),
+    number=st.one_of(
+        st.integers(0, 10**6).map(float),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from(["900.0", "1e30", "1E2", "0.0", "-0.0", "2e0", "1.5"]),
+    ),
+)
 def test_an_offset_that_is_not_an_integer_as_written_is_a_schema_type_error(group, field, number):
     doc = _document()
     doc[group][0][field] = "@@"
@@ -64,8 +70,9 @@ def test_an_offset_that_is_not_an_integer_as_written_is_a_schema_type_error(grou
 
 def test_evaluate_refuses_predictions_with_float_offsets(mini: Path):
     doc = _document()
-    text = json.dumps(doc, indent=2).replace(f'"start": {doc["entities"][0]["start"]},',
-                                             f'"start": {doc["entities"][0]["start"]}.0,', 1)
+    text = json.dumps(doc, indent=2).replace(
+        f'"start": {doc["entities"][0]["start"]},', f'"start": {doc["entities"][0]["start"]}.0,', 1
+    )
     (mini / "predictions.json").write_text(text, encoding="utf-8")
     assert cli("build", cwd=mini).returncode == 0  # evaluate reads its gold from the built dataset
     run = cli("evaluate", "--task", "ner", "--split", "train", "--predictions", "predictions.json", cwd=mini)
@@ -88,16 +95,23 @@ STRING_PATHS = list(_paths(_document()))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(path=st.sampled_from(STRING_PATHS), surrogate=st.integers(0xD800, 0xDFFF),
-       prefix=st.text(max_size=5), suffix=st.text(max_size=5))
+@given(
+    path=st.sampled_from(STRING_PATHS),
+    surrogate=st.integers(0xD800, 0xDFFF),
+    prefix=st.text(max_size=5),
+    suffix=st.text(max_size=5),
+)
 def test_a_lone_surrogate_in_any_string_is_a_located_error(path, surrogate, prefix, suffix):
     doc = _document()
     target = doc
     for step in path[:-1]:
         target = target[step]
     target[path[-1]] = "@@"
-    escaped = json.dumps(prefix, ensure_ascii=True)[1:-1] + f"\\u{surrogate:04x}" + \
-        json.dumps(suffix, ensure_ascii=True)[1:-1]
+    escaped = (
+        json.dumps(prefix, ensure_ascii=True)[1:-1]
+        + f"\\u{surrogate:04x}"
+        + json.dumps(suffix, ensure_ascii=True)[1:-1]
+    )
     # a high surrogate followed by a low one is a pair, not a lone surrogate
     paired = 0xD800 <= surrogate <= 0xDBFF and suffix[:1] and 0xDC00 <= ord(suffix[0]) <= 0xDFFF
     data = json.dumps(doc, indent=2, ensure_ascii=False).replace('"@@"', f'"{escaped}"').encode()
@@ -111,15 +125,17 @@ def test_a_lone_surrogate_in_any_string_is_a_located_error(path, surrogate, pref
 
 def test_validate_build_import_and_new_refuse_lone_surrogates(mini: Path):
     path = mini / DOC
-    path.write_text(path.read_text(encoding="utf-8").replace('"Example News"', '"Example \\udc80News"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"Example News"', '"Example \\udc80News"'), encoding="utf-8"
+    )
     for args in (["validate"], ["build"]):
         run = cli(*args, cwd=mini)
         assert run.returncode == 1 and "json-lone-surrogate" in run.stdout, run.output
     assert not (mini / "dataset").exists()
     shutil.copy(MINIMAL / DOC, path)
-    (mini / "ls.json").write_text('[{"id": 1, "data": {"text": "Hello \\ud800 world"}, "annotations": '
-                                  '[{"result": []}]}]', encoding="utf-8")
+    (mini / "ls.json").write_text(
+        '[{"id": 1, "data": {"text": "Hello \\ud800 world"}, "annotations": [{"result": []}]}]', encoding="utf-8"
+    )
     (mini / "dc.jsonl").write_text('{"text": "Hi \\ud800 there", "label": []}\n', encoding="utf-8")
     before = tree(mini / "annotations")
     for args in (["import", "labelstudio", "ls.json"], ["import", "doccano", "dc.jsonl"]):
@@ -127,8 +143,9 @@ def test_validate_build_import_and_new_refuse_lone_surrogates(mini: Path):
         assert run.returncode == 1 and "surrogate" in run.stdout, run.output
     (mini / "new.txt").write_text("A new article about a breach.\n", encoding="utf-8")
     # the title as Python decodes an argument that is not UTF-8 (b"Bad \xff"): with a lone surrogate
-    run = run_cli("new", "new-article", "--text", "new.txt", "--title", b"Bad \xff".decode("utf-8", "surrogateescape"),
-                  cwd=mini)
+    run = run_cli(
+        "new", "new-article", "--text", "new.txt", "--title", b"Bad \xff".decode("utf-8", "surrogateescape"), cwd=mini
+    )
     assert run.returncode == 2 and "--title" in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert tree(mini / "annotations") == before
 
@@ -136,10 +153,15 @@ def test_validate_build_import_and_new_refuse_lone_surrogates(mini: Path):
 def _many_mentions_without_whitespace(root: Path, n: int) -> None:
     text = "ab-" * n + "end"
     doc = _document()
-    doc.update(text_sha256=hashlib.sha256(text.encode()).hexdigest(), claims=[],
-               segments=[{"start": 0, "end": len(text), "kind": "body"}],
-               entities=[{"id": f"m{i}", "start": 3 * i, "end": 3 * i + 2, "text": "ab", "label": "CARDINAL",
-                          "entity": None} for i in range(n)])
+    doc.update(
+        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        claims=[],
+        segments=[{"start": 0, "end": len(text), "kind": "body"}],
+        entities=[
+            {"id": f"m{i}", "start": 3 * i, "end": 3 * i + 2, "text": "ab", "label": "CARDINAL", "entity": None}
+            for i in range(n)
+        ],
+    )
     (root / "annotations" / "acme-breach.txt").write_text(text, encoding="utf-8")
     (root / DOC).write_text(json.dumps(doc), encoding="utf-8")
 
@@ -157,12 +179,12 @@ def test_many_mentions_in_a_text_without_whitespace_validate(mini: Path):
 def test_many_duplicate_or_unknown_keys_give_short_lines(mini: Path, kind: str):
     path = mini / DOC
     text = path.read_text(encoding="utf-8")
-    extra = {"duplicate": "".join(',\n  "notes": null' for _ in range(50_000)),
-             "unknown": "".join(f',\n  "field{i}": 1' for i in range(100_000)),
-             "huge-key": ',\n  "' + "k" * 2_000_000 + '": 1, "' + "k" * 2_000_000 + '": 1'}[kind]
+    extra = {
+        "duplicate": "".join(',\n  "notes": null' for _ in range(50_000)),
+        "unknown": "".join(f',\n  "field{i}": 1' for i in range(100_000)),
+        "huge-key": ',\n  "' + "k" * 2_000_000 + '": 1, "' + "k" * 2_000_000 + '": 1',
+    }[kind]
     path.write_text(text.replace('"notes": null', '"notes": null' + extra), encoding="utf-8")
     run = cli("validate", "--format", "text", cwd=mini)
     assert run.returncode == 1
     assert max(map(len, run.stdout.splitlines())) < 2_000
-
-

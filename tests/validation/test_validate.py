@@ -45,8 +45,7 @@ def test_located_errors_in_every_broken_file_in_one_run(repo: Path):
     text = (repo / "annotations" / f"{ARTICLE_IDS[0]}.txt").read_text(encoding="utf-8")
     data = load(first)
     data["segments"][0]["end"] = len(text) + 5
-    data["entities"].append({"id": "zz1", "start": 0, "end": 4, "text": "Sonx", "label": "ORG",
-                             "entity": None})
+    data["entities"].append({"id": "zz1", "start": 0, "end": 4, "text": "Sonx", "label": "ORG", "entity": None})
     dump(first, data)
     other = load(second)
     other["metadata"]["split"] = "dev"
@@ -122,7 +121,9 @@ def test_validation_only_reads(repo: Path):
     data = load(repo / "annotations" / f"{ARTICLE_IDS[0]}.json")
     data["id"] = "something-else"
     dump(repo / "annotations" / f"{ARTICLE_IDS[0]}.json", data)
-    before[repo / "annotations" / f"{ARTICLE_IDS[0]}.json"] = (repo / "annotations" / f"{ARTICLE_IDS[0]}.json").read_bytes()
+    before[repo / "annotations" / f"{ARTICLE_IDS[0]}.json"] = (
+        repo / "annotations" / f"{ARTICLE_IDS[0]}.json"
+    ).read_bytes()
     run = run_cli("validate", cwd=repo)
     assert "id-mismatch" in run.stdout
     after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
@@ -150,8 +151,13 @@ def test_files_are_read_whole_up_to_their_cap_and_refused_past_it(tmp_path: Path
     from cyberclaims.core.files import read_capped
 
     limit = 1000
-    for size, verdict in ((1, None), (limit, None), (limit + 1, "file-too-large"), (5 * limit, "file-too-large"),
-                          (0, "file-empty")):
+    for size, verdict in (
+        (1, None),
+        (limit, None),
+        (limit + 1, "file-too-large"),
+        (5 * limit, "file-too-large"),
+        (0, "file-empty"),
+    ):
         path = tmp_path / f"f{size}"
         payload = bytes(range(256)) * (size // 256 + 1)
         path.write_bytes(payload[:size])

@@ -32,27 +32,40 @@ import pytest
 
 from conftest import ARTICLE_IDS, copy_repository, run_cli
 from cyberclaims.core.vocabulary import ENTITY_LABELS
-from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site
+from cyberclaims.validation import validate
+from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site, templating
 from cyberclaims.viewer import pages as viewer_pages
 from cyberclaims.viewer import site as viewer_site
-from cyberclaims.viewer import templating
 from cyberclaims.viewer.spans import UNKNOWN_LABEL_COLOR
-from cyberclaims.validation import validate
 
 CHROMIUM = Path("/usr/bin/chromium")
-_chromium_present = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
-                                      "/usr/bin/chromium (apt-get install chromium; .ci/run installs it)")
+_chromium_present = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)",
+)
 
 
 def needs_chromium(test):
     """A browser test: marked ``browser``, and skipped, saying why, when Chromium is missing."""
     return pytest.mark.browser(_chromium_present(test))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic", "--remote-debugging-pipe"]
+
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--remote-debugging-pipe",
+]
 WIDTH, HEIGHT = 1400, 1000
 
-HOSTILE_TEXT = ("Hackers “GOP” wrote <script>window.__pwned = 1</script> and </div><b>bold</b> on Sony’s site 😀 "
-                "& fled.\n")
+HOSTILE_TEXT = (
+    "Hackers “GOP” wrote <script>window.__pwned = 1</script> and </div><b>bold</b> on Sony’s site 😀 & fled.\n"
+)
 HOSTILE_TITLE = "</title><script>window.__pwned = 2</script>"
 
 
@@ -69,9 +82,12 @@ class Chromium:
         to_chrome, from_chrome = (_high_fd(to_chrome), _high_fd(from_chrome))
         command = " ".join([str(CHROMIUM), *FLAGS, f"--user-data-dir={self.profile}", "about:blank"])
         # bash puts the two pipe ends at fds 3 and 4, where Chromium expects them (dash refuses fds > 9).
-        self.process = subprocess.Popen(["bash", "-c", f"exec {command} 3<&{to_chrome} 4>&{from_chrome}"],
-                                        pass_fds=(to_chrome, from_chrome), stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            ["bash", "-c", f"exec {command} 3<&{to_chrome} 4>&{from_chrome}"],
+            pass_fds=(to_chrome, from_chrome),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_chrome)
         os.close(from_chrome)
         self._buffer, self._id = b"", 0
@@ -107,8 +123,11 @@ class Chromium:
             self._buffer += chunk
 
     def open(self, path: Path, width: int = WIDTH, height: int = HEIGHT) -> None:
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=True)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=True,
+        )
         self.call("Page.navigate", {"url": path.resolve().as_uri()}, session=True)
         self._wait(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == self.session, 30)
 
@@ -127,7 +146,7 @@ class Chromium:
         try:
             self.call("Browser.close", timeout=10)
             self.process.wait(10)
-        except Exception:  # noqa: BLE001 - a browser that does not close is killed
+        except Exception:
             self.process.kill()
             self.process.wait()
         os.close(self._out)
@@ -146,8 +165,8 @@ def decode_png(data: bytes) -> tuple[int, int, int, list[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat = 8, b""
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         pos += 12 + length
         if kind == b"IHDR":
             width, height, depth, color_type, _, _, interlace = struct.unpack(">IIBBBBB", body)
@@ -160,7 +179,7 @@ def decode_png(data: bytes) -> tuple[int, int, int, list[bytes]]:
     rows, previous = [], bytes(stride)
     high = int.from_bytes(b"\x80" * stride, "big")
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
+        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]
         if kind == 0:
             row = line
         elif kind == 2:  # Up: bytewise (line + previous) mod 256, all bytes at once without carries
@@ -187,7 +206,7 @@ def decode_png(data: bytes) -> tuple[int, int, int, list[bytes]]:
 
 
 def rgb(hex_color: str) -> tuple[int, int, int]:
-    return tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,12 +219,32 @@ def _made_up_articles(repo: Path) -> None:
     They link to registry entries of their own, added to the copy's registries (markup in them too).
     """
     annotations = repo / "annotations"
-    for name, entry in (("entities", {"key": "made_up_studio", "name": "Made-up <b>Studio</b>", "type": "ORG",
-                                      "aliases": [], "description": "A studio invented for the viewer's tests."}),
-                        ("entities", {"key": "made_up_group", "name": "Made-up Group", "type": "ORG",
-                                      "aliases": [], "description": "A group invented for the viewer's tests."}),
-                        ("propositions", {"key": "made_up_group_claimed_the_attack",
-                                          "statement": "The <i>made-up</i> group claimed the attack."})):
+    for name, entry in (
+        (
+            "entities",
+            {
+                "key": "made_up_studio",
+                "name": "Made-up <b>Studio</b>",
+                "type": "ORG",
+                "aliases": [],
+                "description": "A studio invented for the viewer's tests.",
+            },
+        ),
+        (
+            "entities",
+            {
+                "key": "made_up_group",
+                "name": "Made-up Group",
+                "type": "ORG",
+                "aliases": [],
+                "description": "A group invented for the viewer's tests.",
+            },
+        ),
+        (
+            "propositions",
+            {"key": "made_up_group_claimed_the_attack", "statement": "The <i>made-up</i> group claimed the attack."},
+        ),
+    ):
         path = annotations / f"{name}.json"
         registry = json.loads(path.read_text(encoding="utf-8"))
         registry[name].append(entry)
@@ -217,35 +256,66 @@ def _made_up_articles(repo: Path) -> None:
     document = {
         "id": "hostile-markup-example",
         "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-        "metadata": {"title": HOSTILE_TITLE, "source": {"name": "<i>Example</i>", "url": None, "origin": "x.txt"},
-                     "published": None, "language": "en", "license": "CC0-1.0", "topic": "sony-pictures-hack-2014",
-                     "split": "train"},
+        "metadata": {
+            "title": HOSTILE_TITLE,
+            "source": {"name": "<i>Example</i>", "url": None, "origin": "x.txt"},
+            "published": None,
+            "language": "en",
+            "license": "CC0-1.0",
+            "topic": "sony-pictures-hack-2014",
+            "split": "train",
+        },
         "segments": [{"start": 0, "end": len(text.rstrip("\n")), "kind": "body"}],
-        "entities": [{"id": "m1", "start": start, "end": start + 4, "text": "Sony", "label": "ORG",
-                      "entity": "made_up_studio"}],
-        "claims": [{"id": "c1", "start": 0, "end": text.index(" and"), "text": text[:text.index(" and")],
-                    "claimer": "author", "attribution": "asserted", "certainty": "certain",
-                    "normalized": "Hackers wrote </div><script>window.__pwned = 3</script>.", "about": [],
-                    "proposition": "made_up_group_claimed_the_attack"},
-                   {"id": "c2", "start": script, "end": text.index("site") + 4, "text": text[script:text.index("site") + 4],
-                    "claimer": "author", "attribution": "asserted", "certainty": "possible", "normalized": "x.",
-                    "about": [], "proposition": "made_up_group_claimed_the_attack"}],
-        "annotators": [], "notes": None,
+        "entities": [
+            {"id": "m1", "start": start, "end": start + 4, "text": "Sony", "label": "ORG", "entity": "made_up_studio"}
+        ],
+        "claims": [
+            {
+                "id": "c1",
+                "start": 0,
+                "end": text.index(" and"),
+                "text": text[: text.index(" and")],
+                "claimer": "author",
+                "attribution": "asserted",
+                "certainty": "certain",
+                "normalized": "Hackers wrote </div><script>window.__pwned = 3</script>.",
+                "about": [],
+                "proposition": "made_up_group_claimed_the_attack",
+            },
+            {
+                "id": "c2",
+                "start": script,
+                "end": text.index("site") + 4,
+                "text": text[script : text.index("site") + 4],
+                "claimer": "author",
+                "attribution": "asserted",
+                "certainty": "possible",
+                "normalized": "x.",
+                "about": [],
+                "proposition": "made_up_group_claimed_the_attack",
+            },
+        ],
+        "annotators": [],
+        "notes": None,
     }
-    (annotations / "hostile-markup-example.json").write_text(json.dumps(document, indent=2, ensure_ascii=False),
-                                                            encoding="utf-8")
+    (annotations / "hostile-markup-example.json").write_text(
+        json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     broken = "Sony Pictures was hacked in 2014 by GOP.\n"
     (annotations / "broken-spans-example.txt").write_text(broken, encoding="utf-8")
-    document = {**document, "id": "broken-spans-example",
-                "text_sha256": hashlib.sha256(broken.encode()).hexdigest(),
-                "metadata": {**document["metadata"], "title": "Broken spans"},
-                "segments": [{"start": 0, "end": len(broken) - 1, "kind": "body"}],
-                "entities": [{"id": "m1", "start": 0, "end": 13, "text": "Sony Pictures", "label": "ORG",
-                              "entity": "made_up_studio"},
-                             {"id": "m2", "start": 28, "end": 32, "text": "2015", "label": "DATE", "entity": None},
-                             {"id": "m3", "start": 36, "end": 99, "text": "GOP", "label": "ORG",
-                              "entity": "made_up_group"}],
-                "claims": [{**document["claims"][0], "start": 20, "end": 10, "text": "reversed"}]}
+    document = {
+        **document,
+        "id": "broken-spans-example",
+        "text_sha256": hashlib.sha256(broken.encode()).hexdigest(),
+        "metadata": {**document["metadata"], "title": "Broken spans"},
+        "segments": [{"start": 0, "end": len(broken) - 1, "kind": "body"}],
+        "entities": [
+            {"id": "m1", "start": 0, "end": 13, "text": "Sony Pictures", "label": "ORG", "entity": "made_up_studio"},
+            {"id": "m2", "start": 28, "end": 32, "text": "2015", "label": "DATE", "entity": None},
+            {"id": "m3", "start": 36, "end": 99, "text": "GOP", "label": "ORG", "entity": "made_up_group"},
+        ],
+        "claims": [{**document["claims"][0], "start": 20, "end": 10, "text": "reversed"}],
+    }
     (annotations / "broken-spans-example.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
     (annotations / "unreadable-json-example.txt").write_text("Some text about <b>Sony</b>.\n", encoding="utf-8")
     (annotations / "unreadable-json-example.json").write_text('{"id": "unreadable-json-example", ', encoding="utf-8")
@@ -296,9 +366,12 @@ def test_render_writes_a_page_per_article_and_an_index_deterministically(tmp_pat
     corpus, report = validate(repo, show_progress=False, keep_articles=False)
     assert corpus.gold.articles == []
     result = render_site(corpus, report, second)
-    expected = sorted([f"{i}.html" for i in ARTICLE_IDS] + ["index.html", "propositions_1.html", "entities_1.html"]
-                      + [f"p/{k}.html" for k in _registry_keys(repo, "propositions")]
-                      + [f"e/{k}.html" for k in _registry_keys(repo, "entities")])
+    expected = sorted(
+        [f"{i}.html" for i in ARTICLE_IDS]
+        + ["index.html", "propositions_1.html", "entities_1.html"]
+        + [f"p/{k}.html" for k in _registry_keys(repo, "propositions")]
+        + [f"e/{k}.html" for k in _registry_keys(repo, "entities")]
+    )
     assert sorted(p.relative_to(second).as_posix() for p in result.pages) == expected
     # No temporary file left behind either; the render state (what each page was made from) is one file.
     assert _files(first) == _files(second) == sorted(expected + [".render-state.json"])
@@ -319,10 +392,11 @@ def test_render_only_the_named_articles(tmp_path):
     assert run_cli("render", ARTICLE_IDS[0], "--out", out, cwd=repo).returncode == 0
     data = _annotation(repo, ARTICLE_IDS[0])
     # The article's page, the lists, and the proposition and entity pages it links to: no other article.
-    assert _files(out) == sorted([f"{ARTICLE_IDS[0]}.html", "index.html", "propositions_1.html", "entities_1.html",
-                                  ".render-state.json"]
-                                 + [f"p/{k}.html" for k in {c["proposition"] for c in data["claims"]}]
-                                 + [f"e/{k}.html" for k in {m["entity"] for m in data["entities"] if m["entity"]}])
+    assert _files(out) == sorted(
+        [f"{ARTICLE_IDS[0]}.html", "index.html", "propositions_1.html", "entities_1.html", ".render-state.json"]
+        + [f"p/{k}.html" for k in {c["proposition"] for c in data["claims"]}]
+        + [f"e/{k}.html" for k in {m["entity"] for m in data["entities"] if m["entity"]}]
+    )
     unknown = run_cli("render", "no-such-article", "--out", out, cwd=repo)
     assert unknown.returncode == 2 and "no-such-article" in unknown.stderr
 
@@ -346,8 +420,10 @@ def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(
     (repo / "annotations" / "propositions.json").write_text(json.dumps(propositions, indent=2) + "\n")
     assert run_cli("render", "--out", out, cwd=repo).returncode == 0
     top = sorted(p.name for p in out.iterdir() if p.is_file())
-    assert top == sorted([f"{a}.html" for a in ARTICLE_IDS if a != removed]
-                         + ["index.html", "propositions_1.html", "entities_1.html", "notes.html", ".render-state.json"])
+    assert top == sorted(
+        [f"{a}.html" for a in ARTICLE_IDS if a != removed]
+        + ["index.html", "propositions_1.html", "entities_1.html", "notes.html", ".render-state.json"]
+    )
     assert not (out / "p" / f"{gone}.html").exists() and (out / "p" / "notes.html").exists()
     assert f'data-article="{removed}"' not in (out / "index.html").read_text(encoding="utf-8")
     # A page holds its own article only: removing another article leaves it byte for byte as it was.
@@ -368,27 +444,38 @@ def test_lists_are_cut_into_pages_and_extra_pages_go_when_the_list_shrinks(tmp_p
     assert f"index_{articles + 1}.html" not in names
     assert {f"entities_{n}.html" for n in range(1, len(entities) + 1)} <= names
     assert f"entities_{len(entities) + 1}.html" not in names
-    rows = [re.findall(r'<tr data-entity="([^"]*)">', (out / f"entities_{n}.html").read_text())
-            for n in range(1, len(entities) + 1)]
+    rows = [
+        re.findall(r'<tr data-entity="([^"]*)">', (out / f"entities_{n}.html").read_text())
+        for n in range(1, len(entities) + 1)
+    ]
     assert rows == [[key] for key in entities]
     # A proposition's or entity's own page is cut the same way: <key>.html, <key>.2.html, ...
     claims = [c["proposition"] for a in ARTICLE_IDS for c in _annotation(repo, a)["claims"]]
     shared = max(set(claims), key=claims.count)
-    continued = sorted(p.name for p in (out / "p").iterdir() if p.name.startswith(f"{shared}.") and p.name.count(".") > 1)
+    continued = sorted(
+        p.name for p in (out / "p").iterdir() if p.name.startswith(f"{shared}.") and p.name.count(".") > 1
+    )
     assert continued == [f"{shared}.{n}.html" for n in range(2, claims.count(shared) + 1)]
-    assert claims.count(shared) >= 2 and 'href="' + f"{shared}.2.html" + '"' in (out / "p" / f"{shared}.html").read_text()
+    assert (
+        claims.count(shared) >= 2 and 'href="' + f"{shared}.2.html" + '"' in (out / "p" / f"{shared}.html").read_text()
+    )
     stray = f"index_{articles + 1}.html"  # a page name past the last page: a file the render did not write
     (out / stray).write_text("not ours: no generator line", encoding="utf-8")
     monkeypatch.setattr(viewer_site, "PAGE_ROWS", 500)
     render_site(corpus, report, out)
     names = {p.name for p in out.iterdir() if p.is_file()}
-    assert names == {f"{i}.html" for i in ARTICLE_IDS} | {"index.html", "propositions_1.html", "entities_1.html",
-                                                          stray, ".render-state.json"}
+    assert names == {f"{i}.html" for i in ARTICLE_IDS} | {
+        "index.html",
+        "propositions_1.html",
+        "entities_1.html",
+        stray,
+        ".render-state.json",
+    }
     assert not [p for p in (out / "p").iterdir() if p.name.count(".") > 1]
     assert not [p for p in (out / "e").iterdir() if p.name.count(".") > 1]
 
 
-HOSTILE = '<script>alert(1)</script>"onload=alert(2) x=\''
+HOSTILE = "<script>alert(1)</script>\"onload=alert(2) x='"
 
 
 def _hostile_site(tmp_path: Path, monkeypatch) -> tuple[Path, dict[str, Path]]:
@@ -398,8 +485,10 @@ def _hostile_site(tmp_path: Path, monkeypatch) -> tuple[Path, dict[str, Path]]:
     repo = copy_repository(tmp_path / "repo")
     _made_up_articles(repo)
     annotations = repo / "annotations"
-    for name, key, fields in (("entities", "made_up_studio", ("name", "description")),
-                              ("propositions", "made_up_group_claimed_the_attack", ("statement",))):
+    for name, key, fields in (
+        ("entities", "made_up_studio", ("name", "description")),
+        ("propositions", "made_up_group_claimed_the_attack", ("statement",)),
+    ):
         path = annotations / f"{name}.json"
         registry = json.loads(path.read_text(encoding="utf-8"))
         entry = next(e for e in registry[name] if e["key"] == key)
@@ -422,12 +511,17 @@ def _hostile_site(tmp_path: Path, monkeypatch) -> tuple[Path, dict[str, Path]]:
         return next(p for p in sorted(out.glob(f"{stem}*.html")) if row in p.read_text(encoding="utf-8"))
 
     proposition, entity = "made_up_group_claimed_the_attack", "made_up_studio"
-    kinds = {"article": out / "hostile-markup-example.html", "unparsed article": out / "unreadable-json-example.html",
-             "proposition": out / "p" / f"{proposition}.html", "proposition, continued": out / "p" / f"{proposition}.2.html",
-             "entity": out / "e" / f"{entity}.html", "entity, continued": out / "e" / f"{entity}.2.html",
-             "article list": listing("index", 'data-article="hostile-markup-example"'),
-             "proposition list": listing("propositions_", f'data-proposition="{proposition}"'),
-             "entity list": listing("entities_", f'data-entity="{entity}"')}
+    kinds = {
+        "article": out / "hostile-markup-example.html",
+        "unparsed article": out / "unreadable-json-example.html",
+        "proposition": out / "p" / f"{proposition}.html",
+        "proposition, continued": out / "p" / f"{proposition}.2.html",
+        "entity": out / "e" / f"{entity}.html",
+        "entity, continued": out / "e" / f"{entity}.2.html",
+        "article list": listing("index", 'data-article="hostile-markup-example"'),
+        "proposition list": listing("propositions_", f'data-proposition="{proposition}"'),
+        "entity list": listing("entities_", f'data-entity="{entity}"'),
+    }
     return out, kinds
 
 
@@ -514,18 +608,26 @@ class _Nesting(HTMLParser):
 
 def test_overlapping_claims_and_mentions_nest_correctly():
     text = "Alpha Beta Gamma Delta Epsilon"
-    data = {"segments": [{"start": 0, "end": 30, "kind": "body"}],
-            "entities": [{"id": "m1", "start": 6, "end": 16, "label": "ORG"},
-                         {"id": "m2", "start": 17, "end": 22, "label": "DATE"}],
-            "claims": [{"id": "c1", "start": 0, "end": 10}, {"id": "c2", "start": 6, "end": 30},
-                       {"id": "c3", "start": 12, "end": 19}, {"id": "c4", "start": 12, "end": 19}]}
+    data = {
+        "segments": [{"start": 0, "end": 30, "kind": "body"}],
+        "entities": [
+            {"id": "m1", "start": 6, "end": 16, "label": "ORG"},
+            {"id": "m2", "start": 17, "end": 22, "label": "DATE"},
+        ],
+        "claims": [
+            {"id": "c1", "start": 0, "end": 10},
+            {"id": "c2", "start": 6, "end": 30},
+            {"id": "c3", "start": 12, "end": 19},
+            {"id": "c4", "start": 12, "end": 19},
+        ],
+    }
     parser = _Nesting()
     parser.feed(ArticleView.build(data, text).html({}))
     parser.close()
     assert not parser.stack
     for group, kind in (("entities", "data-mention"), ("claims", "data-claim")):
         for item in data[group]:
-            assert parser.texts[(kind, item["id"])] == text[item["start"]:item["end"]], item
+            assert parser.texts[(kind, item["id"])] == text[item["start"] : item["end"]], item
 
 
 def test_every_label_of_the_vocabulary_has_its_own_colour_and_no_other_label_has_one():
@@ -536,6 +638,7 @@ def test_every_label_of_the_vocabulary_has_its_own_colour_and_no_other_label_has
 
 
 # Colour differences: sRGB (D65) to CIE Lab, CIEDE2000 and WCAG's contrast ratio, in plain Python.
+
 
 def _linear(channel: int) -> float:
     c = channel / 255
@@ -565,7 +668,7 @@ def delta_e_lab(one: tuple[float, float, float], other: tuple[float, float, floa
     """CIEDE2000 between two Lab colours (Sharma, Wu and Dalal's formulation)."""
     (l1, a1, b1), (l2, a2, b2) = one, other
     c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
-    g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    g = 0.5 * (1 - math.sqrt(c_mean**7 / (c_mean**7 + 25**7)))
     a1, a2 = (1 + g) * a1, (1 + g) * a2
     c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
     h1 = math.degrees(math.atan2(b1, a1)) % 360 if c1 else 0.0
@@ -579,14 +682,22 @@ def delta_e_lab(one: tuple[float, float, float], other: tuple[float, float, floa
         h_mean = (h1 + h2) / 2
     else:
         h_mean = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
-    t = (1 - 0.17 * math.cos(math.radians(h_mean - 30)) + 0.24 * math.cos(math.radians(2 * h_mean))
-         + 0.32 * math.cos(math.radians(3 * h_mean + 6)) - 0.20 * math.cos(math.radians(4 * h_mean - 63)))
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(h_mean - 30))
+        + 0.24 * math.cos(math.radians(2 * h_mean))
+        + 0.32 * math.cos(math.radians(3 * h_mean + 6))
+        - 0.20 * math.cos(math.radians(4 * h_mean - 63))
+    )
     s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
     s_c, s_h = 1 + 0.045 * c_mean, 1 + 0.015 * c_mean * t
-    r_t = (-math.sin(math.radians(60 * math.exp(-(((h_mean - 275) / 25) ** 2))))
-           * 2 * math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    r_t = (
+        -math.sin(math.radians(60 * math.exp(-(((h_mean - 275) / 25) ** 2))))
+        * 2
+        * math.sqrt(c_mean**7 / (c_mean**7 + 25**7))
+    )
     dl, dc, dh_ = (l2 - l1) / s_l, (c2 - c1) / s_c, d_big_h / s_h
-    return math.sqrt(dl ** 2 + dc ** 2 + dh_ ** 2 + r_t * dc * dh_)
+    return math.sqrt(dl**2 + dc**2 + dh_**2 + r_t * dc * dh_)
 
 
 def contrast(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
@@ -599,8 +710,11 @@ MIN_DELTA_E = 10  # CIEDE2000: a difference seen at a glance, not only side by s
 
 def test_delta_e_matches_sharmas_reference_pairs():
     # Pairs 1, 7 and 17 of Sharma, Wu and Dalal's CIEDE2000 test data.
-    for one, other, want in (((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
-                             ((50, 0, 0), (50, -1, 2), 2.3669), ((50, 2.5, 0), (73, 25, -18), 27.1492)):
+    for one, other, want in (
+        ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+        ((50, 0, 0), (50, -1, 2), 2.3669),
+        ((50, 2.5, 0), (73, 25, -18), 27.1492),
+    ):
         assert abs(delta_e_lab(one, other) - want) < 1e-4, (one, other)
     assert delta_e((10, 20, 30), (10, 20, 30)) == 0
     assert 99 < delta_e((0, 0, 0), (255, 255, 255)) < 101
@@ -609,8 +723,9 @@ def test_delta_e_matches_sharmas_reference_pairs():
 
 def test_label_colours_are_far_apart_and_black_text_is_legible_on_each():
     colours = {label: rgb(c) for label, c in LABEL_COLORS.items()}
-    closest = min((delta_e(colours[a], colours[b]), a, b) for i, a in enumerate(colours)
-                  for b in list(colours)[i + 1:])
+    closest = min(
+        (delta_e(colours[a], colours[b]), a, b) for i, a in enumerate(colours) for b in list(colours)[i + 1 :]
+    )
     assert closest[0] >= MIN_DELTA_E, closest
     for label, colour in colours.items():
         assert contrast(colour, (0, 0, 0)) >= 4.5, label  # WCAG AA for the article's black text
@@ -656,12 +771,15 @@ def test_article_page_in_chromium_shows_every_label_in_place(site, browser, arti
     assert set(page["mentions"]) == {m["id"] for m in data["entities"]}
     for mention in data["entities"]:
         shown = page["mentions"][mention["id"]]
-        assert (shown["text"], shown["label"], shown["entity"] or None) == \
-            (mention["text"], mention["label"], mention["entity"]), mention
+        assert (shown["text"], shown["label"], shown["entity"] or None) == (
+            mention["text"],
+            mention["label"],
+            mention["entity"],
+        ), mention
     assert set(page["claims"]) == {c["id"] for c in data["claims"]}
     for claim in data["claims"]:
         assert page["claims"][claim["id"]]["text"] == claim["text"], claim
-    boilerplate = [text[s["start"]:s["end"]] for s in data["segments"] if s["kind"] == "boilerplate"]
+    boilerplate = [text[s["start"] : s["end"]] for s in data["segments"] if s["kind"] == "boilerplate"]
     assert page["boilerplate"] == boilerplate
     assert page["errors"] == [] and page["unplaced"] == []
     assert page["legend"] == [label for label in LABEL_COLORS if label in {m["label"] for m in data["entities"]}]
@@ -682,7 +800,13 @@ def test_article_page_in_chromium_shows_every_label_in_place(site, browser, arti
         el.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
         const item = document.getElementById('item-claim-{claim["id"]}');
         return [tip, item.querySelector('details').open, item.textContent]; }})()""")
-    for value in (claim["claimer"], claim["attribution"], claim["certainty"], claim["normalized"], claim["proposition"]):
+    for value in (
+        claim["claimer"],
+        claim["attribution"],
+        claim["certainty"],
+        claim["normalized"],
+        claim["proposition"],
+    ):
         assert value in clicked[0] and value in clicked[2]
     assert clicked[1] is True
 
@@ -704,8 +828,11 @@ def test_screenshot_shows_each_mention_in_its_label_colour(site, browser, articl
     seen_labels = set()
     for mention_id, label, left, top, right, bottom in boxes:
         want = rgb(LABEL_COLORS[label])
-        pixels = [tuple(rows[y][x * bpp:x * bpp + 3]) for y in range(int(top) + 1, int(bottom) - 1)
-                  for x in range(int(left) + 1, int(right) - 1)]
+        pixels = [
+            tuple(rows[y][x * bpp : x * bpp + 3])
+            for y in range(int(top) + 1, int(bottom) - 1)
+            for x in range(int(left) + 1, int(right) - 1)
+        ]
         share = sum(1 for p in pixels if p == want) / max(1, len(pixels))
         # The label colour fills the box behind the glyphs; the glyphs take the rest.
         assert share > 0.4, (mention_id, label, share)
@@ -743,12 +870,16 @@ def test_validation_errors_are_shown_where_they_are(site, browser):
     assert page["mentions"]["m2"] == {**page["mentions"]["m2"], "text": "2014", "bad": True}
     assert page["mentions"]["m1"]["bad"] is False
     assert sorted(page["unplaced"]) == ["/claims/0", "/entities/2"]
-    link = browser.evaluate("document.querySelector('#errors li[data-code=\"span-text-mismatch\"] a').getAttribute('href')")
+    link = browser.evaluate(
+        "document.querySelector('#errors li[data-code=\"span-text-mismatch\"] a').getAttribute('href')"
+    )
     assert link == "#mention-m2"
 
     browser.open(out / "unreadable-json-example.html")
-    page = browser.evaluate("[document.getElementById('text').textContent, "
-                            "[...document.querySelectorAll('#errors li')].map(li => li.dataset.code)]")
+    page = browser.evaluate(
+        "[document.getElementById('text').textContent, "
+        "[...document.querySelectorAll('#errors li')].map(li => li.dataset.code)]"
+    )
     assert page == ["Some text about <b>Sony</b>.\n", ["json-syntax"]]
 
 
@@ -782,8 +913,10 @@ def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
     assert sum(len(a) for name, a in targets.items() if name in {f"{i}.html" for i in ARTICLE_IDS}) >= claims
     for page, anchors in targets.items():
         browser.open(out / page)
-        found = browser.evaluate(f"{json.dumps(sorted(anchors))}.filter(a => document.getElementById(a) && "
-                                 f"(document.getElementById(a).dataset.claim || document.getElementById(a).dataset.mention))")
+        found = browser.evaluate(
+            f"{json.dumps(sorted(anchors))}.filter(a => document.getElementById(a) && "
+            f"(document.getElementById(a).dataset.claim || document.getElementById(a).dataset.mention))"
+        )
         assert found == sorted(anchors), page
     # The proposition lists link to every proposition page.
     browser.open(out / "propositions_1.html")
@@ -796,8 +929,9 @@ def test_index_and_cross_article_links_lead_to_existing_claims(site, browser):
 def test_proposition_and_entity_pages_escape_and_run_no_script(site, browser):
     repo, out = site
     browser.open(out / "p" / "made_up_group_claimed_the_attack.html")
-    page = browser.evaluate("[window.__pwned === undefined, document.scripts.length, "
-                            "document.querySelector('table').textContent]")
+    page = browser.evaluate(
+        "[window.__pwned === undefined, document.scripts.length, document.querySelector('table').textContent]"
+    )
     assert page[0] is True and page[1] == 0
     assert "<script>window.__pwned = 1</script>" in page[2]  # the hostile claim's text, shown as text
     assert "hostile-markup-example" in page[2]
@@ -818,14 +952,23 @@ def test_screenshot_shows_look_alike_labels_apart_and_two_adjacent_claims_as_two
     def at(word: str, label: str, n: int) -> dict:
         return {"id": f"m{n}", "start": text.index(word), "end": text.index(word) + len(word), "label": label}
 
-    data = {"segments": [{"start": 0, "end": len(text) - 1, "kind": "body"}],
-            "entities": [at("Korean", "NORP", 1), at("December 2014", "DATE", 2), at("The Sony hack", "EVENT", 3),
-                         at("$15 million", "MONEY", 4)],
-            "claims": [{"id": "c1", "start": 0, "end": second}, {"id": "c2", "start": second, "end": len(text) - 1}]}
+    data = {
+        "segments": [{"start": 0, "end": len(text) - 1, "kind": "body"}],
+        "entities": [
+            at("Korean", "NORP", 1),
+            at("December 2014", "DATE", 2),
+            at("The Sony hack", "EVENT", 3),
+            at("$15 million", "MONEY", 4),
+        ],
+        "claims": [{"id": "c1", "start": 0, "end": second}, {"id": "c2", "start": second, "end": len(text) - 1}],
+    }
     css = (Path(viewer_site.__file__).parent / "static" / "viewer.css").read_text(encoding="utf-8")
     page = tmp_path / "claims.html"
-    page.write_text(f'<!doctype html><meta charset="utf-8"><style>{css}</style>'
-                    f'<div class="text" id="text">{ArticleView.build(data, text).html({})}</div>', encoding="utf-8")
+    page.write_text(
+        f'<!doctype html><meta charset="utf-8"><style>{css}</style>'
+        f'<div class="text" id="text">{ArticleView.build(data, text).html({})}</div>',
+        encoding="utf-8",
+    )
     browser.open(page)
     boxes = browser.evaluate("""Object.fromEntries([...document.querySelectorAll('[data-mention], [data-claim]')]
         .map(el => { const r = el.getClientRects(); const a = r[0], b = r[r.length - 1];
@@ -834,11 +977,13 @@ def test_screenshot_shows_look_alike_labels_apart_and_two_adjacent_claims_as_two
     width, height, bpp, rows = decode_png(browser.screenshot())
 
     def pixel(x: int, y: int) -> tuple[int, int, int]:
-        return tuple(rows[y][x * bpp:x * bpp + 3])
+        return tuple(rows[y][x * bpp : x * bpp + 3])
 
     def fill(mention: str) -> tuple[int, int, int]:  # the commonest colour inside the box: its background
         left, top, right, bottom, _ = boxes[mention]
-        pixels = [pixel(x, y) for y in range(int(top) + 1, int(bottom) - 1) for x in range(int(left) + 1, int(right) - 1)]
+        pixels = [
+            pixel(x, y) for y in range(int(top) + 1, int(bottom) - 1) for x in range(int(left) + 1, int(right) - 1)
+        ]
         return max(set(pixels), key=pixels.count)
 
     # (a) The labels that used to look alike are shown in their colours, far apart.
@@ -884,7 +1029,7 @@ def test_an_article_without_a_headline_has_its_opening_words_in_the_index(tmp_pa
     assert run_cli("render", "--out", out, cwd=repo).returncode in (0, 1)
     index = (out / "index.html").read_text(encoding="utf-8")
     for article_id in untitled:
-        row = index[index.index(f'<tr data-article="{article_id}">'):]
+        row = index[index.index(f'<tr data-article="{article_id}">') :]
         title_cell = row.split("<td>")[2].split("</td>")[0]
         opening = (repo / "annotations" / f"{article_id}.txt").read_text(encoding="utf-8").split()[0]
         assert title_cell.startswith("(no headline) ") and opening in title_cell, title_cell

@@ -75,8 +75,11 @@ def contents(folder: Path) -> dict[str, bytes]:
 
 def stamps(folder: Path) -> dict[str, tuple[int, int]]:
     """Each file's inode and mtime: a file written again (through a temporary file and a rename) has new ones."""
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def clean_render(repo: Path, tmp_path: Path, env: dict | None = None) -> dict[str, bytes]:
@@ -157,17 +160,45 @@ def test_an_added_article_rewrites_its_own_page_the_lists_and_what_it_links_to(r
     text = tmp_path / "new.txt"
     text.write_text(f"{first_line}\nThe report did not say who wrote it.\n", encoding="utf-8")
     new = "named-again-in-a-report-example"
-    run = run_cli("new", new, "--text", text, "--title", "Named again in a report", "--source-name", "Example",
-                  "--url", "https://example.org/named-again", "--published", "2015-01", "--topic", "named-again-2015",
-                  "--split", "train", cwd=repo)
+    run = run_cli(
+        "new",
+        new,
+        "--text",
+        text,
+        "--title",
+        "Named again in a report",
+        "--source-name",
+        "Example",
+        "--url",
+        "https://example.org/named-again",
+        "--published",
+        "2015-01",
+        "--topic",
+        "named-again-2015",
+        "--split",
+        "train",
+        cwd=repo,
+    )
     assert run.returncode == 0, run.output
     data = annotation(repo, new)
     end = len(mention["text"])
-    data["entities"] = [{"id": "m1", "start": 0, "end": end, "text": mention["text"], "label": mention["label"],
-                         "entity": entity}]
-    data["claims"] = [{"id": "c1", "start": 0, "end": len(first_line), "text": first_line, "claimer": "author",
-                       "attribution": "asserted", "certainty": "certain", "normalized": first_line,
-                       "about": [entity], "proposition": proposition}]
+    data["entities"] = [
+        {"id": "m1", "start": 0, "end": end, "text": mention["text"], "label": mention["label"], "entity": entity}
+    ]
+    data["claims"] = [
+        {
+            "id": "c1",
+            "start": 0,
+            "end": len(first_line),
+            "text": first_line,
+            "claimer": "author",
+            "attribution": "asserted",
+            "certainty": "certain",
+            "normalized": first_line,
+            "about": [entity],
+            "proposition": proposition,
+        }
+    ]
     data["annotators"] = ["incremental-test"]
     save(repo / "annotations" / f"{new}.json", data)
     written = rerender(repo, site, tmp_path)
@@ -208,8 +239,11 @@ def test_a_changed_registry_entry_rewrites_the_pages_that_show_it(repo, site, tm
     entities, propositions = uses(repo, article)
     ids = [page.removesuffix(".html") for page in sorted(article_pages(repo))]
     # An entity no article names only as a claimer (a claimer's card shows its name, not its description).
-    entity = next(e for e in sorted(entities) if all(e in uses(repo, a)[0] for a in ids
-                                                     if e in {c["claimer"] for c in annotation(repo, a)["claims"]}))
+    entity = next(
+        e
+        for e in sorted(entities)
+        if all(e in uses(repo, a)[0] for a in ids if e in {c["claimer"] for c in annotation(repo, a)["claims"]})
+    )
     showing = {f"{a}.html" for a in ids if entity in uses(repo, a)[0]}
     path = repo / "annotations" / "entities.json"
     registry = json.loads(path.read_text(encoding="utf-8"))
@@ -232,9 +266,10 @@ def test_a_changed_registry_entry_rewrites_the_pages_that_show_it(repo, site, tm
 @pytest.mark.slow
 def test_changed_code_renders_every_page_again(repo, site, tmp_path):
     package = tmp_path / "code" / "cyberclaims"
-    shutil.copytree(Path(cyberclaims.__file__).parent, package,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(schema_dir(), package / "schema", dirs_exist_ok=True)  # where a wheel has them (installed from one: already there)
+    shutil.copytree(Path(cyberclaims.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        schema_dir(), package / "schema", dirs_exist_ok=True
+    )  # where a wheel has them (installed from one: already there)
     env = {"PYTHONPATH": str(package.parent)}
     # A change to a module that changes no byte of any page: every page is written again all the same.
     with (package / "viewer" / "site.py").open("a", encoding="utf-8") as fh:
@@ -277,8 +312,9 @@ def test_a_page_edited_or_deleted_by_hand_is_restored(repo, site, tmp_path):
     assert rerender(repo, site, tmp_path) == {first, second, f"p/{proposition}", "entities_1.html"}
 
 
-@pytest.mark.parametrize("damage", ["empty", "not-json", "truncated", "wrong-shape", "wrong-types",
-                                    "escaping-name", "folder-name"])
+@pytest.mark.parametrize(
+    "damage", ["empty", "not-json", "truncated", "wrong-shape", "wrong-types", "escaping-name", "folder-name"]
+)
 def test_a_damaged_state_means_a_full_correct_render(repo, site, tmp_path, damage):
     state = site / STATE
     good = json.loads(state.read_bytes())
@@ -315,8 +351,14 @@ def test_a_damaged_state_means_a_full_correct_render(repo, site, tmp_path, damag
 
 
 def test_a_users_own_files_are_never_removed(repo, site, tmp_path):
-    mine = {"notes.html": b"my notes", "p/notes.html": b"mine too", "e/notes.2.html": b"named like a continuation",
-            "index_9.html": b"named like a list page", "drafts/a.html": b"a draft", "my-article-notes.html": b"x"}
+    mine = {
+        "notes.html": b"my notes",
+        "p/notes.html": b"mine too",
+        "e/notes.2.html": b"named like a continuation",
+        "index_9.html": b"named like a list page",
+        "drafts/a.html": b"a draft",
+        "my-article-notes.html": b"x",
+    }
     for name, data in mine.items():
         (site / name).parent.mkdir(exist_ok=True)
         (site / name).write_bytes(data)
@@ -346,8 +388,11 @@ def test_rendering_named_articles_then_all_stays_correct(repo, site, tmp_path):
     render(repo, site, named)
     now = contents(site)
     entities, propositions = uses(repo, named)
-    made = ({f"{named}.html", "index.html", "propositions_1.html", "entities_1.html"}
-            | {f"p/{k}.html" for k in propositions} | {f"e/{k}.html" for k in entities})
+    made = (
+        {f"{named}.html", "index.html", "propositions_1.html", "entities_1.html"}
+        | {f"p/{k}.html" for k in propositions}
+        | {f"e/{k}.html" for k in entities}
+    )
     assert {name: now[name] for name in made} == {name: clean[name] for name in made}
     assert now[f"{other}.html"] == other_page  # not named: left as it was, and rendered by the next full render
     written = rerender(repo, site, tmp_path)

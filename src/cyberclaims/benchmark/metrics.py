@@ -35,10 +35,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..core.agreement import match_claims
 from ..core.clustering import clustering_score, prf
 from ..core.model import Article
 from ..core.text import tokenize
-from ..core.agreement import match_claims
 
 VIEWS = ("strict", "exact", "partial", "ent_type")
 
@@ -69,9 +69,14 @@ def _classification(pairs: Counter) -> dict[str, Any]:
         pred_count[p] += n
         if g == p:
             correct[g] += n
-    per_label = {label: {**prf(correct[label], pred_count[label], gold_count[label]),
-                         "gold": gold_count[label], "predicted": pred_count[label]}
-                 for label in sorted(gold_count | pred_count)}
+    per_label = {
+        label: {
+            **prf(correct[label], pred_count[label], gold_count[label]),
+            "gold": gold_count[label],
+            "predicted": pred_count[label],
+        }
+        for label in sorted(gold_count | pred_count)
+    }
     return {"accuracy": sum(correct.values()) / total, "macro_f1": _macro(per_label)["f1"], "per_label": per_label}
 
 
@@ -163,15 +168,29 @@ def ner_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
         for v in VIEWS:
             for k, n in stats["views"][v].items():
                 views[v][k] += m * n
-    per_label = {label: {**prf(*labels[label]), "correct": labels[label][0], "predicted": labels[label][1],
-                         "gold": labels[label][2]} for label in sorted(labels)}
+    per_label = {
+        label: {
+            **prf(*labels[label]),
+            "correct": labels[label][0],
+            "predicted": labels[label][1],
+            "gold": labels[label][2],
+        }
+        for label in sorted(labels)
+    }
     correct, predicted, gold = (sum(c[i] for c in labels.values()) for i in range(3))
     macro = _macro(per_label)
-    return {**prf(correct, predicted, gold),
-            "macro_precision": macro["precision"], "macro_recall": macro["recall"], "macro_f1": macro["f1"],
-            "partial_f1": _view_metrics("partial", views["partial"])["f1"],
-            "correct": correct, "predicted": predicted, "gold": gold,
-            "per_label": per_label, "views": {v: _view_metrics(v, views[v]) for v in VIEWS}}
+    return {
+        **prf(correct, predicted, gold),
+        "macro_precision": macro["precision"],
+        "macro_recall": macro["recall"],
+        "macro_f1": macro["f1"],
+        "partial_f1": _view_metrics("partial", views["partial"])["f1"],
+        "correct": correct,
+        "predicted": predicted,
+        "gold": gold,
+        "per_label": per_label,
+        "views": {v: _view_metrics(v, views[v]) for v in VIEWS},
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,10 +206,14 @@ def linking_stats(gold: Article, pred: Article) -> Stats:
             found += 1
             correct += predicted[key] == m["entity"]
     gold_links = {(m["start"], m["end"], m["label"], m["entity"]) for m in gold.data["entities"] if m["entity"]}
-    pred_links = {(m["start"], m["end"], m["label"], m.get("entity")) for m in pred.data["entities"]
-                  if m.get("entity")}
-    return {"found": found, "correct": correct, "tp": len(gold_links & pred_links), "predicted": len(pred_links),
-            "gold": len(gold_links)}
+    pred_links = {(m["start"], m["end"], m["label"], m.get("entity")) for m in pred.data["entities"] if m.get("entity")}
+    return {
+        "found": found,
+        "correct": correct,
+        "tp": len(gold_links & pred_links),
+        "predicted": len(pred_links),
+        "gold": len(gold_links),
+    }
 
 
 def linking_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
@@ -198,10 +221,14 @@ def linking_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
     for stats, m in weighted:
         for k, n in stats.items():
             total[k] += m * n
-    return {"accuracy": total["correct"] / total["found"] if total["found"] else None,
-            **prf(total["tp"], total["predicted"], total["gold"]),
-            "found": total["found"], "correct": total["correct"], "predicted_links": total["predicted"],
-            "gold_links": total["gold"]}
+    return {
+        "accuracy": total["correct"] / total["found"] if total["found"] else None,
+        **prf(total["tp"], total["predicted"], total["gold"]),
+        "found": total["found"],
+        "correct": total["correct"],
+        "predicted_links": total["predicted"],
+        "gold_links": total["gold"],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,10 +238,15 @@ def linking_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
 def claims_stats(gold: Article, pred: Article) -> Stats:
     g, p = gold.data["claims"], pred.data["claims"]
     pairs = match_claims(g, p, words_of="text")
-    return {"matched": len(pairs), "predicted": len(p), "gold": len(g), "spans": len({(c["start"], c["end"]) for c in g}),
-            "attribution": Counter((g[i]["attribution"], p[j]["attribution"]) for i, j in pairs),
-            "certainty": Counter((g[i]["certainty"], p[j]["certainty"]) for i, j in pairs),
-            "claimer": sum(g[i]["claimer"] == p[j]["claimer"] for i, j in pairs)}
+    return {
+        "matched": len(pairs),
+        "predicted": len(p),
+        "gold": len(g),
+        "spans": len({(c["start"], c["end"]) for c in g}),
+        "attribution": Counter((g[i]["attribution"], p[j]["attribution"]) for i, j in pairs),
+        "certainty": Counter((g[i]["certainty"], p[j]["certainty"]) for i, j in pairs),
+        "claimer": sum(g[i]["claimer"] == p[j]["claimer"] for i, j in pairs),
+    }
 
 
 def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
@@ -232,14 +264,20 @@ def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
         for pair, n in stats["certainty"].items():
             certainty[pair] += m * n
     a, c = _classification(attribution), _classification(certainty)
-    return {**prf(matched, predicted, gold),
-            "attribution_accuracy": a["accuracy"], "attribution_macro_f1": a["macro_f1"],
-            "certainty_accuracy": c["accuracy"], "certainty_macro_f1": c["macro_f1"],
-            "claimer_accuracy": claimer / matched if matched else None,
-            "matched": matched, "predicted": predicted, "gold": gold,
-            # several gold claims on one span: a system that predicts one claim per span recalls at most this
-            "recall_ceiling_one_claim_per_span": spans / gold if gold else None,
-            "per_label": {"attribution": a["per_label"], "certainty": c["per_label"]}}
+    return {
+        **prf(matched, predicted, gold),
+        "attribution_accuracy": a["accuracy"],
+        "attribution_macro_f1": a["macro_f1"],
+        "certainty_accuracy": c["accuracy"],
+        "certainty_macro_f1": c["macro_f1"],
+        "claimer_accuracy": claimer / matched if matched else None,
+        "matched": matched,
+        "predicted": predicted,
+        "gold": gold,
+        # several gold claims on one span: a system that predicts one claim per span recalls at most this
+        "recall_ceiling_one_claim_per_span": spans / gold if gold else None,
+        "per_label": {"attribution": a["per_label"], "certainty": c["per_label"]},
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,8 +288,11 @@ def propositions_stats(gold: Article, pred: Article) -> Stats:
     """Counts of gold keys, predicted keys and (gold key, predicted key) of matched claims in one article."""
     g, p = gold.data["claims"], pred.data["claims"]
     pairs = match_claims(g, p, words_of="text")
-    return {"gold": Counter(c["proposition"] for c in g), "pred": Counter(c["proposition"] for c in p),
-            "joint": Counter((g[i]["proposition"], p[j]["proposition"]) for i, j in pairs)}
+    return {
+        "gold": Counter(c["proposition"] for c in g),
+        "pred": Counter(c["proposition"] for c in p),
+        "joint": Counter((g[i]["proposition"], p[j]["proposition"]) for i, j in pairs),
+    }
 
 
 def propositions_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:

@@ -54,11 +54,17 @@ from ..validation.article_rules import REGISTRY_CODES, check_article  # a system
 from ..validation.schema import schema_issues
 from .gold import Gold
 
-
 # What a system got wrong, not what is wrong with its file: such a label is scored (as the error it is,
 # usually a false positive) and listed in the result's ``system_errors``; the run is not refused.
-SYSTEM_ERROR_CODES = frozenset({"label-in-boilerplate", "mention-overlap", "mention-cut-by-tokenizer",
-                                "mention-crosses-sentence", "span-whitespace"})
+SYSTEM_ERROR_CODES = frozenset(
+    {
+        "label-in-boilerplate",
+        "mention-overlap",
+        "mention-cut-by-tokenizer",
+        "mention-crosses-sentence",
+        "span-whitespace",
+    }
+)
 # Checks of an annotator's consistency that a system's output is scored on, not refused for: a claimer and
 # an attribution that contradict each other are two answers, each right or wrong.
 SCORED_CODES = frozenset({"attribution-contradicts-claimer"})
@@ -98,8 +104,9 @@ def load_predictions(path: Path, gold: Sequence[Article], *, ignore: Iterable[st
     return _separated(found, report)
 
 
-def check_predictions(documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>",
-                      *, ignore: Iterable[str] = ()) -> Predictions:
+def check_predictions(
+    documents: Mapping[str, dict], gold: Sequence[Article], source: str = "<predictions>", *, ignore: Iterable[str] = ()
+) -> Predictions:
     """Validate in-memory prediction documents (by article id), as :func:`load_predictions` does files."""
     gold_by_id = _gold_by_id(gold, ignore)
     report = Report()
@@ -130,8 +137,9 @@ def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str]) -> dict[str, Art
     return gold_by_id
 
 
-def _load_folder(folder: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article],
-                 attempted: set[str]) -> None:
+def _load_folder(
+    folder: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article], attempted: set[str]
+) -> None:
     for file in sorted(folder.iterdir()):
         # A copy of annotations/ is a valid prediction folder: texts, registries, docs are not predictions.
         if file.is_dir() or file.suffix != ".json" or file.name in REGISTRY_FILES:
@@ -139,8 +147,15 @@ def _load_folder(folder: Path, gold_by_id: dict[str, Article | None], report: Re
         display = str(file)
         report.files_checked += 1
         if not ARTICLE_ID.fullmatch(file.stem):
-            report.issues.append(Issue(display, None, "", "invalid-file-name",
-                                       f"{file.name!r} is not <id>.json with an id matching {ARTICLE_ID.pattern}"))
+            report.issues.append(
+                Issue(
+                    display,
+                    None,
+                    "",
+                    "invalid-file-name",
+                    f"{file.name!r} is not <id>.json with an id matching {ARTICLE_ID.pattern}",
+                )
+            )
             continue
         attempted.add(file.stem)
         data, issues = read_capped(file, display, MAX_ANNOTATION_BYTES)
@@ -157,8 +172,9 @@ def _load_folder(folder: Path, gold_by_id: dict[str, Article | None], report: Re
             found[file.stem] = article
 
 
-def _load_single(path: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article],
-                 attempted: set[str]) -> None:
+def _load_single(
+    path: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article], attempted: set[str]
+) -> None:
     display = str(path)
     report.files_checked += 1
     data, issues = read_capped(path, display, MAX_ANNOTATION_BYTES)
@@ -169,8 +185,9 @@ def _load_single(path: Path, gold_by_id: dict[str, Article | None], report: Repo
         _load_document(doc, None, gold_by_id, report, found, attempted)
 
 
-def _load_jsonl(path: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article],
-                attempted: set[str]) -> None:
+def _load_jsonl(
+    path: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article], attempted: set[str]
+) -> None:
     display = str(path)
     report.files_checked += 1
     data, issues = read_capped(path, display, MAX_REGISTRY_BYTES)
@@ -187,22 +204,38 @@ def _load_jsonl(path: Path, gold_by_id: dict[str, Article | None], report: Repor
             continue
         article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
         if isinstance(article_id, str) and article_id in first_line:
-            report.issues.append(Issue(display, number, "/id", "duplicate-id",
-                                       f"article {article_id!r} is predicted twice (first on line "
-                                       f"{first_line[article_id]}); keep one document per article"))
+            report.issues.append(
+                Issue(
+                    display,
+                    number,
+                    "/id",
+                    "duplicate-id",
+                    f"article {article_id!r} is predicted twice (first on line "
+                    f"{first_line[article_id]}); keep one document per article",
+                )
+            )
             continue
         if isinstance(article_id, str):
             first_line[article_id] = number
         _load_document(doc, number, gold_by_id, report, found, attempted)
 
 
-def _load_document(doc: JsonDocument, line: int | None, gold_by_id: dict[str, Article | None], report: Report,
-                   found: dict[str, Article], attempted: set[str]) -> None:
+def _load_document(
+    doc: JsonDocument,
+    line: int | None,
+    gold_by_id: dict[str, Article | None],
+    report: Report,
+    found: dict[str, Article],
+    attempted: set[str],
+) -> None:
     """Check a document that names its article by its ``id`` (one file, or one JSONL line)."""
     article_id = doc.value.get("id") if isinstance(doc.value, dict) else None
     if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
-        report.issues.extend(schema_issues(doc, "annotation") if line is None else
-                             [_on_line(i, line) for i in schema_issues(doc, "annotation")])
+        report.issues.extend(
+            schema_issues(doc, "annotation")
+            if line is None
+            else [_on_line(i, line) for i in schema_issues(doc, "annotation")]
+        )
         return
     attempted.add(article_id)
     article, issues = _check_document(doc, article_id, gold_by_id, line)
@@ -216,8 +249,9 @@ def _on_line(issue: Issue, number: int) -> Issue:
     return replace(issue, line=number, message=message)
 
 
-def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Article | None], line: int | None
-                    ) -> tuple[Article | None, list[Issue]]:
+def _check_document(
+    doc: JsonDocument, article_id: str, gold_by_id: dict[str, Article | None], line: int | None
+) -> tuple[Article | None, list[Issue]]:
     """Schema and span checks of one prediction against the gold text; the article if it can be scored."""
     if article_id in gold_by_id and gold_by_id[article_id] is None:
         return None, []  # an article of another split: ignored
@@ -226,17 +260,27 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
     article = None
     if gold is None:
         known = ", ".join(sorted(gold_by_id)[:5]) + (", ..." if len(gold_by_id) > 5 else "")
-        issues.append(Issue(doc.display, None, "", "missing-text",
-                            f"predicts article {article_id!r}, which has no gold text annotations/"
-                            f"{article_id}.txt (gold articles: {known})"))
+        issues.append(
+            Issue(
+                doc.display,
+                None,
+                "",
+                "missing-text",
+                f"predicts article {article_id!r}, which has no gold text annotations/"
+                f"{article_id}.txt (gold articles: {known})",
+            )
+        )
     elif isinstance(doc.value, dict):  # else the schema said what it is instead
         # The layout is the gold's: a system labels the text, it does not re-segment it. So labels are
         # checked against the gold boilerplate, whatever segments the prediction carries.
         view = JsonDocument(doc.display, doc.text, {**doc.value, "segments": gold.data["segments"]})
         article = Article(article_id, gold.text, gold.text_bytes, view, doc.display)
         # A system may find nothing in an article: that is a prediction, not an unfinished skeleton.
-        issues += [i for i in check_article(article, Registry().view())
-                   if i.code not in REGISTRY_CODES | SCORED_CODES | {"article-unlabelled"}]
+        issues += [
+            i
+            for i in check_article(article, Registry().view())
+            if i.code not in REGISTRY_CODES | SCORED_CODES | {"article-unlabelled"}
+        ]
     if line is not None:
         issues = [_on_line(i, line) for i in issues]
     if any(i.severity.value == "error" and i.code not in SYSTEM_ERROR_CODES for i in issues):
@@ -246,13 +290,26 @@ def _check_document(doc: JsonDocument, article_id: str, gold_by_id: dict[str, Ar
 
 def _report_missing(source: str, gold_by_id: dict[str, Article | None], attempted: set[str], report: Report) -> None:
     for article_id in sorted(k for k, v in gold_by_id.items() if v is not None and k not in attempted):
-        report.issues.append(Issue(source, None, "", "missing-annotation",
-                                   f"has no prediction for gold article {article_id!r}; a system that finds "
-                                   f"nothing there still writes one (with empty entities and claims)"))
+        report.issues.append(
+            Issue(
+                source,
+                None,
+                "",
+                "missing-annotation",
+                f"has no prediction for gold article {article_id!r}; a system that finds "
+                f"nothing there still writes one (with empty entities and claims)",
+            )
+        )
 
 
-def prediction_document(gold: Article, *, entities: Iterable[dict] = (), claims: Iterable[dict] = (),
-                        system: str = "system", notes: str | None = None) -> dict[str, Any]:
+def prediction_document(
+    gold: Article,
+    *,
+    entities: Iterable[dict] = (),
+    claims: Iterable[dict] = (),
+    system: str = "system",
+    notes: str | None = None,
+) -> dict[str, Any]:
     """A valid prediction file for ``gold``: its text pin, metadata and segments, and the system's labels.
 
     ``entities`` need ``start``, ``end``, ``label`` and optionally ``entity``; ``claims`` need ``start`` and
@@ -260,19 +317,44 @@ def prediction_document(gold: Article, *, entities: Iterable[dict] = (), claims:
     ``normalized``, an invented proposition key). Ids and span texts are filled in from the gold text.
     """
     text, data = gold.text, gold.data
-    mentions = [{"id": f"m{n}", "start": m["start"], "end": m["end"], "text": text[m["start"]:m["end"]],
-                 "label": m["label"], "entity": m.get("entity")}
-                for n, m in enumerate(sorted(entities, key=lambda m: (m["start"], m["end"])), start=1)]
+    mentions = [
+        {
+            "id": f"m{n}",
+            "start": m["start"],
+            "end": m["end"],
+            "text": text[m["start"] : m["end"]],
+            "label": m["label"],
+            "entity": m.get("entity"),
+        }
+        for n, m in enumerate(sorted(entities, key=lambda m: (m["start"], m["end"])), start=1)
+    ]
     statements = []
     for n, c in enumerate(claims, start=1):
-        span = text[c["start"]:c["end"]]
-        statements.append({"id": f"c{n}", "start": c["start"], "end": c["end"], "text": span,
-                           "claimer": c.get("claimer", "author"), "attribution": c.get("attribution", "asserted"),
-                           "certainty": c.get("certainty", "certain"), "normalized": c.get("normalized") or span,
-                           "about": list(c.get("about", [])), "proposition": c.get("proposition", f"claim_{n}")})
-    return {"id": gold.id, "text_sha256": data["text_sha256"], "metadata": data["metadata"],
-            "segments": data["segments"], "entities": mentions, "claims": statements, "annotators": [system],
-            "notes": notes}
+        span = text[c["start"] : c["end"]]
+        statements.append(
+            {
+                "id": f"c{n}",
+                "start": c["start"],
+                "end": c["end"],
+                "text": span,
+                "claimer": c.get("claimer", "author"),
+                "attribution": c.get("attribution", "asserted"),
+                "certainty": c.get("certainty", "certain"),
+                "normalized": c.get("normalized") or span,
+                "about": list(c.get("about", [])),
+                "proposition": c.get("proposition", f"claim_{n}"),
+            }
+        )
+    return {
+        "id": gold.id,
+        "text_sha256": data["text_sha256"],
+        "metadata": data["metadata"],
+        "segments": data["segments"],
+        "entities": mentions,
+        "claims": statements,
+        "annotators": [system],
+        "notes": notes,
+    }
 
 
 def write_jsonl(documents: Iterable[dict], path: Path) -> None:
@@ -355,8 +437,13 @@ def _lines(path: Path, data: bytes, report: Report, kind: str):
 
 def _duplicate(seen: dict[str, int], key: str, number: int, display: str, what: str) -> Issue | None:
     if key in seen:
-        return Issue(display, number, "/id", "duplicate-id",
-                     f"{what} {key!r} is predicted twice (first on line {seen[key]}); keep one line per {what}")
+        return Issue(
+            display,
+            number,
+            "/id",
+            "duplicate-id",
+            f"{what} {key!r} is predicted twice (first on line {seen[key]}); keep one line per {what}",
+        )
     seen[key] = number
     return None
 
@@ -365,35 +452,67 @@ def _duplicate(seen: dict[str, int], key: str, number: int, display: str, what: 
 # The minimal JSONL format
 
 
-def minimal_issues(value: Mapping[str, Any], gold: Article, task: str | None, display: str,
-                   line: int | None) -> list[Issue]:
+def minimal_issues(
+    value: Mapping[str, Any], gold: Article, task: str | None, display: str, line: int | None
+) -> list[Issue]:
     """What the schema cannot say about a minimal document: the task's layer and fields, span texts."""
     issues = []
     if task is not None:
         layer = REQUIRED_LAYER[task]
         if layer not in value:
-            issues.append(Issue(display, line, "", "schema-required",
-                                f"{layer!r} is a required property for the {task} task (an empty list when the "
-                                f"system found nothing)"))
+            issues.append(
+                Issue(
+                    display,
+                    line,
+                    "",
+                    "schema-required",
+                    f"{layer!r} is a required property for the {task} task (an empty list when the "
+                    f"system found nothing)",
+                )
+            )
         for n, claim in enumerate(value.get("claims", []) if layer == "claims" else []):
             for name in REQUIRED_CLAIM_FIELDS.get(task, ()):
                 if name not in claim:
-                    issues.append(Issue(display, line, f"/claims/{n}", "schema-required",
-                                        f"{name!r} is a required property of a claim for the {task} task"))
+                    issues.append(
+                        Issue(
+                            display,
+                            line,
+                            f"/claims/{n}",
+                            "schema-required",
+                            f"{name!r} is a required property of a claim for the {task} task",
+                        )
+                    )
     text = gold.text
     for layer in ("entities", "claims"):
         for n, span in enumerate(value.get(layer, [])):
             where = f"/{layer}/{n}"
             if span["end"] > len(text):
-                issues.append(Issue(display, line, where + "/end", "span-out-of-range",
-                                    f"ends at {span['end']}, past the end of the text ({len(text)} code points)"))
+                issues.append(
+                    Issue(
+                        display,
+                        line,
+                        where + "/end",
+                        "span-out-of-range",
+                        f"ends at {span['end']}, past the end of the text ({len(text)} code points)",
+                    )
+                )
             elif span["start"] >= span["end"]:
-                issues.append(Issue(display, line, where, "span-reversed",
-                                    f"start {span['start']} is not before end {span['end']}"))
-            elif "text" in span and span["text"] != text[span["start"]:span["end"]]:
-                issues.append(Issue(display, line, where + "/text", "span-text-mismatch",
-                                    f"text {span['text']!r} differs from the article at "
-                                    f"[{span['start']}, {span['end']}): {text[span['start']:span['end']]!r}"))
+                issues.append(
+                    Issue(
+                        display, line, where, "span-reversed", f"start {span['start']} is not before end {span['end']}"
+                    )
+                )
+            elif "text" in span and span["text"] != text[span["start"] : span["end"]]:
+                issues.append(
+                    Issue(
+                        display,
+                        line,
+                        where + "/text",
+                        "span-text-mismatch",
+                        f"text {span['text']!r} differs from the article at "
+                        f"[{span['start']}, {span['end']}): {text[span['start'] : span['end']]!r}",
+                    )
+                )
     return issues
 
 
@@ -403,7 +522,7 @@ def minimal_document(value: Mapping[str, Any], gold: Article) -> tuple[dict, dic
     entities = [dict(m) for m in value.get("entities", [])]
     claims = [dict(c) for c in value.get("claims", [])]
     document = prediction_document(gold, entities=entities, claims=claims)
-    for n, (item, original) in enumerate(zip(document["claims"], claims)):
+    for item, original in zip(document["claims"], claims):
         item["id"] = original.get("id", item["id"])
         item["normalized"] = original.get("normalized", item["normalized"])
     order = sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"]))
@@ -420,8 +539,9 @@ def _original_pointer(issue: Issue, order: dict[str, list[int]]) -> Issue:
     return issue
 
 
-def check_minimal(value: Mapping[str, Any], gold_by_id: dict[str, Article | None], task: str | None,
-                  display: str, line: int | None) -> tuple[Article | None, list[Issue]]:
+def check_minimal(
+    value: Mapping[str, Any], gold_by_id: dict[str, Article | None], task: str | None, display: str, line: int | None
+) -> tuple[Article | None, list[Issue]]:
     """Check one schema-valid minimal document; the scored article (or None) and the issues."""
     article_id = value["id"]
     gold = gold_by_id.get(article_id)
@@ -455,9 +575,16 @@ def _load_minimal(path: Path, data: bytes, gold: Gold, task: str, report: Report
 
 def _missing(display: str, gold_by_id: dict[str, Article | None], seen: Mapping[str, int], report: Report) -> None:
     for article_id in sorted(k for k, v in gold_by_id.items() if v is not None and k not in seen):
-        report.issues.append(Issue(display, None, "", "missing-annotation",
-                                   f"has no prediction for gold article {article_id!r}; a system that finds "
-                                   f"nothing there still writes one (with empty lists)"))
+        report.issues.append(
+            Issue(
+                display,
+                None,
+                "",
+                "missing-annotation",
+                f"has no prediction for gold article {article_id!r}; a system that finds "
+                f"nothing there still writes one (with empty lists)",
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,25 +633,52 @@ def _load_iob2(path: Path, data: bytes, gold: Gold, report: Report) -> Predictio
             continue
         row = rows.get(row_id)
         if row is None:
-            report.issues.append(Issue(display, number, "/id", "missing-text",
-                                       f"row {row_id!r} is not a row of the ner config's {gold.split} split"))
+            report.issues.append(
+                Issue(
+                    display,
+                    number,
+                    "/id",
+                    "missing-text",
+                    f"row {row_id!r} is not a row of the ner config's {gold.split} split",
+                )
+            )
             continue
         if len(tags) != len(row.tokens):
             broken.add(article_id)
-            report.issues.append(Issue(display, number, "/ner_tags", "schema-other",
-                                       f"{len(tags)} tags for the {len(row.tokens)} tokens of row {row_id!r}: "
-                                       f"give one tag per token of the ner config's row"))
+            report.issues.append(
+                Issue(
+                    display,
+                    number,
+                    "/ner_tags",
+                    "schema-other",
+                    f"{len(tags)} tags for the {len(row.tokens)} tokens of row {row_id!r}: "
+                    f"give one tag per token of the ner config's row",
+                )
+            )
             continue
         if "tokens" in doc.value and doc.value["tokens"] != row.tokens:
             broken.add(article_id)
-            report.issues.append(Issue(display, number, "/tokens", "span-text-mismatch",
-                                       f"the tokens differ from those of row {row_id!r} of the ner config"))
+            report.issues.append(
+                Issue(
+                    display,
+                    number,
+                    "/tokens",
+                    "span-text-mismatch",
+                    f"the tokens differ from those of row {row_id!r} of the ner config",
+                )
+            )
             continue
         chunks, orphans = iob2_chunks(tags)
         for i in orphans:
-            flagged.append(Issue(display, number, f"/ner_tags/{i}", ORPHAN_CODE,
-                                 f"{tags[i]!r} continues no mention (strict IOB2): it starts none, as in seqeval's "
-                                 f"strict mode"))
+            flagged.append(
+                Issue(
+                    display,
+                    number,
+                    f"/ner_tags/{i}",
+                    ORPHAN_CODE,
+                    f"{tags[i]!r} continues no mention (strict IOB2): it starts none, as in seqeval's strict mode",
+                )
+            )
         for first, last, label in chunks:
             mentions[article_id].append({"start": row.spans[first][0], "end": row.spans[last][1], "label": label})
     missing = defaultdict(list)
@@ -532,10 +686,17 @@ def _load_iob2(path: Path, data: bytes, gold: Gold, report: Report) -> Predictio
         if row.id not in seen:
             missing[row.article_id].append(row.id)
     for article_id, ids in sorted(missing.items()):
-        report.issues.append(Issue(display, None, "", "missing-annotation",
-                                   f"has no tags for {len(ids)} row{'s' if len(ids) != 1 else ''} of article "
-                                   f"{article_id!r} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''}); every "
-                                   f"row of the split needs a line (all \"O\" when the system found nothing)"))
+        report.issues.append(
+            Issue(
+                display,
+                None,
+                "",
+                "missing-annotation",
+                f"has no tags for {len(ids)} row{'s' if len(ids) != 1 else ''} of article "
+                f"{article_id!r} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''}); every "
+                f'row of the split needs a line (all "O" when the system found nothing)',
+            )
+        )
     found: dict[str, Article] = {}
     gold_by_id = _gold_by_id(gold.articles, ())
     for article_id, article in by_id.items():
@@ -551,8 +712,14 @@ def _load_iob2(path: Path, data: bytes, gold: Gold, report: Report) -> Predictio
     return predictions
 
 
-def check_any(documents: Mapping[str, Any], gold: list[Article], task: str | None, *,
-              ignore: Iterable[str] = (), source: str = "<predictions>") -> Predictions:
+def check_any(
+    documents: Mapping[str, Any],
+    gold: list[Article],
+    task: str | None,
+    *,
+    ignore: Iterable[str] = (),
+    source: str = "<predictions>",
+) -> Predictions:
     """Check in-memory predictions by article id: annotation documents, minimal ones or validated articles."""
     if all(isinstance(v, Mapping) and any(k in v for k in ANNOTATION_ONLY) for v in documents.values()):
         predictions = check_predictions(documents, gold, source, ignore=ignore)
@@ -571,7 +738,9 @@ def check_any(documents: Mapping[str, Any], gold: list[Article], task: str | Non
         doc = JsonDocument(display, json.dumps(value, indent=2, ensure_ascii=False, default=str), value)
         issues = schema_issues(doc, "predictions")
         if isinstance(value, Mapping) and value.get("id") != article_id:
-            issues.append(Issue(display, None, "/id", "id-mismatch", f"id {value.get('id')!r} under key {article_id!r}"))
+            issues.append(
+                Issue(display, None, "/id", "id-mismatch", f"id {value.get('id')!r} under key {article_id!r}")
+            )
         report.issues.extend(issues)
         if issues:
             continue

@@ -38,13 +38,21 @@ class Result:
         return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"task": self.task, "description": TASK_SPECS[self.task].description, "split": self.split,
-                "article_count": len(self.articles), "articles": self.articles,
-                "primary": {"metric": TASK_SPECS[self.task].primary,
-                            "value": self.metrics[TASK_SPECS[self.task].primary]},
-                "headline": self.headline, "metrics": self.metrics, "per_article": self.per_article,
-                "confidence": self.confidence, "notes": self.notes, "format": self.format,
-                "system_errors": self.system_errors}
+        return {
+            "task": self.task,
+            "description": TASK_SPECS[self.task].description,
+            "split": self.split,
+            "article_count": len(self.articles),
+            "articles": self.articles,
+            "primary": {"metric": TASK_SPECS[self.task].primary, "value": self.metrics[TASK_SPECS[self.task].primary]},
+            "headline": self.headline,
+            "metrics": self.metrics,
+            "per_article": self.per_article,
+            "confidence": self.confidence,
+            "notes": self.notes,
+            "format": self.format,
+            "system_errors": self.system_errors,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -64,8 +72,9 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
     numeric = [all(_NUMBER.fullmatch(str(r[i]).strip()) for r in rows) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w)
-                         for c, w, num in zip(cells, widths, numeric)).rstrip()
+        return "  ".join(
+            str(c).rjust(w) if num else str(c).ljust(w) for c, w, num in zip(cells, widths, numeric)
+        ).rstrip()
 
     return [line(header), line(["-" * w for w in widths]), *map(line, rows)]
 
@@ -79,8 +88,7 @@ def result_text(result: Result) -> str:
     """A readable report of one task for the terminal: its measures, per article, confidence intervals."""
     scored = f"{len(result.articles)} article{'s' if len(result.articles) != 1 else ''}"
     where = f"{result.split} split, {scored} scored" if result.split else f"{scored} scored"
-    out = [f"{result.task}: {TASK_SPECS[result.task].description}",
-           f"{where}; n/a = undefined (nothing to score)", ""]
+    out = [f"{result.task}: {TASK_SPECS[result.task].description}", f"{where}; n/a = undefined (nothing to score)", ""]
     out += _MEASURES[result.task](result.metrics)
     out += _per_article_lines(result)
     for note in result.notes:
@@ -89,8 +97,10 @@ def result_text(result: Result) -> str:
     out += _confidence_lines(result)
     if result.system_errors:
         out += ["", f"system errors (scored as wrong, not refused): {len(result.system_errors)}"]
-        out += [f"  {e['location']}: {e['code']}: {e['message']}" + (f" at {e['pointer']}" if e["pointer"] else "")
-                for e in result.system_errors]
+        out += [
+            f"  {e['location']}: {e['code']}: {e['message']}" + (f" at {e['pointer']}" if e["pointer"] else "")
+            for e in result.system_errors
+        ]
     primary = TASK_SPECS[result.task].primary
     out += ["", f"headline: {primary} = {format_figure(result.metrics[primary])}"]
     return "\n".join(out)
@@ -102,67 +112,108 @@ def _ner_lines(m: Mapping[str, Any]) -> list[str]:
     rows.append(["macro", *_figures(m, "macro_precision", "macro_recall", "macro_f1"), "", ""])
     out = text_table(["label", "precision", "recall", "f1", "gold", "predicted"], rows)
     out += ["", "views (nervaluate's rules):"]
-    out += text_table(["view", *_PRF, *_OUTCOMES],
-                      [[v, *_figures(x, *_PRF), *(str(x[k]) for k in _OUTCOMES)] for v, x in m["views"].items()])
+    out += text_table(
+        ["view", *_PRF, *_OUTCOMES],
+        [[v, *_figures(x, *_PRF), *(str(x[k]) for k in _OUTCOMES)] for v, x in m["views"].items()],
+    )
     return out
 
 
 def _linking_lines(m: Mapping[str, Any]) -> list[str]:
-    return text_table(["measure", "value", "on"], [
-        ["accuracy on found mentions", format_figure(m["accuracy"]),
-         f"{m['found']} gold linked mentions found with exact span and label, {m['correct']} with the gold key"],
-        ["end-to-end precision", format_figure(m["precision"]),
-         f"{m['predicted_links']} predicted mentions with a key"],
-        ["end-to-end recall", format_figure(m["recall"]), f"{m['gold_links']} gold mentions with a key"],
-        ["end-to-end f1", format_figure(m["f1"]), "span, label and key all right"]])
+    return text_table(
+        ["measure", "value", "on"],
+        [
+            [
+                "accuracy on found mentions",
+                format_figure(m["accuracy"]),
+                f"{m['found']} gold linked mentions found with exact span and label, {m['correct']} with the gold key",
+            ],
+            [
+                "end-to-end precision",
+                format_figure(m["precision"]),
+                f"{m['predicted_links']} predicted mentions with a key",
+            ],
+            ["end-to-end recall", format_figure(m["recall"]), f"{m['gold_links']} gold mentions with a key"],
+            ["end-to-end f1", format_figure(m["f1"]), "span, label and key all right"],
+        ],
+    )
 
 
 def _claims_lines(m: Mapping[str, Any]) -> list[str]:
-    return text_table(["measure", "value", "on"], [
-        ["span precision", format_figure(m["precision"]), f"{m['predicted']} predicted claims"],
-        ["span recall", format_figure(m["recall"]), f"{m['gold']} gold claims"],
-        ["span f1", format_figure(m["f1"]), f"{m['matched']} matched (overlap >= half the longer span)"],
-        ["attribution accuracy", format_figure(m["attribution_accuracy"]), "matched claims"],
-        ["attribution macro-f1", format_figure(m["attribution_macro_f1"]), "matched claims"],
-        ["certainty accuracy", format_figure(m["certainty_accuracy"]), "matched claims"],
-        ["certainty macro-f1", format_figure(m["certainty_macro_f1"]), "matched claims"],
-        ["claimer accuracy", format_figure(m["claimer_accuracy"]), "matched claims"]])
+    return text_table(
+        ["measure", "value", "on"],
+        [
+            ["span precision", format_figure(m["precision"]), f"{m['predicted']} predicted claims"],
+            ["span recall", format_figure(m["recall"]), f"{m['gold']} gold claims"],
+            ["span f1", format_figure(m["f1"]), f"{m['matched']} matched (overlap >= half the longer span)"],
+            ["attribution accuracy", format_figure(m["attribution_accuracy"]), "matched claims"],
+            ["attribution macro-f1", format_figure(m["attribution_macro_f1"]), "matched claims"],
+            ["certainty accuracy", format_figure(m["certainty_accuracy"]), "matched claims"],
+            ["certainty macro-f1", format_figure(m["certainty_macro_f1"]), "matched claims"],
+            ["claimer accuracy", format_figure(m["claimer_accuracy"]), "matched claims"],
+        ],
+    )
 
 
 def _propositions_lines(m: Mapping[str, Any]) -> list[str]:
-    return text_table(["measure", *_PRF, "on"], [
-        ["pairwise", *_figures(m, "pairwise_precision", "pairwise_recall", "pairwise_f1"),
-         f"{m['gold_pairs']} gold pairs, {m['predicted_pairs']} predicted, {m['correct_pairs']} correct"],
-        ["pairwise, cross-document", *_figures(m, "cross_document_pairwise_precision",
-                                               "cross_document_pairwise_recall", "cross_document_pairwise_f1"),
-         f"{m['gold_cross_document_pairs']} gold pairs, {m['predicted_cross_document_pairs']} predicted, "
-         f"{m['correct_cross_document_pairs']} correct"],
-        ["B-cubed", *_figures(m, "bcubed_precision", "bcubed_recall", "bcubed_f1"),
-         f"{m['gold_claims']} gold claims in {m['gold_clusters']} clusters, {m['predicted_claims']} "
-         f"predicted in {m['predicted_clusters']}, {m['matched_claims']} matched"]])
+    return text_table(
+        ["measure", *_PRF, "on"],
+        [
+            [
+                "pairwise",
+                *_figures(m, "pairwise_precision", "pairwise_recall", "pairwise_f1"),
+                f"{m['gold_pairs']} gold pairs, {m['predicted_pairs']} predicted, {m['correct_pairs']} correct",
+            ],
+            [
+                "pairwise, cross-document",
+                *_figures(
+                    m,
+                    "cross_document_pairwise_precision",
+                    "cross_document_pairwise_recall",
+                    "cross_document_pairwise_f1",
+                ),
+                f"{m['gold_cross_document_pairs']} gold pairs, {m['predicted_cross_document_pairs']} predicted, "
+                f"{m['correct_cross_document_pairs']} correct",
+            ],
+            [
+                "B-cubed",
+                *_figures(m, "bcubed_precision", "bcubed_recall", "bcubed_f1"),
+                f"{m['gold_claims']} gold claims in {m['gold_clusters']} clusters, {m['predicted_claims']} "
+                f"predicted in {m['predicted_clusters']}, {m['matched_claims']} matched",
+            ],
+        ],
+    )
 
 
-_MEASURES = {"ner": _ner_lines, "linking": _linking_lines, "claims": _claims_lines,
-             "propositions": _propositions_lines}
+_MEASURES = {"ner": _ner_lines, "linking": _linking_lines, "claims": _claims_lines, "propositions": _propositions_lines}
 
 
 def _per_article_lines(result: Result) -> list[str]:
     if not result.per_article:
         return []
     headline = TASK_SPECS[result.task].headline
-    return ["", "per article:",
-            *text_table(["article", *headline], [[a, *_figures(v, *headline)] for a, v in result.per_article.items()])]
+    return [
+        "",
+        "per article:",
+        *text_table(["article", *headline], [[a, *_figures(v, *headline)] for a, v in result.per_article.items()]),
+    ]
 
 
 def _confidence_lines(result: Result) -> list[str]:
     intervals = result.confidence.get("intervals")
     if intervals is None:
         return [f"95% confidence intervals: not computed ({result.confidence['reason']})"]
-    return [f"95% confidence intervals ({result.confidence['method']}, {result.confidence['resamples']} "
-            f"resamples, seed {result.confidence['seed']}):",
-            *text_table(["measure", "value", "interval"],
-                        [[k, format_figure(result.metrics[k]), "n/a" if iv is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"]
-                         for k, iv in intervals.items()])]
+    return [
+        f"95% confidence intervals ({result.confidence['method']}, {result.confidence['resamples']} "
+        f"resamples, seed {result.confidence['seed']}):",
+        *text_table(
+            ["measure", "value", "interval"],
+            [
+                [k, format_figure(result.metrics[k]), "n/a" if iv is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"]
+                for k, iv in intervals.items()
+            ],
+        ),
+    ]
 
 
 def leaderboard_text(results: dict[str, Any]) -> str:
@@ -175,6 +226,12 @@ def leaderboard_text(results: dict[str, Any]) -> str:
             rows.append([row["task"], row["baseline"], *row_figures(row)])
     lines = text_table(["task", "baseline", "precision", "recall", "f1", "also"], rows)
     learnt = learnt_from(results)
-    return "\n".join(lines + ["", f"scored on {scored_on(results)}, seed {results['seed']}; ner: exact span "
-                                  f"and label; linking: end-to-end; claims: spans; propositions: pairwise"]
-                      + ([learnt] if learnt else []))
+    return "\n".join(
+        lines
+        + [
+            "",
+            f"scored on {scored_on(results)}, seed {results['seed']}; ner: exact span "
+            f"and label; linking: end-to-end; claims: spans; propositions: pairwise",
+        ]
+        + ([learnt] if learnt else [])
+    )

@@ -24,17 +24,22 @@ from typing import Any, TypeGuard
 
 from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
-from .predictions import check_any
 from .gold import Gold, load_gold
 from .metrics import Metrics, Stats
-from .predictions import Predictions
-from .report import Result
+from .predictions import Predictions, check_any
 from .protocol import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
+from .report import Result
 from .tasks import TASK_SPECS
 
 
-def bootstrap(stats: Sequence[Stats], score: Callable[[Sequence[tuple[Stats, int]]], Metrics],
-              keys: Sequence[str], *, resamples: int = RESAMPLES, seed: int = SEED) -> dict[str, list[float] | None]:
+def bootstrap(
+    stats: Sequence[Stats],
+    score: Callable[[Sequence[tuple[Stats, int]]], Metrics],
+    keys: Sequence[str],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> dict[str, list[float] | None]:
     """Percentile 95% intervals of ``keys`` over resamples of the articles (drawn with replacement)."""
     rng = random.Random(seed)
     values: dict[str, list[float]] = {k: [] for k in keys}
@@ -69,10 +74,16 @@ def _validated(predictions: Mapping[str, Article | Mapping[str, Any]]) -> TypeGu
     return all(isinstance(v, Article) for v in predictions.values())
 
 
-def evaluate(task: str, gold: Sequence[Article] | Gold | str | Path,
-             predictions: Mapping[str, Article | Mapping[str, Any]] | Predictions, *,
-             resamples: int = RESAMPLES, seed: int = SEED, min_articles: int = MIN_ARTICLES_FOR_CI,
-             split: str | None = None) -> Result:
+def evaluate(
+    task: str,
+    gold: Sequence[Article] | Gold | str | Path,
+    predictions: Mapping[str, Article | Mapping[str, Any]] | Predictions,
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+    min_articles: int = MIN_ARTICLES_FOR_CI,
+    split: str | None = None,
+) -> Result:
     """Score a system's predictions on one task, in memory: the same :class:`Result` as ``cyberclaims evaluate``.
 
     ``gold``: gold articles, or a built dataset folder (``dataset/`` or a downloaded copy; its ``split``,
@@ -124,23 +135,46 @@ def evaluate(task: str, gold: Sequence[Article] | Gold | str | Path,
     per_article = None
     notes = []
     if spec.per_article:
-        per_article = {a.id: {k: v for k, v in spec.score([(s, 1)]).items() if k in spec.headline}
-                       for a, s in zip(ordered, stats)}
+        per_article = {
+            a.id: {k: v for k, v in spec.score([(s, 1)]).items() if k in spec.headline} for a, s in zip(ordered, stats)
+        }
     else:
         notes.append("no per-article scores: the task pairs claims across articles")
-    confidence: dict[str, Any] = {"method": "percentile bootstrap over articles", "level": 0.95,
-                                  "resamples": resamples, "seed": seed, "min_articles": min_articles}
+    confidence: dict[str, Any] = {
+        "method": "percentile bootstrap over articles",
+        "level": 0.95,
+        "resamples": resamples,
+        "seed": seed,
+        "min_articles": min_articles,
+    }
     if len(ordered) >= min_articles:
         confidence["intervals"] = bootstrap(stats, spec.score, spec.headline, resamples=resamples, seed=seed)
     else:
         confidence["intervals"] = None
-        confidence["reason"] = (f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}: a confidence "
-                                f"interval needs at least {min_articles}")
-    return Result(task, [a.id for a in ordered], metrics, per_article, confidence, notes, split,
-                  [issue_dict(i) for i in flagged], format)
+        confidence["reason"] = (
+            f"{len(ordered)} article{'s' if len(ordered) != 1 else ''}: a confidence "
+            f"interval needs at least {min_articles}"
+        )
+    return Result(
+        task,
+        [a.id for a in ordered],
+        metrics,
+        per_article,
+        confidence,
+        notes,
+        split,
+        [issue_dict(i) for i in flagged],
+        format,
+    )
 
 
 def issue_dict(issue: Issue) -> dict[str, Any]:
     """A listed system error as JSON (no severity: it is not an error of the file)."""
-    return {"location": issue.location(), "file": issue.file, "line": issue.line, "pointer": issue.pointer,
-            "code": issue.code, "message": issue.message}
+    return {
+        "location": issue.location(),
+        "file": issue.file,
+        "line": issue.line,
+        "pointer": issue.pointer,
+        "code": issue.code,
+        "message": issue.message,
+    }

@@ -29,31 +29,44 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     subparsers object); return their handlers by name."""
     # IDs go before --out: argparse cannot take positionals after an option of a subcommand.
     render = commands.add_parser(
-        "render", usage="cyberclaims render [ID ...] --out DIR", help="write the HTML viewer: one page per article and an index",
+        "render",
+        usage="cyberclaims render [ID ...] --out DIR",
+        help="write the HTML viewer: one page per article and an index",
         description="Static pages, no network needed: mentions in label colours, claims underlined, "
-                    "attributes on hover and click, validation errors shown where they are. "
-                    "Rendering again into the same folder writes only the pages whose inputs changed "
-                    "(delete DIR/.render-state.json to render everything). "
-                    "Example: cyberclaims render --out site, then open site/index.html in a browser")
+        "attributes on hover and click, validation errors shown where they are. "
+        "Rendering again into the same folder writes only the pages whose inputs changed "
+        "(delete DIR/.render-state.json to render everything). "
+        "Example: cyberclaims render --out site, then open site/index.html in a browser",
+    )
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
     render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
 
     importer = commands.add_parser(
-        "import", help="turn a Label Studio, doccano or brat export into annotation files",
+        "import",
+        help="turn a Label Studio, doccano or brat export into annotation files",
         description="Every file is validated before anything is written; nothing is written if one is "
-                    "invalid, and an existing annotation file is only replaced with --force. "
-                    "Example: cyberclaims import labelstudio project-1-at-2024-05-01.json")
+        "invalid, and an existing annotation file is only replaced with --force. "
+        "Example: cyberclaims import labelstudio project-1-at-2024-05-01.json",
+    )
     importer.add_argument("format", choices=IMPORT_FORMATS)
-    importer.add_argument("file", type=Path, help="the export: Label Studio JSON, doccano JSONL, or brat .ann "
-                                                  "(its .txt beside it)")
+    importer.add_argument(
+        "file", type=Path, help="the export: Label Studio JSON, doccano JSONL, or brat .ann (its .txt beside it)"
+    )
     importer.add_argument("--force", action="store_true", help="replace existing annotation files")
     importer.add_argument("--dry-run", action="store_true", help="convert and validate, write nothing")
-    importer.add_argument("--offsets", choices=("utf16", "codepoints"), default="utf16",
-                          help="doccano only: what its offsets count (default utf16, as doccano's annotator)")
+    importer.add_argument(
+        "--offsets",
+        choices=("utf16", "codepoints"),
+        default="utf16",
+        help="doccano only: what its offsets count (default utf16, as doccano's annotator)",
+    )
 
     exporter = commands.add_parser(
-        "export", usage="cyberclaims export {labelstudio,brat,doccano} [ID ...] --out DIR", help="write Label Studio tasks, brat standoff or doccano JSONL from the annotations",
-        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/")
+        "export",
+        usage="cyberclaims export {labelstudio,brat,doccano} [ID ...] --out DIR",
+        help="write Label Studio tasks, brat standoff or doccano JSONL from the annotations",
+        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/",
+    )
     exporter.add_argument("format", choices=EXPORT_FORMATS)
     exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
     exporter.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
@@ -68,13 +81,18 @@ def _render(args: argparse.Namespace) -> int:
     # A second render into the same folder writes only the pages whose inputs changed (the others are
     # "up to date"); deleting DIR/.render-state.json forces a full render.
     unchanged = f", {len(result.unchanged)} up to date" if result.unchanged else ""
-    print(f"wrote {count(len(result.pages), 'page')} to {result.out_dir}{unchanged} "
-          f"(open {result.out_dir / 'index.html'} in a browser)")
+    print(
+        f"wrote {count(len(result.pages), 'page')} to {result.out_dir}{unchanged} "
+        f"(open {result.out_dir / 'index.html'} in a browser)"
+    )
     if result.articles_with_errors:
         n = len(result.articles_with_errors)
-        print(f"cyberclaims: {count(n, 'article')} {'has' if n == 1 else 'have'} validation errors, shown on "
-              f"{'its page' if n == 1 else 'their pages'}: "
-              f"{', '.join(result.articles_with_errors)}", file=sys.stderr)
+        print(
+            f"cyberclaims: {count(n, 'article')} {'has' if n == 1 else 'have'} validation errors, shown on "
+            f"{'its page' if n == 1 else 'their pages'}: "
+            f"{', '.join(result.articles_with_errors)}",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     return EXIT_OK
 
@@ -96,8 +114,10 @@ def _import(args: argparse.Namespace) -> int:
     for issue in sorted(result.issues, key=lambda i: i.sort_key()):
         print(issue.to_text())
     if not result.ok:
-        print(f"cyberclaims: {count(len(result.problems) + len(result.errors), 'problem')}; nothing was written",
-              file=sys.stderr)
+        print(
+            f"cyberclaims: {count(len(result.problems) + len(result.errors), 'problem')}; nothing was written",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     if not result.planned:
         print("cyberclaims: the file holds no article; nothing was written", file=sys.stderr)
@@ -115,8 +135,10 @@ def _report_dry_run(result: ImportResult) -> int:
         if planned.text_bytes is not None:
             print(f"would write {planned.text_path} (the article's text, new)")
         document = json.loads(planned.json_bytes)
-        labels = (f"{count(len(document.get('entities') or []), 'mention')}, "
-                  f"{count(len(document.get('claims') or []), 'claim')}")
+        labels = (
+            f"{count(len(document.get('entities') or []), 'mention')}, "
+            f"{count(len(document.get('claims') or []), 'claim')}"
+        )
         if planned.json_path in result.needs_force:
             print(f"would replace {planned.json_path} ({labels}): it exists, so the import needs --force")
         elif planned.replaces:
@@ -125,9 +147,12 @@ def _report_dry_run(result: ImportResult) -> int:
             print(f"would write {planned.json_path} ({labels})")
     print(f"dry run: nothing was written; {count(len(result.planned), 'annotation file')} to write")
     if result.needs_force:
-        print(f"cyberclaims: {count(len(result.needs_force), 'annotation file')} already "
-              f"{'exists' if len(result.needs_force) == 1 else 'exist'}: rerun with --force to replace "
-              f"{'it' if len(result.needs_force) == 1 else 'them'}", file=sys.stderr)
+        print(
+            f"cyberclaims: {count(len(result.needs_force), 'annotation file')} already "
+            f"{'exists' if len(result.needs_force) == 1 else 'exist'}: rerun with --force to replace "
+            f"{'it' if len(result.needs_force) == 1 else 'them'}",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     return EXIT_OK
 
@@ -141,14 +166,19 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     chosen = [articles[i] for i in sorted(set(args.ids) or articles)]
     # Only valid labels can be converted; problems elsewhere in the corpus do not block an export.
-    files = {a.display for a in chosen} | {f"annotations/{a.id}.txt" for a in chosen} | {
-        "annotations/entities.json", "annotations/propositions.json"}
+    files = (
+        {a.display for a in chosen}
+        | {f"annotations/{a.id}.txt" for a in chosen}
+        | {"annotations/entities.json", "annotations/propositions.json"}
+    )
     errors = [i for i in report.errors if i.file in files]
     if errors:
         for issue in errors:
             print(issue.to_text())
-        print(f"cyberclaims: {count(len(errors), 'error')} in the articles to export; fix them first (nothing was written)",
-              file=sys.stderr)
+        print(
+            f"cyberclaims: {count(len(errors), 'error')} in the articles to export; fix them first (nothing was written)",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     args.out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -166,16 +196,23 @@ def _export(args: argparse.Namespace) -> int:
         except brat.BratError as exc:  # say what it means here; app.main prints it and exits 1
             raise brat.BratError(f"{exc}; nothing was written") from exc
         for article in chosen:
-            for path, data in ((args.out / f"{article.id}.txt", article.text_bytes),
-                               (args.out / f"{article.id}.ann", anns[article.id].encode("utf-8"))):
+            for path, data in (
+                (args.out / f"{article.id}.txt", article.text_bytes),
+                (args.out / f"{article.id}.ann", anns[article.id].encode("utf-8")),
+            ):
                 write_file(path, data)
                 written.append(path)
-        for name, text in (("annotation.conf", brat.annotation_conf()), ("visual.conf", brat.visual_conf(LABEL_COLORS))):
+        for name, text in (
+            ("annotation.conf", brat.annotation_conf()),
+            ("visual.conf", brat.visual_conf(LABEL_COLORS)),
+        ):
             write_file(args.out / name, text.encode("utf-8"))
             written.append(args.out / name)
     for path in written:
         print(f"wrote {path}")
     if args.format == "labelstudio":
-        print("next: create a Label Studio project with annotations/labelstudio-config.xml as its labeling "
-              "config, import the tasks, correct, then Export → JSON and `cyberclaims import labelstudio FILE`")
+        print(
+            "next: create a Label Studio project with annotations/labelstudio-config.xml as its labeling "
+            "config, import the tasks, correct, then Export → JSON and `cyberclaims import labelstudio FILE`"
+        )
     return EXIT_OK

@@ -33,12 +33,19 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The argument parser, and the handler of each subcommand by name."""
-    top = _Parser(prog="cyberclaims", description="Validate, build, evaluate and browse CyberClaims, a dataset "
-                  "of news articles about cyberattacks with labelled entities and claims.",
-                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = _Parser(
+        prog="cyberclaims",
+        description="Validate, build, evaluate and browse CyberClaims, a dataset "
+        "of news articles about cyberattacks with labelled entities and claims.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    top.add_argument("--root", type=Path, default=Path("."),
-                     help="repository root holding annotations/ and dataset/ (default: the current folder)")
+    top.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="repository root holding annotations/ and dataset/ (default: the current folder)",
+    )
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     handlers: dict[str, Handler] = {}
     for group in (data, annotators, benchmark):
@@ -71,14 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cyberclaims: interrupted; nothing was half-written", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         return _internal_error(exc)
 
 
 def _internal_error(exc: Exception) -> int:
     if os.environ.get("CYBERCLAIMS_DEBUG"):
         raise exc
-    print(f"cyberclaims: internal error: {type(exc).__name__}: {exc}\n"
-          f"(this is a bug: please report it; set CYBERCLAIMS_DEBUG=1 to see the traceback)",
-          file=sys.stderr)
+    print(
+        f"cyberclaims: internal error: {type(exc).__name__}: {exc}\n"
+        f"(this is a bug: please report it; set CYBERCLAIMS_DEBUG=1 to see the traceback)",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL

@@ -14,62 +14,94 @@ from typing import Any
 from ..core.issues import Report
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
-from ..review.changes import compare
 from ..dataset.manifest import is_built_dataset
 from ..formats.new_article import DEFAULT_LICENSE, new_article
-from ..validation import validate
 from ..review.agreement import pass_agreement
+from ..review.changes import compare
 from ..review.lint import lint
+from ..validation import validate
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
 
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add this group's subcommands to an argparse subparsers object; return their handlers by name."""
     validate = commands.add_parser(
-        "validate", help="validate the annotations (schema and semantic checks)",
+        "validate",
+        help="validate the annotations (schema and semantic checks)",
         description="Validate annotation files and registries. Example: cyberclaims validate "
-                    "annotations/my-article.json")
-    validate.add_argument("paths", nargs="*", type=Path,
-                          help="files to check (default: everything under annotations/)")
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
-                          help="output format: text lines, JSON, or GitHub Actions annotations")
-    validate.add_argument("--jobs", type=positive, default=None,
-                          help="worker processes for large corpora (default: one per core)")
+        "annotations/my-article.json",
+    )
+    validate.add_argument("paths", nargs="*", type=Path, help="files to check (default: everything under annotations/)")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format: text lines, JSON, or GitHub Actions annotations",
+    )
+    validate.add_argument(
+        "--jobs", type=positive, default=None, help="worker processes for large corpora (default: one per core)"
+    )
 
     build = commands.add_parser(
-        "build", help="validate, then write dataset/ (Parquet + card) atomically",
-        description="Build the Hugging Face dataset folder. Example: cyberclaims build --check")
-    build.add_argument("--check", action="store_true",
-                       help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale")
+        "build",
+        help="validate, then write dataset/ (Parquet + card) atomically",
+        description="Build the Hugging Face dataset folder. Example: cyberclaims build --check",
+    )
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in a temporary folder and exit 1 if the committed dataset/ is stale",
+    )
     build.add_argument("--output", type=Path, default=None, help="output folder (default: <root>/dataset)")
-    build.add_argument("--jobs", type=positive, default=None,
-                       help="worker processes that validate and write runs of about 1,000 articles (default: "
-                            "one per core; the output is the same for any number)")
-    build.add_argument("--no-cache", dest="cache", action="store_false",
-                       help="check and write every run of articles again instead of reusing the unchanged ones "
-                            "from the cache (the output is the same; the cache is in $CYBERCLAIMS_CACHE_DIR, "
-                            "else ~/.cache/cyberclaims, and can be deleted at any time)")
-    build.add_argument("--withhold-text", type=Path, default=None, metavar="OUT",
-                       help="write a copy without any article text to OUT (see `rehydrate`)")
+    build.add_argument(
+        "--jobs",
+        type=positive,
+        default=None,
+        help="worker processes that validate and write runs of about 1,000 articles (default: "
+        "one per core; the output is the same for any number)",
+    )
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="check and write every run of articles again instead of reusing the unchanged ones "
+        "from the cache (the output is the same; the cache is in $CYBERCLAIMS_CACHE_DIR, "
+        "else ~/.cache/cyberclaims, and can be deleted at any time)",
+    )
+    build.add_argument(
+        "--withhold-text",
+        type=Path,
+        default=None,
+        metavar="OUT",
+        help="write a copy without any article text to OUT (see `rehydrate`)",
+    )
 
     rehydrate = commands.add_parser(
-        "rehydrate", help="put article texts back into a text-withheld copy of the dataset",
+        "rehydrate",
+        help="put article texts back into a text-withheld copy of the dataset",
         description="Each <id>.txt of --texts is accepted only if its sha256 equals the pinned text_sha256; "
-                    "nothing is written unless every text is found and matches. Example: cyberclaims "
-                    "rehydrate cyberclaims-withheld --texts my-downloads/")
+        "nothing is written unless every text is found and matches. Example: cyberclaims "
+        "rehydrate cyberclaims-withheld --texts my-downloads/",
+    )
     rehydrate.add_argument("dataset", type=Path, help="the text-withheld dataset folder (rewritten in place)")
     rehydrate.add_argument("--texts", type=Path, required=True, help="folder of <id>.txt article texts")
 
     lint = commands.add_parser(
-        "lint", help="find likely annotation errors across the gold corpus (warnings, file:line: code)",
+        "lint",
+        help="find likely annotation errors across the gold corpus (warnings, file:line: code)",
         description="After validating, report inconsistencies for a person to check: a string labelled as a "
-                    "mention in one place and not in another (variation n-grams), one string with different "
-                    "labels or links, a hedged claim marked certain, claimer and attribution that contradict "
-                    "the guidelines, near-duplicate proposition statements. Codes: see core/codes.py "
-                    "(LINT_CODES). Exit status 0 unless --strict and something is found, or the corpus does "
-                    "not validate (1). Example: cyberclaims lint")
-    lint.add_argument("--format", choices=("text", "json", "github"), default="text",
-                      help="output format: text lines, JSON, or GitHub Actions annotations")
+        "mention in one place and not in another (variation n-grams), one string with different "
+        "labels or links, a hedged claim marked certain, claimer and attribution that contradict "
+        "the guidelines, near-duplicate proposition statements. Codes: see core/codes.py "
+        "(LINT_CODES). Exit status 0 unless --strict and something is found, or the corpus does "
+        "not validate (1). Example: cyberclaims lint",
+    )
+    lint.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="output format: text lines, JSON, or GitHub Actions annotations",
+    )
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any finding")
 
     handlers = {"validate": _validate, "build": _build, "rehydrate": _rehydrate, "lint": _lint}
@@ -79,47 +111,70 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
     """``new``, ``agreement`` and ``summary``: starting an article, comparing passes, looking at the build."""
     new = commands.add_parser(
-        "new", help="add a new article: copy its text and write a skeleton annotation file",
+        "new",
+        help="add a new article: copy its text and write a skeleton annotation file",
         description="Every argument is checked against the JSON Schema before anything is written; on any "
-                    "error nothing is left on disk (exit status 2 for a bad argument, 1 for a bad text). "
-                    "Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
-                    "--source-name BBC --url https://www.bbc.co.uk/news/... --published 2014-12-02")
+        "error nothing is left on disk (exit status 2 for a bad argument, 1 for a bad text). "
+        "Example: cyberclaims new sony-hack-bbc-2014-12-02 --text article.txt "
+        "--source-name BBC --url https://www.bbc.co.uk/news/... --published 2014-12-02",
+    )
     new.add_argument("id", metavar="ID", help="article id: lower-case letters and digits in words joined by hyphens")
-    new.add_argument("--text", type=Path, required=True,
-                     help="the raw article text (UTF-8 without a byte-order mark, not empty), copied byte for byte")
+    new.add_argument(
+        "--text",
+        type=Path,
+        required=True,
+        help="the raw article text (UTF-8 without a byte-order mark, not empty), copied byte for byte",
+    )
     new.add_argument("--title", default=None, help="the headline, if the page has one")
     new.add_argument("--source-name", default=None, help="publication or site name (default: unknown)")
     new.add_argument("--url", default=None, help="URL of the original page: http:// or https://, no spaces")
     new.add_argument("--published", default=None, help="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
-    new.add_argument("--split", default="train", metavar="SPLIT",
-                     help=f"the dataset split the article belongs to: {', '.join(SPLITS)} (default: train)")
-    new.add_argument("--license", default=DEFAULT_LICENSE,
-                     help="license of the article text: an SPDX identifier (CC-BY-4.0, CC0-1.0) or "
-                          f"LicenseRef-<name> (default: {DEFAULT_LICENSE}, i.e. third-party copyright)")
-    new.add_argument("--topic", default="uncategorized",
-                     help="kebab-case key of the attack, e.g. sony-pictures-hack-2014 (default: uncategorized)")
+    new.add_argument(
+        "--split",
+        default="train",
+        metavar="SPLIT",
+        help=f"the dataset split the article belongs to: {', '.join(SPLITS)} (default: train)",
+    )
+    new.add_argument(
+        "--license",
+        default=DEFAULT_LICENSE,
+        help="license of the article text: an SPDX identifier (CC-BY-4.0, CC0-1.0) or "
+        f"LicenseRef-<name> (default: {DEFAULT_LICENSE}, i.e. third-party copyright)",
+    )
+    new.add_argument(
+        "--topic",
+        default="uncategorized",
+        help="kebab-case key of the attack, e.g. sony-pictures-hack-2014 (default: uncategorized)",
+    )
 
     agreement = commands.add_parser(
-        "agreement", help="inter-annotator agreement between two annotation passes",
+        "agreement",
+        help="inter-annotator agreement between two annotation passes",
         description="Compare two passes of annotations/passes/ (or 'gold'). Example: "
-                    "cyberclaims agreement pass-a pass-b")
-    agreement.add_argument("passes", nargs="*", metavar="PASS",
-                           help="two pass names (default: the two passes in annotations/passes/)")
+        "cyberclaims agreement pass-a pass-b",
+    )
+    agreement.add_argument(
+        "passes", nargs="*", metavar="PASS", help="two pass names (default: the two passes in annotations/passes/)"
+    )
     agreement.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     diff = commands.add_parser(
-        "diff", help="what a change does to the data: articles, mentions, claims and registry entries",
+        "diff",
+        help="what a change does to the data: articles, mentions, claims and registry entries",
         description="Compare the annotations at --root with those of BASE: a git revision (read with git, the "
-                    "work tree is not touched) or a folder holding annotations/ (another checkout). Lists "
-                    "articles added and removed; per article the metadata, mentions and claims added, removed "
-                    "and changed (matched by id, else by offsets); registry entries added, removed and changed. "
-                    "Example: cyberclaims diff origin/main --format markdown")
+        "work tree is not touched) or a folder holding annotations/ (another checkout). Lists "
+        "articles added and removed; per article the metadata, mentions and claims added, removed "
+        "and changed (matched by id, else by offsets); registry entries added, removed and changed. "
+        "Example: cyberclaims diff origin/main --format markdown",
+    )
     diff.add_argument("base", metavar="BASE", help="a git revision (origin/main, HEAD~1) or a folder")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     summary = commands.add_parser(
-        "summary", help="load the built dataset with datasets.load_dataset and print what it holds",
-        description="Example: cyberclaims summary")
+        "summary",
+        help="load the built dataset with datasets.load_dataset and print what it holds",
+        description="Example: cyberclaims summary",
+    )
     summary.add_argument("--dataset", type=Path, default=None, help="built folder (default: <root>/dataset)")
     return {"new": _new, "agreement": _agreement, "summary": _summary, "diff": _diff}
 
@@ -198,8 +253,11 @@ def _rehydrate(args: argparse.Namespace) -> int:
     for article_id, expected, found in report.differing:
         print(f"differs: {args.texts / (article_id + '.txt')}: sha256 {found}, expected {expected}")
     if not report.ok:
-        print(f"cyberclaims: {count(len(report.missing), 'text')} missing, {len(report.differing)} differing; "
-              f"nothing was written", file=sys.stderr)
+        print(
+            f"cyberclaims: {count(len(report.missing), 'text')} missing, {len(report.differing)} differing; "
+            f"nothing was written",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     print(f"rehydrated {count(len(report.accepted), 'article')} in {args.dataset}")
     return EXIT_OK
@@ -217,15 +275,25 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    created = new_article(args.root, args.id, args.text, title=args.title, source_name=args.source_name,
-                          url=args.url, published=args.published, split=args.split, topic=args.topic,
-                          license=args.license)
+    created = new_article(
+        args.root,
+        args.id,
+        args.text,
+        title=args.title,
+        source_name=args.source_name,
+        url=args.url,
+        published=args.published,
+        split=args.split,
+        topic=args.topic,
+        license=args.license,
+    )
     print(f"created {created.text_path} and {created.json_path}")
     _, report = validate(args.root, [created.json_path])
     for issue in report.sorted_issues():
         print(issue.to_text())
-    print("next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run "
-          "`cyberclaims validate`")
+    print(
+        "next: label entities and claims in the .json (see annotations/GUIDELINES.md), then run `cyberclaims validate`"
+    )
     return EXIT_OK if report.ok else EXIT_DATA
 
 

@@ -30,8 +30,7 @@ def _github(report: Report) -> None:
     for issue in report.sorted_issues():
         level = "error" if issue.severity.value == "error" else "warning"
         properties = {"file": issue.file, "line": issue.line, "col": issue.column, "title": issue.code}
-        fields = ",".join(f"{name}={escape_github_property(str(value))}"
-                          for name, value in properties.items() if value)
+        fields = ",".join(f"{name}={escape_github_property(str(value))}" for name, value in properties.items() if value)
         message = f"{issue.code}: {issue.message}" + (f" at {issue.pointer}" if issue.pointer else "")
         print(f"::{level} {fields}::{escape_github_data(message)}")
     print(report.summary())

@@ -9,7 +9,7 @@ than all the rest of an article.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -28,12 +28,13 @@ def table_from_rows(config: str, items: list[dict[str, Any]], schema: pa.Schema)
     """The Arrow table of rows with label names, typed by ``schema`` (the config's Parquet schema)."""
     raw = pa.Table.from_pylist(items, schema=_names_schema(config))
     features = features_of(config)
-    columns = [_encode(raw.column(name).combine_chunks(), features[name], schema.field(name).type)
-               for name in schema.names]
+    columns = [
+        _encode(raw.column(name).combine_chunks(), features[name], schema.field(name).type) for name in schema.names
+    ]
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names_schema(config: str) -> pa.Schema:
     """The config's Arrow schema with a string wherever a ClassLabel holds an integer."""
     return Features({name: _as_names(feature) for name, feature in features_of(config).items()}).arrow_schema
@@ -86,7 +87,7 @@ def label_indices(names: pa.Array, labels: tuple[str, ...]) -> pa.Array:
     return indices
 
 
-@lru_cache(maxsize=None)
+@cache
 def _value_set(labels: tuple[str, ...]) -> pa.Array:
     return pa.array(labels, pa.string())
 
@@ -103,8 +104,9 @@ class NerColumns:
         self.ends: list[int] = []
         self.tags: list[str] = []
 
-    def add(self, row_id: str, article_id: str, tokens: list[str], starts: list[int], ends: list[int],
-            tags: list[str]) -> None:
+    def add(
+        self, row_id: str, article_id: str, tokens: list[str], starts: list[int], ends: list[int], tags: list[str]
+    ) -> None:
         self.ids.append(row_id)
         self.article_ids.append(article_id)
         self.tokens += tokens
@@ -123,8 +125,9 @@ class NerColumns:
             tokens = pa.nulls(len(self.ids), tokens_type)
         else:
             tokens = pa.ListArray.from_arrays(offsets, pa.array(self.tokens, pa.string()), type=tokens_type)
-        spans = pa.StructArray.from_arrays([pa.array(self.starts, pa.int32()), pa.array(self.ends, pa.int32())],
-                                           fields=list(spans_type.value_type))
+        spans = pa.StructArray.from_arrays(
+            [pa.array(self.starts, pa.int32()), pa.array(self.ends, pa.int32())], fields=list(spans_type.value_type)
+        )
         tags = label_indices(pa.array(self.tags, pa.string()), tuple(NER_TAGS))
         columns = {
             "id": pa.array(self.ids, pa.string()),

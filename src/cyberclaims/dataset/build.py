@@ -20,12 +20,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environment_failure
 from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped, sha256_file
+from ..core.fingerprint import code_fingerprint
 from ..core.issues import Report
 from ..core.libc import libc
-from ..core.fingerprint import code_fingerprint
 from ..core.model import Registry
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
@@ -36,13 +35,24 @@ from .cache import RunCache, cache_folder
 from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
+from .layout import BUILD_SHARD, shard_file, shard_name
 from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
-from .layout import BUILD_SHARD, shard_file, shard_name
 from .parquet import Shard, ShardWriter
-from .pipeline import (ARROW_EVERY, RUN_LIMIT, SHARD_ARTICLES, RunContext, RunOutput, build_runs, dump_output,
-                       release_memory, restore_output, withheld)
+from .pipeline import (
+    ARROW_EVERY,
+    RUN_LIMIT,
+    SHARD_ARTICLES,
+    RunContext,
+    RunOutput,
+    build_runs,
+    dump_output,
+    release_memory,
+    restore_output,
+    withheld,
+)
 from .stats import CorpusStats, EntityUsage
+
 
 class BuildError(CyberClaimsError):
     """The build could not run: invalid sources (the report says why) or an unusable output path."""
@@ -71,8 +81,15 @@ class BuildResult:
     reused: int = 0  # of them, taken from the cache
 
 
-def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
-          withhold_text: bool = False, jobs: int | None = None, cache: bool = True) -> BuildResult:
+def build(
+    root: Path,
+    output: Path | None = None,
+    *,
+    show_progress: bool = True,
+    withhold_text: bool = False,
+    jobs: int | None = None,
+    cache: bool = True,
+) -> BuildResult:
     """Validate ``root`` and, only if it is clean, write the dataset to ``output`` (``root/dataset``).
 
     With ``cache`` (the default), runs of articles whose files, registry entries, code and options are
@@ -90,8 +107,9 @@ def build(root: Path, output: Path | None = None, *, show_progress: bool = True,
     check_output_folder(root, output)  # before anything is made beside it
     try:
         with build_lock(output):
-            return _build(root, output, show_progress=show_progress, withhold_text=withhold_text, jobs=jobs,
-                          cache=cache)
+            return _build(
+                root, output, show_progress=show_progress, withhold_text=withhold_text, jobs=jobs, cache=cache
+            )
     except OSError as exc:
         raise environment_failure(exc, f"write the dataset to {output}", output) from None
 
@@ -112,8 +130,10 @@ def build_lock(output: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise BuildError(f"another build is running on {output} (it holds {path}); wait for it to "
-                             f"finish, then run this one again") from None
+            raise BuildError(
+                f"another build is running on {output} (it holds {path}); wait for it to "
+                f"finish, then run this one again"
+            ) from None
         except BaseException:
             os.close(fd)
             raise
@@ -133,20 +153,22 @@ def build_lock(output: Path) -> Iterator[None]:
             os.close(fd)
 
 
-
-
-def _build(root: Path, output: Path, *, show_progress: bool, withhold_text: bool, jobs: int | None,
-           cache: bool) -> BuildResult:
+def _build(
+    root: Path, output: Path, *, show_progress: bool, withhold_text: bool, jobs: int | None, cache: bool
+) -> BuildResult:
     parent = output.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
     staging = _new_staging_folder(parent, output.name)
     run_cache = build_cache(output, withhold_text) if cache else None  # None: every run is checked and written
     try:
-        configs, report = build_into(root, staging, withhold_text=withhold_text, jobs=jobs,
-                                     show_progress=show_progress, cache=run_cache)
+        configs, report = build_into(
+            root, staging, withhold_text=withhold_text, jobs=jobs, show_progress=show_progress, cache=run_cache
+        )
         if configs is None:
-            raise BuildError(f"validation failed with {count(len(report.errors), 'error')}; nothing was written", report)
+            raise BuildError(
+                f"validation failed with {count(len(report.errors), 'error')}; nothing was written", report
+            )
         _swap_in(staging, output)
     finally:
         if staging.exists():
@@ -186,25 +208,34 @@ def check_output_folder(root: Path, output: Path) -> None:
     """
     target, repository = Path(os.path.abspath(output)), Path(os.path.abspath(root))
     shown = str(output)
-    if target == repository or repository.is_relative_to(target) or \
-            target.resolve() == repository.resolve() or repository.resolve().is_relative_to(target.resolve()):
-        raise OutputFolderError(f"the output {shown} is the repository or a folder holding it; the build replaces "
-                                f"its output whole: name a new folder such as dataset-copy/")
+    if (
+        target == repository
+        or repository.is_relative_to(target)
+        or target.resolve() == repository.resolve()
+        or repository.resolve().is_relative_to(target.resolve())
+    ):
+        raise OutputFolderError(
+            f"the output {shown} is the repository or a folder holding it; the build replaces "
+            f"its output whole: name a new folder such as dataset-copy/"
+        )
     annotations = (repository / "annotations").resolve()
     if target.resolve() == annotations or target.resolve().is_relative_to(annotations):
         raise OutputFolderError(f"the output {shown} is in annotations/, the sources; name a folder outside it")
     if not os.path.lexists(target):
         return
     if target.is_symlink() or not target.is_dir():
-        raise OutputFolderError(f"the output {shown} exists and is not a folder; it was left as it is: name a new "
-                                f"folder")
+        raise OutputFolderError(
+            f"the output {shown} exists and is not a folder; it was left as it is: name a new folder"
+        )
     entries = list(target.iterdir())
     if not entries:
         return
     problem = _not_made_by_build(target)
     if problem:
-        raise OutputFolderError(f"the output {shown} is not a folder that `cyberclaims build` made ({problem}); "
-                                f"it was left as it is: name a new or empty folder, or move its files away")
+        raise OutputFolderError(
+            f"the output {shown} is not a folder that `cyberclaims build` made ({problem}); "
+            f"it was left as it is: name a new or empty folder, or move its files away"
+        )
 
 
 # A shard the manifest does not list, in a folder a build made: a config or split an earlier build wrote,
@@ -239,8 +270,15 @@ def _not_made_by_build(folder: Path) -> str:
     return ""
 
 
-def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: int | None = None,
-               show_progress: bool = True, cache: RunCache | None = None) -> tuple[list[ConfigInfo] | None, Report]:
+def build_into(
+    root: Path,
+    folder: Path,
+    *,
+    withhold_text: bool = False,
+    jobs: int | None = None,
+    show_progress: bool = True,
+    cache: RunCache | None = None,
+) -> tuple[list[ConfigInfo] | None, Report]:
     """Validate and write the dataset into the empty ``folder`` in the same pass.
 
     The gold articles go through the pipeline (``pipeline.build_runs``: each run checked and written
@@ -264,8 +302,9 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
             findings = build_runs(plan, context, collect, jobs=jobs, show_progress=show_progress)
             sources.finish(plan, findings, kept=False)
         else:
-            sources.finish(plan, check_collection(plan, sources.root, keep=True, show_progress=show_progress),
-                           kept=True)
+            sources.finish(
+                plan, check_collection(plan, sources.root, keep=True, show_progress=show_progress), kept=True
+            )
     corpus, report = sources.result()
     if not report.ok:
         return None, report
@@ -275,7 +314,8 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     for collection in corpus.passes:
         for article in collection.iter_articles(corpus.root):
             passes.setdefault(rows.split_of(article), []).append(
-                {"pass_name": collection.name, **rows.document_row(article)})
+                {"pass_name": collection.name, **rows.document_row(article)}
+            )
     for split, items in passes.items():
         writer = ShardWriter(folder, "passes", split, 0)
         writer.add_table(table_from_rows("passes", withheld("passes", items, withhold_text), writer.schema))
@@ -298,8 +338,9 @@ def build_into(root: Path, folder: Path, *, withhold_text: bool = False, jobs: i
     return configs, report
 
 
-def _entity_shards(folder: Path, usage: EntityUsage, registry: Registry, withhold_text: bool,
-                   cache: RunCache | None) -> list[Shard]:
+def _entity_shards(
+    folder: Path, usage: EntityUsage, registry: Registry, withhold_text: bool, cache: RunCache | None
+) -> list[Shard]:
     """The ``entities`` config, one shard per split: from the cache when the entity usage of the whole
     corpus and the registry entries it names are what they were (an edit that moves no mention)."""
     key = hashlib.sha256(f"entities\n{cache.fingerprint}\n{usage.digest()}".encode()).hexdigest() if cache else ""
@@ -326,8 +367,7 @@ def _entity_shards(folder: Path, usage: EntityUsage, registry: Registry, withhol
     return written
 
 
-def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]
-                 ) -> tuple[list[ConfigInfo], dict[str, Shard]]:
+def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]) -> tuple[list[ConfigInfo], dict[str, Shard]]:
     """Give every shard its final name, ``<split>-NNNNN-of-NNNNN.parquet``, in article order; returns the
     configs and the shards by their final names."""
     configs, named = [], {}
@@ -342,8 +382,9 @@ def _name_shards(folder: Path, shards: dict[tuple[str, str], list[Shard]]
                 names.append(shard_file(config, name))
                 named[shard_file(config, name)] = shard
             if written:
-                info.splits.append(SplitInfo(split, sum(s.num_examples for s in written),
-                                             sum(s.num_bytes for s in written), names))
+                info.splits.append(
+                    SplitInfo(split, sum(s.num_examples for s in written), sum(s.num_bytes for s in written), names)
+                )
         if info.splits or config == "documents":
             configs.append(info)
     return configs, named

@@ -21,7 +21,6 @@ checked when it is used, so a damaged entry is a miss, never wrong output. Entri
 pickle): reading one never runs code. Only runs without errors are stored.
 """
 
-
 from __future__ import annotations
 
 import hashlib
@@ -181,18 +180,26 @@ class RunCache:
             return None  # missing, damaged or from another version: only costs the run's work
         return header, blobs, digests
 
-    def store(self, key: str, header: dict[str, Any], registry: Registry, reads: dict[str, list[str]],
-              blobs: list[bytes]) -> None:
+    def store(
+        self, key: str, header: dict[str, Any], registry: Registry, reads: dict[str, list[str]], blobs: list[bytes]
+    ) -> None:
         """Write an entry atomically; a failure to write only loses the entry (the cache is disposable).
         ``reads`` names the registry entries the result depends on (``RegistryView.reads()``)."""
-        header = {**header, "fingerprint": self.fingerprint, "reads": reads,
-                  "blobs": [[len(b), hashlib.sha256(b).hexdigest()] for b in blobs],
-                  "reads_digest": reads_digest(registry, reads)}
+        header = {
+            **header,
+            "fingerprint": self.fingerprint,
+            "reads": reads,
+            "blobs": [[len(b), hashlib.sha256(b).hexdigest()] for b in blobs],
+            "reads_digest": reads_digest(registry, reads),
+        }
         encoded = json.dumps(header, ensure_ascii=False).encode()  # key order kept: counters keep their order
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_file(self.folder / f"{key}.run", b"".join([_MAGIC, len(encoded).to_bytes(8, "big"), encoded,
-                                                             *blobs]), durable=False)
+            write_file(
+                self.folder / f"{key}.run",
+                b"".join([_MAGIC, len(encoded).to_bytes(8, "big"), encoded, *blobs]),
+                durable=False,
+            )
         except OSError:
             pass
 

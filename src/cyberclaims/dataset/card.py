@@ -21,10 +21,10 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
 from .. import __version__
+from ..core.agreement import agreement
 from ..core.files import write_file
 from ..core.model import Corpus
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
-from ..core.agreement import agreement
 from .configs import features_of
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
@@ -40,8 +40,7 @@ def front_matter(configs: list) -> str:
     infos = DatasetInfosDict()
     for config in configs:
         entry: dict[str, Any] = {
-            "data_files": [{"split": s.name, "path": split_pattern(config.name, s.name)}
-                           for s in config.splits],
+            "data_files": [{"split": s.name, "path": split_pattern(config.name, s.name)} for s in config.splits],
         }
         if config.name == "documents":
             entry["default"] = True
@@ -49,8 +48,9 @@ def front_matter(configs: list) -> str:
         splits = SplitDict()
         for s in config.splits:
             splits.add(SplitInfo(name=s.name, num_bytes=s.num_bytes, num_examples=s.num_examples))
-        infos[config.name] = DatasetInfo(features=features_of(config.name), splits=splits,
-                                         dataset_size=sum(s.num_bytes for s in config.splits))
+        infos[config.name] = DatasetInfo(
+            features=features_of(config.name), splits=splits, dataset_size=sum(s.num_bytes for s in config.splits)
+        )
     metadata_configs.to_dataset_card_data(card)
     infos.to_dataset_card_data(card)
     for info in card["dataset_info"]:  # the form datasets 3 reads too (see portable)
@@ -69,11 +69,11 @@ WITHHELD_NOTICE = (
     "the `ner` tokens are null; offsets, `text_sha256`, sources and the project's own annotations are kept. "
     "Obtain the articles from their sources, save each as `<id>.txt`, and run "
     "`cyberclaims rehydrate <this folder> --texts <folder of .txt files>`: a text is accepted only if its "
-    "sha256 equals the pinned `text_sha256`.\n\n")
+    "sha256 equals the pinned `text_sha256`.\n\n"
+)
 
 
-def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False
-               ) -> None:
+def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False) -> None:
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
     values = {
         "version": __version__,
@@ -91,7 +91,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
     if withheld:
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
-    write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode("utf-8"))
+    write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode())
 
 
 def corpus_prose(stats: CorpusStats) -> dict[str, str]:
@@ -104,16 +104,24 @@ def corpus_prose(stats: CorpusStats) -> dict[str, str]:
     split_counts = ", ".join(f"`{s}` {stats.splits[s].articles}" for s in SPLITS if s in stats.splits)
     empty = [f"`{s}`" for s in SPLITS if s not in stats.splits]
     return {
-        "corpus_summary": (f"{_count(articles, 'article')} from {_count(len(stats.sources), 'source')} about "
-                           f"{_count(len(stats.topics), 'attack')} ({topics}), {_period(stats)}"),
+        "corpus_summary": (
+            f"{_count(articles, 'article')} from {_count(len(stats.sources), 'source')} about "
+            f"{_count(len(stats.topics), 'attack')} ({topics}), {_period(stats)}"
+        ),
         "languages": ", ".join(f"`{code}` ({_count(n, 'article')})" for code, n in _most_common(stats.languages)),
         "period": _period(stats),
         "sources": sources,
-        "splits": (f"Articles per split: {split_counts}"
-                   + (f"; {' and '.join(empty)} {'has' if len(empty) == 1 else 'have'} none yet" if empty else "")
-                   + "."),
-        "topic_share": (f"{_count(len(stats.topics), 'attack')}; the most frequent, `{top_topic}`, accounts for "
-                        f"{top_count} of the {_count(articles, 'article')}" if articles else "no attack yet"),
+        "splits": (
+            f"Articles per split: {split_counts}"
+            + (f"; {' and '.join(empty)} {'has' if len(empty) == 1 else 'have'} none yet" if empty else "")
+            + "."
+        ),
+        "topic_share": (
+            f"{_count(len(stats.topics), 'attack')}; the most frequent, `{top_topic}`, accounts for "
+            f"{top_count} of the {_count(articles, 'article')}"
+            if articles
+            else "no attack yet"
+        ),
         "size": f"{_count(articles, 'article')} and {_count(claims, 'claim')}",
     }
 
@@ -131,8 +139,11 @@ def _count(n: int, noun: str) -> str:
 
 def _period(stats: CorpusStats) -> str:
     first, last = stats.first_published, stats.last_published
-    dated = "no dated article" if first is None else (f"published in {first}" if first == last
-                                                      else f"published from {first} to {last}")
+    dated = (
+        "no dated article"
+        if first is None
+        else (f"published in {first}" if first == last else f"published from {first} to {last}")
+    )
     return dated + (f" ({_count(stats.undated, 'article')} without a date)" if stats.undated else "")
 
 
@@ -152,25 +163,45 @@ def statistics_tables(stats: CorpusStats, corpus: Corpus) -> str:
         for name in ("articles", "characters", "tokens", "mentions", "claims"):
             setattr(total, name, getattr(total, name) + getattr(f, name))
     rows.append(["total", total.articles, total.characters, total.tokens, total.mentions, total.claims])
-    parts = ["#### Size", _table(["split", "articles", "characters", "tokens (outside boilerplate)", "mentions",
-                                  "claims"], rows)]
-    parts += ["#### Mentions per label",
-              _table(["label", "mentions"], [[label, stats.labels[label]] for label in ENTITY_LABELS])]
-    parts += ["#### Claims per attribute value",
-              _table(["attribute", "value", "claims"],
-                     [["attribution", v, stats.attribution[v]] for v in ATTRIBUTIONS]
-                     + [["certainty", v, stats.certainty[v]] for v in CERTAINTIES])]
+    parts = [
+        "#### Size",
+        _table(["split", "articles", "characters", "tokens (outside boilerplate)", "mentions", "claims"], rows),
+    ]
+    parts += [
+        "#### Mentions per label",
+        _table(["label", "mentions"], [[label, stats.labels[label]] for label in ENTITY_LABELS]),
+    ]
+    parts += [
+        "#### Claims per attribute value",
+        _table(
+            ["attribute", "value", "claims"],
+            [["attribution", v, stats.attribution[v]] for v in ATTRIBUTIONS]
+            + [["certainty", v, stats.certainty[v]] for v in CERTAINTIES],
+        ),
+    ]
     shared = stats.shared()
     statements = corpus.gold.registry.propositions
     listed = sorted(shared.items(), key=lambda kv: (-kv[1].articles, kv[0]))[:SHARED_TABLE_ROWS]
-    note = (f" The {SHARED_TABLE_ROWS} stated by most articles are listed." if len(shared) > len(listed) else "")
-    parts += [f"#### Propositions shared across articles\n\n{len(shared)} of {len(stats.propositions)} "
-              f"propositions are stated by more than one article.{note}",
-              _table(["proposition", "statement", "articles", "claims"],
-                     [[key, statements[key]["statement"].replace("|", "\\|"),
-                       ", ".join(p.first_ids) + (f" and {p.articles - len(p.first_ids)} more"
-                                                 if p.articles > len(p.first_ids) else ""), p.claims]
-                      for key, p in listed]) if shared else ""]
+    note = f" The {SHARED_TABLE_ROWS} stated by most articles are listed." if len(shared) > len(listed) else ""
+    parts += [
+        f"#### Propositions shared across articles\n\n{len(shared)} of {len(stats.propositions)} "
+        f"propositions are stated by more than one article.{note}",
+        _table(
+            ["proposition", "statement", "articles", "claims"],
+            [
+                [
+                    key,
+                    statements[key]["statement"].replace("|", "\\|"),
+                    ", ".join(p.first_ids)
+                    + (f" and {p.articles - len(p.first_ids)} more" if p.articles > len(p.first_ids) else ""),
+                    p.claims,
+                ]
+                for key, p in listed
+            ],
+        )
+        if shared
+        else "",
+    ]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -180,8 +211,12 @@ def _example_claim(stats: CorpusStats, withheld: bool) -> str:
         return "{}"
     row = withhold_row("claims", stats.example_claim) if withheld else stats.example_claim
     features = features_of("claims")
-    row = {name: features[name].str2int(value) if isinstance(features.get(name), ClassLabel) and value is not None
-           else value for name, value in row.items()}
+    row = {
+        name: features[name].str2int(value)
+        if isinstance(features.get(name), ClassLabel) and value is not None
+        else value
+        for name, value in row.items()
+    }
     return json.dumps(row, indent=2, ensure_ascii=False)
 
 
@@ -202,19 +237,21 @@ def agreement_section(corpus: Corpus) -> str:
         return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
     a, b = corpus.passes[:2]
     result = agreement(a.name, a.articles, b.name, b.articles)
-    return (f"Inter-annotator agreement between the independent passes `{a.name}` and `{b.name}` "
-            f"(before adjudication, pooled over {len(result.articles)} articles; reproduce with "
-            f"`cyberclaims agreement {a.name} {b.name}`):\n\n{result.to_markdown()}\n\n"
-            f"Mentions match on exact span and label; linking compares canonical entity keys on those "
-            f"mentions; claims match one-to-one when they overlap by at least half of the longer span, and "
-            f"every claim layer is compared on the matched claims: Cohen's kappa for `claimer`, `attribution` "
-            f"and `certainty`; for `about`, the F1 of the entity keys pooled over the claims (2 x keys in both "
-            f"/ keys in either pass's sets, summed) and the mean Jaccard index; for `normalized`, the mean "
-            f"token-overlap F1 of the two statements (lower-cased word tokens as bags). Propositions are "
-            f"compared as clusterings of the matched claims across articles (each pass's own keys; only the "
-            f"grouping counts): pairwise F1 over the pairs of claims sharing a key, its cross-document part, "
-            f"and B-cubed F1. The `passes` config holds both passes, so disagreements can be studied "
-            f"directly.")
+    return (
+        f"Inter-annotator agreement between the independent passes `{a.name}` and `{b.name}` "
+        f"(before adjudication, pooled over {len(result.articles)} articles; reproduce with "
+        f"`cyberclaims agreement {a.name} {b.name}`):\n\n{result.to_markdown()}\n\n"
+        f"Mentions match on exact span and label; linking compares canonical entity keys on those "
+        f"mentions; claims match one-to-one when they overlap by at least half of the longer span, and "
+        f"every claim layer is compared on the matched claims: Cohen's kappa for `claimer`, `attribution` "
+        f"and `certainty`; for `about`, the F1 of the entity keys pooled over the claims (2 x keys in both "
+        f"/ keys in either pass's sets, summed) and the mean Jaccard index; for `normalized`, the mean "
+        f"token-overlap F1 of the two statements (lower-cased word tokens as bags). Propositions are "
+        f"compared as clusterings of the matched claims across articles (each pass's own keys; only the "
+        f"grouping counts): pairwise F1 over the pairs of claims sharing a key, its cross-document part, "
+        f"and B-cubed F1. The `passes` config holds both passes, so disagreements can be studied "
+        f"directly."
+    )
 
 
 def fields_tables(configs: list) -> str:
@@ -230,7 +267,7 @@ def leaderboard(results: Path) -> str:
     if not results.is_file():
         return "No baseline results yet: run `cyberclaims baselines --output benchmarks/baselines.json`."
     table = leaderboard_markdown(json.loads(results.read_text(encoding="utf-8")))
-    return (f"{table}\n\nGenerated from `benchmarks/baselines.json`; reproduce with "
-            f"`cyberclaims baselines --output benchmarks/baselines.json`.")
-
-
+    return (
+        f"{table}\n\nGenerated from `benchmarks/baselines.json`; reproduce with "
+        f"`cyberclaims baselines --output benchmarks/baselines.json`."
+    )

@@ -18,8 +18,10 @@ def read_cff(path: Path) -> dict[str, Any]:
 def bibtex_from_cff(path: Path) -> str:
     cff = read_cff(path)
     cited = cff.get("preferred-citation") or cff
-    authors = " and ".join("{" + a["name"] + "}" if "name" in a else f"{a['family-names']}, {a['given-names']}"
-                           for a in cited.get("authors", []))
+    authors = " and ".join(
+        "{" + a["name"] + "}" if "name" in a else f"{a['family-names']}, {a['given-names']}"
+        for a in cited.get("authors", [])
+    )
     year = cited.get("year") or str(cff.get("date-released", ""))[:4]
     key = "cyberclaims" + str(year)
     fields = {

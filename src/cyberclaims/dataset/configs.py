@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
@@ -38,8 +38,14 @@ def _segment() -> dict:
 
 
 def _mention() -> dict:
-    return {"id": _string, "start": _offset, "end": _offset, "text": _string,
-            "label": ClassLabel(names=list(ENTITY_LABELS)), "entity": _string}
+    return {
+        "id": _string,
+        "start": _offset,
+        "end": _offset,
+        "text": _string,
+        "label": ClassLabel(names=list(ENTITY_LABELS)),
+        "entity": _string,
+    }
 
 
 def _claim_attributes() -> dict:
@@ -69,8 +75,6 @@ def _document() -> dict:
         "annotators": List(_string),
         "notes": _string,
     }
-
-
 
 
 def _passes() -> dict:
@@ -137,40 +141,79 @@ _TEXT = "The article text, exactly as published (the bytes of `annotations/<id>.
 _ARTICLE_ID = "Id of the article the row comes from."
 
 # In the order of the card, the Parquet folders and Croissant's record sets.
-CONFIGS: dict[str, Config] = {config.name: config for config in (
-    Config("documents", "one article: its text, metadata and every label", _document, row_group_rows=1000,
-           text_fields=("text",), span_lists=("entities", "claims"), field_descriptions={"text": _TEXT}),
-    Config("claims", "one claim, with the sentences around it", _claim_row, row_group_rows=20000,
-           text_fields=("text", "sentence"), described_by="claim", field_descriptions={
-               "id": "Corpus-wide claim id: `<article_id>:<claim_id>`.",
-               "article_id": _ARTICLE_ID,
-               "claim_id": "Id of the claim inside its article.",
-               "sentence": "The sentence or sentences of the article that contain the claim.",
-               "sentence_start": "Offset of the first code point of `sentence` in the article.",
-               "sentence_end": "Offset just past the last code point of `sentence`.",
-               "proposition_statement": "The canonical statement of the proposition (from `propositions.json`).",
-           }),
-    # An entity's row lists every article it occurs in, so its row groups are small.
-    Config("entities", "one canonical entity of the registry, with its use in the split", _entity_row,
-           row_group_rows=32, described_by="entity", field_descriptions={
-               "mention_count": "Number of mentions linked to the entity in the split.",
-               "article_ids": "Articles of the split that mention the entity or cite it as claimer or subject.",
-           }),
-    Config("ner", "one sentence outside boilerplate: tokens, their offsets and IOB2 tags", _ner_row,
-           row_group_rows=20000, text_fields=("tokens",), described_by="", field_descriptions={
-               "id": "Sentence id: `<article_id>:<sentence number>`.",
-               "article_id": _ARTICLE_ID,
-               "tokens": "The tokens of the sentence (project tokenizer, `cyberclaims.core.text.tokenize`).",
-               "spans": "Code-point `start`/`end` of each token in the article text.",
-               "ner_tags": "IOB2 tag of each token over the 18 OntoNotes 5 types.",
-           }),
-    Config("passes", "one article as labelled by one independent annotation pass", _passes, row_group_rows=1000,
-           text_fields=("text",), span_lists=("entities", "claims"), field_descriptions={
-               "text": _TEXT, "pass_name": "Name of the independent annotation pass the row comes from."}),
-)}
+CONFIGS: dict[str, Config] = {
+    config.name: config
+    for config in (
+        Config(
+            "documents",
+            "one article: its text, metadata and every label",
+            _document,
+            row_group_rows=1000,
+            text_fields=("text",),
+            span_lists=("entities", "claims"),
+            field_descriptions={"text": _TEXT},
+        ),
+        Config(
+            "claims",
+            "one claim, with the sentences around it",
+            _claim_row,
+            row_group_rows=20000,
+            text_fields=("text", "sentence"),
+            described_by="claim",
+            field_descriptions={
+                "id": "Corpus-wide claim id: `<article_id>:<claim_id>`.",
+                "article_id": _ARTICLE_ID,
+                "claim_id": "Id of the claim inside its article.",
+                "sentence": "The sentence or sentences of the article that contain the claim.",
+                "sentence_start": "Offset of the first code point of `sentence` in the article.",
+                "sentence_end": "Offset just past the last code point of `sentence`.",
+                "proposition_statement": "The canonical statement of the proposition (from `propositions.json`).",
+            },
+        ),
+        # An entity's row lists every article it occurs in, so its row groups are small.
+        Config(
+            "entities",
+            "one canonical entity of the registry, with its use in the split",
+            _entity_row,
+            row_group_rows=32,
+            described_by="entity",
+            field_descriptions={
+                "mention_count": "Number of mentions linked to the entity in the split.",
+                "article_ids": "Articles of the split that mention the entity or cite it as claimer or subject.",
+            },
+        ),
+        Config(
+            "ner",
+            "one sentence outside boilerplate: tokens, their offsets and IOB2 tags",
+            _ner_row,
+            row_group_rows=20000,
+            text_fields=("tokens",),
+            described_by="",
+            field_descriptions={
+                "id": "Sentence id: `<article_id>:<sentence number>`.",
+                "article_id": _ARTICLE_ID,
+                "tokens": "The tokens of the sentence (project tokenizer, `cyberclaims.core.text.tokenize`).",
+                "spans": "Code-point `start`/`end` of each token in the article text.",
+                "ner_tags": "IOB2 tag of each token over the 18 OntoNotes 5 types.",
+            },
+        ),
+        Config(
+            "passes",
+            "one article as labelled by one independent annotation pass",
+            _passes,
+            row_group_rows=1000,
+            text_fields=("text",),
+            span_lists=("entities", "claims"),
+            field_descriptions={
+                "text": _TEXT,
+                "pass_name": "Name of the independent annotation pass the row comes from.",
+            },
+        ),
+    )
+}
 
 
-@lru_cache(maxsize=None)
+@cache
 def features_of(config: str) -> Features:
     """The typed columns of a config."""
     if config not in CONFIGS:

@@ -67,32 +67,44 @@ CONTEXT: dict[str, Any] = {
 RAI = {
     "rai:dataCollection": (
         "News articles about cyberattacks (starting with the 2014 Sony Pictures attack), saved as plain "
-        "UTF-8 text exactly as published on the web, page furniture included and marked as boilerplate."),
+        "UTF-8 text exactly as published on the web, page furniture included and marked as boilerplate."
+    ),
     "rai:dataCollectionType": ["Web Scraping", "Manual Human Curation"],
     "rai:dataAnnotationProtocol": (
         "Each article is annotated twice, independently, following annotations/GUIDELINES.md (18 OntoNotes 5 "
         "entity types linked to canonical entities; check-worthy claims with claimer, attribution, certainty, "
         "normalized statement and cross-document proposition); the passes are adjudicated into the gold "
-        "labels and every span is validated against its offsets."),
+        "labels and every span is validated against its offsets."
+    ),
     "rai:dataAnnotationPlatform": ["Text editor with the project's validator (cyberclaims validate)"],
     "rai:annotatorDemographics": ["Project contributors; no demographic data collected"],
     "rai:dataLimitations": (
         "Very small corpus (two articles in the first release): metrics have wide confidence intervals. "
         "Publication dates were inferred from content where the page gave none. Labels record what the "
-        "text says, not the truth of the claims."),
+        "text says, not the truth of the claims."
+    ),
     "rai:dataBiases": (
         "English-language Western web sources about a single, politically charged attack, written shortly "
-        "after it; the framing of the attribution to North Korea reflects those outlets."),
+        "after it; the framing of the attribution to North Korea reflects those outlets."
+    ),
     "rai:personalSensitiveInformation": (
         "Names of public figures in their public roles. The articles mention leaked employee data "
-        "(social security numbers, salaries); none of that data is in the texts."),
-    "rai:dataUseCases": ["Named entity recognition", "Entity linking", "Claim detection",
-                         "Claim attribution and certainty classification", "Cross-document claim alignment"],
+        "(social security numbers, salaries); none of that data is in the texts."
+    ),
+    "rai:dataUseCases": [
+        "Named entity recognition",
+        "Entity linking",
+        "Claim detection",
+        "Claim attribution and certainty classification",
+        "Cross-document claim alignment",
+    ],
     "rai:dataSocialImpact": (
         "Meant to help track who claims what about cyberattacks and how certainly; a model trained on it "
-        "learns how articles report attribution, not who attacked."),
+        "learns how articles report attribution, not who attacked."
+    ),
     "rai:dataReleaseMaintenancePlan": (
-        "Versioned releases recorded in CHANGELOG.md; texts are removed on request of their rights holders."),
+        "Versioned releases recorded in CHANGELOG.md; texts are removed on request of their rights holders."
+    ),
 }
 
 
@@ -102,8 +114,11 @@ def _data_type(feature: Any) -> tuple[str, bool, str]:
     while isinstance(feature, List):
         feature, repeated = feature.feature, True
     if isinstance(feature, ClassLabel):
-        return "sc:Integer", repeated, " Class label index; names: " + ", ".join(
-            f"{i}={n}" for i, n in enumerate(feature.names)) + "."
+        return (
+            "sc:Integer",
+            repeated,
+            " Class label index; names: " + ", ".join(f"{i}={n}" for i, n in enumerate(feature.names)) + ".",
+        )
     if isinstance(feature, Value) and feature.dtype.startswith("int"):
         return "sc:Integer", repeated, ""
     return "sc:Text", repeated, ""
@@ -129,17 +144,27 @@ def enumerations(configs: list) -> list[dict[str, Any]]:
 
     for config in configs:
         walk(dict(features_of(config.name)))
-    return [{"@type": "cr:RecordSet", "@id": key, "name": key, "dataType": "sc:Enumeration",
-             "description": "Class label names: " + ", ".join(f"{i}={n}" for i, n in enumerate(feature.names)) + ".",
-             "key": {"@id": f"{key}/index"},
-             "field": [{"@type": "cr:Field", "@id": f"{key}/index", "name": "index", "dataType": "sc:Integer"},
-                       {"@type": "cr:Field", "@id": f"{key}/name", "name": "name", "dataType": "sc:Text"}],
-             "data": [{f"{key}/index": i, f"{key}/name": n} for i, n in enumerate(feature.names)]}
-            for key, feature in found.items()]
+    return [
+        {
+            "@type": "cr:RecordSet",
+            "@id": key,
+            "name": key,
+            "dataType": "sc:Enumeration",
+            "description": "Class label names: " + ", ".join(f"{i}={n}" for i, n in enumerate(feature.names)) + ".",
+            "key": {"@id": f"{key}/index"},
+            "field": [
+                {"@type": "cr:Field", "@id": f"{key}/index", "name": "index", "dataType": "sc:Integer"},
+                {"@type": "cr:Field", "@id": f"{key}/name", "name": "name", "dataType": "sc:Text"},
+            ],
+            "data": [{f"{key}/index": i, f"{key}/name": n} for i, n in enumerate(feature.names)],
+        }
+        for key, feature in found.items()
+    ]
 
 
-def _field(record_set: str, name: str, feature: Any, description: str, file_set: str,
-           column: str | None = None, path: str = "") -> dict[str, Any]:
+def _field(
+    record_set: str, name: str, feature: Any, description: str, file_set: str, column: str | None = None, path: str = ""
+) -> dict[str, Any]:
     """A Croissant field for a column (or, with ``path``, a member of a struct column)."""
     column = column or name
     inner, in_list = feature, False
@@ -155,8 +180,10 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
         # A struct, or a list of structs: one sub-field per member, read from the same column.
         prefix = f"{path}[*]." if in_list else (f"{path}." if path else "")
         prefix = "[*]." if in_list and not path else prefix
-        field["subField"] = [_field(f"{record_set}/{name}", member, inner[member], "", file_set, column,
-                                    prefix + member) for member in inner]
+        field["subField"] = [
+            _field(f"{record_set}/{name}", member, inner[member], "", file_set, column, prefix + member)
+            for member in inner
+        ]
     else:
         data_type, _, extra = _data_type(inner)
         field["dataType"] = data_type
@@ -171,8 +198,9 @@ def _field(record_set: str, name: str, feature: Any, description: str, file_set:
     return field
 
 
-def croissant_metadata(folder: Path, configs: list, corpus: Corpus,
-                       known: Mapping[str, str] | None = None) -> dict[str, Any]:
+def croissant_metadata(
+    folder: Path, configs: list, corpus: Corpus, known: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already);
     ``known``: sha256 of files by name, where the caller has them (the others are hashed here)."""
     known = known or {}
@@ -184,37 +212,65 @@ def croissant_metadata(folder: Path, configs: list, corpus: Corpus,
         file_set = f"parquet-{config.name}"
         for split in config.splits:
             for name in split.files:
-                distribution.append({
-                    "@type": "cr:FileObject", "@id": name, "name": name, "contentUrl": name,
-                    "encodingFormat": "application/x-parquet", "sha256": known.get(name) or sha256_file(folder / name),
-                })
-        distribution.append({"@type": "cr:FileSet", "@id": file_set, "name": file_set,
-                             "encodingFormat": "application/x-parquet",
-                             "includes": config_pattern(config.name)})
+                distribution.append(
+                    {
+                        "@type": "cr:FileObject",
+                        "@id": name,
+                        "name": name,
+                        "contentUrl": name,
+                        "encodingFormat": "application/x-parquet",
+                        "sha256": known.get(name) or sha256_file(folder / name),
+                    }
+                )
+        distribution.append(
+            {
+                "@type": "cr:FileSet",
+                "@id": file_set,
+                "name": file_set,
+                "encodingFormat": "application/x-parquet",
+                "includes": config_pattern(config.name),
+            }
+        )
         features = features_of(config.name)
         described = {path: text for path, _, text in describe_fields(config.name)}
-        fields = [_field(config.name, name, feature, described.get(name, ""), file_set)
-                  for name, feature in features.items()]
-        record_sets.append({"@type": "cr:RecordSet", "@id": config.name, "name": config.name,
-                            "description": f"The {config.name} config of CyberClaims "
-                                           f"({', '.join(f'{s.name}: {s.num_examples} rows' for s in config.splits)}).",
-                            "field": fields})
+        fields = [
+            _field(config.name, name, feature, described.get(name, ""), file_set) for name, feature in features.items()
+        ]
+        record_sets.append(
+            {
+                "@type": "cr:RecordSet",
+                "@id": config.name,
+                "name": config.name,
+                "description": f"The {config.name} config of CyberClaims "
+                f"({', '.join(f'{s.name}: {s.num_examples} rows' for s in config.splits)}).",
+                "field": fields,
+            }
+        )
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "name": "CyberClaims",
         "conformsTo": "http://mlcommons.org/croissant/1.0",
-        "description": ("News articles about cyberattacks with hand-labelled entity mentions (18 OntoNotes 5 "
-                        "types, linked to canonical entities) and check-worthy claims (claimer, attribution, "
-                        "certainty, normalized statement, cross-document proposition)."),
+        "description": (
+            "News articles about cyberattacks with hand-labelled entity mentions (18 OntoNotes 5 "
+            "types, linked to canonical entities) and check-worthy claims (claimer, attribution, "
+            "certainty, normalized statement, cross-document proposition)."
+        ),
         "version": __version__,
         # Per component, as in LICENSE-DATA.md: the annotations' license by its URL, the texts' as a
         # CreativeWork named by its SPDX LicenseRef (no URL: they are not licensed by the project).
         "license": [
-            {"@type": "sc:CreativeWork", "name": ANNOTATIONS_LICENSE["spdx"], "url": ANNOTATIONS_LICENSE["url"],
-             "description": f"{ANNOTATIONS_LICENSE['name']}: the annotations."},
-            {"@type": "sc:CreativeWork", "name": TEXTS_LICENSE["spdx"],
-             "description": f"{TEXTS_LICENSE['name']}: the article texts."},
+            {
+                "@type": "sc:CreativeWork",
+                "name": ANNOTATIONS_LICENSE["spdx"],
+                "url": ANNOTATIONS_LICENSE["url"],
+                "description": f"{ANNOTATIONS_LICENSE['name']}: the annotations.",
+            },
+            {
+                "@type": "sc:CreativeWork",
+                "name": TEXTS_LICENSE["spdx"],
+                "description": f"{TEXTS_LICENSE['name']}: the article texts.",
+            },
         ],
         "usageInfo": LICENSING,
         "inLanguage": CARD_METADATA["language"],

@@ -18,9 +18,15 @@ from typing import Any
 TASK_ORDER = ("ner", "linking", "claims", "propositions")
 
 # From explosion/spacy-models, meta/en_core_web_sm-3.8.0.json: what the official release reports.
-OFFICIAL_EN_CORE_WEB_SM = {"version": "3.8.0", "spacy_git_version": "5010fcbd3", "ents_p": 0.8429743795,
-                           "ents_r": 0.8436498397, "ents_f": 0.8433119744, "tag_acc": 0.972937262,
-                           "dep_uas": 0.9176955214}
+OFFICIAL_EN_CORE_WEB_SM = {
+    "version": "3.8.0",
+    "spacy_git_version": "5010fcbd3",
+    "ents_p": 0.8429743795,
+    "ents_r": 0.8436498397,
+    "ents_f": 0.8433119744,
+    "tag_acc": 0.972937262,
+    "dep_uas": 0.9176955214,
+}
 
 _TASK_RANK = {task: n for n, task in enumerate(TASK_ORDER)}
 
@@ -38,18 +44,34 @@ def row_figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
         return format_figure(h[key])
 
     if row["task"] == "ner":
-        return (figure("precision"), figure("recall"), figure("f1"),
-                f"macro-F1 {figure('macro_f1')}; partial F1 {figure('partial_f1')}")
+        return (
+            figure("precision"),
+            figure("recall"),
+            figure("f1"),
+            f"macro-F1 {figure('macro_f1')}; partial F1 {figure('partial_f1')}",
+        )
     if row["task"] == "linking":
-        return (figure("precision"), figure("recall"), figure("f1"),
-                f"accuracy on found mentions {figure('accuracy')} ({row['metrics']['found']} found)")
+        return (
+            figure("precision"),
+            figure("recall"),
+            figure("f1"),
+            f"accuracy on found mentions {figure('accuracy')} ({row['metrics']['found']} found)",
+        )
     if row["task"] == "claims":
-        return (figure("precision"), figure("recall"), figure("f1"),
-                f"attribution acc. {figure('attribution_accuracy')} / macro-F1 {figure('attribution_macro_f1')}; "
-                f"certainty acc. {figure('certainty_accuracy')} / macro-F1 {figure('certainty_macro_f1')}; "
-                f"claimer acc. {figure('claimer_accuracy')}")
-    return (figure("pairwise_precision"), figure("pairwise_recall"), figure("pairwise_f1"),
-            f"B-cubed F1 {figure('bcubed_f1')}; cross-document pairwise F1 {figure('cross_document_pairwise_f1')}")
+        return (
+            figure("precision"),
+            figure("recall"),
+            figure("f1"),
+            f"attribution acc. {figure('attribution_accuracy')} / macro-F1 {figure('attribution_macro_f1')}; "
+            f"certainty acc. {figure('certainty_accuracy')} / macro-F1 {figure('certainty_macro_f1')}; "
+            f"claimer acc. {figure('claimer_accuracy')}",
+        )
+    return (
+        figure("pairwise_precision"),
+        figure("pairwise_recall"),
+        figure("pairwise_f1"),
+        f"B-cubed F1 {figure('bcubed_f1')}; cross-document pairwise F1 {figure('cross_document_pairwise_f1')}",
+    )
 
 
 def sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -79,13 +101,17 @@ def _provenance_detail(prov: dict[str, Any]) -> str:
     """What an optional baseline's footnote adds to its packages: is its model the official one?"""
     detail = ""
     if "meta_matches_official_release" in prov:
-        detail = (f"; pipeline {prov['pipeline']}, whose meta.json "
-                  f"{'reports' if prov['meta_matches_official_release'] else 'does not report'} the "
-                  f"version, spaCy commit and accuracy figures of the official en_core_web_sm "
-                  f"{OFFICIAL_EN_CORE_WEB_SM['version']}")
+        detail = (
+            f"; pipeline {prov['pipeline']}, whose meta.json "
+            f"{'reports' if prov['meta_matches_official_release'] else 'does not report'} the "
+            f"version, spaCy commit and accuracy figures of the official en_core_web_sm "
+            f"{OFFICIAL_EN_CORE_WEB_SM['version']}"
+        )
     if "weights_match_official_revision" in prov:
-        detail = (f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
-                  f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)")
+        detail = (
+            f"; the weights {'are' if prov['weights_match_official_revision'] else 'are not'} the "
+            f"official revision's (sha256 {str(prov['weights_sha256'])[:12]}…)"
+        )
     return detail
 
 
@@ -93,9 +119,11 @@ def _footer(results: dict[str, Any]) -> list[str]:
     """The lines under the table: what was scored, and where the confidence intervals are (or why not)."""
     rows = [r for r in results["rows"] if not r.get("skipped")]
     reason = rows[0]["confidence"].get("reason") if rows else None
-    footer = [f"Scored with `cyberclaims evaluate` on {scored_on(results)}; cyberclaims "
-              f"{results['cyberclaims_version']}, seed {results['seed']}. {learnt_from(results)} Propositions "
-              f"rows are given the gold claims and score the clustering alone; claims rows detect claims themselves."]
+    footer = [
+        f"Scored with `cyberclaims evaluate` on {scored_on(results)}; cyberclaims "
+        f"{results['cyberclaims_version']}, seed {results['seed']}. {learnt_from(results)} Propositions "
+        f"rows are given the gold claims and score the clustering alone; claims rows detect claims themselves."
+    ]
     if reason:
         footer.append(f"No confidence intervals: {reason}.")
     else:
@@ -104,7 +132,7 @@ def _footer(results: dict[str, Any]) -> list[str]:
 
 
 def scored_on(results: dict[str, Any]) -> str:
-    """"the test split (2 articles)": what the results were scored on."""
+    """ "the test split (2 articles)": what the results were scored on."""
     n = len(results["articles"])
     articles = f"{n} article{'s' if n != 1 else ''}"
     return f"the {results['split']} split ({articles})" if results.get("split") else articles
@@ -122,6 +150,8 @@ def learnt_from(results: dict[str, Any]) -> str:
         n = training["articles"]
         how = f"{'was' if len(learners) == 1 else 'were'} trained on the {n} article{'s' if n != 1 else ''} of the train split"
     else:
-        how = (f"{'is' if len(learners) == 1 else 'are'} scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
-               f"split has no article): each article is tagged with what the others taught it")
+        how = (
+            f"{'is' if len(learners) == 1 else 'are'} scored leave-one-article-out over the {results.get('split') or 'scored'} split (the train "
+            f"split has no article): each article is tagged with what the others taught it"
+        )
     return f"The {', '.join(learners)} baseline{'s' if len(learners) != 1 else ''} {how}."

@@ -34,15 +34,21 @@ CARD_METADATA: dict[str, Any] = {
 # The licensing of the data, in the words of LICENSE-DATA.md (copied into the built dataset), for the card,
 # Croissant and the CFF: tests check that each says the same.
 LICENSE_FILE = "LICENSE-DATA.md"
-ANNOTATIONS_LICENSE = {"spdx": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
-                       "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)"}
-TEXTS_LICENSE = {"spdx": "LicenseRef-third-party-copyright",
-                 "name": "Third-party copyright (not licensed by the project)"}
+ANNOTATIONS_LICENSE = {
+    "spdx": "CC-BY-4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+}
+TEXTS_LICENSE = {
+    "spdx": "LicenseRef-third-party-copyright",
+    "name": "Third-party copyright (not licensed by the project)",
+}
 LICENSING = (
     "The annotations (labels, registries, normalized statements, guidelines) are released under CC BY 4.0. "
     "The article texts remain the copyright of their authors and publishers (LicenseRef-third-party-copyright): "
     "they are not licensed by this project; they are included unchanged so that the annotations can be used "
-    "for research. See LICENSE-DATA.md.")
+    "for research. See LICENSE-DATA.md."
+)
 
 
 def _schema_descriptions() -> dict[str, str]:

@@ -34,6 +34,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "write_batch_size": 1024,
 }
 
+
 @dataclass
 class Shard:
     """One Parquet file a worker wrote, under a temporary name until the shards are counted."""
@@ -44,7 +45,6 @@ class Shard:
     num_examples: int
     num_bytes: int
     sha256: str = ""  # known when the shard was copied from the cache
-
 
 
 def parquet_schema(config: str) -> pa.Schema:
@@ -146,7 +146,9 @@ def shard_buffer(path: Path) -> pa.BufferReader:
 
 def read_rows(path: Path) -> tuple[list[dict], dict]:
     """The rows of one shard, ClassLabels decoded; a path that is not a regular file raises, never blocks."""
-    table = pq.read_table(shard_buffer(path), use_threads=False)  # no thread pool: small shards, and no Arrow threads left at exit
+    table = pq.read_table(
+        shard_buffer(path), use_threads=False
+    )  # no thread pool: small shards, and no Arrow threads left at exit
     metadata = json.loads((table.schema.metadata or {}).get(b"huggingface", b"{}"))
     features = metadata.get("info", {}).get("features", {})
     return [{k: _decode(v, features.get(k)) for k, v in row.items()} for row in table.to_pylist()], features

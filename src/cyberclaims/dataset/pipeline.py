@@ -23,8 +23,8 @@ import pyarrow as pa
 from ..core.libc import libc
 from ..core.model import Article, ArticleFiles, Registry, RegistryView
 from ..core.pool import map_in_order
-from ..validation.articles import Findings, check_files
 from ..validation import runner
+from ..validation.articles import Findings, check_files
 from ..validation.runner import CollectionPlan
 from . import rows
 from .arrow import NerColumns, table_from_rows
@@ -61,7 +61,11 @@ class Run:
 
 def article_runs(articles: list[ArticleFiles]) -> list[Run]:
     """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
-    shortest, modulus, longest = max(1, SHARD_ARTICLES // 4), max(1, SHARD_ARTICLES * 3 // 4), RUN_LIMIT * SHARD_ARTICLES
+    shortest, modulus, longest = (
+        max(1, SHARD_ARTICLES // 4),
+        max(1, SHARD_ARTICLES * 3 // 4),
+        RUN_LIMIT * SHARD_ARTICLES,
+    )
     runs: list[Run] = []
     current: list[ArticleFiles] = []
     for files in articles:
@@ -103,8 +107,14 @@ class RunContext:
     cache: RunCache | None
 
 
-def build_runs(plan: CollectionPlan, context: RunContext, collect: Callable[[RunOutput], None], *,
-               jobs: int | None, show_progress: bool) -> Findings:
+def build_runs(
+    plan: CollectionPlan,
+    context: RunContext,
+    collect: Callable[[RunOutput], None],
+    *,
+    jobs: int | None,
+    show_progress: bool,
+) -> Findings:
     """Check and write every run of the gold collection ``plan``; each run's output goes to ``collect`` in
     run order. Returns what validation found (the caller decides whether the shards are published)."""
     workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
@@ -112,8 +122,9 @@ def build_runs(plan: CollectionPlan, context: RunContext, collect: Callable[[Run
         workers = 1  # a process pool costs more than it saves
     findings = Findings()
     runs = article_runs(plan.selected) or [Run(0, [])]
-    for result in map_in_order(build_run, context, runs, workers=workers, desc=f"validate {plan.name}",
-                               show_progress=show_progress):
+    for result in map_in_order(
+        build_run, context, runs, workers=workers, desc=f"validate {plan.name}", show_progress=show_progress
+    ):
         findings.merge(result.findings)
         if context.cache is not None:
             context.cache.note(result.cache_key, result.reused)
@@ -146,8 +157,9 @@ def build_run(context: RunContext, run: Run) -> RunResult:
     output = writer.finish()
     if cache is not None and key is not None and not findings.has_errors:
         description, blobs = dump_output(output)
-        cache.store(key, {"batch": findings.to_json(), "output": description}, context.registry, registry.reads(),
-                    blobs)
+        cache.store(
+            key, {"batch": findings.to_json(), "output": description}, context.registry, registry.reads(), blobs
+        )
     return RunResult(findings, output, key, reused=False)
 
 
@@ -158,8 +170,9 @@ def dump_output(output: RunOutput) -> tuple[dict[str, Any], list[bytes]]:
     return {"shards": shards, "stats": output.stats.to_json(), "usage": output.usage.to_json()}, blobs
 
 
-def restore_output(folder: Path, description: dict[str, Any], blobs: list[bytes], digests: list[str],
-                   number: int) -> RunOutput:
+def restore_output(
+    folder: Path, description: dict[str, Any], blobs: list[bytes], digests: list[str], number: int
+) -> RunOutput:
     """Put a cached run's shards in place as run ``number`` (its position in this build); ``digests`` are
     the blobs' sha256, checked as the cache read them (the manifest takes them as they are)."""
     shards = []

@@ -46,7 +46,7 @@ def _rows(folder: Path, config: str) -> list[dict]:
     for path in shards(folder, config):
         try:
             rows += read_rows(path)[0]
-        except Exception as exc:  # noqa: BLE001 - a broken or hostile shard is refused, not a crash
+        except Exception as exc:
             raise RehydrationError(f"{path} cannot be read ({exc}); nothing was written") from None
     return rows
 
@@ -62,8 +62,9 @@ def rehydrate(folder: Path, texts: Path) -> RehydrationReport:
     problems = verify_manifest(folder)
     if problems:
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise RehydrationError(f"{folder} does not verify against its {MANIFEST}: {'; '.join(problems[:3])}{more}; "
-                               f"nothing was written")
+        raise RehydrationError(
+            f"{folder} does not verify against its {MANIFEST}: {'; '.join(problems[:3])}{more}; nothing was written"
+        )
     documents = _rows(folder, "documents")
     if not documents:
         raise RehydrationError(f"{folder} has no documents config: is it a built CyberClaims dataset?")
@@ -99,17 +100,28 @@ def rehydrate(folder: Path, texts: Path) -> RehydrationReport:
 def _check_names(folder: Path, documents: list[dict], passes: list[dict]) -> None:
     """Every id and pass name that becomes a path must be a well-formed id: no ``..``, no ``/``."""
     seen: set[str] = set()
-    for config, rows, column in (("documents", documents, "id"), ("passes", passes, "id"),
-                                 ("passes", passes, "pass_name")):
+    for config, rows, column in (
+        ("documents", documents, "id"),
+        ("passes", passes, "id"),
+        ("passes", passes, "pass_name"),
+    ):
         for index, row in enumerate(rows):
             value = row.get(column)
-            if not isinstance(value, str) or not ARTICLE_ID.fullmatch(value) or value == "gold" and column == "pass_name":
-                raise RehydrationError(f"{folder}/data/{config}: row {index} has {column} {shorten(repr(value))}, "
-                                       f"which is not a well-formed id ({ARTICLE_ID.pattern}); nothing was written")
+            if (
+                not isinstance(value, str)
+                or not ARTICLE_ID.fullmatch(value)
+                or value == "gold"
+                and column == "pass_name"
+            ):
+                raise RehydrationError(
+                    f"{folder}/data/{config}: row {index} has {column} {shorten(repr(value))}, "
+                    f"which is not a well-formed id ({ARTICLE_ID.pattern}); nothing was written"
+                )
             if config == "documents":
                 if value in seen:
-                    raise RehydrationError(f"{folder}/data/documents: article {value!r} appears twice; nothing "
-                                           f"was written")
+                    raise RehydrationError(
+                        f"{folder}/data/documents: article {value!r} appears twice; nothing was written"
+                    )
                 seen.add(value)
 
 
@@ -122,8 +134,9 @@ def _read_text(path: Path) -> bytes | None:
         return None
 
 
-def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[str, bytes],
-                   passes: list[dict]) -> None:
+def _write_sources(
+    root: Path, folder: Path, documents: list[dict], texts: dict[str, bytes], passes: list[dict]
+) -> None:
     """The annotation sources that the rows of the withheld dataset were built from."""
     annotations = root / "annotations"
     annotations.mkdir(parents=True)
@@ -138,16 +151,20 @@ def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[
         text = texts[row["id"]].decode("utf-8")
         doc = {k: v for k, v in row.items() if k not in ("text", "pass_name")}
         for name in CONFIGS["documents"].span_lists:
-            doc[name] = [{**span, "text": text[span["start"]:span["end"]]} for span in row[name]]
+            doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in row[name]]
         return doc
 
     for row in documents:
         (annotations / f"{row['id']}.txt").write_bytes(texts[row["id"]])
         _dump(annotations / f"{row['id']}.json", restore(row))
-    entities = {r["key"]: {k: r[k] for k in ("key", "name", "type", "aliases", "description")}
-                for r in _rows(folder, "entities")}
-    propositions = {r["proposition"]: {"key": r["proposition"], "statement": r["proposition_statement"]}
-                    for r in _rows(folder, "claims")}
+    entities = {
+        r["key"]: {k: r[k] for k in ("key", "name", "type", "aliases", "description")}
+        for r in _rows(folder, "entities")
+    }
+    propositions = {
+        r["proposition"]: {"key": r["proposition"], "statement": r["proposition_statement"]}
+        for r in _rows(folder, "claims")
+    }
     _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})
     _dump(annotations / "propositions.json", {"propositions": [propositions[k] for k in sorted(propositions)]})
     by_pass: dict[str, list[dict]] = {}
@@ -170,11 +187,16 @@ def _write_sources(root: Path, folder: Path, documents: list[dict], texts: dict[
                     if key != "author":
                         keys.setdefault(key, "PERSON")
                 statements.add(claim["proposition"])
-        _dump(target / "entities.json", {"entities": [
-            {"key": k, "name": k, "type": t, "aliases": [], "description": "(from the pass's labels)"}
-            for k, t in sorted(keys.items())]})
-        _dump(target / "propositions.json", {"propositions": [
-            {"key": k, "statement": k} for k in sorted(statements)]})
+        _dump(
+            target / "entities.json",
+            {
+                "entities": [
+                    {"key": k, "name": k, "type": t, "aliases": [], "description": "(from the pass's labels)"}
+                    for k, t in sorted(keys.items())
+                ]
+            },
+        )
+        _dump(target / "propositions.json", {"propositions": [{"key": k, "statement": k} for k in sorted(statements)]})
 
 
 def _dump(path: Path, value: Any) -> None:

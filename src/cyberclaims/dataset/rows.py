@@ -32,6 +32,7 @@ def document_row(article: Article) -> dict[str, Any]:
         "notes": data["notes"],
     }
 
+
 def claim_rows(article: Article, registry: RegistryView) -> Iterator[dict[str, Any]]:
     """One row per claim of the article, with the sentence(s) around it."""
     sentences = article.sentences()  # in order and disjoint: the ones a claim touches are found by bisection
@@ -39,8 +40,7 @@ def claim_rows(article: Article, registry: RegistryView) -> Iterator[dict[str, A
     for claim in article.data["claims"]:
         first = bisect_right(sentence_ends, claim["start"])  # the first sentence ending after the claim starts
         last = bisect_left(sentences, (claim["end"],)) - 1  # the last sentence starting before the claim ends
-        start, end = ((sentences[first][0], sentences[last][1]) if first <= last
-                      else (claim["start"], claim["end"]))
+        start, end = (sentences[first][0], sentences[last][1]) if first <= last else (claim["start"], claim["end"])
         proposition = registry.proposition(claim["proposition"]) or {}
         yield {
             "id": f"{article.id}:{claim['id']}",
@@ -79,7 +79,7 @@ def ner_sentences(article: Article) -> Iterator[tuple[list[str], list[int], list
         first, stop = bisect_left(starts, mention["start"]), bisect_left(starts, mention["end"])
         if first < stop:
             tags[first] = "B-" + mention["label"]
-            tags[first + 1:stop] = ["I-" + mention["label"]] * (stop - first - 1)
+            tags[first + 1 : stop] = ["I-" + mention["label"]] * (stop - first - 1)
     for segment in article.data["segments"]:
         if segment["kind"] == "boilerplate":
             continue
@@ -91,5 +91,9 @@ def ner_sentences(article: Article) -> Iterator[tuple[list[str], list[int], list
                 continue
             spans = tokenize(text, start, end)
             tag_at = dict(zip(starts, tags))
-            yield ([text[s:e] for s, e in spans], [s for s, _ in spans], [e for _, e in spans],
-                   [tag_at.get(s, "O") for s, _ in spans])
+            yield (
+                [text[s:e] for s, e in spans],
+                [s for s, _ in spans],
+                [e for _, e in spans],
+                [tag_at.get(s, "O") for s, _ in spans],
+            )

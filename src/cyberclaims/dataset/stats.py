@@ -108,7 +108,7 @@ class CorpusStats:
             entry = self.propositions.setdefault(key, _Proposition())
             entry.articles += theirs.articles
             entry.claims += theirs.claims
-            entry.first_ids += theirs.first_ids[:IDS_SHOWN - len(entry.first_ids)]
+            entry.first_ids += theirs.first_ids[: IDS_SHOWN - len(entry.first_ids)]
         if self.example_claim is None:
             self.example_claim = other.example_claim
         self._articles_seen += other._articles_seen
@@ -117,22 +117,34 @@ class CorpusStats:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the build cache; key order is kept (it orders ties in the card's tables)."""
-        return {"splits": {name: [f.articles, f.characters, f.tokens, f.mentions, f.claims]
-                           for name, f in self.splits.items()},
-                **{name: list(getattr(self, name).items()) for name in self._COUNTERS},
-                "propositions": [[key, p.articles, p.claims, p.first_ids, p.last_article]
-                                 for key, p in self.propositions.items()],
-                "example_claim": self.example_claim, "first_published": self.first_published,
-                "last_published": self.last_published, "undated": self.undated,
-                "articles_seen": self._articles_seen}
+        return {
+            "splits": {
+                name: [f.articles, f.characters, f.tokens, f.mentions, f.claims] for name, f in self.splits.items()
+            },
+            **{name: list(getattr(self, name).items()) for name in self._COUNTERS},
+            "propositions": [
+                [key, p.articles, p.claims, p.first_ids, p.last_article] for key, p in self.propositions.items()
+            ],
+            "example_claim": self.example_claim,
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+            "undated": self.undated,
+            "articles_seen": self._articles_seen,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CorpusStats:
-        stats = cls(splits={name: SplitFigures(*figures) for name, figures in data["splits"].items()},
-                    propositions={key: _Proposition(articles, claims, list(ids), last)
-                                  for key, articles, claims, ids, last in data["propositions"]},
-                    example_claim=data["example_claim"], first_published=data["first_published"],
-                    last_published=data["last_published"], undated=data["undated"])
+        stats = cls(
+            splits={name: SplitFigures(*figures) for name, figures in data["splits"].items()},
+            propositions={
+                key: _Proposition(articles, claims, list(ids), last)
+                for key, articles, claims, ids, last in data["propositions"]
+            },
+            example_claim=data["example_claim"],
+            first_published=data["first_published"],
+            last_published=data["last_published"],
+            undated=data["undated"],
+        )
         for name in cls._COUNTERS:
             setattr(stats, name, Counter(dict(data[name])))
         stats._articles_seen = data["articles_seen"]
@@ -183,17 +195,22 @@ class EntityUsage:
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the build cache, in the order it was gathered."""
-        return {"ids": self.ids, "mentions": {split: list(c.items()) for split, c in self.mentions.items()},
-                "articles": {split: [[key, list(found)] for key, found in by_key.items()]
-                             for split, by_key in self.articles.items()}}
+        return {
+            "ids": self.ids,
+            "mentions": {split: list(c.items()) for split, c in self.mentions.items()},
+            "articles": {
+                split: [[key, list(found)] for key, found in by_key.items()] for split, by_key in self.articles.items()
+            },
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EntityUsage:
         usage = cls()
         usage.ids = list(data["ids"])
         usage.mentions = {split: Counter(dict(items)) for split, items in data["mentions"].items()}
-        usage.articles = {split: {key: array("I", found) for key, found in items}
-                          for split, items in data["articles"].items()}
+        usage.articles = {
+            split: {key: array("I", found) for key, found in items} for split, items in data["articles"].items()
+        }
         return usage
 
     def keys(self) -> list[str]:

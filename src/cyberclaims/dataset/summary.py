@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import configs_in
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
+from .layout import configs_in
 
 
 @dataclass
@@ -24,16 +24,21 @@ class DatasetSummary:
     split_claims: dict[str, int] = field(default_factory=dict)  # split -> claims
 
     def to_text(self) -> str:
-        lines = [f"articles: {sum(self.articles.values())} "
-                 f"({', '.join(f'{s} {n}' for s, n in sorted(self.articles.items()))})"]
+        lines = [
+            f"articles: {sum(self.articles.values())} "
+            f"({', '.join(f'{s} {n}' for s, n in sorted(self.articles.items()))})"
+        ]
         lines.append(f"mentions: {sum(self.mentions.values())}")
         lines += [f"  {label:<12} {n}" for label, n in self.mentions.most_common()]
         lines.append(f"claims: {self.claims}")
         lines.append("  attribution: " + ", ".join(f"{k} {v}" for k, v in sorted(self.attribution.items())))
         lines.append("  certainty: " + ", ".join(f"{k} {v}" for k, v in sorted(self.certainty.items())))
         lines.append("per split:")
-        lines += [f"  {split:<12} {count(n, 'article')}, {count(self.split_mentions.get(split, 0), 'mention')}, "
-                  f"{count(self.split_claims.get(split, 0), 'claim')}" for split, n in self._splits_in_order()]
+        lines += [
+            f"  {split:<12} {count(n, 'article')}, {count(self.split_mentions.get(split, 0), 'mention')}, "
+            f"{count(self.split_claims.get(split, 0), 'claim')}"
+            for split, n in self._splits_in_order()
+        ]
         lines.append("rows per config: " + ", ".join(f"{c} {n}" for c, n in self.rows.items()))
         return "\n".join(lines)
 

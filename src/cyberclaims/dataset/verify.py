@@ -16,8 +16,8 @@ from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry, relative
 from ..validation.article_rules import REGISTRY_CODES, document_issues
 from .card import WITHHELD_NOTICE
-from .manifest import MANIFEST, verify_manifest
 from .layout import configs_in, shards
+from .manifest import MANIFEST, verify_manifest
 from .parquet import LabelOutOfRange, parquet_schema, read_rows, shard_buffer
 from .rederive import check_derived, check_shard_names, is_shard_name
 
@@ -45,7 +45,7 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
                 report.issues.append(Issue(display, None, "", "dataset-label-out-of-range", str(exc)))
                 broken.add(config)
                 continue
-            except Exception as exc:  # noqa: BLE001 - a broken download is a finding, not a crash
+            except Exception as exc:
                 broken.add(config)
                 report.issues.append(Issue(display, None, "", "dataset-unreadable", f"cannot be read: {exc}"))
                 continue
@@ -54,8 +54,15 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             except KeyError:
                 expected = None
             if expected is not None and not stored.remove_metadata().equals(expected.remove_metadata()):
-                report.issues.append(Issue(display, None, "", "dataset-schema-mismatch",
-                                           f"columns differ from the {config} config's features"))
+                report.issues.append(
+                    Issue(
+                        display,
+                        None,
+                        "",
+                        "dataset-schema-mismatch",
+                        f"columns differ from the {config} config's features",
+                    )
+                )
                 broken.add(config)
                 continue
             rows_by_config.setdefault(config, []).extend((display, i, r) for i, r in enumerate(rows))
@@ -63,8 +70,9 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
     for _, _, row in rows_by_config.get("entities", []):
         registry.entities.setdefault(row["key"], {k: row[k] for k in ("key", "name", "type", "aliases", "description")})
     for _, _, row in rows_by_config.get("claims", []):
-        registry.propositions.setdefault(row["proposition"], {"key": row["proposition"],
-                                                               "statement": row["proposition_statement"]})
+        registry.propositions.setdefault(
+            row["proposition"], {"key": row["proposition"], "statement": row["proposition_statement"]}
+        )
     withheld = _is_withheld(folder, rows_by_config.get("documents", []))
     articles: list[tuple[str, Article]] = []  # (split, article) of each documents row that can be re-derived
     for config in ("documents", "passes"):
@@ -75,9 +83,16 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             if text is None:
                 if not withheld:
                     broken.add("documents")  # the derived configs cannot be derived without the texts
-                    report.issues.append(Issue(display, None, f"/rows/{index}/text", "dataset-text-missing",
-                                               f"row {index} ({row.get('id')!r}) has no text, in a dataset that is "
-                                               f"not text-withheld (its card has no withheld notice)"))
+                    report.issues.append(
+                        Issue(
+                            display,
+                            None,
+                            f"/rows/{index}/text",
+                            "dataset-text-missing",
+                            f"row {index} ({row.get('id')!r}) has no text, in a dataset that is "
+                            f"not text-withheld (its card has no withheld notice)",
+                        )
+                    )
                 continue  # a text-withheld copy: nothing to check offsets against
             doc = JsonDocument(display, "", row)
             article = Article(row["id"], text, text.encode("utf-8"), doc, display)
@@ -85,10 +100,10 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
             if config == "passes":  # passes link to their own registries, which are not published
                 found = [i for i in found if i.code not in REGISTRY_CODES or i.code == "mention-unlinked"]
             for issue in found:
-                report.issues.append(Issue(issue.file, None, f"/rows/{index}{issue.pointer}", issue.code,
-                                           issue.message))
-            if config == "documents" and all(i.code in REGISTRY_CODES or i.code == "article-unlabelled"
-                                             for i in found):
+                report.issues.append(
+                    Issue(issue.file, None, f"/rows/{index}{issue.pointer}", issue.code, issue.message)
+                )
+            if config == "documents" and all(i.code in REGISTRY_CODES or i.code == "article-unlabelled" for i in found):
                 articles.append((_split_of_shard(display), article))
     if not withheld and "documents" not in broken:
         report.issues += check_derived(folder, shown, articles, rows_by_config, registry, skip=broken)
@@ -104,6 +119,5 @@ def _is_withheld(folder: Path, documents: list) -> bool:
 
     card = folder / "README.md"
     if card.is_file():
-        return WITHHELD_NOTICE[:WITHHELD_NOTICE.index(".**") + 3] in card.read_text(encoding="utf-8",
-                                                                                    errors="replace")
+        return WITHHELD_NOTICE[: WITHHELD_NOTICE.index(".**") + 3] in card.read_text(encoding="utf-8", errors="replace")
     return bool(documents) and all(row.get("text") is None for _, _, row in documents)

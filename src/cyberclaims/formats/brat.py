@@ -55,8 +55,7 @@ def to_ann(article: Article, registry_entities: dict[str, dict[str, Any]]) -> st
             lines.append(f"A{a}\t{name} T{t} {claim[key]}")
         note += 1
         values = {**claim, "about": " ".join(claim["about"])}
-        lines.append(f"#{note}\tAnnotatorNotes T{t}\t"
-                     + " | ".join(f"{k}: {_field(values[k])}" for k in NOTE_FIELDS))
+        lines.append(f"#{note}\tAnnotatorNotes T{t}\t" + " | ".join(f"{k}: {_field(values[k])}" for k in NOTE_FIELDS))
     return "".join(line + "\n" for line in lines)
 
 
@@ -68,11 +67,14 @@ def _field(value: str) -> str:
 
 def annotation_conf() -> str:
     entities = "\n".join([*sorted(ENTITY_LABELS), CLAIM_TYPE])
-    attributes = "\n".join(f"{name}\tArg:{CLAIM_TYPE}, Value:{'|'.join(values)}"
-                           for name, (_, values) in ATTRIBUTES.items())
-    return (f"# CyberClaims labels (written by `cyberclaims export brat`)\n[entities]\n{entities}\n\n"
-            f"[relations]\n# mentions and claims overlap freely\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, "
-            f"<OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n{attributes}\n")
+    attributes = "\n".join(
+        f"{name}\tArg:{CLAIM_TYPE}, Value:{'|'.join(values)}" for name, (_, values) in ATTRIBUTES.items()
+    )
+    return (
+        f"# CyberClaims labels (written by `cyberclaims export brat`)\n[entities]\n{entities}\n\n"
+        f"[relations]\n# mentions and claims overlap freely\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, "
+        f"<OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n{attributes}\n"
+    )
 
 
 def visual_conf(colors: dict[str, str]) -> str:
@@ -117,8 +119,9 @@ def read_ann(ann_path: Path) -> tuple[list[Draft], list[Problem]]:
                 spans[tid] = {"kind": kind, "start": start, "end": end, "text": shown}
                 order.append(tid)
         elif line.startswith("T"):
-            problems.append(Problem(where, "is not 'T<n>\\t<type> <start> <end>\\t<text>' (discontinuous "
-                                           "spans are not supported)"))
+            problems.append(
+                Problem(where, "is not 'T<n>\\t<type> <start> <end>\\t<text>' (discontinuous spans are not supported)")
+            )
         elif m := _N.fullmatch(line):
             _target(spans, m.group(1), where, problems, "entity", m.group(3) if m.group(2) == DB else None)
         elif m := _A.fullmatch(line):
@@ -166,7 +169,7 @@ def _note(note: str) -> dict[str, Any]:
         prefix = f"{name}: "
         if not rest.startswith(prefix):
             break
-        rest = rest[len(prefix):]
+        rest = rest[len(prefix) :]
         if name == "normalized":
             fields[name] = rest
             break

@@ -29,8 +29,7 @@ from ..validation.registries import gold_registry
 from .new_article import segments_by_line
 
 MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
-CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about",
-              "proposition")
+CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about", "proposition")
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,15 @@ class ImportResult:
         return not self.problems and not self.errors
 
 
-def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, force: bool = False,
-                  dry_run: bool = False, registry: Registry | None = None) -> ImportResult:
+def import_drafts(
+    root: Path,
+    drafts: list[Draft],
+    problems: list[Problem],
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    registry: Registry | None = None,
+) -> ImportResult:
     """Turn drafts into annotation files under ``root/annotations``; write them only if all are valid."""
     root = Path(root)
     annotations = root / "annotations"
@@ -108,8 +114,11 @@ def import_drafts(root: Path, drafts: list[Draft], problems: list[Problem], *, f
         if planned is None:
             continue
         if planned.id in seen_ids:
-            result.problems.append(Problem(draft.origin, f"article {planned.id!r} is also imported from "
-                                                         f"{seen_ids[planned.id]}; import it once"))
+            result.problems.append(
+                Problem(
+                    draft.origin, f"article {planned.id!r} is also imported from {seen_ids[planned.id]}; import it once"
+                )
+            )
             continue
         seen_ids[planned.id] = draft.origin
         result.planned.append(planned)
@@ -134,40 +143,66 @@ def _texts_by_hash(annotations: Path) -> dict[str, str]:
     return found
 
 
-def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts_by_hash: dict[str, str],
-          force: bool, result: ImportResult, dry_run: bool = False) -> Planned | None:
+def _plan(
+    draft: Draft,
+    annotations: Path,
+    root: Path,
+    registry: Registry,
+    texts_by_hash: dict[str, str],
+    force: bool,
+    result: ImportResult,
+    dry_run: bool = False,
+) -> Planned | None:
     text_bytes = draft.text.encode("utf-8")
     digest = hashlib.sha256(text_bytes).hexdigest()
     article_id = draft.article_id or texts_by_hash.get(digest)
     if article_id is None:
-        result.problems.append(Problem(draft.origin, "cannot tell which article this is: its text is in no "
-                                                     "annotations/<id>.txt and the export names no article id "
-                                                     "(add an 'article_id' field to the task data)"))
+        result.problems.append(
+            Problem(
+                draft.origin,
+                "cannot tell which article this is: its text is in no "
+                "annotations/<id>.txt and the export names no article id "
+                "(add an 'article_id' field to the task data)",
+            )
+        )
         return None
     if not ARTICLE_ID.fullmatch(article_id):
-        result.problems.append(Problem(draft.origin, f"article id {article_id!r} is not lower-case words "
-                                                     f"joined by hyphens"))
+        result.problems.append(
+            Problem(draft.origin, f"article id {article_id!r} is not lower-case words joined by hyphens")
+        )
         return None
     text_path, json_path = annotations / f"{article_id}.txt", annotations / f"{article_id}.json"
     new_text = not text_path.exists()
     if not new_text:
         existing, issues = read_capped(text_path, str(text_path), MAX_TEXT_BYTES)
         if existing != text_bytes:
-            result.problems.append(Problem(draft.origin, f"its text differs from {text_path.relative_to(root)}"
-                                                         f" (the text of an article never changes; was the "
-                                                         f"export made from another version?)"))
+            result.problems.append(
+                Problem(
+                    draft.origin,
+                    f"its text differs from {text_path.relative_to(root)}"
+                    f" (the text of an article never changes; was the "
+                    f"export made from another version?)",
+                )
+            )
             return None
     elif texts_by_hash.get(digest, article_id) != article_id:
-        result.problems.append(Problem(draft.origin, f"its text is already in the corpus as "
-                                                     f"{texts_by_hash[digest]}.txt, not {article_id}.txt"))
+        result.problems.append(
+            Problem(
+                draft.origin, f"its text is already in the corpus as {texts_by_hash[digest]}.txt, not {article_id}.txt"
+            )
+        )
         return None
     else:
         texts_by_hash[digest] = article_id  # a second new article with this text is a duplicate
     replaces = json_path.exists() or json_path.is_symlink()
     if replaces and not force:
         if not dry_run:
-            result.problems.append(Problem(draft.origin, f"{json_path.relative_to(root)} exists; nothing was "
-                                                         f"written (use --force to replace it)"))
+            result.problems.append(
+                Problem(
+                    draft.origin,
+                    f"{json_path.relative_to(root)} exists; nothing was written (use --force to replace it)",
+                )
+            )
             return None
         # A dry run goes on, to show what the import would write; the file is listed as needing --force.
         result.needs_force.append(json_path)
@@ -175,9 +210,14 @@ def _plan(draft: Draft, annotations: Path, root: Path, registry: Registry, texts
     document = _document(draft, article_id, digest, current)
     surrogate = lone_surrogate(document)
     if surrogate is not None:  # UTF-8 cannot hold it: say where, rather than fail while writing
-        result.problems.append(Problem(draft.origin, f"{surrogate[1]} (/{pointer(surrogate[0]).lstrip('/')}) holds "
-                                                     f"a lone UTF-16 surrogate, which UTF-8 cannot encode; "
-                                                     f"nothing was written"))
+        result.problems.append(
+            Problem(
+                draft.origin,
+                f"{surrogate[1]} (/{pointer(surrogate[0]).lstrip('/')}) holds "
+                f"a lone UTF-16 surrogate, which UTF-8 cannot encode; "
+                f"nothing was written",
+            )
+        )
         return None
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     display = f"{json_path.relative_to(root).as_posix()} (from {draft.origin})"
@@ -210,9 +250,15 @@ def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any
 
     metadata = pick("metadata", None)
     if not isinstance(metadata, dict):
-        metadata = {"title": None, "source": {"name": "unknown", "url": None, "origin": f"{article_id}.txt"},
-                    "published": None, "language": "en", "license": "LicenseRef-third-party-copyright",
-                    "topic": "uncategorized", "split": "train"}
+        metadata = {
+            "title": None,
+            "source": {"name": "unknown", "url": None, "origin": f"{article_id}.txt"},
+            "published": None,
+            "language": "en",
+            "license": "LicenseRef-third-party-copyright",
+            "topic": "uncategorized",
+            "split": "train",
+        }
     segments = draft.segments
     if segments is None:
         segments = current.get("segments") if isinstance(current.get("segments"), list) else None
@@ -262,11 +308,12 @@ def renumber(items: list[dict[str, Any]], prefix: str, keep=None) -> list[dict[s
     An id is usable when ``keep`` accepts it (default: it already is ``<prefix><n>``) and no earlier
     item has it; tools invent their own region ids (``Dx_aB91ISN``), which are not kept.
     """
+
     def ours(item: dict[str, Any]) -> bool:
         value = item.get("id")
         if keep is not None:
             return bool(keep(item))
-        return isinstance(value, str) and value.startswith(prefix) and value[len(prefix):].isdigit()
+        return isinstance(value, str) and value.startswith(prefix) and value[len(prefix) :].isdigit()
 
     ordered = sorted(items, key=lambda i: (i["start"], i["end"]))  # stable: ties keep the export's order
     used = set()

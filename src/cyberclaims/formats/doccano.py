@@ -67,8 +67,13 @@ def read_row(row: Any, where: str, offsets: str, problems: list[Problem]) -> Dra
     for start, end, label in spans:
         here = f"{where} span [{start}:{end}] {label!r}"
         if not is_label(label):
-            problems.append(Problem(here, "label is not one of the 18 entity labels (doccano carries "
-                                          "mentions only; label claims in the annotation file or Label Studio)"))
+            problems.append(
+                Problem(
+                    here,
+                    "label is not one of the 18 entity labels (doccano carries "
+                    "mentions only; label claims in the annotation file or Label Studio)",
+                )
+            )
             continue
         try:
             if offsets == "utf16":
@@ -78,8 +83,9 @@ def read_row(row: Any, where: str, offsets: str, problems: list[Problem]) -> Dra
         except OffsetError as exc:
             problems.append(Problem(here, str(exc)))
             continue
-        mentions.append({"id": None, "start": start, "end": end, "text": text[start:end], "label": label,
-                         "entity": None})
+        mentions.append(
+            {"id": None, "start": start, "end": end, "text": text[start:end], "label": label, "entity": None}
+        )
     if len(problems) > before:
         return None
     mentions.sort(key=lambda m: (m["start"], m["end"]))
@@ -121,8 +127,8 @@ def to_lines(articles: list[Article]) -> str:
     lines = []
     for article in articles:
         offsets = Utf16Offsets(article.text)
-        labels = [[offsets.to_utf16(m["start"]), offsets.to_utf16(m["end"]), m["label"]]
-                  for m in article.data["entities"]]
-        lines.append(json.dumps({"text": article.text, "label": labels, "article_id": article.id},
-                                ensure_ascii=False))
+        labels = [
+            [offsets.to_utf16(m["start"]), offsets.to_utf16(m["end"]), m["label"]] for m in article.data["entities"]
+        ]
+        lines.append(json.dumps({"text": article.text, "label": labels, "article_id": article.id}, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)

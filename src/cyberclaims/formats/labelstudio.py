@@ -56,12 +56,19 @@ def to_task(article: Article) -> dict[str, Any]:
 
     def region(region_id: str, control: str, kind: str, start: int, end: int, value: dict[str, Any]) -> None:
         span = {"start": offsets.to_utf16(start), "end": offsets.to_utf16(end)}
-        result.append({"id": region_id, "from_name": control, "to_name": "text", "type": kind,
-                       "value": {**span, **value}})
+        result.append(
+            {"id": region_id, "from_name": control, "to_name": "text", "type": kind, "value": {**span, **value}}
+        )
 
     for index, segment in enumerate(data["segments"], 1):
-        region(f"s{index}", SEGMENT_CONTROL, "labels", segment["start"], segment["end"],
-               {"text": text[segment["start"]:segment["end"]], "labels": [segment["kind"]]})
+        region(
+            f"s{index}",
+            SEGMENT_CONTROL,
+            "labels",
+            segment["start"],
+            segment["end"],
+            {"text": text[segment["start"] : segment["end"]], "labels": [segment["kind"]]},
+        )
     for mention in data["entities"]:
         s, e = mention["start"], mention["end"]
         region(mention["id"], MENTION_CONTROL, "labels", s, e, {"text": mention["text"], "labels": [mention["label"]]})
@@ -77,8 +84,10 @@ def to_task(article: Article) -> dict[str, Any]:
             if value:  # an empty `about` is no text area at all, as an annotator would leave it
                 region(claim["id"], name, "textarea", s, e, {"text": [value]})
     carried = {name: data[name] for name in ("metadata", "annotators", "notes")}
-    return {"data": {"text": text, "article_id": article.id, "cyberclaims": carried},
-            "predictions": [{"model_version": MODEL_VERSION, "result": result}]}
+    return {
+        "data": {"text": text, "article_id": article.id, "cyberclaims": carried},
+        "predictions": [{"model_version": MODEL_VERSION, "result": result}],
+    }
 
 
 def dumps_tasks(tasks: list[dict[str, Any]]) -> str:
@@ -113,13 +122,17 @@ def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
 def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        problems.append(Problem(where, "has no data.text (the config's <Text value=\"$text\">)"))
+        problems.append(Problem(where, 'has no data.text (the config\'s <Text value="$text">)'))
         return None
     text = data["text"]
     annotation = _latest_annotation(task.get("annotations"))
     if annotation is None:
-        problems.append(Problem(where, "has no submitted annotation (only predictions?): submit or skip it "
-                                       "in Label Studio before exporting"))
+        problems.append(
+            Problem(
+                where,
+                "has no submitted annotation (only predictions?): submit or skip it in Label Studio before exporting",
+            )
+        )
         return None
     before = len(problems)
     regions = _regions(annotation.get("result"), where, problems)
@@ -135,9 +148,15 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
         start, end = span
         kinds = {item["from_name"] for item in items if item.get("type") == "labels"}
         if len(kinds) != 1:
-            problems.append(Problem(here, "has no label" if not kinds else
-                                    f"has labels of several kinds ({', '.join(sorted(kinds))}); one region is "
-                                    f"one mention, one claim or one segment"))
+            problems.append(
+                Problem(
+                    here,
+                    "has no label"
+                    if not kinds
+                    else f"has labels of several kinds ({', '.join(sorted(kinds))}); one region is "
+                    f"one mention, one claim or one segment",
+                )
+            )
             continue
         kind = kinds.pop()
         label = _single(items, kind, "labels", here, problems)
@@ -151,8 +170,16 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
             if not is_label(label):
                 problems.append(Problem(here, f"label {label!r} is not one of the 18 entity labels"))
             entity = _text_value(items, "entity", here, problems)
-            mentions.append({"id": region_id, "start": start, "end": end, "text": text[start:end],
-                             "label": label, "entity": entity or None})
+            mentions.append(
+                {
+                    "id": region_id,
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "label": label,
+                    "entity": entity or None,
+                }
+            )
         elif kind == CLAIM_CONTROL:
             claims.append(_claim(region_id, items, text, start, end, here, problems))
     if len(problems) > before:
@@ -161,12 +188,21 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
     if not isinstance(carried, dict):
         carried = {}
     article_id = data.get("article_id") if isinstance(data.get("article_id"), str) else None
-    return Draft(where, text, article_id, renumber(mentions, "m"), renumber(claims, "c"),
-                 sorted(segments, key=lambda s: (s["start"], s["end"])) or None, True, carried)
+    return Draft(
+        where,
+        text,
+        article_id,
+        renumber(mentions, "m"),
+        renumber(claims, "c"),
+        sorted(segments, key=lambda s: (s["start"], s["end"])) or None,
+        True,
+        carried,
+    )
 
 
-def _claim(region_id: str, items: list[dict], text: str, start: int, end: int, here: str,
-           problems: list[Problem]) -> dict[str, Any]:
+def _claim(
+    region_id: str, items: list[dict], text: str, start: int, end: int, here: str, problems: list[Problem]
+) -> dict[str, Any]:
     claim: dict[str, Any] = {"id": region_id, "start": start, "end": end, "text": text[start:end]}
     for name in ("claimer", "normalized", "proposition"):
         value = _text_value(items, name, here, problems)
@@ -183,20 +219,27 @@ def _claim(region_id: str, items: list[dict], text: str, start: int, end: int, h
 
 def _latest_annotation(annotations: Any) -> dict | None:
     """The most recently updated annotation that was not skipped; ties keep the export's order."""
-    usable = [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")] \
-        if isinstance(annotations, list) else []
+    usable = (
+        [a for a in annotations if isinstance(a, dict) and not a.get("was_cancelled")]
+        if isinstance(annotations, list)
+        else []
+    )
     if not usable:
         return None
-    return max(enumerate(usable), key=lambda p: (str(p[1].get("updated_at") or p[1].get("created_at") or ""),
-                                                 p[0]))[1]
+    return max(enumerate(usable), key=lambda p: (str(p[1].get("updated_at") or p[1].get("created_at") or ""), p[0]))[1]
 
 
 def _regions(result: Any, where: str, problems: list[Problem]) -> dict[str, list[dict]]:
     """Result items grouped by region id (a region's per-region choices and text areas share its id)."""
     regions: dict[str, list[dict]] = {}
     if not isinstance(result, list):
-        problems.append(Problem(where, f"has an annotation whose result is {type(result).__name__}, not a list "
-                                       f"of results: not a Label Studio export, or a damaged one"))
+        problems.append(
+            Problem(
+                where,
+                f"has an annotation whose result is {type(result).__name__}, not a list "
+                f"of results: not a Label Studio export, or a damaged one",
+            )
+        )
         return regions
     for number, item in enumerate(result):
         here = f"{where} result {number}"
@@ -207,8 +250,13 @@ def _regions(result: Any, where: str, problems: list[Problem]) -> dict[str, list
             problems.append(Problem(where, "has a relation; the CyberClaims config has none (remove it)"))
             continue
         if not isinstance(item.get("from_name"), str) or item["from_name"] not in KNOWN_CONTROLS:
-            problems.append(Problem(where, f"has a result of control {item.get('from_name')!r}, which is not in "
-                                           f"annotations/labelstudio-config.xml"))
+            problems.append(
+                Problem(
+                    where,
+                    f"has a result of control {item.get('from_name')!r}, which is not in "
+                    f"annotations/labelstudio-config.xml",
+                )
+            )
             continue
         problem = _malformed(item)
         if problem is not None:
@@ -232,8 +280,9 @@ def _malformed(item: dict) -> str | None:
     for key in _LIST_FIELDS:
         if key in value and not (isinstance(value[key], list) and all(isinstance(v, str) for v in value[key])):
             return f"value.{key} is {value[key]!r}, not a list of strings"
-    if item.get("type") == "textarea" and not (isinstance(value.get("text"), list)
-                                               and all(isinstance(v, str) for v in value["text"])):
+    if item.get("type") == "textarea" and not (
+        isinstance(value.get("text"), list) and all(isinstance(v, str) for v in value["text"])
+    ):
         return f"value.text of a text area is {value.get('text')!r}, not a list of strings"
     if item.get("type") in ("labels", "choices"):
         key = item["type"]
@@ -244,8 +293,9 @@ def _malformed(item: dict) -> str | None:
     return None
 
 
-def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, problems: list[Problem]
-          ) -> tuple[int, int] | None:
+def _span(
+    items: list[dict], text: str, offsets: Utf16Offsets, here: str, problems: list[Problem]
+) -> tuple[int, int] | None:
     spans = set()
     for item in items:
         value = item.get("value")
@@ -254,8 +304,12 @@ def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, proble
         if type(value.get("start")) is int and type(value.get("end")) is int:
             spans.add((value["start"], value["end"]))
     if len(spans) != 1:
-        problems.append(Problem(here, "has no span (start and end)" if not spans else
-                                f"has results with different spans {sorted(spans)}"))
+        problems.append(
+            Problem(
+                here,
+                "has no span (start and end)" if not spans else f"has results with different spans {sorted(spans)}",
+            )
+        )
         return None
     start16, end16 = spans.pop()
     try:
@@ -266,18 +320,23 @@ def _span(items: list[dict], text: str, offsets: Utf16Offsets, here: str, proble
     for item in items:
         shown = item["value"].get("text")
         if item.get("type") != "textarea" and isinstance(shown, str) and shown != text[start:end]:
-            problems.append(Problem(here, f"text {shown!r} differs from the article at UTF-16 [{start16}:{end16}] "
-                                          f"= code points [{start}:{end}], which is {text[start:end]!r}"))
+            problems.append(
+                Problem(
+                    here,
+                    f"text {shown!r} differs from the article at UTF-16 [{start16}:{end16}] "
+                    f"= code points [{start}:{end}], which is {text[start:end]!r}",
+                )
+            )
             return None
     return start, end
 
 
 def _single(items: list[dict], control: str, key: str, here: str, problems: list[Problem]) -> str | None:
-    values = [v for item in items if item.get("from_name") == control
-              for v in (item["value"].get(key) or [])]
+    values = [v for item in items if item.get("from_name") == control for v in (item["value"].get(key) or [])]
     if len(values) > 1:
-        problems.append(Problem(here, f"has {len(values)} values for {control} ({', '.join(map(str, values))}); "
-                                      f"choose one"))
+        problems.append(
+            Problem(here, f"has {len(values)} values for {control} ({', '.join(map(str, values))}); choose one")
+        )
         return None
     if not values:
         return None
@@ -290,8 +349,12 @@ def _single(items: list[dict], control: str, key: str, here: str, problems: list
 def _text_value(items: list[dict], control: str, here: str, problems: list[Problem]) -> str | None:
     """A per-region text area: its one entry; None when it is absent or blank. Keys are trimmed (a
     stray space typed after a key is not part of it); the normalized statement is kept as typed."""
-    entries = [v for item in items if item.get("from_name") == control
-               for v in (item["value"].get("text") if isinstance(item["value"].get("text"), list) else [])]
+    entries = [
+        v
+        for item in items
+        if item.get("from_name") == control
+        for v in (item["value"].get("text") if isinstance(item["value"].get("text"), list) else [])
+    ]
     entries = [e if control == "normalized" else e.strip() for e in entries if isinstance(e, str) and e.strip()]
     if len(entries) > 1:
         problems.append(Problem(here, f"{control} has {len(entries)} entries; keep one"))

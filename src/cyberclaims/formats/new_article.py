@@ -70,9 +70,21 @@ def segments_by_line(text: str, title: str | None) -> list[dict]:
     return segments
 
 
-def skeleton(article_id: str, text: str, digest: str, *, title: str | None, source_name: str | None,
-             url: str | None, origin: str, published: str | None, split: str, topic: str, language: str,
-             license: str) -> dict:
+def skeleton(
+    article_id: str,
+    text: str,
+    digest: str,
+    *,
+    title: str | None,
+    source_name: str | None,
+    url: str | None,
+    origin: str,
+    published: str | None,
+    split: str,
+    topic: str,
+    language: str,
+    license: str,
+) -> dict:
     """The annotation document of a new article: its metadata, one segment per line, no labels yet."""
     return {
         "id": article_id,
@@ -107,8 +119,10 @@ def argument_problems(document: dict) -> list[tuple[str, str]]:
         value = _get(document, prefix)
         if isinstance(value, str) and has_lone_surrogate(value):
             what = "file name" if argument == "--text" else "value"
-            problems.setdefault(argument, f"{argument} {value!r}: the {what} holds a lone surrogate or bytes that "
-                                          f"are not UTF-8; use UTF-8 text")
+            problems.setdefault(
+                argument,
+                f"{argument} {value!r}: the {what} holds a lone surrogate or bytes that are not UTF-8; use UTF-8 text",
+            )
     if problems:
         return list(problems.items())
     serialized = _serialize(document)
@@ -117,7 +131,7 @@ def argument_problems(document: dict) -> list[tuple[str, str]]:
     for issue in schema_issues(doc, "annotation"):
         path = tuple(part for part in issue.pointer.split("/")[1:])
         for prefix, (argument, expected) in ARGUMENTS.items():
-            if path[:len(prefix)] == prefix:
+            if path[: len(prefix)] == prefix:
                 value = _get(document, prefix)
                 problems.setdefault(argument, f"{argument} {value!r} is not valid: expected {expected}")
                 break
@@ -127,10 +141,20 @@ def argument_problems(document: dict) -> list[tuple[str, str]]:
     return list(problems.items())
 
 
-def new_article(root: Path, article_id: str, text_file: Path, *, title: str | None = None,
-                source_name: str | None = None, url: str | None = None, published: str | None = None,
-                split: str = "train", topic: str = "uncategorized", language: str = "en",
-                license: str = DEFAULT_LICENSE) -> NewArticle:
+def new_article(
+    root: Path,
+    article_id: str,
+    text_file: Path,
+    *,
+    title: str | None = None,
+    source_name: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    split: str = "train",
+    topic: str = "uncategorized",
+    language: str = "en",
+    license: str = DEFAULT_LICENSE,
+) -> NewArticle:
     """Write ``annotations/<id>.txt`` (the text, byte for byte) and ``annotations/<id>.json`` (a skeleton).
 
     Everything is checked before anything is written: the arguments against the JSON Schema
@@ -139,21 +163,33 @@ def new_article(root: Path, article_id: str, text_file: Path, *, title: str | No
     left on disk.
     """
     annotations = Path(root) / "annotations"
-    skeleton_of = partial(skeleton, title=title, source_name=source_name, url=url,
-                          origin=Path(text_file).name or "text", published=published, split=split, topic=topic,
-                          language=language, license=license)
+    skeleton_of = partial(
+        skeleton,
+        title=title,
+        source_name=source_name,
+        url=url,
+        origin=Path(text_file).name or "text",
+        published=published,
+        split=split,
+        topic=topic,
+        language=language,
+        license=license,
+    )
     problems = argument_problems(skeleton_of(article_id, "", "0" * 64))
     if problems:
-        raise ScaffoldArgumentError("; ".join(message for _, message in problems) + " (nothing was written)",
-                                    argument=problems[0][0])
+        raise ScaffoldArgumentError(
+            "; ".join(message for _, message in problems) + " (nothing was written)", argument=problems[0][0]
+        )
     if not annotations.is_dir():
-        raise ScaffoldArgumentError(f"{annotations} is not a folder: run the command at the repository root or "
-                                    f"pass --root")
+        raise ScaffoldArgumentError(
+            f"{annotations} is not a folder: run the command at the repository root or pass --root"
+        )
     text_path, json_path = annotations / f"{article_id}.txt", annotations / f"{article_id}.json"
     for existing in (text_path, json_path):
         if existing.exists() or existing.is_symlink():
-            raise ScaffoldArgumentError(f"{existing} already exists; choose another ID (nothing was written)",
-                                        argument="ID")
+            raise ScaffoldArgumentError(
+                f"{existing} already exists; choose another ID (nothing was written)", argument="ID"
+            )
     if not (Path(text_file).is_file() or Path(text_file).is_symlink()):
         raise ScaffoldArgumentError(f"--text {text_file}: no such file (nothing was written)", argument="--text")
     data, issues = read_capped(Path(text_file), str(text_file), MAX_TEXT_BYTES)
@@ -169,8 +205,9 @@ def new_article(root: Path, article_id: str, text_file: Path, *, title: str | No
     digest = hashlib.sha256(data).hexdigest()
     for other in sorted(annotations.glob("*.txt")):
         if other.is_file() and not other.is_symlink() and hashlib.sha256(other.read_bytes()).hexdigest() == digest:
-            raise ScaffoldError(f"--text {text_file} is already in the corpus as {other.name}; nothing was written",
-                                argument="--text")
+            raise ScaffoldError(
+                f"--text {text_file} is already in the corpus as {other.name}; nothing was written", argument="--text"
+            )
     document = skeleton_of(article_id, text, digest)
     serialized = _serialize(document)
     doc, issues = parse_json(serialized, str(json_path))
@@ -178,8 +215,10 @@ def new_article(root: Path, article_id: str, text_file: Path, *, title: str | No
         assert doc is not None  # parse_json returns no document only with an issue saying why
         issues = schema_issues(doc, "annotation")
     if issues:  # the arguments passed, so the text is at fault (a segment the schema refuses)
-        raise ScaffoldError(f"the skeleton for {text_file} does not validate: {issues[0].message} "
-                            f"(nothing was written)", argument="--text")
+        raise ScaffoldError(
+            f"the skeleton for {text_file} does not validate: {issues[0].message} (nothing was written)",
+            argument="--text",
+        )
     _write_new(text_path, data)
     try:
         _write_new(json_path, serialized)

@@ -47,6 +47,7 @@ class Utf16Offsets:
         before = low
         if before and self._astral[before - 1] + (before - 1) + 1 == unit:
             character = self.text[self._astral[before - 1]]
-            raise OffsetError(f"UTF-16 offset {unit} falls between the two halves of {character!r} "
-                              f"(U+{ord(character):04X})")
+            raise OffsetError(
+                f"UTF-16 offset {unit} falls between the two halves of {character!r} (U+{ord(character):04X})"
+            )
         return unit - before

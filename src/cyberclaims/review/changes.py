@@ -39,12 +39,14 @@ class ChangesError(CyberClaimsError):
 
 # --- reading the two versions -------------------------------------------------------------------------------
 
+
 def read_folder(root: Path) -> dict[str, bytes]:
     """The top-level ``annotations/*.json`` files of a checkout, by file name."""
     folder = Path(root) / ANNOTATIONS
     if not folder.is_dir():
-        raise BadBaseError(f"{root} holds no {ANNOTATIONS}/ folder: give a git revision or the root of another "
-                           f"checkout")
+        raise BadBaseError(
+            f"{root} holds no {ANNOTATIONS}/ folder: give a git revision or the root of another checkout"
+        )
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.json")) if p.is_file()}
 
 
@@ -54,8 +56,10 @@ def read_revision(root: Path, revision: str) -> dict[str, bytes]:
         raise BadBaseError(f"BASE {revision!r} is not a git revision or a folder")
     resolved = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if resolved is None or not resolved.strip():
-        raise BadBaseError(f"BASE {revision!r} is neither a folder nor a git revision of the repository at {root} "
-                           f"(for a pull request, fetch the base branch first: git fetch origin main)")
+        raise BadBaseError(
+            f"BASE {revision!r} is neither a folder nor a git revision of the repository at {root} "
+            f"(for a pull request, fetch the base branch first: git fetch origin main)"
+        )
     commit = resolved.decode().strip()
     listing = _git(root, "ls-tree", "-z", commit, "--", f"{ANNOTATIONS}/")
     if listing is None:
@@ -71,15 +75,20 @@ def read_revision(root: Path, revision: str) -> dict[str, bytes]:
             blobs.append((name, sha))
     if not blobs:
         return {}
-    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="".join(f"{sha}\n" for _, sha in blobs)
-                          .encode(), capture_output=True, check=False)
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=root,
+        input="".join(f"{sha}\n" for _, sha in blobs).encode(),
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise BadBaseError(f"cannot read {ANNOTATIONS}/ at {revision}: {done.stderr.decode(errors='replace').strip()}")
     out, pos, files = done.stdout, 0, {}
     for name, _ in blobs:  # "<sha> blob <size>\n<content>\n" per object, in the order asked
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
-        files[name] = out[header_end + 1:header_end + 1 + size]
+        files[name] = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
     return files
 
@@ -100,6 +109,7 @@ def _git(root: Path, *args: str) -> bytes | None:
 
 
 # --- the comparison -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class FieldChange:
@@ -139,8 +149,11 @@ class ListChanges:
         return bool(self.added or self.removed or self.changed)
 
     def to_dict(self, key: str) -> dict[str, Any]:
-        return {"added": [item.get(key) for item in self.added], "removed": [item.get(key) for item in self.removed],
-                "changed": [c.to_dict() for c in self.changed]}
+        return {
+            "added": [item.get(key) for item in self.added],
+            "removed": [item.get(key) for item in self.removed],
+            "changed": [c.to_dict() for c in self.changed],
+        }
 
 
 @dataclass
@@ -151,8 +164,12 @@ class ArticleChanges:
     claims: ListChanges
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "fields": [f.to_dict() for f in self.fields],
-                "mentions": self.mentions.to_dict("id"), "claims": self.claims.to_dict("id")}
+        return {
+            "id": self.id,
+            "fields": [f.to_dict() for f in self.fields],
+            "mentions": self.mentions.to_dict("id"),
+            "claims": self.claims.to_dict("id"),
+        }
 
 
 @dataclass
@@ -168,9 +185,11 @@ class Changes:
         return not (self.added or self.removed or self.changed or any(self.registries.values()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"base": self.base, "articles": {"added": self.added, "removed": self.removed,
-                                                "changed": [a.to_dict() for a in self.changed]},
-                "registries": {name: lists.to_dict("key") for name, lists in self.registries.items()}}
+        return {
+            "base": self.base,
+            "articles": {"added": self.added, "removed": self.removed, "changed": [a.to_dict() for a in self.changed]},
+            "registries": {name: lists.to_dict("key") for name, lists in self.registries.items()},
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -193,10 +212,18 @@ def compare_files(old: dict[str, bytes], new: dict[str, bytes], base: str = "BAS
             changed.append(found)
     registries = {}
     for name, list_name in REGISTRY_LISTS.items():
-        registries[name] = compare_lists(old_registries.get(name, {}).get(list_name) or [],
-                                         new_registries.get(name, {}).get(list_name) or [], key="key")
-    return Changes(base, sorted(new_articles.keys() - old_articles.keys()),
-                   sorted(old_articles.keys() - new_articles.keys()), changed, registries)
+        registries[name] = compare_lists(
+            old_registries.get(name, {}).get(list_name) or [],
+            new_registries.get(name, {}).get(list_name) or [],
+            key="key",
+        )
+    return Changes(
+        base,
+        sorted(new_articles.keys() - old_articles.keys()),
+        sorted(old_articles.keys() - new_articles.keys()),
+        changed,
+        registries,
+    )
 
 
 def compare(root: Path, base: str) -> Changes:
@@ -243,8 +270,9 @@ def compare_lists(old: list, new: list, *, key: str, by_offsets: bool = False) -
             if candidates:
                 after = candidates.pop(0)
                 matched.add(id(after))
-                result.changed.append(ItemChange(str(item.get(key)), _field_changes(item, after, skip=(key,)),
-                                                 new_id=str(after.get(key))))
+                result.changed.append(
+                    ItemChange(str(item.get(key)), _field_changes(item, after, skip=(key,)), new_id=str(after.get(key)))
+                )
             else:
                 still_old.append(item)
         unmatched_old = still_old
@@ -259,14 +287,15 @@ def _split(files: dict[str, bytes], where: str) -> tuple[dict[str, dict], dict[s
         try:
             value = json.loads(data)
         except (ValueError, RecursionError) as exc:
-            raise ChangesError(f"{ANNOTATIONS}/{name} in {where} is not valid JSON ({exc}); run "
-                               f"`cyberclaims validate`") from None
+            raise ChangesError(
+                f"{ANNOTATIONS}/{name} in {where} is not valid JSON ({exc}); run `cyberclaims validate`"
+            ) from None
         if not isinstance(value, dict):
             raise ChangesError(f"{ANNOTATIONS}/{name} in {where} is not a JSON object; run `cyberclaims validate`")
         if name in REGISTRY_FILES:
             registries[name] = value
         else:
-            articles[name[:-len(".json")]] = value
+            articles[name[: -len(".json")]] = value
     return articles, registries
 
 
@@ -301,6 +330,7 @@ def _brief(value: Any) -> Any:
 
 # --- printing -----------------------------------------------------------------------------------------------
 
+
 def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) or not value.startswith("<") else value
 
@@ -309,8 +339,10 @@ def _describe(item: dict, what: str) -> str:
     if what == "mention":
         return f"{item.get('id')} {item.get('label')} {_show(item.get('text'))} [{item.get('start')}:{item.get('end')}]"
     if what == "claim":
-        return (f"{item.get('id')} {_show(item.get('text'))} [{item.get('start')}:{item.get('end')}] "
-                f"({item.get('claimer')}, {item.get('attribution')}, {item.get('certainty')})")
+        return (
+            f"{item.get('id')} {_show(item.get('text'))} [{item.get('start')}:{item.get('end')}] "
+            f"({item.get('claimer')}, {item.get('attribution')}, {item.get('certainty')})"
+        )
     label = item.get("name") or item.get("statement") or ""
     return f"{item.get('key')}" + (f" ({_show(label)})" if label else "")
 
@@ -341,8 +373,9 @@ def _lines(changes: Changes, *, markdown: bool) -> list[str]:
     lines = [f"## {title}" if markdown else title, ""]
     if changes.empty:
         return lines + ["No change to the annotations."]
-    summary = (f"Articles: {added} added, {removed} removed, {len(changes.changed)} changed. "
-               + " ".join(f"{name}: {a} added, {r} removed, {c} changed." for name, (a, r, c) in counts.items()))
+    summary = f"Articles: {added} added, {removed} removed, {len(changes.changed)} changed. " + " ".join(
+        f"{name}: {a} added, {r} removed, {c} changed." for name, (a, r, c) in counts.items()
+    )
     lines += [summary, ""]
     if changes.added or changes.removed:
         lines.append("### Articles" if markdown else "Articles")
@@ -351,9 +384,11 @@ def _lines(changes: Changes, *, markdown: bool) -> list[str]:
         lines.append("")
     for article in changes.changed:
         lines.append(f"### {code(article.id)}" if markdown else f"Article {article.id}")
-        lines += [f"{'' if markdown else indent}{bullet}{'changed' if markdown else '~'} field "
-                  f"{code(f'{f.field} {_show(f.old)} → {_show(f.new)}')}"
-                  for f in article.fields]
+        lines += [
+            f"{'' if markdown else indent}{bullet}{'changed' if markdown else '~'} field "
+            f"{code(f'{f.field} {_show(f.old)} → {_show(f.new)}')}"
+            for f in article.fields
+        ]
         lines += _list_lines(article.mentions, "mention", "" if markdown else indent, bullet, code)
         lines += _list_lines(article.claims, "claim", "" if markdown else indent, bullet, code)
         lines.append("")

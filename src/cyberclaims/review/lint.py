@@ -40,8 +40,7 @@ from ..core.model import Article, Corpus, relative
 from ..core.text import token_table
 from ..validation.runner import validate
 
-HEDGES = ("may", "might", "reportedly", "allegedly", "believed", "suspected", "could", "possibly", "likely",
-          "appears")
+HEDGES = ("may", "might", "reportedly", "allegedly", "believed", "suspected", "could", "possibly", "likely", "appears")
 _HEDGE = re.compile(r"\b(" + "|".join(HEDGES) + r")\b", re.IGNORECASE)
 NEAR_DUPLICATE = 0.8
 _WORD = re.compile(r"\w+")
@@ -118,32 +117,45 @@ def _variation(seen: dict[tuple[str, ...], _Seen]) -> list[Issue]:
             report = _minority(entry.labels)
             for article, index, m in entry.places:
                 if m["label"] in report:
-                    issues.append(_mention_issue(
-                        article, index, "mention-label-varies",
-                        f"{m['text']!r} is labelled {m['label']} here; across the corpus: {_describe(entry.labels)}",
-                        "label"))
+                    issues.append(
+                        _mention_issue(
+                            article,
+                            index,
+                            "mention-label-varies",
+                            f"{m['text']!r} is labelled {m['label']} here; across the corpus: {_describe(entry.labels)}",
+                            "label",
+                        )
+                    )
         for label, links in entry.links.items():
             if len(links) > 1:
                 report = _minority(links)
                 for article, index, m in entry.places:
                     if m["label"] == label and m["entity"] in report:
-                        issues.append(_mention_issue(
-                            article, index, "mention-link-varies",
-                            f"{m['text']!r} ({label}) links to {m['entity']} here; across the corpus: "
-                            f"{_describe(links)}", "entity"))
+                        issues.append(
+                            _mention_issue(
+                                article,
+                                index,
+                                "mention-link-varies",
+                                f"{m['text']!r} ({label}) links to {m['entity']} here; across the corpus: "
+                                f"{_describe(links)}",
+                                "entity",
+                            )
+                        )
     return issues
 
 
-def _unlabelled_elsewhere(articles: Iterable[Article], seen: dict[tuple[str, ...], _Seen],
-                          texts: dict[str, str]) -> list[Issue]:
+def _unlabelled_elsewhere(
+    articles: Iterable[Article], seen: dict[tuple[str, ...], _Seen], texts: dict[str, str]
+) -> list[Issue]:
     longest = max((len(k) for k in seen), default=0)
     issues = []
     for article in articles:
         text = article.text
         strings, starts, ends = article.token_table()
         # where labels may be: outside boilerplate segments
-        boilerplate = sorted((s["start"], s["end"]) for s in article.data.get("segments") or []
-                             if s["kind"] == "boilerplate")
+        boilerplate = sorted(
+            (s["start"], s["end"]) for s in article.data.get("segments") or [] if s["kind"] == "boilerplate"
+        )
         # character positions covered by a mention (sorted spans: an occurrence overlapping one is skipped)
         spans = sorted((m["start"], m["end"]) for m in article.data["entities"])
         span_starts = [s for s, _ in spans]
@@ -153,8 +165,9 @@ def _unlabelled_elsewhere(articles: Iterable[Article], seen: dict[tuple[str, ...
             furthest = max(furthest, e)
             reach.append(furthest)
 
-        def overlaps(start: int, end: int, intervals: list[tuple[int, int]], firsts: list[int],
-                     reaches: list[int]) -> bool:
+        def overlaps(
+            start: int, end: int, intervals: list[tuple[int, int]], firsts: list[int], reaches: list[int]
+        ) -> bool:
             i = bisect_left(firsts, end) - 1  # the last interval starting before end
             return i >= 0 and reaches[i] > start
 
@@ -164,26 +177,33 @@ def _unlabelled_elsewhere(articles: Iterable[Article], seen: dict[tuple[str, ...
         for _, e in boilerplate:
             furthest = max(furthest, e)
             bp_reach.append(furthest)
-        text_file = texts.get(article.id, article.display[:-len(".json")] + ".txt")
+        text_file = texts.get(article.id, article.display[: -len(".json")] + ".txt")
         for i in range(len(strings)):
             for n in range(1, min(longest, len(strings) - i) + 1):
-                entry = seen.get(tuple(strings[i:i + n]))
+                entry = seen.get(tuple(strings[i : i + n]))
                 if entry is None:
                     continue
                 start, end = starts[i], ends[i + n - 1]
                 if "\n" in text[start:end]:
                     break  # an occurrence never spans lines (segments and sentences end there)
-                if overlaps(start, end, spans, span_starts, reach) or overlaps(start, end, boilerplate, bp_starts,
-                                                                               bp_reach):
+                if overlaps(start, end, spans, span_starts, reach) or overlaps(
+                    start, end, boilerplate, bp_starts, bp_reach
+                ):
                     continue
                 article_ref, index, example = entry.places[0]
                 where = f"{article_ref.display}:{article_ref.doc.line_of(('entities', index))}"
                 labels = " or ".join(sorted(entry.labels))
-                issues.append(Issue(
-                    text_file, text.count("\n", 0, start) + 1, "", "mention-unlabelled-elsewhere",
-                    f"{text[start:end]!r} at offset {start} is not labelled, but is labelled {labels} in "
-                    f"{sum(entry.labels.values())} place(s) (e.g. {where})",
-                    column=start - (text.rfind("\n", 0, start) + 1) + 1))
+                issues.append(
+                    Issue(
+                        text_file,
+                        text.count("\n", 0, start) + 1,
+                        "",
+                        "mention-unlabelled-elsewhere",
+                        f"{text[start:end]!r} at offset {start} is not labelled, but is labelled {labels} in "
+                        f"{sum(entry.labels.values())} place(s) (e.g. {where})",
+                        column=start - (text.rfind("\n", 0, start) + 1) + 1,
+                    )
+                )
     return issues
 
 
@@ -193,9 +213,16 @@ def _claim_issues(article: Article) -> list[Issue]:
         hedge = _HEDGE.search(c["text"])
         if hedge and c["certainty"] == "certain":
             path = ("claims", index, "certainty")
-            issues.append(Issue(article.display, article.doc.line_of(path), pointer(path), "claim-hedged-but-certain",
-                                f"claim {c['id']} says {hedge.group(0)!r} ({c['text']!r}) but its certainty is "
-                                f"certain: check whether the hedge bears on the proposition recorded"))
+            issues.append(
+                Issue(
+                    article.display,
+                    article.doc.line_of(path),
+                    pointer(path),
+                    "claim-hedged-but-certain",
+                    f"claim {c['id']} says {hedge.group(0)!r} ({c['text']!r}) but its certainty is "
+                    f"certain: check whether the hedge bears on the proposition recorded",
+                )
+            )
     return issues
 
 
@@ -210,19 +237,27 @@ def _near_duplicate_propositions(path: Path, root: Path) -> list[Issue]:
     items = doc.value.get("propositions")
     if not isinstance(items, list):
         return []
-    statements = [(i, item["key"], set(_WORD.findall(item["statement"].lower())))
-                  for i, item in enumerate(items)
-                  if isinstance(item, dict) and isinstance(item.get("statement"), str)]
-    return [Issue(display, doc.line_of(("propositions", j, "statement")), pointer(("propositions", j, "statement")),
-                  "proposition-near-duplicate",
-                  f"the statement of {items[j]['key']} is nearly that of {items[i]['key']} (line "
-                  f"{doc.line_of(('propositions', i, 'statement'))}): word Jaccard {score:.2f}")
-            for i, j, score in similar_pairs([words for _, _, words in statements], NEAR_DUPLICATE,
-                                             [index for index, _, _ in statements])]
+    statements = [
+        (i, item["key"], set(_WORD.findall(item["statement"].lower())))
+        for i, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("statement"), str)
+    ]
+    return [
+        Issue(
+            display,
+            doc.line_of(("propositions", j, "statement")),
+            pointer(("propositions", j, "statement")),
+            "proposition-near-duplicate",
+            f"the statement of {items[j]['key']} is nearly that of {items[i]['key']} (line "
+            f"{doc.line_of(('propositions', i, 'statement'))}): word Jaccard {score:.2f}",
+        )
+        for i, j, score in similar_pairs(
+            [words for _, _, words in statements], NEAR_DUPLICATE, [index for index, _, _ in statements]
+        )
+    ]
 
 
-def similar_pairs(sets: list[set[str]], threshold: float, ids: list[int] | None = None
-                  ) -> list[tuple[int, int, float]]:
+def similar_pairs(sets: list[set[str]], threshold: float, ids: list[int] | None = None) -> list[tuple[int, int, float]]:
     """(id i, id j, Jaccard) of the pairs i < j with Jaccard >= threshold, by prefix filtering.
 
     Two sets with Jaccard >= t share at least one of the first |s| - ceil(t |s|) + 1 members of each, in
@@ -234,7 +269,7 @@ def similar_pairs(sets: list[set[str]], threshold: float, ids: list[int] | None 
     found = []
     for j, s in enumerate(sets):
         ordered = sorted(s, key=lambda w: (frequency[w], w))
-        prefix = ordered[:len(ordered) - math.ceil(threshold * len(ordered)) + 1] if ordered else []
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1] if ordered else []
         candidates = {i for w in prefix for i in index[w]}
         for i in sorted(candidates):
             union = len(sets[i] | s)

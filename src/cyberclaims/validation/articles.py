@@ -57,19 +57,30 @@ class Findings:
 
     def to_json(self) -> dict[str, Any]:
         """What a cache keeps of these findings (the parsed articles are never kept)."""
-        return {"issues": [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues],
-                "files_checked": self.files_checked, "read": self.read, "digests": self.digests.hex(),
-                "used_entities": sorted(self.used_entities), "used_propositions": sorted(self.used_propositions)}
+        return {
+            "issues": [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues],
+            "files_checked": self.files_checked,
+            "read": self.read,
+            "digests": self.digests.hex(),
+            "used_entities": sorted(self.used_entities),
+            "used_propositions": sorted(self.used_propositions),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Findings:
-        return cls([Issue(*fields) for fields in data["issues"]], data["files_checked"], data["read"],
-                   digests=bytearray.fromhex(data["digests"]), used_entities=set(data["used_entities"]),
-                   used_propositions=set(data["used_propositions"]))
+        return cls(
+            [Issue(*fields) for fields in data["issues"]],
+            data["files_checked"],
+            data["read"],
+            digests=bytearray.fromhex(data["digests"]),
+            used_entities=set(data["used_entities"]),
+            used_propositions=set(data["used_propositions"]),
+        )
 
 
-def check_files(files: ArticleFiles, root: Path, is_gold: bool, registry: RegistryView, findings: Findings,
-                *, keep: bool = False) -> Article | None:
+def check_files(
+    files: ArticleFiles, root: Path, is_gold: bool, registry: RegistryView, findings: Findings, *, keep: bool = False
+) -> Article | None:
     """Read and check one article, adding what is wrong with it to ``findings``.
 
     Returns the parsed article when it has no error (the schema's findings count too: an article with
@@ -120,24 +131,39 @@ def text_sha256(path: Path) -> bytes | None:
 # Reading with issues
 
 
-def _read_article(files: ArticleFiles, root: Path, is_gold: bool, report: Findings
-                  ) -> tuple[Article | None, bytes | None]:
+def _read_article(
+    files: ArticleFiles, root: Path, is_gold: bool, report: Findings
+) -> tuple[Article | None, bytes | None]:
     """Read and parse one article, reporting what is wrong with its files; (article, sha256 of its text)."""
     json_path, text_path = files.json_path, files.text_path
     if json_path is None:
         assert text_path is not None  # discovery makes an article of a file: it has one at least
         report.files_checked += 1
-        report.issues.append(Issue(relative(text_path, root), None, "", "missing-annotation",
-                                   f"has no annotation file {files.id}.json beside it; "
-                                   f"create one with `cyberclaims new` or remove the text"))
+        report.issues.append(
+            Issue(
+                relative(text_path, root),
+                None,
+                "",
+                "missing-annotation",
+                f"has no annotation file {files.id}.json beside it; "
+                f"create one with `cyberclaims new` or remove the text",
+            )
+        )
         return None, None
     json_display = _display(json_path, root)
     report.files_checked += 1
     # The text first: its problems and its hash count even when the JSON is broken.
     text, text_bytes, digest = None, b"", None
     if text_path is None:
-        report.issues.append(Issue(json_display, None, "", "missing-text",
-                                   f"has no raw text {files.id}.txt in annotations/; add the article text"))
+        report.issues.append(
+            Issue(
+                json_display,
+                None,
+                "",
+                "missing-text",
+                f"has no raw text {files.id}.txt in annotations/; add the article text",
+            )
+        )
     else:
         text_display = _display(text_path, root)
         report.files_checked += 1 if is_gold else 0
@@ -178,5 +204,3 @@ def _display(path: Path, root: Path) -> str:
 def _folder_display(folder: Path, root: Path) -> str:
     shown = relative(folder, root)
     return "" if shown == "." else shown + "/"
-
-

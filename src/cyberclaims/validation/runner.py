@@ -29,8 +29,14 @@ PARALLEL_MIN_ARTICLES = 400
 BATCH_SIZE = 200
 
 
-def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: bool = True,
-             keep_articles: bool = True, jobs: int | None = 1) -> tuple[Corpus, Report]:
+def validate(
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    show_progress: bool = True,
+    keep_articles: bool = True,
+    jobs: int | None = 1,
+) -> tuple[Corpus, Report]:
     """Validate the repository at ``root`` (or only the articles named in ``paths``).
 
     ``keep_articles=False`` keeps no parsed gold article in memory; ``jobs`` > 1 (None: one per core)
@@ -39,8 +45,9 @@ def validate(root: Path, paths: Sequence[Path] | None = None, *, show_progress: 
     sources = SourceCheck(Path(root), paths)
     for plan in sources.collections():
         keep = keep_articles or not plan.is_gold
-        sources.finish(plan, check_collection(plan, sources.root, keep=keep, jobs=jobs,
-                                              show_progress=show_progress), kept=keep)
+        sources.finish(
+            plan, check_collection(plan, sources.root, keep=keep, jobs=jobs, show_progress=show_progress), kept=keep
+        )
     return sources.result()
 
 
@@ -61,17 +68,19 @@ class CollectionPlan:
         return self.collection.name
 
 
-def check_collection(plan: CollectionPlan, root: Path, *, keep: bool, jobs: int | None = 1,
-                     show_progress: bool = True) -> Findings:
+def check_collection(
+    plan: CollectionPlan, root: Path, *, keep: bool, jobs: int | None = 1, show_progress: bool = True
+) -> Findings:
     """Check a collection's selected articles in batches of ``BATCH_SIZE`` (a process pool for large ones)."""
     workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
     if keep or len(plan.selected) < PARALLEL_MIN_ARTICLES:
         workers = 1  # parsed articles kept in memory cannot come back from a worker cheaply
-    batches = [plan.selected[i:i + BATCH_SIZE] for i in range(0, len(plan.selected), BATCH_SIZE)] or [[]]
+    batches = [plan.selected[i : i + BATCH_SIZE] for i in range(0, len(plan.selected), BATCH_SIZE)] or [[]]
     findings = Findings()
     context = BatchContext(root, plan.is_gold, plan.registry, keep)
-    for result in map_in_order(check_batch, context, batches, workers=workers, desc=f"validate {plan.name}",
-                               show_progress=show_progress):
+    for result in map_in_order(
+        check_batch, context, batches, workers=workers, desc=f"validate {plan.name}", show_progress=show_progress
+    ):
         findings.merge(result)
     return findings
 
@@ -125,8 +134,11 @@ class SourceCheck:
             self._duplicate_groups = _duplicates(digests, owners)
         all_read = findings.read == sum(1 for a in collection.articles if a.has_json)
         if self.paths is None and all_read:  # usage is unknown while an article cannot be read
-            self.report.issues.extend(unused_registry_entries(collection, plan.registry, findings.used_entities,
-                                                              findings.used_propositions, self.root))
+            self.report.issues.extend(
+                unused_registry_entries(
+                    collection, plan.registry, findings.used_entities, findings.used_propositions, self.root
+                )
+            )
         complete = [a for a in collection.articles if a.complete]
         loaded = LoadedCollection(collection.name, findings.articles, plan.registry, complete, kept)
         self._loaded.append(loaded)
@@ -137,8 +149,7 @@ class SourceCheck:
         return Corpus(self.root, self._loaded[0], self._loaded[1:]), self.report
 
 
-def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: Sequence[Path] | None
-                           ) -> list[Issue]:
+def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: Sequence[Path] | None) -> list[Issue]:
     """One issue per article whose text another article has too (each is reported where it is)."""
     issues = []
     for group in groups:
@@ -150,8 +161,15 @@ def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: 
             for name in names:
                 others = ", ".join(n for n in names if n != name)
                 if _selected(name, root, paths):
-                    issues.append(Issue(name, None, "", "duplicate-text",
-                                        f"has the same text as {others}; each article enters the corpus once"))
+                    issues.append(
+                        Issue(
+                            name,
+                            None,
+                            "",
+                            "duplicate-text",
+                            f"has the same text as {others}; each article enters the corpus once",
+                        )
+                    )
     return issues
 
 
@@ -175,9 +193,11 @@ def _wanted_ids(root: Path, paths: Sequence[Path] | None) -> set[str] | None:
             everything = True
             continue
         if resolved.parent != annotations and resolved.parent.parent != annotations / "passes":
-            raise UsageError(f"{printable(str(path))} is not in {printable(str(Path(root) / 'annotations'))} "
-                             f"or one of its passes: validate names files of the repository at --root "
-                             f"({printable(str(root))}), not copies elsewhere")
+            raise UsageError(
+                f"{printable(str(path))} is not in {printable(str(Path(root) / 'annotations'))} "
+                f"or one of its passes: validate names files of the repository at --root "
+                f"({printable(str(root))}), not copies elsewhere"
+            )
         if path.name in REGISTRY_FILES:
             everything = True  # a registry change can break any article: check them all
         elif path.suffix in (".json", ".txt") and ARTICLE_ID.fullmatch(path.stem):
@@ -202,7 +222,7 @@ def _selected(display: str, root: Path, paths: Sequence[Path] | None) -> bool:
 def _duplicates(digests: bytearray, owners: list[ArticleFiles]) -> list[list[ArticleFiles]]:
     """Groups of articles with the same text, found by sorting the digests: no dict per article."""
     view = memoryview(digests)
-    keys = [view[start:start + 32].tobytes() for start in range(0, len(digests) - 31, 32)]  # each cut once
+    keys = [view[start : start + 32].tobytes() for start in range(0, len(digests) - 31, 32)]  # each cut once
     order = sorted((i for i, digest in enumerate(keys) if digest != NO_DIGEST), key=keys.__getitem__)
     groups: list[list[ArticleFiles]] = []
     current: list[int] = []

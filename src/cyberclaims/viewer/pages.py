@@ -80,8 +80,15 @@ def article_page(site: Site, article_id: str) -> str:
     if article is None:
         files = site.files.get(article_id)
         text = read_text(files.text_path) if files is not None and files.text_path is not None else None
-        return render("unparsed.html", title=article_id, script=False, generator=False, article_id=article_id,
-                      box=_issue_box(issues, None), text=text)
+        return render(
+            "unparsed.html",
+            title=article_id,
+            script=False,
+            generator=False,
+            article_id=article_id,
+            box=_issue_box(issues, None),
+            text=text,
+        )
     data = article.data
     view = ArticleView.build(data, article.text)
     meta = _object(data.get("metadata"))
@@ -93,15 +100,22 @@ def article_page(site: Site, article_id: str) -> str:
         if isinstance(mention.key, str):
             linked.setdefault(mention.key, []).append(mention)
     return render(
-        "article.html", title=title_of(data) or article_id, script=True, generator=False, article_id=article_id,
+        "article.html",
+        title=title_of(data) or article_id,
+        script=True,
+        generator=False,
+        article_id=article_id,
         source_name=source.get("name", "unknown source"),
         source_url=url if isinstance(url, str) and re.match(r"^https?://", url) else None,
         meta=[(key, meta[key]) for key in ("published", "topic", "split") if meta.get(key) is not None],
-        labels=view.labels_used(), box=_issue_box(issues, view),
+        labels=view.labels_used(),
+        box=_issue_box(issues, view),
         text_html=markup(view.html(error_codes_by_span(issues))),  # spans.py escapes every value in it
         linked=[_linked(key, shown, site.registry.entities) for key, shown in linked.items()],
-        values=[mention for mention in mentions if not isinstance(mention.key, str)], mentions=mentions,
-        claims=_claims(view, site.registry))
+        values=[mention for mention in mentions if not isinstance(mention.key, str)],
+        mentions=mentions,
+        claims=_claims(view, site.registry),
+    )
 
 
 def _mentions(view: ArticleView, entities: dict[str, dict]) -> list[Mention]:
@@ -109,8 +123,16 @@ def _mentions(view: ArticleView, entities: dict[str, dict]) -> list[Mention]:
     for span in view.spans:
         if span.group == "entities":
             item, key = span.item, span.item.get("entity")
-            shown.append(Mention(span.anchor, item.get("id"), item.get("text", ""), item.get("label"), key,
-                                 entities.get(key) if isinstance(key, str) else None))
+            shown.append(
+                Mention(
+                    span.anchor,
+                    item.get("id"),
+                    item.get("text", ""),
+                    item.get("label"),
+                    key,
+                    entities.get(key) if isinstance(key, str) else None,
+                )
+            )
     return shown
 
 
@@ -126,11 +148,21 @@ def _claims(view: ArticleView, registry: Registry) -> list[Claim]:
             continue
         claim, claimer, key = span.item, span.item.get("claimer"), span.item.get("proposition")
         about = claim.get("about")
-        shown.append(Claim(span.anchor, claim.get("id"), claim.get("text", ""), claim.get("certainty"),
-                           claim.get("attribution"), claim.get("normalized"), claimer,
-                           registry.entities.get(claimer) if isinstance(claimer, str) else None,
-                           about if isinstance(about, list) else [], key,
-                           registry.propositions.get(key) if isinstance(key, str) else None))
+        shown.append(
+            Claim(
+                span.anchor,
+                claim.get("id"),
+                claim.get("text", ""),
+                claim.get("certainty"),
+                claim.get("attribution"),
+                claim.get("normalized"),
+                claimer,
+                registry.entities.get(claimer) if isinstance(claimer, str) else None,
+                about if isinstance(about, list) else [],
+                key,
+                registry.propositions.get(key) if isinstance(key, str) else None,
+            )
+        )
     return shown
 
 
@@ -152,8 +184,16 @@ def _issue_box(issues: list[Issue], view: ArticleView | None) -> IssueBox | None
 def proposition_pages(site: Site, key: str) -> list[tuple[str, str]]:
     """(name in ``p/``, html) of the proposition's pages: ``<key>.html``, then ``<key>.2.html``, …"""
     refs = [ClaimRef._make(ref) for ref in site.by_proposition.get(key, [])]
-    return _paged(site, "proposition.html", key, key, refs, proposition=site.registry.propositions.get(key),
-                  claims=len(refs), articles=len({ref.article_id for ref in refs}))
+    return _paged(
+        site,
+        "proposition.html",
+        key,
+        key,
+        refs,
+        proposition=site.registry.propositions.get(key),
+        claims=len(refs),
+        articles=len({ref.article_id for ref in refs}),
+    )
 
 
 def entity_pages(site: Site, key: str) -> list[tuple[str, str]]:
@@ -161,52 +201,100 @@ def entity_pages(site: Site, key: str) -> list[tuple[str, str]]:
     entry = site.registry.entities.get(key)
     refs = [MentionRefs._make(ref) for ref in site.by_entity.get(key, [])]
     title = entry.get("name", key) if entry is not None else key
-    return _paged(site, "entity.html", key, title, refs, entry=entry, mentions=sum(r.mentions for r in refs),
-                  articles=len(refs))
+    return _paged(
+        site, "entity.html", key, title, refs, entry=entry, mentions=sum(r.mentions for r in refs), articles=len(refs)
+    )
 
 
 def _paged(site: Site, template: str, key: str, title: Any, rows: list, **context: Any) -> list[tuple[str, str]]:
     """A proposition's or entity's ``rows`` cut into pages of at most ``site.page_rows``."""
     names = paged_names(key, len(rows), site.page_rows)
     size = site.page_rows
-    return [(name, render(template, title=title, script=False, generator=True, key=key, names=names,
-                          number=number, rows=rows[(number - 1) * size:number * size], **context))
-            for number, name in enumerate(names, 1)]
+    return [
+        (
+            name,
+            render(
+                template,
+                title=title,
+                script=False,
+                generator=True,
+                key=key,
+                names=names,
+                number=number,
+                rows=rows[(number - 1) * size : number * size],
+                **context,
+            ),
+        )
+        for number, name in enumerate(names, 1)
+    ]
 
 
 def list_pages(site: Site) -> list[tuple[str, str]]:
     """(file name, html) of every list page: the articles (``index.html`` first), the propositions and
     the entities, each cut into pages of at most ``site.page_rows`` rows."""
-    lists = [("articles", "index", _article_rows(site)), ("propositions", "propositions", _proposition_rows(site)),
-             ("entities", "entities", _entity_rows(site))]
+    lists = [
+        ("articles", "index", _article_rows(site)),
+        ("propositions", "propositions", _proposition_rows(site)),
+        ("entities", "entities", _entity_rows(site)),
+    ]
     tabs = [{"name": list_name(stem, 1), "count": len(rows), "kind": kind} for kind, stem, rows in lists]
     size = site.page_rows
     pages = []
     for kind, stem, rows in lists:
         names = [list_name(stem, n) for n in range(1, page_count(len(rows), size) + 1)]
         for number, name in enumerate(names, 1):
-            chunk = rows[(number - 1) * size:number * size]
+            chunk = rows[(number - 1) * size : number * size]
             first = (number - 1) * size + 1
-            pages.append((name, render(
-                "list.html", title=f"CyberClaims viewer: {kind}", script=False, generator=True, kind=kind,
-                stem=stem, tabs=tabs, labels=ENTITY_LABELS, names=names, number=number, rows=chunk,
-                other=site.other_issues if stem == "index" and number == 1 else [],
-                first=first if rows else 0, last=first + len(chunk) - 1 if rows else 0, total=len(rows))))
+            pages.append(
+                (
+                    name,
+                    render(
+                        "list.html",
+                        title=f"CyberClaims viewer: {kind}",
+                        script=False,
+                        generator=True,
+                        kind=kind,
+                        stem=stem,
+                        tabs=tabs,
+                        labels=ENTITY_LABELS,
+                        names=names,
+                        number=number,
+                        rows=chunk,
+                        other=site.other_issues if stem == "index" and number == 1 else [],
+                        first=first if rows else 0,
+                        last=first + len(chunk) - 1 if rows else 0,
+                        total=len(rows),
+                    ),
+                )
+            )
     return pages
 
 
 def _article_rows(site: Site) -> list[dict[str, Any]]:
-    return [{"id": article_id, "title": site.records[article_id].title or "",
-             "mentions": site.records[article_id].mentions, "claims": site.records[article_id].claims,
-             "errors": len(site.errors_of(article_id))} for article_id in site.ids]
+    return [
+        {
+            "id": article_id,
+            "title": site.records[article_id].title or "",
+            "mentions": site.records[article_id].mentions,
+            "claims": site.records[article_id].claims,
+            "errors": len(site.errors_of(article_id)),
+        }
+        for article_id in site.ids
+    ]
 
 
 def _proposition_rows(site: Site) -> list[dict[str, Any]]:
     rows = []
     for key in site.proposition_keys:
         refs = site.by_proposition.get(key, [])
-        rows.append({"key": key, "statement": site.registry.propositions.get(key, {}).get("statement", ""),
-                     "claims": len(refs), "articles": len({r[1] for r in refs})})  # r[1]: the article id
+        rows.append(
+            {
+                "key": key,
+                "statement": site.registry.propositions.get(key, {}).get("statement", ""),
+                "claims": len(refs),
+                "articles": len({r[1] for r in refs}),
+            }
+        )  # r[1]: the article id
     return rows
 
 
@@ -215,6 +303,13 @@ def _entity_rows(site: Site) -> list[dict[str, Any]]:
     for key in site.entity_keys:
         refs = site.by_entity.get(key, [])
         entry = site.registry.entities.get(key, {})
-        rows.append({"key": key, "name": entry.get("name", ""), "type": entry.get("type", ""),
-                     "mentions": sum(r[3] for r in refs), "articles": len(refs)})  # r[3]: the count
+        rows.append(
+            {
+                "key": key,
+                "name": entry.get("name", ""),
+                "type": entry.get("type", ""),
+                "mentions": sum(r[3] for r in refs),
+                "articles": len(refs),
+            }
+        )  # r[3]: the count
     return rows

@@ -66,8 +66,7 @@ class RenderResult:
     unchanged: list[Path] = field(default_factory=list)  # up to date: made from the same inputs, left as they were
 
 
-def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None
-                ) -> RenderResult:
+def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None) -> RenderResult:
     """Write the viewer to ``out_dir``: the article pages (only ``ids`` when given), the list pages and
     the proposition and entity pages (with ``ids``, only those the named articles link to).
 
@@ -80,8 +79,10 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     state_path = out_dir / state_file.STATE
     if state_path.is_symlink() or (state_path.exists() and not state_path.is_file()):
         # not a file this tool wrote: never replaced, and refused before a page is written
-        raise RenderError(f"{state_path} is not the viewer's state file (it is a folder, a link or a special file); "
-                          f"move it away, then render again")
+        raise RenderError(
+            f"{state_path} is not the viewer's state file (it is a folder, a link or a special file); "
+            f"move it away, then render again"
+        )
     code = state_file.code_fingerprint(PAGE_ROWS, GENERATOR, corpus.gold.kept)
     previous = state_file.load(out_dir, code)
     site = Site.from_corpus(corpus, report, previous.articles, page_rows=PAGE_ROWS)
@@ -121,8 +122,12 @@ class _Folder:
 
     def up_to_date(self, name: str, inputs: str | None) -> bool:
         old = self.previous.pages.get(name)
-        return (inputs is not None and old is not None and old.inputs == inputs
-                and state_file.sha256_on_disk(self.out_dir / name) == old.sha256)
+        return (
+            inputs is not None
+            and old is not None
+            and old.inputs == inputs
+            and state_file.sha256_on_disk(self.out_dir / name) == old.sha256
+        )
 
     def keep(self, name: str) -> None:
         self.made[name] = self.previous.pages[name]
@@ -149,8 +154,11 @@ def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str,
     keys: dict[str, set[str]] = {PROPOSITIONS: set(), ENTITIES: set()}
     for article_id in wanted:
         # Up to date is known before the page is made: making it is what costs.
-        folder.page(f"{article_id}.html", site.article_inputs(article_id),
-                    functools.partial(pages.article_page, site, article_id))
+        folder.page(
+            f"{article_id}.html",
+            site.article_inputs(article_id),
+            functools.partial(pages.article_page, site, article_id),
+        )
         keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
         keys[ENTITIES] |= site.entities_of.get(article_id, set())
     return keys
@@ -159,8 +167,9 @@ def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str,
 def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]]) -> None:
     """Write the pages of the propositions and entities in ``keys`` (by folder) that are not up to date."""
     for name_of, pages_of, inputs_of, rows in (
-            (PROPOSITIONS, pages.proposition_pages, site.proposition_inputs, site.by_proposition),
-            (ENTITIES, pages.entity_pages, site.entity_inputs, site.by_entity)):
+        (PROPOSITIONS, pages.proposition_pages, site.proposition_inputs, site.by_proposition),
+        (ENTITIES, pages.entity_pages, site.entity_inputs, site.by_entity),
+    ):
         for key in sorted(keys[name_of]):
             inputs = inputs_of(key)
             names = [f"{name_of}/{name}" for name in paged_names(key, len(rows.get(key, ())), site.page_rows)]
@@ -172,8 +181,7 @@ def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]]) -> None
                 folder.page(f"{name_of}/{name}", inputs, html)
 
 
-def _remove_stale(folder: _Folder, before: dict[str, set[str]], keys_made: dict[str, set[str]] | None
-                  ) -> list[str]:
+def _remove_stale(folder: _Folder, before: dict[str, set[str]], keys_made: dict[str, set[str]] | None) -> list[str]:
     """Remove what a previous render made and this one did not; the names removed (or gone already).
 
     ``keys_made``: with ids, the keys whose pages this render made (None: a render of every article)."""
@@ -190,8 +198,12 @@ def _remove_stale(folder: _Folder, before: dict[str, set[str]], keys_made: dict[
     if keys_made is not None:
         # Only the named articles' pages were made: of the others, only what a render of them would
         # have replaced goes (the lists, and the continuation pages of the keys whose pages it made).
-        ours = {name for name in ours if state_file.page_kind(name) == "list"
-                or ((continued := _CONTINUED.fullmatch(name)) is not None and continued[2] in keys_made[continued[1]])}
+        ours = {
+            name
+            for name in ours
+            if state_file.page_kind(name) == "list"
+            or ((continued := _CONTINUED.fullmatch(name)) is not None and continued[2] in keys_made[continued[1]])
+        }
     stale = sorted(ours - set(folder.made))
     for name in stale:
         path = out_dir / name
@@ -244,6 +256,6 @@ def _listed(out_dir: Path) -> dict[str, set[str]]:
             continue
         found["lists"].add(path.name)
         for kind, name in _LISTED_ROW.findall(html):
-            if (ARTICLE_ID.fullmatch(name) if kind == "article" else is_key(name)):
+            if ARTICLE_ID.fullmatch(name) if kind == "article" else is_key(name):
                 found[kind].add(name)
     return found

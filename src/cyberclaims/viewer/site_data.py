@@ -59,8 +59,9 @@ class Site:
         return sorted(k for k in set(self.registry.entities) | set(self.by_entity) if is_key(k))
 
     @classmethod
-    def from_corpus(cls, corpus: Corpus, report: Report, known: dict[str, ArticleRecord] | None = None,
-                    page_rows: int = 500) -> Site:
+    def from_corpus(
+        cls, corpus: Corpus, report: Report, known: dict[str, ArticleRecord] | None = None, page_rows: int = 500
+    ) -> Site:
         """What the pages need of the corpus; ``known`` holds the records of a previous render (by article
         id), used for an article whose files have the same digest instead of parsing it again."""
         gold = corpus.gold
@@ -117,19 +118,32 @@ class Site:
             if not isinstance(key, str) or not is_key(key):
                 continue
             if span.group == "claims":
-                claim_refs.append(ClaimRef(key, article_id, span.anchor, str(span.item.get("id")),
-                                           short(span.item.get("text", ""), CLAIM_TEXT),
-                                           str(span.item.get("certainty")), str(span.item.get("attribution"))))
+                claim_refs.append(
+                    ClaimRef(
+                        key,
+                        article_id,
+                        span.anchor,
+                        str(span.item.get("id")),
+                        short(span.item.get("text", ""), CLAIM_TEXT),
+                        str(span.item.get("certainty")),
+                        str(span.item.get("attribution")),
+                    )
+                )
             else:
                 mentions.setdefault(key, [span.anchor, 0])[1] += 1
         entities, claims = items_of(article.data, "entities"), items_of(article.data, "claims")
         entity_keys = {m.get("entity") for m in entities} | {c.get("claimer") for c in claims}
         proposition_keys = {c.get("proposition") for c in claims}
-        return ArticleRecord(digest, title, len(entities), len(claims), tuple(claim_refs),
-                             tuple(MentionRefs(key, article_id, anchor, count)
-                                   for key, (anchor, count) in mentions.items()),
-                             tuple(sorted(k for k in entity_keys if isinstance(k, str))),
-                             tuple(sorted(k for k in proposition_keys if isinstance(k, str))))
+        return ArticleRecord(
+            digest,
+            title,
+            len(entities),
+            len(claims),
+            tuple(claim_refs),
+            tuple(MentionRefs(key, article_id, anchor, count) for key, (anchor, count) in mentions.items()),
+            tuple(sorted(k for k in entity_keys if isinstance(k, str))),
+            tuple(sorted(k for k in proposition_keys if isinstance(k, str))),
+        )
 
     # -----------------------------------------------------------------------------------------
     # What each page is made from, as a digest: a page made from the same is the same bytes
@@ -151,13 +165,27 @@ class Site:
         if record.files is None:
             return None
         findings = [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues.get(article_id, [])]
-        return state_file.digest(["article", article_id, record.files, findings,
-                                  [[k, self._entry("e", k, ("name", "description"))] for k in record.entity_keys],
-                                  [[k, self._entry("p", k, ("statement",))] for k in record.proposition_keys]])
+        return state_file.digest(
+            [
+                "article",
+                article_id,
+                record.files,
+                findings,
+                [[k, self._entry("e", k, ("name", "description"))] for k in record.entity_keys],
+                [[k, self._entry("p", k, ("statement",))] for k in record.proposition_keys],
+            ]
+        )
 
     def proposition_inputs(self, key: str) -> str:
-        return state_file.digest(["proposition", key, self.page_rows, self._entry("p", key, ("statement",)),
-                                  [ref[1:] for ref in self.by_proposition.get(key, [])]])
+        return state_file.digest(
+            [
+                "proposition",
+                key,
+                self.page_rows,
+                self._entry("p", key, ("statement",)),
+                [ref[1:] for ref in self.by_proposition.get(key, [])],
+            ]
+        )
 
     def entity_inputs(self, key: str) -> str:
         entry = self._entry("e", key, ("name", "type", "description"))
@@ -221,5 +249,3 @@ def read_text(path: Path) -> str | None:
         return None
     text, _ = decode_text(data, str(path))
     return text
-
-

@@ -32,10 +32,24 @@ from ..core.vocabulary import ENTITY_LABELS
 # (here at least 12.2), that each differs from the page's white and the unknown label's grey, and that
 # black text on each has a WCAG contrast of at least 4.5 (here at least 7).
 LABEL_COLORS: dict[str, str] = {
-    "PERSON": "#f28c99", "NORP": "#c99cb2", "FAC": "#b2b266", "ORG": "#77aadd", "GPE": "#44aa99",
-    "LOC": "#abd9d1", "PRODUCT": "#a39cc9", "EVENT": "#ee8866", "WORK_OF_ART": "#ffcccc", "LAW": "#bbccee",
-    "LANGUAGE": "#cceeff", "DATE": "#f0e442", "TIME": "#f4d48c", "PERCENT": "#ccddaa", "MONEY": "#59a666",
-    "QUANTITY": "#66ccee", "ORDINAL": "#ecb78c", "CARDINAL": "#e69f00",
+    "PERSON": "#f28c99",
+    "NORP": "#c99cb2",
+    "FAC": "#b2b266",
+    "ORG": "#77aadd",
+    "GPE": "#44aa99",
+    "LOC": "#abd9d1",
+    "PRODUCT": "#a39cc9",
+    "EVENT": "#ee8866",
+    "WORK_OF_ART": "#ffcccc",
+    "LAW": "#bbccee",
+    "LANGUAGE": "#cceeff",
+    "DATE": "#f0e442",
+    "TIME": "#f4d48c",
+    "PERCENT": "#ccddaa",
+    "MONEY": "#59a666",
+    "QUANTITY": "#66ccee",
+    "ORDINAL": "#ecb78c",
+    "CARDINAL": "#e69f00",
 }
 UNKNOWN_LABEL_COLOR = "#dddddd"
 _LOCAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -84,15 +98,17 @@ class ArticleView:
         spans, unplaced, anchors = [], [], {}
         for group in ("segments", "entities", "claims"):
             items = items_of(data, group)
-            counts = Counter(item.get("id") for item in items if isinstance(item, dict)
-                             and isinstance(item.get("id"), str))  # once per list: anchors stay linear
+            counts = Counter(
+                item.get("id") for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)
+            )  # once per list: anchors stay linear
             for index, item in enumerate(items):
                 start, end = item.get("start"), item.get("end")
                 if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(text):
                     unplaced.append((group, index, item))
                     continue
-                anchor = _anchor({"entities": "mention", "claims": "claim", "segments": "segment"}[group],
-                                 item, index, counts)
+                anchor = _anchor(
+                    {"entities": "mention", "claims": "claim", "segments": "segment"}[group], item, index, counts
+                )
                 anchors[(group, index)] = anchor
                 spans.append(Span(group, index, item, start, end, anchor))
         return cls(text, spans, unplaced, anchors)
@@ -100,7 +116,8 @@ class ArticleView:
     def labels_used(self) -> list[str]:
         used = {s.item.get("label") for s in self.spans if s.group == "entities"}
         return [label for label in ENTITY_LABELS if label in used] + sorted(
-            str(label) for label in used if label not in ENTITY_LABELS)
+            str(label) for label in used if label not in ENTITY_LABELS
+        )
 
     def anchor_for_pointer(self, pointer: str) -> str | None:
         m = _SPAN_POINTER.match(pointer or "")
@@ -154,16 +171,19 @@ def _open(span: Span, *, first: bool, problems: list[str] | None) -> str:
         return f'<span class="seg seg-{escape(kind)}{" bad" if problems else ""}" data-kind="{escape(kind)}"{anchor}>'
     if span.group == "entities":
         label = item.get("label")
-        item_id = (f"item-entity-{item['entity']}" if isinstance(item.get("entity"), str)
-                   else f"item-{span.anchor}")
-        return (f'<span class="m{" bad" if problems else ""}" style="background:{label_color(label)}"{anchor} '
-                f'data-mention="{escape(item.get("id"))}" data-label="{escape(label)}" '
-                f'data-entity="{escape(item.get("entity") or "")}" '
-                f'data-card="{escape(span.anchor)}" data-item="{escape(item_id)}">')
-    return (f'<span class="c{" c-start" if first else ""}{" bad" if problems else ""}"{anchor} '
-            f'data-claim="{escape(item.get("id"))}" '
-            f'data-certainty="{escape(item.get("certainty"))}" data-card="{escape(span.anchor)}" '
-            f'data-item="item-{escape(span.anchor)}">')
+        item_id = f"item-entity-{item['entity']}" if isinstance(item.get("entity"), str) else f"item-{span.anchor}"
+        return (
+            f'<span class="m{" bad" if problems else ""}" style="background:{label_color(label)}"{anchor} '
+            f'data-mention="{escape(item.get("id"))}" data-label="{escape(label)}" '
+            f'data-entity="{escape(item.get("entity") or "")}" '
+            f'data-card="{escape(span.anchor)}" data-item="{escape(item_id)}">'
+        )
+    return (
+        f'<span class="c{" c-start" if first else ""}{" bad" if problems else ""}"{anchor} '
+        f'data-claim="{escape(item.get("id"))}" '
+        f'data-certainty="{escape(item.get("certainty"))}" data-card="{escape(span.anchor)}" '
+        f'data-item="item-{escape(span.anchor)}">'
+    )
 
 
 def error_codes_by_span(issues: list[Issue]) -> dict[tuple[str, int], list[str]]:
@@ -185,4 +205,3 @@ def _anchor(kind: str, item: dict, index: int, counts: Counter) -> str:
     if kind != "segment" and isinstance(local, str) and _LOCAL_ID.fullmatch(local) and counts[local] == 1:
         return f"{kind}-{local}"
     return f"{kind}-at-{index}"
-

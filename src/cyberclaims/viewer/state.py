@@ -102,8 +102,16 @@ class State:
                 continue
             claims = [value for ref in r.claim_refs for value in (ref[0], *ref[2:])]
             mentions = [value for ref in r.mention_refs for value in (ref[0], *ref[2:])]
-            articles[article_id] = [r.files, r.title, r.mentions, r.claims, claims, mentions,
-                                    list(r.entity_keys), list(r.proposition_keys)]
+            articles[article_id] = [
+                r.files,
+                r.title,
+                r.mentions,
+                r.claims,
+                claims,
+                mentions,
+                list(r.entity_keys),
+                list(r.proposition_keys),
+            ]
         pages = {name: list(record) for name, record in self.pages.items()}
         document = {"format": FORMAT, "code": self.code, "articles": articles, "pages": pages}
         # ASCII only: a lone surrogate from a JSON escape in the data is written as an escape again.
@@ -147,15 +155,23 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 def _parse(document: Any, code: str) -> State:
     """The state in ``document``; ``_Damaged`` (or a TypeError, from a join of what should be strings) if
     anything is not as :meth:`State.to_bytes` writes it. Checked once, so that nothing later can fail."""
-    _check(type(document) is dict and document.get("format") == FORMAT
-           and set(document) == {"format", "code", "articles", "pages"})
+    _check(
+        type(document) is dict
+        and document.get("format") == FORMAT
+        and set(document) == {"format", "code", "articles", "pages"}
+    )
     articles, pages = document["articles"], document["pages"]
     _check(type(document["code"]) is str and type(articles) is dict and type(pages) is dict)
     same_code = document["code"] == code
     state = State(code, loaded=True)
     for name, record in pages.items():
-        _check(type(record) is list and len(record) == 2 and (record[0] is None or type(record[0]) is str)
-               and type(record[1]) is str and bool(_SHA256.fullmatch(record[1])))
+        _check(
+            type(record) is list
+            and len(record) == 2
+            and (record[0] is None or type(record[0]) is str)
+            and type(record[1]) is str
+            and bool(_SHA256.fullmatch(record[1]))
+        )
         if page_kind(name) is not None:  # a name this module would not write is never the tool's
             state.pages[name] = PageRecord(record[0] if same_code else None, record[1])
     if not same_code:
@@ -164,30 +180,42 @@ def _parse(document: Any, code: str) -> State:
     for article_id, record in articles.items():
         _check(type(record) is list and len(record) == 8)
         files, title, mentions, claims, claim_values, mention_values, entity_keys, proposition_keys = record
-        _check(type(files) is str and (title is None or type(title) is str) and _count(mentions)
-               and _count(claims) and all(type(x) is list for x in (claim_values, mention_values, entity_keys,
-                                                                     proposition_keys))
-               and len(claim_values) % 6 == 0 and len(mention_values) % 3 == 0
-               and all(_count(n) and n > 0 for n in mention_values[2::3]))
+        _check(
+            type(files) is str
+            and (title is None or type(title) is str)
+            and _count(mentions)
+            and _count(claims)
+            and all(type(x) is list for x in (claim_values, mention_values, entity_keys, proposition_keys))
+            and len(claim_values) % 6 == 0
+            and len(mention_values) % 3 == 0
+            and all(_count(n) and n > 0 for n in mention_values[2::3])
+        )
         "".join(claim_values), "".join(mention_values[0::3]), "".join(mention_values[1::3])  # strings only
         "".join(entity_keys), "".join(proposition_keys)
         keys.update(claim_values[0::6], mention_values[0::3])
         article = repeat(article_id)
         state.articles[article_id] = ArticleRecord(
-            files, title, mentions, claims,
+            files,
+            title,
+            mentions,
+            claims,
             tuple(zip(claim_values[0::6], article, *(claim_values[n::6] for n in range(1, 6)))),
             tuple(zip(mention_values[0::3], article, mention_values[1::3], mention_values[2::3])),
-            tuple(entity_keys), tuple(proposition_keys))
+            tuple(entity_keys),
+            tuple(proposition_keys),
+        )
     _check(all(map(is_key, keys)))  # they name pages: p/<key>.html, e/<key>.html
     return state
 
 
-_PAGE = re.compile(r"(?:(?P<list>index|index_[0-9]+|propositions_[0-9]+|entities_[0-9]+)"
-                   r"|(?P<folder>[pe])/(?P<key>[^/.]+)(?:\.[0-9]+)?|(?P<article>[^/.]+))\.html")
+_PAGE = re.compile(
+    r"(?:(?P<list>index|index_[0-9]+|propositions_[0-9]+|entities_[0-9]+)"
+    r"|(?P<folder>[pe])/(?P<key>[^/.]+)(?:\.[0-9]+)?|(?P<article>[^/.]+))\.html"
+)
 
 
 def page_kind(name: Any) -> str | None:
-    """"list", "proposition", "entity" or "article" for a name the viewer writes; None for any other."""
+    """ "list", "proposition", "entity" or "article" for a name the viewer writes; None for any other."""
     match = _PAGE.fullmatch(name) if isinstance(name, str) else None
     if match is None:
         return None

@@ -59,9 +59,12 @@ def _static(name: str) -> Markup:
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("cyberclaims.viewer", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
         keep_trailing_newline=True,  # a page ends with a newline, as the template does
-        auto_reload=False)
+        auto_reload=False,
+    )
     env.filters["color"] = label_color
     env.filters["short"] = short
     env.tests["key"] = is_key  # a well-formed registry key: it has a page
@@ -74,5 +77,4 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: Any) -> str:
     """The page (or part) ``template`` with ``context``; the CSS and script are there for every page."""
-    return environment().get_template(template).render(css=_static("viewer.css"), js=_static("viewer.js"),
-                                                       **context)
+    return environment().get_template(template).render(css=_static("viewer.css"), js=_static("viewer.js"), **context)
