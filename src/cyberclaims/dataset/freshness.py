@@ -38,8 +38,15 @@ class CheckResult:
         return bool(self.differences)
 
 
-def check(root: Path, dataset: Path | None = None, *, show_progress: bool = True, jobs: int | None = None,
-          viewer: bool | None = None, cache: bool = True) -> CheckResult:
+def check(
+    root: Path,
+    dataset: Path | None = None,
+    *,
+    show_progress: bool = True,
+    jobs: int | None = None,
+    viewer: bool | None = None,
+    cache: bool = True,
+) -> CheckResult:
     """Rebuild into a temporary folder and compare with the committed dataset (``viewer`` is ignored,
     as by :func:`build`). With ``cache``, the rebuild reuses the runs the builds of that dataset
     cached (see ``cache.py``): what it writes is byte for byte what a clean build writes."""
@@ -70,16 +77,21 @@ def compare(fresh: Path, committed: Path) -> CheckResult:
         differences.append(f"{name}: missing from the committed dataset")
     for name in sorted(committed_files - fresh_files):
         differences.append(f"{name}: in the committed dataset but no longer built")
-    writers = {pq.ParquetFile(committed / n).metadata.created_by
-               for n in committed_files & fresh_files if n.endswith(".parquet") and _readable(committed / n)}
+    writers = {
+        pq.ParquetFile(committed / n).metadata.created_by
+        for n in committed_files & fresh_files
+        if n.endswith(".parquet") and _readable(committed / n)
+    }
     ours = f"parquet-cpp-arrow version {pa.__version__}"
     byte_for_byte = writers <= {ours}
     if byte_for_byte:
         method = f"byte for byte (committed files and this build both written by pyarrow {pa.__version__})"
     else:
         others = ", ".join(sorted(w.rsplit(" ", 1)[-1] for w in writers))
-        method = (f"by rows, schemas and metadata (committed Parquet written by pyarrow {others}, this "
-                  f"build by {pa.__version__}: footers differ across releases, so bytes cannot be compared)")
+        method = (
+            f"by rows, schemas and metadata (committed Parquet written by pyarrow {others}, this "
+            f"build by {pa.__version__}: footers differ across releases, so bytes cannot be compared)"
+        )
     for name in sorted(fresh_files & committed_files):
         if name == MANIFEST and not byte_for_byte:
             continue  # it lists Parquet hashes, which differ across releases; verified above instead
@@ -102,8 +114,10 @@ CROISSANT = "croissant.json"
 
 
 def _without_hashes(metadata: dict) -> dict:
-    return {**metadata, "distribution": [{k: v for k, v in item.items() if k != "sha256"}
-                                         for item in metadata.get("distribution", [])]}
+    return {
+        **metadata,
+        "distribution": [{k: v for k, v in item.items() if k != "sha256"} for item in metadata.get("distribution", [])],
+    }
 
 
 def _compare_croissant(fresh: Path, committed_folder: Path) -> str | None:
@@ -139,8 +153,6 @@ def _compare_parquet(fresh: Path, committed: Path) -> str | None:
     if not old.equals(new):
         return "rows differ"
     return None
-
-
 
 
 def main(argv: list[str] | None = None) -> int:
