@@ -31,6 +31,21 @@ class JsonDocument:
     # None for a document built from data: found by a walk over the value when asked.
     floats: bool | None = field(default=None, repr=False)
     _newlines: list[int] | None = field(default=None, repr=False)
+    # True when ``value`` is what ``parse_json`` read from ``text``: the text can then answer for the value.
+    parsed: bool = field(default=False, repr=False)
+
+    def may_hold_blank_string(self) -> bool:
+        """Whether some string of the value may be only whitespace (True may be a false alarm; False is sure).
+
+        A parsed document asks its text, with one regular expression (a blank string is a quote, whitespace
+        or escapes, a quote: outside strings a comma or colon always lies between two quotes); a walk over
+        every value costs several times more and a corpus asks this of every article.
+        """
+        if not self.parsed:
+            return any(isinstance(v, str) and v.isspace() for v in scalars(self.value))
+        if "\\" not in self.text:
+            return _BLANK_STRING.search(self.text) is not None
+        return _BLANK_STRING_ESCAPED.search(self.text) is not None
 
     def has_floats(self) -> bool:
         if self.floats is None:
@@ -105,7 +120,7 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
                             f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
     if check_depth and too_deep(value):
         return None, [too_deep_issue(display)]
-    doc = JsonDocument(display, text, value, floats=bool(floats))
+    doc = JsonDocument(display, text, value, floats=bool(floats), parsed=True)
     if _MAYBE_SURROGATE.search(text):  # a lone surrogate can only come from a \u escape: walk only then
         found = lone_surrogate(value)
         if found is not None:
@@ -127,6 +142,11 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
     return doc, issues
 
 
+# A JSON string that may decode to whitespace only (re's \s is exactly str.isspace). With a backslash in the
+# text, an escape may be whitespace too: \t \n \r \f or any \uXXXX. An escaped quote may start a false
+# alarm (the caller then walks the value), never hide a blank string.
+_BLANK_STRING = re.compile(r'"\s+"')
+_BLANK_STRING_ESCAPED = re.compile(r'"(?=[\s\\])(?:\s|\\[tnrf]|\\u[0-9a-fA-F]{4})+"')
 _MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
