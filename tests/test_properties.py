@@ -227,11 +227,12 @@ JSON_VALUES = st.recursive(st.one_of(st.none(), st.integers(), TRICKY),
 
 
 @settings(max_examples=500, **BUDGET)
-@given(JSON_VALUES, st.booleans(), st.sampled_from([None, 2]))
-def test_blank_string_search_of_the_text_misses_no_blank_string(value, ascii_only, indent):
+@given(JSON_VALUES, st.booleans(), st.sampled_from([None, 2]), st.sampled_from([None, (",", ":"), (" , ", " : ")]))
+def test_blank_string_search_of_the_text_misses_no_blank_string(value, ascii_only, indent, separators):
     """A parsed document finds a blank string from its text (issue 15's text-blank rule); never a miss."""
     from cyberclaims.core.jsondoc import parse_json, scalars
 
-    doc, _ = parse_json(json.dumps(value, ensure_ascii=ascii_only, indent=indent).encode(), "x.json")
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent, separators=separators)
+    doc, _ = parse_json(text.encode(), "x.json")
     if any(isinstance(v, str) and v.isspace() for v in scalars(value)):
         assert doc.may_hold_blank_string()
