@@ -261,19 +261,27 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
     sentence_starts: list[int] | None = None
     whole: tuple[set[int], set[int]] | None = None  # the whole text's token starts and ends, once needed
     issues = []
+    length = len(text)
     for start, end, index in facts.spans["entities"]:
-        path = ("entities", index)
         starts_token = ends_token = None
         if whole is None:
-            starts_token = is_token_start(text, start, LOCAL_WORD_LIMIT)
-            ends_token = is_token_end(text, end, LOCAL_WORD_LIMIT)
+            # is_token_start and is_token_end as they begin, without the calls: most mentions have whitespace
+            # (or the text's edge) outside both ends, and then both are token boundaries
+            if not text[start].isspace() and (start == 0 or text[start - 1].isspace()):
+                starts_token = True
+            else:
+                starts_token = is_token_start(text, start, LOCAL_WORD_LIMIT)
+            if not text[end - 1].isspace() and (end == length or text[end].isspace()):
+                ends_token = True
+            else:
+                ends_token = is_token_end(text, end, LOCAL_WORD_LIMIT)
         if starts_token is None or ends_token is None:  # a long run without whitespace: tokenize all once
             if whole is None:
                 _, token_starts, token_ends = article.token_table()
                 whole = set(token_starts), set(token_ends)
             starts_token, ends_token = start in whole[0], end in whole[1]
         if not starts_token or not ends_token:
-            issues.append(facts.issue(path, "mention-cut-by-tokenizer",
+            issues.append(facts.issue(("entities", index), "mention-cut-by-tokenizer",
                                       _cut_message(text, start, end, starts_token, ends_token)))
             continue
         if not may_cross_sentence(text, start, end):
@@ -281,7 +289,7 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
         if sentence_starts is None:
             sentence_starts = [s for s, _ in article.sentences()]
         if bisect_right(sentence_starts, start) != bisect_right(sentence_starts, end - 1):
-            issues.append(facts.issue(path, "mention-crosses-sentence",
+            issues.append(facts.issue(("entities", index), "mention-crosses-sentence",
                                       f"{_show(text[start:end])} spans a sentence boundary of the project "
                                       f"sentence splitter"))
     return issues
