@@ -46,8 +46,8 @@ class JsonDocument:
             return any(isinstance(v, str) and v.isspace() for v in scalars(self.value))
         text = self.text
         escapes = "\\" in text
-        starts = '" ' in text if text.isascii() else _BLANK_START.search(text) is not None
-        if not starts and not (escapes and '"\\' in text):
+        starts = (_QUOTE_SPACE if text.isascii() else _BLANK_START).search(text) is not None
+        if not starts and not (escapes and _QUOTE_ESCAPE.search(text)):
             return False
         return (_BLANK_STRING_ESCAPED if escapes else _BLANK_STRING).search(text) is not None
 
@@ -125,7 +125,9 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
     if check_depth and too_deep(value):
         return None, [too_deep_issue(display)]
     doc = JsonDocument(display, text, value, floats=bool(floats), parsed=True)
-    if _MAYBE_SURROGATE.search(text):  # a lone surrogate can only come from a \u escape: walk only then
+    # a lone surrogate can only come from a \u escape: walk only then (most texts have no backslash at all,
+    # found with memchr, far faster than the search)
+    if "\\" in text and _MAYBE_SURROGATE.search(text):
         found = lone_surrogate(value)
         if found is not None:
             path, shown = found
@@ -151,8 +153,11 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
 # alarm (the caller then walks the value), never hide a blank string.
 _BLANK_STRING = re.compile(r'"\s+"')
 _BLANK_STRING_ESCAPED = re.compile(r'"(?=[\s\\])(?:\s|\\[tnrf]|\\u[0-9a-fA-F]{4})+"')
-# A quote then whitespace that strict JSON allows raw in a string (none of U+0000..U+001F)
+# A quote then whitespace that strict JSON allows raw in a string (none of U+0000..U+001F); in an ASCII text
+# only a space. A pattern that starts with two literal characters is searched twice as fast as `in` finds them.
 _BLANK_START = re.compile(r'"[^\S\x00-\x1f]')
+_QUOTE_SPACE = re.compile('" ')
+_QUOTE_ESCAPE = re.compile(r'"\\')
 _MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
