@@ -181,6 +181,14 @@ def _write_built(loaded: list[tuple[str, list]], out: Path, tag: str) -> None:
                 writer.write_table(table, row_group_size=table.num_rows)
 
 
+def read_floor(root: Path) -> None:
+    """What any ``validate`` must do at least, in one process: read every annotation and text file and
+    json.loads every annotation (``validate``'s CPU is compared with this, measured in the same run)."""
+    for path in _annotation_files(root):
+        json.loads(path.read_bytes())
+        path.with_suffix(".txt").read_bytes()
+
+
 def _annotation_files(root: Path) -> list[Path]:
     return [p for p in sorted((root / "annotations").glob("*.json"))
             if p.name not in ("entities.json", "propositions.json")]
@@ -335,9 +343,9 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
 
     results = []
 
-    def floor_run(root: Path, env: dict, *extra: str) -> tuple[float, float]:
+    def floor_run(root: Path, env: dict, *extra: str, flag: str = "--floor") -> tuple[float, float]:
         warm(root)
-        wall, _, out, cpu = run([sys.executable, __file__, "--floor", str(root), *extra], env)
+        wall, _, out, cpu = run([sys.executable, __file__, flag, str(root), *extra], env)
         untimed_wall, untimed_cpu = map(float, out.split()) if out.strip() else (0.0, 0.0)
         return wall - untimed_wall, cpu - untimed_cpu
 
@@ -366,8 +374,14 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
 
         build = [*cli(), "--root", str(root), "build"]  # as the README
         check = [*build, "--check"]
-        shutil.rmtree(cache, ignore_errors=True)
-        timed("validate", [*cli(), "--root", str(root), "validate"], "validate")
+        # the least CPU of REPEATS runs, each with an empty cache (a shared machine: the least disturbed run)
+        least: dict = {}
+        for _ in range(REPEATS):
+            shutil.rmtree(cache, ignore_errors=True)
+            timed("validate", [*cli(), "--root", str(root), "validate"], "validate")
+            if not least or result["validate_cpu_s"] < least["validate_cpu_s"]:
+                least = {key: result[key] for key in ("validate_s", "validate_cpu_s", "validate_rss_mib")}
+        result.update(least)
         shutil.rmtree(cache, ignore_errors=True)
         timed("build", build, "full build, empty cache")
         dataset = root / "dataset"
@@ -379,8 +393,10 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
         floor_wall, floor_cpu = floor_run(root, env, *built, "--floor-jobs", str(jobs))
         floor1_wall, floor1_cpu = floor_run(root, env, *built)
         documents_wall, _ = floor_run(root, env)
+        read_floor_cpu = min(floor_run(root, env, flag="--read-floor")[1] for _ in range(REPEATS))
         result.update({"floor_s": floor_wall, "floor_cpu_s": floor_cpu, "floor1_s": floor1_wall,
                        "floor1_cpu_s": floor1_cpu, "documents_floor_s": documents_wall,
+                       "read_floor_cpu_s": read_floor_cpu,
                        "dataset_bytes": dataset_bytes, "parquet_bytes": parquet_bytes,
                        "ratio": (result["validate_s"] + result["build_s"]) / floor_wall})
         if render:
@@ -434,11 +450,38 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
                  f"{r['site_pages']} pages, largest {r['site_largest_page'] / 1e3:.0f} KB, after the edit "
                  f"{r['render_edit_s']:.1f} s" if render else ""),
               flush=True)
+        print("         " + " | ".join(targets(r)), flush=True)
         print("         with the cache: " + " | ".join(
             f"{label} {r[f'{name}_s']:.1f} s {r[f'{name}_cpu_s']:.1f} s CPU {r[f'{name}_rss_mib']:.0f} MiB "
             f"({100 * r[f'{name}_s'] / r['build_s']:.0f}% of the full build)" for name, label in INCREMENTAL),
               flush=True)
     return results
+
+
+# The figures held to the targets of issue "A house you can change", point 8 (no regression in speed), at 10k.
+# `validate` (default options, empty cache) may use at most 1.1 times the CPU that commit a919c71 (before the
+# hardening) used on the same corpus. That code is not at hand here, so the target is kept relative to a floor
+# measured in the same run: a919c71 used this many times the CPU of the read-and-parse floor (read_floor: read
+# every file, json.loads every annotation, one process) at 10k: 3.28, 3.36 and 3.32 in three series of 2 to 6 runs
+# of each, interleaved, the least CPU of each kept (2 shared cores).
+A919C71_VALIDATE_PER_READ_FLOOR = 3.32
+VALIDATE_PER_READ_FLOOR_TARGET = 1.1 * A919C71_VALIDATE_PER_READ_FLOOR
+# `build --check` after a one-article edit, with the cache from before it (as CI), as a share of a clean build.
+CHECK_EDIT_TARGET_PERCENT = 15
+REPEATS = 3  # runs of validate and of the read floor; the least CPU of them is kept
+
+
+def targets(r: dict) -> list[str]:
+    """The two figures held to the targets, in words, each with the target and whether it is met."""
+    per_floor = r["validate_cpu_s"] / r["read_floor_cpu_s"]
+    share = 100 * r["check_edit_ci_s"] / r["build_s"]
+    at = "" if r["articles"] == 10_000 else " (the targets are set at 10k)"
+    return [f"validate {r['validate_cpu_s']:.2f} s CPU = {per_floor:.2f}x the read-and-parse floor's "
+            f"{r['read_floor_cpu_s']:.2f} s (target at most {VALIDATE_PER_READ_FLOOR_TARGET:.2f}x, 1.1x a919c71's "
+            f"{A919C71_VALIDATE_PER_READ_FLOOR:.2f}x): {'met' if per_floor <= VALIDATE_PER_READ_FLOOR_TARGET else 'not met'}",
+            f"build --check after a one-article edit (cache from before it) {r['check_edit_ci_s']:.2f} s = {share:.1f}% "
+            f"of the clean build's {r['build_s']:.2f} s (target at most {CHECK_EDIT_TARGET_PERCENT}%): "
+            f"{'met' if share <= CHECK_EDIT_TARGET_PERCENT else 'not met'}{at}"]
 
 
 # The measurements made with the cache a clean full build left, in the order they run: (key, words).
@@ -537,6 +580,11 @@ def report(results: list[dict], startup: float) -> str:
         lines += ["", f"After a one-article edit {at}: `build` {shares['build_edit']:.1f}% and `build --check` "
                       f"{shares['check_edit_ci']:.1f}% (with the cache from before the edit, as in CI) of the full build's wall time (target: each at most 5% at "
                       f"100k): {'met' if met else 'not met'}{'' if largest['articles'] == 100_000 else ' here'}."]
+    lines += ["", "The targets of point 8 (no regression in speed), at 10k: `validate`'s CPU (default options, empty "
+                  "cache, least of 3 runs) against the read-and-parse floor's (read every file and json.loads every "
+                  "annotation, one process, least of 3), and `build --check` after a one-article edit with the cache "
+                  "from before it, against the clean build's wall time:", ""]
+    lines += [f"- {r['articles']:,} articles: " + "; ".join(targets(r)) + "." for r in results]
     if any("render_s" in r for r in results):
         lines += ["", "The HTML viewer, `cyberclaims render --out site` (not part of `dataset/`); \"after the edit\" "
                       "is the same command run again into the same site/ after the one-claim edit, which keeps its "
@@ -600,7 +648,11 @@ def main() -> None:
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--built", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--floor-jobs", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--read-floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.read_floor:
+        read_floor(args.read_floor)
+        return
     if args.floor:
         with tempfile.TemporaryDirectory(prefix=".floor-", dir=args.floor) as scratch:
             out = Path(scratch) / "floor.parquet"

@@ -292,3 +292,23 @@ def test_mutations_give_located_issues_never_exceptions(files):
             assert issue.file.startswith("annotations/")
             assert issue.line is not None or issue.pointer or issue.code in FILE_LEVEL, issue
             assert issue.message
+
+
+# Strings made mostly of whitespace, escapes and quotes: where a search of the JSON text could go wrong.
+TRICKY = st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000\u200b\"\\/:,x{}[]")),
+                 max_size=6)
+JSON_VALUES = st.recursive(st.one_of(st.none(), st.integers(), TRICKY),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TRICKY, inner, max_size=4),
+                           max_leaves=12)
+
+
+@settings(max_examples=500, **BUDGET)
+@given(JSON_VALUES, st.booleans(), st.sampled_from([None, 2]), st.sampled_from([None, (",", ":"), (" , ", " : ")]))
+def test_blank_string_search_of_the_text_misses_no_blank_string(value, ascii_only, indent, separators):
+    """A parsed document finds a blank string from its text (issue 15's text-blank rule); never a miss."""
+    from cyberclaims.core.jsondoc import parse_json, scalars
+
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent, separators=separators)
+    doc, _ = parse_json(text.encode(), "x.json")
+    if any(isinstance(v, str) and v.isspace() for v in scalars(value)):
+        assert doc.may_hold_blank_string()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +61,20 @@ def gold_registry(root: Path) -> Registry:
 
 def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
     """Add the entity and proposition keys an article names (registry entries no article uses are reported)."""
-    for _, mention in items(data, "entities"):
-        key = mention.get("entity")
-        if isinstance(key, str):
-            entities.add(key)
+    mentions = items(data, "entities")
+    try:  # the keys of every mention at once, in C (most articles: strings, and null for a date or a number)
+        keys = set(map(dict.get, map(itemgetter(1), mentions), repeat("entity")))
+        keys.discard(None)
+        all_strings = set(map(type, keys)) <= {str}
+    except TypeError:  # an unhashable value, which the schema reports: one mention at a time below
+        all_strings = False
+    if all_strings:
+        entities |= keys
+    else:
+        for _, mention in mentions:
+            key = mention.get("entity")
+            if isinstance(key, str):
+                entities.add(key)
     for _, claim in items(data, "claims"):
         claimer, about, proposition = claim.get("claimer"), claim.get("about"), claim.get("proposition")
         if isinstance(claimer, str):
