@@ -84,16 +84,17 @@ def run(command: list[str], env: dict | None = None, what: str = "") -> tuple[fl
     the benchmark with the command, ``what`` it was measuring, its exit code and both of its outputs."""
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr,
-                                   env={**os.environ, **(env or {})})
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, env={**os.environ, **(env or {})})
         stdout = process.stdout.read().decode() if process.stdout else ""
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         if code != 0:
             stderr.seek(0)
-            raise SystemExit(f"{' '.join(command)} failed{f' ({what})' if what else ''} with exit code {code}:\n"
-                             f"{stdout}{stderr.read().decode()}")
+            raise SystemExit(
+                f"{' '.join(command)} failed{f' ({what})' if what else ''} with exit code {code}:\n"
+                f"{stdout}{stderr.read().decode()}"
+            )
     return wall, usage.ru_maxrss / 1024, stdout, usage.ru_utime + usage.ru_stime
 
 
@@ -103,7 +104,8 @@ def make_encoder(features):
     ``encode_example`` re-inspects every value's type; this walks a plan made once from the features
     and only maps class-label names to their integers, which is all our rows need.
     """
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
     from datasets import ClassLabel, List
 
@@ -120,8 +122,11 @@ def make_encoder(features):
             members = [(name, plan(sub)) for name, sub in feature.items()]
             if all(step is None for _, step in members):
                 return None
-            return lambda value: None if value is None else {
-                name: (step(value.get(name)) if step else value.get(name)) for name, step in members}
+            return lambda value: (
+                None
+                if value is None
+                else {name: (step(value.get(name)) if step else value.get(name)) for name, step in members}
+            )
         return None
 
     steps = [(name, plan(feature)) for name, feature in features.items()]
@@ -147,8 +152,26 @@ def _documents(paths: list[Path], out: Path) -> None:
     for path in paths:
         data = json.loads(path.read_bytes())
         text = path.with_suffix(".txt").read_bytes().decode("utf-8")
-        batch.append(encode({**{k: data[k] for k in ("id", "text_sha256", "metadata", "segments", "entities",
-                                                       "claims", "annotators", "notes")}, "text": text}))
+        batch.append(
+            encode(
+                {
+                    **{
+                        k: data[k]
+                        for k in (
+                            "id",
+                            "text_sha256",
+                            "metadata",
+                            "segments",
+                            "entities",
+                            "claims",
+                            "annotators",
+                            "notes",
+                        )
+                    },
+                    "text": text,
+                }
+            )
+        )
         if len(batch) >= CONFIGS["documents"].row_group_rows:
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             batch.clear()
@@ -164,8 +187,9 @@ def _load_built(paths: list[Path]) -> list[tuple[str, list]]:
     loaded = []
     for path in paths:
         source = pq.ParquetFile(path)
-        loaded.append((path.parent.name, [source.read_row_group(g).combine_chunks()
-                                          for g in range(source.num_row_groups)]))
+        loaded.append(
+            (path.parent.name, [source.read_row_group(g).combine_chunks() for g in range(source.num_row_groups)])
+        )
     return loaded
 
 
@@ -175,8 +199,9 @@ def _write_built(loaded: list[tuple[str, list]], out: Path, tag: str) -> None:
     from cyberclaims.dataset.parquet import PARQUET_OPTIONS, parquet_schema
 
     for index, (config, tables) in enumerate(loaded):
-        with pq.ParquetWriter(out.with_name(f"floor-{tag}-{config}-{index}.parquet"), parquet_schema(config),
-                              **PARQUET_OPTIONS) as writer:
+        with pq.ParquetWriter(
+            out.with_name(f"floor-{tag}-{config}-{index}.parquet"), parquet_schema(config), **PARQUET_OPTIONS
+        ) as writer:
             for table in tables:
                 writer.write_table(table, row_group_size=table.num_rows)
 
@@ -190,8 +215,9 @@ def read_floor(root: Path) -> None:
 
 
 def _annotation_files(root: Path) -> list[Path]:
-    return [p for p in sorted((root / "annotations").glob("*.json"))
-            if p.name not in ("entities.json", "propositions.json")]
+    return [
+        p for p in sorted((root / "annotations").glob("*.json")) if p.name not in ("entities.json", "propositions.json")
+    ]
 
 
 def _built_files(built: Path | None) -> list[Path]:
@@ -233,12 +259,14 @@ def parallel_floor(root: Path, out: Path, built: Path | None, jobs: int) -> tupl
 
     context = multiprocessing.get_context("fork")
     files = _annotation_files(root)
-    runs = [files[i:i + 1000] for i in range(0, len(files), 1000)]
+    runs = [files[i : i + 1000] for i in range(0, len(files), 1000)]
     built_files = sorted(_built_files(built), key=lambda p: -p.stat().st_size)  # largest first, dealt in turn
     barrier, load_cpu = context.Barrier(jobs + 1), context.Array("d", jobs)
     started = time.perf_counter()
-    workers = [context.Process(target=_floor_worker, args=(n, runs[n::jobs], built_files[n::jobs], out, barrier,
-                                                           load_cpu)) for n in range(jobs)]
+    workers = [
+        context.Process(target=_floor_worker, args=(n, runs[n::jobs], built_files[n::jobs], out, barrier, load_cpu))
+        for n in range(jobs)
+    ]
     for worker in workers:
         worker.start()
     barrier.wait()
@@ -365,8 +393,16 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
         env = {"CI": "1", "CYBERCLAIMS_CACHE_DIR": str(cache)}  # CI: no progress bars in the measurements
         result: dict = {"articles": n, "jobs": jobs}
 
-        def timed(name: str, command: list[str], what: str, environment: dict | None = None, *,
-                  root: Path = root, result: dict = result, env: dict = env) -> None:
+        def timed(
+            name: str,
+            command: list[str],
+            what: str,
+            environment: dict | None = None,
+            *,
+            root: Path = root,
+            result: dict = result,
+            env: dict = env,
+        ) -> None:
             """Run one command as its own process (sources warm) and keep its wall, CPU and peak RSS."""
             warm(root)
             wall, rss, _, cpu = run(command, environment or env, what)
@@ -394,11 +430,19 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
         floor1_wall, floor1_cpu = floor_run(root, env, *built)
         documents_wall, _ = floor_run(root, env)
         read_floor_cpu = min(floor_run(root, env, flag="--read-floor")[1] for _ in range(REPEATS))
-        result.update({"floor_s": floor_wall, "floor_cpu_s": floor_cpu, "floor1_s": floor1_wall,
-                       "floor1_cpu_s": floor1_cpu, "documents_floor_s": documents_wall,
-                       "read_floor_cpu_s": read_floor_cpu,
-                       "dataset_bytes": dataset_bytes, "parquet_bytes": parquet_bytes,
-                       "ratio": (result["validate_s"] + result["build_s"]) / floor_wall})
+        result.update(
+            {
+                "floor_s": floor_wall,
+                "floor_cpu_s": floor_cpu,
+                "floor1_s": floor1_wall,
+                "floor1_cpu_s": floor1_cpu,
+                "documents_floor_s": documents_wall,
+                "read_floor_cpu_s": read_floor_cpu,
+                "dataset_bytes": dataset_bytes,
+                "parquet_bytes": parquet_bytes,
+                "ratio": (result["validate_s"] + result["build_s"]) / floor_wall,
+            }
+        )
         if render:
             site = workdir / f"site-{n}"
             shutil.rmtree(site, ignore_errors=True)
@@ -418,8 +462,7 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
         try:
             # one claim of one article changed
             timed("build_edit", build, f"build after editing {edit}")
-            timed("check_edit", check, f"build --check after the build of the edit ({edit}): must find "
-                                       f"dataset/ fresh")
+            timed("check_edit", check, f"build --check after the build of the edit ({edit}): must find dataset/ fresh")
             # CI's check of that change: dataset/ holds the edit, the cache is the one before it (as a CI
             # cache restored from the main branch), so the check rebuilds the edited run itself
             with cache_as(cache, before_edit):
@@ -441,20 +484,31 @@ def measure(sizes: list[int], workdir: Path, jobs: int, render: bool) -> list[di
             edited_marker.unlink()
         results.append(result)
         r = result
-        print(f"{n:>7} articles: floor ({jobs} processes) {floor_wall:.1f} s wall {floor_cpu:.1f} s CPU, 1 process "
-              f"{floor1_wall:.1f} s (documents only {documents_wall:.1f} s) | validate {r['validate_s']:.1f} s "
-              f"{r['validate_cpu_s']:.1f} s CPU {r['validate_rss_mib']:.0f} MiB | build {r['build_s']:.1f} s "
-              f"{r['build_cpu_s']:.1f} s CPU {r['build_rss_mib']:.0f} MiB | (validate+build)/floor {r['ratio']:.2f} | "
-              f"dataset/ {dataset_bytes / 1e6:.1f} MB, its Parquet {parquet_bytes / 1e6:.1f} MB"
-              + (f" | render {r['render_s']:.1f} s, site {r['site_bytes'] / 1e6:.0f} MB in "
-                 f"{r['site_pages']} pages, largest {r['site_largest_page'] / 1e3:.0f} KB, after the edit "
-                 f"{r['render_edit_s']:.1f} s" if render else ""),
-              flush=True)
+        print(
+            f"{n:>7} articles: floor ({jobs} processes) {floor_wall:.1f} s wall {floor_cpu:.1f} s CPU, 1 process "
+            f"{floor1_wall:.1f} s (documents only {documents_wall:.1f} s) | validate {r['validate_s']:.1f} s "
+            f"{r['validate_cpu_s']:.1f} s CPU {r['validate_rss_mib']:.0f} MiB | build {r['build_s']:.1f} s "
+            f"{r['build_cpu_s']:.1f} s CPU {r['build_rss_mib']:.0f} MiB | (validate+build)/floor {r['ratio']:.2f} | "
+            f"dataset/ {dataset_bytes / 1e6:.1f} MB, its Parquet {parquet_bytes / 1e6:.1f} MB"
+            + (
+                f" | render {r['render_s']:.1f} s, site {r['site_bytes'] / 1e6:.0f} MB in "
+                f"{r['site_pages']} pages, largest {r['site_largest_page'] / 1e3:.0f} KB, after the edit "
+                f"{r['render_edit_s']:.1f} s"
+                if render
+                else ""
+            ),
+            flush=True,
+        )
         print("         " + " | ".join(targets(r)), flush=True)
-        print("         with the cache: " + " | ".join(
-            f"{label} {r[f'{name}_s']:.1f} s {r[f'{name}_cpu_s']:.1f} s CPU {r[f'{name}_rss_mib']:.0f} MiB "
-            f"({100 * r[f'{name}_s'] / r['build_s']:.0f}% of the full build)" for name, label in INCREMENTAL),
-              flush=True)
+        print(
+            "         with the cache: "
+            + " | ".join(
+                f"{label} {r[f'{name}_s']:.1f} s {r[f'{name}_cpu_s']:.1f} s CPU {r[f'{name}_rss_mib']:.0f} MiB "
+                f"({100 * r[f'{name}_s'] / r['build_s']:.0f}% of the full build)"
+                for name, label in INCREMENTAL
+            ),
+            flush=True,
+        )
     return results
 
 
@@ -476,20 +530,27 @@ def targets(r: dict) -> list[str]:
     per_floor = r["validate_cpu_s"] / r["read_floor_cpu_s"]
     share = 100 * r["check_edit_ci_s"] / r["build_s"]
     at = "" if r["articles"] == 10_000 else " (the targets are set at 10k)"
-    return [f"validate {r['validate_cpu_s']:.2f} s CPU = {per_floor:.2f}x the read-and-parse floor's "
-            f"{r['read_floor_cpu_s']:.2f} s (target at most {VALIDATE_PER_READ_FLOOR_TARGET:.2f}x, 1.1x a919c71's "
-            f"{A919C71_VALIDATE_PER_READ_FLOOR:.2f}x): {'met' if per_floor <= VALIDATE_PER_READ_FLOOR_TARGET else 'not met'}",
-            f"build --check after a one-article edit (cache from before it) {r['check_edit_ci_s']:.2f} s = {share:.1f}% "
-            f"of the clean build's {r['build_s']:.2f} s (target at most {CHECK_EDIT_TARGET_PERCENT}%): "
-            f"{'met' if share <= CHECK_EDIT_TARGET_PERCENT else 'not met'}{at}"]
+    return [
+        f"validate {r['validate_cpu_s']:.2f} s CPU = {per_floor:.2f}x the read-and-parse floor's "
+        f"{r['read_floor_cpu_s']:.2f} s (target at most {VALIDATE_PER_READ_FLOOR_TARGET:.2f}x, 1.1x a919c71's "
+        f"{A919C71_VALIDATE_PER_READ_FLOOR:.2f}x): {'met' if per_floor <= VALIDATE_PER_READ_FLOOR_TARGET else 'not met'}",
+        f"build --check after a one-article edit (cache from before it) {r['check_edit_ci_s']:.2f} s = {share:.1f}% "
+        f"of the clean build's {r['build_s']:.2f} s (target at most {CHECK_EDIT_TARGET_PERCENT}%): "
+        f"{'met' if share <= CHECK_EDIT_TARGET_PERCENT else 'not met'}{at}",
+    ]
 
 
 # The measurements made with the cache a clean full build left, in the order they run: (key, words).
-INCREMENTAL = (("check_full", "check after the full build"), ("rebuild", "build, nothing changed"),
-               ("build_edit", "build after a one-claim edit"), ("check_edit", "check after the edit's build"),
-               ("check_edit_ci", "check of the edit, cache from before it"),
-               ("build_add", "build after adding an article"), ("check_add", "check after its build"),
-               ("check_add_ci", "check of the addition, cache from before it"))
+INCREMENTAL = (
+    ("check_full", "check after the full build"),
+    ("rebuild", "build, nothing changed"),
+    ("build_edit", "build after a one-claim edit"),
+    ("check_edit", "check after the edit's build"),
+    ("check_edit_ci", "check of the edit, cache from before it"),
+    ("build_add", "build after adding an article"),
+    ("check_add", "check after its build"),
+    ("check_add_ci", "check of the addition, cache from before it"),
+)
 
 
 def snapshot(cache: Path) -> Path:
@@ -551,98 +612,140 @@ def report(results: list[dict], startup: float) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(f"| {r['articles']:,} | {r['floor_s']:.1f} | {r['floor_cpu_s']:.1f} | {r['validate_s']:.1f} | "
-                     f"{r['validate_cpu_s']:.1f} | {r['build_s']:.1f} | {r['build_cpu_s']:.1f} | "
-                     f"{r['build_s'] / r['floor_s']:.2f} | {r['build_cpu_s'] / r['floor_cpu_s']:.2f} | "
-                     f"{r['ratio']:.2f} | {(r['validate_cpu_s'] + r['build_cpu_s']) / r['floor_cpu_s']:.2f} | "
-                     f"{r['floor1_s']:.1f} | {r['documents_floor_s']:.1f} |")
-    lines += ["", "| articles | dataset/ (MB) | its Parquet (MB) | dataset/ / Parquet | validate peak RSS (MiB) | "
-                  "build peak RSS (MiB) |", "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {r['articles']:,} | {r['floor_s']:.1f} | {r['floor_cpu_s']:.1f} | {r['validate_s']:.1f} | "
+            f"{r['validate_cpu_s']:.1f} | {r['build_s']:.1f} | {r['build_cpu_s']:.1f} | "
+            f"{r['build_s'] / r['floor_s']:.2f} | {r['build_cpu_s'] / r['floor_cpu_s']:.2f} | "
+            f"{r['ratio']:.2f} | {(r['validate_cpu_s'] + r['build_cpu_s']) / r['floor_cpu_s']:.2f} | "
+            f"{r['floor1_s']:.1f} | {r['documents_floor_s']:.1f} |"
+        )
+    lines += [
+        "",
+        "| articles | dataset/ (MB) | its Parquet (MB) | dataset/ / Parquet | validate peak RSS (MiB) | "
+        "build peak RSS (MiB) |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['articles']:,} | {r['dataset_bytes'] / 1e6:.1f} | {r['parquet_bytes'] / 1e6:.1f} | "
-                     f"{r['dataset_bytes'] / r['parquet_bytes']:.2f} | {r['validate_rss_mib']:.0f} | "
-                     f"{r['build_rss_mib']:.0f} |")
-    lines += ["", "Incremental build (cache): each command below is `cyberclaims build` or `cyberclaims build --check` "
-                  "run with the cache the clean full build left (and each one leaves), in this order; each cell is "
-                  "wall / CPU in seconds, then the wall time as a percentage of the full clean build's (the `build "
-                  "wall` above, run with an empty cache).", "",
-              "| articles | full build (empty cache) | " + " | ".join(label for _, label in INCREMENTAL) + " |",
-              "|---|---|" + "---|" * len(INCREMENTAL)]
+        lines.append(
+            f"| {r['articles']:,} | {r['dataset_bytes'] / 1e6:.1f} | {r['parquet_bytes'] / 1e6:.1f} | "
+            f"{r['dataset_bytes'] / r['parquet_bytes']:.2f} | {r['validate_rss_mib']:.0f} | "
+            f"{r['build_rss_mib']:.0f} |"
+        )
+    lines += [
+        "",
+        "Incremental build (cache): each command below is `cyberclaims build` or `cyberclaims build --check` "
+        "run with the cache the clean full build left (and each one leaves), in this order; each cell is "
+        "wall / CPU in seconds, then the wall time as a percentage of the full clean build's (the `build "
+        "wall` above, run with an empty cache).",
+        "",
+        "| articles | full build (empty cache) | " + " | ".join(label for _, label in INCREMENTAL) + " |",
+        "|---|---|" + "---|" * len(INCREMENTAL),
+    ]
     for r in results:
-        cells = [f"{r[f'{name}_s']:.1f} / {r[f'{name}_cpu_s']:.1f} ({100 * r[f'{name}_s'] / r['build_s']:.1f}%)"
-                 for name, _ in INCREMENTAL]
+        cells = [
+            f"{r[f'{name}_s']:.1f} / {r[f'{name}_cpu_s']:.1f} ({100 * r[f'{name}_s'] / r['build_s']:.1f}%)"
+            for name, _ in INCREMENTAL
+        ]
         lines.append(f"| {r['articles']:,} | {r['build_s']:.1f} / {r['build_cpu_s']:.1f} | {' | '.join(cells)} |")
     largest = max(results, key=lambda r: r["articles"]) if results else None
     if largest is not None:
         shares = {name: 100 * largest[f"{name}_s"] / largest["build_s"] for name in ("build_edit", "check_edit_ci")}
         met = all(share <= 5 for share in shares.values())
         at = "at 100k" if largest["articles"] == 100_000 else f"at {largest['articles']:,} (the target is set at 100k)"
-        lines += ["", f"After a one-article edit {at}: `build` {shares['build_edit']:.1f}% and `build --check` "
-                      f"{shares['check_edit_ci']:.1f}% (with the cache from before the edit, as in CI) of the full build's wall time (target: each at most 5% at "
-                      f"100k): {'met' if met else 'not met'}{'' if largest['articles'] == 100_000 else ' here'}."]
-    lines += ["", "The targets of point 8 (no regression in speed), at 10k: `validate`'s CPU (default options, empty "
-                  "cache, least of 3 runs) against the read-and-parse floor's (read every file and json.loads every "
-                  "annotation, one process, least of 3), and `build --check` after a one-article edit with the cache "
-                  "from before it, against the clean build's wall time:", ""]
+        lines += [
+            "",
+            f"After a one-article edit {at}: `build` {shares['build_edit']:.1f}% and `build --check` "
+            f"{shares['check_edit_ci']:.1f}% (with the cache from before the edit, as in CI) of the full build's wall time (target: each at most 5% at "
+            f"100k): {'met' if met else 'not met'}{'' if largest['articles'] == 100_000 else ' here'}.",
+        ]
+    lines += [
+        "",
+        "The targets of point 8 (no regression in speed), at 10k: `validate`'s CPU (default options, empty "
+        "cache, least of 3 runs) against the read-and-parse floor's (read every file and json.loads every "
+        "annotation, one process, least of 3), and `build --check` after a one-article edit with the cache "
+        "from before it, against the clean build's wall time:",
+        "",
+    ]
     lines += [f"- {r['articles']:,} articles: " + "; ".join(targets(r)) + "." for r in results]
     if any("render_s" in r for r in results):
-        lines += ["", "The HTML viewer, `cyberclaims render --out site` (not part of `dataset/`); \"after the edit\" "
-                      "is the same command run again into the same site/ after the one-claim edit, which keeps its "
-                      "state in site/.render-state.json (the full render starts from an empty site/):", "",
-                  "| articles | render wall (s) | render CPU (s) | site/ (MB) | site/ / Parquet | pages | "
-                  "largest page (KB) | peak RSS (MiB) | render after the edit wall (s) | render after the edit "
-                  "CPU (s) | after the edit / full render (wall) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            'The HTML viewer, `cyberclaims render --out site` (not part of `dataset/`); "after the edit" '
+            "is the same command run again into the same site/ after the one-claim edit, which keeps its "
+            "state in site/.render-state.json (the full render starts from an empty site/):",
+            "",
+            "| articles | render wall (s) | render CPU (s) | site/ (MB) | site/ / Parquet | pages | "
+            "largest page (KB) | peak RSS (MiB) | render after the edit wall (s) | render after the edit "
+            "CPU (s) | after the edit / full render (wall) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in results:
             if "render_s" in r:
-                lines.append(f"| {r['articles']:,} | {r['render_s']:.1f} | {r['render_cpu_s']:.1f} | "
-                             f"{r['site_bytes'] / 1e6:.0f} | {r['site_bytes'] / r['parquet_bytes']:.1f} | "
-                             f"{r['site_pages']:,} | {r['site_largest_page'] / 1e3:.0f} | {r['render_rss_mib']:.0f} | "
-                             f"{r['render_edit_s']:.1f} | {r['render_edit_cpu_s']:.1f} | "
-                             f"{100 * r['render_edit_s'] / r['render_s']:.1f}% |")
+                lines.append(
+                    f"| {r['articles']:,} | {r['render_s']:.1f} | {r['render_cpu_s']:.1f} | "
+                    f"{r['site_bytes'] / 1e6:.0f} | {r['site_bytes'] / r['parquet_bytes']:.1f} | "
+                    f"{r['site_pages']:,} | {r['site_largest_page'] / 1e3:.0f} | {r['render_rss_mib']:.0f} | "
+                    f"{r['render_edit_s']:.1f} | {r['render_edit_cpu_s']:.1f} | "
+                    f"{100 * r['render_edit_s'] / r['render_s']:.1f}% |"
+                )
     by_n = {r["articles"]: r for r in results}
     if 10_000 in by_n and 100_000 in by_n:
         growth = by_n[100_000]["build_rss_mib"] / by_n[10_000]["build_rss_mib"]
         lines += ["", f"Build peak RSS at 100k / at 10k: {growth:.2f} (target at most 1.5)."]
-    lines += ["", f"`cyberclaims validate` on the real repository (two articles), start-up included: "
-                  f"{startup:.2f} s wall (best of 3; target under 1 s).",
-              "", "`build` validates too (one pass), so `build / floor` is the cost of a full build; "
-                  "`(validate + build) / floor` adds a separate `validate` run as CI does.",
-              "", "The floor starts Python, reads every file, json.loads every annotation and writes with "
-                  "pq.write_table the rows the build writes, with the same writer options: the documents rows "
-                  "from the parsed files, and the claims, entities and ner rows of the build, loaded from its "
-                  "Parquet files off the clock (wall until every worker has loaded its share, and the CPU of "
-                  "loading, are subtracted). It runs as many worker processes as the build, each writing runs "
-                  "of 1,000 articles. The 1-process floor is the same work in one process (the floor of the "
-                  "previous version of this benchmark, which the build's two workers could beat on wall time); "
-                  "the documents-only floor writes the documents rows alone, in one process (the first "
-                  "version's floor).",
-              "", "The incremental figures: every size has a cache folder of its own under the benchmark's "
-                  "work folder (`CYBERCLAIMS_CACHE_DIR`), emptied before `validate` and again before the full "
-                  "`build`, so that build is a clean one, as on a fresh machine. Then, each command its own "
-                  "process: `build --check` (it must find `dataset/` fresh, or the benchmark stops); `build` with "
-                  "nothing changed; the one-claim edit (the certainty of one claim of the article in the middle of "
-                  "the id order set to the next value the schema allows, the file replaced atomically), then "
-                  "`build` and `build --check`, and `build --check` again with the cache as it was before the edit "
-                  "(what CI does with a cache restored from the main branch: the check rebuilds the edited run "
-                  "itself; this is the figure held to the target); then one article added in the middle of the id "
-                  "order (a copy of that article as `<id>-added`, with a sentence appended to its text so that no "
-                  "span moves and the texts differ), then the same three commands. The edits are undone afterwards. A `build` "
-                  "that keeps no cache does all its work again each time, so these figures are then close to a "
-                  "full build's (a check's a little more: it also compares).",
-              "", "Timings on this machine (a shared virtual machine) vary by 10 to 20% from run to run, for "
-                  "the floor as for the commands; a ratio close to a target can land on either side of it in "
-                  "another run."]
+    lines += [
+        "",
+        f"`cyberclaims validate` on the real repository (two articles), start-up included: "
+        f"{startup:.2f} s wall (best of 3; target under 1 s).",
+        "",
+        "`build` validates too (one pass), so `build / floor` is the cost of a full build; "
+        "`(validate + build) / floor` adds a separate `validate` run as CI does.",
+        "",
+        "The floor starts Python, reads every file, json.loads every annotation and writes with "
+        "pq.write_table the rows the build writes, with the same writer options: the documents rows "
+        "from the parsed files, and the claims, entities and ner rows of the build, loaded from its "
+        "Parquet files off the clock (wall until every worker has loaded its share, and the CPU of "
+        "loading, are subtracted). It runs as many worker processes as the build, each writing runs "
+        "of 1,000 articles. The 1-process floor is the same work in one process (the floor of the "
+        "previous version of this benchmark, which the build's two workers could beat on wall time); "
+        "the documents-only floor writes the documents rows alone, in one process (the first "
+        "version's floor).",
+        "",
+        "The incremental figures: every size has a cache folder of its own under the benchmark's "
+        "work folder (`CYBERCLAIMS_CACHE_DIR`), emptied before `validate` and again before the full "
+        "`build`, so that build is a clean one, as on a fresh machine. Then, each command its own "
+        "process: `build --check` (it must find `dataset/` fresh, or the benchmark stops); `build` with "
+        "nothing changed; the one-claim edit (the certainty of one claim of the article in the middle of "
+        "the id order set to the next value the schema allows, the file replaced atomically), then "
+        "`build` and `build --check`, and `build --check` again with the cache as it was before the edit "
+        "(what CI does with a cache restored from the main branch: the check rebuilds the edited run "
+        "itself; this is the figure held to the target); then one article added in the middle of the id "
+        "order (a copy of that article as `<id>-added`, with a sentence appended to its text so that no "
+        "span moves and the texts differ), then the same three commands. The edits are undone afterwards. A `build` "
+        "that keeps no cache does all its work again each time, so these figures are then close to a "
+        "full build's (a check's a little more: it also compares).",
+        "",
+        "Timings on this machine (a shared virtual machine) vary by 10 to 20% from run to run, for "
+        "the floor as for the commands; a ratio close to a target can land on either side of it in "
+        "another run.",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes of the floor (default: one per core, as the build)")
-    parser.add_argument("--render", action="store_true",
-                        help="also time `cyberclaims render --out site` (full, then again after the one-claim edit) "
-                             "and report the size of the viewer")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes of the floor (default: one per core, as the build)",
+    )
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="also time `cyberclaims render --out site` (full, then again after the one-claim edit) "
+        "and report the size of the viewer",
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cyberclaims-bench"))
     parser.add_argument("--output", type=Path, default=HERE / "results.md")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)

@@ -295,11 +295,12 @@ def test_mutations_give_located_issues_never_exceptions(files):
 
 
 # Strings made mostly of whitespace, escapes and quotes: where a search of the JSON text could go wrong.
-TRICKY = st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000\u200b\"\\/:,x{}[]")),
-                 max_size=6)
-JSON_VALUES = st.recursive(st.one_of(st.none(), st.integers(), TRICKY),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TRICKY, inner, max_size=4),
-                           max_leaves=12)
+TRICKY = st.text(alphabet=st.sampled_from(list(' \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000\u200b"\\/:,x{}[]')), max_size=6)
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.integers(), TRICKY),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TRICKY, inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=500, **BUDGET)

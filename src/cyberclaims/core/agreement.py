@@ -129,11 +129,11 @@ class Agreement:
     attribution: Kappa
     certainty: Kappa
     claimer: Kappa = field(default_factory=lambda: Kappa(0, None, None))
-    about: "SetAgreement" = field(default_factory=lambda: SetAgreement())
-    normalized: "MeanScore" = field(default_factory=lambda: MeanScore())
+    about: SetAgreement = field(default_factory=lambda: SetAgreement())
+    normalized: MeanScore = field(default_factory=lambda: MeanScore())
     propositions: dict[str, Any] = field(default_factory=dict)  # clustering_score of the matched claims
     per_article: dict[str, dict[str, Any]] = field(default_factory=dict)
-    by_split: dict[str, "Agreement"] = field(default_factory=dict)  # split -> the same figures on its articles
+    by_split: dict[str, Agreement] = field(default_factory=dict)  # split -> the same figures on its articles
 
     @property
     def linking_agreement(self) -> float | None:
@@ -145,12 +145,23 @@ class Agreement:
             "pass_a": self.pass_a,
             "pass_b": self.pass_b,
             "articles": self.articles,
-            "entity_mentions": {**asdict(self.mentions), "precision": self.mentions.precision,
-                                "recall": self.mentions.recall, "f1": self.mentions.f1},
-            "entity_linking": {"same_key": self.linking[0], "compared": self.linking[1],
-                               "agreement": self.linking_agreement},
-            "claim_spans": {**asdict(self.claims), "precision": self.claims.precision,
-                            "recall": self.claims.recall, "f1": self.claims.f1},
+            "entity_mentions": {
+                **asdict(self.mentions),
+                "precision": self.mentions.precision,
+                "recall": self.mentions.recall,
+                "f1": self.mentions.f1,
+            },
+            "entity_linking": {
+                "same_key": self.linking[0],
+                "compared": self.linking[1],
+                "agreement": self.linking_agreement,
+            },
+            "claim_spans": {
+                **asdict(self.claims),
+                "precision": self.claims.precision,
+                "recall": self.claims.recall,
+                "f1": self.claims.f1,
+            },
             "claimer_kappa": asdict(self.claimer),
             "attribution_kappa": asdict(self.attribution),
             "certainty_kappa": asdict(self.certainty),
@@ -159,8 +170,10 @@ class Agreement:
             "propositions": self.propositions,
             "article_count": len(self.articles),
             "per_article": self.per_article,
-            "splits": {split: {k: v for k, v in part.to_dict().items() if k not in ("per_article", "splits")}
-                       for split, part in self.by_split.items()},
+            "splits": {
+                split: {k: v for k, v in part.to_dict().items() if k not in ("per_article", "splits")}
+                for split, part in self.by_split.items()
+            },
         }
 
     def to_json(self) -> str:
@@ -168,43 +181,76 @@ class Agreement:
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(measure, value, on what) for tables."""
+
         def fmt(x: float | None) -> str:
             return "undefined" if x is None else f"{x:.3f}"
 
         p = self.propositions
 
         return [
-            ("entity mention F1 (exact span and label)", fmt(self.mentions.f1),
-             f"{self.mentions.in_a} vs {self.mentions.in_b} mentions, {self.mentions.matched} identical"),
-            ("entity linking agreement", fmt(self.linking_agreement),
-             f"{self.linking[1]} mentions identical in both passes and linked in both"),
-            ("claim span F1 (overlap >= half the longer span)", fmt(self.claims.f1),
-             f"{self.claims.in_a} vs {self.claims.in_b} claims, {self.claims.matched} matched"),
-            ("Cohen's kappa, claimer", fmt(self.claimer.kappa),
-             f"{self.claimer.n} matched claims, observed agreement {fmt(self.claimer.observed)}"),
-            ("Cohen's kappa, attribution", fmt(self.attribution.kappa),
-             f"{self.attribution.n} matched claims, observed agreement {fmt(self.attribution.observed)}"),
-            ("Cohen's kappa, certainty", fmt(self.certainty.kappa),
-             f"{self.certainty.n} matched claims, observed agreement {fmt(self.certainty.observed)}"),
-            ("`about` set F1", fmt(self.about.f1),
-             f"{self.about.n} matched claims, {self.about.in_a} vs {self.about.in_b} keys, {self.about.both} in "
-             f"both; mean Jaccard {fmt(self.about.jaccard)}"),
+            (
+                "entity mention F1 (exact span and label)",
+                fmt(self.mentions.f1),
+                f"{self.mentions.in_a} vs {self.mentions.in_b} mentions, {self.mentions.matched} identical",
+            ),
+            (
+                "entity linking agreement",
+                fmt(self.linking_agreement),
+                f"{self.linking[1]} mentions identical in both passes and linked in both",
+            ),
+            (
+                "claim span F1 (overlap >= half the longer span)",
+                fmt(self.claims.f1),
+                f"{self.claims.in_a} vs {self.claims.in_b} claims, {self.claims.matched} matched",
+            ),
+            (
+                "Cohen's kappa, claimer",
+                fmt(self.claimer.kappa),
+                f"{self.claimer.n} matched claims, observed agreement {fmt(self.claimer.observed)}",
+            ),
+            (
+                "Cohen's kappa, attribution",
+                fmt(self.attribution.kappa),
+                f"{self.attribution.n} matched claims, observed agreement {fmt(self.attribution.observed)}",
+            ),
+            (
+                "Cohen's kappa, certainty",
+                fmt(self.certainty.kappa),
+                f"{self.certainty.n} matched claims, observed agreement {fmt(self.certainty.observed)}",
+            ),
+            (
+                "`about` set F1",
+                fmt(self.about.f1),
+                f"{self.about.n} matched claims, {self.about.in_a} vs {self.about.in_b} keys, {self.about.both} in "
+                f"both; mean Jaccard {fmt(self.about.jaccard)}",
+            ),
             ("`normalized` token F1 (mean)", fmt(self.normalized.mean), f"{self.normalized.n} matched claims"),
-            ("proposition pairwise F1", fmt(p.get("pairwise_f1")),
-             f"{p.get('gold_pairs', 0)} vs {p.get('predicted_pairs', 0)} same-key pairs of matched claims, "
-             f"{p.get('correct_pairs', 0)} in both"),
-            ("proposition cross-document pairwise F1", fmt(p.get("cross_document_pairwise_f1")),
-             f"{p.get('gold_cross_document_pairs', 0)} vs {p.get('predicted_cross_document_pairs', 0)} pairs "
-             f"across articles, {p.get('correct_cross_document_pairs', 0)} in both"),
-            ("proposition B-cubed F1", fmt(p.get("bcubed_f1")),
-             f"{p.get('matched_claims', 0)} matched claims in {p.get('gold_clusters', 0)} vs "
-             f"{p.get('predicted_clusters', 0)} clusters"),
+            (
+                "proposition pairwise F1",
+                fmt(p.get("pairwise_f1")),
+                f"{p.get('gold_pairs', 0)} vs {p.get('predicted_pairs', 0)} same-key pairs of matched claims, "
+                f"{p.get('correct_pairs', 0)} in both",
+            ),
+            (
+                "proposition cross-document pairwise F1",
+                fmt(p.get("cross_document_pairwise_f1")),
+                f"{p.get('gold_cross_document_pairs', 0)} vs {p.get('predicted_cross_document_pairs', 0)} pairs "
+                f"across articles, {p.get('correct_cross_document_pairs', 0)} in both",
+            ),
+            (
+                "proposition B-cubed F1",
+                fmt(p.get("bcubed_f1")),
+                f"{p.get('matched_claims', 0)} matched claims in {p.get('gold_clusters', 0)} vs "
+                f"{p.get('predicted_clusters', 0)} clusters",
+            ),
         ]
 
     def to_markdown(self) -> str:
         parts = []
-        for title, part in [(f"All splits ({_articles(len(self.articles))})", self),
-                            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self.by_split.items())]:
+        for title, part in [
+            (f"All splits ({_articles(len(self.articles))})", self),
+            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self.by_split.items()),
+        ]:
             lines = [f"{title}:", "", "| measure | value | on |", "|---|---|---|"]
             lines += [f"| {m} | {v} | {on} |" for m, v, on in part.rows()]
             parts.append("\n".join(lines))
@@ -214,8 +260,9 @@ class Agreement:
         width = max(len(m) for m, _, _ in self.rows())
         out = []
         for where, part in [("all splits", self), *((f"split {s}", p) for s, p in self.by_split.items())]:
-            out.append(f"agreement between {self.pass_a} and {self.pass_b}, {where}, on "
-                       f"{_articles(len(part.articles))}")
+            out.append(
+                f"agreement between {self.pass_a} and {self.pass_b}, {where}, on {_articles(len(part.articles))}"
+            )
             out += [f"  {m:<{width}}  {v:>9}  ({on})" for m, v, on in part.rows()]
         return "\n".join(out)
 
@@ -275,12 +322,12 @@ def _article_figures(a: dict, b: dict) -> dict[str, Any]:
         "propositions": {  # the matched claims only, clustered by each pass's keys
             "gold": Counter(a["claims"][i]["proposition"] for i, _ in pairs),
             "pred": Counter(b["claims"][j]["proposition"] for _, j in pairs),
-            "joint": Counter((a["claims"][i]["proposition"], b["claims"][j]["proposition"]) for i, j in pairs)},
+            "joint": Counter((a["claims"][i]["proposition"], b["claims"][j]["proposition"]) for i, j in pairs),
+        },
     }
 
 
-def agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]
-              ) -> Agreement:
+def agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]) -> Agreement:
     """Agreement between two passes on the articles both annotated, overall and per split."""
     result = _agreement(name_a, articles_a, name_b, articles_b)
     by_id_b = {x.id: x for x in articles_b}
@@ -289,13 +336,13 @@ def agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_
     order = [s for s in SPLITS if s in splits] + sorted(str(s) for s in splits - set(SPLITS))
     for split in order:
         ids = {x.id for x in common if str(split_of(x)) == split}
-        result.by_split[split] = _agreement(name_a, [x for x in articles_a if x.id in ids],
-                                            name_b, [by_id_b[i] for i in sorted(ids)])
+        result.by_split[split] = _agreement(
+            name_a, [x for x in articles_a if x.id in ids], name_b, [by_id_b[i] for i in sorted(ids)]
+        )
     return result
 
 
-def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]
-               ) -> Agreement:
+def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]) -> Agreement:
     by_id_b = {x.id: x for x in articles_b}
     common = sorted(x.id for x in articles_a if x.id in by_id_b)
     by_id_a = {x.id: x for x in articles_a}
@@ -333,10 +380,23 @@ def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles
             "certainty_kappa": cohen_kappa(figures["certainty"]).kappa,
             "claimer_kappa": cohen_kappa(figures["claimer"]).kappa,
             "about_f1": article_about.f1,
-            "normalized_token_f1": (sum(figures["normalized"]) / len(figures["normalized"])
-                                    if figures["normalized"] else None),
+            "normalized_token_f1": (
+                sum(figures["normalized"]) / len(figures["normalized"]) if figures["normalized"] else None
+            ),
             "proposition_pairwise_f1": clustering_score([(figures["propositions"], 1)])["pairwise_f1"],
         }
-    return Agreement(name_a, name_b, common, mentions, (linking[0], linking[1]), claims,
-                     cohen_kappa(attribution), cohen_kappa(certainty), cohen_kappa(claimer), about, normalized,
-                     clustering_score(clusters), per_article)
+    return Agreement(
+        name_a,
+        name_b,
+        common,
+        mentions,
+        (linking[0], linking[1]),
+        claims,
+        cohen_kappa(attribution),
+        cohen_kappa(certainty),
+        cohen_kappa(claimer),
+        about,
+        normalized,
+        clustering_score(clusters),
+        per_article,
+    )

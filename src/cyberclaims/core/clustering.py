@@ -42,7 +42,7 @@ def cluster_pairs(total: Counter, weighted: Sequence[tuple[Stats, int]], part: s
 
 def clustering_score(weighted: Sequence[tuple[Stats, int]]) -> dict[str, Any]:
     """Pairwise, cross-document pairwise and B-cubed P/R/F1 of the ``pred`` clustering against ``gold``."""
-    totals = {part: Counter() for part in ("gold", "pred", "joint")}
+    totals: dict[str, Counter[Any]] = {part: Counter() for part in ("gold", "pred", "joint")}
     for stats, m in weighted:
         for part, counter in totals.items():
             for key, n in stats[part].items():
@@ -59,6 +59,7 @@ def clustering_score(weighted: Sequence[tuple[Stats, int]]) -> dict[str, Any]:
             recall_sum += m * n * together / (totals["gold"][k] - (m - 1) * stats["gold"][k])
             precision_sum += m * n * together / (totals["pred"][p] - (m - 1) * stats["pred"][p])
     n_gold, n_pred = sum(totals["gold"].values()), sum(totals["pred"].values())
+    bcubed: dict[str, float | None]
     if n_gold or n_pred:
         bp, br = ratio(precision_sum, n_pred), ratio(recall_sum, n_gold)
         bcubed = {"precision": bp, "recall": br, "f1": ratio(2 * bp * br, bp + br)}
@@ -66,11 +67,19 @@ def clustering_score(weighted: Sequence[tuple[Stats, int]]) -> dict[str, Any]:
         bcubed = {"precision": None, "recall": None, "f1": None}
     pairwise = prf(both_pairs, pred_pairs, gold_pairs)
     cross = prf(both_cross, pred_cross, gold_cross)
-    return {**{f"pairwise_{k}": v for k, v in pairwise.items()},
-            **{f"bcubed_{k}": v for k, v in bcubed.items()},
-            **{f"cross_document_pairwise_{k}": v for k, v in cross.items()},
-            "gold_claims": n_gold, "predicted_claims": n_pred, "matched_claims": sum(totals["joint"].values()),
-            "gold_clusters": len(totals["gold"]), "predicted_clusters": len(totals["pred"]),
-            "gold_pairs": gold_pairs, "predicted_pairs": pred_pairs, "correct_pairs": both_pairs,
-            "gold_cross_document_pairs": gold_cross, "predicted_cross_document_pairs": pred_cross,
-            "correct_cross_document_pairs": both_cross}
+    return {
+        **{f"pairwise_{k}": v for k, v in pairwise.items()},
+        **{f"bcubed_{k}": v for k, v in bcubed.items()},
+        **{f"cross_document_pairwise_{k}": v for k, v in cross.items()},
+        "gold_claims": n_gold,
+        "predicted_claims": n_pred,
+        "matched_claims": sum(totals["joint"].values()),
+        "gold_clusters": len(totals["gold"]),
+        "predicted_clusters": len(totals["pred"]),
+        "gold_pairs": gold_pairs,
+        "predicted_pairs": pred_pairs,
+        "correct_pairs": both_pairs,
+        "gold_cross_document_pairs": gold_cross,
+        "predicted_cross_document_pairs": pred_cross,
+        "correct_cross_document_pairs": both_cross,
+    }

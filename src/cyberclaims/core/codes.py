@@ -34,8 +34,12 @@ CODES: dict[str, Code] = _codes(
     ("file-too-large", E, "The file is larger than the size limit for its kind."),
     ("file-is-symlink", E, "A symbolic link inside annotations/: sources must be regular files."),
     ("file-unreadable", E, "The file could not be read (permissions, or it is not a regular file)."),
-    ("file-name-control-character", E, "A file or folder name holds a control character (a newline, an escape): "
-     "it would forge lines of reports and CI annotations."),
+    (
+        "file-name-control-character",
+        E,
+        "A file or folder name holds a control character (a newline, an escape): "
+        "it would forge lines of reports and CI annotations.",
+    ),
     ("invalid-file-name", E, "The file name is not a valid article id followed by .txt or .json."),
     ("missing-text", E, "An annotation file <id>.json has no raw text <id>.txt beside it."),
     ("missing-annotation", E, "A raw text <id>.txt has no annotation file <id>.json beside it."),
@@ -48,8 +52,11 @@ CODES: dict[str, Code] = _codes(
     ("json-duplicate-key", E, "An object has the same key twice (a standard parser silently keeps the last one)."),
     ("json-invalid-constant", E, "NaN, Infinity or -Infinity: not JSON, though Python's parser accepts them."),
     ("json-too-deep", E, "Nesting deeper than the limit."),
-    ("json-lone-surrogate", E, "A string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape): "
-                               "it cannot be written as UTF-8."),
+    (
+        "json-lone-surrogate",
+        E,
+        "A string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape): it cannot be written as UTF-8.",
+    ),
     # Raw text
     ("text-not-utf8", E, "The raw text is not valid UTF-8."),
     ("text-bom", E, "The raw text starts with a UTF-8 byte-order mark."),
@@ -66,7 +73,7 @@ CODES: dict[str, Code] = _codes(
     ("schema-max-length", E, "A string longer than allowed."),
     ("schema-unique-items", E, "A list that repeats an item."),
     ("schema-any-of", E, "A value that matches none of the allowed forms."),
-    ("schema-not", E, "A value that is explicitly forbidden (the reserved key \"author\")."),
+    ("schema-not", E, 'A value that is explicitly forbidden (the reserved key "author").'),
     ("schema-other", E, "Any other schema violation (a fallback: the published schemas use only the keywords above)."),
     # Article semantics
     ("id-mismatch", E, "The id inside the file differs from the file name."),
@@ -74,15 +81,30 @@ CODES: dict[str, Code] = _codes(
     ("span-reversed", E, "A span whose start is not before its end."),
     ("span-text-mismatch", E, "The text of a span differs from the article at its offsets."),
     ("span-whitespace", E, "A span starts or ends with whitespace."),
-    ("span-invisible-edge", E, "A span starts or ends with an invisible character (zero-width, bidi mark, soft hyphen, "
-     "BOM): two spans that look equal would differ."),
-    ("span-splits-character", E, "A span starts or ends inside a character: before a combining mark or a variation "
-     "selector, or beside a zero-width joiner."),
+    (
+        "span-invisible-edge",
+        E,
+        "A span starts or ends with an invisible character (zero-width, bidi mark, soft hyphen, "
+        "BOM): two spans that look equal would differ.",
+    ),
+    (
+        "span-splits-character",
+        E,
+        "A span starts or ends inside a character: before a combining mark or a variation "
+        "selector, or beside a zero-width joiner.",
+    ),
     ("date-impossible", E, "A date that matches the pattern but is not a day of the calendar (2014-02-31)."),
-    ("text-blank", E, "A string that is only whitespace where a value is expected (the schema counts a space as "
-     "content)."),
-    ("attribution-contradicts-claimer", E, "Claimer \"author\" with attribution \"reported\", or a source claimer "
-     "with \"asserted\" (GUIDELINES.md: the author asserts, a source is reported)."),
+    (
+        "text-blank",
+        E,
+        "A string that is only whitespace where a value is expected (the schema counts a space as content).",
+    ),
+    (
+        "attribution-contradicts-claimer",
+        E,
+        'Claimer "author" with attribution "reported", or a source claimer '
+        'with "asserted" (GUIDELINES.md: the author asserts, a source is reported).',
+    ),
     ("segment-overlap", E, "Segments overlap or are out of text order."),
     ("segment-gap", E, "Text outside every segment."),
     ("label-in-boilerplate", E, "A mention or claim inside a boilerplate segment: boilerplate gets no labels."),
@@ -91,34 +113,65 @@ CODES: dict[str, Code] = _codes(
     ("mention-crosses-sentence", E, "A mention spans two sentences of the project sentence splitter."),
     ("duplicate-id", E, "Two mentions or claims of one file share an id."),
     ("unknown-entity", E, "A mention links to a key missing from the entity registry."),
-    ("unknown-claimer", E, "A claim's claimer is neither \"author\" nor a key of the entity registry."),
+    ("unknown-claimer", E, 'A claim\'s claimer is neither "author" nor a key of the entity registry.'),
     ("unknown-about-entity", E, "A claim's about list names a key missing from the entity registry."),
     ("unknown-proposition", E, "A claim links to a key missing from the proposition registry."),
     ("entity-type-mismatch", E, "A mention's label differs from the type of the entity it links to."),
     ("mention-unlinked", W, "A mention of a named type (not a date or number) links to no entity."),
-    ("article-unlabelled", W, "An article with no mentions and no claims: a skeleton from `cyberclaims new` "
-     "not labelled yet."),
+    (
+        "article-unlabelled",
+        W,
+        "An article with no mentions and no claims: a skeleton from `cyberclaims new` not labelled yet.",
+    ),
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),
     # Lint (`cyberclaims lint`): likely annotation errors across the gold corpus, never found by `validate`
-    ("mention-unlabelled-elsewhere", W, "A string labelled as a mention elsewhere in the corpus occurs here "
-     "(same case, on token boundaries, outside boilerplate) overlapping no mention (a variation n-gram)."),
-    ("mention-label-varies", W, "The same mention string has different labels across the corpus; this "
-     "mention's label is not the most frequent one (or there is a tie)."),
-    ("mention-link-varies", W, "The same mention string with the same label links to different entities "
-     "across the corpus; this mention's entity is not the most frequent one (or there is a tie)."),
-    ("claim-hedged-but-certain", W, "A claim span holds a hedge (may, might, reportedly, allegedly, believed, "
-     "suspected, could, possibly, likely, appears) but its certainty is certain."),
-    ("proposition-near-duplicate", W, "Two proposition statements whose word sets have a Jaccard index of at "
-     "least 0.8: possibly one proposition under two keys."),
+    (
+        "mention-unlabelled-elsewhere",
+        W,
+        "A string labelled as a mention elsewhere in the corpus occurs here "
+        "(same case, on token boundaries, outside boilerplate) overlapping no mention (a variation n-gram).",
+    ),
+    (
+        "mention-label-varies",
+        W,
+        "The same mention string has different labels across the corpus; this "
+        "mention's label is not the most frequent one (or there is a tie).",
+    ),
+    (
+        "mention-link-varies",
+        W,
+        "The same mention string with the same label links to different entities "
+        "across the corpus; this mention's entity is not the most frequent one (or there is a tie).",
+    ),
+    (
+        "claim-hedged-but-certain",
+        W,
+        "A claim span holds a hedge (may, might, reportedly, allegedly, believed, "
+        "suspected, could, possibly, likely, appears) but its certainty is certain.",
+    ),
+    (
+        "proposition-near-duplicate",
+        W,
+        "Two proposition statements whose word sets have a Jaccard index of at "
+        "least 0.8: possibly one proposition under two keys.",
+    ),
     # Built dataset
     ("dataset-unreadable", E, "A Parquet file of the built dataset cannot be read."),
     ("dataset-schema-mismatch", E, "A built Parquet file's columns differ from the config's features."),
-    ("dataset-derived-mismatch", E, "A derived config (claims, ner, the usage columns of entities) differs from "
-     "what the documents rows give: rows edited after the build, a deleted config or shard."),
-    ("dataset-shard-layout", E, "A shard that is not <split>-NNNNN-of-NNNNN.parquet of a known config, shards not "
-     "numbered 0..n-1, or an article with two documents rows (a shard present twice)."),
+    (
+        "dataset-derived-mismatch",
+        E,
+        "A derived config (claims, ner, the usage columns of entities) differs from "
+        "what the documents rows give: rows edited after the build, a deleted config or shard.",
+    ),
+    (
+        "dataset-shard-layout",
+        E,
+        "A shard that is not <split>-NNNNN-of-NNNNN.parquet of a known config, shards not "
+        "numbered 0..n-1, or an article with two documents rows (a shard present twice).",
+    ),
     ("dataset-label-out-of-range", E, "A class-label integer that names no class (-1, or past the last name)."),
     ("dataset-text-missing", E, "A documents row without text in a dataset that is not text-withheld."),
 )
@@ -129,5 +182,12 @@ FALLBACK_CODES = frozenset({"schema-other"})
 
 # Codes that `cyberclaims lint` reports (never `validate`): each is tested in tests/test_lint.py rather than by
 # a broken case under tests/cases/invalid/, since a case there is judged by `validate`.
-LINT_CODES = frozenset({"mention-unlabelled-elsewhere", "mention-label-varies", "mention-link-varies",
-                        "claim-hedged-but-certain", "proposition-near-duplicate"})
+LINT_CODES = frozenset(
+    {
+        "mention-unlabelled-elsewhere",
+        "mention-label-varies",
+        "mention-link-varies",
+        "claim-hedged-but-certain",
+        "proposition-near-duplicate",
+    }
+)

@@ -53,8 +53,12 @@ _HINTS = {
 }
 
 # The errors that are the environment's answer, whatever command meets them.
-ENVIRONMENT_ERRNOS = frozenset(_HINTS) | {errno_module.EIO, errno_module.EMFILE, errno_module.ENFILE,
-                                          errno_module.ENAMETOOLONG}
+ENVIRONMENT_ERRNOS = frozenset(_HINTS) | {
+    errno_module.EIO,
+    errno_module.EMFILE,
+    errno_module.ENFILE,
+    errno_module.ENAMETOOLONG,
+}
 
 
 def environment_failure(exc: OSError, action: str, where: object = None) -> EnvironmentFailure:

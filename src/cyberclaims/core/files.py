@@ -37,22 +37,37 @@ def read_capped(path: Path, display: str, limit: int) -> tuple[bytes | None, lis
         fd = os.open(path, os.O_RDONLY | NO_FOLLOW | CLOSE_ON_EXEC | NON_BLOCK)
     except OSError as exc:
         if os.path.islink(path):
-            return None, [Issue(display, None, "", "file-is-symlink",
-                                f"is a symbolic link to {os.readlink(path)!r}; put the real file here")]
+            return None, [
+                Issue(
+                    display,
+                    None,
+                    "",
+                    "file-is-symlink",
+                    f"is a symbolic link to {os.readlink(path)!r}; put the real file here",
+                )
+            ]
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
     try:
         kind = _not_regular(os.fstat(fd).st_mode)
         if kind:
-            return None, [Issue(display, None, "", "file-unreadable",
-                                f"is {kind}, not a regular file; put the real file here")]
+            return None, [
+                Issue(display, None, "", "file-unreadable", f"is {kind}, not a regular file; put the real file here")
+            ]
         data = _read_at_most(fd, limit + 1)
     except OSError as exc:
         return None, [Issue(display, None, "", "file-unreadable", f"cannot be read: {exc.strerror}")]
     finally:
         os.close(fd)
     if len(data) > limit:
-        return None, [Issue(display, None, "", "file-too-large",
-                            f"is larger than the limit of {human_size(limit)} for this kind of file")]
+        return None, [
+            Issue(
+                display,
+                None,
+                "",
+                "file-too-large",
+                f"is larger than the limit of {human_size(limit)} for this kind of file",
+            )
+        ]
     if not data:
         return None, [Issue(display, None, "", "file-empty", "is empty")]
     return data, []
@@ -87,9 +102,14 @@ def _not_regular(mode: int) -> str:
     """What a file that is not a regular file is ("a FIFO"), or "" for a regular file."""
     if stat.S_ISREG(mode):
         return ""
-    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
-                       (stat.S_ISLNK, "a symbolic link")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -121,15 +141,25 @@ def open_regular(path: Path):  # -> BinaryIO
 def decode_text(data: bytes, display: str) -> tuple[str | None, list[Issue]]:
     """Decode a raw article strictly as UTF-8, locating the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Issue(display, 1, "", "text-bom",
-                            "starts with a UTF-8 byte-order mark (EF BB BF); save the text without it")]
+        return None, [
+            Issue(
+                display, 1, "", "text-bom", "starts with a UTF-8 byte-order mark (EF BB BF); save the text without it"
+            )
+        ]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, [Issue(display, line, "", "text-not-utf8",
-                            f"is not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start} "
-                            f"({exc.reason}); re-save the text as UTF-8")]
+        return None, [
+            Issue(
+                display,
+                line,
+                "",
+                "text-not-utf8",
+                f"is not valid UTF-8: byte 0x{data[exc.start]:02X} at byte offset {exc.start} "
+                f"({exc.reason}); re-save the text as UTF-8",
+            )
+        ]
 
 
 def write_file(path: Path, data: bytes, *, overwrite: bool = True, durable: bool = True) -> None:

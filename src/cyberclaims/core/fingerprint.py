@@ -23,8 +23,9 @@ _LIBRARIES = ("pyarrow", "datasets", "jsonschema", "numpy", "jinja2")
 def code_fingerprint(purpose: str, *options: object) -> str:
     """A digest of this package's files, the JSON Schema, the Python and library releases, the cache's
     ``purpose`` ("build", "render") and its ``options`` (anything that changes a byte of its results)."""
-    digest = hashlib.sha256(tree_digest(("package", Path(__file__).resolve().parents[1]),
-                                        ("schema", schema_dir())).encode())
+    digest = hashlib.sha256(
+        tree_digest(("package", Path(__file__).resolve().parents[1]), ("schema", schema_dir())).encode()
+    )
     versions = [__version__, platform.python_version()]
     for name in _LIBRARIES:
         try:

@@ -99,8 +99,10 @@ class Report:
             return ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
 
         errors, warnings = self.errors, self.warnings
-        text = (f"{count(self.files_checked, 'file')} checked, {count(len(errors), 'error')}, "
-                f"{count(len(warnings), 'warning')}")
+        text = (
+            f"{count(self.files_checked, 'file')} checked, {count(len(errors), 'error')}, "
+            f"{count(len(warnings), 'warning')}"
+        )
         details = [part for part in (by_code(errors), by_code(warnings)) if part]
         return text + (f" ({'; '.join(details)})" if details else "")
 

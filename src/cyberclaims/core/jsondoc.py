@@ -87,14 +87,18 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
     the schema accepts is at most a few levels deep) and so skip a walk over every value.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Issue(display, 1, "", "json-bom",
-                            "starts with a UTF-8 byte-order mark (EF BB BF); save the file without it")]
+        return None, [
+            Issue(
+                display, 1, "", "json-bom", "starts with a UTF-8 byte-order mark (EF BB BF); save the file without it"
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, [Issue(display, line, "", "json-not-utf8",
-                            f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})")]
+        return None, [
+            Issue(display, line, "", "json-not-utf8", f"is not valid UTF-8 at byte offset {exc.start} ({exc.reason})")
+        ]
     duplicates: list[bool] = []
     constants: list[str] = []
     floats: list[bool] = []
@@ -117,11 +121,20 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
     try:
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook, parse_float=float_hook)
     except json.JSONDecodeError as exc:
-        return None, [Issue(display, exc.lineno, "", "json-syntax",
-                            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", exc.colno)]
+        return None, [
+            Issue(
+                display,
+                exc.lineno,
+                "",
+                "json-syntax",
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                exc.colno,
+            )
+        ]
     except RecursionError:
-        return None, [Issue(display, None, "", "json-too-deep",
-                            f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")]
+        return None, [
+            Issue(display, None, "", "json-too-deep", f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")
+        ]
     if check_depth and too_deep(value):
         return None, [too_deep_issue(display)]
     doc = JsonDocument(display, text, value, floats=bool(floats), parsed=True)
@@ -131,20 +144,41 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
         found = lone_surrogate(value)
         if found is not None:
             path, shown = found
-            return None, [Issue(display, doc.line_of(path), pointer(path), "json-lone-surrogate",
-                                f"{shown} holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape that is not "
-                                f"half of a pair), which no UTF-8 file can hold; remove the escape or write "
-                                f"the character itself")]
+            return None, [
+                Issue(
+                    display,
+                    doc.line_of(path),
+                    pointer(path),
+                    "json-lone-surrogate",
+                    f"{shown} holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape that is not "
+                    f"half of a pair), which no UTF-8 file can hold; remove the escape or write "
+                    f"the character itself",
+                )
+            ]
     issues: list[Issue] = []
     if duplicates or constants:
         positions, found_duplicates, found_constants = _scan_positions(text)
         doc._positions = positions
         for path, key, offset in found_duplicates:
-            issues.append(Issue(display, doc.line_at(offset), pointer(path), "json-duplicate-key",
-                                f"key {shorten(repr(key))} appears twice in one object; keep one"))
+            issues.append(
+                Issue(
+                    display,
+                    doc.line_at(offset),
+                    pointer(path),
+                    "json-duplicate-key",
+                    f"key {shorten(repr(key))} appears twice in one object; keep one",
+                )
+            )
         for offset, name in found_constants:
-            issues.append(Issue(display, doc.line_at(offset), "", "json-invalid-constant",
-                                f"{name} is not valid JSON; use a number or null"))
+            issues.append(
+                Issue(
+                    display,
+                    doc.line_at(offset),
+                    "",
+                    "json-invalid-constant",
+                    f"{name} is not valid JSON; use a number or null",
+                )
+            )
     return doc, issues
 
 
@@ -246,7 +280,9 @@ def _scan_positions(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, str,
     constants: list[tuple[int, str]] = []
 
     def skip(pos: int) -> int:
-        return _WS.match(text, pos).end()
+        m = _WS.match(text, pos)
+        assert m is not None  # whitespace* matches everywhere
+        return m.end()
 
     def value(pos: int, path: tuple) -> int:
         pos = skip(pos)
@@ -258,6 +294,7 @@ def _scan_positions(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, str,
                 return pos + 1
             while True:
                 m = _STRING.match(text, skip(pos))
+                assert m is not None  # json.loads accepted the text: a key is a string here
                 key = json.loads(m.group())
                 if key in seen:
                     duplicates.append((path + (key,), key, m.start()))
@@ -278,8 +315,11 @@ def _scan_positions(text: str) -> tuple[dict[tuple, int], list[tuple[tuple, str,
                     return pos + 1
                 pos += 1
         if ch == '"':
-            return _STRING.match(text, pos).end()
+            string = _STRING.match(text, pos)
+            assert string is not None  # json.loads accepted the text
+            return string.end()
         m = _SCALAR.match(text, pos)
+        assert m is not None  # json.loads accepted the text: a number or a constant
         if m.group().lstrip("-") in ("NaN", "Infinity"):
             constants.append((pos, m.group()))
         return m.end()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def libc() -> ctypes.CDLL | None:
     """The C library, or None where it cannot be loaded. Cached: ``find_library`` runs ``ldconfig`` each call."""
     try:

@@ -52,8 +52,10 @@ class ArticleFiles:
 
     def file_names(self) -> tuple[str | None, str | None]:
         """The two paths as strings, made without pathlib (a corpus asks this of every article)."""
-        return (None if self._json_dir is None else f"{self._json_dir}{os.sep}{self.id}.json",
-                None if self._text_dir is None else f"{self._text_dir}{os.sep}{self.id}.txt")
+        return (
+            None if self._json_dir is None else f"{self._json_dir}{os.sep}{self.id}.json",
+            None if self._text_dir is None else f"{self._text_dir}{os.sep}{self.id}.txt",
+        )
 
     @property
     def complete(self) -> bool:
@@ -105,10 +107,13 @@ class Article:
         if key not in self._memo:
             text = self.text
             stop = len(text) if end is None else end
-            if (start, stop) != (0, len(text)) and (start == 0 or text[start - 1] in "\r\n") and (
-                    stop == len(text) or text[stop] in "\r\n"):
+            if (
+                (start, stop) != (0, len(text))
+                and (start == 0 or text[start - 1] in "\r\n")
+                and (stop == len(text) or text[stop] in "\r\n")
+            ):
                 whole = self.sentences()
-                self._memo[key] = whole[bisect_left(whole, (start,)):bisect_left(whole, (stop,))]
+                self._memo[key] = whole[bisect_left(whole, (start,)) : bisect_left(whole, (stop,))]
             else:
                 self._memo[key] = split_sentences(text, start, end)
         return self._memo[key]
@@ -176,8 +181,9 @@ class Registry:
         digests = self._digests.setdefault(table, {})
         if key not in digests:
             entry = getattr(self, table).get(key)
-            digests[key] = hashlib.sha256(json.dumps([table, key, entry], sort_keys=True,
-                                                     ensure_ascii=False).encode()).digest()
+            digests[key] = hashlib.sha256(
+                json.dumps([table, key, entry], sort_keys=True, ensure_ascii=False).encode()
+            ).digest()
         return digests[key]
 
     def view(self) -> RegistryView:

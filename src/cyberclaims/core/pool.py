@@ -30,8 +30,9 @@ R = TypeVar("R")
 IN_FLIGHT = 32
 
 
-def map_in_order(work: Callable[[C, T], R], context: C, batches: Sequence[T], *, workers: int, desc: str,
-                 show_progress: bool = True) -> Iterator[R]:
+def map_in_order(
+    work: Callable[[C, T], R], context: C, batches: Sequence[T], *, workers: int, desc: str, show_progress: bool = True
+) -> Iterator[R]:
     """``work(context, batch)`` for each batch, yielded in batch order; ``workers`` > 1 runs them in a pool.
 
     ``work`` must be a module-level function (it is sent to the workers by name). A progress bar counts
@@ -104,8 +105,10 @@ def die_with_parent(parent: int) -> None:
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
     if not armed:
+
         def watch() -> None:
             while os.getppid() == parent:
                 time.sleep(1.0)
             os._exit(1)
+
         threading.Thread(target=watch, name="cyberclaims-parent-watch", daemon=True).start()

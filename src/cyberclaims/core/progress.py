@@ -17,8 +17,15 @@ def wanted() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def progress(items: Iterable[T], *, desc: str, unit: str = "it", total: int | None = None,
-             enabled: bool = True, min_items: int = MIN_ITEMS) -> Iterator[T]:
+def progress(
+    items: Iterable[T],
+    *,
+    desc: str,
+    unit: str = "it",
+    total: int | None = None,
+    enabled: bool = True,
+    min_items: int = MIN_ITEMS,
+) -> Iterator[T]:
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
     if not enabled or not wanted() or (total is not None and total < min_items):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +29,13 @@ def schema_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "schema"  # src/cyberclaims/core/ -> the repository
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(kind: str) -> dict[str, Any]:
     with open(schema_dir() / SCHEMA_FILES[kind], encoding="utf-8") as fh:
         return json.load(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(kind: str):  # -> jsonschema.protocols.Validator
     from jsonschema import Draft202012Validator, validators  # deferred: only files the fast validator rejects need it
 
@@ -44,12 +44,13 @@ def validator(kind: str):  # -> jsonschema.protocols.Validator
     # An offset or a count is an integer as written: JSON Schema's "integer" also accepts 9.0 and 1e30,
     # which Python reads as floats (a float offset publishes a corrupt row or crashes the build).
     checker = Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
+    )
     strict = validators.extend(Draft202012Validator, type_checker=checker)
     return strict(schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_validator(kind: str):  # -> jsonschema_rs validator, or None when it is not installed
     """The compiled Rust validator: about 150 times faster than ``jsonschema`` on our files.
 

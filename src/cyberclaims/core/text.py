@@ -49,9 +49,43 @@ _NON_SPACE = re.compile(r"\S*")
 
 # Words whose trailing period does not end a sentence.
 ABBREVIATIONS = frozenset(
-    {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp",
-     "no", "gen", "gov", "sen", "rep", "u.s", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr",
-     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
 )
 
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by whitespace. Linear: a match is
@@ -127,10 +161,10 @@ def word_around(text: str, position: int, longest: int | None = None) -> tuple[i
     while start > floor and not text[start - 1].isspace():
         start -= 1
     if longest is None:
-        return start, _NON_SPACE.match(text, position).end()
+        return start, _always(_NON_SPACE.match(text, position)).end()
     if start == floor and floor > 0 and not text[floor - 1].isspace():
         return None
-    end = _NON_SPACE.match(text, position, start + longest + 1).end()
+    end = _always(_NON_SPACE.match(text, position, start + longest + 1)).end()
     return None if end - start > longest else (start, end)
 
 
@@ -172,7 +206,7 @@ def _sentence_ends(text: str, start: int, stop: int) -> Iterator[re.Match]:
             yield m
             pos = m.end()
         else:
-            pos = _MARKS.match(text, start, stop).end()
+            pos = _always(_MARKS.match(text, start, stop)).end()
     yield from _SENTENCE_END.finditer(text, pos, stop)
 
 
@@ -180,7 +214,7 @@ def _is_abbreviation(text: str, floor: int, period: int) -> bool:
     # A word longer than the window is longer than every abbreviation either way, and searching for
     # "$" from the start of the sentence would try every position of it.
     word = _WORD_BEFORE.search(text, max(floor, period - _LONGEST_ABBREVIATION - 1), period)
-    return bool(word) and word.group(1).lower() in ABBREVIATIONS
+    return word is not None and word.group(1).lower() in ABBREVIATIONS
 
 
 def _lines(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
@@ -201,3 +235,9 @@ def trimmed(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return [(start, end)] if start < end else []
+
+
+def _always(match: re.Match[str] | None) -> re.Match[str]:
+    """The match of a pattern that matches everywhere (``*``-quantified): never None."""
+    assert match is not None
+    return match

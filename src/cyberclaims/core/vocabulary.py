@@ -7,7 +7,7 @@ reads these names from here, so the schema is the one place a label or a split i
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from .schemas import load_schema
 
@@ -29,7 +29,8 @@ def _enum(*path: str) -> tuple[str, ...]:
 ENTITY_LABELS: tuple[str, ...] = _enum("$defs", "label")
 # Labels of names (not of values such as dates): a mention with one of them links to an entity.
 NAMED_LABELS: frozenset[str] = frozenset(
-    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
 SEGMENT_KINDS: tuple[str, ...] = _enum("properties", "segments", "items", "properties", "kind")
 ATTRIBUTIONS: tuple[str, ...] = _enum("properties", "claims", "items", "properties", "attribution")
 CERTAINTIES: tuple[str, ...] = _enum("properties", "claims", "items", "properties", "certainty")
@@ -37,7 +38,7 @@ SPLITS: tuple[str, ...] = _enum("properties", "metadata", "properties", "split")
 # IOB2 over the entity types, "O" first as in conll2003.
 NER_TAGS: tuple[str, ...] = ("O",) + tuple(f"{prefix}-{label}" for label in ENTITY_LABELS for prefix in ("B", "I"))
 
-assert NAMED_LABELS <= set(ENTITY_LABELS), "a named label the schema does not define"
+assert set(ENTITY_LABELS) >= NAMED_LABELS, "a named label the schema does not define"
 
 ARTICLE_ID = re.compile(_at("$defs", "article_id")["pattern"])
 KEY = re.compile(_at("$defs", "key")["pattern"])
@@ -46,7 +47,7 @@ _KEY_MAX_LENGTH: int = _at("$defs", "key")["maxLength"]
 REGISTRY_FILES = ("entities.json", "propositions.json")
 
 
-def is_key(value: Any) -> bool:
+def is_key(value: Any) -> TypeGuard[str]:
     """A well-formed registry key (a malformed one is the schema's finding, not a dangling key)."""
     return isinstance(value, str) and len(value) <= _KEY_MAX_LENGTH and bool(KEY.fullmatch(value))
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from ..core.files import sha256_file
 from ..core.wording import count
-from .build import BuildError, build_into, build_cache
+from .build import BuildError, build_cache, build_into
 from .manifest import MANIFEST, files_in, verify_manifest
 
 
@@ -138,14 +138,14 @@ def _readable(path: Path) -> bool:
     try:
         pq.ParquetFile(path)
         return True
-    except Exception:  # noqa: BLE001 - any unreadable file is reported by the comparison itself
+    except Exception:
         return False
 
 
 def _compare_parquet(fresh: Path, committed: Path) -> str | None:
     try:
         old = pq.read_table(committed)
-    except Exception as exc:  # noqa: BLE001 - a corrupt committed file is a finding, not a crash
+    except Exception as exc:
         return f"cannot be read ({exc})"
     new = pq.read_table(fresh)
     if not old.schema.equals(new.schema, check_metadata=True):

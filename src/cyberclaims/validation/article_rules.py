@@ -52,8 +52,9 @@ class ArticleFacts:
         if memo not in self._suggestions:
             searched = self._searches.get(table, 0)
             self._searches[table] = searched + 1
-            self._suggestions[memo] = (_did_you_mean(key, self.registry.keys(table)) if searched < MAX_SUGGESTIONS
-                                       else "")
+            self._suggestions[memo] = (
+                _did_you_mean(key, self.registry.keys(table)) if searched < MAX_SUGGESTIONS else ""
+            )
         return self._suggestions[memo]
 
     def issue(self, path: tuple, code: str, message: str) -> Issue:
@@ -108,8 +109,11 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
     broken_segments = False
     # Whether an edge can be invisible or split a character at all, asked of the text once: most texts hold
     # neither kind of character (an ASCII text none), and asking per span edge doubled this pass's time.
-    invisible, joining = (False, False) if text.isascii() else (
-        _INVISIBLE.search(text) is not None, any(_joins(c) for c in set(text) if not c.isascii()))
+    invisible, joining = (
+        (False, False)
+        if text.isascii()
+        else (_INVISIBLE.search(text) is not None, any(_joins(c) for c in set(text) if not c.isascii()))
+    )
     for group, group_items in facts.items.items():
         good = spans[group] = []
         labelled = group != "segments"
@@ -125,35 +129,56 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
                 broken_segments |= not labelled
                 continue
             else:  # end > length
-                issues.append(facts.issue((group, index), "span-out-of-range",
-                                          f"end {end} is past the end of the text ({length} code points)"))
+                issues.append(
+                    facts.issue(
+                        (group, index),
+                        "span-out-of-range",
+                        f"end {end} is past the end of the text ({length} code points)",
+                    )
+                )
                 broken_segments |= not labelled
                 continue
             actual = text[start:end]
             if labelled:
                 stated = item.get("text")
                 if stated != actual and isinstance(stated, str):
-                    issues.append(facts.issue(
-                        (group, index, "text"), "span-text-mismatch",
-                        f"text {_show(stated)} differs from the article at [{start}:{end}], which is {_show(actual)}"))
+                    issues.append(
+                        facts.issue(
+                            (group, index, "text"),
+                            "span-text-mismatch",
+                            f"text {_show(stated)} differs from the article at [{start}:{end}], which is {_show(actual)}",
+                        )
+                    )
                     continue  # offsets or text are wrong: checks of the span itself would only echo this
             if actual[0].isspace() or actual[-1].isspace():
-                issues.append(facts.issue(
-                    (group, index), "span-whitespace",
-                    f"span [{start}:{end}] {_show(actual)} starts or ends with whitespace; trim it"))
+                issues.append(
+                    facts.issue(
+                        (group, index),
+                        "span-whitespace",
+                        f"span [{start}:{end}] {_show(actual)} starts or ends with whitespace; trim it",
+                    )
+                )
             elif invisible and (_INVISIBLE.match(actual) or _INVISIBLE.match(actual[-1])):
                 edge = actual[0] if _INVISIBLE.match(actual) else actual[-1]
-                issues.append(facts.issue(
-                    (group, index), "span-invisible-edge",
-                    f"span [{start}:{end}] {_show(actual)} starts or ends with the invisible character "
-                    f"U+{ord(edge):04X} ({unicodedata.name(edge, 'unnamed')}); trim it"))
+                issues.append(
+                    facts.issue(
+                        (group, index),
+                        "span-invisible-edge",
+                        f"span [{start}:{end}] {_show(actual)} starts or ends with the invisible character "
+                        f"U+{ord(edge):04X} ({unicodedata.name(edge, 'unnamed')}); trim it",
+                    )
+                )
             if joining and (_splits_character(text, start) or _splits_character(text, end)):
                 at = start if _splits_character(text, start) else end
-                issues.append(facts.issue(
-                    (group, index), "span-splits-character",
-                    f"span [{start}:{end}] {_show(actual)} {'starts' if at == start else 'ends'} inside a character: "
-                    f"U+{ord(text[at]):04X} ({unicodedata.name(text[at], 'unnamed')}) at {at} belongs to the "
-                    f"character before it; move the offset past the whole sequence"))
+                issues.append(
+                    facts.issue(
+                        (group, index),
+                        "span-splits-character",
+                        f"span [{start}:{end}] {_show(actual)} {'starts' if at == start else 'ends'} inside a character: "
+                        f"U+{ord(text[at]):04X} ({unicodedata.name(text[at], 'unnamed')}) at {at} belongs to the "
+                        f"character before it; move the offset past the whole sequence",
+                    )
+                )
             good.append((start, end, index))
     return spans, issues, broken_segments
 
@@ -165,8 +190,13 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
 def id_matches_file_name(facts: ArticleFacts) -> list[Issue]:
     data, article = facts.article.data, facts.article
     if isinstance(data.get("id"), str) and ARTICLE_ID.fullmatch(data["id"]) and data["id"] != article.id:
-        return [facts.issue(("id",), "id-mismatch",
-                            f"id {data['id']!r} differs from the file name {article.id!r}; they must be equal")]
+        return [
+            facts.issue(
+                ("id",),
+                "id-mismatch",
+                f"id {data['id']!r} differs from the file name {article.id!r}; they must be equal",
+            )
+        ]
     return []
 
 
@@ -182,11 +212,18 @@ def text_matches_pin(facts: ArticleFacts) -> list[Issue]:
     hint = ""
     crlf = article.text_bytes.count(b"\r\n")
     if crlf:
-        hint = (f"; the text has {crlf} CRLF line endings: if an editor or git added them, "
-                f"restore the original LF endings (offsets depend on them)")
-    return [facts.issue(("text_sha256",), "text-hash-mismatch",
-                        f"the text's sha256 is {actual}, the labels are pinned to {pinned}: the text changed after "
-                        f"labelling{hint}; span checks are skipped until text and pin agree")]
+        hint = (
+            f"; the text has {crlf} CRLF line endings: if an editor or git added them, "
+            f"restore the original LF endings (offsets depend on them)"
+        )
+    return [
+        facts.issue(
+            ("text_sha256",),
+            "text-hash-mismatch",
+            f"the text's sha256 is {actual}, the labels are pinned to {pinned}: the text changed after "
+            f"labelling{hint}; span checks are skipped until text and pin agree",
+        )
+    ]
 
 
 def spans_lie_in_text(facts: ArticleFacts) -> list[Issue]:
@@ -204,9 +241,14 @@ def segments_cover_text(facts: ArticleFacts) -> list[Issue]:
     previous = None
     for start, end, index in segments:  # in list order: each segment starts where the one before it ended
         if previous is not None and start < previous[1]:
-            issues.append(facts.issue(("segments", index), "segment-overlap",
-                                      f"segment [{start}:{end}] overlaps or precedes segment "
-                                      f"{pointer(('segments', previous[2]))} [{previous[0]}:{previous[1]}]"))
+            issues.append(
+                facts.issue(
+                    ("segments", index),
+                    "segment-overlap",
+                    f"segment [{start}:{end}] overlaps or precedes segment "
+                    f"{pointer(('segments', previous[2]))} [{previous[0]}:{previous[1]}]",
+                )
+            )
         previous = (start, end, index)
     # Coverage is judged on the segments in text order, so a segment listed out of order is not also a gap.
     covered_to = 0
@@ -223,8 +265,12 @@ def _gap_issue(facts: ArticleFacts, start: int, end: int, path: tuple) -> Issue:
     gap = facts.article.text[start:end]
     lead = len(gap) - len(gap.lstrip())
     trail = len(gap.rstrip())
-    return facts.issue(path, "segment-gap", f"text [{start + lead}:{start + trail}] {_show(gap.strip())} lies in no "
-                                            f"segment; add a segment (boilerplate if it is page furniture)")
+    return facts.issue(
+        path,
+        "segment-gap",
+        f"text [{start + lead}:{start + trail}] {_show(gap.strip())} lies in no "
+        f"segment; add a segment (boilerplate if it is page furniture)",
+    )
 
 
 def no_labels_in_boilerplate(facts: ArticleFacts) -> list[Issue]:
@@ -232,10 +278,16 @@ def no_labels_in_boilerplate(facts: ArticleFacts) -> list[Issue]:
     boilerplate = [(s, e) for s, e, i in facts.spans["segments"] if segment_at[i].get("kind") == "boilerplate"]
     if not boilerplate:
         return []
-    return [facts.issue((group, index), "label-in-boilerplate",
-                        f"span [{start}:{end}] lies in a boilerplate segment, which gets no labels")
-            for group in ("entities", "claims") for start, end, index in facts.spans[group]
-            if any(s < end and start < e for s, e in boilerplate)]
+    return [
+        facts.issue(
+            (group, index),
+            "label-in-boilerplate",
+            f"span [{start}:{end}] lies in a boilerplate segment, which gets no labels",
+        )
+        for group in ("entities", "claims")
+        for start, end, index in facts.spans[group]
+        if any(s < end and start < e for s, e in boilerplate)
+    ]
 
 
 def mentions_do_not_overlap(facts: ArticleFacts) -> list[Issue]:
@@ -249,8 +301,13 @@ def mentions_do_not_overlap(facts: ArticleFacts) -> list[Issue]:
     for s2, e2, i2 in sorted(facts.spans["entities"]):
         if furthest is not None and s2 < furthest[1]:
             s1, e1, i1 = furthest
-            issues.append(facts.issue(("entities", i2), "mention-overlap",
-                                      f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]"))
+            issues.append(
+                facts.issue(
+                    ("entities", i2),
+                    "mention-overlap",
+                    f"mention [{s2}:{e2}] overlaps mention {pointer(('entities', i1))} [{s1}:{e1}]",
+                )
+            )
         if furthest is None or e2 > furthest[1]:
             furthest = (s2, e2, i2)
     return issues
@@ -290,24 +347,34 @@ def mentions_fit_tokens_and_sentences(facts: ArticleFacts) -> list[Issue]:
                 whole = set(token_starts), set(token_ends)
             starts_token, ends_token = start in whole[0], end in whole[1]
         if not starts_token or not ends_token:
-            issues.append(facts.issue(("entities", index), "mention-cut-by-tokenizer",
-                                      _cut_message(text, start, end, starts_token, ends_token)))
+            issues.append(
+                facts.issue(
+                    ("entities", index),
+                    "mention-cut-by-tokenizer",
+                    _cut_message(text, start, end, starts_token, ends_token),
+                )
+            )
             continue
         if not may_cross_sentence(text, start, end):
             continue
         if sentence_starts is None:
             sentence_starts = [s for s, _ in article.sentences()]
         if bisect_right(sentence_starts, start) != bisect_right(sentence_starts, end - 1):
-            issues.append(facts.issue(("entities", index), "mention-crosses-sentence",
-                                      f"{_show(text[start:end])} spans a sentence boundary of the project "
-                                      f"sentence splitter"))
+            issues.append(
+                facts.issue(
+                    ("entities", index),
+                    "mention-crosses-sentence",
+                    f"{_show(text[start:end])} spans a sentence boundary of the project sentence splitter",
+                )
+            )
     return issues
 
 
 def _cut_message(text: str, start: int, end: int, starts_token: bool, ends_token: bool) -> str:
     """Why a mention's offsets are not token boundaries: an edge on whitespace (trim it), or inside a word."""
     shown = text[start:end]
-    spaces, cuts = [], []
+    spaces: list[tuple[str, str]] = []
+    cuts: list[tuple[str, str]] = []
     if not starts_token:
         (spaces if text[start].isspace() else cuts).append(("starts", f"start {start}"))
     if not ends_token:
@@ -352,8 +419,11 @@ def local_ids_unique(facts: ArticleFacts) -> list[Issue]:
             if not isinstance(local, str):
                 continue
             if local in seen:
-                issues.append(facts.issue((group, index, "id"), "duplicate-id",
-                                          f"id {local!r} is already used at {pointer(seen[local])}"))
+                issues.append(
+                    facts.issue(
+                        (group, index, "id"), "duplicate-id", f"id {local!r} is already used at {pointer(seen[local])}"
+                    )
+                )
             else:
                 seen[local] = (group, index)
     return issues
@@ -372,15 +442,30 @@ def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
         if isinstance(key, str) and registry.has_well_formed_entity(key):
             expected = (registry.entity(key) or {}).get("type")
             if expected != label and isinstance(label, str) and label in _LABELS:
-                issues.append(facts.issue(("entities", index, "label"), "entity-type-mismatch",
-                                          f"label {label} differs from the registry type {expected} of {key!r}"))
+                issues.append(
+                    facts.issue(
+                        ("entities", index, "label"),
+                        "entity-type-mismatch",
+                        f"label {label} differs from the registry type {expected} of {key!r}",
+                    )
+                )
         elif is_key(key):
-            issues.append(facts.issue(("entities", index, "entity"), "unknown-entity",
-                                      f"entity {key!r} is not in the entity registry; add it to entities.json"
-                                      + facts.did_you_mean(key, "entities")))
+            issues.append(
+                facts.issue(
+                    ("entities", index, "entity"),
+                    "unknown-entity",
+                    f"entity {key!r} is not in the entity registry; add it to entities.json"
+                    + facts.did_you_mean(key, "entities"),
+                )
+            )
         elif key is None and isinstance(label, str) and label in NAMED_LABELS:
-            issues.append(facts.issue(("entities", index, "entity"), "mention-unlinked",
-                                      f"{label} mention {_show(mention.get('text'))} links to no entity"))
+            issues.append(
+                facts.issue(
+                    ("entities", index, "entity"),
+                    "mention-unlinked",
+                    f"{label} mention {_show(mention.get('text'))} links to no entity",
+                )
+            )
     return issues
 
 
@@ -391,21 +476,36 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
     for index, claim in facts.items["claims"]:
         claimer = claim.get("claimer")
         if isinstance(claimer, str) and not registry.has_entity(claimer) and claimer != "author" and is_key(claimer):
-            issues.append(facts.issue(("claims", index, "claimer"), "unknown-claimer",
-                                      f"claimer {claimer!r} is neither \"author\" nor a key of the entity registry"
-                                      + facts.did_you_mean(claimer, "entities")))
+            issues.append(
+                facts.issue(
+                    ("claims", index, "claimer"),
+                    "unknown-claimer",
+                    f'claimer {claimer!r} is neither "author" nor a key of the entity registry'
+                    + facts.did_you_mean(claimer, "entities"),
+                )
+            )
         about = claim.get("about")
         if isinstance(about, list):
             for position, key in enumerate(about):
                 if isinstance(key, str) and not registry.has_entity(key) and is_key(key):
-                    issues.append(facts.issue(("claims", index, "about", position), "unknown-about-entity",
-                                              f"about names {key!r}, which is not in the entity registry"
-                                              + facts.did_you_mean(key, "entities")))
+                    issues.append(
+                        facts.issue(
+                            ("claims", index, "about", position),
+                            "unknown-about-entity",
+                            f"about names {key!r}, which is not in the entity registry"
+                            + facts.did_you_mean(key, "entities"),
+                        )
+                    )
         proposition = claim.get("proposition")
         if isinstance(proposition, str) and not registry.has_proposition(proposition) and is_key(proposition):
-            issues.append(facts.issue(("claims", index, "proposition"), "unknown-proposition",
-                                      f"proposition {proposition!r} is not in the proposition registry; add it to "
-                                      f"propositions.json" + facts.did_you_mean(proposition, "propositions")))
+            issues.append(
+                facts.issue(
+                    ("claims", index, "proposition"),
+                    "unknown-proposition",
+                    f"proposition {proposition!r} is not in the proposition registry; add it to "
+                    f"propositions.json" + facts.did_you_mean(proposition, "propositions"),
+                )
+            )
     return issues
 
 
@@ -432,8 +532,11 @@ def dates_exist(facts: ArticleFacts) -> list[Issue]:
     try:
         datetime.date.fromisoformat(published)
     except ValueError:
-        return [facts.issue(("metadata", "published"), "date-impossible",
-                            f"published {published!r} is not a day of the calendar")]
+        return [
+            facts.issue(
+                ("metadata", "published"), "date-impossible", f"published {published!r} is not a day of the calendar"
+            )
+        ]
     return []
 
 
@@ -452,8 +555,13 @@ def strings_not_blank(facts: ArticleFacts) -> list[Issue]:
         elif isinstance(value, list):
             stack.extend((v, path + (i,)) for i, v in enumerate(value))
         elif isinstance(value, str) and value and value.isspace() and path[-1:] != ("text",):
-            issues.append(facts.issue(path, "text-blank", f"{_show(value)} is only whitespace; write the "
-                                                          f"value, or leave the field out where it is optional"))
+            issues.append(
+                facts.issue(
+                    path,
+                    "text-blank",
+                    f"{_show(value)} is only whitespace; write the value, or leave the field out where it is optional",
+                )
+            )
     return sorted(issues, key=lambda i: i.pointer)
 
 
@@ -465,13 +573,23 @@ def attribution_fits_claimer(facts: ArticleFacts) -> list[Issue]:
         if not isinstance(claimer, str) or attribution not in ("asserted", "reported"):
             continue
         if claimer == "author" and attribution == "reported":
-            issues.append(facts.issue(("claims", index, "attribution"), "attribution-contradicts-claimer",
-                                      "claimer \"author\" with attribution \"reported\": the author's own claim is "
-                                      "\"asserted\"; a reported one names its source as claimer"))
+            issues.append(
+                facts.issue(
+                    ("claims", index, "attribution"),
+                    "attribution-contradicts-claimer",
+                    'claimer "author" with attribution "reported": the author\'s own claim is '
+                    '"asserted"; a reported one names its source as claimer',
+                )
+            )
         elif claimer != "author" and attribution == "asserted":
-            issues.append(facts.issue(("claims", index, "attribution"), "attribution-contradicts-claimer",
-                                      f"claimer {claimer!r} with attribution \"asserted\": a claim attributed to a "
-                                      f"source is \"reported\"; an asserted one has claimer \"author\""))
+            issues.append(
+                facts.issue(
+                    ("claims", index, "attribution"),
+                    "attribution-contradicts-claimer",
+                    f'claimer {claimer!r} with attribution "asserted": a claim attributed to a '
+                    f'source is "reported"; an asserted one has claimer "author"',
+                )
+            )
     return issues
 
 
@@ -482,9 +600,14 @@ def article_is_labelled(facts: ArticleFacts) -> list[Issue]:
         return []
     annotators = data.get("annotators")
     who = " and no annotators" if annotators == [] else ""
-    return [facts.issue(("entities",), "article-unlabelled",
-                        f"the article has no mentions, no claims{who}: label it (GUIDELINES.md), or it enters "
-                        f"the dataset with nothing in it")]
+    return [
+        facts.issue(
+            ("entities",),
+            "article-unlabelled",
+            f"the article has no mentions, no claims{who}: label it (GUIDELINES.md), or it enters "
+            f"the dataset with nothing in it",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -503,8 +626,17 @@ class Rule:
 ARTICLE_RULES: tuple[Rule, ...] = (
     Rule(id_matches_file_name, ("id-mismatch",)),
     Rule(text_matches_pin, ("text-hash-mismatch",), final=True),
-    Rule(spans_lie_in_text, ("span-reversed", "span-out-of-range", "span-text-mismatch", "span-whitespace",
-                             "span-invisible-edge", "span-splits-character")),
+    Rule(
+        spans_lie_in_text,
+        (
+            "span-reversed",
+            "span-out-of-range",
+            "span-text-mismatch",
+            "span-whitespace",
+            "span-invisible-edge",
+            "span-splits-character",
+        ),
+    ),
     Rule(segments_cover_text, ("segment-overlap", "segment-gap")),
     Rule(no_labels_in_boilerplate, ("label-in-boilerplate",)),
     Rule(mentions_do_not_overlap, ("mention-overlap",)),
@@ -549,8 +681,12 @@ def _did_you_mean(key: str, known: list[str]) -> str:
 
 
 # The codes of the rules that read the registries: a system's predictions need not name its keys.
-REGISTRY_CODES = frozenset(code for rule in ARTICLE_RULES if rule.check in (mentions_link_registry, claims_link_registry)
-                           for code in rule.codes)
+REGISTRY_CODES = frozenset(
+    code
+    for rule in ARTICLE_RULES
+    if rule.check in (mentions_link_registry, claims_link_registry)
+    for code in rule.codes
+)
 
 
 def document_issues(article: Article, registry: Registry) -> list[Issue]:

@@ -37,38 +37,66 @@ def discover(root: Path) -> list[Collection]:
             if has_control_character(name):
                 gold.issues.append(_control_character_issue(folder, root))
             elif is_symlink:
-                gold.issues.append(Issue(relative(folder, root), None, "", "file-is-symlink",
-                                         f"is a symbolic link to {printable(os.readlink(folder))!r}; a pass must "
-                                         f"be a real folder of annotations/passes/, or it is not checked"))
+                gold.issues.append(
+                    Issue(
+                        relative(folder, root),
+                        None,
+                        "",
+                        "file-is-symlink",
+                        f"is a symbolic link to {printable(os.readlink(folder))!r}; a pass must "
+                        f"be a real folder of annotations/passes/, or it is not checked",
+                    )
+                )
             elif not is_dir:
                 if not name.endswith(DOC_SUFFIXES):
-                    gold.issues.append(Issue(relative(folder, root), None, "", "unexpected-file",
-                                             "annotations/passes/ holds one folder per pass; move or remove it"))
+                    gold.issues.append(
+                        Issue(
+                            relative(folder, root),
+                            None,
+                            "",
+                            "unexpected-file",
+                            "annotations/passes/ holds one folder per pass; move or remove it",
+                        )
+                    )
             else:
                 has_registry = any((folder / n).exists() for n in REGISTRY_FILES)
-                collections.append(_collection(name, folder, folder if has_registry else annotations,
-                                               root, texts_from=annotations, pairs=False))
+                collections.append(
+                    _collection(
+                        name, folder, folder if has_registry else annotations, root, texts_from=annotations, pairs=False
+                    )
+                )
     return collections
 
 
 def _control_character_issue(path: Path, root: Path) -> Issue:
     """A name with a control character (a newline, an escape) would forge lines of any report: refused."""
-    return Issue(printable(relative(path, root)), None, "", "file-name-control-character",
-                 "has a control character in its name (shown escaped); rename it")
+    return Issue(
+        printable(relative(path, root)),
+        None,
+        "",
+        "file-name-control-character",
+        "has a control character in its name (shown escaped); rename it",
+    )
 
 
-def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, texts_from: Path,
-                pairs: bool) -> Collection:
+def _collection(
+    name: str, folder: Path, registry_folder: Path, root: Path, *, texts_from: Path, pairs: bool
+) -> Collection:
     issues: list[Issue] = []
     # Names, not Path objects: a folder of 200k files would otherwise cost ~100 MB at once.
     jsons: set[str] = set()
     texts: set[str] = set()
     if not folder.is_dir():
         where = "exists" if folder.exists() else "found"
-        hint = (f"no annotations/ folder {where} in {printable(str(root.resolve()))}: run cyberclaims at the "
-                f"repository root, or pass --root <repository>" if name == "gold" else "folder not found")
-        return Collection(name, folder, registry_folder, [], [Issue(relative(folder, root), None, "",
-                          "file-unreadable", hint)])
+        hint = (
+            f"no annotations/ folder {where} in {printable(str(root.resolve()))}: run cyberclaims at the "
+            f"repository root, or pass --root <repository>"
+            if name == "gold"
+            else "folder not found"
+        )
+        return Collection(
+            name, folder, registry_folder, [], [Issue(relative(folder, root), None, "", "file-unreadable", hint)]
+        )
     with os.scandir(folder) as scan:
         entries = sorted((e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in scan)
     for file_name, is_symlink, is_dir in entries:
@@ -78,9 +106,14 @@ def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, t
         stem, dot, suffix = file_name.rpartition(".")
         suffix = dot + suffix if dot else ""
         stem = stem if dot else file_name
-        if is_symlink or is_dir or suffix not in (".json", ".txt") or (
-                file_name in REGISTRY_FILES and registry_folder == folder) or not ARTICLE_ID.fullmatch(stem) or (
-                not pairs and suffix == ".txt"):
+        if (
+            is_symlink
+            or is_dir
+            or suffix not in (".json", ".txt")
+            or (file_name in REGISTRY_FILES and registry_folder == folder)
+            or not ARTICLE_ID.fullmatch(stem)
+            or (not pairs and suffix == ".txt")
+        ):
             issue = _entry_issue(folder / file_name, root, name, registry_folder == folder, pairs)
             if issue is not None:
                 issues.append(issue)
@@ -88,23 +121,30 @@ def _collection(name: str, folder: Path, registry_folder: Path, root: Path, *, t
         (jsons if suffix == ".json" else texts).add(stem)
     if not pairs:
         # A pass holds only labels; its texts are the gold texts.
-        found = {stem for stem in jsons
-                 if (texts_from / f"{stem}.txt").exists() or (texts_from / f"{stem}.txt").is_symlink()}
+        found = {
+            stem for stem in jsons if (texts_from / f"{stem}.txt").exists() or (texts_from / f"{stem}.txt").is_symlink()
+        }
     ids = sorted(jsons | texts) if pairs else sorted(jsons)
     text_dir = _shared(folder) if pairs else _shared(texts_from)
     json_dir = _shared(folder)
-    articles = [ArticleFiles(i, json_dir if i in jsons else None,
-                             text_dir if (i in texts if pairs else i in found) else None) for i in ids]
+    articles = [
+        ArticleFiles(i, json_dir if i in jsons else None, text_dir if (i in texts if pairs else i in found) else None)
+        for i in ids
+    ]
     return Collection(name, folder, registry_folder, articles, issues)
 
 
-def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool,
-                 pairs: bool = True) -> Issue | None:
+def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool, pairs: bool = True) -> Issue | None:
     """What is wrong with a folder entry that is not an article file (None: it belongs there)."""
     display = relative(path, root)
     if path.is_symlink():
-        return Issue(display, None, "", "file-is-symlink",
-                     f"is a symbolic link to {printable(os.readlink(path))!r}; put the real file here")
+        return Issue(
+            display,
+            None,
+            "",
+            "file-is-symlink",
+            f"is a symbolic link to {printable(os.readlink(path))!r}; put the real file here",
+        )
     if path.is_dir():
         if collection == "gold" and path.name == "passes":
             return None
@@ -114,10 +154,25 @@ def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool,
     if path.suffix in DOC_SUFFIXES:
         return None
     if not pairs and path.suffix == ".txt":
-        return Issue(display, None, "", "unexpected-file",
-                     "a pass holds only labels (<id>.json); its texts are the gold texts in annotations/: remove it")
+        return Issue(
+            display,
+            None,
+            "",
+            "unexpected-file",
+            "a pass holds only labels (<id>.json); its texts are the gold texts in annotations/: remove it",
+        )
     if path.suffix not in (".json", ".txt"):
-        return Issue(display, None, "", "unexpected-file",
-                     "is neither <id>.txt, <id>.json, a registry nor documentation; remove it")
-    return Issue(display, None, "", "invalid-file-name",
-                 f"{path.name!r} is not <id>{path.suffix} with an id matching {ARTICLE_ID.pattern}; rename it")
+        return Issue(
+            display,
+            None,
+            "",
+            "unexpected-file",
+            "is neither <id>.txt, <id>.json, a registry nor documentation; remove it",
+        )
+    return Issue(
+        display,
+        None,
+        "",
+        "invalid-file-name",
+        f"{path.name!r} is not <id>{path.suffix} with an id matching {ARTICLE_ID.pattern}; rename it",
+    )

@@ -20,14 +20,23 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
     or lenient (an unreadable or invalid registry is simply empty, and its keys then show up as unknown:
     for tools whose input is checked by ``validate`` elsewhere). The first entry of a repeated key wins."""
     registry = Registry()
-    for kind, filename, key_field in (("entities", "entities.json", "entities"),
-                                      ("propositions", "propositions.json", "propositions")):
+    for kind, filename, key_field in (
+        ("entities", "entities.json", "entities"),
+        ("propositions", "propositions.json", "propositions"),
+    ):
         path = collection.registry_folder / filename
         display = relative(path, root)
         if not path.exists() and not path.is_symlink():
             if check:
-                report.issues.append(Issue(display, None, "", "missing-registry",
-                                           f"registry {filename} not found; create it with an empty list"))
+                report.issues.append(
+                    Issue(
+                        display,
+                        None,
+                        "",
+                        "missing-registry",
+                        f"registry {filename} not found; create it with an empty list",
+                    )
+                )
             continue
         if check and collection.registry_folder == collection.folder:
             report.files_checked += 1
@@ -46,9 +55,15 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
                 continue
             key = item["key"]
             if key in target and check:
-                report.issues.append(Issue(display, doc.line_of((key_field, index)),
-                                           pointer((key_field, index)), "registry-duplicate-key",
-                                           f"key {key!r} is listed twice; merge the two entries"))
+                report.issues.append(
+                    Issue(
+                        display,
+                        doc.line_of((key_field, index)),
+                        pointer((key_field, index)),
+                        "registry-duplicate-key",
+                        f"key {key!r} is listed twice; merge the two entries",
+                    )
+                )
             target.setdefault(key, item)
     return registry
 
@@ -63,7 +78,7 @@ def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None
     """Add the entity and proposition keys an article names (registry entries no article uses are reported)."""
     mentions = items(data, "entities")
     try:  # the keys of every mention at once, in C (most articles: strings, and null for a date or a number)
-        keys = set(map(dict.get, map(itemgetter(1), mentions), repeat("entity")))
+        keys: set[Any] = set(map(dict.get, map(itemgetter(1), mentions), repeat("entity")))
         keys.discard(None)
         all_strings = set(map(type, keys)) <= {str}
     except TypeError:  # an unhashable value, which the schema reports: one mention at a time below
@@ -85,14 +100,24 @@ def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None
             propositions.add(proposition)
 
 
-def unused_registry_entries(collection: Collection, registry: Registry, used_entities: set[str],
-                             used_propositions: set[str], root: Path) -> list[Issue]:
+def unused_registry_entries(
+    collection: Collection, registry: Registry, used_entities: set[str], used_propositions: set[str], root: Path
+) -> list[Issue]:
     if collection.registry_folder != collection.folder:
         return []
     issues = []
-    for filename, keys, used in (("entities.json", registry.entities, used_entities),
-                                 ("propositions.json", registry.propositions, used_propositions)):
+    for filename, keys, used in (
+        ("entities.json", registry.entities, used_entities),
+        ("propositions.json", registry.propositions, used_propositions),
+    ):
         for key in sorted(set(keys) - used):
-            issues.append(Issue(relative(collection.registry_folder / filename, root), None, "",
-                                "registry-unused-entry", f"{key!r} is used by no article"))
+            issues.append(
+                Issue(
+                    relative(collection.registry_folder / filename, root),
+                    None,
+                    "",
+                    "registry-unused-entry",
+                    f"{key!r} is used by no article",
+                )
+            )
     return issues

@@ -26,9 +26,15 @@ def schema_issues(doc: JsonDocument, kind: str, *, fast: bool = True) -> list[Is
             path = tuple(error.instance_path)
             name = type(error.kind).__name__
             code = "schema-" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
-            issues.append(Issue(doc.display, doc.line_of(path), pointer(path),
-                                code if code in _SCHEMA_CODES else "schema-other",
-                                error.message + _top_level(path)))
+            issues.append(
+                Issue(
+                    doc.display,
+                    doc.line_of(path),
+                    pointer(path),
+                    code if code in _SCHEMA_CODES else "schema-other",
+                    error.message + _top_level(path),
+                )
+            )
     return issues
 
 
@@ -46,9 +52,17 @@ def reference_schema_issues(doc: JsonDocument, kind: str) -> list[Issue]:
 
 
 _SCHEMA_CODES = {
-    "schema-required", "schema-additional-properties", "schema-type", "schema-enum",
-    "schema-pattern", "schema-minimum", "schema-min-length", "schema-max-length", "schema-unique-items",
-    "schema-any-of", "schema-not",
+    "schema-required",
+    "schema-additional-properties",
+    "schema-type",
+    "schema-enum",
+    "schema-pattern",
+    "schema-minimum",
+    "schema-min-length",
+    "schema-max-length",
+    "schema-unique-items",
+    "schema-any-of",
+    "schema-not",
 }
 
 
@@ -66,7 +80,7 @@ def _schema_message(error) -> str:
         known = list(error.schema.get("properties", {}))
         unknown = [key for key in error.instance if key not in known]
         parts = []
-        for key in sorted(unknown[:_SHOWN_FIELDS * 10])[:_SHOWN_FIELDS]:  # bounded work for any number of keys
+        for key in sorted(unknown[: _SHOWN_FIELDS * 10])[:_SHOWN_FIELDS]:  # bounded work for any number of keys
             close = difflib.get_close_matches(key, known, n=1) if len(key) <= 64 else []
             parts.append(shorten(repr(key), 60) + (f" (did you mean {close[0]!r}?)" if close else ""))
         more = f" and {len(unknown) - len(parts)} more" if len(unknown) > len(parts) else ""
