@@ -45,6 +45,11 @@ def run_entries(cache: Path) -> list[Path]:
     return sorted(p for p in cache.rglob("*.run") if b'{"batch": ' in p.read_bytes()[:64])
 
 
+def part_entries(cache: Path) -> list[Path]:
+    """The cache's entries for parts of runs (``pipeline.ARROW_EVERY`` articles: an edit re-derives one)."""
+    return sorted(p for p in cache.rglob("*.run") if b'{"part": ' in p.read_bytes()[:64])
+
+
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -292,7 +297,11 @@ def test_cache_is_outside_the_dataset_and_holds_one_build(corpus: Path, tmp_path
     keep.write_text("a file the build did not make\n")
     build(corpus, tmp_path / "out")
     assert len(run_entries(tmp_path / "cache")) == len(runs_of(corpus))  # the stale entry is gone
-    assert len(list((tmp_path / "cache").rglob("*.run"))) == len(runs_of(corpus)) + 1  # and the entities config
+    from cyberclaims.dataset.pipeline import ARROW_EVERY
+
+    parts = sum(-(-len(run) // ARROW_EVERY) for run in runs_of(corpus))  # each run's parts, the stale one's too
+    assert len(part_entries(tmp_path / "cache")) == parts
+    assert len(list((tmp_path / "cache").rglob("*.run"))) == len(runs_of(corpus)) + parts + 1  # + the entities
     assert keep.exists()
     assert not any(p.suffix == ".run" for p in (tmp_path / "out").rglob("*"))
 
@@ -365,3 +374,33 @@ def certainty_values() -> tuple[str, ...]:
     from cyberclaims.core.vocabulary import CERTAINTIES
 
     return CERTAINTIES
+
+
+def test_an_edit_re_derives_only_its_part_of_the_run(corpus: Path, tmp_path: Path, monkeypatch):
+    """A stale run is made of parts of ARROW_EVERY articles, each cached: an edit checks again and makes
+    rows of its own part only, and the run's shards are what a clean build writes."""
+    import cyberclaims.dataset.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "SHARD_ARTICLES", 10_000)  # one run of the whole corpus
+    monkeypatch.setattr(pipeline, "ARROW_EVERY", 16)
+    build(corpus, tmp_path / "out")
+    edited = middle_id(corpus)
+    edit_json(
+        corpus / "annotations" / f"{edited}.json",
+        lambda d: d["claims"][0].update(certainty=other_certainty(d["claims"][0]["certainty"])),
+    )
+    checked = []
+    original = pipeline.check_files
+    monkeypatch.setattr(
+        pipeline, "check_files", lambda files, *a, **k: checked.append(files.id) or original(files, *a, **k)
+    )
+    result = build(corpus, tmp_path / "out")
+    assert (result.runs, result.reused) == (1, 0)
+    from cyberclaims.validation.discovery import discover
+
+    [run] = pipeline.article_runs(discover(corpus)[0].articles)
+    ids = run.articles
+    position = [files.id for files in ids].index(edited)
+    start = position - position % 16
+    assert checked == [files.id for files in ids[start : start + 16]]
+    assert_same_as_clean(corpus, tmp_path / "out", tmp_path)

@@ -91,8 +91,9 @@ class RunCache:
     reused: int = 0
     checked: int = 0
 
-    def key(self, run: list[ArticleFiles]) -> str | None:
+    def key(self, run: list[ArticleFiles], kind: str = "run") -> str | None:
         """The key of a run's files, or None when one cannot be read whole (that run is not cached).
+        ``kind`` tells entries of different shapes over the same files apart (a run, a part of one).
 
         Hashing every file of a large corpus costs more than the rest of an unchanged build, so, as git
         does, the key found for a run is also noted under the files' status (size, inode, and the
@@ -100,7 +101,7 @@ class RunCache:
         have the status they had is not read again. A status taken within ``_SETTLE_NS`` of a file's
         change is not noted (the file might still change within the clock's resolution).
         """
-        status = self._status_key(run)
+        status = self._status_key(run, kind)
         if status is not None:
             try:
                 noted = (self.folder / f"{status[0]}.stat").read_text(encoding="ascii")
@@ -108,7 +109,7 @@ class RunCache:
                     return noted
             except (OSError, ValueError):
                 pass
-        key = self._content_key(run)
+        key = self._content_key(run, kind)
         if key is not None and status is not None and status[1]:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -117,11 +118,11 @@ class RunCache:
                 pass
         return key
 
-    def _status_key(self, run: list[ArticleFiles]) -> tuple[str, bool] | None:
+    def _status_key(self, run: list[ArticleFiles], kind: str) -> tuple[str, bool] | None:
         """(digest of the files' status, whether all of them are settled); None if one is not a regular file."""
         settled_before = time.time_ns() - _SETTLE_NS
         newest = 0
-        parts = [self.fingerprint]
+        parts = [self.fingerprint, kind]
         for files in run:
             parts.append(files.id)
             for path in files.file_names():
@@ -138,8 +139,8 @@ class RunCache:
                 newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
         return hashlib.sha256("\n".join(parts).encode()).hexdigest(), newest < settled_before
 
-    def _content_key(self, run: list[ArticleFiles]) -> str | None:
-        digest = hashlib.sha256(f"{self.fingerprint}\n".encode())
+    def _content_key(self, run: list[ArticleFiles], kind: str) -> str | None:
+        digest = hashlib.sha256(f"{self.fingerprint}\n{kind}\n".encode())
         for files in run:
             digest.update(f"{files.id}\n".encode())
             for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES)):

@@ -30,7 +30,7 @@ from . import rows
 from .arrow import NerColumns, table_from_rows
 from .cache import RunCache
 from .layout import partial_path
-from .parquet import Shard, ShardWriter
+from .parquet import Shard, ShardWriter, parquet_schema
 from .stats import CorpusStats, EntityUsage
 from .withhold import withhold_row
 
@@ -43,8 +43,9 @@ from .withhold import withhold_row
 # are bounded in size, and their contents never depend on the number of workers.
 SHARD_ARTICLES = 1000
 RUN_LIMIT = 4
-# Rows become Arrow tables every this many articles: Python rows (which hold the parsed files) stay
-# few, and the shard writer cuts the tables into row groups of exact sizes whatever this is.
+# A run is made in parts of this many articles: each part's rows become Arrow tables (Python rows, which
+# hold the parsed files, stay few), and each part is cached on its own, so that an edit re-derives one part.
+# The shard writer cuts the tables into row groups of exact sizes whatever this is.
 ARROW_EVERY = 200
 
 
@@ -94,6 +95,7 @@ class RunResult:
     output: RunOutput
     cache_key: str | None  # None: not cacheable
     reused: bool  # copied from the cache, not checked again
+    part_keys: list[str]  # the cache entries of its parts (kept while the run is)
 
 
 @dataclass(frozen=True)
@@ -128,12 +130,19 @@ def build_runs(
         findings.merge(result.findings)
         if context.cache is not None:
             context.cache.note(result.cache_key, result.reused)
+            context.cache.used.update(result.part_keys)
         collect(result.output)
     return findings
 
 
 def build_run(context: RunContext, run: Run) -> RunResult:
-    """One run: from the cache when its inputs are unchanged; else checked and written (and stored if clean)."""
+    """One run: from the cache when its inputs are unchanged; else made of its parts (each from the cache or
+    checked and made into rows), written as the run's shards, and stored if clean.
+
+    A part is ``ARROW_EVERY`` articles: an edit re-derives the rows of its part only, and the run's shards
+    are written again from the others' cached Arrow tables (the shard writer cuts row groups of exact
+    sizes, so the bytes are what a clean build writes).
+    """
     cache = context.cache
     key = cache.key(run.articles) if cache is not None else None
     if cache is not None and key is not None:
@@ -143,24 +152,98 @@ def build_run(context: RunContext, run: Run) -> RunResult:
             try:
                 findings = Findings.from_json(header["batch"])
                 output = restore_output(context.folder, header["output"], blobs, digests, run.number)
+                parts = [str(part) for part in header.get("parts", [])]
             except (KeyError, TypeError, ValueError, OSError):
                 pass  # an entry of another shape: check the run instead
             else:
-                return RunResult(findings, output, key, reused=True)
-    registry = context.registry.view()  # notes what the rules and the rows read: part of the cache key
+                return RunResult(findings, output, key, True, parts)
     findings = Findings()
     writer = RunWriter(context.folder, run.number, context.withhold_text)
-    for files in run.articles:
-        article = check_files(files, context.root, True, registry, findings)
-        if article is not None:
-            writer.add(article, registry)
+    reads: dict[str, set[str]] = {"entities": set(), "propositions": set()}
+    part_keys = []
+    for start in range(0, len(run.articles), ARROW_EVERY):
+        part = build_part(context, run.articles[start : start + ARROW_EVERY])
+        findings.merge(part.findings)
+        writer.add_part(part)
+        for table, keys in part.reads.items():
+            reads[table].update(keys)
+        if part.key is not None:
+            part_keys.append(part.key)
     output = writer.finish()
     if cache is not None and key is not None and not findings.has_errors:
         description, blobs = dump_output(output)
-        cache.store(
-            key, {"batch": findings.to_json(), "output": description}, context.registry, registry.reads(), blobs
-        )
-    return RunResult(findings, output, key, reused=False)
+        header = {"batch": findings.to_json(), "output": description, "parts": part_keys}
+        cache.store(key, header, context.registry, {t: sorted(k) for t, k in reads.items()}, blobs)
+    return RunResult(findings, output, key, False, part_keys)
+
+
+@dataclass
+class RunPart:
+    """A part of a run: what validation found, its rows as Arrow tables, its figures, the registry reads."""
+
+    findings: Findings
+    tables: list[tuple[str, str, pa.Table]]  # (config, split, table), in the order they are written
+    stats: CorpusStats
+    usage: EntityUsage
+    reads: dict[str, list[str]]
+    key: str | None = None
+
+
+def build_part(context: RunContext, articles: list[ArticleFiles]) -> RunPart:
+    """A part from the cache when its files and the registry entries it read are unchanged; else checked,
+    made into rows, and stored if clean."""
+    cache = context.cache
+    key = cache.key(articles, kind="part") if cache is not None else None
+    if cache is not None and key is not None:
+        found = cache.load(key, context.registry)
+        if found is not None:
+            header, blobs, _ = found
+            try:
+                part = _restore_part(header, blobs)
+            except (KeyError, TypeError, ValueError, OSError, pa.ArrowException):
+                pass  # an entry of another shape: make the part again
+            else:
+                part.key = key
+                return part
+    registry = context.registry.view()  # notes what the rules and the rows read: part of the cache key
+    findings = Findings()
+    rows_of = PartRows(context.withhold_text)
+    for files in articles:
+        article = check_files(files, context.root, True, registry, findings)
+        if article is not None:
+            rows_of.add(article, registry)
+    part = RunPart(findings, rows_of.tables(), rows_of.stats, rows_of.usage, registry.reads(), key)
+    if cache is not None and key is not None and not findings.has_errors:
+        names = [[config, split] for config, split, _ in part.tables]
+        header = {
+            "part": findings.to_json(),
+            "tables": names,
+            "stats": part.stats.to_json(),
+            "usage": part.usage.to_json(),
+        }
+        cache.store(key, header, context.registry, part.reads, [_ipc_bytes(t) for _, _, t in part.tables])
+    return part
+
+
+def _ipc_bytes(table: pa.Table) -> bytes:
+    """A table as an Arrow IPC stream (compressed: the cache holds every part of the last build)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as stream:
+        stream.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _restore_part(header: dict[str, Any], blobs: list[bytes]) -> RunPart:
+    tables = []
+    for (config, split), blob in zip(header["tables"], blobs, strict=True):
+        tables.append((str(config), str(split), pa.ipc.open_stream(pa.py_buffer(blob)).read_all()))
+    return RunPart(
+        Findings.from_json(header["part"]),
+        tables,
+        CorpusStats.from_json(header["stats"]),
+        EntityUsage.from_json(header["usage"]),
+        {table: list(keys) for table, keys in header["reads"].items()},  # as stored: the run's key needs them
+    )
 
 
 def dump_output(output: RunOutput) -> tuple[dict[str, Any], list[bytes]]:
@@ -190,16 +273,14 @@ def withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> l
     return [withhold_row(config, row) for row in items] if withhold_text else items
 
 
-class RunWriter:
-    """Turns each valid article of a run into rows, and writes them as the run's shards."""
+class PartRows:
+    """Turns each valid article of a part into rows, then the rows into Arrow tables."""
 
-    def __init__(self, folder: Path, number: int, withhold_text: bool) -> None:
-        self.folder, self.number, self.withhold_text = folder, number, withhold_text
+    def __init__(self, withhold_text: bool) -> None:
+        self.withhold_text = withhold_text
         self.rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.ner: dict[str, NerColumns] = {}
-        self.writers: dict[tuple[str, str], ShardWriter] = {}
         self.stats, self.usage = CorpusStats(), EntityUsage()
-        self.added = 0
 
     def add(self, article: Article, registry: RegistryView) -> None:
         split = rows.split_of(article)
@@ -215,30 +296,38 @@ class RunWriter:
             self.stats.example_claim = claims[0]
         for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
             self.rows.setdefault((config, split), []).extend(withheld(config, items, self.withhold_text))
-        self.added += 1
-        if self.added % ARROW_EVERY == 0:
-            self._to_writers()
 
-    def _to_writers(self) -> None:
-        """Hand the rows gathered so far to the shard writers as Arrow tables (bounded Python memory)."""
-        for (config, split), items in self.rows.items():
-            if items:
-                writer = self._writer(config, split)
-                writer.add_table(table_from_rows(config, items, writer.schema))
-        for split, ner in self.ner.items():
-            if len(ner):
-                writer = self._writer("ner", split)
-                writer.add_table(ner.table(writer.schema, withhold_text=self.withhold_text))
-        self.rows.clear()
-        self.ner.clear()
+    def tables(self) -> list[tuple[str, str, pa.Table]]:
+        tables = [
+            (config, split, table_from_rows(config, items, parquet_schema(config)))
+            for (config, split), items in self.rows.items()
+            if items
+        ]
+        tables += [
+            ("ner", split, ner.table(parquet_schema("ner"), withhold_text=self.withhold_text))
+            for split, ner in self.ner.items()
+            if len(ner)
+        ]
+        return tables
 
-    def _writer(self, config: str, split: str) -> ShardWriter:
-        if (config, split) not in self.writers:
-            self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
-        return self.writers[(config, split)]
+
+class RunWriter:
+    """Writes a run's parts, in order, as the run's shard of each config and split."""
+
+    def __init__(self, folder: Path, number: int, withhold_text: bool) -> None:
+        self.folder, self.number, self.withhold_text = folder, number, withhold_text
+        self.writers: dict[tuple[str, str], ShardWriter] = {}
+        self.stats, self.usage = CorpusStats(), EntityUsage()
+
+    def add_part(self, part: RunPart) -> None:
+        for config, split, table in part.tables:
+            if (config, split) not in self.writers:
+                self.writers[(config, split)] = ShardWriter(self.folder, config, split, self.number)
+            self.writers[(config, split)].add_table(table)
+        self.stats.merge(part.stats)
+        self.usage.merge(part.usage)
 
     def finish(self) -> RunOutput:
-        self._to_writers()
         shards = [writer.close() for writer in self.writers.values()]
         self.writers.clear()
         release_memory()  # a worker lives for the whole build: give this run's buffers back
