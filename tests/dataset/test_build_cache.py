@@ -46,7 +46,7 @@ def run_entries(cache: Path) -> list[Path]:
 
 
 def part_entries(cache: Path) -> list[Path]:
-    """The cache's entries for parts of runs (``pipeline.ARROW_EVERY`` articles: an edit re-derives one)."""
+    """The cache's entries for parts of runs (``pipeline.run_parts``: an edit re-derives one)."""
     return sorted(p for p in cache.rglob("*.run") if b'{"part": ' in p.read_bytes()[:64])
 
 
@@ -297,9 +297,10 @@ def test_cache_is_outside_the_dataset_and_holds_one_build(corpus: Path, tmp_path
     keep.write_text("a file the build did not make\n")
     build(corpus, tmp_path / "out")
     assert len(run_entries(tmp_path / "cache")) == len(runs_of(corpus))  # the stale entry is gone
-    from cyberclaims.dataset.pipeline import ARROW_EVERY
+    from cyberclaims.dataset.pipeline import article_runs, run_parts
+    from cyberclaims.validation.discovery import discover
 
-    parts = sum(-(-len(run) // ARROW_EVERY) for run in runs_of(corpus))  # each run's parts, the stale one's too
+    parts = sum(len(run_parts(run)) for run in article_runs(discover(corpus)[0].articles))  # the stale run's too
     assert len(part_entries(tmp_path / "cache")) == parts
     assert len(list((tmp_path / "cache").rglob("*.run"))) == len(runs_of(corpus)) + parts + 1  # + the entities
     assert keep.exists()
@@ -377,12 +378,12 @@ def certainty_values() -> tuple[str, ...]:
 
 
 def test_an_edit_re_derives_only_its_part_of_the_run(corpus: Path, tmp_path: Path, monkeypatch):
-    """A stale run is made of parts of ARROW_EVERY articles, each cached: an edit checks again and makes
-    rows of its own part only, and the run's shards are what a clean build writes."""
+    """A stale run is made of parts (cut by the ids, as runs are), each cached: an edit checks again and
+    makes rows of its own part only, and the run's shards are what a clean build writes."""
     import cyberclaims.dataset.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "SHARD_ARTICLES", 10_000)  # one run of the whole corpus
-    monkeypatch.setattr(pipeline, "ARROW_EVERY", 16)
+    monkeypatch.setattr(pipeline, "PART_ARTICLES", 16)
     build(corpus, tmp_path / "out")
     edited = middle_id(corpus)
     edit_json(
@@ -399,8 +400,6 @@ def test_an_edit_re_derives_only_its_part_of_the_run(corpus: Path, tmp_path: Pat
     from cyberclaims.validation.discovery import discover
 
     [run] = pipeline.article_runs(discover(corpus)[0].articles)
-    ids = run.articles
-    position = [files.id for files in ids].index(edited)
-    start = position - position % 16
-    assert checked == [files.id for files in ids[start : start + 16]]
+    [own] = [[files.id for files in part] for part in pipeline.run_parts(run) if edited in {f.id for f in part}]
+    assert len(pipeline.run_parts(run)) > 3 and checked == own
     assert_same_as_clean(corpus, tmp_path / "out", tmp_path)

@@ -40,7 +40,7 @@ from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
 from .parquet import Shard, ShardWriter
 from .pipeline import (
-    ARROW_EVERY,
+    PART_ARTICLES,
     RUN_LIMIT,
     SHARD_ARTICLES,
     RunContext,
@@ -184,7 +184,7 @@ def build_cache(output: Path, withhold_text: bool) -> RunCache | None:
     folder = cache_folder(output)
     if folder is None:
         return None
-    return RunCache(folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, ARROW_EVERY))
+    return RunCache(folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, PART_ARTICLES))
 
 
 class OutputFolderError(BuildError, UsageError):

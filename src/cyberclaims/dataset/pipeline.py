@@ -43,10 +43,11 @@ from .withhold import withhold_row
 # are bounded in size, and their contents never depend on the number of workers.
 SHARD_ARTICLES = 1000
 RUN_LIMIT = 4
-# A run is made in parts of this many articles: each part's rows become Arrow tables (Python rows, which
-# hold the parsed files, stay few), and each part is cached on its own, so that an edit re-derives one part.
-# The shard writer cuts the tables into row groups of exact sizes whatever this is.
-ARROW_EVERY = 200
+# A run is made in parts of about this many articles, cut as runs are: each part's rows become Arrow
+# tables (Python rows, which hold the parsed files, stay few), and each part is cached on its own, so that
+# an edit or an addition re-derives one part. The shard writer cuts the tables into row groups of exact
+# sizes whatever the parts are.
+PART_ARTICLES = 200
 
 
 @dataclass
@@ -60,24 +61,32 @@ class Run:
         return len(self.articles)
 
 
-def article_runs(articles: list[ArticleFiles]) -> list[Run]:
-    """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
-    shortest, modulus, longest = (
-        max(1, SHARD_ARTICLES // 4),
-        max(1, SHARD_ARTICLES * 3 // 4),
-        RUN_LIMIT * SHARD_ARTICLES,
-    )
-    runs: list[Run] = []
+def content_defined_cuts(articles: list[ArticleFiles], mean: int) -> list[list[ArticleFiles]]:
+    """Cut the articles (in id order) where the ids say: after an article whose id hashes to 0 modulo 3/4
+    of ``mean``, once the piece holds at least 1/4 of it, and at ``RUN_LIMIT`` times it at most. The cuts
+    depend on the ids alone: adding or removing an article changes its own piece and at most the next."""
+    shortest, modulus, longest = max(1, mean // 4), max(1, mean * 3 // 4), RUN_LIMIT * mean
+    pieces: list[list[ArticleFiles]] = []
     current: list[ArticleFiles] = []
     for files in articles:
         current.append(files)
         mark = int.from_bytes(hashlib.sha256(files.id.encode()).digest()[:8], "big")
         if (mark % modulus == 0 and len(current) >= shortest) or len(current) >= longest:
-            runs.append(Run(len(runs), current))
+            pieces.append(current)
             current = []
     if current:
-        runs.append(Run(len(runs), current))
-    return runs
+        pieces.append(current)
+    return pieces
+
+
+def article_runs(articles: list[ArticleFiles]) -> list[Run]:
+    """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
+    return [Run(number, run) for number, run in enumerate(content_defined_cuts(articles, SHARD_ARTICLES))]
+
+
+def run_parts(run: Run) -> list[list[ArticleFiles]]:
+    """Cut a run into parts the same way (``PART_ARTICLES`` on average), each cached on its own."""
+    return content_defined_cuts(run.articles, PART_ARTICLES)
 
 
 @dataclass
@@ -139,7 +148,7 @@ def build_run(context: RunContext, run: Run) -> RunResult:
     """One run: from the cache when its inputs are unchanged; else made of its parts (each from the cache or
     checked and made into rows), written as the run's shards, and stored if clean.
 
-    A part is ``ARROW_EVERY`` articles: an edit re-derives the rows of its part only, and the run's shards
+    Parts are cut by ``run_parts``: an edit re-derives the rows of its part only, and the run's shards
     are written again from the others' cached Arrow tables (the shard writer cuts row groups of exact
     sizes, so the bytes are what a clean build writes).
     """
@@ -161,8 +170,8 @@ def build_run(context: RunContext, run: Run) -> RunResult:
     writer = RunWriter(context.folder, run.number, context.withhold_text)
     reads: dict[str, set[str]] = {"entities": set(), "propositions": set()}
     part_keys = []
-    for start in range(0, len(run.articles), ARROW_EVERY):
-        part = build_part(context, run.articles[start : start + ARROW_EVERY])
+    for articles in run_parts(run):
+        part = build_part(context, articles)
         findings.merge(part.findings)
         writer.add_part(part)
         for table, keys in part.reads.items():
