@@ -41,6 +41,7 @@ from .metadata import LICENSE_FILE
 from .parquet import Shard, ShardWriter
 from .pipeline import (
     PART_ARTICLES,
+    PART_LIMIT,
     RUN_LIMIT,
     SHARD_ARTICLES,
     RunContext,
@@ -184,7 +185,9 @@ def build_cache(output: Path, withhold_text: bool) -> RunCache | None:
     folder = cache_folder(output)
     if folder is None:
         return None
-    return RunCache(folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, PART_ARTICLES))
+    return RunCache(
+        folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, PART_ARTICLES, PART_LIMIT)
+    )
 
 
 class OutputFolderError(BuildError, UsageError):

@@ -47,7 +47,9 @@ RUN_LIMIT = 4
 # tables (Python rows, which hold the parsed files, stay few), and each part is cached on its own, so that
 # an edit or an addition re-derives one part. The shard writer cuts the tables into row groups of exact
 # sizes whatever the parts are.
-PART_ARTICLES = 200
+PART_ARTICLES = 100
+# At most this many times PART_ARTICLES: an edit in a long stretch without a cut re-derives no more.
+PART_LIMIT = 2
 
 
 @dataclass
@@ -61,11 +63,11 @@ class Run:
         return len(self.articles)
 
 
-def content_defined_cuts(articles: list[ArticleFiles], mean: int) -> list[list[ArticleFiles]]:
+def content_defined_cuts(articles: list[ArticleFiles], mean: int, limit: int) -> list[list[ArticleFiles]]:
     """Cut the articles (in id order) where the ids say: after an article whose id hashes to 0 modulo 3/4
-    of ``mean``, once the piece holds at least 1/4 of it, and at ``RUN_LIMIT`` times it at most. The cuts
+    of ``mean``, once the piece holds at least 1/4 of it, and at ``limit`` times it at most. The cuts
     depend on the ids alone: adding or removing an article changes its own piece and at most the next."""
-    shortest, modulus, longest = max(1, mean // 4), max(1, mean * 3 // 4), RUN_LIMIT * mean
+    shortest, modulus, longest = max(1, mean // 4), max(1, mean * 3 // 4), limit * mean
     pieces: list[list[ArticleFiles]] = []
     current: list[ArticleFiles] = []
     for files in articles:
@@ -81,12 +83,12 @@ def content_defined_cuts(articles: list[ArticleFiles], mean: int) -> list[list[A
 
 def article_runs(articles: list[ArticleFiles]) -> list[Run]:
     """Cut the articles (in id order) into runs whose boundaries depend only on the ids."""
-    return [Run(number, run) for number, run in enumerate(content_defined_cuts(articles, SHARD_ARTICLES))]
+    return [Run(number, run) for number, run in enumerate(content_defined_cuts(articles, SHARD_ARTICLES, RUN_LIMIT))]
 
 
 def run_parts(run: Run) -> list[list[ArticleFiles]]:
     """Cut a run into parts the same way (``PART_ARTICLES`` on average), each cached on its own."""
-    return content_defined_cuts(run.articles, PART_ARTICLES)
+    return content_defined_cuts(run.articles, PART_ARTICLES, PART_LIMIT)
 
 
 @dataclass
