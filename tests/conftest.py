@@ -145,6 +145,39 @@ GROWTH = ROOT / "tests" / "fixtures" / "growth"
 growth = _load("growth_add", GROWTH / "add.py")
 
 
+CASES = ROOT / "tests" / "cases"
+# The smallest valid repository: one article, its registries, a CITATION.cff.
+MINIMAL = CASES / "valid" / "minimal"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A disposable copy of ``MINIMAL``."""
+    shutil.copytree(MINIMAL, tmp_path / "mini", symlinks=True)
+    return tmp_path / "mini"
+
+
+@pytest.fixture
+def withheld(mini: Path) -> Path:
+    """A text-withheld build of ``mini`` in ``mini/withheld``, and its text in ``mini/texts`` (to rehydrate)."""
+    assert cli("build", "--withhold-text", "withheld", cwd=mini).returncode == 0
+    (mini / "texts").mkdir()
+    shutil.copy(mini / "annotations" / "acme-breach.txt", mini / "texts")
+    return mini / "withheld"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes: what a command left there."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cli(*args: str | Path, cwd: Path) -> Run:
+    """The CLI in this process: its exit status, its message, and never an internal error."""
+    run = run_cli(*args, cwd=cwd)
+    assert "internal error" not in run.stderr, run.stderr
+    return run
+
+
 def copy_repository(target: Path, *, with_dataset: bool = False) -> Path:
     """A disposable copy of what a build reads (and optionally the committed dataset)."""
     target.mkdir(parents=True, exist_ok=True)

@@ -10,21 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, run_cli, run_process
+from conftest import MINIMAL, Run, cli, run_process
 
 pytestmark = pytest.mark.slow
 
 
-CASES = Path(__file__).resolve().parents[1] / "cases"
-MINIMAL = CASES / "valid" / "minimal"
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-
-
-def cli(*args: str | Path, cwd: Path) -> Run:
-    """The CLI in this process: its exit status, its message, and never an internal error."""
-    run = run_cli(*args, cwd=cwd)
-    assert "internal error" not in run.stderr, run.stderr
-    return run
 
 
 def cli_process(*args: str | Path, cwd: Path, timeout: float = 120) -> Run:
@@ -33,25 +24,6 @@ def cli_process(*args: str | Path, cwd: Path, timeout: float = 120) -> Run:
     run = run_process(*args, cwd=cwd, timeout=timeout)
     assert "internal error" not in run.stderr, run.stderr
     return run
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
-    return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def withheld(mini: Path) -> Path:
-    assert cli("build", "--withhold-text", "withheld", cwd=mini).returncode == 0
-    (mini / "texts").mkdir()
-    shutil.copy(mini / "annotations" / "acme-breach.txt", mini / "texts")
-    return mini / "withheld"
 
 
 @needs_fifo

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,14 +13,6 @@ from hypothesis import strategies as st
 from conftest import run_cli
 from cyberclaims.cli.output import escape_github_data, escape_github_property
 from cyberclaims.core.issues import Issue, Report, printable
-
-MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    shutil.copytree(MINIMAL, tmp_path / "mini", symlinks=True)
-    return tmp_path / "mini"
 
 
 def _unescape(value: str) -> str:

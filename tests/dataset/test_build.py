@@ -9,13 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import ARTICLE_IDS, ROOT, SPLIT_OF, copy_repository, run_cli
+from conftest import ARTICLE_IDS, ROOT, SPLIT_OF, copy_repository, run_cli, tree
 
 pytestmark = pytest.mark.corpus
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def front_matter(card: Path) -> dict:

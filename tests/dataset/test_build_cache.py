@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, synth
+from conftest import run_cli, synth, tree
 
 pytestmark = pytest.mark.slow
 
@@ -50,10 +50,6 @@ def part_entries(cache: Path) -> list[Path]:
     return sorted(p for p in cache.rglob("*.run") if b'{"part": ' in p.read_bytes()[:64])
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def build(root: Path, output: Path, **options):
     from cyberclaims.dataset.build import build as run_build
 
@@ -64,7 +60,7 @@ def assert_same_as_clean(root: Path, built: Path, tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     build(root, clean, cache=False)
-    mine, theirs = files_of(built), files_of(clean)
+    mine, theirs = tree(built), tree(clean)
     assert sorted(mine) == sorted(theirs)
     assert [name for name in mine if mine[name] != theirs[name]] == []
 

@@ -3,20 +3,9 @@ system refuses (disk full, permission denied, read-only), the output cannot be m
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from conftest import run_cli, run_process
-
-MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    shutil.copytree(MINIMAL, tmp_path / "mini", symlinks=True)
-    return tmp_path / "mini"
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, synth
+from conftest import run_cli, synth, tree
 
 # The installed command, run with one hook: the step that writes a row group of a shard
 # (cyberclaims.dataset.parquet.ShardWriter._write_group) does its work, then creates the file named by the first
@@ -34,10 +34,6 @@ def write_group_then_pause(self, group):
 ShardWriter._write_group = write_group_then_pause
 sys.exit(main(sys.argv[2:]))
 """
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.slow

@@ -3,33 +3,11 @@ left as it is."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import Run, run_cli
-
-CASES = Path(__file__).resolve().parents[1] / "cases"
-MINIMAL = CASES / "valid" / "minimal"
-
-
-def cli(*args: str | Path, cwd: Path) -> Run:
-    """The CLI in this process: its exit status, its message, and never an internal error."""
-    run = run_cli(*args, cwd=cwd)
-    assert "internal error" not in run.stderr, run.stderr
-    return run
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
-    return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import cli, tree
 
 
 @pytest.mark.parametrize("option", ["--output", "--withhold-text"])

@@ -4,44 +4,14 @@ folder, the folder must verify first, and nothing is written on a refusal."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import Run, run_cli
+from conftest import cli, tree
 from cyberclaims.dataset.manifest import write_manifest
-
-CASES = Path(__file__).resolve().parents[1] / "cases"
-MINIMAL = CASES / "valid" / "minimal"
-
-
-def cli(*args: str | Path, cwd: Path) -> Run:
-    """The CLI in this process: its exit status, its message, and never an internal error."""
-    run = run_cli(*args, cwd=cwd)
-    assert "internal error" not in run.stderr, run.stderr
-    return run
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
-    return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def withheld(mini: Path) -> Path:
-    assert cli("build", "--withhold-text", "withheld", cwd=mini).returncode == 0
-    (mini / "texts").mkdir()
-    shutil.copy(mini / "annotations" / "acme-breach.txt", mini / "texts")
-    return mini / "withheld"
 
 
 def _set_column(folder: Path, config: str, column: str, value: str) -> None:

@@ -7,13 +7,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ARTICLE_IDS, ROOT, run_cli
+from conftest import ARTICLE_IDS, ROOT, run_cli, tree
 
 pytestmark = pytest.mark.corpus
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_withheld_copy_has_no_text_and_rehydrates_to_the_full_dataset(tmp_path: Path):

@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import MINIMAL, run_cli
 from cyberclaims.core.codes import CODES, LINT_CODES, Severity
 from cyberclaims.core.errors import CyberClaimsError
 from cyberclaims.review.lint import lint, similar_pairs
-
-MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
 
 
 @pytest.fixture

@@ -4,20 +4,10 @@ namesake; an id with a newline is no id."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from conftest import run_cli
-
-MINIMAL = Path(__file__).parents[1] / "cases" / "valid" / "minimal"
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    shutil.copytree(MINIMAL, tmp_path / "mini", symlinks=True)
-    return tmp_path / "mini"
 
 
 def test_validate_elsewhere_refuses_instead_of_checking_the_namesake(mini, tmp_path):

@@ -16,31 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import Run, run_cli
+from conftest import MINIMAL, cli, run_cli, tree
 from cyberclaims.core.jsondoc import parse_json
 from cyberclaims.validation.schema import schema_issues
 
-CASES = Path(__file__).resolve().parents[1] / "cases"
-MINIMAL = CASES / "valid" / "minimal"
 DOC = "annotations/acme-breach.json"
-
-
-def cli(*args: str | Path, cwd: Path) -> Run:
-    """The CLI in this process: its exit status, its message, and never an internal error."""
-    run = run_cli(*args, cwd=cwd)
-    assert "internal error" not in run.stderr, run.stderr
-    return run
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(MINIMAL, root)
-    return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _document() -> dict:
