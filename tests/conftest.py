@@ -146,6 +146,7 @@ growth = _load("growth_add", GROWTH / "add.py")
 
 
 CASES = ROOT / "tests" / "cases"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, for the viewer's browser tests (.ci/tools installs it)
 # The smallest valid repository: one article, its registries, a CITATION.cff.
 MINIMAL = CASES / "valid" / "minimal"
 
@@ -206,7 +207,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     missing = [
         name
         for name, present in (
-            ("Debian's Chromium at /usr/bin/chromium", Path("/usr/bin/chromium").exists()),
+            (f"Debian's Chromium at {CHROMIUM}", CHROMIUM.exists()),
             ("cffconvert ($CFFCONVERT)", bool(os.environ.get("CFFCONVERT") or shutil.which("cffconvert"))),
         )
         if not present

@@ -37,10 +37,9 @@ def _requirement_name(requirement: str) -> str:
 
 def test_every_imported_third_party_package_is_declared():
     tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from Python 3.11")
-    declared = {
-        _requirement_name(r) for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    }
-    optional = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {_requirement_name(r) for r in project["dependencies"]}
+    optional = project["optional-dependencies"]
     optional_names = {_requirement_name(r) for group in optional.values() for r in group}
     distributions = metadata.packages_distributions()
     undeclared = []

@@ -30,7 +30,7 @@ import jinja2.meta
 import jinja2.nodes
 import pytest
 
-from conftest import ARTICLE_IDS, copy_repository, run_cli
+from conftest import ARTICLE_IDS, CHROMIUM, copy_repository, run_cli
 from cyberclaims.core.vocabulary import ENTITY_LABELS
 from cyberclaims.validation import validate
 from cyberclaims.viewer import LABEL_COLORS, ArticleView, render_site, templating
@@ -38,7 +38,6 @@ from cyberclaims.viewer import pages as viewer_pages
 from cyberclaims.viewer import site as viewer_site
 from cyberclaims.viewer.spans import UNKNOWN_LABEL_COLOR
 
-CHROMIUM = Path("/usr/bin/chromium")
 _chromium_present = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)",

@@ -12,7 +12,6 @@ results come back in run order, so nothing depends on scheduling or on the numbe
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +22,8 @@ import pyarrow as pa
 from ..core.libc import libc
 from ..core.model import Article, ArticleFiles, Registry, RegistryView
 from ..core.pool import map_in_order
-from ..validation import runner
 from ..validation.articles import Findings, check_files
-from ..validation.runner import CollectionPlan
+from ..validation.runner import CollectionPlan, worker_count
 from . import rows
 from .arrow import NerColumns, table_from_rows
 from .cache import RunCache
@@ -130,9 +128,7 @@ def build_runs(
 ) -> Findings:
     """Check and write every run of the gold collection ``plan``; each run's output goes to ``collect`` in
     run order. Returns what validation found (the caller decides whether the shards are published)."""
-    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
-    if len(plan.selected) < runner.PARALLEL_MIN_ARTICLES:
-        workers = 1  # a process pool costs more than it saves
+    workers = worker_count(jobs, len(plan.selected))
     findings = Findings()
     runs = article_runs(plan.selected) or [Run(0, [])]
     for result in map_in_order(

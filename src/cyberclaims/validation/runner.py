@@ -72,9 +72,8 @@ def check_collection(
     plan: CollectionPlan, root: Path, *, keep: bool, jobs: int | None = 1, show_progress: bool = True
 ) -> Findings:
     """Check a collection's selected articles in batches of ``BATCH_SIZE`` (a process pool for large ones)."""
-    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
-    if keep or len(plan.selected) < PARALLEL_MIN_ARTICLES:
-        workers = 1  # parsed articles kept in memory cannot come back from a worker cheaply
+    # parsed articles kept in memory cannot come back from a worker cheaply
+    workers = 1 if keep else worker_count(jobs, len(plan.selected))
     batches = [plan.selected[i : i + BATCH_SIZE] for i in range(0, len(plan.selected), BATCH_SIZE)] or [[]]
     findings = Findings()
     context = BatchContext(root, plan.is_gold, plan.registry, keep)
@@ -83,6 +82,14 @@ def check_collection(
     ):
         findings.merge(result)
     return findings
+
+
+def worker_count(jobs: int | None, articles: int) -> int:
+    """The processes to check ``articles`` with: ``jobs`` (None: one per core), or 1 where a process pool
+    would cost more than it saves (fewer than ``PARALLEL_MIN_ARTICLES``)."""
+    if articles < PARALLEL_MIN_ARTICLES:
+        return 1
+    return (os.cpu_count() or 1) if jobs is None else max(1, jobs)
 
 
 @dataclass
