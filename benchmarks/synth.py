@@ -138,6 +138,7 @@ def make_article(number: int, rng: random.Random) -> tuple[str, str, dict, dict,
                 "normalized": f"{org} said that {person} investigated intrusion {number * 100 + sentence}.",
                 "about": [_key(org), _key(person)],
                 "proposition": proposition,
+                "event": proposition,
             }
         )
         w.add("\n" if sentence % 5 == 4 else " ")
@@ -161,8 +162,18 @@ def make_article(number: int, rng: random.Random) -> tuple[str, str, dict, dict,
         "claims": claims,
         "annotators": ["synth"],
         "notes": None,
+        "provenance": {layer: dict(PROVENANCE) for layer in ("entities", "links", "claims", "alignment")},
     }
     return article_id, text, document, entities, propositions
+
+
+PROVENANCE = {
+    "method": "annotated",
+    "annotator": {"id": "synth", "type": "model", "model": "benchmarks/synth.py", "model_version": None},
+    "suggestions": None,
+    "guidelines": "3.0",
+    "date": "2026-12-01",
+}
 
 
 def _lines(text: str, start: int):
@@ -193,6 +204,8 @@ def write_corpus(out: Path, articles: int, seed: int = 0) -> Path:
     (annotations / "propositions.json").write_text(
         json.dumps({"propositions": [propositions[k] for k in sorted(propositions)]}, indent=2) + "\n", encoding="utf-8"
     )
+    events = [{"key": k, "description": propositions[k]["statement"]} for k in sorted(propositions)]
+    (annotations / "events.json").write_text(json.dumps({"events": events}, indent=2) + "\n", encoding="utf-8")
     return Path(out)
 
 

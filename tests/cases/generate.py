@@ -74,12 +74,19 @@ def base_document() -> dict:
         "claims": [
             {"id": f"c{i}", "start": span(t)[0], "end": span(t)[1], "text": t, "claimer": who,
              "attribution": "reported", "certainty": "certain", "normalized": normalized, "about": about,
-             "proposition": proposition}
+             "proposition": proposition, "event": proposition}
             for i, (t, who, about, proposition, normalized) in enumerate(claims, 1)
         ],
         "annotators": ["case-generator"],
         "notes": None,
+        "provenance": {layer: made_by("case-generator") for layer in ("entities", "links", "claims", "alignment")},
     }
+
+
+def made_by(annotator: str, **extra) -> dict:
+    """A provenance record of one layer made by a person, from empty layers."""
+    return {"method": "annotated", "annotator": {"id": annotator, "type": "person"}, "suggestions": None,
+            "guidelines": "3.0", "date": "2026-12-01", **extra}
 
 
 ENTITIES = {"entities": [
@@ -91,6 +98,10 @@ ENTITIES = {"entities": [
 PROPOSITIONS = {"propositions": [
     {"key": "acme_records_stolen", "statement": "Hackers stole 2 million records from Acme Corp."},
     {"key": "fbi_investigates_acme_breach", "statement": "The FBI investigates the breach at Acme Corp."},
+]}
+EVENTS = {"events": [
+    {"key": "acme_records_stolen", "description": "Hackers stole 2 million records from Acme Corp."},
+    {"key": "fbi_investigates_acme_breach", "description": "The FBI investigates the breach at Acme Corp."},
 ]}
 
 
@@ -105,6 +116,26 @@ def write_base(root: Path) -> None:
     (annotations / f"{ID}.json").write_text(dumps(base_document()), encoding="utf-8")
     (annotations / "entities.json").write_text(dumps(ENTITIES), encoding="utf-8")
     (annotations / "propositions.json").write_text(dumps(PROPOSITIONS), encoding="utf-8")
+    (annotations / "events.json").write_text(dumps(EVENTS), encoding="utf-8")
+
+
+def make_pass(root: Path, name: str = "pass-a", record: bool = True) -> Path:
+    """A pass of the base article as a pass must be: every layer recorded, its instructions beside it,
+    its files in the register (``record``)."""
+    folder = root / "annotations" / "passes" / name
+    folder.mkdir(parents=True)
+    document = base_document()
+    document["provenance"] = {layer: made_by(f"{name}-annotator") for layer in document["provenance"]}
+    (folder / f"{ID}.json").write_text(dumps(document), encoding="utf-8")
+    (folder / "INSTRUCTIONS.md").write_text("Label the article by annotations/GUIDELINES.md 3.0.\n", encoding="utf-8")
+    if record:
+        register = root / "annotations" / "passes" / "SHA256SUMS"
+        lines = register.read_text(encoding="utf-8") if register.exists() else ""
+        for file in sorted(p.name for p in folder.iterdir()):
+            digest = hashlib.sha256((folder / file).read_bytes()).hexdigest()
+            lines += f"{digest}  {name}/{file}\n"
+        register.write_text(lines, encoding="utf-8")
+    return folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,15 +211,16 @@ def _(root):
     (root / "annotations" / "passes").mkdir()
     (root / "pass-elsewhere").mkdir()
     shutil.copy(root / DOC, root / "pass-elsewhere" / f"{ID}.json")
+    (root / "annotations" / "passes" / "SHA256SUMS").write_text("", encoding="utf-8")
     os.symlink("../../pass-elsewhere", root / "annotations" / "passes" / "pass-a")
     return "annotations/passes/pass-a", None, None
 
 
 @fault("unexpected-file", "text-in-a-pass")
 def _(root):
-    (root / "annotations" / "passes" / "pass-a").mkdir(parents=True)
-    shutil.copy(root / DOC, root / "annotations" / "passes" / "pass-a" / f"{ID}.json")
-    shutil.copy(root / TXT, root / "annotations" / "passes" / "pass-a" / f"{ID}.txt")
+    folder = make_pass(root)
+    shutil.copy(root / TXT, folder / f"{ID}.txt")
+    edit_raw(root, "annotations/passes/SHA256SUMS", "\n", f"\n{hashlib.sha256((folder / f'{ID}.txt').read_bytes()).hexdigest()}  pass-a/{ID}.txt\n")
     return f"annotations/passes/pass-a/{ID}.txt", None, None
 
 
@@ -673,6 +705,141 @@ def _(root):
     edit_raw(root, "annotations/entities.json", '  ]\n}', '    ,{"key": "reuters", "name": "Reuters", "type": "ORG", '
              '"aliases": [], "description": "again"}\n  ]\n}')
     return "annotations/entities.json", '"description": "again"', "/entities/3"
+
+
+@fault("unknown-event", "event-not-in-registry")
+def _(root):
+    edit_raw(root, DOC, '"event": "acme_records_stolen"', '"event": "acme_records_stolen_twice"')
+    return DOC, '"event": "acme_records_stolen_twice"', "/claims/0/event"
+
+
+@fault("missing-registry", "no-events-json")
+def _(root):
+    (root / "annotations" / "events.json").unlink()
+    edit_doc(root, lambda d: d.update(claims=[]))
+    return "annotations/events.json", None, None
+
+
+@fault("provenance-missing", "gold-without-provenance")
+def _(root):
+    edit_doc(root, lambda d: d.pop("provenance"))
+    return DOC, None, ""
+
+
+@fault("provenance-missing", "labelled-layer-recorded-null")
+def _(root):
+    edit_doc(root, lambda d: d["provenance"].update(claims=None))
+    return DOC, '"claims": null', "/provenance/claims"
+
+
+@fault("provenance-missing", "pass-layer-null-though-empty")
+def _(root):
+    folder = make_pass(root, record=False)
+    document = json.loads((folder / f"{ID}.json").read_text(encoding="utf-8"))
+    document["claims"] = []
+    document["provenance"]["alignment"] = None
+    (folder / f"{ID}.json").write_text(dumps(document), encoding="utf-8")
+    make_register(root)
+    return f"annotations/passes/pass-a/{ID}.json", '"alignment": null', "/provenance/alignment"
+
+
+@fault("provenance-invalid", "pass-layer-adjudicated")
+def _(root):
+    folder = make_pass(root, record=False)
+    document = json.loads((folder / f"{ID}.json").read_text(encoding="utf-8"))
+    document["provenance"]["claims"] = made_by("pass-a-annotator", method="adjudicated", passes=["pass-b"])
+    (folder / f"{ID}.json").write_text(dumps(document), encoding="utf-8")
+    make_register(root)
+    return f"annotations/passes/pass-a/{ID}.json", '"method": "adjudicated"', "/provenance/claims/method"
+
+
+@fault("provenance-unknown-pass", "adjudicated-from-a-missing-pass")
+def _(root):
+    make_pass(root)
+    edit_doc(root, lambda d: d["provenance"].update(
+        claims=made_by("adjudicator", method="adjudicated", passes=["pass-a", "pass-z"])))
+    return DOC, None, "/provenance"
+
+
+@fault("span-origin-missing", "suggested-layer-span-without-origin")
+def _(root):
+    def change(d):
+        d["provenance"]["entities"]["suggestions"] = {"system": "baseline:gazetteer", "version": "1", "file": None}
+        for i, m in enumerate(d["entities"]):
+            if i:
+                m["origin"] = {"kind": "manual", "suggestion": None}
+    edit_doc(root, change)
+    return DOC, '^"id": "m1"', "/entities/0"
+
+
+@fault("span-origin-unexpected", "origin-without-suggestions")
+def _(root):
+    edit_doc(root, lambda d: d["claims"][1].update(origin={"kind": "manual", "suggestion": None}))
+    return DOC, '"kind": "manual"', "/claims/1/origin"
+
+
+@fault("span-origin-unexpected", "kept-suggestion-names-none")
+def _(root):
+    def change(d):
+        d["provenance"]["claims"]["suggestions"] = {"system": "baseline:rules", "version": "1", "file": None}
+        for c in d["claims"]:
+            c["origin"] = {"kind": "manual", "suggestion": None}
+        d["claims"][0]["origin"] = {"kind": "suggested", "suggestion": None}
+    edit_doc(root, change)
+    return DOC, '"kind": "suggested"', "/claims/0/origin/suggestion"
+
+
+@fault("pass-file-unrecorded", "pass-never-recorded")
+def _(root):
+    make_pass(root, record=False)
+    (root / "annotations" / "passes" / "SHA256SUMS").write_text("", encoding="utf-8")
+    return f"annotations/passes/pass-a/{ID}.json", None, None
+
+
+@fault("pass-file-changed", "pass-edited-after-recording")
+def _(root):
+    folder = make_pass(root)
+    edit_raw(root, f"annotations/passes/pass-a/{ID}.json", '"certainty": "certain"', '"certainty": "probable"')
+    return f"annotations/passes/pass-a/{ID}.json", None, None
+
+
+@fault("pass-file-missing", "recorded-pass-file-deleted")
+def _(root):
+    folder = make_pass(root)
+    (folder / "INSTRUCTIONS.md").write_text("Other instructions.\n", encoding="utf-8")
+    make_register(root)
+    (folder / "notes.md").write_text("Notes.\n", encoding="utf-8")
+    make_register(root)
+    (folder / "notes.md").unlink()
+    return "annotations/passes/SHA256SUMS", None, None
+
+
+@fault("pass-instructions-missing", "pass-without-instructions")
+def _(root):
+    folder = make_pass(root, record=False)
+    (folder / "INSTRUCTIONS.md").unlink()
+    make_register(root)
+    return "annotations/passes/pass-a", None, None
+
+
+@fault("pass-register-invalid", "register-line-without-two-spaces")
+def _(root):
+    make_pass(root)
+    register = root / "annotations" / "passes" / "SHA256SUMS"
+    digest = hashlib.sha256((root / "annotations" / "passes" / "pass-a" / "INSTRUCTIONS.md").read_bytes()).hexdigest()
+    # a hand-edited line the register cannot read, before a well-formed one for the same file
+    register.write_text(f"{digest} pass-a/INSTRUCTIONS.md\n" + register.read_text(encoding="utf-8"), encoding="utf-8")
+    return "annotations/passes/SHA256SUMS", f"{digest} pass-a", None
+
+
+def make_register(root: Path) -> None:
+    """The register of every pass file as it is now (what `cyberclaims passes record` writes for new files)."""
+    passes = root / "annotations" / "passes"
+    lines = ""
+    for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+        for file in sorted(p.name for p in folder.iterdir()):
+            lines += f"{hashlib.sha256((folder / file).read_bytes()).hexdigest()}  {folder.name}/{file}\n"
+    (passes / "SHA256SUMS").write_text(lines, encoding="utf-8")
 
 
 @fault("registry-unused-entry", "proposition-nobody-states")

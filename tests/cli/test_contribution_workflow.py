@@ -66,11 +66,17 @@ def label_like_a_contributor(repo: Path) -> None:
                 "normalized": normalized,
                 "about": about,
                 "proposition": proposition,
+                "event": proposition,
             }
         )
     doc["annotators"] = ["test-contributor"]
+    made = {"method": "annotated", "annotator": {"id": "test-contributor", "type": "person"}, "suggestions": None}
+    doc["provenance"] = {layer: {**made, "guidelines": "3.0", "date": "2026-12-01"} for layer in doc["provenance"]}
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for registry in ("entities", "propositions"):
+    labels["registry"]["events"] = [
+        {"key": p["key"], "description": p["statement"]} for p in labels["registry"]["propositions"]
+    ]
+    for registry in ("entities", "propositions", "events"):
         registry_path = repo / "annotations" / f"{registry}.json"
         data = json.loads(registry_path.read_text(encoding="utf-8"))
         data[registry] = sorted(data[registry] + labels["registry"][registry], key=lambda e: e["key"])

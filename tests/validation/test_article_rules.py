@@ -114,6 +114,7 @@ def claim(
     claimer: str = "author",
     about: Any = None,
     proposition: str | None = "acme_records_stolen",
+    event: str | None = "acme_records_stolen",
     **override: Any,
 ) -> dict[str, Any]:
     """A claim over the first occurrence of ``needle`` in ``source``; ``override`` replaces any field."""
@@ -129,6 +130,7 @@ def claim(
         "normalized": source[start:end],
         "about": ["acme_corp"] if about is None else about,
         "proposition": proposition,
+        "event": event,
         **override,
     }
 
@@ -163,6 +165,9 @@ REGISTRY = Registry(
     },
     propositions={
         "acme_records_stolen": {"key": "acme_records_stolen", "statement": "Hackers stole records from Acme Corp."}
+    },
+    events={
+        "acme_records_stolen": {"key": "acme_records_stolen", "description": "Hackers stole records from Acme Corp."}
     },
 )
 
@@ -1063,6 +1068,11 @@ CLAIM_FAILING, CLAIM_VALID = cases(
             lambda: make_article(BODY, {"claims": [claim(BODY, "The FBI", proposition="fbi_probe")]}),
             [("unknown-proposition", "/claims/0/proposition")],
         ),
+        Case(
+            "unknown-event",
+            lambda: make_article(BODY, {"claims": [claim(BODY, "The FBI", event="fbi_probe")]}),
+            [("unknown-event", "/claims/0/event")],
+        ),
         # A proposition key is not an entity key, nor the other way round.
         Case(
             "keys-of-the-wrong-registry",
@@ -1361,7 +1371,7 @@ def test_check_article_reports_in_rule_order():
 def test_check_article_registry_codes_need_the_registry():
     """With an empty registry only the registry rules' codes appear (predictions are checked so, without them)."""
     issues = check_article(full_article(), Registry().view())
-    assert {issue.code for issue in issues} == {"unknown-entity", "unknown-about-entity", "unknown-proposition"}
+    assert {issue.code for issue in issues} == {"unknown-entity", "unknown-about-entity", "unknown-proposition", "unknown-event"}
     assert {issue.code for issue in issues} <= REGISTRY_CODES
     assert {
         code for rule in ARTICLE_RULES if rule.name.endswith("_link_registry") for code in rule.codes

@@ -12,7 +12,7 @@ from conftest import ARTICLE_IDS, ROOT, SEED_IDS, SEED_TEXT_SHA256
 
 pytestmark = pytest.mark.corpus
 
-FOLDERS = [ROOT / "annotations"] + sorted(p for p in (ROOT / "annotations" / "passes").iterdir() if p.is_dir())
+FOLDERS = [ROOT / "annotations"] + sorted(p for p in (ROOT / "annotations" / "passes").glob("*") if p.is_dir())
 
 
 def load(folder: Path, article_id: str) -> dict:

@@ -343,6 +343,7 @@ def prediction_document(
                 "normalized": c.get("normalized") or span,
                 "about": list(c.get("about", [])),
                 "proposition": c.get("proposition", f"claim_{n}"),
+                "event": c.get("event", f"claim_{n}"),
             }
         )
     return {

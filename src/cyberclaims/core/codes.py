@@ -43,7 +43,7 @@ CODES: dict[str, Code] = _codes(
     ("invalid-file-name", E, "The file name is not a valid article id followed by .txt or .json."),
     ("missing-text", E, "An annotation file <id>.json has no raw text <id>.txt beside it."),
     ("missing-annotation", E, "A raw text <id>.txt has no annotation file <id>.json beside it."),
-    ("missing-registry", E, "A registry file (entities.json or propositions.json) is missing."),
+    ("missing-registry", E, "A registry file (entities.json, propositions.json or events.json) is missing."),
     ("unexpected-file", W, "A file in annotations/ that is neither an article, a registry nor documentation."),
     # JSON syntax
     ("json-syntax", E, "The file is not valid JSON."),
@@ -116,6 +116,7 @@ CODES: dict[str, Code] = _codes(
     ("unknown-claimer", E, 'A claim\'s claimer is neither "author" nor a key of the entity registry.'),
     ("unknown-about-entity", E, "A claim's about list names a key missing from the entity registry."),
     ("unknown-proposition", E, "A claim links to a key missing from the proposition registry."),
+    ("unknown-event", E, "A claim links to a key missing from the event registry."),
     ("entity-type-mismatch", E, "A mention's label differs from the type of the entity it links to."),
     ("mention-unlinked", W, "A mention of a named type (not a date or number) links to no entity."),
     (
@@ -123,6 +124,32 @@ CODES: dict[str, Code] = _codes(
         W,
         "An article with no mentions and no claims: a skeleton from `cyberclaims new` not labelled yet.",
     ),
+    # Provenance and passes
+    (
+        "provenance-missing",
+        E,
+        "A layer that holds labels (or any layer of a pass) does not record how it was made: who, a person or "
+        "a model, from which suggestions, under which guidelines version, when.",
+    ),
+    (
+        "provenance-invalid",
+        E,
+        "A provenance record that cannot be true where it is: an adjudicated layer in a pass, a suggestions "
+        "file named in the gold.",
+    ),
+    ("provenance-unknown-pass", E, "An adjudicated gold layer names a pass that is not a folder of annotations/passes/."),
+    ("span-origin-missing", E, "A span of a layer that started from suggestions does not record its origin."),
+    (
+        "span-origin-unexpected",
+        E,
+        "A span records an origin though its layer had no suggestions, or its origin names a suggestion "
+        "(or none) against its kind.",
+    ),
+    ("pass-register-invalid", E, "annotations/passes/SHA256SUMS has a line that is not '<sha256>  <pass>/<file>'."),
+    ("pass-file-unrecorded", E, "A pass file is not recorded in annotations/passes/SHA256SUMS."),
+    ("pass-file-changed", E, "A pass file differs from the checksum recorded when it was made: passes are append-only."),
+    ("pass-file-missing", E, "A pass file recorded in annotations/passes/SHA256SUMS is gone."),
+    ("pass-instructions-missing", E, "A pass folder has no INSTRUCTIONS.md (the instructions its annotator received)."),
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),

@@ -166,6 +166,7 @@ def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:
 class Registry:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     propositions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
     _well_formed: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
     _digests: dict[str, dict[str, bytes]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -176,7 +177,7 @@ class Registry:
         return self._well_formed
 
     def entry_digest(self, table: str, key: str) -> bytes:
-        """sha256 of one entry (``table`` is "entities" or "propositions"; an absent key has a digest too),
+        """sha256 of one entry (``table`` is "entities", "propositions" or "events"; an absent key has a digest too),
         computed once: the build's cache compares the entries each run of articles read."""
         digests = self._digests.setdefault(table, {})
         if key not in digests:
@@ -208,7 +209,7 @@ class RegistryView:
 
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
-        self._reads: dict[str, set[str]] = {"entities": set(), "propositions": set()}
+        self._reads: dict[str, set[str]] = {"entities": set(), "propositions": set(), "events": set()}
 
     def entity(self, key: str) -> dict[str, Any] | None:
         self._reads["entities"].add(key)
@@ -231,8 +232,16 @@ class RegistryView:
         self._reads["propositions"].add(key)
         return key in self._registry.propositions
 
+    def event(self, key: str) -> dict[str, Any] | None:
+        self._reads["events"].add(key)
+        return self._registry.events.get(key)
+
+    def has_event(self, key: str) -> bool:
+        self._reads["events"].add(key)
+        return key in self._registry.events
+
     def keys(self, table: str) -> list[str]:
-        """Every key of ``table`` ("entities" or "propositions"): the reader now depends on the whole table."""
+        """Every key of ``table`` ("entities", "propositions" or "events"): the reader now depends on the whole table."""
         self._reads[table].add(ALL_ENTRIES)
         return list(getattr(self._registry, table))
 

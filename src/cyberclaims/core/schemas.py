@@ -11,6 +11,7 @@ SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
     "entities": "entities.schema.json",
     "propositions": "propositions.schema.json",
+    "events": "events.schema.json",
     "predictions": "predictions.schema.json",
     "iob2": "iob2.schema.json",
     "metrics": "metrics.schema.json",

@@ -35,6 +35,8 @@ SEGMENT_KINDS: tuple[str, ...] = _enum("properties", "segments", "items", "prope
 ATTRIBUTIONS: tuple[str, ...] = _enum("properties", "claims", "items", "properties", "attribution")
 CERTAINTIES: tuple[str, ...] = _enum("properties", "claims", "items", "properties", "certainty")
 SPLITS: tuple[str, ...] = _enum("properties", "metadata", "properties", "split")
+# Where a span came from when its layer started from suggestions (kept, edited, added by hand).
+ORIGIN_KINDS: tuple[str, ...] = _enum("$defs", "origin", "properties", "kind")
 # IOB2 over the entity types, "O" first as in conll2003.
 NER_TAGS: tuple[str, ...] = ("O",) + tuple(f"{prefix}-{label}" for label in ENTITY_LABELS for prefix in ("B", "I"))
 
@@ -44,7 +46,9 @@ ARTICLE_ID = re.compile(_at("$defs", "article_id")["pattern"])
 KEY = re.compile(_at("$defs", "key")["pattern"])
 _KEY_MAX_LENGTH: int = _at("$defs", "key")["maxLength"]
 
-REGISTRY_FILES = ("entities.json", "propositions.json")
+REGISTRY_FILES = ("entities.json", "propositions.json", "events.json")
+# The layers of an annotation file whose making is recorded in its ``provenance``, in the schema's order.
+LAYERS: tuple[str, ...] = tuple(_at("properties", "provenance", "required"))
 
 
 def is_key(value: Any) -> TypeGuard[str]:

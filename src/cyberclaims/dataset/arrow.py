@@ -70,7 +70,8 @@ def _encode(array: pa.Array, feature: Any, target: pa.DataType) -> pa.Array:
     if isinstance(feature, List):
         values = _encode(array.values, feature.feature, target.value_type)
         return pa.ListArray.from_arrays(array.offsets, values, type=target, mask=mask)
-    children = [_encode(array.field(i), feature[field.name], field.type) for i, field in enumerate(target)]
+    # flatten(): the children with the struct's own nulls applied (a null struct's children hold filler)
+    children = [_encode(child, feature[field.name], field.type) for child, field in zip(array.flatten(), target)]
     return pa.StructArray.from_arrays(children, fields=list(target), mask=mask)
 
 

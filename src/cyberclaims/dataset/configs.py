@@ -16,7 +16,7 @@ from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
-from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, NER_TAGS, SEGMENT_KINDS
+from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, LAYERS, NER_TAGS, ORIGIN_KINDS, SEGMENT_KINDS
 
 _string, _offset = Value("string"), Value("int32")
 
@@ -37,6 +37,10 @@ def _segment() -> dict:
     return {"start": _offset, "end": _offset, "kind": ClassLabel(names=list(SEGMENT_KINDS))}
 
 
+def _origin() -> dict:
+    return {"kind": ClassLabel(names=list(ORIGIN_KINDS)), "suggestion": _string}
+
+
 def _mention() -> dict:
     return {
         "id": _string,
@@ -45,6 +49,18 @@ def _mention() -> dict:
         "text": _string,
         "label": ClassLabel(names=list(ENTITY_LABELS)),
         "entity": _string,
+        "origin": _origin(),
+    }
+
+
+def _layer_provenance() -> dict:
+    return {
+        "method": _string,
+        "annotator": {"id": _string, "type": _string, "model": _string, "model_version": _string},
+        "suggestions": {"system": _string, "version": _string, "file": _string},
+        "passes": List(_string),
+        "guidelines": _string,
+        "date": _string,
     }
 
 
@@ -56,11 +72,19 @@ def _claim_attributes() -> dict:
         "normalized": _string,
         "about": List(_string),
         "proposition": _string,
+        "event": _string,
     }
 
 
 def _claim() -> dict:
-    return {"id": _string, "start": _offset, "end": _offset, "text": _string, **_claim_attributes()}
+    return {
+        "id": _string,
+        "start": _offset,
+        "end": _offset,
+        "text": _string,
+        **_claim_attributes(),
+        "origin": _origin(),
+    }
 
 
 def _document() -> dict:
@@ -74,6 +98,7 @@ def _document() -> dict:
         "claims": List(_claim()),
         "annotators": List(_string),
         "notes": _string,
+        "provenance": {layer: _layer_provenance() for layer in LAYERS},
     }
 
 
@@ -94,6 +119,7 @@ def _claim_row() -> dict:
         "sentence_end": _offset,
         **_claim_attributes(),
         "proposition_statement": _string,
+        "event_description": _string,
     }
 
 
@@ -168,6 +194,7 @@ CONFIGS: dict[str, Config] = {
                 "sentence_start": "Offset of the first code point of `sentence` in the article.",
                 "sentence_end": "Offset just past the last code point of `sentence`.",
                 "proposition_statement": "The canonical statement of the proposition (from `propositions.json`).",
+                "event_description": "The description of the event the claim reports (from `events.json`).",
             },
         ),
         # An entity's row lists every article it occurs in, so its row groups are small.

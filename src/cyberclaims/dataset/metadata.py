@@ -53,17 +53,27 @@ LICENSING = (
 
 def _schema_descriptions() -> dict[str, str]:
     found: dict[str, str] = {}
+    annotation = load_schema("annotation")
 
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, dict):
-            for name, prop in node.get("properties", {}).items():
-                path = f"{prefix}{name}"
-                if "description" in prop:
-                    found.setdefault(path, prop["description"])
-                walk(prop, path + ".")
-                walk(prop.get("items", {}), path + ".")
+    def resolved(node: Any) -> Any:
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/$defs/"):
+            node = annotation["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        return node
 
-    walk(load_schema("annotation"), "")
+    def walk(node: Any, prefix: str, depth: int = 0) -> None:
+        node = resolved(node)
+        if not isinstance(node, dict) or depth > 8:
+            return
+        for option in node.get("anyOf", []):
+            walk(option, prefix, depth + 1)
+        for name, prop in node.get("properties", {}).items():
+            path = f"{prefix}{name}"
+            if "description" in prop:
+                found.setdefault(path, prop["description"])
+            walk(prop, path + ".", depth + 1)
+            walk(prop.get("items", {}), path + ".", depth + 1)
+
+    walk(annotation, "")
     for name, prop in load_schema("entities")["properties"]["entities"]["items"]["properties"].items():
         found.setdefault(f"entity.{name}", prop["description"])
     return found

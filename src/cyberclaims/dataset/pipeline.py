@@ -166,7 +166,7 @@ def build_run(context: RunContext, run: Run) -> RunResult:
                 return RunResult(findings, output, key, True, parts)
     findings = Findings()
     writer = RunWriter(context.folder, run.number, context.withhold_text)
-    reads: dict[str, set[str]] = {"entities": set(), "propositions": set()}
+    reads: dict[str, set[str]] = {"entities": set(), "propositions": set(), "events": set()}
     part_keys = []
     for articles in run_parts(run):
         part = build_part(context, articles)

@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import CyberClaimsError
-from ..core.files import MAX_TEXT_BYTES, open_regular
+from ..core.files import MAX_TEXT_BYTES, open_regular, sha256_file
 from ..core.jsondoc import shorten
 from ..core.vocabulary import ARTICLE_ID
+from ..validation.pass_register import INSTRUCTIONS, REGISTER, pass_files, register_line
 from .build import build
 from .configs import CONFIGS
 from .layout import shards
 from .manifest import MANIFEST, verify_manifest
 from .parquet import read_rows
+from .rows import without_absent_fields
 
 
 @dataclass
@@ -149,7 +151,7 @@ def _write_sources(
 
     def restore(row: dict) -> dict:
         text = texts[row["id"]].decode("utf-8")
-        doc = {k: v for k, v in row.items() if k not in ("text", "pass_name")}
+        doc = without_absent_fields({k: v for k, v in row.items() if k not in ("text", "pass_name")})
         for name in CONFIGS["documents"].span_lists:
             doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in row[name]]
         return doc
@@ -167,6 +169,10 @@ def _write_sources(
     }
     _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})
     _dump(annotations / "propositions.json", {"propositions": [propositions[k] for k in sorted(propositions)]})
+    events = {
+        r["event"]: {"key": r["event"], "description": r["event_description"]} for r in _rows(folder, "claims")
+    }
+    _dump(annotations / "events.json", {"events": [events[k] for k in sorted(events)]})
     by_pass: dict[str, list[dict]] = {}
     for row in passes:
         by_pass.setdefault(row["pass_name"], []).append(row)
@@ -177,6 +183,7 @@ def _write_sources(
         target.mkdir(parents=True)
         keys: dict[str, str] = {}
         statements: set[str] = set()
+        event_keys: set[str] = set()
         for row in rows:
             _dump(target / f"{row['id']}.json", restore(row))
             for mention in row["entities"]:
@@ -187,6 +194,7 @@ def _write_sources(
                     if key != "author":
                         keys.setdefault(key, "PERSON")
                 statements.add(claim["proposition"])
+                event_keys.add(claim["event"])
         _dump(
             target / "entities.json",
             {
@@ -197,6 +205,19 @@ def _write_sources(
             },
         )
         _dump(target / "propositions.json", {"propositions": [{"key": k, "statement": k} for k in sorted(statements)]})
+        _dump(target / "events.json", {"events": [{"key": k, "description": k} for k in sorted(event_keys)]})
+        (target / INSTRUCTIONS).write_text(
+            "The instructions this pass's annotator received are in the source repository; this folder was "
+            "rebuilt from the published rows of the pass.\n",
+            encoding="utf-8",
+        )
+    if by_pass:  # the rebuilt passes are recorded as made now: what the published rows hold
+        lines = [
+            register_line(name, file, sha256_file(annotations / "passes" / name / file))
+            for name in sorted(by_pass)
+            for file in pass_files(annotations / "passes" / name)
+        ]
+        (annotations / "passes" / REGISTER).write_text("".join(lines), encoding="utf-8")
 
 
 def _dump(path: Path, value: Any) -> None:

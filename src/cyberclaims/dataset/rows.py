@@ -30,7 +30,35 @@ def document_row(article: Article) -> dict[str, Any]:
         "claims": data["claims"],
         "annotators": data["annotators"],
         "notes": data["notes"],
+        "provenance": data.get("provenance"),
     }
+
+
+def without_absent_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A documents row's annotation fields as the JSON Schema writes them: a column is typed for every row,
+    so an optional field a file does not have (a span's ``origin``, a person's model, a layer's ``passes``,
+    the ``provenance`` of a file without one) reads back as null, which the schema does not allow."""
+    doc = dict(row)
+    for name in ("entities", "claims"):
+        doc[name] = [
+            {k: v for k, v in span.items() if not (k == "origin" and v is None)} for span in doc.get(name) or []
+        ]
+    record = doc.get("provenance")
+    if record is None:
+        doc.pop("provenance", None)
+        return doc
+    layers = {}
+    for layer, made in record.items():
+        if made is not None:
+            made = {k: v for k, v in made.items() if not (k == "passes" and v is None)}
+            annotator = dict(made["annotator"])
+            if annotator.get("type") == "person":
+                annotator.pop("model", None)
+                annotator.pop("model_version", None)
+            made["annotator"] = annotator
+        layers[layer] = made
+    doc["provenance"] = layers
+    return doc
 
 
 def claim_rows(article: Article, registry: RegistryView) -> Iterator[dict[str, Any]]:
@@ -42,6 +70,7 @@ def claim_rows(article: Article, registry: RegistryView) -> Iterator[dict[str, A
         last = bisect_left(sentences, (claim["end"],)) - 1  # the last sentence starting before the claim ends
         start, end = (sentences[first][0], sentences[last][1]) if first <= last else (claim["start"], claim["end"])
         proposition = registry.proposition(claim["proposition"]) or {}
+        event = registry.event(claim["event"]) or {}
         yield {
             "id": f"{article.id}:{claim['id']}",
             "article_id": article.id,
@@ -59,6 +88,8 @@ def claim_rows(article: Article, registry: RegistryView) -> Iterator[dict[str, A
             "about": claim["about"],
             "proposition": claim["proposition"],
             "proposition_statement": proposition.get("statement"),
+            "event": claim["event"],
+            "event_description": event.get("description"),
         }
 
 

@@ -20,6 +20,7 @@ from .layout import configs_in, shards
 from .manifest import MANIFEST, verify_manifest
 from .parquet import LabelOutOfRange, parquet_schema, read_rows, shard_buffer
 from .rederive import check_derived, check_shard_names, is_shard_name
+from .rows import without_absent_fields
 
 
 def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Report:
@@ -73,11 +74,12 @@ def validate_dataset(folder: Path, root_for_display: Path | None = None) -> Repo
         registry.propositions.setdefault(
             row["proposition"], {"key": row["proposition"], "statement": row["proposition_statement"]}
         )
+        registry.events.setdefault(row["event"], {"key": row["event"], "description": row["event_description"]})
     withheld = _is_withheld(folder, rows_by_config.get("documents", []))
     articles: list[tuple[str, Article]] = []  # (split, article) of each documents row that can be re-derived
     for config in ("documents", "passes"):
         for display, index, row in rows_by_config.get(config, []):
-            row = dict(row)
+            row = without_absent_fields(row)
             row.pop("pass_name", None)
             text = row.pop("text")
             if text is None:

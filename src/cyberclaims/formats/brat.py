@@ -7,7 +7,7 @@ brat offsets are code points into the ``.txt``, like the project's, so no conver
   ``Claim``), in the file's order (which is text order);
 - ``N<n>\\tReference T<n> cyberclaims:<key>\\t<name>``: a mention's canonical entity;
 - ``A<n>\\tAttribution T<n> <value>`` and ``A<n>\\tCertainty T<n> <value>``: a claim's attributes;
-- ``#<n>\\tAnnotatorNotes T<n>\\tclaimer: <key> | about: <keys> | proposition: <key> | normalized: <text>``:
+- ``#<n>\\tAnnotatorNotes T<n>\\tclaimer: <key> | about: <keys> | proposition: <key> | event: <key> | normalized: <text>``:
   the rest of a claim (``normalized`` last, so that it may contain anything but a line break or tab).
 
 Segments and ids are not carried (brat numbers its own annotations): the importer numbers mentions and
@@ -29,7 +29,7 @@ from .common import Draft, Problem, is_label, read_export_text, read_text_file
 
 CLAIM_TYPE = "Claim"
 DB = "cyberclaims"
-NOTE_FIELDS = ("claimer", "about", "proposition", "normalized")
+NOTE_FIELDS = ("claimer", "about", "proposition", "event", "normalized")
 ATTRIBUTES = {"Attribution": ("attribution", ATTRIBUTIONS), "Certainty": ("certainty", CERTAINTIES)}
 
 

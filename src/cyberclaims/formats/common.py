@@ -28,8 +28,21 @@ from ..validation.article_rules import document_issues
 from ..validation.registries import gold_registry
 from .new_article import segments_by_line
 
-MENTION_KEYS = ("id", "start", "end", "text", "label", "entity")
-CLAIM_KEYS = ("id", "start", "end", "text", "claimer", "attribution", "certainty", "normalized", "about", "proposition")
+MENTION_KEYS = ("id", "start", "end", "text", "label", "entity", "origin")
+CLAIM_KEYS = (
+    "id",
+    "start",
+    "end",
+    "text",
+    "claimer",
+    "attribution",
+    "certainty",
+    "normalized",
+    "about",
+    "proposition",
+    "event",
+    "origin",
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ class Draft:
     claims: list[dict[str, Any]] | None = None
     segments: list[dict[str, Any]] | None = None
     links: bool = True  # False: the format carries no entity keys (kept from the current file)
-    carried: dict[str, Any] = field(default_factory=dict)  # metadata, annotators, notes as exported
+    carried: dict[str, Any] = field(default_factory=dict)  # metadata, annotators, notes, provenance as exported
 
 
 @dataclass
@@ -280,6 +293,7 @@ def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any
         "claims": [_ordered(c, CLAIM_KEYS) for c in claims],
         "annotators": pick("annotators", []),
         "notes": pick("notes", None),
+        **({"provenance": pick("provenance", None)} if pick("provenance", None) is not None else {}),
     }
 
 

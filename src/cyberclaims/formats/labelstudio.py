@@ -7,7 +7,7 @@ The labeling config is ``annotations/labelstudio-config.xml``; its control names
 | ``label`` | Labels: the 18 OntoNotes types | — | an entity mention |
 | ``entity`` | TextArea | a mention | its entity key (empty: none) |
 | ``claim`` | Labels: ``Claim`` | — | a claim span |
-| ``claimer`` ``normalized`` ``proposition`` | TextArea | a claim | those fields |
+| ``claimer`` ``normalized`` ``proposition`` ``event`` | TextArea | a claim | those fields |
 | ``about`` | TextArea | a claim | entity keys, separated by spaces or commas |
 | ``attribution`` ``certainty`` | Choices | a claim | those fields |
 | ``segment`` | Labels: title body caption byline boilerplate | — | a segment |
@@ -15,7 +15,7 @@ The labeling config is ``annotations/labelstudio-config.xml``; its control names
 Offsets: Label Studio's Text tag counts JavaScript string positions, i.e. UTF-16 code units (an emoji
 counts 2); they are converted from and to code points here, and every imported region whose ``text``
 is given must equal the article at the converted offsets. The task's ``data`` carries the article id
-and the fields no control edits (metadata, annotators, notes), so that they survive the trip.
+and the fields no control edits (metadata, annotators, notes, provenance), so that they survive the trip.
 Region ids: the exporter uses the project's ids (``m1``, ``c1``); the importer keeps ids of that
 form and numbers every region Label Studio invented an id for.
 """
@@ -34,7 +34,7 @@ from .offsets import OffsetError, Utf16Offsets
 
 MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL = "label", "claim", "segment"
 CLAIM_LABEL = "Claim"
-TEXT_FIELDS = ("claimer", "normalized", "proposition", "about")
+TEXT_FIELDS = ("claimer", "normalized", "proposition", "event", "about")
 CHOICE_FIELDS = ("attribution", "certainty")
 KNOWN_CONTROLS = {MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL, "entity", *TEXT_FIELDS, *CHOICE_FIELDS}
 MODEL_VERSION = "cyberclaims"
@@ -83,7 +83,7 @@ def to_task(article: Article) -> dict[str, Any]:
             value = " ".join(claim["about"]) if name == "about" else claim[name]
             if value:  # an empty `about` is no text area at all, as an annotator would leave it
                 region(claim["id"], name, "textarea", s, e, {"text": [value]})
-    carried = {name: data[name] for name in ("metadata", "annotators", "notes")}
+    carried = {name: data[name] for name in ("metadata", "annotators", "notes", "provenance") if name in data}
     return {
         "data": {"text": text, "article_id": article.id, "cyberclaims": carried},
         "predictions": [{"model_version": MODEL_VERSION, "result": result}],
@@ -204,7 +204,7 @@ def _claim(
     region_id: str, items: list[dict], text: str, start: int, end: int, here: str, problems: list[Problem]
 ) -> dict[str, Any]:
     claim: dict[str, Any] = {"id": region_id, "start": start, "end": end, "text": text[start:end]}
-    for name in ("claimer", "normalized", "proposition"):
+    for name in ("claimer", "normalized", "proposition", "event"):
         value = _text_value(items, name, here, problems)
         if value is not None:  # a missing field is left out: the validator names it
             claim[name] = value

@@ -12,7 +12,7 @@ from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError
 from ..core.files import MAX_TEXT_BYTES, decode_text, human_size, read_capped, write_file
 from ..core.jsondoc import has_lone_surrogate, parse_json
 from ..core.text import trimmed
-from ..core.vocabulary import SPLITS, is_license
+from ..core.vocabulary import LAYERS, SPLITS, is_license
 from ..validation.schema import schema_issues
 
 
@@ -103,6 +103,8 @@ def skeleton(
         "claims": [],
         "annotators": [],
         "notes": None,
+        # Each layer records how it was made once it holds labels (validate asks for it then).
+        "provenance": {layer: None for layer in LAYERS},
     }
 
 

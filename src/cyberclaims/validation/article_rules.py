@@ -506,6 +506,16 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
                     f"propositions.json" + facts.did_you_mean(proposition, "propositions"),
                 )
             )
+        event = claim.get("event")
+        if isinstance(event, str) and not registry.has_event(event) and is_key(event):
+            issues.append(
+                facts.issue(
+                    ("claims", index, "event"),
+                    "unknown-event",
+                    f"event {event!r} is not in the event registry; add it to events.json"
+                    + facts.did_you_mean(event, "events"),
+                )
+            )
     return issues
 
 
@@ -643,7 +653,7 @@ ARTICLE_RULES: tuple[Rule, ...] = (
     Rule(mentions_fit_tokens_and_sentences, ("mention-cut-by-tokenizer", "mention-crosses-sentence")),
     Rule(local_ids_unique, ("duplicate-id",)),
     Rule(mentions_link_registry, ("entity-type-mismatch", "unknown-entity", "mention-unlinked")),
-    Rule(claims_link_registry, ("unknown-claimer", "unknown-about-entity", "unknown-proposition")),
+    Rule(claims_link_registry, ("unknown-claimer", "unknown-about-entity", "unknown-proposition", "unknown-event")),
     Rule(dates_exist, ("date-impossible",)),
     Rule(strings_not_blank, ("text-blank",)),
     Rule(attribution_fits_claimer, ("attribution-contradicts-claimer",)),

@@ -21,6 +21,7 @@ from ..core.jsondoc import parse_json, too_deep, too_deep_issue
 from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative
 from ..core.schemas import fast_validator
 from .article_rules import check_article
+from .provenance import passes_named, provenance_issues
 from .registries import collect_usage
 from .schema import schema_issues
 
@@ -41,6 +42,9 @@ class Findings:
     digests: bytearray = field(default_factory=bytearray)
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
+    used_events: set[str] = field(default_factory=set)
+    # pass name -> the first gold file (in id order) whose provenance names it: checked against the pass folders
+    named_passes: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -54,6 +58,9 @@ class Findings:
         self.digests += other.digests
         self.used_entities |= other.used_entities
         self.used_propositions |= other.used_propositions
+        self.used_events |= other.used_events
+        for name, file in other.named_passes.items():
+            self.named_passes.setdefault(name, file)
 
     def to_json(self) -> dict[str, Any]:
         """What a cache keeps of these findings (the parsed articles are never kept)."""
@@ -64,6 +71,8 @@ class Findings:
             "digests": self.digests.hex(),
             "used_entities": sorted(self.used_entities),
             "used_propositions": sorted(self.used_propositions),
+            "used_events": sorted(self.used_events),
+            "named_passes": dict(sorted(self.named_passes.items())),
         }
 
     @classmethod
@@ -75,6 +84,8 @@ class Findings:
             digests=bytearray.fromhex(data["digests"]),
             used_entities=set(data["used_entities"]),
             used_propositions=set(data["used_propositions"]),
+            used_events=set(data["used_events"]),
+            named_passes=dict(data["named_passes"]),
         )
 
 
@@ -94,7 +105,11 @@ def check_files(
         return None
     findings.read += 1
     findings.issues.extend(check_article(article, registry))
-    collect_usage(article.data, findings.used_entities, findings.used_propositions)
+    findings.issues.extend(provenance_issues(article, is_gold))
+    if is_gold:
+        for name in sorted(passes_named(article.data)):
+            findings.named_passes.setdefault(name, article.display)
+    collect_usage(article.data, findings.used_entities, findings.used_propositions, findings.used_events)
     if keep:
         findings.articles.append(article)
     if any(i.severity is Severity.ERROR for i in findings.issues[before:]):

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.issues import Issue, has_control_character, printable
 from ..core.model import ArticleFiles, Collection, relative
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
+from .pass_register import REGISTER, SUGGESTIONS
 
 DOC_SUFFIXES = (".md", ".xml", ".cff")
 
@@ -48,7 +49,7 @@ def discover(root: Path) -> list[Collection]:
                     )
                 )
             elif not is_dir:
-                if not name.endswith(DOC_SUFFIXES):
+                if not name.endswith(DOC_SUFFIXES) and name != REGISTER:
                     gold.issues.append(
                         Issue(
                             relative(folder, root),
@@ -152,6 +153,8 @@ def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool,
     if path.name in REGISTRY_FILES and owns_registries:
         return None
     if path.suffix in DOC_SUFFIXES:
+        return None
+    if not pairs and path.name == SUGGESTIONS:  # the suggestions a pass started from, as delivered
         return None
     if not pairs and path.suffix == ".txt":
         return Issue(

@@ -23,6 +23,7 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
     for kind, filename, key_field in (
         ("entities", "entities.json", "entities"),
         ("propositions", "propositions.json", "propositions"),
+        ("events", "events.json", "events"),
     ):
         path = collection.registry_folder / filename
         display = relative(path, root)
@@ -74,8 +75,8 @@ def gold_registry(root: Path) -> Registry:
     return load_registry(Collection("gold", annotations, annotations, [], []), Path(root), Report(), check=False)
 
 
-def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None:
-    """Add the entity and proposition keys an article names (registry entries no article uses are reported)."""
+def collect_usage(data: Any, entities: set[str], propositions: set[str], events: set[str]) -> None:
+    """Add the entity, proposition and event keys an article names (registry entries no article uses are reported)."""
     mentions = items(data, "entities")
     try:  # the keys of every mention at once, in C (most articles: strings, and null for a date or a number)
         keys: set[Any] = set(map(dict.get, map(itemgetter(1), mentions), repeat("entity")))
@@ -98,10 +99,18 @@ def collect_usage(data: Any, entities: set[str], propositions: set[str]) -> None
             entities.update(k for k in about if isinstance(k, str))
         if isinstance(proposition, str):
             propositions.add(proposition)
+        event = claim.get("event")
+        if isinstance(event, str):
+            events.add(event)
 
 
 def unused_registry_entries(
-    collection: Collection, registry: Registry, used_entities: set[str], used_propositions: set[str], root: Path
+    collection: Collection,
+    registry: Registry,
+    used_entities: set[str],
+    used_propositions: set[str],
+    used_events: set[str],
+    root: Path,
 ) -> list[Issue]:
     if collection.registry_folder != collection.folder:
         return []
@@ -109,6 +118,7 @@ def unused_registry_entries(
     for filename, keys, used in (
         ("entities.json", registry.entities, used_entities),
         ("propositions.json", registry.propositions, used_propositions),
+        ("events.json", registry.events, used_events),
     ):
         for key in sorted(set(keys) - used):
             issues.append(

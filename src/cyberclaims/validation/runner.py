@@ -22,6 +22,7 @@ from ..core.pool import map_in_order
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 from .articles import NO_DIGEST, BatchContext, Findings, check_batch, text_sha256
 from .discovery import discover
+from .pass_register import register_issues
 from .registries import load_registry, unused_registry_entries
 
 # Below this many articles a process pool costs more than it saves.
@@ -106,6 +107,7 @@ class SourceCheck:
     report: Report = field(default_factory=Report)
     _loaded: list[LoadedCollection] = field(default_factory=list)
     _duplicate_groups: list[list[ArticleFiles]] = field(default_factory=list)
+    _named_passes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._wanted = _wanted_ids(self.root, self.paths)
@@ -132,6 +134,7 @@ class SourceCheck:
         self.report.issues.extend(findings.issues)
         self.report.files_checked += findings.files_checked
         if plan.is_gold:
+            self._named_passes = findings.named_passes
             digests, owners = bytearray(findings.digests), list(plan.selected)
             checked = {a.id for a in plan.selected}
             for files in collection.articles:  # texts outside the selection still count as duplicates
@@ -143,7 +146,12 @@ class SourceCheck:
         if self.paths is None and all_read:  # usage is unknown while an article cannot be read
             self.report.issues.extend(
                 unused_registry_entries(
-                    collection, plan.registry, findings.used_entities, findings.used_propositions, self.root
+                    collection,
+                    plan.registry,
+                    findings.used_entities,
+                    findings.used_propositions,
+                    findings.used_events,
+                    self.root,
                 )
             )
         complete = [a for a in collection.articles if a.complete]
@@ -153,6 +161,21 @@ class SourceCheck:
 
     def result(self) -> tuple[Corpus, Report]:
         self.report.issues.extend(_duplicate_text_issues(self._duplicate_groups, self.root, self.paths))
+        pass_names = [c.name for c in self._discovered[1:] if c.folder.is_dir()]
+        for name, file in sorted(self._named_passes.items()):
+            if name not in pass_names:
+                self.report.issues.append(
+                    Issue(
+                        file,
+                        None,
+                        "/provenance",
+                        "provenance-unknown-pass",
+                        f"an adjudicated layer names pass {name!r}, which is not a folder of annotations/passes/; "
+                        f"a gold layer is decided from passes that are kept",
+                    )
+                )
+        if self.paths is None:
+            self.report.issues.extend(register_issues(self.root, pass_names))
         return Corpus(self.root, self._loaded[0], self._loaded[1:]), self.report
 
 
