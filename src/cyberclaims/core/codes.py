@@ -134,8 +134,7 @@ CODES: dict[str, Code] = _codes(
     (
         "provenance-invalid",
         E,
-        "A provenance record that cannot be true where it is: an adjudicated layer in a pass, a suggestions "
-        "file named in the gold.",
+        "A provenance record that cannot be true where it is: an adjudicated layer in a pass.",
     ),
     ("provenance-unknown-pass", E, "An adjudicated gold layer names a pass that is not a folder of annotations/passes/."),
     ("span-origin-missing", E, "A span of a layer that started from suggestions does not record its origin."),

@@ -81,14 +81,6 @@ def provenance_issues(article: Article, is_gold: bool) -> list[Issue]:
                     "a pass is made by one annotator: its method is annotated; an adjudicated layer is the gold's",
                 )
             )
-        if is_gold and isinstance(made.get("suggestions"), dict) and made["suggestions"].get("file") is not None:
-            issues.append(
-                issue(
-                    ("provenance", layer, "suggestions", "file"),
-                    "provenance-invalid",
-                    "a suggestions file is kept beside a pass, not in the gold: set file to null",
-                )
-            )
         if layer in SPAN_LAYERS:
             issues += _origin_issues(data, SPAN_LAYERS[layer], made.get("suggestions") is not None, issue)
     return issues
