@@ -57,7 +57,7 @@ import importlib.metadata
 import platform
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,13 +109,56 @@ def _surface(text: str) -> tuple[str, ...]:
     return tuple(text[s:e] for s, e in tokenize(text))
 
 
+def gazetteer_counts(articles: Iterable[Article]) -> Counter:
+    """How often each (surface form, label, entity key) is annotated in ``articles``."""
+    return Counter((_surface(m["text"]), m["label"], m["entity"]) for a in articles for m in a.data["entities"])
+
+
+def gazetteer_lexicon(known: Counter) -> dict[tuple[str, ...], Counter]:
+    """For each surface form, how often each (label, entity key) was annotated on it."""
+    lexicon: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for (form, label, entity), n in known.items():
+        lexicon[form][(label, entity)] += n
+    return lexicon
+
+
+def gazetteer_mentions(article: Article, lexicon: Mapping[tuple[str, ...], Counter]) -> list[dict[str, Any]]:
+    """The gazetteer's mentions of ``article``: each form of the lexicon takes its most frequent (label, key);
+    matched case-sensitively, longest first, left to right, on whole tokens inside each sentence. Each
+    mention also gives the ``form`` it matched."""
+    choice = {
+        form: min(c.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))[0] for form, c in lexicon.items() if c
+    }
+    longest = max((len(f) for f in choice), default=0)
+    mentions = []
+    for _, start, end in labelled_sentences(article):
+        tokens = tokenize(article.text, start, end)
+        words = [article.text[s:e] for s, e in tokens]
+        i = 0
+        while i < len(tokens):
+            for length in range(min(longest, len(tokens) - i), 0, -1):
+                form = tuple(words[i : i + length])
+                hit = choice.get(form)
+                if hit:
+                    mentions.append(
+                        {
+                            "start": tokens[i][0],
+                            "end": tokens[i + length - 1][1],
+                            "label": hit[0],
+                            "entity": hit[1],
+                            "form": form,
+                        }
+                    )
+                    i += length
+                    break
+            else:
+                i += 1
+    return mentions
+
+
 def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequence[Article] = ()) -> Documents:
     """Gazetteer tagging of every article: learnt from ``train`` if given, else leave-one-article-out."""
-    per_article: dict[str, Counter] = {}
-    for article in [*gold, *train]:
-        per_article[article.id] = Counter(
-            (_surface(m["text"]), m["label"], m["entity"]) for m in article.data["entities"]
-        )
+    per_article = {article.id: gazetteer_counts([article]) for article in [*gold, *train]}
     if train:
         learnt = sum((per_article[a.id] for a in train), Counter())
     else:
@@ -123,29 +166,7 @@ def gazetteer_predictions(gold: Sequence[Article], seed: int = SEED, train: Sequ
     documents = {}
     for article in gold:
         known = learnt if train else total - per_article[article.id]  # never the article tagged
-        lexicon: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-        for (form, label, entity), n in known.items():
-            lexicon[form][(label, entity)] += n
-        choice = {
-            form: min(c.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))[0] for form, c in lexicon.items()
-        }
-        longest = max((len(f) for f in choice), default=0)
-        mentions = []
-        for _, start, end in labelled_sentences(article):
-            tokens = tokenize(article.text, start, end)
-            words = [article.text[s:e] for s, e in tokens]
-            i = 0
-            while i < len(tokens):
-                for length in range(min(longest, len(tokens) - i), 0, -1):
-                    hit = choice.get(tuple(words[i : i + length]))
-                    if hit:
-                        mentions.append(
-                            {"start": tokens[i][0], "end": tokens[i + length - 1][1], "label": hit[0], "entity": hit[1]}
-                        )
-                        i += length
-                        break
-                else:
-                    i += 1
+        mentions = gazetteer_mentions(article, gazetteer_lexicon(known))
         documents[article.id] = prediction_document(article, entities=mentions, system="baseline:gazetteer")
     return documents
 

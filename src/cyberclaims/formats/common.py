@@ -23,8 +23,10 @@ from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTE
 from ..core.issues import Issue
 from ..core.jsondoc import lone_surrogate, parse_json, pointer
 from ..core.model import Article, Registry
-from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS
+from ..core.suggestions import Suggestions
+from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, LAYERS
 from ..validation.article_rules import document_issues
+from ..validation.provenance import holds_labels
 from ..validation.registries import gold_registry
 from .new_article import segments_by_line
 
@@ -71,6 +73,28 @@ class Draft:
     segments: list[dict[str, Any]] | None = None
     links: bool = True  # False: the format carries no entity keys (kept from the current file)
     carried: dict[str, Any] = field(default_factory=dict)  # metadata, annotators, notes, provenance as exported
+    suggestions: Suggestions | None = None  # what the labels started from (their spans' origins name these)
+    date: str | None = None  # the day the tool's annotation was last changed, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class MadeBy:
+    """Who made the labels an import brings in: each imported layer's provenance (GUIDELINES.md 15.2).
+
+    ``date`` defaults to the day the tool last changed the annotation, where its export says it."""
+
+    annotator: str  # a stable annotator id ("ann-03")
+    type: str  # "person" or "model"
+    guidelines: str  # the version of annotations/GUIDELINES.md followed ("3.0")
+    model: str | None = None  # for a model: its name as its maker gives it
+    model_version: str | None = None  # for a model: its version (None: not exposed)
+    date: str | None = None
+
+    def agent(self) -> dict[str, Any]:
+        agent: dict[str, Any] = {"id": self.annotator, "type": self.type}
+        if self.type == "model":
+            agent.update(model=self.model, model_version=self.model_version)
+        return agent
 
 
 @dataclass
@@ -114,8 +138,13 @@ def import_drafts(
     force: bool = False,
     dry_run: bool = False,
     registry: Registry | None = None,
+    made_by: MadeBy | None = None,
 ) -> ImportResult:
-    """Turn drafts into annotation files under ``root/annotations``; write them only if all are valid."""
+    """Turn drafts into annotation files under ``root/annotations``; write them only if all are valid.
+
+    With ``made_by``, each layer the drafts bring in records who made it (and the suggestions it started
+    from); without, the provenance is kept from the current file (or the export's copy). Labels that
+    started from suggestions need ``made_by``: their provenance must say so."""
     root = Path(root)
     annotations = root / "annotations"
     result = ImportResult(problems=list(problems))
@@ -123,7 +152,7 @@ def import_drafts(
     texts_by_hash = _texts_by_hash(annotations)
     seen_ids: dict[str, str] = {}
     for draft in drafts:
-        planned = _plan(draft, annotations, root, registry, texts_by_hash, force, result, dry_run)
+        planned = _plan(draft, annotations, root, registry, texts_by_hash, force, result, dry_run, made_by)
         if planned is None:
             continue
         if planned.id in seen_ids:
@@ -165,7 +194,23 @@ def _plan(
     force: bool,
     result: ImportResult,
     dry_run: bool = False,
+    made_by: MadeBy | None = None,
 ) -> Planned | None:
+    if draft.suggestions is not None and made_by is None:
+        result.problems.append(
+            Problem(
+                draft.origin,
+                f"started from the suggestions of {draft.suggestions.model_version}: say who made its labels "
+                f"(--annotator ID --annotator-type person|model, with --model and --model-version for a model, "
+                f"and --guidelines VERSION) so that its provenance records them and the suggestions",
+            )
+        )
+        return None
+    if made_by is not None and (made_by.date or draft.date) is None:
+        result.problems.append(
+            Problem(draft.origin, "the export does not say when it was annotated: give the day with --date YYYY-MM-DD")
+        )
+        return None
     text_bytes = draft.text.encode("utf-8")
     digest = hashlib.sha256(text_bytes).hexdigest()
     article_id = draft.article_id or texts_by_hash.get(digest)
@@ -220,7 +265,7 @@ def _plan(
         # A dry run goes on, to show what the import would write; the file is listed as needing --force.
         result.needs_force.append(json_path)
     current = _current_document(json_path) if replaces else None
-    document = _document(draft, article_id, digest, current)
+    document = _document(draft, article_id, digest, current, made_by)
     surrogate = lone_surrogate(document)
     if surrogate is not None:  # UTF-8 cannot hold it: say where, rather than fail while writing
         result.problems.append(
@@ -251,7 +296,9 @@ def _current_document(path: Path) -> dict[str, Any] | None:
     return doc.value if doc is not None and isinstance(doc.value, dict) else None
 
 
-def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any] | None) -> dict[str, Any]:
+def _document(
+    draft: Draft, article_id: str, digest: str, current: dict[str, Any] | None, made_by: MadeBy | None = None
+) -> dict[str, Any]:
     current = current or {}
     carried = draft.carried or {}
 
@@ -284,7 +331,7 @@ def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any
     if claims is None:
         current_claims = current.get("claims")
         claims = current_claims if isinstance(current_claims, list) else []
-    return {
+    document = {
         "id": article_id,
         "text_sha256": digest,
         "metadata": metadata,
@@ -293,8 +340,41 @@ def _document(draft: Draft, article_id: str, digest: str, current: dict[str, Any
         "claims": [_ordered(c, CLAIM_KEYS) for c in claims],
         "annotators": pick("annotators", []),
         "notes": pick("notes", None),
-        **({"provenance": pick("provenance", None)} if pick("provenance", None) is not None else {}),
     }
+    provenance = pick("provenance", None) if made_by is None else _provenance(draft, document, made_by, current)
+    return {**document, **({"provenance": provenance} if provenance is not None else {})}
+
+
+def _provenance(draft: Draft, document: dict[str, Any], made_by: MadeBy, current: dict[str, Any]) -> dict[str, Any]:
+    """Each layer the draft brings in, made by ``made_by`` (from the draft's suggestions where it had them);
+    a layer its format does not carry keeps the current file's record. A layer without labels is null."""
+    brought = {
+        "entities",
+        *(("links",) if draft.links else ()),
+        *(("claims", "alignment") if draft.claims is not None else ()),
+    }
+    entry = next(iter(draft.suggestions.articles.values()), {}) if draft.suggestions is not None else {}
+    suggested = set(entry) | ({"links"} if any(m.get("entity") for m in entry.get("entities", [])) else set())
+    kept = current.get("provenance")
+    if not isinstance(kept, dict):
+        kept = {}
+    record: dict[str, Any] = {}
+    for layer in LAYERS:
+        if layer not in brought:
+            record[layer] = kept.get(layer)
+        elif holds_labels(document, layer):
+            record[layer] = {
+                "method": "annotated",
+                "annotator": made_by.agent(),
+                "suggestions": draft.suggestions.source()
+                if draft.suggestions is not None and layer in suggested
+                else None,
+                "guidelines": made_by.guidelines,
+                "date": made_by.date or draft.date,
+            }
+        else:
+            record[layer] = None
+    return record
 
 
 def _keep_links(mentions: list[dict[str, Any]], current: Any) -> list[dict[str, Any]]:

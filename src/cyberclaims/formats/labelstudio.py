@@ -27,8 +27,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..core.jsondoc import JsonDocument
 from ..core.model import Article
+from ..core.suggestions import FROM_SUGGESTION, MANUAL, Suggestions, lowest_score, span_origin
 from ..core.vocabulary import SEGMENT_KINDS
+from ..validation.schema import schema_issues
+from ..validation.suggestions import suggestion_issues
 from .common import Draft, Problem, is_label, parse_export_json, read_export_text, renumber
 from .offsets import OffsetError, Utf16Offsets
 
@@ -49,45 +53,100 @@ def to_tasks(articles: list[Article]) -> list[dict[str, Any]]:
     return [to_task(article) for article in articles]
 
 
-def to_task(article: Article) -> dict[str, Any]:
-    data, text = article.data, article.text
-    offsets = Utf16Offsets(text)
-    result: list[dict[str, Any]] = []
+class _Regions:
+    """The result items of one prediction: one per control of each region, offsets in UTF-16 code units."""
 
-    def region(region_id: str, control: str, kind: str, start: int, end: int, value: dict[str, Any]) -> None:
-        span = {"start": offsets.to_utf16(start), "end": offsets.to_utf16(end)}
-        result.append(
-            {"id": region_id, "from_name": control, "to_name": "text", "type": kind, "value": {**span, **value}}
-        )
+    def __init__(self, text: str) -> None:
+        self.text, self.offsets = text, Utf16Offsets(text)
+        self.result: list[dict[str, Any]] = []
 
-    for index, segment in enumerate(data["segments"], 1):
-        region(
-            f"s{index}",
-            SEGMENT_CONTROL,
-            "labels",
-            segment["start"],
-            segment["end"],
-            {"text": text[segment["start"] : segment["end"]], "labels": [segment["kind"]]},
-        )
-    for mention in data["entities"]:
-        s, e = mention["start"], mention["end"]
-        region(mention["id"], MENTION_CONTROL, "labels", s, e, {"text": mention["text"], "labels": [mention["label"]]})
-        if mention["entity"] is not None:
-            region(mention["id"], "entity", "textarea", s, e, {"text": [mention["entity"]]})
-    for claim in data["claims"]:
-        s, e = claim["start"], claim["end"]
-        region(claim["id"], CLAIM_CONTROL, "labels", s, e, {"text": claim["text"], "labels": [CLAIM_LABEL]})
+    def add(
+        self, region_id: str, control: str, kind: str, start: int, end: int, value: dict[str, Any], score: Any = None
+    ) -> None:
+        span = {"start": self.offsets.to_utf16(start), "end": self.offsets.to_utf16(end)}
+        item = {"id": region_id, "from_name": control, "to_name": "text", "type": kind, "value": {**span, **value}}
+        if score is not None:  # as Label Studio's ML backend scores a region: on each of its results
+            item["score"] = score
+        self.result.append(item)
+
+    def segments(self, segments: list[dict[str, Any]]) -> None:
+        for index, segment in enumerate(segments, 1):
+            s, e = segment["start"], segment["end"]
+            self.add(
+                f"s{index}", SEGMENT_CONTROL, "labels", s, e, {"text": self.text[s:e], "labels": [segment["kind"]]}
+            )
+
+    def mention(self, mention: dict[str, Any], score: Any = None) -> None:
+        s, e, region = mention["start"], mention["end"], mention["id"]
+        self.add(region, MENTION_CONTROL, "labels", s, e, {"text": self.text[s:e], "labels": [mention["label"]]}, score)
+        if mention.get("entity") is not None:
+            self.add(region, "entity", "textarea", s, e, {"text": [mention["entity"]]}, score)
+
+    def claim(self, claim: dict[str, Any], score: Any = None) -> None:
+        """A claim region and a per-region control for each field the claim gives (an empty one: none, as an
+        annotator would leave it)."""
+        s, e, region = claim["start"], claim["end"], claim["id"]
+        shown = self.text[s:e]
+        self.add(region, CLAIM_CONTROL, "labels", s, e, {"text": shown, "labels": [CLAIM_LABEL]}, score)
         for name in CHOICE_FIELDS:
-            region(claim["id"], name, "choices", s, e, {"text": claim["text"], "choices": [claim[name]]})
+            if claim.get(name):
+                self.add(region, name, "choices", s, e, {"text": shown, "choices": [claim[name]]}, score)
         for name in TEXT_FIELDS:
-            value = " ".join(claim["about"]) if name == "about" else claim[name]
-            if value:  # an empty `about` is no text area at all, as an annotator would leave it
-                region(claim["id"], name, "textarea", s, e, {"text": [value]})
-    carried = {name: data[name] for name in ("metadata", "annotators", "notes", "provenance") if name in data}
+            value = " ".join(claim.get("about") or []) if name == "about" else claim.get(name)
+            if value:
+                self.add(region, name, "textarea", s, e, {"text": [value]}, score)
+
+
+def _carried(data: dict[str, Any]) -> dict[str, Any]:
+    """What no control edits, carried in the task's data so that it survives the trip."""
+    return {name: data[name] for name in ("metadata", "annotators", "notes", "provenance") if name in data}
+
+
+def to_task(article: Article) -> dict[str, Any]:
+    data = article.data
+    regions = _Regions(article.text)
+    regions.segments(data["segments"])
+    for mention in data["entities"]:
+        regions.mention(mention)
+    for claim in data["claims"]:
+        regions.claim(claim)
     return {
-        "data": {"text": text, "article_id": article.id, "cyberclaims": carried},
-        "predictions": [{"model_version": MODEL_VERSION, "result": result}],
+        "data": {"text": article.text, "article_id": article.id, "cyberclaims": _carried(data)},
+        "predictions": [{"model_version": MODEL_VERSION, "result": regions.result}],
     }
+
+
+def suggestion_tasks(articles: list[Article], suggestions: Suggestions) -> list[dict[str, Any]]:
+    """One task per article with ``suggestions`` for it, as Label Studio's ML backend writes pre-annotations:
+    one prediction whose ``model_version`` names the system and its version, a ``score`` on each suggested
+    region's results, and the task's ``score``, its lowest region score. The article's segments are regions
+    too (unscored: the system did not suggest them). The suggestions are also carried in the task's data
+    (``cyberclaims.suggestions``), so that the import knows them whatever the export holds of predictions.
+    Nothing of the article's own labels is written."""
+    tasks = []
+    for article in articles:
+        entry = suggestions.articles.get(article.id)
+        if entry is None:
+            continue
+        regions = _Regions(article.text)
+        regions.segments(article.data["segments"])
+        for mention in entry.get("entities", []):
+            regions.mention(mention, mention.get("score"))
+        for claim in entry.get("claims", []):
+            regions.claim(claim, claim.get("score"))
+        score = lowest_score(entry)
+        carried = {
+            **_carried(article.data),
+            "suggestions": {"system": suggestions.system, "model_version": suggestions.version, **entry},
+        }
+        prediction = {"model_version": suggestions.model_version, **({"score": score} if score is not None else {})}
+        tasks.append(
+            {
+                "data": {"text": article.text, "article_id": article.id, "cyberclaims": carried},
+                "predictions": [{**prediction, "result": regions.result}],
+            }
+        )
+    return tasks
 
 
 def dumps_tasks(tasks: list[dict[str, Any]]) -> str:
@@ -135,9 +194,17 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
         )
         return None
     before = len(problems)
+    carried = data.get("cyberclaims")
+    if not isinstance(carried, dict):
+        carried = {}
+    article_id = data.get("article_id") if isinstance(data.get("article_id"), str) else None
+    suggestions = _task_suggestions(carried, article_id, where, problems)
+    if suggestions is not None:
+        _check_parent_prediction(task, annotation, suggestions, where, problems)
     regions = _regions(annotation.get("result"), where, problems)
     if len(problems) > before:  # a malformed result is refused whole: never imported as fewer labels
         return None
+    suggested = next(iter(suggestions.articles.values()), {}) if suggestions is not None else {}
     offsets = Utf16Offsets(text)
     mentions, claims, segments = [], [], []
     for region_id, items in regions.items():
@@ -170,24 +237,20 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
             if not is_label(label):
                 problems.append(Problem(here, f"label {label!r} is not one of the 18 entity labels"))
             entity = _text_value(items, "entity", here, problems)
-            mentions.append(
-                {
-                    "id": region_id,
-                    "start": start,
-                    "end": end,
-                    "text": text[start:end],
-                    "label": label,
-                    "entity": entity or None,
-                }
-            )
+            mention = {
+                "id": region_id,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "label": label,
+                "entity": entity or None,
+            }
+            mentions.append(_with_origin(mention, "entities", region_id, items, suggested, here, problems))
         elif kind == CLAIM_CONTROL:
-            claims.append(_claim(region_id, items, text, start, end, here, problems))
+            claim = _claim(region_id, items, text, start, end, here, problems)
+            claims.append(_with_origin(claim, "claims", region_id, items, suggested, here, problems))
     if len(problems) > before:
         return None
-    carried = data.get("cyberclaims")
-    if not isinstance(carried, dict):
-        carried = {}
-    article_id = data.get("article_id") if isinstance(data.get("article_id"), str) else None
     return Draft(
         where,
         text,
@@ -197,7 +260,106 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
         sorted(segments, key=lambda s: (s["start"], s["end"])) or None,
         True,
         carried,
+        suggestions,
+        _date(annotation),
     )
+
+
+# Label Studio's origin of a region (each of its results says it): drawn by hand, or taken from a
+# prediction, changed or not (whether it was changed is decided by comparing it with the suggestion).
+LS_ORIGINS = {"manual": MANUAL, "prediction": FROM_SUGGESTION, "prediction-changed": FROM_SUGGESTION}
+
+
+def _with_origin(
+    span: dict[str, Any],
+    layer: str,
+    region_id: str,
+    items: list[dict],
+    suggested: dict[str, list[dict[str, Any]]],
+    here: str,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """The span with its ``origin`` when its layer started from suggestions (else as it is)."""
+    if layer not in suggested:
+        return span
+    said = [item["origin"] for item in items if item.get("origin") is not None]
+    unknown = sorted({repr(o) for o in said if not isinstance(o, str) or o not in LS_ORIGINS})
+    if unknown:
+        problems.append(Problem(here, f"has origin {', '.join(unknown)}; Label Studio writes {', '.join(LS_ORIGINS)}"))
+        return span
+    kinds = {LS_ORIGINS[o] for o in said}
+    if len(kinds) > 1:
+        problems.append(
+            Problem(
+                here,
+                f"has results of different origins ({', '.join(sorted(set(said)))}): one region is drawn by hand or taken from a prediction",
+            )
+        )
+        return span
+    by_id = {s["id"]: s for s in suggested[layer]}
+    origin, problem = span_origin(layer, region_id, kinds.pop() if kinds else None, by_id, span)
+    if problem is not None:
+        problems.append(Problem(here, problem))
+        return span
+    return {**span, "origin": origin}
+
+
+def _task_suggestions(
+    carried: dict[str, Any], article_id: str | None, where: str, problems: list[Problem]
+) -> Suggestions | None:
+    """The suggestions ``cyberclaims suggest`` carried in the task's data, checked; None when there are none."""
+    record = carried.get("suggestions")
+    if record is None:
+        return None
+    shown = f"{where} data.cyberclaims.suggestions"
+    if not isinstance(record, dict):
+        problems.append(Problem(shown, f"is {type(record).__name__}, not an object as `cyberclaims suggest` writes"))
+        return None
+    entry = {"id": article_id or "unknown", **{k: v for k, v in record.items() if k not in ("system", "model_version")}}
+    value = {"system": record.get("system"), "model_version": record.get("model_version"), "articles": [entry]}
+    doc = JsonDocument(shown, "", value)
+    issues = schema_issues(doc, "suggestions") or suggestion_issues(doc, {})
+    for issue in issues:
+        at = issue.pointer.replace("/articles/0", "") or "/"
+        problems.append(Problem(shown, f"is not as `cyberclaims suggest` writes it: {issue.message} (at {at})"))
+    return None if issues else Suggestions.from_json(value)
+
+
+def _check_parent_prediction(
+    task: dict[str, Any], annotation: dict[str, Any], suggestions: Suggestions, where: str, problems: list[Problem]
+) -> None:
+    """An annotation made from another prediction than the suggestions (a model of Label Studio's own ML
+    backend, say) cannot record origins against them: refuse it, saying which it started from."""
+    parent = annotation.get("prediction")
+    if not (isinstance(parent, dict) and parent.get("model_version")):
+        parent = next(
+            (
+                p
+                for p in task.get("predictions") or []
+                if isinstance(p, dict)
+                and annotation.get("parent_prediction") is not None
+                and p.get("id") == annotation["parent_prediction"]
+            ),
+            None,
+        )
+    if isinstance(parent, dict) and parent.get("model_version") not in (None, suggestions.model_version):
+        problems.append(
+            Problem(
+                where,
+                f"its annotation started from prediction {parent.get('id', annotation.get('parent_prediction'))!r} of "
+                f"model_version {parent.get('model_version')!r}, not from the suggestions {suggestions.model_version!r} "
+                f"the task was made with: its origins would name suggestions it did not start from",
+            )
+        )
+
+
+def _date(annotation: dict[str, Any]) -> str | None:
+    """The day the annotation was last updated (Label Studio's ``updated_at``), YYYY-MM-DD."""
+    for name in ("updated_at", "created_at"):
+        value = annotation.get(name)
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            return value[:10]
+    return None
 
 
 def _claim(

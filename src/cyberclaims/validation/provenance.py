@@ -29,6 +29,9 @@ def _holds_labels(data: dict[str, Any], layer: str) -> bool:
     return bool(claims)  # claims, and alignment: every claim has its proposition and event keys
 
 
+holds_labels = _holds_labels  # whether a layer owes a provenance record: the importer asks it too
+
+
 def provenance_issues(article: Article, is_gold: bool) -> list[Issue]:
     """What is wrong with the provenance of one parsed article of the gold (``is_gold``) or of a pass."""
     data, doc = article.data, article.doc
