@@ -1,4 +1,5 @@
-"""The annotators' commands: ``render`` (the HTML viewer), ``import`` and ``export`` (annotation tools).
+"""The annotators' commands: ``render`` (the HTML viewer), ``import`` and ``export`` (annotation tools),
+``suggest`` (pre-annotation, and what became of it).
 
 Only argument parsing and printing live here; ``render`` and ``formats`` do the work. Exit status as
 for every command: 0 done, 1 the data has problems, 2 usage error.
@@ -12,11 +13,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..benchmark.suggest import SYSTEMS, suggest_for
 from ..core.files import write_file
 from ..core.wording import count
 from ..formats import brat, doccano, labelstudio
-from ..formats.common import ImportResult, import_drafts
+from ..formats.common import ImportResult, MadeBy, import_drafts
 from ..validation import validate
+from ..validation.pass_register import SUGGESTIONS
+from ..validation.suggestions import folder_outcome
 from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
@@ -60,6 +64,55 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
         default="utf16",
         help="doccano only: what its offsets count (default utf16, as doccano's annotator)",
     )
+    made = importer.add_argument_group(
+        "who made the labels (each imported layer's provenance; needed for tasks made by `cyberclaims suggest`)"
+    )
+    made.add_argument(
+        "--annotator", metavar="ID", help='a stable annotator id ("ann-03"); the same id, the same annotator'
+    )
+    made.add_argument("--annotator-type", choices=("person", "model"), help="a person, or a model (a program)")
+    made.add_argument("--model", metavar="NAME", help="for a model: its name as its maker gives it")
+    made.add_argument("--model-version", metavar="V", help="for a model: its version (omit it if it was not exposed)")
+    made.add_argument(
+        "--guidelines", metavar="VERSION", help='the version of annotations/GUIDELINES.md followed ("3.0")'
+    )
+    made.add_argument("--date", metavar="YYYY-MM-DD", help="when the labels were finished (default: the export's date)")
+
+    suggester = commands.add_parser(
+        "suggest",
+        usage="cyberclaims suggest [ID ...] (--system {gazetteer,rules,spacy} | --from FILE --system-name NAME "
+        "--system-version V) --out DIR\n       cyberclaims suggest --report EXPORT|PASS_FOLDER [--format FORMAT]",
+        help="pre-annotate: a system's suggestions as Label Studio tasks; --report: what became of them",
+        description="Runs a system over the articles that have no labels yet (or the articles named; their "
+        "labels are never shown to it) and writes DIR/labelstudio-tasks.json (tasks whose predictions carry "
+        "the system's version and a score per region) and DIR/SUGGESTIONS.json (the suggestions, to keep "
+        "in a pass folder). Systems learn from the train split, never from an article they suggest for. "
+        "--report reads a Label Studio export of those tasks (or a pass folder with SUGGESTIONS.json) and "
+        "counts, per layer, the suggestions kept, edited and deleted and the spans added by hand. "
+        "Example: cyberclaims suggest --system rules --out to-label/",
+    )
+    suggester.add_argument(
+        "ids", nargs="*", metavar="ID", help="articles to suggest for (default: those with no labels)"
+    )
+    source = suggester.add_mutually_exclusive_group(required=True)
+    source.add_argument("--system", choices=SYSTEMS, help="a baseline: gazetteer (entities), rules (claims), spacy")
+    source.add_argument(
+        "--from",
+        dest="from_file",
+        type=Path,
+        metavar="FILE",
+        help="a system's output, minimal prediction format (JSONL)",
+    )
+    source.add_argument(
+        "--report",
+        type=Path,
+        metavar="EXPORT|FOLDER",
+        help="what became of the suggestions: a Label Studio export or a pass folder",
+    )
+    suggester.add_argument("--system-name", metavar="NAME", help="with --from: the system's name")
+    suggester.add_argument("--system-version", metavar="V", help="with --from: the system's version")
+    suggester.add_argument("--out", type=Path, help="output folder (created if missing)")
+    suggester.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="--report's format")
 
     exporter = commands.add_parser(
         "export",
@@ -70,7 +123,7 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     exporter.add_argument("format", choices=EXPORT_FORMATS)
     exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
     exporter.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
-    return {"render": _render, "import": _import, "export": _export}
+    return {"render": _render, "import": _import, "export": _export, "suggest": _suggest}
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -108,12 +161,22 @@ def _import(args: argparse.Namespace) -> int:
         drafts, problems = doccano.read_export(args.file, offsets=args.offsets)
     else:
         drafts, problems = brat.read_ann(args.file)
-    result = import_drafts(args.root, drafts, problems, force=args.force, dry_run=args.dry_run)
+    made_by, wrong = _made_by(args)
+    if wrong:
+        print(f"cyberclaims: error: {wrong}", file=sys.stderr)
+        return EXIT_USAGE
+    result = import_drafts(args.root, drafts, problems, force=args.force, dry_run=args.dry_run, made_by=made_by)
     for problem in result.problems:
         print(problem.to_text())
     for issue in sorted(result.issues, key=lambda i: i.sort_key()):
         print(issue.to_text())
     if not result.ok:
+        if made_by is None and any(i.code == "provenance-missing" for i in result.errors):
+            print(
+                "cyberclaims: record who made the labels: --annotator ID --annotator-type person|model "
+                "(--model NAME --model-version V for a model) --guidelines VERSION",
+                file=sys.stderr,
+            )
         print(
             f"cyberclaims: {count(len(result.problems) + len(result.errors), 'problem')}; nothing was written",
             file=sys.stderr,
@@ -127,6 +190,29 @@ def _import(args: argparse.Namespace) -> int:
     for path in result.written:
         print(f"wrote {path}")
     return EXIT_OK
+
+
+def _made_by(args: argparse.Namespace) -> tuple[MadeBy | None, str | None]:
+    """Who made the imported labels, from the options; or what is missing or contradictory."""
+    given = [args.annotator, args.annotator_type, args.model, args.model_version, args.guidelines, args.date]
+    if all(v is None for v in given):
+        return None, None
+    missing = [
+        option
+        for option, value in (
+            ("--annotator", args.annotator),
+            ("--annotator-type", args.annotator_type),
+            ("--guidelines", args.guidelines),
+        )
+        if value is None
+    ]
+    if missing:
+        return None, f"recording who made the labels needs {', '.join(missing)}"
+    if args.annotator_type == "model" and args.model is None:
+        return None, "a model is recorded with its name: --model NAME (and --model-version V when it is known)"
+    if args.annotator_type == "person" and (args.model or args.model_version):
+        return None, "--model and --model-version describe a model; a person has neither"
+    return MadeBy(args.annotator, args.annotator_type, args.guidelines, args.model, args.model_version, args.date), None
 
 
 def _report_dry_run(result: ImportResult) -> int:
@@ -216,3 +302,77 @@ def _export(args: argparse.Namespace) -> int:
             "config, import the tasks, correct, then Export → JSON and `cyberclaims import labelstudio FILE`"
         )
     return EXIT_OK
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    if args.report is not None:
+        return _suggestion_report(args)
+    if args.out is None:
+        print("cyberclaims: error: suggest needs --out DIR (where the tasks are written)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.from_file is None and (args.system_name or args.system_version):
+        print("cyberclaims: error: --system-name and --system-version name the system of --from FILE", file=sys.stderr)
+        return EXIT_USAGE
+    if args.from_file is not None and not args.from_file.is_file():
+        print(f"cyberclaims: error: no such file: {args.from_file}", file=sys.stderr)
+        return EXIT_USAGE
+    run = suggest_for(
+        args.root,
+        args.ids,
+        system=args.system,
+        file=args.from_file,
+        name=args.system_name,
+        version=args.system_version,
+    )
+    for issue in run.flagged:
+        print(issue.to_text())
+    tasks = labelstudio.suggestion_tasks(run.articles, run.suggestions)
+    args.out.mkdir(parents=True, exist_ok=True)
+    written = [args.out / "labelstudio-tasks.json", args.out / SUGGESTIONS]
+    write_file(written[0], labelstudio.dumps_tasks(tasks).encode("utf-8"))
+    write_file(written[1], run.suggestions.dumps().encode("utf-8"))
+    for article_id in sorted(run.suggestions.articles):
+        entry = run.suggestions.articles[article_id]
+        found = ", ".join(count(len(entry[layer]), "suggested " + LAYER_NOUNS[layer]) for layer in entry)
+        print(f"{article_id}: {found}")
+    for path in written:
+        print(f"wrote {path}")
+    print(
+        f"next: import {written[0].name} into a Label Studio project whose labeling config is "
+        f"annotations/labelstudio-config.xml ({run.suggestions.model_version}), correct every task, Export → JSON, "
+        f"then `cyberclaims import labelstudio FILE --force --annotator ID --annotator-type person|model "
+        f"--guidelines VERSION`; `cyberclaims suggest --report FILE` counts what became of the suggestions"
+    )
+    return EXIT_OK
+
+
+LAYER_NOUNS = {"entities": "mention", "claims": "claim"}
+
+
+def _suggestion_report(args: argparse.Namespace) -> int:
+    if args.ids or args.out is not None:
+        print(
+            "cyberclaims: error: --report reads an export or a pass folder; it takes no ID and no --out",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not args.report.exists():
+        print(f"cyberclaims: error: no such file or folder: {args.report}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.report.is_dir():
+        found, issues = folder_outcome(args.report)
+        outcomes = [found] if found is not None else []
+        problems = [issue.to_text() for issue in issues]
+    else:
+        outcomes, found_problems = labelstudio.export_outcomes(args.report)
+        problems = [problem.to_text() for problem in found_problems]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps([o.to_dict() for o in outcomes], indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(o.to_markdown() if args.format == "markdown" else o.to_text() for o in outcomes))
+    if not outcomes and not problems:
+        print(f"cyberclaims: {args.report} holds no task made by `cyberclaims suggest`", file=sys.stderr)
+        return EXIT_DATA
+    return EXIT_DATA if problems else EXIT_OK

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -396,11 +397,13 @@ def _keep_links(mentions: list[dict[str, Any]], current: Any) -> list[dict[str, 
     return renumber(kept, "m", keep=lambda m: id(m) in from_file and isinstance(m.get("id"), str))
 
 
-def renumber(items: list[dict[str, Any]], prefix: str, keep=None) -> list[dict[str, Any]]:
+def renumber(items: list[dict[str, Any]], prefix: str, keep=None, reserved: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Give every item without a usable id the next free ``<prefix><n>``, in text order.
 
     An id is usable when ``keep`` accepts it (default: it already is ``<prefix><n>``) and no earlier
-    item has it; tools invent their own region ids (``Dx_aB91ISN``), which are not kept.
+    item has it; tools invent their own region ids (``Dx_aB91ISN``), which are not kept. A new id is
+    never one of ``reserved`` (the ids of suggestions: a span added by hand does not take a deleted
+    suggestion's id, which would read as if it came from it).
     """
 
     def ours(item: dict[str, Any]) -> bool:
@@ -410,6 +413,7 @@ def renumber(items: list[dict[str, Any]], prefix: str, keep=None) -> list[dict[s
         return isinstance(value, str) and value.startswith(prefix) and value[len(prefix) :].isdigit()
 
     ordered = sorted(items, key=lambda i: (i["start"], i["end"]))  # stable: ties keep the export's order
+    reserved = set(reserved)
     used = set()
     for item in ordered:
         if ours(item) and item["id"] not in used:
@@ -420,7 +424,7 @@ def renumber(items: list[dict[str, Any]], prefix: str, keep=None) -> list[dict[s
     for item in ordered:
         if item["id"] is None:
             counter += 1
-            while f"{prefix}{counter}" in used:
+            while f"{prefix}{counter}" in used or f"{prefix}{counter}" in reserved:
                 counter += 1
             item["id"] = f"{prefix}{counter}"
             used.add(item["id"])

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..core.jsondoc import JsonDocument
 from ..core.model import Article
-from ..core.suggestions import FROM_SUGGESTION, MANUAL, Suggestions, lowest_score, span_origin
+from ..core.suggestions import FROM_SUGGESTION, MANUAL, Outcome, Suggestions, lowest_score, outcome, span_origin
 from ..core.vocabulary import SEGMENT_KINDS
 from ..validation.schema import schema_issues
 from ..validation.suggestions import suggestion_issues
@@ -159,6 +159,17 @@ def dumps_tasks(tasks: list[dict[str, Any]]) -> str:
 
 def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
     """Drafts from a Label Studio JSON export (``Export → JSON``: a list of tasks with annotations)."""
+    tasks, problems = _read_tasks(path)
+    drafts: list[Draft] = []
+    for where, task in tasks:
+        draft = read_task(task, where, problems)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts, problems
+
+
+def _read_tasks(path: Path) -> tuple[list[tuple[str, Any]], list[Problem]]:
+    """The tasks of an export, each with where it is (``export.json task 41``), or why there are none."""
     name = Path(path).name
     text, why = read_export_text(Path(path))
     tasks, why = parse_export_json(text, name) if text is not None else (None, why)
@@ -168,14 +179,38 @@ def read_export(path: Path) -> tuple[list[Draft], list[Problem]]:
         tasks = [tasks]
     if not isinstance(tasks, list):
         return [], [Problem(name, "is not a Label Studio JSON export (expected a list of tasks)")]
-    drafts: list[Draft] = []
-    problems: list[Problem] = []
-    for number, task in enumerate(tasks, 1):
-        where = f"{name} task {task.get('id', number) if isinstance(task, dict) else number}"
+    return [
+        (f"{name} task {task.get('id', number) if isinstance(task, dict) else number}", task)
+        for number, task in enumerate(tasks, 1)
+    ], []
+
+
+def export_outcomes(path: Path) -> tuple[list[Outcome], list[Problem]]:
+    """What became of the suggestions in a Label Studio export of tasks made by ``cyberclaims suggest``:
+    one :class:`~cyberclaims.core.suggestions.Outcome` per system and version. Each span's origin is decided
+    as the import decides it; a task not annotated yet is listed as such, a task without suggestions is
+    left out."""
+    tasks, problems = _read_tasks(path)
+    groups: dict[tuple[str, str], tuple[Suggestions, dict[str, dict[str, Any]]]] = {}
+    for where, task in tasks:
+        data = task.get("data") if isinstance(task, dict) else None
+        carried = data.get("cyberclaims") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(carried, dict) or "suggestions" not in carried:
+            continue
+        named = data.get("article_id")
+        article_id = named if isinstance(named, str) else where
+        suggestions = _task_suggestions(carried, article_id, where, problems)
+        if suggestions is None:
+            continue
+        key = (suggestions.system, suggestions.version)
+        merged, annotated = groups.setdefault(key, (Suggestions(*key, {}), {}))
+        merged.articles.update(suggestions.articles)
+        if _latest_annotation(task.get("annotations")) is None:
+            continue  # not annotated yet: the outcome lists it
         draft = read_task(task, where, problems)
         if draft is not None:
-            drafts.append(draft)
-    return drafts, problems
+            annotated[article_id] = {"entities": draft.mentions, "claims": draft.claims or []}
+    return [outcome(merged, annotated) for merged, annotated in groups.values()], problems
 
 
 def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
@@ -255,8 +290,8 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
         where,
         text,
         article_id,
-        renumber(mentions, "m"),
-        renumber(claims, "c"),
+        renumber(mentions, "m", reserved=[s["id"] for s in suggested.get("entities", [])]),
+        renumber(claims, "c", reserved=[s["id"] for s in suggested.get("claims", [])]),
         sorted(segments, key=lambda s: (s["start"], s["end"])) or None,
         True,
         carried,
