@@ -1,0 +1,103 @@
+"""``cyberclaims suggest``: what it writes for a skeleton, and how it refuses (usage errors exit 2, bad data
+exit 1, nothing written). The round trip through Label Studio is tests/formats/test_suggestions_round_trip.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, cli, tree
+
+TEXT = "Acme Corp hit again\n\nHackers said Acme Corp lost 5 million records on Monday, according to Reuters.\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The minimal repository (Acme Corp labelled in train) and one skeleton to suggest for."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINIMAL, root)
+    (tmp_path / "new.txt").write_text(TEXT, encoding="utf-8")
+    assert cli("new", "acme-hit-again", "--text", tmp_path / "new.txt", cwd=root).returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("system", ["gazetteer", "rules"])
+def test_suggest_writes_tasks_and_the_suggestions_for_the_unlabelled_articles(repo: Path, system: str) -> None:
+    run = cli("suggest", "--system", system, "--out", "out", cwd=repo)
+    assert run.returncode == 0, run.output
+    assert set(tree(repo / "out")) == {"labelstudio-tasks.json", "SUGGESTIONS.json"}
+    tasks = json.loads((repo / "out" / "labelstudio-tasks.json").read_text(encoding="utf-8"))
+    suggestions = json.loads((repo / "out" / "SUGGESTIONS.json").read_text(encoding="utf-8"))
+    assert [t["data"]["article_id"] for t in tasks] == [a["id"] for a in suggestions["articles"]] == ["acme-hit-again"]
+    assert tasks[0]["predictions"][0]["model_version"] == f"baseline:{system}@{suggestions['model_version']}"
+    layer = "entities" if system == "gazetteer" else "claims"
+    assert suggestions["articles"][0][layer], "the made-up article gives the system something to suggest"
+    assert "acme-hit-again:" in run.stdout and "next: import labelstudio-tasks.json" in run.stdout
+
+
+def test_the_same_run_writes_the_same_bytes(repo: Path) -> None:
+    assert cli("suggest", "--system", "gazetteer", "--out", "a", cwd=repo).returncode == 0
+    assert cli("suggest", "--system", "gazetteer", "--out", "b", cwd=repo).returncode == 0
+    assert tree(repo / "a") == tree(repo / "b")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--system", "rules"), "needs --out"),
+        (("--system", "rules", "--system-name", "x", "--out", "o"), "name the system of --from"),
+        (("--from", "nowhere.jsonl", "--system-name", "x", "--system-version", "1", "--out", "o"), "no such file"),
+        (("--report", "nowhere.json"), "no such file or folder"),
+        (("acme-hit-again", "--report", "annotations"), "takes no ID"),
+        (("nowhere-article", "--system", "rules", "--out", "o"), "no readable article nowhere-article"),
+        (("--system", "rules", "--report", "x", "--out", "o"), "not allowed with argument"),
+    ],
+)
+def test_usage_errors_exit_2_and_write_nothing(repo: Path, args: tuple, message: str) -> None:
+    before = tree(repo)
+    run = cli("suggest", *args, cwd=repo)
+    assert run.returncode == 2 and message in run.stderr, run.output
+    assert tree(repo) == before
+
+
+def test_from_a_file_needs_the_systems_name_and_version(repo: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.jsonl"
+    output.write_text(json.dumps({"id": "acme-hit-again", "entities": []}) + "\n", encoding="utf-8")
+    run = cli("suggest", "--from", output, "--out", "o", cwd=repo)
+    assert run.returncode == 2 and "--system-name" in run.stderr
+
+
+def test_when_every_article_is_labelled_the_articles_must_be_named(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(MINIMAL, root)
+    run = cli("suggest", "--system", "rules", "--out", "o", cwd=root)
+    assert run.returncode == 2 and "every article has labels" in run.stderr
+    named = cli("suggest", "acme-breach", "--system", "rules", "--out", "o", cwd=root)  # a new pass over it
+    assert named.returncode == 0, named.output
+
+
+def test_an_article_to_suggest_for_that_does_not_validate_is_refused(repo: Path) -> None:
+    path = repo / "annotations" / "acme-hit-again.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["segments"][0]["kind"] = "headline"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run = cli("suggest", "acme-hit-again", "--system", "rules", "--out", "o", cwd=repo)
+    assert run.returncode == 1 and "schema-enum" in run.stdout and "nothing was written" in run.stderr
+    assert not (repo / "o").exists()
+
+
+def test_a_broken_line_of_a_systems_output_is_located(repo: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.jsonl"
+    output.write_text('{"id": "acme-hit-again", "entities": [{"start": 0, "end": 9}]}\n', encoding="utf-8")
+    run = cli("suggest", "--from", output, "--system-name", "x", "--system-version", "1", "--out", "o", cwd=repo)
+    assert run.returncode == 1 and "out.jsonl:1: schema-required" in run.stdout
+    assert not (repo / "o").exists()
+
+
+def test_a_report_of_an_export_without_suggestions_says_so(repo: Path, tmp_path: Path) -> None:
+    assert cli("export", "labelstudio", "acme-breach", "--out", tmp_path / "x", cwd=repo).returncode == 0
+    run = cli("suggest", "--report", tmp_path / "x" / "labelstudio-tasks.json", cwd=repo)
+    assert run.returncode == 1 and "holds no task made by `cyberclaims suggest`" in run.stderr
