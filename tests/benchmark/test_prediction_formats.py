@@ -175,3 +175,21 @@ def test_python_api_gives_the_cli_result(gold):
 
     result = evaluate("ner", ROOT / "dataset", {r["id"]: {"entities": r["entities"]} for r in _minimal(gold)})
     assert result.to_dict()["primary"] == {"metric": "f1", "value": 1.0}
+
+
+def test_a_score_per_span_is_read_and_never_scored(tmp_path, gold):
+    """The minimal format's optional ``score`` (what `cyberclaims suggest --from` shows annotators) changes
+    nothing of the evaluation."""
+    plain = _write(tmp_path / "plain.jsonl", _minimal(gold))
+    scored_lines = [
+        {"id": line["id"], "entities": [{**m, "score": (n % 10) / 10} for n, m in enumerate(line["entities"])]}
+        for line in _minimal(gold)
+    ]
+    scored = _write(tmp_path / "scored.jsonl", scored_lines)
+    results = []
+    for path in (plain, scored):
+        out = tmp_path / f"{path.stem}.json"
+        run = run_cli("evaluate", "--task", "ner", "--predictions", path, "--output", out)
+        assert run.returncode == 0, run.output
+        results.append({k: v for k, v in json.loads(out.read_text()).items() if k != "predictions"})
+    assert results[0] == results[1]
