@@ -192,3 +192,34 @@ def test_a_malformed_output_is_refused_with_located_issues(tmp_path: Path, lines
         suggestions_from_file(path, [TARGET], "my-ner", "0.3")
     assert refused.value.report is not None
     assert code in {i.code for i in refused.value.report.issues}, refused.value.report.issues
+
+
+@pytest.mark.slow
+def test_spacy_suggests_entities_scored_by_its_train_precision() -> None:
+    pytest.importorskip("spacy", reason="optional extra 'spacy' not installed")
+    from cyberclaims.benchmark.baselines import Unavailable, spacy_predictions
+
+    try:
+        spacy_predictions([])
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    found = suggest([TRAIN, TARGET], [TARGET], "spacy")
+    assert found.system.startswith("spacy:") and "+train." in found.version
+    mentions = found.articles[TARGET.id]["entities"]
+    assert mentions, "spaCy finds something in a sentence with two companies and a place"
+    assert all(m.get("score") is None or 0 <= m["score"] <= 1 for m in mentions)
+    assert [m["id"] for m in mentions] == [f"m{n}" for n in range(1, len(mentions) + 1)]
+    relabelled = made("vega-corp-meeting", TARGET_TEXT, "train", entities=[("Vega Corp", "PERSON", None, 1)])
+    assert suggest([TRAIN, relabelled], [relabelled], "spacy").to_json() == found.to_json()
+
+
+def test_spacy_missing_is_a_usage_error_saying_how_to_install_it(monkeypatch) -> None:
+    from cyberclaims.benchmark import suggest as module
+    from cyberclaims.benchmark.baselines import Unavailable
+
+    def missing(articles, seed=0):
+        raise Unavailable("spaCy is not installed: pip install 'cyberclaims[spacy]'")
+
+    monkeypatch.setattr(module, "spacy_predictions", missing)
+    with pytest.raises(UsageError, match=r"pip install 'cyberclaims\[spacy\]'"):
+        suggest([TRAIN, TARGET], [TARGET], "spacy")
