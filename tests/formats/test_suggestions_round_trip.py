@@ -524,3 +524,43 @@ def test_counts_match_the_library_on_the_drafts(repo: Path, tmp_path: Path) -> N
     direct = outcome(draft.suggestions, {ARTICLE: {"entities": draft.mentions, "claims": draft.claims}})
     (from_export,), _ = labelstudio.export_outcomes(exported)
     assert direct.to_dict() == from_export.to_dict()
+
+
+def test_a_format_that_does_not_carry_a_layer_keeps_its_provenance(tmp_path: Path) -> None:
+    """doccano carries mentions only: with --annotator, the entities layer records the new annotator, and
+    the links, claims and alignment layers (kept from the current file) keep their records."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINIMAL, root)
+    before = json.loads((root / "annotations" / "acme-breach.json").read_text(encoding="utf-8"))["provenance"]
+    assert cli("export", "doccano", "acme-breach", "--out", tmp_path / "d", cwd=root).returncode == 0
+    options = ("--annotator", "ann-09", "--annotator-type", "person", "--guidelines", "3.0", "--date", "2031-07-01")
+    run = cli("import", "doccano", tmp_path / "d" / "doccano.jsonl", "--force", *options, cwd=root)
+    assert run.returncode == 0, run.output
+    after = json.loads((root / "annotations" / "acme-breach.json").read_text(encoding="utf-8"))["provenance"]
+    assert after["entities"] == {
+        "method": "annotated",
+        "annotator": {"id": "ann-09", "type": "person"},
+        "suggestions": None,
+        "guidelines": "3.0",
+        "date": "2031-07-01",
+    }
+    assert {layer: after[layer] for layer in ("links", "claims", "alignment")} == {
+        layer: before[layer] for layer in ("links", "claims", "alignment")
+    }
+    assert cli("validate", cwd=root).returncode == 0
+
+
+def test_labels_without_provenance_are_refused_saying_which_options_record_it(repo: Path, tmp_path: Path) -> None:
+    """A task not made by `suggest` (no suggestions in its data): origins are not recorded, and the
+    skeleton's empty provenance does not cover the new labels: the import says how to record them."""
+    task = suggested_task(repo, tmp_path)
+    del task["data"]["cyberclaims"]["suggestions"]
+    exported = write(tmp_path / "export.json", export(task, annotated(task)))
+    run = cli("import", "labelstudio", exported, "--force", cwd=repo)
+    assert run.returncode == 1
+    assert "provenance-missing" in run.stdout and "record who made the labels: --annotator ID" in run.stderr
+    recorded = cli("import", "labelstudio", exported, "--force", *ANNOTATOR, cwd=repo)
+    assert recorded.returncode == 0, recorded.output
+    document = json.loads((repo / "annotations" / f"{ARTICLE}.json").read_text(encoding="utf-8"))
+    assert all("origin" not in span for span in document["entities"] + document["claims"])
+    assert all(record["suggestions"] is None for record in document["provenance"].values())
