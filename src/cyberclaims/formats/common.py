@@ -27,7 +27,7 @@ from ..core.model import Article, Registry
 from ..core.suggestions import Suggestions
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, LAYERS
 from ..validation.article_rules import document_issues
-from ..validation.provenance import holds_labels
+from ..validation.provenance import holds_labels, provenance_issues
 from ..validation.registries import gold_registry
 from .new_article import segments_by_line
 
@@ -283,7 +283,9 @@ def _plan(
     doc, issues = parse_json(data, display)
     result.issues.extend(issues)
     if doc is not None:
-        result.issues.extend(document_issues(Article(article_id, draft.text, text_bytes, doc, display), registry))
+        article = Article(article_id, draft.text, text_bytes, doc, display)
+        # the provenance rules too: what `validate` says of the written file, the import says first
+        result.issues.extend(document_issues(article, registry) + provenance_issues(article, is_gold=True))
     return Planned(article_id, json_path, data, text_path, text_bytes if new_text else None, replaces)
 
 
