@@ -265,8 +265,7 @@ def outcome(suggestions: Suggestions, annotated: Mapping[str, Mapping[str, Any]]
             counts = layers[layer]
             ids = {s["id"] for s in suggested}
             descended: set[str] = set()
-            spans = data.get(layer)
-            for span in spans if isinstance(spans, list) else []:
+            for span in _spans(data, layer):
                 origin = span.get("origin") if isinstance(span, dict) else None
                 kind = origin.get("kind") if isinstance(origin, dict) else None
                 if not isinstance(origin, dict) or not isinstance(kind, str) or kind not in _COUNTED_AS:
@@ -331,11 +330,11 @@ def gold_origins(
     for layer in layers:
         counts: Counter = Counter()
         for article_id in sorted(set(gold) & set(passed)):
-            by_span: dict[tuple, dict[str, Any]] = {}
-            for span in passed[article_id].get(layer) or []:
+            by_span: dict[str, dict[str, Any]] = {}
+            for span in _spans(passed[article_id], layer):
                 if isinstance(span, dict):
                     by_span.setdefault(_where(span, layer), span)
-            for span in gold[article_id].get(layer) or []:
+            for span in _spans(gold[article_id], layer):
                 if not isinstance(span, dict):
                     continue
                 twin = by_span.get(_where(span, layer))
@@ -348,5 +347,11 @@ def gold_origins(
     return result
 
 
-def _where(span: Mapping[str, Any], layer: str) -> tuple:
-    return (span.get("start"), span.get("end"), span.get("label") if layer == "entities" else None)
+def _spans(data: Mapping[str, Any], layer: str) -> list[Any]:
+    spans = data.get(layer)
+    return spans if isinstance(spans, list) else []
+
+
+def _where(span: Mapping[str, Any], layer: str) -> str:
+    """Where a span is (with its label, for a mention), as a key that any JSON value can make."""
+    return json.dumps([span.get("start"), span.get("end"), span.get("label") if layer == "entities" else None])

@@ -365,18 +365,13 @@ def _check_parent_prediction(
 ) -> None:
     """An annotation made from another prediction than the suggestions (a model of Label Studio's own ML
     backend, say) cannot record origins against them: refuse it, saying which it started from."""
-    parent = annotation.get("prediction")
-    if not (isinstance(parent, dict) and parent.get("model_version")):
-        parent = next(
-            (
-                p
-                for p in task.get("predictions") or []
-                if isinstance(p, dict)
-                and annotation.get("parent_prediction") is not None
-                and p.get("id") == annotation["parent_prediction"]
-            ),
-            None,
-        )
+    parent = annotation.get("prediction")  # the prediction shown, when the export holds it ({} otherwise)
+    named = annotation.get("parent_prediction")
+    predictions = task.get("predictions")
+    if not (isinstance(parent, dict) and parent.get("model_version")) and named is not None:
+        # a recent export lists the task's predictions by id only: then there is nothing to compare
+        whole = [p for p in predictions if isinstance(p, dict)] if isinstance(predictions, list) else []
+        parent = next((p for p in whole if p.get("id") == named), None)
     if isinstance(parent, dict) and parent.get("model_version") not in (None, suggestions.model_version):
         problems.append(
             Problem(
