@@ -564,3 +564,43 @@ def test_labels_without_provenance_are_refused_saying_which_options_record_it(re
     document = json.loads((repo / "annotations" / f"{ARTICLE}.json").read_text(encoding="utf-8"))
     assert all("origin" not in span for span in document["entities"] + document["claims"])
     assert all(record["suggestions"] is None for record in document["provenance"].values())
+
+
+def test_any_damage_to_the_export_is_a_problem_never_a_crash(repo: Path, tmp_path: Path) -> None:
+    """Seeded random damage to every part the suggestions route reads: each export is read (as the import
+    and the report read it) with problems at worst."""
+    import random
+
+    task = suggested_task(repo, tmp_path)
+    base = export(task, annotated(task), predictions="objects")
+    values = [None, 1, -3, 1.5, True, "x", "m1", "prediction", "manual", [], [1], {}, {"a": 1}]
+    rng = random.Random(24)
+    path = tmp_path / "damaged.json"
+
+    def damage(tasks: list) -> None:
+        annotation = tasks[0]["annotations"][0]
+        suggestions = tasks[0]["data"]["cyberclaims"]["suggestions"]
+        value = copy.deepcopy(rng.choice(values))
+        where = rng.randrange(6)
+        if where == 0:
+            rng.choice(annotation["result"])[rng.choice(["origin", "id", "score", "type"])] = value
+        elif where == 1:
+            rng.choice(annotation["result"])["value"][rng.choice(["start", "end", "text", "labels"])] = value
+        elif where == 2:
+            annotation[rng.choice(["parent_prediction", "prediction", "updated_at", "result"])] = value
+        elif where == 3:
+            suggestions[rng.choice(["system", "model_version", "entities", "claims"])] = value
+        elif where == 4:
+            rng.choice(suggestions["claims"])[rng.choice(["id", "start", "end", "claimer", "score"])] = value
+        else:
+            tasks[0][rng.choice(["predictions", "annotations"])] = value
+
+    for _ in range(150):
+        tasks = copy.deepcopy(base)
+        try:
+            damage(tasks)
+        except (TypeError, KeyError, IndexError, AttributeError):
+            continue  # an earlier damage removed what this one would change
+        write(path, tasks)
+        labelstudio.read_export(path)
+        labelstudio.export_outcomes(path)
