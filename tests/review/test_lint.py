@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, provenance, run_cli
 from cyberclaims.core.codes import CODES, LINT_CODES, Severity
 from cyberclaims.core.errors import CyberClaimsError
 from cyberclaims.review.lint import lint, similar_pairs
@@ -81,12 +81,14 @@ def add_article(root: Path, article_id: str, lines: list[tuple[str, str]], menti
                 "normalized": s + ".",
                 "about": [],
                 "proposition": "acme_records_stolen",
+                "event": "acme_records_stolen",
                 **fields,
             }
             for i, (s, n, fields) in enumerate(claims)
         ],
         "annotators": ["test"],
         "notes": None,
+        "provenance": provenance(),
     }
     (root / "annotations" / f"{article_id}.txt").write_text(text, encoding="utf-8")
     (root / "annotations" / f"{article_id}.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

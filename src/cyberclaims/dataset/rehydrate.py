@@ -153,7 +153,7 @@ def _write_sources(
         text = texts[row["id"]].decode("utf-8")
         doc = without_absent_fields({k: v for k, v in row.items() if k not in ("text", "pass_name")})
         for name in CONFIGS["documents"].span_lists:
-            doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in row[name]]
+            doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in doc[name]]
         return doc
 
     for row in documents:
@@ -169,9 +169,7 @@ def _write_sources(
     }
     _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})
     _dump(annotations / "propositions.json", {"propositions": [propositions[k] for k in sorted(propositions)]})
-    events = {
-        r["event"]: {"key": r["event"], "description": r["event_description"]} for r in _rows(folder, "claims")
-    }
+    events = {r["event"]: {"key": r["event"], "description": r["event_description"]} for r in _rows(folder, "claims")}
     _dump(annotations / "events.json", {"events": [events[k] for k in sorted(events)]})
     by_pass: dict[str, list[dict]] = {}
     for row in passes:
