@@ -116,6 +116,7 @@ class PassData:
     name: str
     documents: dict[str, dict[str, Any]]
     registry: Registry
+    texts: dict[str, str] = field(default_factory=dict)  # the articles' texts (segments are shown by them)
 
 
 @dataclass
@@ -358,7 +359,7 @@ def compare(data_a: PassData, data_b: PassData) -> Comparison:
     used_b: set[str] = set()
     for article in common:
         doc_a, doc_b = data_a.documents[article], data_b.documents[article]
-        _compare_spans(article, doc_a, doc_b, add)
+        _compare_spans(article, doc_a, doc_b, data_a.texts.get(article) or data_b.texts.get(article), add)
         for doc, used in ((doc_a, used_a), (doc_b, used_b)):
             used.update(m["entity"] for m in doc["entities"] if m["entity"] is not None)
             for claim in doc["claims"]:
@@ -389,8 +390,16 @@ def compare(data_a: PassData, data_b: PassData) -> Comparison:
     return result
 
 
-def _compare_spans(article: str, doc_a: dict, doc_b: dict, add: Any) -> None:
-    text_of: dict[tuple[int, int], str] = {}
+SHOWN_SEGMENT = 60  # characters of a segment's text shown where it is located
+
+
+def _compare_spans(article: str, doc_a: dict, doc_b: dict, text: str | None, add: Any) -> None:
+    text_of: dict[tuple[int, int], str | None] = {}
+    for x in (*doc_a["segments"], *doc_b["segments"]):
+        shown = None if text is None else text[x["start"] : x["end"]]
+        if shown is not None and len(shown) > SHOWN_SEGMENT:
+            shown = shown[:SHOWN_SEGMENT] + "…"
+        text_of[(x["start"], x["end"])] = shown
     for group, layer, value_field in (("segments", "segment", "kind"), ("entities", "mention", "label")):
         by_span_a = {(x["start"], x["end"]): x for x in doc_a[group]}
         by_span_b = {(x["start"], x["end"]): x for x in doc_b[group]}

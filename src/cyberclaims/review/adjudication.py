@@ -82,7 +82,7 @@ def find_disagreements(root: Path, names: Sequence[str]) -> Comparison:
         )
     a, b = (passes[n] for n in names)
     return compare(
-        PassData(a.name, {x.id: x.data for x in a.articles}, a.registry),
+        PassData(a.name, {x.id: x.data for x in a.articles}, a.registry, {x.id: x.text for x in a.articles}),
         PassData(b.name, {x.id: x.data for x in b.articles}, b.registry),
     )
 
@@ -154,14 +154,21 @@ class _DraftBuilder:
             self.note(article, f"segments: {self.a.name}'s in place (the passes segment the text differently)")
         mentions: list[dict[str, Any]] = []
         spans_b = {(m["start"], m["end"]): m for m in doc_b["entities"]}
+        spans_a = {(m["start"], m["end"]) for m in doc_a["entities"]}
+        for y in doc_b["entities"]:
+            if (y["start"], y["end"]) not in spans_a:
+                self.note(article, f"mention [{y['start']},{y['end']}] “{y['text']}” ({self.b.name} only): left out")
         for x in doc_a["entities"]:
             y = spans_b.get((x["start"], x["end"]))
+            shown = f"mention [{x['start']},{x['end']}] “{x['text']}”"
             if y is None or y["label"] != x["label"]:
-                continue  # pending mention: left out
+                self.note(article, f"{shown}: left out (the passes differ on it)")
+                continue
             entity = x["entity"]
             where = {"article": article, "start": x["start"], "end": x["end"], "text": x["text"]}
             if self._disputed("link", where):
-                entity = None  # pending link: left out
+                entity = None
+                self.note(article, f"{shown}: its link left out (entity null)")
             elif entity is not None:
                 self.entities.add(entity)
             mentions.append(
@@ -209,7 +216,13 @@ class _DraftBuilder:
     def claim(self, pair: ClaimPair) -> dict[str, Any] | None:
         where = pair.where
         if pair.a is None or pair.b is None or self._disputed("claim", where):
-            return None  # pending claim (one pass only, or another span): left out
+            only = (
+                ""
+                if pair.a is not None and pair.b is not None
+                else f" ({self.a.name if pair.b is None else self.b.name} only)"
+            )
+            self.note(where["article"], f"claim [{where['start']},{where['end']}] “{where['text']}”{only}: left out")
+            return None
         a, b = pair.a, pair.b
         claim: dict[str, Any] = {"id": "", "start": a["start"], "end": a["end"], "text": a["text"]}
         shown = f"claim [{a['start']},{a['end']}] “{a['text']}”"
@@ -253,9 +266,9 @@ class _DraftBuilder:
         entries = []
         for key in sorted(self.entities):
             entry = dict(self.a.registry.entities[key])
-            other = self.b.registry.entities.get(key) or {}
+            other = self.b.registry.entities.get(key)
             for name in ("name", "type"):
-                if entry.get(name) != other.get(name):
+                if other is not None and entry.get(name) != other.get(name):
                     self.note("registries", f"entity {key}: {name}, {self.a.name}'s in place")
             entries.append(entry)
         self.draft.files["entities.json"] = _dumps({"entities": entries})
@@ -287,7 +300,8 @@ def make_draft(
         "",
         "What both passes agree on. Disputed mentions, links, claims and `about` keys are left out; a disputed "
         "required value holds pass A's value as a placeholder; a claim whose grouping is disputed has a "
-        "`pending_<n>` key of its own. Entity descriptions and aliases are pass A's (not compared). "
+        "`pending_<n>` key of its own. Entity descriptions and aliases are pass A's (not compared). The "
+        "pending items below are those of the draft; the table after them lists every disagreement. "
         f"Decide each disagreement (`cyberclaims adjudicate {comparison.pass_a} {comparison.pass_b}`) in "
         f"annotations/{DECISIONS_FILE}; this folder is not the gold.",
         "",
@@ -295,6 +309,7 @@ def make_draft(
     ]
     for where in sorted(draft.pending):
         lines += ["", f"## {where}", ""] + [f"- {text}" for text in draft.pending[where]]
+    lines += ["", "## All disagreements", "", comparison.to_markdown().split("\n", 2)[2].rstrip("\n")]
     draft.files[DRAFT_NOTE] = ("\n".join(lines) + "\n").encode("utf-8")
     return draft
 

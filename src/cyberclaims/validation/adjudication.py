@@ -89,7 +89,12 @@ def _issue(doc: JsonDocument, path: tuple, code: str, message: str) -> Issue:
 
 
 def _pass_data(collection: LoadedCollection) -> PassData:
-    return PassData(collection.name, {a.id: a.data for a in collection.articles}, collection.registry)
+    return PassData(
+        collection.name,
+        {a.id: a.data for a in collection.articles},
+        collection.registry,
+        {a.id: a.text for a in collection.articles},
+    )
 
 
 def _gold_reader(root: Path, gold: LoadedCollection) -> Callable[[str], dict[str, Any] | None]:
