@@ -225,4 +225,4 @@ adjudication_fixture = _load("adjudication_fixture", ROOT / "tests" / "fixtures"
 @pytest.fixture
 def adjudication_repo(tmp_path: Path) -> Path:
     """A repository with the two passes of ``adjudication_fixture`` and a gold equal to pass A."""
-    return adjudication_fixture.write_repository(tmp_path / "adjudicated", citation=MINIMAL / "CITATION.cff")
+    return adjudication_fixture.write_repository(tmp_path / "adjudicated", citation=ROOT / "CITATION.cff")
