@@ -287,3 +287,12 @@ def test_the_command_refuses_a_draft_into_annotations(adjudication_repo):
     run = cli("adjudicate", "pass-a", "pass-b", "--draft", Path("annotations"), cwd=adjudication_repo)
     assert run.returncode == 2 and "annotations" in run.stderr
     assert tree(adjudication_repo) == before
+
+
+def test_diff_does_not_take_the_decisions_file_for_an_article(adjudication_repo, tmp_path):
+    base = tmp_path / "base"
+    shutil.copytree(adjudication_repo, base)
+    (adjudication_repo / "annotations" / "adjudication.json").write_text('{"passes": []}\n', encoding="utf-8")
+    run = cli("diff", base, "--format", "json", cwd=adjudication_repo)
+    assert run.returncode == 0, run.output
+    assert "adjudication" not in json.loads(run.stdout).get("articles_added", [])
