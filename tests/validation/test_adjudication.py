@@ -239,3 +239,55 @@ def test_the_schema_speaks_the_vocabulary():
     assert tuple(values["segment"]["anyOf"][0]["enum"]) == SEGMENT_KINDS
     assert tuple(values["attribution"]["anyOf"][0]["enum"]) == ATTRIBUTIONS
     assert tuple(values["certainty"]["anyOf"][0]["enum"]) == CERTAINTIES
+
+
+def test_a_correction_may_add_a_claim_or_a_mention_that_neither_pass_has(adjudication_repo):
+    decisions = choosing_a(adjudication_repo)
+    start, end = fx.span(fx.T, "Investigators")
+    added_mention = {
+        "layer": "mention",
+        "where": {"article": fx.T, "start": start, "end": end, "text": "Investigators"},
+        "a": None,
+        "b": None,
+        "choice": "neither",
+        "value": "NORP",
+        "section": "3.1",
+        "why": "made up",
+    }
+    start, end = fx.span(fx.T, "encrypted servers at Kestrel")
+    added_claim = {
+        "layer": "claim",
+        "where": {
+            "article": fx.T,
+            "start": start,
+            "end": end,
+            "text": "encrypted servers at Kestrel",
+            "claim_a": None,
+            "claim_b": None,
+        },
+        "a": None,
+        "b": None,
+        "choice": "neither",
+        "value": {"start": start, "end": end, "text": "encrypted servers at Kestrel"},
+        "section": "8.5.1",
+        "why": "made up",
+    }
+    decisions["decisions"] += [added_mention, added_claim]
+    write_decisions(adjudication_repo, decisions)
+    assert [c for c, _, _ in issues(adjudication_repo)] == ["adjudication-gold-differs"] * 2
+
+    def add(doc):
+        doc["claims"].append(
+            {**doc["claims"][0], "id": "c9", "start": start, "end": end, "text": "encrypted servers at Kestrel"}
+        )
+
+    edit_gold(adjudication_repo, fx.T, add)
+    assert [c for c, _, _ in issues(adjudication_repo)] == ["adjudication-gold-differs"]  # the mention is missing
+    # a claim both passes have cannot be located without its ids
+    existing = {
+        **added_claim,
+        "where": {**added_claim["where"], "start": 64, "end": 93, "text": "Investigators blame Ruritania"},
+    }
+    decisions["decisions"][-1] = existing
+    write_decisions(adjudication_repo, decisions)
+    assert "adjudication-unknown-item" in {c for c, _, _ in issues(adjudication_repo)}

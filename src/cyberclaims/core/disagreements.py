@@ -196,6 +196,7 @@ class Comparison:
     # For the draft: the passes' data
     data_a: PassData | None = None
     data_b: PassData | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def values_at(self, layer: str, where: Mapping[str, Any]) -> tuple[Any, Any] | None:
         """What each pass has at ``where`` on ``layer`` (None: the location names nothing in the passes)."""
@@ -218,7 +219,32 @@ class Comparison:
                 values.append(registry_text(data.registry, TEXT_LAYERS[layer], keys.pop()) if len(keys) == 1 else None)
             return values[0], values[1]
         item = self.items.get(location_key(layer, where))
-        return None if item is None else (item.a, item.b)
+        if item is not None:
+            return item.a, item.b
+        if where.get("article") in self._compared and self._unlabelled(layer, where):
+            return None, None  # a span neither pass labelled: a correction may add it to the gold
+        return None
+
+    @property
+    def _compared(self) -> set[str]:
+        if "compared" not in self._memo:
+            self._memo["compared"] = set(self.articles)
+        return self._memo["compared"]
+
+    def _unlabelled(self, layer: str, where: Mapping[str, Any]) -> bool:
+        """Whether ``where`` is a span that neither pass has on ``layer`` (a segment, a mention, or a claim
+        located by its offsets alone, without ids: no claim of either pass has those offsets)."""
+        if not isinstance(where.get("start"), int) or not isinstance(where.get("end"), int):
+            return False
+        if layer in ("segment", "mention"):
+            return True
+        if layer != "claim" or where.get("claim_a") is not None or where.get("claim_b") is not None:
+            return False
+        if "claim_spans" not in self._memo:
+            self._memo["claim_spans"] = {
+                (p.article, c["start"], c["end"]) for p in self.pairs.values() for c in (p.a, p.b) if c is not None
+            }
+        return (where.get("article"), where["start"], where["end"]) not in self._memo["claim_spans"]
 
     def _pairs_of(self, where: Mapping[str, Any]) -> list[ClaimPair] | None:
         claims = where.get("claims")
@@ -494,8 +520,12 @@ class GoldView:
     def claim(self, where: Mapping[str, Any]) -> dict[str, Any] | None:
         """The gold claim of a located pass claim, or None."""
         article = where.get("article")
-        if self.doc(article) is None:
+        document = self.doc(article)
+        if document is None:
             return None
+        if where.get("claim_a") is None and where.get("claim_b") is None:  # a claim neither pass has
+            span = (where.get("start"), where.get("end"))
+            return next((c for c in document["claims"] if (c["start"], c["end"]) == span), None)
         for side in ("a", "b"):
             found = self._claims.get((article, side, where.get(f"claim_{side}")))  # type: ignore[arg-type]
             if found is not None:
