@@ -20,7 +20,7 @@ SPAN_LAYERS = {"entities": "entities", "claims": "claims"}
 
 
 def _holds_labels(data: dict[str, Any], layer: str) -> bool:
-    mentions = data.get("entities") if isinstance(data.get("entities"), list) else []
+    mentions: list[Any] = data["entities"] if isinstance(data.get("entities"), list) else []
     claims = data.get("claims") if isinstance(data.get("claims"), list) else []
     if layer == "entities":
         return bool(mentions)
