@@ -249,3 +249,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             f"CYBERCLAIMS_REQUIRE_TOOLS is set and {', '.join(missing)} is missing (.ci/tools installs them)"
         )
+
+
+# Two made-up passes that disagree on every layer `adjudicate` compares (tests of the adjudication).
+adjudication_fixture = _load("adjudication_fixture", ROOT / "tests" / "fixtures" / "adjudication" / "passes.py")
+
+
+@pytest.fixture
+def adjudication_repo(tmp_path: Path) -> Path:
+    """A repository with the two passes of ``adjudication_fixture`` and a gold equal to pass A."""
+    return adjudication_fixture.write_repository(tmp_path / "adjudicated", citation=ROOT / "CITATION.cff")

@@ -157,6 +157,36 @@ CODES: dict[str, Code] = _codes(
     ),
     ("pass-file-missing", E, "A pass file recorded in annotations/passes/SHA256SUMS is gone."),
     ("pass-instructions-missing", E, "A pass folder has no INSTRUCTIONS.md (the instructions its annotator received)."),
+    # Adjudication (annotations/adjudication.json, GUIDELINES.md 15.6)
+    ("adjudication-unknown-pass", E, "The decisions file names a pass that is not a folder of annotations/passes/."),
+    ("adjudication-unknown-article", E, "A decision names an article that is not in both adjudicated passes."),
+    (
+        "adjudication-unknown-section",
+        E,
+        "A decision cites a section that is not a numbered heading of annotations/GUIDELINES.md (nor a numbered "
+        "item or table row under one).",
+    ),
+    ("adjudication-unknown-item", E, "A decision's location names nothing that the two passes can be compared on."),
+    ("adjudication-pass-mismatch", E, "A decision says a pass has a value that the pass does not have there."),
+    (
+        "adjudication-choice-inconsistent",
+        E,
+        "A decision's choice and value disagree: pass A or B chosen with another value, 'neither' with a pass's "
+        "value, or a grouping that is not a partition of its claims.",
+    ),
+    ("adjudication-duplicate-decision", E, "Two decisions on one item."),
+    (
+        "adjudication-gold-differs",
+        E,
+        "The gold does not hold the value a decision chose (it says what the gold holds).",
+    ),
+    ("adjudication-undecided", E, "A disagreement of the two adjudicated passes has no decision."),
+    (
+        "adjudication-report-stale",
+        E,
+        "annotations/ADJUDICATION.md is missing or is not what the decisions file generates "
+        "(`cyberclaims adjudicate --report`).",
+    ),
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),
