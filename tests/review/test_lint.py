@@ -81,12 +81,15 @@ def add_article(root: Path, article_id: str, lines: list[tuple[str, str]], menti
                 "normalized": s + ".",
                 "about": [],
                 "proposition": "acme_records_stolen",
+                "event": "acme_records_stolen",
                 **fields,
             }
             for i, (s, n, fields) in enumerate(claims)
         ],
         "annotators": ["test"],
         "notes": None,
+        # the gold records how each layer was made: as the minimal article does
+        "provenance": json.loads((MINIMAL / "annotations" / "acme-breach.json").read_text())["provenance"],
     }
     (root / "annotations" / f"{article_id}.txt").write_text(text, encoding="utf-8")
     (root / "annotations" / f"{article_id}.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
@@ -136,7 +139,13 @@ def test_a_mention_inside_a_longer_one_is_not_unlabelled(root):
 
 
 def test_mention_label_varies_reports_the_minority(root):
-    add_article(root, "other", [("body", "Acme Corp shipped.")], [("Acme Corp", 0, "PRODUCT", None)])
+    _edit(
+        root / "annotations" / "entities.json",
+        lambda d: d["entities"].append(
+            {"key": "acme_corp_suite", "name": "Acme Corp", "type": "PRODUCT", "aliases": [], "description": "software"}
+        ),
+    )
+    add_article(root, "other", [("body", "Acme Corp shipped.")], [("Acme Corp", 0, "PRODUCT", "acme_corp_suite")])
     assert [(f, p, c) for f, _, p, c in found(root)] == [
         ("annotations/other.json", "/entities/0/label", "mention-label-varies")
     ]
