@@ -186,7 +186,7 @@ CODES: dict[str, Code] = _codes(
         '("and", "but", "or", "nor", a comma or a semicolon) and the conjunct beyond it: the span swallows a '
         "neighbouring claim. Not flagged: a comma that closes a parenthetical opened earlier in the outer span "
         '("Harlow Mutual, Kestrel\'s insurer, paid"), an inner span between commas (", B,"), and an outer claim '
-        "whose other conjunct is a claim too and that holds words beyond both (its own predicate: \"X and Y "
+        'whose other conjunct is a claim too and that holds words beyond both (its own predicate: "X and Y '
         'could hold the answer") (GUIDELINES.md 8.5.4).',
     ),
     (
@@ -203,7 +203,7 @@ CODES: dict[str, Code] = _codes(
         W,
         "An evidence claim (a cue of the guidelines' evidence-cues table in its span and in its normalized) "
         "without its conclusion claim: a claim of the same claimer whose normalized holds no evidence cue, "
-        'sharing the span and probable or weaker when the cue\'s complement is in the span ("was traced to '
+        "sharing the span and probable or weaker when the cue's complement is in the span (\"was traced to "
         'an exchange"), or anywhere in the sentence, a flat statement included, when the cue ends the span '
         '("as build paths suggest", "indicated so") (GUIDELINES.md 10.2.5).',
     ),
