@@ -16,7 +16,6 @@ from cyberclaims.core.codes import CODES, LINT_CODES, Severity
 from cyberclaims.core.errors import CyberClaimsError
 from cyberclaims.review.lint import lint, similar_pairs
 
-
 # Made-up guidelines with the four tables lint reads (GUIDELINES.md 2.11): the tests depend on these cues, not
 # on the repository's guidelines, whose tables may grow.
 GUIDELINES = """# Guidelines (made up for the lint tests)
