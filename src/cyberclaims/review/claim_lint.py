@@ -136,11 +136,10 @@ class _ArticleClaims:
     def __init__(self, article: Article, cues: ClaimCues) -> None:
         self.article, self.cues = article, cues
         self.claims: list[dict] = article.data["claims"]
-        text = article.text
-        self.span_evidence = [cues.evidence.find(text, c["start"], c["end"]) for c in self.claims]
-        self.normalized_evidence = [cues.evidence.find(c["normalized"]) for c in self.claims]
         self.strings, self.starts, self.ends = article.token_table()
         self.lowered = [s.lower() for s in self.strings]
+        self.span_evidence = [self.find(cues.evidence, c) for c in self.claims]
+        self.normalized_evidence = [cues.evidence.find(c["normalized"]) for c in self.claims]
         self.commas = list(accumulate((s == "," for s in self.lowered), initial=0))  # commas before token i
         # words[i]: how many word tokens (not punctuation) come before token i
         self.words = list(accumulate((bool(_WORD.search(s)) for s in self.strings), initial=0))
@@ -152,6 +151,12 @@ class _ArticleClaims:
         """10.2.5: a claim reporting evidence states it, cue and all, in its normalized sentence."""
         return bool(self.span_evidence[index]) and bool(self.normalized_evidence[index])
 
+    def find(self, table: CueTable, claim: dict) -> list[CueMatch]:
+        """The cues of ``table`` in a claim's span, matched on the article's tokens."""
+        return table.find_in_tokens(
+            self.lowered, self.starts, self.ends, *self.token_range(claim["start"], claim["end"])
+        )
+
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indexes [i, j) of the tokens lying inside ``text[start:end]``."""
         return bisect_left(self.starts, start), bisect_right(self.ends, end)
@@ -159,20 +164,6 @@ class _ArticleClaims:
     def word_count(self, start: int, end: int) -> int:
         i, j = self.token_range(start, end)
         return self.words[max(i, j)] - self.words[i]
-
-    def by_sentence(self) -> list[list[int]]:
-        """For each claim, the other claims that share a sentence with it."""
-        sentences = self.article.sentences()
-        firsts = [s for s, _ in sentences]
-        members: dict[int, list[int]] = defaultdict(list)
-        spans = []
-        for index, c in enumerate(self.claims):
-            first = max(bisect_right(firsts, c["start"]) - 1, 0)
-            last = max(bisect_left(firsts, c["end"]) - 1, first)
-            spans.append(range(first, last + 1))
-            for s in spans[-1]:
-                members[s].append(index)
-        return [sorted({o for s in spans[i] for o in members[s]} - {i}) for i in range(len(self.claims))]
 
 
 def claim_issues(article: Article, cues: ClaimCues) -> list[Issue]:
@@ -189,7 +180,7 @@ def _hedged_but_certain(claims: _ArticleClaims) -> list[Issue]:
         evidence = claims.span_evidence[index]
         evidence_claim = claims.is_evidence_claim(index)
         hedges = []
-        for m in cues.certainty.find(claims.article.text, c["start"], c["end"]):
+        for m in claims.find(cues.certainty, c):
             level = cues.level(m)
             if not _weaker(level, certainty):
                 continue
@@ -320,12 +311,11 @@ def _states_more(claims: _ArticleClaims, a: dict, b: dict, conjuncts: list[dict]
 def _not_checkable(claims: _ArticleClaims) -> list[Issue]:
     """8.2.1: an evaluative cue as the predicate, and without the cues no value, no digit, one entity at most."""
     article, cues = claims.article, claims.cues
-    text = article.text
     mentions = sorted((m["start"], m["end"], m["label"]) for m in article.data["entities"])
     mention_starts = [m[0] for m in mentions]
     issues = []
     for index, c in enumerate(claims.claims):
-        found = cues.evaluative.find(text, c["start"], c["end"])
+        found = claims.find(cues.evaluative, c)
         if not found:
             continue
         predicate = _evaluative_predicate(claims, c, found)
@@ -396,19 +386,17 @@ def _evidence_conclusion_missing(claims: _ArticleClaims) -> list[Issue]:
     the span and is ``probable`` or weaker; when the cue ends the span ("as build paths suggest", "the logs
     indicated so"), it is stated elsewhere in the sentence, and a flat statement serves.
     """
+    evidence_claims = [i for i in range(len(claims.claims)) if claims.is_evidence_claim(i)]
+    if not evidence_claims:
+        return []
+    conclusions = _Conclusions(claims)
     issues = []
-    neighbours = None
-    for index, c in enumerate(claims.claims):
-        if not claims.is_evidence_claim(index):
-            continue
-        if neighbours is None:
-            neighbours = claims.by_sentence()
+    for index in evidence_claims:
+        c = claims.claims[index]
         last = claims.span_evidence[index][-1]
         i, j = claims.token_range(last.end, c["end"])
-        after = [claims.strings[t].lower() for t in range(i, j) if _WORD.search(claims.strings[t])]
-        open_cue = all(word in PRO_FORMS for word in after)
-
-        if any(_concludes(claims, c, o, open_cue) for o in neighbours[index]):
+        open_cue = all(claims.lowered[t] in PRO_FORMS for t in range(i, j) if _WORD.search(claims.strings[t]))
+        if conclusions.in_sentence(c) if open_cue else conclusions.sharing_span(c):
             continue
         where = "in its sentence (or a flat statement there)" if open_cue else "sharing its span, probable or weaker"
         issues.append(
@@ -423,16 +411,40 @@ def _evidence_conclusion_missing(claims: _ArticleClaims) -> list[Issue]:
     return issues
 
 
-def _concludes(claims: _ArticleClaims, evidence: dict, index: int, open_cue: bool) -> bool:
-    """Whether claim ``index`` can be the conclusion of the evidence claim (10.2.5): same claimer, a normalized
-    sentence without evidence, and sharing the span (probable or weaker) unless the cue's complement lies outside."""
-    other = claims.claims[index]
-    if other["claimer"] != evidence["claimer"] or claims.normalized_evidence[index]:
-        return False
-    if open_cue:
-        return True
-    shares = other["start"] < evidence["end"] and evidence["start"] < other["end"]
-    return shares and _weaker(other["certainty"], "certain")
+class _Conclusions:
+    """The claims that can be a conclusion (a normalized sentence without an evidence cue), indexed by claimer:
+    per sentence, and as spans for an overlap query (starts sorted, with the furthest end so far)."""
+
+    def __init__(self, claims: _ArticleClaims) -> None:
+        sentences = claims.article.sentences()
+        self.firsts = [s for s, _ in sentences]
+        self.per_sentence: dict[tuple[int, str], int] = defaultdict(int)
+        hedged: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for index, c in enumerate(claims.claims):
+            if claims.normalized_evidence[index]:
+                continue
+            for s in self.sentences(c):
+                self.per_sentence[(s, c["claimer"])] += 1
+            if _weaker(c["certainty"], "certain"):
+                hedged[c["claimer"]].append((c["start"], c["end"]))
+        self.spans: dict[str, tuple[list[int], list[int]]] = {}
+        for claimer, spans in hedged.items():
+            spans.sort()
+            self.spans[claimer] = ([s for s, _ in spans], list(accumulate((e for _, e in spans), max)))
+
+    def sentences(self, claim: dict) -> range:
+        first = max(bisect_right(self.firsts, claim["start"]) - 1, 0)
+        return range(first, max(bisect_left(self.firsts, claim["end"]) - 1, first) + 1)
+
+    def in_sentence(self, evidence: dict) -> bool:
+        """A candidate of the same claimer in a sentence of the evidence claim (which is no candidate itself)."""
+        return any(self.per_sentence.get((s, evidence["claimer"]), 0) for s in self.sentences(evidence))
+
+    def sharing_span(self, evidence: dict) -> bool:
+        """A probable or weaker candidate of the same claimer whose span overlaps the evidence claim's."""
+        starts, reach = self.spans.get(evidence["claimer"], ([], []))
+        before_end = bisect_left(starts, evidence["end"])  # the candidates starting before the span ends
+        return before_end > 0 and reach[before_end - 1] > evidence["start"]
 
 
 def _context_words(claims: _ArticleClaims) -> list[Issue]:

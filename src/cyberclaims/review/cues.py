@@ -46,7 +46,7 @@ class CueMatch:
     """One occurrence of a cue in a text: the cue as the table writes it, its row, its code-point span."""
 
     cue: str
-    row: CueRow
+    row: CueRow = field(repr=False)
     start: int
     end: int
 
@@ -78,14 +78,21 @@ class CueTable:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[CueMatch]:
         """The cues in ``text[start:end]``, left to right, not overlapping (the longest cue wins at a word)."""
         strings, starts, ends = token_table(text, start, end)
-        words = [s.lower() for s in strings]
+        return self.find_in_tokens([s.lower() for s in strings], starts, ends)
+
+    def find_in_tokens(
+        self, words: list[str], starts: list[int], ends: list[int], first: int = 0, stop: int | None = None
+    ) -> list[CueMatch]:
+        """The cues among the tokens ``first..stop-1`` of a text already tokenized (``words`` lower-cased)."""
+        stop = len(words) if stop is None else stop
         found = []
-        i = 0
-        while i < len(words):
-            for cue_words_, cue, row in self._index.get(words[i], ()):
-                if tuple(words[i : i + len(cue_words_)]) == cue_words_:
-                    found.append(CueMatch(cue, row, starts[i], ends[i + len(cue_words_) - 1]))
-                    i += len(cue_words_)
+        i = first
+        while i < stop:
+            for cue_tokens, cue, row in self._index.get(words[i], ()):
+                n = len(cue_tokens)
+                if i + n <= stop and tuple(words[i : i + n]) == cue_tokens:
+                    found.append(CueMatch(cue, row, starts[i], ends[i + n - 1]))
+                    i += n
                     break
             else:
                 i += 1
