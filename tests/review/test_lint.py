@@ -486,3 +486,29 @@ def test_cli_refuses_a_corpus_that_does_not_validate(root):
     _edit(root / "annotations" / "acme-breach.json", lambda d: d["entities"][0].update(text="Acme Inc"))
     run = run_cli("--root", root, "lint", cwd=root)
     assert run.returncode == 1 and "span-text-mismatch" in run.output and "lint needs a valid corpus" in run.output
+
+
+@pytest.mark.parametrize(
+    "sentence, fields, removed, code",
+    [
+        ("The whole episode was odd.", {}, '"odd", ', "claim-not-checkable"),
+        (
+            "The ransom wallet was traced to an exchange in Valdora.",
+            {"normalized": "The ransom wallet was traced to an exchange in Valdora.", "certainty": "probable"},
+            '"traced", "traced to"',  # from both tables that list them (the row keeps a made-up cue)
+            "evidence-conclusion-missing",
+        ),
+        (
+            "The gang posted the files.",
+            {"normalized": "Ashen Tide also posted the files."},
+            '"also", ',
+            "normalized-context-word",
+        ),
+    ],
+)
+def test_each_claim_check_reads_its_cues_from_the_guidelines(root, sentence, fields, removed, code):
+    add_article(root, "other", [("body", sentence)], claims=[(sentence.rstrip("."), 0, fields)])
+    assert [c for _, c in claim_findings(root)] == [code]
+    kept = '"unused cue"' if not removed.endswith(", ") else ""
+    (root / "annotations" / "GUIDELINES.md").write_text(GUIDELINES.replace(removed, kept), encoding="utf-8")
+    assert claim_findings(root) == []
