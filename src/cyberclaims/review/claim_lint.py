@@ -14,8 +14,23 @@ exactly what it approximates.
 - ``evidence-conclusion-missing`` (10.2.5): an evidence claim without its conclusion claim.
 - ``normalized-context-word`` (13.7): a cue of ``context-words`` in ``normalized``, outside the allowed forms.
 
+Where a check differs from the sentence "Check (for lint)" of its guideline, and why:
+
+- 8.2.1 says "no verb other than a form of be, have, seem or become". Lint has no part-of-speech tagger (a
+  finding must not depend on an optional install), so it asks for the cue as the predicate instead: the
+  complement of such a verb, or the opening words of a span that holds one ("What a week it has been").
+- 8.5.4's check, read literally, flags the containment the same section allows ("Harlow Mutual, Kestrel's
+  insurer, paid the ransom": a comma follows the inner span). Lint skips a comma that closes a parenthetical
+  opened earlier in the outer span, an inner span between commas, and an outer claim whose other conjunct is
+  a claim too and that holds words of its own beyond both (its predicate).
+- 10.2.5's check accepts any claim of the claimer in the sentence. When the cue's complement is inside the
+  span ("which has been traced back to Valdora"), the evidence claim states what its conclusion is about,
+  so lint asks for the conclusion that 10.2.5 describes for that case: a probable (or weaker) claim sharing
+  the span; a flat statement elsewhere in the sentence serves only when the cue ends the span.
+
 Each check is linear in the article: cue matching costs one look-up per token; spans are located in the
-article's token table by bisection, claims are grouped by sentence, and word counts are prefix sums.
+article's token table by bisection, candidate conclusions are counted per sentence and claimer and found by an
+overlap query, and word counts are prefix sums.
 """
 
 from __future__ import annotations
@@ -398,14 +413,18 @@ def _evidence_conclusion_missing(claims: _ArticleClaims) -> list[Issue]:
         open_cue = all(claims.lowered[t] in PRO_FORMS for t in range(i, j) if _WORD.search(claims.strings[t]))
         if conclusions.in_sentence(c) if open_cue else conclusions.sharing_span(c):
             continue
-        where = "in its sentence (or a flat statement there)" if open_cue else "sharing its span, probable or weaker"
+        where = (
+            "in its sentence (a flat statement serves)"
+            if open_cue
+            else "that shares its span and is probable or weaker"
+        )
         issues.append(
             claims.issue(
                 ("claims", index),
                 "evidence-conclusion-missing",
                 f"claim {c['id']} reports evidence ({last.cue!r}: {_short(c['text'])!r}) but no claim of the same "
-                f"claimer ({c['claimer']}) {where} states what it points to in a normalized sentence without an "
-                f"evidence cue: add the conclusion claim (GUIDELINES.md 10.2.5)",
+                f"claimer ({c['claimer']}) {where} states what it points to (a normalized sentence without an "
+                f"evidence cue): add the conclusion claim (GUIDELINES.md 10.2.5)",
             )
         )
     return issues
