@@ -18,7 +18,7 @@ from cyberclaims.dataset.making import (
 from cyberclaims.validation import validate
 
 sys.path.insert(0, str(CASES))
-from generate import ID, make_pass  # noqa: E402
+from generate import ID, make_pass
 
 MODEL = {"id": "tagger-7", "type": "model", "model": "Some Tagger", "model_version": "2.1"}
 
@@ -26,7 +26,7 @@ MODEL = {"id": "tagger-7", "type": "model", "model": "Some Tagger", "model_versi
 def test_each_record_is_described_in_words():
     assert describe_layer(None).startswith("not recorded")
     person = describe_layer(made_by("ann-1"))
-    assert "annotated by `ann-1`, a person, from empty layers; guidelines 3.0, 2026-12-01" == person
+    assert person == "annotated by `ann-1`, a person, from empty layers; guidelines 3.0, 2026-12-01"
     suggested = describe_layer(
         {**made_by(), "annotator": MODEL, "suggestions": {"system": "baseline:rules", "version": "9", "file": None}}
     )
