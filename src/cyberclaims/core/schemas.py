@@ -16,6 +16,7 @@ SCHEMA_FILES = {
     "iob2": "iob2.schema.json",
     "metrics": "metrics.schema.json",
     "suggestions": "suggestions.schema.json",
+    "adjudication": "adjudication.schema.json",
 }
 
 
