@@ -550,15 +550,18 @@ def test_a_format_that_does_not_carry_a_layer_keeps_its_provenance(tmp_path: Pat
     assert cli("validate", cwd=root).returncode == 0
 
 
-def test_labels_without_provenance_are_refused_saying_which_options_record_it(repo: Path, tmp_path: Path) -> None:
+def test_labels_without_provenance_are_written_saying_which_options_record_it(repo: Path, tmp_path: Path) -> None:
     """A task not made by `suggest` (no suggestions in its data): origins are not recorded, and the
-    skeleton's empty provenance does not cover the new labels: the import says how to record them."""
+    skeleton's empty provenance does not cover the new labels: the import says how to record them, and
+    `validate` asks for the record."""
     task = suggested_task(repo, tmp_path)
     del task["data"]["cyberclaims"]["suggestions"]
     exported = write(tmp_path / "export.json", export(task, annotated(task)))
     run = cli("import", "labelstudio", exported, "--force", cwd=repo)
-    assert run.returncode == 1
-    assert "provenance-missing" in run.stdout and "record who made the labels: --annotator ID" in run.stderr
+    assert run.returncode == 0, run.output
+    assert "1 file records no provenance" in run.stderr and "--annotator ID" in run.stderr
+    check = cli("validate", "--format", "json", cwd=repo)
+    assert {i["code"] for i in json.loads(check.stdout)["issues"] if i["severity"] == "error"} == {"provenance-missing"}
     recorded = cli("import", "labelstudio", exported, "--force", *ANNOTATOR, cwd=repo)
     assert recorded.returncode == 0, recorded.output
     document = json.loads((repo / "annotations" / f"{ARTICLE}.json").read_text(encoding="utf-8"))

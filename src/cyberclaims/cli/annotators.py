@@ -193,13 +193,15 @@ def _import(args: argparse.Namespace) -> int:
         print(problem.to_text())
     for issue in sorted(result.issues, key=lambda i: i.sort_key()):
         print(issue.to_text())
+    if result.unrecorded:
+        print(
+            f"cyberclaims: {count(len(result.unrecorded), 'file')} "
+            f"{'records' if len(result.unrecorded) == 1 else 'record'} no provenance for the labels "
+            f"(`cyberclaims validate` asks for it): record who made the labels with --annotator ID "
+            f"--annotator-type person|model (--model NAME --model-version V for a model) --guidelines VERSION",
+            file=sys.stderr,
+        )
     if not result.ok:
-        if made_by is None and any(i.code == "provenance-missing" for i in result.errors):
-            print(
-                "cyberclaims: record who made the labels: --annotator ID --annotator-type person|model "
-                "(--model NAME --model-version V for a model) --guidelines VERSION",
-                file=sys.stderr,
-            )
         print(
             f"cyberclaims: {count(len(result.problems) + len(result.errors), 'problem')}; nothing was written",
             file=sys.stderr,
