@@ -36,8 +36,8 @@ from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
 from .layout import BUILD_SHARD, shard_file, shard_name
-from .manifest import MANIFEST, write_manifest
 from .making import GUIDELINES_FILE
+from .manifest import MANIFEST, write_manifest
 from .metadata import LICENSE_FILE
 from .parquet import Shard, ShardWriter
 from .pipeline import (

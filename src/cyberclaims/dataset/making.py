@@ -14,8 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..core.files import MAX_REGISTRY_BYTES, read_capped
 from ..core.model import Corpus, LoadedCollection
+from ..core.suggestions import gold_origins
 from ..core.vocabulary import LAYERS
 
 GUIDELINES_FILE = "GUIDELINES.md"  # in annotations/, and copied into the built dataset
@@ -69,97 +69,49 @@ def provenance_table(corpus: Corpus) -> str:
     return "\n".join(rows)
 
 
-def _suggested_spans(collection: LoadedCollection, root: Path) -> dict[str, dict[str, set[tuple[int, int]]]]:
-    """Per span group, per article: the spans of a pass that began as a suggestion (kept or edited)."""
-    spans: dict[str, dict[str, set[tuple[int, int]]]] = {group: {} for group in SPAN_GROUPS.values()}
-    for article in collection.iter_articles(root):
-        for group in SPAN_GROUPS.values():
-            for span in article.data.get(group) or []:
-                origin = span.get("origin")
-                if isinstance(origin, dict) and origin.get("kind") in ("suggested", "edited"):
-                    spans[group].setdefault(article.id, set()).add((span["start"], span["end"]))
-    return spans
-
-
-def suggestion_counts(collection: LoadedCollection, root: Path, *, with_deleted: bool = True) -> dict[str, Counter]:
-    """Per span group of a pass: its spans by origin kind, and ``deleted``: suggestions no span came from."""
+def origin_counts(collection: LoadedCollection, root: Path) -> dict[str, Counter]:
+    """Per span group of a pass: its spans by the kind of their ``origin`` (spans without one are not counted).
+    What the suggestions the annotator deleted were is ``cyberclaims suggest --report`` (it reads the
+    pass's SUGGESTIONS.json, which the published rows do not carry)."""
     counts: dict[str, Counter] = {group: Counter() for group in SPAN_GROUPS.values()}
-    used: dict[str, set[tuple[Any, Any]]] = {group: set() for group in SPAN_GROUPS.values()}
     for article in collection.iter_articles(root):
         for group in SPAN_GROUPS.values():
             for span in article.data.get(group) or []:
                 origin = span.get("origin")
                 if isinstance(origin, dict):
                     counts[group][origin.get("kind")] += 1
-                    if origin.get("suggestion") is not None:
-                        used[group].add((article.id, origin["suggestion"]))
-    if not with_deleted:
-        return counts
-    offered = _offered(root / "annotations" / "passes" / collection.name / "SUGGESTIONS.json")
-    for group in counts:
-        if offered.get(group):
-            counts[group]["deleted"] = len(offered[group] - used[group])
     return counts
 
 
-def _offered(path: Path) -> dict[str, set[tuple[Any, Any]]]:
-    """(article, suggestion id) of every suggestion a pass started from, per span group: the suggestions as
-    delivered, either ``{"articles": [{"id", "entities": [...], "claims": [...]}]}`` or Label Studio tasks
-    whose ``predictions`` hold the regions (``from_name`` ``claim`` for claims, ``label`` for mentions)."""
-    offered: dict[str, set[tuple[Any, Any]]] = {group: set() for group in SPAN_GROUPS.values()}
-    if not path.is_file():
-        return offered
-    data, _ = read_capped(path, str(path), MAX_REGISTRY_BYTES)
-    try:
-        value = json.loads(data or b"null")
-    except ValueError:
-        return offered
-    if isinstance(value, dict):
-        for article in value.get("articles") or []:
-            for group in offered:
-                for item in article.get(group) or []:
-                    offered[group].add((article.get("id"), item.get("id")))
-    elif isinstance(value, list):
-        for task in value:
-            article_id = (task.get("data") or {}).get("article_id")
-            for prediction in task.get("predictions") or []:
-                for region in prediction.get("result") or []:
-                    kind = {"claim": "claims", "label": "entities"}.get(region.get("from_name"))
-                    if kind:
-                        offered[kind].add((article_id, region.get("id")))
-    return offered
-
-
 def suggestions_section(corpus: Corpus) -> str:
-    """What the suggestions became in each pass that started from them, and the share of the gold they began."""
+    """What became of the suggestions in each pass that started from them, and the share of the gold they began
+    (``core.suggestions.gold_origins``: the gold's spans traced to the pass's span at the same offsets)."""
     lines = []
-    began: dict[str, dict[str, set[tuple[int, int]]]] = {group: {} for group in SPAN_GROUPS.values()}
+    gold = {a.id: a.data for a in corpus.gold.iter_articles(corpus.root)}
     for collection in corpus.passes:
-        # from the spans' origins only: the card must be the same when rebuilt from the published rows
-        counts = suggestion_counts(collection, corpus.root, with_deleted=False)
-        for group, found in _suggested_spans(collection, corpus.root).items():
-            for article_id, spans in found.items():
-                began[group].setdefault(article_id, set()).update(spans)
-        for group, count in counts.items():
-            if sum(count.values()):
+        counts = origin_counts(collection, corpus.root)
+        groups = [group for group, count in counts.items() if sum(count.values())]
+        if not groups:
+            continue
+        for group in groups:
+            count = counts[group]
+            lines.append(
+                f"- Pass `{collection.name}`, {_SPAN_NAMES[group][1]}: {count['suggested']} kept as suggested, "
+                f"{count['edited']} edited, {count['manual']} added by hand (`cyberclaims suggest --report "
+                f"annotations/passes/{collection.name}` also counts the suggestions deleted)."
+            )
+        passed = {a.id: a.data for a in collection.iter_articles(corpus.root)}
+        traced = gold_origins(collection.name, gold, passed, groups)
+        for group in groups:
+            began, total = traced.share(group)
+            if total:
                 lines.append(
-                    f"- Pass `{collection.name}`, {_SPAN_NAMES[group][1]}: {count['suggested']} kept as suggested, "
-                    f"{count['edited']} edited, {count['manual']} added by hand (the suggestions it deleted are "
-                    f"counted from its SUGGESTIONS.json, which stays in the repository)."
+                    f"- Of the gold's {total} {_SPAN_NAMES[group][1]} (articles of `{collection.name}`), {began} "
+                    f"({began / total:.0%}) began as a suggestion: the pass's span at the same place was kept or "
+                    f"edited from one."
                 )
     if not lines:
         return "No pass started from a system's suggestions: every span was placed by its annotator."
-    for group in SPAN_GROUPS.values():
-        total = share = 0
-        for article in corpus.gold.iter_articles(corpus.root):
-            spans = {(s["start"], s["end"]) for s in article.data.get(group) or []}
-            total += len(spans)
-            share += len(spans & began[group].get(article.id, set()))
-        if total:
-            lines.append(
-                f"- Of the gold's {total} {_SPAN_NAMES[group][1]}, {share} ({share / total:.0%}) have the span of "
-                f"a pass's {_SPAN_NAMES[group][0]} that began as a suggestion (kept or edited)."
-            )
     return "\n".join(lines)
 
 
