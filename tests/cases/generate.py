@@ -792,6 +792,25 @@ def _(root):
     return DOC, None, "/claims/0/origin/suggestion"
 
 
+@fault("span-origin-dangling", "origin-names-a-suggestion-not-delivered")
+def _(root):
+    folder = make_pass(root, record=False)
+    path = folder / f"{ID}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["provenance"]["claims"]["suggestions"] = {"system": "baseline:rules", "version": "1",
+                                                       "file": "SUGGESTIONS.json"}
+    document["claims"][0]["origin"] = {"kind": "suggested", "suggestion": "s1"}
+    document["claims"][1]["origin"] = {"kind": "edited", "suggestion": "s9"}
+    path.write_text(dumps(document), encoding="utf-8")
+    start, end = span("hackers stole 2 million records")
+    suggestions = {"system": "baseline:rules", "model_version": "1", "articles": [
+        {"id": ID, "claims": [{"id": "s1", "start": start, "end": end, "text": TEXT[start:end],
+                               "claimer": "acme_corp", "attribution": "reported", "certainty": "certain"}]}]}
+    (folder / "SUGGESTIONS.json").write_text(dumps(suggestions), encoding="utf-8")
+    make_register(root)
+    return f"annotations/passes/pass-a/{ID}.json", None, None
+
+
 @fault("pass-file-unrecorded", "pass-never-recorded")
 def _(root):
     make_pass(root, record=False)

@@ -148,6 +148,11 @@ CODES: dict[str, Code] = _codes(
         "A span records an origin though its layer had no suggestions, or its origin names a suggestion "
         "(or none) against its kind.",
     ),
+    (
+        "span-origin-dangling",
+        E,
+        "A span of a pass says it came from a suggestion that the pass's SUGGESTIONS.json does not hold.",
+    ),
     ("pass-register-invalid", E, "annotations/passes/SHA256SUMS has a line that is not '<sha256>  <pass>/<file>'."),
     ("pass-file-unrecorded", E, "A pass file is not recorded in annotations/passes/SHA256SUMS."),
     (

@@ -24,7 +24,8 @@ from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
 from .adjudication import adjudication_issues
 from .articles import NO_DIGEST, BatchContext, Findings, check_batch, text_sha256
 from .discovery import discover
-from .pass_register import register_issues
+from .pass_register import SUGGESTIONS, register_issues
+from .suggestions import folder_outcome
 from .registries import load_registry, unused_registry_entries
 
 # Below this many articles a process pool costs more than it saves.
@@ -178,9 +179,33 @@ class SourceCheck:
                 )
         if self.paths is None:
             self.report.issues.extend(register_issues(self.root, pass_names))
+            for name in pass_names:
+                self.report.issues.extend(_suggestion_issues(self.root, name))
             passes = [c for c in self._loaded[1:] if c.name in pass_names]
             self.report.issues.extend(adjudication_issues(self.root, self._loaded[0], passes, self.report))
         return Corpus(self.root, self._loaded[0], self._loaded[1:]), self.report
+
+
+def _suggestion_issues(root: Path, name: str) -> list[Issue]:
+    """A pass that kept the suggestions it started from: the file reads, and every span that says it came
+    from a suggestion names one that is there (the articles' own problems are reported where they are)."""
+    folder = root / "annotations" / "passes" / name
+    if not (folder / SUGGESTIONS).is_file():
+        return []
+    shown = f"annotations/passes/{name}"
+    outcome, issues = folder_outcome(folder, shown)
+    if outcome is None:
+        return [i for i in issues if i.file == f"{shown}/{SUGGESTIONS}"]
+    return [
+        Issue(
+            f"{shown}/{entry.split(' ', 1)[0]}.json",
+            None,
+            "",
+            "span-origin-dangling",
+            entry.split(" ", 1)[1] + f" ({shown}/{SUGGESTIONS})",
+        )
+        for entry in outcome.dangling
+    ]
 
 
 def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: Sequence[Path] | None) -> list[Issue]:
