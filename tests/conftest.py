@@ -227,6 +227,25 @@ def repo(tmp_path: Path) -> Path:
     return copy_repository(tmp_path / "repo")
 
 
+def register_export_keys(export: Path, root: Path) -> None:
+    """Add to ``root``'s registries the proposition and event keys a Label Studio export names that they lack,
+    with made-up texts: an import fixture must not depend on the keys today's gold happens to use."""
+    wanted: dict[str, set[str]] = {"proposition": set(), "event": set()}
+    for task in json.loads(export.read_text(encoding="utf-8")):
+        for annotation in task.get("annotations", []):
+            for result in annotation.get("result", []):
+                if result.get("from_name") in wanted:
+                    wanted[result["from_name"]].update(result["value"]["text"])
+    for name, text_field in (("proposition", "statement"), ("event", "description")):
+        path = root / "annotations" / f"{name}s.json"
+        registry = json.loads(path.read_text(encoding="utf-8"))
+        entries = registry[f"{name}s"]
+        known = {e["key"] for e in entries}
+        entries += [{"key": k, text_field: f"A made-up {name} of the import fixture."} for k in wanted[name] - known]
+        entries.sort(key=lambda e: e["key"])
+        path.write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def hf_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("hf-cache")

@@ -554,6 +554,14 @@ def test_missing_unknown_and_misnamed_predictions(tmp_path, gold):
     assert f"{folder / 'Bad Name.json'}: invalid-file-name: " in run.stdout
 
 
+def test_a_decisions_file_in_a_prediction_folder_is_not_a_prediction(tmp_path, gold):
+    folder = write_folder(tmp_path / "predictions", {a.id: prediction_document(a) for a in gold})
+    (folder / "adjudication.json").write_text(json.dumps({"passes": ["x", "y"], "decisions": []}), encoding="utf-8")
+    run = run_cli("evaluate", "--task", "ner", "--predictions", folder)
+    assert run.returncode == 0, run.output
+    assert "adjudication" not in run.stdout
+
+
 def test_registry_checks_do_not_apply_to_predictions(tmp_path, gold):
     documents = {}
     for a in gold:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, register_export_keys, run_cli
 
 CASES = Path(__file__).parents[1] / "cases"
 LABELSTUDIO_EXPORT = Path(__file__).parents[1] / "fixtures" / "formats" / "labelstudio-export.json"
@@ -75,6 +75,7 @@ def test_import_dry_run_lists_what_it_would_write_and_what_needs_force(tmp_path)
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "annotations", root / "annotations")
     export = _export(tmp_path)
+    register_export_keys(export, root)
     first = run_cli("import", "labelstudio", "--dry-run", export, cwd=root)
     assert first.returncode == 0, first.output
     assert "would write annotations/gop-emoji-labelstudio.txt (the article's text, new)" in first.stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE_IDS, ROOT, copy_repository, run_cli
+from conftest import ARTICLE_IDS, ROOT, copy_repository, register_export_keys, run_cli
 from cyberclaims.core.vocabulary import ENTITY_LABELS as LABELS
 from cyberclaims.formats import labelstudio
 from cyberclaims.formats.offsets import OffsetError, Utf16Offsets
@@ -25,6 +25,14 @@ pytestmark = pytest.mark.corpus
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats"
 LABELSTUDIO_EXPORT = FIXTURES / "labelstudio-export.json"
 DOCCANO_EXPORT = FIXTURES / "doccano-export.jsonl"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of the repository whose registries also hold the keys the Label Studio fixture names."""
+    root = copy_repository(tmp_path / "repo")
+    register_export_keys(LABELSTUDIO_EXPORT, root)
+    return root
 
 
 def _json(path: Path) -> dict:
@@ -201,6 +209,7 @@ def test_a_text_that_differs_from_the_article_is_refused(repo, tmp_path):
 def _emoji_repo(tmp_path: Path) -> Path:
     """The corpus plus the made-up emoji article, so that round trips cross astral characters too."""
     repo = copy_repository(tmp_path / "repo")
+    register_export_keys(LABELSTUDIO_EXPORT, repo)
     assert run_cli("import", "labelstudio", LABELSTUDIO_EXPORT, cwd=repo).returncode == 0
     return repo
 
@@ -262,6 +271,7 @@ def test_brat_round_trip_gives_the_same_labels(tmp_path):
         assert done.returncode == 0, done.output
         assert (repo / "annotations" / f"{article_id}.json").read_bytes() == originals[article_id]
     fresh = copy_repository(tmp_path / "fresh")
+    register_export_keys(LABELSTUDIO_EXPORT, fresh)
     for article_id in ids:  # without them: the labels brat carries are all there
         (fresh / "annotations" / f"{article_id}.txt").unlink(missing_ok=True)
         (fresh / "annotations" / f"{article_id}.json").unlink(missing_ok=True)

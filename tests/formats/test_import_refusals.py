@@ -10,9 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import copy_repository, register_export_keys, run_cli
 
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of the repository whose registries also hold the keys the Label Studio fixture names."""
+    root = copy_repository(tmp_path / "repo")
+    register_export_keys(FORMATS / "labelstudio-export.json", root)
+    return root
 
 
 def _labelstudio_export() -> list:

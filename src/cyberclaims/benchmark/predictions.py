@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..core.adjudication import DECISIONS_FILE
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, open_regular, read_capped
 from ..core.issues import Issue, Report
 from ..core.jsondoc import JsonDocument, parse_json
@@ -141,8 +142,9 @@ def _load_folder(
     folder: Path, gold_by_id: dict[str, Article | None], report: Report, found: dict[str, Article], attempted: set[str]
 ) -> None:
     for file in sorted(folder.iterdir()):
-        # A copy of annotations/ is a valid prediction folder: texts, registries, docs are not predictions.
-        if file.is_dir() or file.suffix != ".json" or file.name in REGISTRY_FILES:
+        # A copy of annotations/ is a valid prediction folder: texts, registries, the adjudication decisions
+        # and docs are not predictions.
+        if file.is_dir() or file.suffix != ".json" or file.name in REGISTRY_FILES or file.name == DECISIONS_FILE:
             continue
         display = str(file)
         report.files_checked += 1
