@@ -106,6 +106,7 @@ def _full(
         "about": list(about),
         "normalized": normalized,
         "proposition": proposition,
+        "event": proposition,
     }
 
 

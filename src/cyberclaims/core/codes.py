@@ -136,7 +136,11 @@ CODES: dict[str, Code] = _codes(
         E,
         "A provenance record that cannot be true where it is: an adjudicated layer in a pass.",
     ),
-    ("provenance-unknown-pass", E, "An adjudicated gold layer names a pass that is not a folder of annotations/passes/."),
+    (
+        "provenance-unknown-pass",
+        E,
+        "An adjudicated gold layer names a pass that is not a folder of annotations/passes/.",
+    ),
     ("span-origin-missing", E, "A span of a layer that started from suggestions does not record its origin."),
     (
         "span-origin-unexpected",
@@ -146,7 +150,11 @@ CODES: dict[str, Code] = _codes(
     ),
     ("pass-register-invalid", E, "annotations/passes/SHA256SUMS has a line that is not '<sha256>  <pass>/<file>'."),
     ("pass-file-unrecorded", E, "A pass file is not recorded in annotations/passes/SHA256SUMS."),
-    ("pass-file-changed", E, "A pass file differs from the checksum recorded when it was made: passes are append-only."),
+    (
+        "pass-file-changed",
+        E,
+        "A pass file differs from the checksum recorded when it was made: passes are append-only.",
+    ),
     ("pass-file-missing", E, "A pass file recorded in annotations/passes/SHA256SUMS is gone."),
     ("pass-instructions-missing", E, "A pass folder has no INSTRUCTIONS.md (the instructions its annotator received)."),
     # Registries
