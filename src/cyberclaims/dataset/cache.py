@@ -67,7 +67,11 @@ _SETTLE_NS = 2_000_000_000
 def reads_digest(registry: Registry, reads: Mapping[str, list[str]]) -> str:
     """The digest of the registry entries named in ``reads`` as ``registry`` has them (absent ones too)."""
     digest = hashlib.sha256()
-    for name, table in (("entities", registry.entities), ("propositions", registry.propositions), ("events", registry.events)):
+    for name, table in (
+        ("entities", registry.entities),
+        ("propositions", registry.propositions),
+        ("events", registry.events),
+    ):
         keys = reads.get(name, [])
         if ALL_ENTRIES in keys:
             keys = sorted({*table, *keys} - {ALL_ENTRIES})

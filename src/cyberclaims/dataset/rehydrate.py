@@ -169,9 +169,7 @@ def _write_sources(
     }
     _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})
     _dump(annotations / "propositions.json", {"propositions": [propositions[k] for k in sorted(propositions)]})
-    events = {
-        r["event"]: {"key": r["event"], "description": r["event_description"]} for r in _rows(folder, "claims")
-    }
+    events = {r["event"]: {"key": r["event"], "description": r["event_description"]} for r in _rows(folder, "claims")}
     _dump(annotations / "events.json", {"events": [events[k] for k in sorted(events)]})
     by_pass: dict[str, list[dict]] = {}
     for row in passes:
