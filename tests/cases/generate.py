@@ -247,6 +247,7 @@ def _(root):
 @fault("missing-registry", "no-propositions-json")
 def _(root):
     (root / "annotations" / "propositions.json").unlink()
+    (root / "annotations" / "events.json").write_text(dumps({"events": []}), encoding="utf-8")
     edit_doc(root, lambda d: d.update(claims=[]))
     return "annotations/propositions.json", None, None
 
@@ -259,7 +260,7 @@ def _(root):
 
 @fault("json-syntax", "trailing-comma")
 def _(root):
-    edit_raw(root, DOC, '"notes": null', '"notes": null,')
+    edit_raw(root, DOC, '"date": "2026-12-01"\n    }\n  }\n}', '"date": "2026-12-01"\n    }\n  },\n}')
     return DOC, "}", None  # the parser fails at the closing brace after the comma
 
 
@@ -710,12 +711,14 @@ def _(root):
 @fault("unknown-event", "event-not-in-registry")
 def _(root):
     edit_raw(root, DOC, '"event": "acme_records_stolen"', '"event": "acme_records_stolen_twice"')
+    (root / "annotations" / "events.json").write_text(dumps({"events": EVENTS["events"][1:]}), encoding="utf-8")
     return DOC, '"event": "acme_records_stolen_twice"', "/claims/0/event"
 
 
 @fault("missing-registry", "no-events-json")
 def _(root):
     (root / "annotations" / "events.json").unlink()
+    (root / "annotations" / "propositions.json").write_text(dumps({"propositions": []}), encoding="utf-8")
     edit_doc(root, lambda d: d.update(claims=[]))
     return "annotations/events.json", None, None
 
@@ -775,7 +778,7 @@ def _(root):
 @fault("span-origin-unexpected", "origin-without-suggestions")
 def _(root):
     edit_doc(root, lambda d: d["claims"][1].update(origin={"kind": "manual", "suggestion": None}))
-    return DOC, '"kind": "manual"', "/claims/1/origin"
+    return DOC, None, "/claims/1/origin"
 
 
 @fault("span-origin-unexpected", "kept-suggestion-names-none")
@@ -786,7 +789,7 @@ def _(root):
             c["origin"] = {"kind": "manual", "suggestion": None}
         d["claims"][0]["origin"] = {"kind": "suggested", "suggestion": None}
     edit_doc(root, change)
-    return DOC, '"kind": "suggested"', "/claims/0/origin/suggestion"
+    return DOC, None, "/claims/0/origin/suggestion"
 
 
 @fault("pass-file-unrecorded", "pass-never-recorded")

@@ -38,12 +38,15 @@ def root(tmp_path: Path) -> Path:
 def gold(root: Path) -> Collection:
     folder = root / "annotations"
     folder.mkdir(parents=True, exist_ok=True)
+    write_registry(folder, "events", [])  # the event registry is checked in tests of its own
     return Collection("gold", folder, folder, [], [])
 
 
 def a_pass(root: Path, name: str = "p1", *, own_registry: bool = False) -> Collection:
     folder = root / "annotations" / "passes" / name
     folder.mkdir(parents=True, exist_ok=True)
+    if own_registry:
+        write_registry(folder, "events", [])
     return Collection(name, folder, folder if own_registry else root / "annotations", [], [])
 
 
@@ -62,7 +65,7 @@ def test_load_registry_reads_both_registries(root):
     report = Report()
     registry = load_registry(collection, root, report, check=True)
     assert report.issues == []
-    assert report.files_checked == 2
+    assert report.files_checked == 3  # with the (empty) event registry
     assert list(registry.entities) == ["acme_corp", "fbi"] and registry.entities["fbi"]["name"] == "FBI"
     assert list(registry.propositions) == ["acme_records_stolen"]
     assert registry.well_formed_entity_keys() == {"acme_corp", "fbi"}
@@ -119,7 +122,7 @@ def test_missing_registry(root, missing):
     registry = load_registry(collection, root, report, check=True)
     assert places(report) == [(f"annotations/{missing}.json", None, "", "missing-registry")]
     assert f"{missing}.json not found" in report.issues[0].message
-    assert report.files_checked == 1
+    assert report.files_checked == 2  # the other registry, and the event registry
     assert getattr(registry, missing) == {} and getattr(registry, present) != {}
 
 
@@ -141,6 +144,7 @@ def test_a_pass_reading_the_gold_registries_reports_them_without_counting_them(r
     assert places(report) == [
         ("annotations/entities.json", 3, "/entities/1", "registry-duplicate-key"),
         ("annotations/propositions.json", None, "", "missing-registry"),
+        ("annotations/events.json", None, "", "missing-registry"),
     ]
     assert report.files_checked == 0 and list(registry.entities) == ["acme_corp"]
 
@@ -151,7 +155,7 @@ def test_a_pass_with_its_own_registries_counts_them(root):
     write_registry(collection.folder, "propositions", [])
     report = Report()
     load_registry(collection, root, report, check=True)
-    assert report.issues == [] and report.files_checked == 2
+    assert report.issues == [] and report.files_checked == 3
 
 
 def test_broken_json_and_schema_violations(root):
@@ -215,7 +219,7 @@ def test_collect_usage_gathers_every_key_an_article_names():
         ],
     }
     entities, propositions = {"already_there"}, set()
-    collect_usage(data, entities, propositions)
+    collect_usage(data, entities, propositions, set())
     assert entities == {"already_there", "acme_corp", "fbi", "author", "sony", "reuters"}
     assert propositions == {"acme_records_stolen"}
 
@@ -223,7 +227,7 @@ def test_collect_usage_gathers_every_key_an_article_names():
 @pytest.mark.parametrize("data", [[], None, "x", {"entities": "x", "claims": {"claimer": "acme"}}, {}])
 def test_collect_usage_ignores_what_the_schema_rejects(data):
     entities, propositions = set(), set()
-    collect_usage(data, entities, propositions)
+    collect_usage(data, entities, propositions, set())
     assert entities == set() and propositions == set()
 
 
@@ -237,7 +241,7 @@ REGISTRY = Registry(
 
 
 def test_unused_entries_are_reported_sorted_by_file_then_key(root):
-    issues = unused_registry_entries(gold(root), REGISTRY, {"fbi", "author", "not_in_registry"}, {"p_c"}, root)
+    issues = unused_registry_entries(gold(root), REGISTRY, {"fbi", "author", "not_in_registry"}, {"p_c"}, set(), root)
     assert [(i.file, i.line, i.pointer, i.code, i.message) for i in issues] == [
         ("annotations/entities.json", None, "", "registry-unused-entry", "'acme_corp' is used by no article"),
         ("annotations/entities.json", None, "", "registry-unused-entry", "'sony' is used by no article"),
@@ -248,18 +252,18 @@ def test_unused_entries_are_reported_sorted_by_file_then_key(root):
 
 
 def test_nothing_unused(root):
-    assert unused_registry_entries(gold(root), REGISTRY, set(REGISTRY.entities), set(REGISTRY.propositions), root) == []
+    assert unused_registry_entries(gold(root), REGISTRY, set(REGISTRY.entities), set(REGISTRY.propositions), set(), root) == []
 
 
 def test_a_pass_on_the_gold_registries_reports_no_unused_entry(root):
     """Its articles are a subset: the gold run judges the shared registries."""
-    assert unused_registry_entries(a_pass(root), REGISTRY, set(), set(), root) == []
+    assert unused_registry_entries(a_pass(root), REGISTRY, set(), set(), set(), root) == []
 
 
 def test_a_pass_with_its_own_registries_reports_their_unused_entries(root):
     collection = a_pass(root, own_registry=True)
     used_entities = set(REGISTRY.entities) - {"sony"}
-    issues = unused_registry_entries(collection, REGISTRY, used_entities, set(REGISTRY.propositions), root)
+    issues = unused_registry_entries(collection, REGISTRY, used_entities, set(REGISTRY.propositions), set(), root)
     assert [(i.file, i.message) for i in issues] == [
         ("annotations/passes/p1/entities.json", "'sony' is used by no article")
     ]
@@ -274,8 +278,8 @@ def test_usage_of_articles_against_the_registry(root):
     entities: set[str] = set()
     propositions: set[str] = set()
     for data in articles:
-        collect_usage(data, entities, propositions)
-    issues = unused_registry_entries(gold(root), REGISTRY, entities, propositions, root)
+        collect_usage(data, entities, propositions, set())
+    issues = unused_registry_entries(gold(root), REGISTRY, entities, propositions, set(), root)
     assert [(i.file.rsplit("/", 1)[1], i.message.split()[0]) for i in issues] == [
         ("entities.json", "'sony'"),
         ("propositions.json", "'p_b'"),

@@ -93,7 +93,9 @@ def register_issues(root: Path, pass_names: list[str]) -> list[Issue]:
     issues: list[Issue] = []
     if path.is_symlink() or (path.exists() and not path.is_file()):
         return [Issue(display, None, "", "pass-register-invalid", "must be a regular file")]
-    if path.exists():
+    if path.exists() and path.stat().st_size == 0:
+        pass  # an empty register: nothing recorded yet
+    elif path.exists():
         data, read_issues = read_capped(path, display, MAX_REGISTRY_BYTES)
         issues += read_issues
         if data is not None:
