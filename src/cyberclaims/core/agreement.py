@@ -362,7 +362,7 @@ class _Layers:
 
     def intervals(self, layer: str, keys: Sequence[str]) -> dict[str, list[float] | None]:
         if self.resampled is None or not keys:
-            return {}
+            return dict.fromkeys(keys)
         summarize, combine = MEASURES[layer]
         if self.resampled == "articles":
             units = [summarize(article[layer]) for article in self.per_article]
@@ -546,8 +546,8 @@ def _cluster_statistics(layer: str, noun: str, layers: _Layers, name_a: str, nam
             )
         else:
             on = (
-                f"{score[f'gold_{prefix}pairs']} vs {score[f'predicted_{prefix}pairs']} same-key "
-                f"{where}, {score[f'correct_{prefix}pairs']} in both"
+                f"{score[f'gold_{prefix}pairs']} vs {_plural(score[f'predicted_{prefix}pairs'], 'same-key pair')} "
+                f"of claims{' in different articles' if prefix else ''}, {score[f'correct_{prefix}pairs']} in both"
             )
         if len(set(baseline.values())) == 1:  # pairwise F1 of everyone alone: 0 against either pass
             baseline_text = f"everyone alone: {_fmt(baseline[name_a])}"
