@@ -669,14 +669,23 @@ class Agreement:
         """(measure, value, 95% interval, trivial baseline, on what) for tables."""
         return [s.row() for s in self.statistics.values()]
 
+    def _splits(self) -> dict[str, Agreement]:
+        """The splits the tables show: none when every article is in one split (its table would repeat)."""
+        return self.by_split if len(self.by_split) > 1 else {}
+
     def _parts(self) -> list[tuple[str, Agreement]]:
-        return [("all splits", self), *((f"split {s}", p) for s, p in self.by_split.items())]
+        return [("all splits", self), *((f"split {s}", p) for s, p in self._splits().items())]
 
     def to_markdown(self) -> str:
         parts = []
+        everything = (
+            f"All splits ({_articles(len(self.articles))})"
+            if len(self.by_split) != 1
+            else f"All articles, every one in split `{next(iter(self.by_split))}` ({_articles(len(self.articles))})"
+        )
         for title, part in [
-            (f"All splits ({_articles(len(self.articles))})", self),
-            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self.by_split.items()),
+            (everything, self),
+            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self._splits().items()),
         ]:
             lines = [
                 f"{title}:",
@@ -695,6 +704,8 @@ class Agreement:
         for where, part in self._parts():
             rows = part.rows()
             widths = [max(len(row[i]) for row in rows) for i in range(3)] if rows else [0, 0, 0]
+            if where == "all splits" and len(self.by_split) == 1:
+                where = f"every article in split {next(iter(self.by_split))}"
             out.append(
                 f"agreement between {self.pass_a} and {self.pass_b}, {where}, on {_articles(len(part.articles))}"
             )
