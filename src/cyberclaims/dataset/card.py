@@ -246,7 +246,7 @@ def agreement_section(corpus: Corpus) -> str:
     result = agreement(a.name, a.articles, b.name, b.articles)
     return (
         f"Inter-annotator agreement between the independent passes `{a.name}` and `{b.name}` "
-        f"(before adjudication, pooled over {len(result.articles)} articles; reproduce with "
+        f"(before adjudication, pooled over {_count(len(result.articles), 'article')}; reproduce with "
         f"`cyberclaims agreement {a.name} {b.name}`):\n\n{result.to_markdown()}\n\n"
         f"Mentions match on exact span and label; linking compares canonical entity keys on those "
         f"mentions; claims match one-to-one when they overlap by at least half of the longer span, and "
