@@ -146,6 +146,39 @@ growth = _load("growth_add", GROWTH / "add.py")
 
 
 CASES = ROOT / "tests" / "cases"
+
+
+def made_by(annotator: str = "tester", **extra: object) -> dict:
+    """The provenance record of one layer made by a person from empty layers (tests that write files use it)."""
+    return {
+        "method": "annotated",
+        "annotator": {"id": annotator, "type": "person"},
+        "suggestions": None,
+        "guidelines": "3.0",
+        "date": "2026-12-01",
+        **extra,
+    }
+
+
+def provenance(annotator: str = "tester") -> dict:
+    """Every layer made by ``annotator``."""
+    return {layer: made_by(annotator) for layer in ("entities", "links", "claims", "alignment")}
+
+
+def record_passes(root: Path) -> None:
+    """Give each pass of ``root`` instructions (if it has none) and record every pass file, as a finished pass is."""
+    import hashlib
+
+    passes = Path(root) / "annotations" / "passes"
+    lines = []
+    for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+        if not (folder / "INSTRUCTIONS.md").exists():
+            (folder / "INSTRUCTIONS.md").write_text("Label by annotations/GUIDELINES.md.\n", encoding="utf-8")
+        for file in sorted(f.name for f in folder.iterdir() if f.is_file()):
+            lines.append(f"{hashlib.sha256((folder / file).read_bytes()).hexdigest()}  {folder.name}/{file}\n")
+    (passes / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, for the viewer's browser tests (.ci/tools installs it)
 # The smallest valid repository: one article, its registries, a CITATION.cff.
 MINIMAL = CASES / "valid" / "minimal"
@@ -216,3 +249,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             f"CYBERCLAIMS_REQUIRE_TOOLS is set and {', '.join(missing)} is missing (.ci/tools installs them)"
         )
+
+
+# Two made-up passes that disagree on every layer `adjudicate` compares (tests of the adjudication).
+adjudication_fixture = _load("adjudication_fixture", ROOT / "tests" / "fixtures" / "adjudication" / "passes.py")
+
+
+@pytest.fixture
+def adjudication_repo(tmp_path: Path) -> Path:
+    """A repository with the two passes of ``adjudication_fixture`` and a gold equal to pass A."""
+    return adjudication_fixture.write_repository(tmp_path / "adjudicated", citation=ROOT / "CITATION.cff")

@@ -9,7 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import provenance, record_passes, run_cli
 from cyberclaims.benchmark.baselines import gazetteer_predictions, run_baselines
 from cyberclaims.benchmark.predictions import prediction_document
 from cyberclaims.benchmark.report import leaderboard_text
@@ -52,6 +52,7 @@ def annotation(article_id: str, split: str, text: str) -> dict:
                     "normalized": "Sony Pictures was hacked.",
                     "about": [],
                     "proposition": "sony_was_hacked",
+                    "event": "sony_hack",
                 }
             )
         start += len(line) + 1
@@ -72,6 +73,7 @@ def annotation(article_id: str, split: str, text: str) -> dict:
         "claims": claims,
         "annotators": ["tester"],
         "notes": None,
+        "provenance": provenance(),
     }
 
 
@@ -90,6 +92,9 @@ def write_corpus(root: Path, articles: dict[str, tuple[str, str]]) -> Path:
     )
     (folder / "propositions.json").write_text(
         json.dumps({"propositions": [{"key": "sony_was_hacked", "statement": "Sony Pictures was hacked."}]})
+    )
+    (folder / "events.json").write_text(
+        json.dumps({"events": [{"key": "sony_hack", "description": "Sony Pictures was hacked."}]})
     )
     for article_id, (split, text) in articles.items():
         (folder / f"{article_id}.txt").write_bytes(text.encode())
@@ -229,7 +234,7 @@ def test_agreement_per_split_and_overall(tmp_path):
     for name in ("pass-a", "pass-b"):
         folder = root / "annotations" / "passes" / name
         folder.mkdir(parents=True)
-        for registry in ("entities.json", "propositions.json"):
+        for registry in ("entities.json", "propositions.json", "events.json"):
             shutil.copy(root / "annotations" / registry, folder / registry)
         for article_id, (split, text) in ARTICLES.items():
             if name == "pass-b" and article_id == "tuned-in-validation":
@@ -241,6 +246,7 @@ def test_agreement_per_split_and_overall(tmp_path):
                     m["id"] = f"m{n}"
             doc["annotators"] = [name]
             (folder / f"{article_id}.json").write_text(json.dumps(doc, indent=2))
+    record_passes(root)
 
     run = run_cli("agreement", "pass-a", "pass-b", "--format", "json", cwd=root)
     assert run.returncode == 0, run.output

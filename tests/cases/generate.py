@@ -852,6 +852,115 @@ def _(root):
     return "annotations/propositions.json", None, None
 
 
+# ---------------------------------------------------------------------------------------------
+# Adjudication: passes pass-a and pass-b disagree on one claim's certainty; the decisions file decides it.
+
+ADJUDICATION_GUIDELINES = """# Guidelines
+
+## 10. Certainty
+
+### 10.2 Rules
+
+1. A cue counts only when it scopes over the proposition.
+"""
+
+
+def adjudication_decision(**change) -> dict:
+    start, end = span("hackers stole 2 million records")
+    return {"layer": "certainty",
+            "where": {"article": ID, "start": start, "end": end, "text": "hackers stole 2 million records",
+                      "claim_a": "c1", "claim_b": "c1"},
+            "a": "certain", "b": "probable", "choice": "a", "value": "certain", "section": "10.2.1",
+            "why": "no cue scopes over the theft", **change}
+
+
+def make_adjudicated(root: Path, decisions: list[dict] | None = None, passes: list[str] | None = None) -> None:
+    """Two recorded passes that disagree on the certainty of claim c1, the guidelines, a decisions file
+    (by default: the one decision, pass A chosen) and the ADJUDICATION.md it generates."""
+    from cyberclaims.core.adjudication import render_report
+
+    make_pass(root, "pass-a", record=False)
+    folder = make_pass(root, "pass-b", record=False)
+    edit_raw(root, f"annotations/passes/pass-b/{ID}.json", '"certainty": "certain"', '"certainty": "probable"')
+    make_register(root)
+    annotations = root / "annotations"
+    (annotations / "GUIDELINES.md").write_text(ADJUDICATION_GUIDELINES, encoding="utf-8")
+    record = {"passes": passes or ["pass-a", "pass-b"], "adjudicator": {"id": "adjudicator-1", "type": "person"},
+              "guidelines": "3.0", "date": "2026-12-05",
+              "decisions": [adjudication_decision()] if decisions is None else decisions}
+    (annotations / "adjudication.json").write_text(dumps(record), encoding="utf-8")
+    (annotations / "ADJUDICATION.md").write_text(render_report(record), encoding="utf-8")
+
+
+DECISIONS = "annotations/adjudication.json"
+
+
+@fault("adjudication-undecided", "disagreement-without-decision")
+def _(root):
+    make_adjudicated(root, decisions=[])
+    return DECISIONS, '"decisions": []', "/decisions"
+
+
+@fault("adjudication-unknown-pass", "decisions-name-a-missing-pass")
+def _(root):
+    make_adjudicated(root, passes=["pass-a", "pass-z"])
+    return DECISIONS, '"pass-z"', "/passes/1"
+
+
+@fault("adjudication-unknown-article", "decision-on-an-article-not-in-the-passes")
+def _(root):
+    decision = adjudication_decision()
+    decision["where"]["article"] = "acme-other"
+    make_adjudicated(root, decisions=[decision])
+    return DECISIONS, None, "/decisions/0/where"
+
+
+@fault("adjudication-unknown-section", "section-not-in-the-guidelines")
+def _(root):
+    make_adjudicated(root, decisions=[adjudication_decision(section="10.3")])
+    return DECISIONS, '"section": "10.3"', "/decisions/0/section"
+
+
+@fault("adjudication-unknown-item", "claim-id-in-no-pass")
+def _(root):
+    wrong = adjudication_decision()
+    wrong["where"]["claim_b"] = "c9"
+    make_adjudicated(root, decisions=[adjudication_decision(), wrong])
+    return DECISIONS, None, "/decisions/1/where"
+
+
+@fault("adjudication-pass-mismatch", "pass-b-misquoted")
+def _(root):
+    make_adjudicated(root, decisions=[adjudication_decision(b="possible")])
+    return DECISIONS, '"b": "possible"', "/decisions/0/b"
+
+
+@fault("adjudication-choice-inconsistent", "pass-b-chosen-with-pass-a-value")
+def _(root):
+    make_adjudicated(root, decisions=[adjudication_decision(choice="b")])
+    return DECISIONS, '"choice": "b"', "/decisions/0/choice"
+
+
+@fault("adjudication-duplicate-decision", "one-item-decided-twice")
+def _(root):
+    make_adjudicated(root, decisions=[adjudication_decision(), adjudication_decision(why="again")])
+    return DECISIONS, None, "/decisions/1"
+
+
+@fault("adjudication-gold-differs", "gold-holds-another-certainty")
+def _(root):
+    make_adjudicated(root)
+    edit_doc(root, lambda d: d["claims"][0].update(certainty="possible"))
+    return DECISIONS, '"value": "certain"', "/decisions/0/value"
+
+
+@fault("adjudication-report-stale", "report-edited-by-hand")
+def _(root):
+    make_adjudicated(root)
+    edit_raw(root, "annotations/ADJUDICATION.md", "no cue scopes over the theft", "pass A looked right")
+    return "annotations/ADJUDICATION.md", "pass A looked right", None
+
+
 def _expected_line(path: Path, marker: str) -> int:
     """The line holding ``marker``; with a leading ``^``, the opening brace of the object around it
     (a missing or unknown field is reported where its object starts)."""
@@ -945,6 +1054,10 @@ def generate() -> int:
     valid = HERE / "valid" / "minimal"
     shutil.rmtree(valid, ignore_errors=True)
     write_base(valid)
+    adjudicated = HERE / "valid" / "adjudicated"
+    shutil.rmtree(adjudicated, ignore_errors=True)
+    write_base(adjudicated)
+    make_adjudicated(adjudicated)
     invalid = HERE / "invalid"
     shutil.rmtree(invalid, ignore_errors=True)
     count = 0
@@ -964,4 +1077,4 @@ def generate() -> int:
 
 
 if __name__ == "__main__":
-    print(f"wrote {generate()} invalid cases and 1 valid case under {HERE}")
+    print(f"wrote {generate()} invalid cases and 2 valid cases under {HERE}")

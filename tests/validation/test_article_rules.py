@@ -1371,7 +1371,12 @@ def test_check_article_reports_in_rule_order():
 def test_check_article_registry_codes_need_the_registry():
     """With an empty registry only the registry rules' codes appear (predictions are checked so, without them)."""
     issues = check_article(full_article(), Registry().view())
-    assert {issue.code for issue in issues} == {"unknown-entity", "unknown-about-entity", "unknown-proposition", "unknown-event"}
+    assert {issue.code for issue in issues} == {
+        "unknown-entity",
+        "unknown-about-entity",
+        "unknown-proposition",
+        "unknown-event",
+    }
     assert {issue.code for issue in issues} <= REGISTRY_CODES
     assert {
         code for rule in ARTICLE_RULES if rule.name.endswith("_link_registry") for code in rule.codes

@@ -252,7 +252,10 @@ def test_unused_entries_are_reported_sorted_by_file_then_key(root):
 
 
 def test_nothing_unused(root):
-    assert unused_registry_entries(gold(root), REGISTRY, set(REGISTRY.entities), set(REGISTRY.propositions), set(), root) == []
+    assert (
+        unused_registry_entries(gold(root), REGISTRY, set(REGISTRY.entities), set(REGISTRY.propositions), set(), root)
+        == []
+    )
 
 
 def test_a_pass_on_the_gold_registries_reports_no_unused_entry(root):

@@ -65,6 +65,7 @@ def _claim(claimer: str, about: list[str], proposition: str) -> dict[str, Any]:
         "normalized": "Hackers stole records.",
         "about": about,
         "proposition": proposition,
+        "event": proposition,
     }
 
 
@@ -83,6 +84,13 @@ REGISTRY = Registry(
         for key, statement in [
             ("acme_records_stolen", "Hackers stole records from Acme."),
             ("other", "Something else."),
+        ]
+    },
+    events={
+        key: {"key": key, "description": description}
+        for key, description in [
+            ("acme_records_stolen", "Hackers stole records from Acme."),
+            ("other", "Something else happened."),
         ]
     },
 )
@@ -111,7 +119,7 @@ def _results(article: Article, registry: Registry) -> tuple[Any, dict[str, list[
 def _without_unread(registry: Registry, reads: dict[str, list[str]], how: str) -> Registry:
     """``registry`` with every entry not read removed (``how="remove"``) or altered (``"alter"``)."""
     tables = {}
-    for table in ("entities", "propositions"):
+    for table in ("entities", "propositions", "events"):
         entries = getattr(registry, table)
         read = set(reads[table])
         if ALL_ENTRIES in read:
@@ -125,10 +133,11 @@ def _without_unread(registry: Registry, reads: dict[str, list[str]], how: str) -
                         **entry,
                         "type": "PERSON" if entry.get("type") == "ORG" else "ORG",
                         "statement": "changed",
+                        "description": "changed",
                         "name": "changed",
                     }
         tables[table] = kept
-    return Registry(entities=tables["entities"], propositions=tables["propositions"])
+    return Registry(entities=tables["entities"], propositions=tables["propositions"], events=tables["events"])
 
 
 def assert_every_read_is_noted(article: Article, registry: Registry) -> None:

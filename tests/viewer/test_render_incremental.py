@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import cyberclaims
-from conftest import SEED_IDS, copy_repository, growth, run_cli, run_in_process, run_process
+from conftest import SEED_IDS, copy_repository, growth, provenance, run_cli, run_in_process, run_process
 from cyberclaims.core.schemas import schema_dir
 from cyberclaims.core.vocabulary import CERTAINTIES
 
@@ -197,9 +197,11 @@ def test_an_added_article_rewrites_its_own_page_the_lists_and_what_it_links_to(r
             "normalized": first_line,
             "about": [entity],
             "proposition": proposition,
+            "event": seed["claims"][0]["event"],
         }
     ]
     data["annotators"] = ["incremental-test"]
+    data["provenance"] = provenance("incremental-test")
     save(repo / "annotations" / f"{new}.json", data)
     written = rerender(repo, site, tmp_path)
     assert {f"{new}.html", "index.html", f"p/{proposition}.html", f"e/{entity}.html", STATE} <= written

@@ -16,6 +16,7 @@ from ..core.files import write_file
 from ..core.wording import count
 from ..formats import brat, doccano, labelstudio
 from ..formats.common import ImportResult, import_drafts
+from ..review.passes import record_pass
 from ..validation import validate
 from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
@@ -40,6 +41,16 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     )
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
     render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
+
+    passes = commands.add_parser(
+        "passes",
+        help="record a finished annotation pass in the append-only register",
+        description="A pass (annotations/passes/NAME/) is recorded once, when it is finished: its files' "
+        "sha256 are added to annotations/passes/SHA256SUMS, and `validate` fails from then on if one changes. "
+        "A corrected pass is a new pass with a new name. Example: cyberclaims passes record pass-e",
+    )
+    passes.add_argument("action", choices=("record",))
+    passes.add_argument("name", help="the pass folder's name")
 
     importer = commands.add_parser(
         "import",
@@ -70,7 +81,19 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     exporter.add_argument("format", choices=EXPORT_FORMATS)
     exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
     exporter.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
-    return {"render": _render, "import": _import, "export": _export}
+    return {"render": _render, "import": _import, "export": _export, "passes": _passes}
+
+
+def _passes(args: argparse.Namespace) -> int:
+    result = record_pass(args.root, args.name)
+    for file in result.added:
+        print(f"recorded annotations/passes/{args.name}/{file}")
+    print(
+        f"{count(len(result.added), 'file')} recorded, {count(len(result.already), 'file')} already recorded "
+        f"and unchanged; commit annotations/passes/SHA256SUMS with the pass",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -92,10 +92,12 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         help="find likely annotation errors across the gold corpus (warnings, file:line: code)",
         description="After validating, report inconsistencies for a person to check: a string labelled as a "
         "mention in one place and not in another (variation n-grams), one string with different "
-        "labels or links, a hedged claim marked certain, claimer and attribution that contradict "
-        "the guidelines, near-duplicate proposition statements. Codes: see core/codes.py "
-        "(LINT_CODES). Exit status 0 unless --strict and something is found, or the corpus does "
-        "not validate (1). Example: cyberclaims lint",
+        "labels or links, near-duplicate proposition statements, and the claim checks the guidelines "
+        "state (a cue weaker than the certainty, a span swallowing a neighbouring claim, nothing "
+        "checkable, evidence without its conclusion, a context word in normalized), with the cues of "
+        "the tables of annotations/GUIDELINES.md. Codes: see core/codes.py (LINT_CODES). Exit status 0 "
+        "unless --strict and something is found, or the corpus does not validate or the guidelines' "
+        "tables cannot be read (1). Example: cyberclaims lint",
     )
     lint.add_argument(
         "--format",

@@ -157,6 +157,36 @@ CODES: dict[str, Code] = _codes(
     ),
     ("pass-file-missing", E, "A pass file recorded in annotations/passes/SHA256SUMS is gone."),
     ("pass-instructions-missing", E, "A pass folder has no INSTRUCTIONS.md (the instructions its annotator received)."),
+    # Adjudication (annotations/adjudication.json, GUIDELINES.md 15.6)
+    ("adjudication-unknown-pass", E, "The decisions file names a pass that is not a folder of annotations/passes/."),
+    ("adjudication-unknown-article", E, "A decision names an article that is not in both adjudicated passes."),
+    (
+        "adjudication-unknown-section",
+        E,
+        "A decision cites a section that is not a numbered heading of annotations/GUIDELINES.md (nor a numbered "
+        "item or table row under one).",
+    ),
+    ("adjudication-unknown-item", E, "A decision's location names nothing that the two passes can be compared on."),
+    ("adjudication-pass-mismatch", E, "A decision says a pass has a value that the pass does not have there."),
+    (
+        "adjudication-choice-inconsistent",
+        E,
+        "A decision's choice and value disagree: pass A or B chosen with another value, 'neither' with a pass's "
+        "value, or a grouping that is not a partition of its claims.",
+    ),
+    ("adjudication-duplicate-decision", E, "Two decisions on one item."),
+    (
+        "adjudication-gold-differs",
+        E,
+        "The gold does not hold the value a decision chose (it says what the gold holds).",
+    ),
+    ("adjudication-undecided", E, "A disagreement of the two adjudicated passes has no decision."),
+    (
+        "adjudication-report-stale",
+        E,
+        "annotations/ADJUDICATION.md is missing or is not what the decisions file generates "
+        "(`cyberclaims adjudicate --report`).",
+    ),
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),
@@ -182,8 +212,47 @@ CODES: dict[str, Code] = _codes(
     (
         "claim-hedged-but-certain",
         W,
-        "A claim span holds a hedge (may, might, reportedly, allegedly, believed, "
-        "suspected, could, possibly, likely, appears) but its certainty is certain.",
+        "A claim span holds a cue of the guidelines' certainty-cues table of a level weaker than the claim's "
+        "certainty (a probable or possible cue in a certain claim, a possible cue in a probable one); a cue of "
+        "the evidence-cues table counts as probable, except in an evidence claim (its normalized states the "
+        "evidence, cue and all), which is rightly certain (GUIDELINES.md 10.1, 10.2.5).",
+    ),
+    (
+        "claim-contains-claim",
+        W,
+        "A claim span contains another claim's span and, touching it inside the outer span, a coordinator "
+        '("and", "but", "or", "nor", a comma or a semicolon) and the conjunct beyond it: the span swallows a '
+        "neighbouring claim. Not flagged: a comma that closes a parenthetical opened earlier in the outer span "
+        '("Harlow Mutual, Kestrel\'s insurer, paid"), an inner span between commas (", B,"), and an outer claim '
+        'whose other conjunct is a claim too and that holds words beyond both (its own predicate: "X and Y '
+        'could hold the answer") (GUIDELINES.md 8.5.4).',
+    ),
+    (
+        "claim-not-checkable",
+        W,
+        "A claim whose predicate is an evaluative cue of the guidelines' evaluative-cues table (right after a "
+        'form of "be", "have", "seem" or "become" with only articles, negation and degree words between, or '
+        'opening the span before such a form: "was deeply odd", "What a week it has been") and that, without '
+        "its cues, holds no value mention, no digit and at most one entity mention: nothing a fact-checker "
+        "could verify is left (GUIDELINES.md 8.2.1).",
+    ),
+    (
+        "evidence-conclusion-missing",
+        W,
+        "An evidence claim (a cue of the guidelines' evidence-cues table in its span and in its normalized) "
+        "without its conclusion claim: a claim of the same claimer whose normalized holds no evidence cue, "
+        "sharing the span and probable or weaker when the cue's complement is in the span (\"was traced to "
+        'an exchange"), or anywhere in the sentence, a flat statement included, when the cue ends the span '
+        '("as build paths suggest", "indicated so") (GUIDELINES.md 10.2.5).',
+    ),
+    (
+        "normalized-context-word",
+        W,
+        "A normalized sentence holds a cue of the guidelines' context-words table outside the forms 13.7 "
+        'allows ("that" as a conjunction or relative pronoun, read as any "that" not at the start or after '
+        'a preposition; "such as"; "other than"; "the same ... as"; "this", "earlier this", "later this" '
+        'before a date word; "former" before a role). A capitalised cue inside the sentence is part of a '
+        'name ("Still Harbour") and "as well as" joins like "and" (GUIDELINES.md 13.7).',
     ),
     (
         "proposition-near-duplicate",
@@ -208,13 +277,28 @@ CODES: dict[str, Code] = _codes(
     ),
     ("dataset-label-out-of-range", E, "A class-label integer that names no class (-1, or past the last name)."),
     ("dataset-text-missing", E, "A documents row without text in a dataset that is not text-withheld."),
+    # The guidelines' cue tables, which `cyberclaims lint` reads (GUIDELINES.md 2.11)
+    (
+        "guidelines-table-missing",
+        E,
+        "annotations/GUIDELINES.md, or a table that lint reads from it, is missing: a table follows a line "
+        "'<!-- table: NAME -->' of its own.",
+    ),
+    (
+        "guidelines-table-invalid",
+        E,
+        "A cue table of annotations/GUIDELINES.md cannot be read: no header row right after its marker, no "
+        "'cues' column, no rule row, a row of another width, a cues cell that is not a comma-separated list of "
+        "double-quoted lower-case strings, no rows, the same table twice, or a value its reader needs missing "
+        "(certainty-cues: a 'level' column of certainties).",
+    ),
 )
 
 
 # Codes that exist for completeness but that the published schemas cannot trigger.
 FALLBACK_CODES = frozenset({"schema-other"})
 
-# Codes that `cyberclaims lint` reports (never `validate`): each is tested in tests/test_lint.py rather than by
+# Codes that `cyberclaims lint` reports (never `validate`): each is tested in tests/review/test_lint.py rather than by
 # a broken case under tests/cases/invalid/, since a case there is judged by `validate`.
 LINT_CODES = frozenset(
     {
@@ -222,6 +306,14 @@ LINT_CODES = frozenset(
         "mention-label-varies",
         "mention-link-varies",
         "claim-hedged-but-certain",
+        "claim-contains-claim",
+        "claim-not-checkable",
+        "evidence-conclusion-missing",
+        "normalized-context-word",
         "proposition-near-duplicate",
     }
 )
+
+# Errors of `cyberclaims lint` itself, when the guidelines' cue tables it reads are missing or malformed (never
+# `validate`'s findings): tested in tests/review/test_cues.py.
+GUIDELINES_TABLE_CODES = frozenset({"guidelines-table-missing", "guidelines-table-invalid"})

@@ -15,6 +15,7 @@ SCHEMA_FILES = {
     "predictions": "predictions.schema.json",
     "iob2": "iob2.schema.json",
     "metrics": "metrics.schema.json",
+    "adjudication": "adjudication.schema.json",
 }
 
 

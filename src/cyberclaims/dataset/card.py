@@ -29,6 +29,7 @@ from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .configs import features_of
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
+from .making import annotators_note, guidelines_note, provenance_table, suggestions_section
 from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
 from .portable import portable_yaml
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
@@ -84,6 +85,10 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "fields": fields_tables(configs),
         "agreement": agreement_section(corpus),
         "passes": passes_section(corpus),
+        "guidelines_note": guidelines_note(corpus.root),
+        "provenance": provenance_table(corpus),
+        "suggestions": suggestions_section(corpus),
+        "annotators": annotators_note(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
         "licensing": LICENSING,
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),

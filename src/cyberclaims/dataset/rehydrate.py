@@ -153,7 +153,7 @@ def _write_sources(
         text = texts[row["id"]].decode("utf-8")
         doc = without_absent_fields({k: v for k, v in row.items() if k not in ("text", "pass_name")})
         for name in CONFIGS["documents"].span_lists:
-            doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in row[name]]
+            doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in doc[name]]
         return doc
 
     for row in documents:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.adjudication import DECISIONS_FILE
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.vocabulary import REGISTRY_FILES
 
@@ -284,6 +285,8 @@ def compare_lists(old: list, new: list, *, key: str, by_offsets: bool = False) -
 def _split(files: dict[str, bytes], where: str) -> tuple[dict[str, dict], dict[str, dict]]:
     articles, registries = {}, {}
     for name, data in files.items():
+        if name == DECISIONS_FILE:
+            continue  # the adjudication's record, not an article (ADJUDICATION.md shows its changes)
         try:
             value = json.loads(data)
         except (ValueError, RecursionError) as exc:

@@ -10,8 +10,12 @@
 - ``mention-label-varies`` / ``mention-link-varies``: one string labelled with different labels, or with
   one label linked to different entities, across the corpus. Each mention whose label (link) is not the
   most frequent one for its string is reported; on a tie every mention of the string is.
-- ``claim-hedged-but-certain``: a claim span holds a hedge word (:data:`HEDGES`) and its certainty is
-  ``certain``. The guidelines allow it when the hedge does not bear on the proposition recorded, so read it.
+- The claim checks (:mod:`cyberclaims.review.claim_lint`), each the check its guideline states, with the cues
+  read from the guidelines' tables (:mod:`cyberclaims.review.cues`; a missing or malformed table is a located
+  error): ``claim-hedged-but-certain`` (a cue weaker than the claim's certainty, 10.1), ``claim-contains-claim``
+  (a span swallowing a coordinated neighbour, 8.5.4), ``claim-not-checkable`` (an evaluation with nothing
+  checkable, 8.2.1), ``evidence-conclusion-missing`` (evidence without its conclusion claim, 10.2.5) and
+  ``normalized-context-word`` (a context word in ``normalized``, 13.7).
 - (A claimer that contradicts the attribution is not linted: ``validate`` refuses it, as the article rule
   ``attribution-contradicts-claimer``.)
 - ``proposition-near-duplicate``: two statements of propositions.json whose word sets have a Jaccard
@@ -39,9 +43,8 @@ from ..core.jsondoc import parse_json, pointer
 from ..core.model import Article, Corpus, relative
 from ..core.text import token_table
 from ..validation.runner import validate
+from .claim_lint import ClaimCues, claim_issues, read_claim_cues
 
-HEDGES = ("may", "might", "reportedly", "allegedly", "believed", "suspected", "could", "possibly", "likely", "appears")
-_HEDGE = re.compile(r"\b(" + "|".join(HEDGES) + r")\b", re.IGNORECASE)
 NEAR_DUPLICATE = 0.8
 _WORD = re.compile(r"\w+")
 
@@ -56,14 +59,15 @@ class _Seen:
 
 
 def lint(root: Path) -> Report:
-    """Validate the repository at ``root``, then lint its gold corpus; raise if it does not validate."""
+    """Validate the repository at ``root``, then lint its gold corpus with the cues of its guidelines; raise if
+    it does not validate or its guidelines lack a cue table (located in annotations/GUIDELINES.md)."""
     corpus, report = validate(root, show_progress=False)
     if not report.ok:
         raise CyberClaimsError("the annotations do not validate; lint needs a valid corpus", report)
-    return lint_corpus(corpus)
+    return lint_corpus(corpus, read_claim_cues(corpus.root))
 
 
-def lint_corpus(corpus: Corpus) -> Report:
+def lint_corpus(corpus: Corpus, cues: ClaimCues) -> Report:
     articles = list(corpus.gold.iter_articles(corpus.root))
     issues: list[Issue] = []
     seen = _index_mentions(articles)
@@ -71,7 +75,7 @@ def lint_corpus(corpus: Corpus) -> Report:
     texts = {f.id: relative(f.text_path, corpus.root) for f in corpus.gold.files if f.text_path is not None}
     issues += _unlabelled_elsewhere(articles, seen, texts)
     for article in articles:
-        issues += _claim_issues(article)
+        issues += claim_issues(article, cues)
     issues += _near_duplicate_propositions(corpus.root / "annotations" / "propositions.json", corpus.root)
     return Report(issues, files_checked=len(articles))
 
@@ -204,25 +208,6 @@ def _unlabelled_elsewhere(
                         column=start - (text.rfind("\n", 0, start) + 1) + 1,
                     )
                 )
-    return issues
-
-
-def _claim_issues(article: Article) -> list[Issue]:
-    issues = []
-    for index, c in enumerate(article.data["claims"]):
-        hedge = _HEDGE.search(c["text"])
-        if hedge and c["certainty"] == "certain":
-            path = ("claims", index, "certainty")
-            issues.append(
-                Issue(
-                    article.display,
-                    article.doc.line_of(path),
-                    pointer(path),
-                    "claim-hedged-but-certain",
-                    f"claim {c['id']} says {hedge.group(0)!r} ({c['text']!r}) but its certainty is "
-                    f"certain: check whether the hedge bears on the proposition recorded",
-                )
-            )
     return issues
 
 

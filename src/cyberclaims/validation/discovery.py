@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..core.adjudication import DECISIONS_FILE
 from ..core.issues import Issue, has_control_character, printable
 from ..core.model import ArticleFiles, Collection, relative
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
@@ -112,6 +113,7 @@ def _collection(
             or is_dir
             or suffix not in (".json", ".txt")
             or (file_name in REGISTRY_FILES and registry_folder == folder)
+            or (file_name == DECISIONS_FILE and pairs)
             or not ARTICLE_ID.fullmatch(stem)
             or (not pairs and suffix == ".txt")
         ):
@@ -151,6 +153,8 @@ def _entry_issue(path: Path, root: Path, collection: str, owns_registries: bool,
             return None
         return Issue(display, None, "", "unexpected-file", "unexpected folder")
     if path.name in REGISTRY_FILES and owns_registries:
+        return None
+    if path.name == DECISIONS_FILE and collection == "gold":  # the adjudication's record, checked on its own
         return None
     if path.suffix in DOC_SUFFIXES:
         return None

@@ -20,8 +20,9 @@ SPAN_LAYERS = {"entities": "entities", "claims": "claims"}
 
 
 def _holds_labels(data: dict[str, Any], layer: str) -> bool:
-    mentions = data.get("entities") if isinstance(data.get("entities"), list) else []
-    claims = data.get("claims") if isinstance(data.get("claims"), list) else []
+    found, said = data.get("entities"), data.get("claims")
+    mentions: list[Any] = found if isinstance(found, list) else []
+    claims: list[Any] = said if isinstance(said, list) else []
     if layer == "entities":
         return bool(mentions)
     if layer == "links":

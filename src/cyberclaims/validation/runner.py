@@ -15,11 +15,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.adjudication import DECISIONS_FILE
 from ..core.errors import UsageError
 from ..core.issues import Issue, Report, printable
 from ..core.model import ArticleFiles, Collection, Corpus, LoadedCollection, Registry, relative
 from ..core.pool import map_in_order
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
+from .adjudication import adjudication_issues
 from .articles import NO_DIGEST, BatchContext, Findings, check_batch, text_sha256
 from .discovery import discover
 from .pass_register import register_issues
@@ -176,6 +178,8 @@ class SourceCheck:
                 )
         if self.paths is None:
             self.report.issues.extend(register_issues(self.root, pass_names))
+            passes = [c for c in self._loaded[1:] if c.name in pass_names]
+            self.report.issues.extend(adjudication_issues(self.root, self._loaded[0], passes, self.report))
         return Corpus(self.root, self._loaded[0], self._loaded[1:]), self.report
 
 
@@ -228,8 +232,8 @@ def _wanted_ids(root: Path, paths: Sequence[Path] | None) -> set[str] | None:
                 f"or one of its passes: validate names files of the repository at --root "
                 f"({printable(str(root))}), not copies elsewhere"
             )
-        if path.name in REGISTRY_FILES:
-            everything = True  # a registry change can break any article: check them all
+        if path.name in REGISTRY_FILES or (path.name == DECISIONS_FILE and resolved.parent == annotations):
+            everything = True  # a registry change can break any article, decisions read them all: check all
         elif path.suffix in (".json", ".txt") and ARTICLE_ID.fullmatch(path.stem):
             ids.add(path.stem)
         else:

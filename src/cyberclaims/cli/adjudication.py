@@ -1,0 +1,61 @@
+"""The ``adjudicate`` command: two passes' disagreements, a merged draft, and ADJUDICATION.md.
+
+Only argument parsing and printing; :mod:`cyberclaims.review.adjudication` does the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..core.wording import count
+from ..review.adjudication import find_disagreements, write_draft, write_report
+from .output import EXIT_OK, EXIT_USAGE
+
+
+def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
+    adjudicate = commands.add_parser(
+        "adjudicate",
+        usage="cyberclaims adjudicate PASS_A PASS_B [--format {text,markdown,json}] [--draft DIR]\n"
+        "       cyberclaims adjudicate --report",
+        help="list two passes' disagreements on every layer, write a merged draft, generate ADJUDICATION.md",
+        description="GUIDELINES.md 15.6. With two passes of annotations/passes/: every disagreement, located "
+        "(segments; mentions, their labels and links; entity registry names and types; claim spans and each "
+        "claim field; proposition and event groupings and their statements), in text, Markdown or JSON (each "
+        "JSON item's layer, where, a and b are what a decision in annotations/adjudication.json repeats). "
+        "--draft DIR also writes a folder shaped like annotations/ holding what both passes agree on, "
+        "the pending items listed in DIR/DRAFT.md. --report generates annotations/ADJUDICATION.md from "
+        "annotations/adjudication.json (validate reports it when stale). Example: cyberclaims adjudicate "
+        "pass-c pass-d --format markdown --draft ../draft",
+    )
+    adjudicate.add_argument("passes", nargs="*", metavar="PASS", help="the two passes: A, then B")
+    adjudicate.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    adjudicate.add_argument("--draft", type=Path, default=None, metavar="DIR", help="write the merged draft to DIR")
+    adjudicate.add_argument(
+        "--report",
+        action="store_true",
+        help="generate annotations/ADJUDICATION.md from annotations/adjudication.json (no passes named)",
+    )
+    return {"adjudicate": _adjudicate}
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    if args.report:
+        if args.passes or args.draft is not None:
+            print("cyberclaims: error: --report takes no passes and no --draft", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote {write_report(args.root)}")
+        return EXIT_OK
+    comparison = find_disagreements(args.root, args.passes)
+    print({"json": comparison.to_json, "markdown": comparison.to_markdown, "text": comparison.to_text}[args.format]())
+    if args.draft is not None:
+        draft = write_draft(args.root, comparison, args.draft)
+        print(
+            f"wrote the merged draft to {args.draft} ({count(len(comparison.articles), 'article')}, "
+            f"{count(draft.pending_count, 'pending item')} listed in its DRAFT.md)",
+            file=sys.stderr,
+        )
+    return EXIT_OK

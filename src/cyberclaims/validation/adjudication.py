@@ -1,0 +1,294 @@
+"""The decisions file of an adjudication, checked against the passes, the guidelines and the gold.
+
+``annotations/adjudication.json`` (:mod:`cyberclaims.core.adjudication`) is checked when it exists: its
+schema; the passes it names are folders of annotations/passes/ and the articles it names are in both; each
+section it cites is a section of annotations/GUIDELINES.md; each decision locates an item of the passes,
+says truly what each pass has there, chooses consistently and is made once; the gold holds each chosen
+value; every disagreement of the two passes is decided; and annotations/ADJUDICATION.md is what the file
+generates. Reads only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..core.adjudication import DECISIONS_FILE, GUIDELINES_FILE, REPORT_FILE, guideline_sections, render_report
+from ..core.disagreements import (
+    GROUPING_LAYERS,
+    Comparison,
+    GoldView,
+    PassData,
+    compare,
+    describe_value,
+    describe_where,
+    location_key,
+)
+from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, read_capped
+from ..core.issues import Issue, Report
+from ..core.jsondoc import JsonDocument, parse_json, pointer, shorten
+from ..core.model import LoadedCollection, load_valid_article
+from .schema import schema_issues
+
+DISPLAY = f"annotations/{DECISIONS_FILE}"
+
+
+def adjudication_issues(
+    root: Path, gold: LoadedCollection, passes: list[LoadedCollection], report: Report
+) -> list[Issue]:
+    """What is wrong with the decisions file of ``root`` (nothing when there is none). The checks that read
+    the passes and the gold run only when ``report`` has no error: they need valid labels."""
+    path = Path(root) / "annotations" / DECISIONS_FILE
+    if not path.exists() and not path.is_symlink():
+        return []
+    report.files_checked += 1
+    data, issues = read_capped(path, DISPLAY, MAX_REGISTRY_BYTES)
+    doc, more = parse_json(data, DISPLAY) if data is not None else (None, [])
+    issues += more
+    if doc is None:
+        return issues
+    issues += schema_issues(doc, "adjudication")
+    if issues:
+        return issues
+    decisions = doc.value
+    issues += _stale_report(root, decisions)
+    known = {c.name: c for c in passes}
+    for index, name in enumerate(decisions["passes"]):
+        if name not in known:
+            issues.append(
+                _issue(
+                    doc,
+                    ("passes", index),
+                    "adjudication-unknown-pass",
+                    f"names pass {name!r}, which is not a folder of annotations/passes/ "
+                    f"(passes: {', '.join(sorted(known)) or 'none'})",
+                )
+            )
+    if issues and any(i.code == "adjudication-unknown-pass" for i in issues):
+        return issues
+    pass_a, pass_b = (known[name] for name in decisions["passes"])
+    issues += _section_issues(root, doc)
+    both = {a.id for a in pass_a.articles} & {b.id for b in pass_b.articles}
+    unknown_articles = _article_issues(doc, both)
+    issues += unknown_articles
+    if not report.ok or unknown_articles:
+        return issues  # the labels are not valid yet: nothing to compare them with
+    comparison = compare(_pass_data(pass_a), _pass_data(pass_b))
+    gold_view = GoldView(comparison, _gold_reader(root, gold), gold.registry)
+    decided: dict[str, int] = {}
+    for index, decision in enumerate(decisions["decisions"]):
+        issues += _decision_issues(doc, index, decision, comparison, gold_view, decided)
+    issues += _undecided(doc, comparison, decided)
+    return issues
+
+
+def _issue(doc: JsonDocument, path: tuple, code: str, message: str) -> Issue:
+    return Issue(doc.display, doc.line_of(path), pointer(path), code, message)
+
+
+def _pass_data(collection: LoadedCollection) -> PassData:
+    return PassData(
+        collection.name,
+        {a.id: a.data for a in collection.articles},
+        collection.registry,
+        {a.id: a.text for a in collection.articles},
+    )
+
+
+def _gold_reader(root: Path, gold: LoadedCollection) -> Callable[[str], dict[str, Any] | None]:
+    kept = {a.id: a for a in gold.articles} if gold.kept else {}
+    files = {f.id: f for f in gold.files}
+
+    def read(article: str) -> dict[str, Any] | None:
+        if article in kept:
+            return kept[article].data
+        loaded = load_valid_article(files[article], root) if article in files else None
+        return None if loaded is None else loaded.data
+
+    return read
+
+
+def _stale_report(root: Path, decisions: dict[str, Any]) -> list[Issue]:
+    expected = render_report(decisions).encode("utf-8")
+    path = Path(root) / "annotations" / REPORT_FILE
+    display = f"annotations/{REPORT_FILE}"
+    if not path.exists():
+        return [
+            Issue(
+                display,
+                None,
+                "",
+                "adjudication-report-stale",
+                f"is missing: generate it from {DISPLAY} with `cyberclaims adjudicate --report`",
+            )
+        ]
+    found, problems = read_capped(path, display, MAX_ANNOTATION_BYTES)
+    if problems:
+        return problems
+    if found == expected:
+        return []
+    found_lines, expected_lines = (found or b"").decode("utf-8", "replace").splitlines(), expected.decode().splitlines()
+    line = next(
+        (n for n, (x, y) in enumerate(zip(found_lines, expected_lines), 1) if x != y),
+        min(len(found_lines), len(expected_lines)) + 1,
+    )
+    return [
+        Issue(
+            display,
+            line,
+            "",
+            "adjudication-report-stale",
+            f"is not what {DISPLAY} generates (first difference on this line): it is never edited by hand; "
+            f"run `cyberclaims adjudicate --report` and commit the result",
+        )
+    ]
+
+
+def _section_issues(root: Path, doc: JsonDocument) -> list[Issue]:
+    path = Path(root) / "annotations" / GUIDELINES_FILE
+    data, problems = read_capped(path, f"annotations/{GUIDELINES_FILE}", MAX_ANNOTATION_BYTES)
+    sections = guideline_sections(data.decode("utf-8", "replace")) if data is not None else set()
+    missing = "" if data is not None else f" (annotations/{GUIDELINES_FILE} cannot be read: {problems[0].message})"
+    issues = []
+    for index, decision in enumerate(doc.value["decisions"]):
+        if decision["section"] not in sections:
+            issues.append(
+                _issue(
+                    doc,
+                    ("decisions", index, "section"),
+                    "adjudication-unknown-section",
+                    f"section {decision['section']!r} is not a numbered heading of annotations/{GUIDELINES_FILE}, "
+                    f"nor a numbered item or table row under one{missing}",
+                )
+            )
+    return issues
+
+
+def _articles_of(where: dict[str, Any]) -> list[Any]:
+    if "claims" in where:
+        return [c["article"] for c in where["claims"]]
+    return [where["article"]] if "article" in where else []
+
+
+def _article_issues(doc: JsonDocument, both: set[str]) -> list[Issue]:
+    issues = []
+    for index, decision in enumerate(doc.value["decisions"]):
+        for article in sorted(set(_articles_of(decision["where"]))):
+            if article not in both:
+                issues.append(
+                    _issue(
+                        doc,
+                        ("decisions", index, "where"),
+                        "adjudication-unknown-article",
+                        f"article {article!r} is not in both passes {doc.value['passes'][0]} and "
+                        f"{doc.value['passes'][1]}",
+                    )
+                )
+    return issues
+
+
+def _canonical(layer: str, value: Any) -> Any:
+    if layer == "about" and isinstance(value, list):
+        return sorted(value)
+    if layer in GROUPING_LAYERS and isinstance(value, list):
+        return sorted(sorted(group) for group in value)
+    return value
+
+
+def _shown(layer: str, value: Any) -> str:
+    return shorten(describe_value(layer, value), 200)
+
+
+def _decision_issues(
+    doc: JsonDocument,
+    index: int,
+    decision: dict[str, Any],
+    comparison: Comparison,
+    gold: GoldView,
+    decided: dict[str, int],
+) -> list[Issue]:
+    layer, where = decision["layer"], decision["where"]
+    place = f"{layer} at {shorten(describe_where(where), 200)}"
+    key = location_key(layer, where)
+    if key in decided:
+        return [
+            _issue(
+                doc,
+                ("decisions", index),
+                "adjudication-duplicate-decision",
+                f"{place} is decided twice (first by decision {decided[key]}): an item gets one decision",
+            )
+        ]
+    decided[key] = index
+    values = comparison.values_at(layer, where)
+    if values is None:
+        return [
+            _issue(
+                doc,
+                ("decisions", index, "where"),
+                "adjudication-unknown-item",
+                f"{place} locates nothing that both passes can be compared on (copy `where` from "
+                f"`cyberclaims adjudicate {comparison.pass_a} {comparison.pass_b} --format json`)",
+            )
+        ]
+    issues = []
+    a, b = (_canonical(layer, v) for v in values)
+    for side, found in (("a", a), ("b", b)):
+        if _canonical(layer, decision[side]) != found:
+            name = comparison.pass_a if side == "a" else comparison.pass_b
+            issues.append(
+                _issue(
+                    doc,
+                    ("decisions", index, side),
+                    "adjudication-pass-mismatch",
+                    f"{place}: says {name} has {_shown(layer, decision[side])}, but {name} has {_shown(layer, found)}",
+                )
+            )
+    value = _canonical(layer, decision["value"])
+    choice = decision["choice"]
+    problem = None
+    if layer in GROUPING_LAYERS and value is not None:
+        indexes = sorted(i for group in value for i in group)
+        if indexes != list(range(len(where["claims"]))):
+            problem = (
+                f"the value is not a partition of the {len(where['claims'])} located claims (indexes 0..n-1, each once)"
+            )
+    if problem is None and choice in ("a", "b") and value != _canonical(layer, decision[choice]):
+        problem = f"choice {choice!r} but the value differs from what pass {choice.upper()} has"
+    if problem is None and choice == "neither" and value in (a, b):
+        problem = "choice 'neither' but the value is what a pass has: choose that pass"
+    if problem is not None:
+        issues.append(
+            _issue(doc, ("decisions", index, "choice"), "adjudication-choice-inconsistent", f"{place}: {problem}")
+        )
+    found_in_gold, in_gold = gold.value_at(layer, where)
+    if not found_in_gold or _canonical(layer, in_gold) != value:
+        holds = in_gold if not found_in_gold else f"the gold holds {_shown(layer, in_gold)}"
+        issues.append(
+            _issue(
+                doc,
+                ("decisions", index, "value"),
+                "adjudication-gold-differs",
+                f"{place}: the decision chose {_shown(layer, value)}, but {holds}",
+            )
+        )
+    return issues
+
+
+def _undecided(doc: JsonDocument, comparison: Comparison, decided: dict[str, int]) -> list[Issue]:
+    issues = []
+    for item in comparison.disagreements:
+        if item.key not in decided:
+            issues.append(
+                _issue(
+                    doc,
+                    ("decisions",),
+                    "adjudication-undecided",
+                    f"no decision on {item.layer} at {shorten(describe_where(item.where), 200)}: "
+                    f"{comparison.pass_a} has {_shown(item.layer, item.a)}, {comparison.pass_b} has "
+                    f"{_shown(item.layer, item.b)}; where: {shorten(json.dumps(item.where, ensure_ascii=False), 300)}",
+                )
+            )
+    return issues

@@ -1,0 +1,82 @@
+"""The card's account of how the annotations were made comes from the files' provenance and span origins."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+from conftest import CASES, made_by, record_passes
+from cyberclaims.dataset.making import (
+    annotators_note,
+    describe_layer,
+    guidelines_note,
+    provenance_table,
+    suggestion_counts,
+    suggestions_section,
+)
+from cyberclaims.validation import validate
+
+sys.path.insert(0, str(CASES))
+from generate import ID, make_pass
+
+MODEL = {"id": "tagger-7", "type": "model", "model": "Some Tagger", "model_version": "2.1"}
+
+
+def test_each_record_is_described_in_words():
+    assert describe_layer(None).startswith("not recorded")
+    person = describe_layer(made_by("ann-1"))
+    assert person == "annotated by `ann-1`, a person, from empty layers; guidelines 3.0, 2026-12-01"
+    suggested = describe_layer(
+        {**made_by(), "annotator": MODEL, "suggestions": {"system": "baseline:rules", "version": "9", "file": None}}
+    )
+    assert "a model (Some Tagger, 2.1)" in suggested and "suggestions of `baseline:rules` (9)" in suggested
+    adjudicated = describe_layer(made_by("judge", method="adjudicated", passes=["p1", "p2"]))
+    assert adjudicated == "adjudicated by `judge`, a person, from the passes `p1`, `p2`; guidelines 3.0, 2026-12-01"
+
+
+def test_table_suggestions_and_annotators_from_a_made_up_repository(mini):
+    folder = make_pass(mini, "pass-s", record=False)
+    path = folder / f"{ID}.json"
+    doc = json.loads(path.read_text())
+    doc["provenance"]["claims"] = {
+        **made_by("pass-s-model"),
+        "annotator": {**MODEL, "id": "pass-s-model"},
+        "suggestions": {"system": "baseline:rules", "version": "9", "file": "SUGGESTIONS.json"},
+    }
+    doc["claims"][0]["origin"] = {"kind": "suggested", "suggestion": "s1"}
+    doc["claims"][1]["origin"] = {"kind": "manual", "suggestion": None}
+    path.write_text(json.dumps(doc, indent=2))
+    suggestions = {"articles": [{"id": ID, "claims": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}]}]}
+    (folder / "SUGGESTIONS.json").write_text(json.dumps(suggestions))
+    record_passes(mini)
+    corpus, report = validate(mini, show_progress=False)
+    assert report.ok, [i.to_text() for i in report.issues]
+    (collection,) = corpus.passes
+    counts = suggestion_counts(collection, mini)["claims"]
+    assert (counts["suggested"], counts["edited"], counts["manual"], counts["deleted"]) == (1, 0, 1, 2)
+    section = suggestions_section(corpus)
+    gold_claims = len(corpus.gold.articles[0].data["claims"])
+    assert f"Of the gold's {gold_claims} claims, 1 " in section  # the gold has the kept claim's span
+    table = provenance_table(corpus)
+    assert "| pass `pass-s` | `claims` | annotated by `pass-s-model`, a model (Some Tagger, 2.1)" in table
+    assert table.count("| gold |") == 4
+    note = annotators_note(corpus)
+    assert "`pass-s-model` (Some Tagger, 2.1)" in note and "`case-generator`" in note
+
+
+def test_without_suggestions_the_card_says_so(mini):
+    corpus, _ = validate(mini, show_progress=False)
+    assert suggestions_section(corpus).startswith("No pass started from a system's suggestions")
+
+
+def test_the_guidelines_are_quoted_not_typed_in(tmp_path):
+    (tmp_path / "annotations").mkdir()
+    assert "state no version" in guidelines_note(tmp_path)
+    (tmp_path / "annotations" / "GUIDELINES.md").write_text(
+        "# G\n\nVersion 7.2 (2031-01-01). Text.\n\nThese guidelines were written with the three seed "
+        "articles (all in the test split) in view; no example copies them. More.\n"
+    )
+    note = guidelines_note(tmp_path)
+    assert "version 7.2" in note and "written with the three seed articles (all in the test split) in view" in note
+    shutil.rmtree(tmp_path / "annotations")
