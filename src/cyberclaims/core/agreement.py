@@ -19,7 +19,7 @@ pass A's copy of the article), and given per article.
 Each figure is a :class:`Statistic`, published with
 - its **items** (mentions, claims, keys, matched claims) and, for a clustering, its **positive pairs**
   (pairs of claims sharing a key in either pass);
-- a **95% interval**: a seeded percentile bootstrap (:func:`cyberclaims.core.sampling.bootstrap`) over the
+- a **95% interval**: a seeded percentile bootstrap (vectorised in :mod:`cyberclaims.core.resampled`) over the
   articles, or, when fewer than :data:`~cyberclaims.core.sampling.MIN_ARTICLES` articles are compared, over
   the figure's own items (which treats the items of one article as independent: the interval is then, if
   anything, too narrow); which one is recorded;
@@ -44,7 +44,7 @@ from typing import Any
 
 from .clustering import clustering_score
 from .model import Article, split_of
-from .sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS, RESAMPLES, SEED, bootstrap, informative, shown
+from .sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS, RESAMPLES, SEED, informative, shown
 from .vocabulary import SPLITS
 
 
@@ -349,7 +349,7 @@ class _Layers:
 
     def __init__(self, per_article: Sequence[dict[str, list]], resampled: str | None, resamples: int, seed: int):
         self.per_article = per_article
-        self.resampled = resampled  # None: no interval (one article's figures)
+        self.resampled = resampled  # None: one article's figures, published without interval or baseline
         self.resamples = resamples
         self.seed = seed
 
@@ -363,12 +363,14 @@ class _Layers:
     def intervals(self, layer: str, keys: Sequence[str]) -> dict[str, list[float] | None]:
         if self.resampled is None or not keys:
             return dict.fromkeys(keys)
-        summarize, combine = MEASURES[layer]
+        from .resampled import intervals  # numpy, only when intervals are made (the CLI starts without it)
+
+        summarize, _ = MEASURES[layer]
         if self.resampled == "articles":
             units = [summarize(article[layer]) for article in self.per_article]
         else:
             units = [summarize([x]) for x in self.items(layer)]
-        return bootstrap(units, combine, keys, resamples=self.resamples, seed=self.seed)
+        return intervals(layer, units, keys, self.resamples, self.seed)
 
     def drawn(self, item: str) -> str | None:
         """What the bootstrap draws for a figure whose items are ``item``."""
@@ -533,12 +535,12 @@ def _kappa_statistic(attribute: str, layers: _Layers) -> Statistic:
 def _cluster_statistics(layer: str, noun: str, layers: _Layers, name_a: str, name_b: str) -> dict[str, Statistic]:
     score = layers.score(layer)
     items = layers.items(layer)
-    alone = {name_a: _everyone_alone(items, 1), name_b: _everyone_alone(items, 2)}
+    alone = {name: _everyone_alone(items, side) for side, name in ((1, name_a), (2, name_b)) if layers.resampled}
     statistics = {}
     for suffix, measure, figure, prefix in CLUSTER_FIGURES:
         positive = _positive_pairs(score, prefix)
         where = "pairs of claims in different articles" if prefix else "pairs of claims"
-        baseline = {name: part[figure] for name, part in alone.items()}
+        baseline = {name: part[figure] for name, part in alone.items()}  # none for one article's figures
         if figure == "bcubed_f1":
             on = (
                 f"{_plural(score['matched_claims'], 'matched claim')} in {score['gold_clusters']} vs "
@@ -549,8 +551,8 @@ def _cluster_statistics(layer: str, noun: str, layers: _Layers, name_a: str, nam
                 f"{score[f'gold_{prefix}pairs']} vs {_plural(score[f'predicted_{prefix}pairs'], 'same-key pair')} "
                 f"of claims{' in different articles' if prefix else ''}, {score[f'correct_{prefix}pairs']} in both"
             )
-        if len(set(baseline.values())) == 1:  # pairwise F1 of everyone alone: 0 against either pass
-            baseline_text = f"everyone alone: {_fmt(baseline[name_a])}"
+        if len(set(baseline.values())) <= 1:  # pairwise F1 of everyone alone: 0 against either pass
+            baseline_text = f"everyone alone: {_fmt(baseline.get(name_a))}"
         else:
             baseline_text = "everyone alone: " + ", ".join(f"{_fmt(v)} against `{k}`" for k, v in baseline.items())
         key = f"{noun}_{suffix}"
@@ -787,36 +789,36 @@ def agreement(
 ) -> Agreement:
     """Agreement between two passes on the articles both annotated, overall and per split, each figure with
     its counts, bootstrap interval (``resamples``, ``seed``) and trivial baseline."""
-    result = _agreement(name_a, articles_a, name_b, articles_b, resamples, seed)
+    by_id_a = {x.id: x for x in articles_a}
     by_id_b = {x.id: x for x in articles_b}
-    common = [x for x in articles_a if x.id in by_id_b]
-    splits = {split_of(x) for x in common}
+    common = sorted(i for i in by_id_a if i in by_id_b)
+    items = {i: _article_items(i, by_id_a[i].data, by_id_b[i].data) for i in common}
+    article_statistics = {  # each article alone: its figures, never an interval
+        i: _statistics(_Layers([items[i]], None, resamples, seed), name_a, name_b) for i in common
+    }
+    result = _agreement(name_a, name_b, items, article_statistics, resamples, seed)
+    splits = {split_of(by_id_a[i]) for i in common}
     order = [s for s in SPLITS if s in splits] + sorted(str(s) for s in splits - set(SPLITS))
     for split in order:
-        ids = {x.id for x in common if str(split_of(x)) == split}
+        ids = [i for i in common if str(split_of(by_id_a[i])) == split]
         result.by_split[split] = _agreement(
-            name_a, [x for x in articles_a if x.id in ids], name_b, [by_id_b[i] for i in sorted(ids)], resamples, seed
+            name_a, name_b, {i: items[i] for i in ids}, {i: article_statistics[i] for i in ids}, resamples, seed
         )
     return result
 
 
 def _agreement(
     name_a: str,
-    articles_a: Sequence[Article],
     name_b: str,
-    articles_b: Sequence[Article],
+    by_article: dict[str, dict[str, list]],
+    article_statistics: dict[str, dict[str, Statistic]],
     resamples: int,
     seed: int,
 ) -> Agreement:
-    by_id_b = {x.id: x for x in articles_b}
-    common = sorted(x.id for x in articles_a if x.id in by_id_b)
-    by_id_a = {x.id: x for x in articles_a}
-    items = [_article_items(i, by_id_a[i].data, by_id_b[i].data) for i in common]
+    common = list(by_article)
+    items = list(by_article.values())
     resampled = "articles" if len(common) >= MIN_ARTICLES else "items"
     statistics = _statistics(_Layers(items, resampled, resamples, seed), name_a, name_b)
-    article_statistics = {
-        i: _statistics(_Layers([part], None, resamples, seed), name_a, name_b) for i, part in zip(common, items)
-    }
 
     def pooled(layer: str) -> list:
         return [x for part in items for x in part[layer]]
