@@ -37,6 +37,7 @@ from .configs import CONFIGS
 from .croissant import write_croissant
 from .layout import BUILD_SHARD, shard_file, shard_name
 from .manifest import MANIFEST, write_manifest
+from .making import GUIDELINES_FILE
 from .metadata import LICENSE_FILE
 from .parquet import Shard, ShardWriter
 from .pipeline import (
@@ -330,6 +331,9 @@ def build_into(
     licensing = corpus.root / LICENSE_FILE
     if licensing.is_file():  # the card's license_link points at it: it travels with the data
         shutil.copyfile(licensing, folder / LICENSE_FILE)
+    guidelines = corpus.root / "annotations" / GUIDELINES_FILE
+    if guidelines.is_file():  # what the labels mean, at the version they were made under: shipped with them
+        shutil.copyfile(guidelines, folder / GUIDELINES_FILE)
     results = corpus.root / "benchmarks" / "baselines.json"
     if results.is_file():  # the leaderboard's source travels with the data it was computed on
         shutil.copyfile(results, folder / "baselines.json")

@@ -23,6 +23,7 @@ from ..core.model import Corpus
 from .citation import read_cff
 from .configs import features_of
 from .layout import config_pattern
+from .making import annotation_rai
 from .metadata import ANNOTATIONS_LICENSE, CARD_METADATA, LICENSING, TEXTS_LICENSE, bibtex, describe_fields
 
 CONTEXT: dict[str, Any] = {
@@ -70,14 +71,6 @@ RAI = {
         "UTF-8 text exactly as published on the web, page furniture included and marked as boilerplate."
     ),
     "rai:dataCollectionType": ["Web Scraping", "Manual Human Curation"],
-    "rai:dataAnnotationProtocol": (
-        "Each article is annotated twice, independently, following annotations/GUIDELINES.md (18 OntoNotes 5 "
-        "entity types linked to canonical entities; check-worthy claims with claimer, attribution, certainty, "
-        "normalized statement and cross-document proposition); the passes are adjudicated into the gold "
-        "labels and every span is validated against its offsets."
-    ),
-    "rai:dataAnnotationPlatform": ["Text editor with the project's validator (cyberclaims validate)"],
-    "rai:annotatorDemographics": ["Project contributors; no demographic data collected"],
     "rai:dataLimitations": (
         "Very small corpus (two articles in the first release): metrics have wide confidence intervals. "
         "Publication dates were inferred from content where the page gave none. Labels record what the "
@@ -280,6 +273,7 @@ def croissant_metadata(
         **({"datePublished": released} if released else {}),
         "isLiveDataset": False,
         **RAI,
+        **annotation_rai(corpus),
         "distribution": distribution,
         "recordSet": enumerations(configs) + record_sets,
     }

@@ -18,6 +18,7 @@ from ..core.files import MAX_REGISTRY_BYTES, read_capped
 from ..core.model import Corpus, LoadedCollection
 from ..core.vocabulary import LAYERS
 
+GUIDELINES_FILE = "GUIDELINES.md"  # in annotations/, and copied into the built dataset
 SPAN_GROUPS = {"entities": "entities", "claims": "claims"}  # the layers whose spans can come from suggestions
 _SPAN_NAMES = {"entities": ("entity mention", "entity mentions"), "claims": ("claim", "claims")}
 _VERSION = re.compile(r"^Version ([0-9]+\.[0-9]+)\b[^.\n]*", re.M)
@@ -80,10 +81,10 @@ def _suggested_spans(collection: LoadedCollection, root: Path) -> dict[str, dict
     return spans
 
 
-def suggestion_counts(collection: LoadedCollection, root: Path) -> dict[str, Counter]:
+def suggestion_counts(collection: LoadedCollection, root: Path, *, with_deleted: bool = True) -> dict[str, Counter]:
     """Per span group of a pass: its spans by origin kind, and ``deleted``: suggestions no span came from."""
     counts: dict[str, Counter] = {group: Counter() for group in SPAN_GROUPS.values()}
-    used: dict[str, set[tuple[str, str]]] = {group: set() for group in SPAN_GROUPS.values()}
+    used: dict[str, set[tuple[Any, Any]]] = {group: set() for group in SPAN_GROUPS.values()}
     for article in collection.iter_articles(root):
         for group in SPAN_GROUPS.values():
             for span in article.data.get(group) or []:
@@ -92,6 +93,8 @@ def suggestion_counts(collection: LoadedCollection, root: Path) -> dict[str, Cou
                     counts[group][origin.get("kind")] += 1
                     if origin.get("suggestion") is not None:
                         used[group].add((article.id, origin["suggestion"]))
+    if not with_deleted:
+        return counts
     offered = _offered(root / "annotations" / "passes" / collection.name / "SUGGESTIONS.json")
     for group in counts:
         if offered.get(group):
@@ -99,11 +102,11 @@ def suggestion_counts(collection: LoadedCollection, root: Path) -> dict[str, Cou
     return counts
 
 
-def _offered(path: Path) -> dict[str, set[tuple[str, str]]]:
+def _offered(path: Path) -> dict[str, set[tuple[Any, Any]]]:
     """(article, suggestion id) of every suggestion a pass started from, per span group: the suggestions as
     delivered, either ``{"articles": [{"id", "entities": [...], "claims": [...]}]}`` or Label Studio tasks
     whose ``predictions`` hold the regions (``from_name`` ``claim`` for claims, ``label`` for mentions)."""
-    offered: dict[str, set[tuple[str, str]]] = {group: set() for group in SPAN_GROUPS.values()}
+    offered: dict[str, set[tuple[Any, Any]]] = {group: set() for group in SPAN_GROUPS.values()}
     if not path.is_file():
         return offered
     data, _ = read_capped(path, str(path), MAX_REGISTRY_BYTES)
@@ -121,9 +124,9 @@ def _offered(path: Path) -> dict[str, set[tuple[str, str]]]:
             article_id = (task.get("data") or {}).get("article_id")
             for prediction in task.get("predictions") or []:
                 for region in prediction.get("result") or []:
-                    group = {"claim": "claims", "label": "entities"}.get(region.get("from_name"))
-                    if group:
-                        offered[group].add((article_id, region.get("id")))
+                    kind = {"claim": "claims", "label": "entities"}.get(region.get("from_name"))
+                    if kind:
+                        offered[kind].add((article_id, region.get("id")))
     return offered
 
 
@@ -132,7 +135,8 @@ def suggestions_section(corpus: Corpus) -> str:
     lines = []
     began: dict[str, dict[str, set[tuple[int, int]]]] = {group: {} for group in SPAN_GROUPS.values()}
     for collection in corpus.passes:
-        counts = suggestion_counts(collection, corpus.root)
+        # from the spans' origins only: the card must be the same when rebuilt from the published rows
+        counts = suggestion_counts(collection, corpus.root, with_deleted=False)
         for group, found in _suggested_spans(collection, corpus.root).items():
             for article_id, spans in found.items():
                 began[group].setdefault(article_id, set()).update(spans)
@@ -140,8 +144,8 @@ def suggestions_section(corpus: Corpus) -> str:
             if sum(count.values()):
                 lines.append(
                     f"- Pass `{collection.name}`, {_SPAN_NAMES[group][1]}: {count['suggested']} kept as suggested, "
-                    f"{count['edited']} edited, {count['deleted']} suggestions deleted, {count['manual']} added "
-                    f"by hand."
+                    f"{count['edited']} edited, {count['manual']} added by hand (the suggestions it deleted are "
+                    f"counted from its SUGGESTIONS.json, which stays in the repository)."
                 )
     if not lines:
         return "No pass started from a system's suggestions: every span was placed by its annotator."
@@ -159,9 +163,16 @@ def suggestions_section(corpus: Corpus) -> str:
     return "\n".join(lines)
 
 
+def guidelines_version(root: Path) -> str | None:
+    """The version ``annotations/GUIDELINES.md`` states (None: it states none, or there is no file)."""
+    path = Path(root) / "annotations" / GUIDELINES_FILE
+    found = _VERSION.search(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return found.group(1) if found else None
+
+
 def guidelines_note(root: Path) -> str:
     """The guidelines' version and what they say about the test articles, quoted from the file itself."""
-    path = Path(root) / "annotations" / "GUIDELINES.md"
+    path = Path(root) / "annotations" / GUIDELINES_FILE
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     version = _VERSION.search(text)
     view = _TEST_ARTICLES.search(text)
@@ -171,7 +182,7 @@ def guidelines_note(root: Path) -> str:
         else "The annotation guidelines (`annotations/GUIDELINES.md`) state no version."
     ]
     if view:
-        parts.append(f"In their own words: “{view.group(0)}”")
+        parts.append(f"In their own words: “{' '.join(view.group(0).split())}”")
     return " ".join(parts)
 
 
@@ -196,3 +207,31 @@ def annotators_note(corpus: Corpus) -> str:
         f"A model is recorded as a model; no layer of this version is described as made by a person unless "
         f"a person made it."
     )
+
+
+def annotation_rai(corpus: Corpus) -> dict[str, Any]:
+    """Croissant's RAI fields on annotation, from the same records as the card (never typed in)."""
+    gold_methods = {
+        json.loads(record)["method"]
+        for records in _records(corpus.gold, corpus.root).values()
+        for record in records
+        if record != "null"
+    }
+    how = (
+        f"the gold is adjudicated from {len(corpus.passes)} independent pass"
+        f"{'es' if len(corpus.passes) != 1 else ''} ({', '.join(p.name for p in corpus.passes)})"
+        if gold_methods == {"adjudicated"}
+        else "the gold is annotated directly" + (" or adjudicated from passes" if "adjudicated" in gold_methods else "")
+    )
+    return {
+        "rai:dataAnnotationProtocol": (
+            f"Labels follow annotations/GUIDELINES.md (version {guidelines_version(corpus.root) or 'not stated'}); "
+            f"{how}; every span is "
+            f"validated against its offsets, and each file records per layer who made it (a person or a model), "
+            f"from which suggestions, under which guidelines version (provenance)."
+        ),
+        "rai:dataAnnotationPlatform": [
+            "Text editor or Label Studio (cyberclaims import) with the project's validator (cyberclaims validate)"
+        ],
+        "rai:annotatorDemographics": [annotators_note(corpus)],
+    }

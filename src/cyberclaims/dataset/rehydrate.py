@@ -23,6 +23,7 @@ from ..validation.pass_register import INSTRUCTIONS, REGISTER, pass_files, regis
 from .build import build
 from .configs import CONFIGS
 from .layout import shards
+from .making import GUIDELINES_FILE
 from .manifest import MANIFEST, verify_manifest
 from .parquet import read_rows
 from .rows import without_absent_fields
@@ -145,6 +146,8 @@ def _write_sources(
     for name in ("CITATION.cff", "LICENSE-DATA.md"):  # files the build copies from the repository's root
         if (folder / name).is_file():
             shutil.copyfile(folder / name, root / name)
+    if (folder / GUIDELINES_FILE).is_file():  # the build copies it from annotations/
+        shutil.copyfile(folder / GUIDELINES_FILE, annotations / GUIDELINES_FILE)
     if (folder / "baselines.json").is_file():
         (root / "benchmarks").mkdir()
         shutil.copyfile(folder / "baselines.json", root / "benchmarks" / "baselines.json")
