@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from cyberclaims.benchmark.baselines import (
+    BASELINES,
     average_link,
     content_words,
     gazetteer_predictions,
@@ -25,7 +26,8 @@ from cyberclaims.benchmark.predictions import check_predictions
 from cyberclaims.benchmark.scoring import MIN_ARTICLES_FOR_CI, evaluate
 from cyberclaims.core.jsondoc import JsonDocument
 from cyberclaims.core.model import Article
-from cyberclaims.dataset.leaderboard import leaderboard_markdown
+from cyberclaims.core.sampling import MIN_MINORITY_ITEMS
+from cyberclaims.dataset.leaderboard import format_figure, leaderboard_markdown, minority_items, row_figures
 from cyberclaims.validation import validate
 
 pytestmark = pytest.mark.corpus
@@ -74,10 +76,58 @@ def test_core_baselines_reproduce_the_committed_results(tmp_path):
         assert row["baseline"] in run.stdout
 
 
+# The figures each task's row prints after precision, recall and F1, in the order it prints them.
+ALSO = {
+    "ner": ("macro_f1", "partial_f1"),
+    "linking": ("accuracy",),
+    "claims": (
+        "attribution_accuracy",
+        "attribution_macro_f1",
+        "certainty_accuracy",
+        "certainty_macro_f1",
+        "claimer_accuracy",
+    ),
+    "propositions": ("bcubed_f1", "cross_document_pairwise_f1"),
+    "events": ("bcubed_f1", "cross_document_pairwise_f1"),
+}
+
+
+def test_the_leaderboard_prints_no_figure_resting_on_too_few_minority_items():
+    committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    for row in committed["rows"]:
+        if row["skipped"]:
+            continue
+        support = minority_items(row)
+        main = (
+            ("precision", "recall", "f1")
+            if row["task"] in ("ner", "linking", "claims")
+            else (
+                "pairwise_precision",
+                "pairwise_recall",
+                "pairwise_f1",
+            )
+        )
+        *columns, also = row_figures(row)
+        for key, column in zip(main, columns):
+            n = support[key]
+            assert column == (
+                format_figure(row["metrics"][key]) if n >= MIN_MINORITY_ITEMS else f"not informative (n={n})"
+            )
+        expected = [
+            format_figure(row["metrics"][k])
+            if support[k] >= MIN_MINORITY_ITEMS
+            else f"not informative (n={support[k]})"
+            for k in ALSO[row["task"]]
+        ]
+        position = 0
+        for figure in expected:  # each in turn, in the order printed
+            position = also.index(figure, position) + len(figure)
+
+
 def test_committed_results_say_where_every_row_comes_from():
     committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
     tasks = {r["task"] for r in committed["rows"]}
-    assert tasks == {"ner", "linking", "claims", "propositions"}
+    assert tasks == {"ner", "linking", "claims", "propositions", "events"}
     for row in committed["rows"]:
         if row["skipped"]:
             assert row["optional"] and "pip install" in row["skipped"]
@@ -208,7 +258,9 @@ def test_an_optional_baseline_without_its_extra_is_skipped_with_a_reason(gold, m
     monkeypatch.setitem(sys.modules, module, None)  # importing it now fails, as when it is not installed
     logged: list[str] = []
     results = run_baselines(gold, only=[baseline], log=logged.append)
-    (row,) = results["rows"]
+    row = results["rows"][0]  # one row per task it scores, all skipped alike
+    assert {r["task"] for r in results["rows"]} == set(next(b.tasks for b in BASELINES if b.id == baseline))
+    assert all(r["skipped"] == row["skipped"] for r in results["rows"])
     assert row["skipped"] and f"pip install 'cyberclaims[{extra}]'" in row["skipped"]
     assert logged == [f"skipped {baseline}: {row['skipped']}"]
     assert f"skipped: {row['skipped']}" in leaderboard_markdown(results)

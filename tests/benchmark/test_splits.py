@@ -254,11 +254,13 @@ def test_agreement_per_split_and_overall(tmp_path):
     assert result["article_count"] == 3
     assert list(result["splits"]) == ["train", "test"]  # validation: only one pass has its article
     assert result["splits"]["train"]["article_count"] == 1
-    assert result["splits"]["train"]["entity_mentions"]["f1"] == 1.0
+    train = result["splits"]["train"]["statistics"]["entity_mention_f1"]
+    assert train["counts"] == {"matched": 2, "in_a": 2, "in_b": 2}
+    assert train["shown"] == "not informative (n=2)" and train["value"] is None  # 2 mentions say little
     assert result["splits"]["test"]["articles"] == TEST_IDS
-    assert result["splits"]["test"]["entity_mentions"]["in_a"] == 5
-    assert result["splits"]["test"]["entity_mentions"]["in_b"] == 4
-    assert result["entity_mentions"]["in_a"] == 7 and result["entity_mentions"]["matched"] == 6
+    assert result["splits"]["test"]["statistics"]["entity_mention_f1"]["counts"]["in_a"] == 5
+    assert result["splits"]["test"]["statistics"]["entity_mention_f1"]["counts"]["in_b"] == 4
+    assert result["statistics"]["entity_mention_f1"]["counts"] == {"matched": 6, "in_a": 7, "in_b": 6}
 
     text = run_cli("agreement", "pass-a", "pass-b", cwd=root).stdout
     assert "all splits, on 3 articles" in text and "split train, on 1 article" in text

@@ -1,7 +1,8 @@
-"""The CyberClaims benchmark: score a system's predictions on four tasks, and the baselines to beat.
+"""The CyberClaims benchmark: score a system's predictions on five tasks, and the baselines to beat.
 
 Tasks (:data:`TASKS`): ``ner`` (entity mentions), ``linking`` (their entity keys), ``claims`` (claim spans
-and their attribution, certainty and claimer), ``propositions`` (cross-document clusters of claims).
+and their attribution, certainty and claimer), ``propositions`` and ``events`` (cross-document clusters of
+claims: the same proposition; the same real-world event).
 
 - :mod:`.predictions`: read and validate prediction files (:func:`load_predictions`) or documents in
   memory (:func:`check_predictions`); build and write them (:func:`prediction_document`, :func:`write_jsonl`).

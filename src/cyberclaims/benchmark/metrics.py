@@ -1,4 +1,4 @@
-"""The measures of the four benchmark tasks: per-article counts (``*_stats``) and the scores pooled from them.
+"""The measures of the five benchmark tasks: per-article counts (``*_stats``) and the scores pooled from them.
 
 - ``ner``: precision, recall and F1 of mentions that match a gold mention in span and label (the
   CoNLL rule; equal to seqeval's strict IOB2 figures on the ``ner`` config), per label, micro and macro
@@ -20,11 +20,15 @@
   B-cubed recall; a predicted claim that matches no gold claim keeps its predicted pairs (they count
   against precision) and scores 0 in B-cubed precision. So a system that finds no claims scores 0, and
   one that is given the gold claim spans is scored on its clustering alone.
+- ``events``: the same measures for the ``event`` keys (claims reporting the same real-world event or
+  state of affairs, one-way entailment allowed: guidelines section 14A), a coarser clustering than
+  propositions. Its reference point is everyone alone (the ``singletons`` baseline: pairwise F1 0, B-cubed
+  precision 1), which scores a high B-cubed F1 when most claims are alone anyway.
 
 A ratio whose denominator is 0 is 0.0 (as in seqeval and scikit-learn), except when there is nothing on
 either side: then it is ``None`` (undefined). Each score function takes ``(stats, weight)`` pairs, one per
 article, so that the bootstrap can count an article drawn twice with weight 2 (see
-:func:`cyberclaims.benchmark.scoring.bootstrap`).
+:func:`cyberclaims.core.sampling.bootstrap`).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..core.agreement import match_claims
@@ -284,17 +288,30 @@ def claims_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
 # propositions
 
 
-def propositions_stats(gold: Article, pred: Article) -> Stats:
-    """Counts of gold keys, predicted keys and (gold key, predicted key) of matched claims in one article."""
-    g, p = gold.data["claims"], pred.data["claims"]
-    pairs = match_claims(g, p, words_of="text")
-    return {
-        "gold": Counter(c["proposition"] for c in g),
-        "pred": Counter(c["proposition"] for c in p),
-        "joint": Counter((g[i]["proposition"], p[j]["proposition"]) for i, j in pairs),
-    }
+def cluster_stats(key: str) -> Callable[[Article, Article], Stats]:
+    """The per-article counts of a clustering task whose clusters are the claims sharing ``key``."""
+
+    def stats(gold: Article, pred: Article) -> Stats:
+        """Counts of gold keys, predicted keys and (gold key, predicted key) of matched claims in one article."""
+        g, p = gold.data["claims"], pred.data["claims"]
+        pairs = match_claims(g, p, words_of="text")
+        return {
+            "gold": Counter(c[key] for c in g),
+            "pred": Counter(c[key] for c in p),
+            "joint": Counter((g[i][key], p[j][key]) for i, j in pairs),
+        }
+
+    stats.__name__ = stats.__qualname__ = f"{key}_stats"
+    return stats
 
 
-def propositions_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
+propositions_stats = cluster_stats("proposition")
+events_stats = cluster_stats("event")
+
+
+def clusters_score(weighted: Sequence[tuple[Stats, int]]) -> Metrics:
     """Pairwise, cross-document pairwise and B-cubed scores (:func:`cyberclaims.core.clustering.clustering_score`)."""
     return clustering_score(weighted)
+
+
+propositions_score = events_score = clusters_score

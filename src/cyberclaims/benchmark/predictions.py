@@ -22,7 +22,8 @@ The three prediction formats ``cyberclaims evaluate`` reads, each with its JSON 
 - ``jsonl``: a minimal JSONL file (``predictions.schema.json``), one line per article:
   ``{"id": ..., "entities": [{"start", "end", "label"}], "claims": [{"start", "end", ...}]}`` with only the
   layers of the task: ``entities`` for ner and linking (``entity`` the key, optional), ``claims`` for
-  claims (with ``claimer``, ``attribution``, ``certainty``) and propositions (with ``proposition``).
+  claims (with ``claimer``, ``attribution``, ``certainty``), propositions (with ``proposition``) and events
+  (with ``event``).
   Each line becomes a full prediction document (:func:`prediction_document`).
 - ``iob2`` (ner only): one line per row of the ``ner`` config, ``{"id": "<article_id>:<nnnn>",
   "ner_tags": ["O", "B-ORG", ...]}``, tags as names, one per token of the row. Chunks are read as
@@ -316,7 +317,7 @@ def prediction_document(
 
     ``entities`` need ``start``, ``end``, ``label`` and optionally ``entity``; ``claims`` need ``start`` and
     ``end`` and may give the other claim fields (defaults: the author asserts it, certain, its own text as
-    ``normalized``, an invented proposition key). Ids and span texts are filled in from the gold text.
+    ``normalized``, an invented proposition key and event key). Ids and span texts are filled in from the gold text.
     """
     text, data = gold.text, gold.data
     mentions = [
@@ -374,8 +375,18 @@ ORPHAN_CODE = "orphan-inside-tag"  # a system error of the iob2 format only: lis
 ANNOTATION_ONLY = ("text_sha256", "segments", "metadata", "annotators", "notes")
 
 # The fields of a claim each task scores, required in the minimal format for that task.
-REQUIRED_LAYER = {"ner": "entities", "linking": "entities", "claims": "claims", "propositions": "claims"}
-REQUIRED_CLAIM_FIELDS = {"claims": ("claimer", "attribution", "certainty"), "propositions": ("proposition",)}
+REQUIRED_LAYER = {
+    "ner": "entities",
+    "linking": "entities",
+    "claims": "claims",
+    "propositions": "claims",
+    "events": "claims",
+}
+REQUIRED_CLAIM_FIELDS = {
+    "claims": ("claimer", "attribution", "certainty"),
+    "propositions": ("proposition",),
+    "events": ("event",),
+}
 
 
 def detect_format(path: Path) -> str:

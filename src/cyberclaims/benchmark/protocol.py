@@ -6,7 +6,8 @@ Kept apart from the modules that use them (which read Parquet) so that the CLI c
 
 from __future__ import annotations
 
+from ..core.sampling import MIN_ARTICLES, RESAMPLES, SEED
+
 FORMATS = ("annotation", "jsonl", "iob2")  # prediction formats `evaluate --format` reads
-MIN_ARTICLES_FOR_CI = 10  # fewer scored articles: no confidence interval (it would mean nothing)
-RESAMPLES = 1000  # bootstrap resamples of the articles
-SEED = 0  # the bootstrap's seed
+MIN_ARTICLES_FOR_CI = MIN_ARTICLES  # fewer scored articles: no confidence interval (it would mean nothing)
+__all__ = ["FORMATS", "MIN_ARTICLES_FOR_CI", "RESAMPLES", "SEED"]  # the bootstrap's size and seed: core.sampling

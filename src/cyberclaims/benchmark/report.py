@@ -155,7 +155,7 @@ def _claims_lines(m: Mapping[str, Any]) -> list[str]:
     )
 
 
-def _propositions_lines(m: Mapping[str, Any]) -> list[str]:
+def _clusters_lines(m: Mapping[str, Any]) -> list[str]:
     return text_table(
         ["measure", *_PRF, "on"],
         [
@@ -185,7 +185,13 @@ def _propositions_lines(m: Mapping[str, Any]) -> list[str]:
     )
 
 
-_MEASURES = {"ner": _ner_lines, "linking": _linking_lines, "claims": _claims_lines, "propositions": _propositions_lines}
+_MEASURES = {
+    "ner": _ner_lines,
+    "linking": _linking_lines,
+    "claims": _claims_lines,
+    "propositions": _clusters_lines,
+    "events": _clusters_lines,
+}
 
 
 def _per_article_lines(result: Result) -> list[str]:
@@ -231,7 +237,7 @@ def leaderboard_text(results: dict[str, Any]) -> str:
         + [
             "",
             f"scored on {scored_on(results)}, seed {results['seed']}; ner: exact span "
-            f"and label; linking: end-to-end; claims: spans; propositions: pairwise",
+            f"and label; linking: end-to-end; claims: spans; propositions, events: pairwise",
         ]
         + ([learnt] if learnt else [])
     )

@@ -15,49 +15,20 @@ with fewer, the spread of a handful of articles says little about the next ones.
 
 from __future__ import annotations
 
-import random
-import statistics
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
+from ..core.sampling import bootstrap
 from .gold import Gold, load_gold
-from .metrics import Metrics, Stats
 from .predictions import Predictions, check_any
 from .protocol import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
 from .report import Result
 from .tasks import TASK_SPECS
 
-
-def bootstrap(
-    stats: Sequence[Stats],
-    score: Callable[[Sequence[tuple[Stats, int]]], Metrics],
-    keys: Sequence[str],
-    *,
-    resamples: int = RESAMPLES,
-    seed: int = SEED,
-) -> dict[str, list[float] | None]:
-    """Percentile 95% intervals of ``keys`` over resamples of the articles (drawn with replacement)."""
-    rng = random.Random(seed)
-    values: dict[str, list[float]] = {k: [] for k in keys}
-    n = len(stats)
-    for _ in range(resamples):
-        drawn = Counter(rng.randrange(n) for _ in range(n))
-        metrics = score([(stats[i], m) for i, m in sorted(drawn.items())])
-        for k in keys:
-            if metrics[k] is not None:  # undefined in this resample (nothing of that kind drawn)
-                values[k].append(metrics[k])
-    intervals: dict[str, list[float] | None] = {}
-    for k, v in values.items():
-        if len(v) < 2:
-            intervals[k] = None
-            continue
-        cuts = statistics.quantiles(v, n=40, method="inclusive")  # 2.5% steps, linear interpolation
-        intervals[k] = [cuts[0], cuts[-1]]
-    return intervals
+__all__ = ["MIN_ARTICLES_FOR_CI", "RESAMPLES", "SEED", "PredictionError", "Result", "bootstrap", "evaluate"]
 
 
 class PredictionError(ValueError):

@@ -1,4 +1,4 @@
-"""The four benchmark tasks: for each, what it scores, its measures and its headline figures.
+"""The five benchmark tasks: for each, what it scores, its measures and its headline figures.
 
 The measures themselves are in :mod:`cyberclaims.benchmark.metrics`;
 :func:`cyberclaims.benchmark.scoring.evaluate` runs a task on a corpus.
@@ -16,6 +16,8 @@ from .metrics import (
     Stats,
     claims_score,
     claims_stats,
+    events_score,
+    events_stats,
     linking_score,
     linking_stats,
     ner_score,
@@ -76,6 +78,23 @@ TASK_SPECS: dict[str, Task] = {
         "cross-document clusters of claims stating the same proposition",
         propositions_stats,
         propositions_score,
+        (
+            "pairwise_precision",
+            "pairwise_recall",
+            "pairwise_f1",
+            "bcubed_precision",
+            "bcubed_recall",
+            "bcubed_f1",
+            "cross_document_pairwise_f1",
+        ),
+        per_article=False,
+        primary="pairwise_f1",
+    ),
+    "events": Task(
+        "events",
+        "cross-document clusters of claims reporting the same real-world event (one-way entailment allowed)",
+        events_stats,
+        events_score,
         (
             "pairwise_precision",
             "pairwise_recall",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.issues import Report
+from ..core.sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS, RESAMPLES, SEED
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
 from ..dataset.manifest import is_built_dataset
@@ -152,13 +153,21 @@ def _register_annotation_commands(commands: Any) -> dict[str, Callable[[argparse
     agreement = commands.add_parser(
         "agreement",
         help="inter-annotator agreement between two annotation passes",
-        description="Compare two passes of annotations/passes/ (or 'gold'). Example: "
-        "cyberclaims agreement pass-a pass-b",
+        description="Compare two passes of annotations/passes/ (or 'gold'): mentions, links, claim spans, "
+        "kappa of claimer, attribution and certainty, about, normalized, proposition and event clusterings. "
+        "Each figure comes with its items, a seeded bootstrap 95% interval (over the articles, or over the "
+        f"figure's items when there are fewer than {MIN_ARTICLES} articles) and its trivial baseline; one "
+        f"resting on fewer than {MIN_MINORITY_ITEMS} items of its minority class is shown as "
+        "'not informative (n=...)'. Example: cyberclaims agreement pass-a pass-b",
     )
     agreement.add_argument(
         "passes", nargs="*", metavar="PASS", help="two pass names (default: the two passes in annotations/passes/)"
     )
     agreement.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    agreement.add_argument(
+        "--resamples", type=positive, default=RESAMPLES, help=f"bootstrap resamples (default {RESAMPLES})"
+    )
+    agreement.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
 
     diff = commands.add_parser(
         "diff",
@@ -313,6 +322,6 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    result = pass_agreement(args.root, args.passes)
+    result = pass_agreement(args.root, args.passes, resamples=args.resamples, seed=args.seed)
     print({"json": result.to_json, "markdown": result.to_markdown, "text": result.to_text}[args.format]())
     return EXIT_OK

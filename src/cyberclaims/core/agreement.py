@@ -1,4 +1,4 @@
-"""Inter-annotator agreement between two annotation passes.
+"""Inter-annotator agreement between two annotation passes, each figure published with what it rests on.
 
 - entity mentions: F1 of exact (start, end, label) matches, one pass taken as reference (F1 is symmetric);
 - entity linking: on mentions both passes marked with the same span and label and both linked, the
@@ -8,12 +8,29 @@
   agreement pooled over the claims (F1 of the keys both passes list: 2|A∩B| / (|A|+|B|)) and the mean
   Jaccard index of the two sets per claim; ``normalized``, the mean token-overlap F1 of the two statements
   (SQuAD-style: lower-cased word tokens as a bag);
-- proposition clustering: the matched claims of all the articles compared are clustered by each pass's
-  proposition keys (the key strings need not agree, only the grouping), scored by pairwise F1 (pairs of
-  claims put in one cluster), its cross-document part, and B-cubed F1, pass A taken as reference
-  (:func:`cyberclaims.core.clustering.clustering_score`; F1 is symmetric).
+- proposition and event clustering: the matched claims of all the articles compared are clustered by each
+  pass's ``proposition`` keys, and again by its ``event`` keys (the key strings need not agree, only the
+  grouping), scored by pairwise F1 (pairs of claims put in one cluster), its cross-document part, and
+  B-cubed F1, pass A taken as reference (:func:`cyberclaims.core.clustering.clustering_score`; F1 is
+  symmetric).
 Figures are pooled over the articles both passes annotated (micro), overall and per split (the split of
 pass A's copy of the article), and given per article.
+
+Each figure is a :class:`Statistic`, published with
+- its **items** (mentions, claims, keys, matched claims) and, for a clustering, its **positive pairs**
+  (pairs of claims sharing a key in either pass);
+- a **95% interval**: a seeded percentile bootstrap (vectorised in :mod:`cyberclaims.core.resampled`) over the
+  articles, or, when fewer than :data:`~cyberclaims.core.sampling.MIN_ARTICLES` articles are compared, over
+  the figure's own items (which treats the items of one article as independent: the interval is then, if
+  anything, too narrow); which one is recorded;
+- the **trivial baseline** beside it: for a kappa, always answering the majority class (kappa 0, chance
+  agreement, and that answer's accuracy); for a clustering, everyone alone (each claim its own cluster:
+  pairwise F1 0, and a B-cubed F1 that is high when most claims are alone anyway); F1 of spans, linking,
+  ``about`` and ``normalized`` have none;
+- and the rule of :mod:`cyberclaims.core.sampling`: a figure resting on fewer than
+  :data:`~cyberclaims.core.sampling.MIN_MINORITY_ITEMS` items of its minority class (a kappa: matched
+  claims outside the majority class in either pass; a clustering: positive pairs; the others: items) is
+  shown as "not informative (n=…)", with its counts only: no value, interval, baseline or other ratio.
 """
 
 from __future__ import annotations
@@ -21,12 +38,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .clustering import clustering_score
 from .model import Article, split_of
+from .sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS, RESAMPLES, SEED, informative, shown
 from .vocabulary import SPLITS
 
 
@@ -59,16 +77,29 @@ class Kappa:
 
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
     """Cohen's kappa of two raters' labels on the same items."""
-    n = len(pairs)
+    return kappa_of(Counter(pairs))
+
+
+def kappa_of(pairs: Counter) -> Kappa:
+    """Cohen's kappa from counts of (label of A, label of B)."""
+    n = sum(pairs.values())
     if not n:
         return Kappa(0, None, None)
-    observed = sum(a == b for a, b in pairs) / n
-    count_a = Counter(a for a, _ in pairs)
-    count_b = Counter(b for _, b in pairs)
+    observed = sum(k for (a, b), k in pairs.items() if a == b) / n
+    count_a, count_b = _margins(pairs)
     expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n)
     if expected == 1.0:
         return Kappa(n, observed, None)
     return Kappa(n, observed, (observed - expected) / (1 - expected))
+
+
+def _margins(pairs: Counter) -> tuple[Counter, Counter]:
+    count_a: Counter = Counter()
+    count_b: Counter = Counter()
+    for (a, b), k in pairs.items():
+        count_a[a] += k
+        count_b[b] += k
+    return count_a, count_b
 
 
 @dataclass
@@ -118,6 +149,449 @@ def token_f1(a: str, b: str) -> float:
     return 2 * common / (sum(ta.values()) + sum(tb.values()))
 
 
+# ---------------------------------------------------------------------------------------------
+# A published figure
+
+
+@dataclass
+class Statistic:
+    """One agreement figure with what it rests on: its items, interval and trivial baseline.
+
+    ``minority`` counts what the informativeness rule counts (:mod:`cyberclaims.core.sampling`); below
+    :data:`MIN_MINORITY_ITEMS` the figure is shown as "not informative (n=…)" and every ratio about it
+    (value, interval, baseline, details) is withheld from the outputs; its counts are kept."""
+
+    key: str
+    measure: str
+    value: float | None
+    items: int
+    item: str  # what the items are
+    minority: int
+    minority_of: str  # what ``minority`` counts
+    on: str  # the counts, in words (never a ratio)
+    counts: dict[str, Any] = field(default_factory=dict)  # whole numbers
+    details: dict[str, Any] = field(default_factory=dict)  # other ratios (precision, observed agreement, ...)
+    detail_text: str = ""  # those ratios in words, shown after ``on``
+    baseline: dict[str, Any] | None = None  # the trivial baseline's figures; None: the measure has none
+    baseline_text: str = "none"
+    interval: list[float] | None = None
+    resampled: str | None = None  # what the bootstrap drew: "articles", or the items it drew
+
+    @property
+    def informative(self) -> bool:
+        return informative(self.minority)
+
+    @property
+    def shown(self) -> str:
+        return shown(self.value, self.minority)
+
+    def interval_text(self) -> str:
+        if not self.informative:
+            return "—"
+        return "undefined" if self.interval is None else f"{self.interval[0]:.3f}–{self.interval[1]:.3f}"
+
+    def shown_baseline(self) -> str:
+        return self.baseline_text if self.informative else "—"
+
+    def shown_on(self) -> str:
+        return f"{self.on}; {self.detail_text}" if self.detail_text and self.informative else self.on
+
+    def to_dict(self) -> dict[str, Any]:
+        ok = self.informative
+        return {
+            "measure": self.measure,
+            "value": self.value if ok else None,
+            "shown": self.shown,
+            "informative": ok,
+            "items": self.items,
+            "item": self.item,
+            "minority_items": self.minority,
+            "minority": self.minority_of,
+            "counts": self.counts,
+            "interval": self.interval if ok else None,
+            "resampled": self.resampled,
+            "baseline": self.baseline if ok else None,
+            "details": self.details if ok else None,
+        }
+
+    def row(self) -> tuple[str, str, str, str, str]:
+        """(measure, value, 95% interval, trivial baseline, on what) for tables."""
+        return self.measure, self.shown, self.interval_text(), self.shown_baseline(), self.shown_on()
+
+
+def _fmt(x: float | None) -> str:
+    return "undefined" if x is None else f"{x:.3f}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _articles(n: int) -> str:
+    return _plural(n, "article")
+
+
+# ---------------------------------------------------------------------------------------------
+# The measures. Each summarises the items of one unit once (a unit: one article, or a single item when
+# items are resampled), then combines weighted summaries (a unit the bootstrap drew twice has weight 2).
+
+Weighted = Sequence[tuple[Any, int]]
+
+
+def _span_summary(items: Sequence[tuple[bool, bool]]) -> tuple[int, int, int]:
+    """(matched, in A, in B) of mentions or claims, each item (in A, in B)."""
+    return sum(a and b for a, b in items), sum(a for a, _ in items), sum(b for _, b in items)
+
+
+def _span_f1(units: Weighted) -> dict[str, Any]:
+    total = F1(0, 0, 0)
+    for (matched, in_a, in_b), m in units:
+        total.matched += m * matched
+        total.in_a += m * in_a
+        total.in_b += m * in_b
+    nothing = not (total.in_a or total.in_b)
+    return {
+        "value": None if nothing else total.f1,
+        "precision": None if nothing else total.precision,
+        "recall": None if nothing else total.recall,
+        "counts": {"matched": total.matched, "in_a": total.in_a, "in_b": total.in_b},
+    }
+
+
+def _share_summary(items: Sequence[bool]) -> tuple[int, int]:
+    return sum(items), len(items)
+
+
+def _share(units: Weighted) -> dict[str, Any]:
+    """The share of true items (linked mentions with the same key)."""
+    same = sum(m * s for (s, _), m in units)
+    compared = sum(m * n for (_, n), m in units)
+    return {"value": same / compared if compared else None, "counts": {"same": same, "compared": compared}}
+
+
+def _kappa(units: Weighted) -> dict[str, Any]:
+    pairs: Counter = Counter()
+    for summary, m in units:
+        for pair, n in summary.items():
+            pairs[pair] += m * n
+    result = kappa_of(pairs)
+    return {"value": result.kappa, "observed": result.observed, "pairs": pairs}
+
+
+def _sets_summary(items: Sequence[tuple[set, set]]) -> SetAgreement:
+    summary = SetAgreement()
+    for a, b in items:
+        summary.add(a, b)
+    return summary
+
+
+def _sets(units: Weighted) -> dict[str, Any]:
+    """``about``: F1 of the keys pooled over the matched claims, and the mean Jaccard index per claim."""
+    total = SetAgreement()
+    for summary, m in units:
+        total.n += m * summary.n
+        total.both += m * summary.both
+        total.in_a += m * summary.in_a
+        total.in_b += m * summary.in_b
+        total.jaccard_sum += m * summary.jaccard_sum
+    keys = total.in_a + total.in_b - total.both
+    return {
+        "value": total.f1 if keys else None,
+        "jaccard": total.jaccard,
+        "counts": {"claims": total.n, "in_a": total.in_a, "in_b": total.in_b, "in_both": total.both},
+    }
+
+
+def _mean_summary(items: Sequence[float]) -> tuple[int, float]:
+    return len(items), sum(items)
+
+
+def _mean(units: Weighted) -> dict[str, Any]:
+    n = sum(m * k for (k, _), m in units)
+    total = sum(m * t for (_, t), m in units)
+    return {"value": total / n if n else None, "counts": {"claims": n}}
+
+
+def _cluster_summary(items: Sequence[tuple[str, str, str]]) -> dict[str, Any] | None:
+    """Matched claims, items (article, key of A, key of B), as :func:`clustering_score` reads them; pairs of
+    claims of one article are never cross-document, whether the article or its claims one by one are drawn."""
+    if not items:
+        return None
+    return {
+        "gold": Counter(a for _, a, _ in items),
+        "pred": Counter(b for _, _, b in items),
+        "joint": Counter((a, b) for _, a, b in items),
+        "document": items[0][0],
+    }
+
+
+def _clusters(units: Weighted) -> dict[str, Any]:
+    return clustering_score([(stats, m) for stats, m in units if stats is not None])
+
+
+MEASURES: dict[str, tuple[Callable[[Sequence[Any]], Any], Callable[[Weighted], dict[str, Any]]]] = {
+    "mentions": (_span_summary, _span_f1),
+    "linking": (_share_summary, _share),
+    "claims": (_span_summary, _span_f1),
+    "claimer": (Counter, _kappa),
+    "attribution": (Counter, _kappa),
+    "certainty": (Counter, _kappa),
+    "about": (_sets_summary, _sets),
+    "normalized": (_mean_summary, _mean),
+    "propositions": (_cluster_summary, _clusters),
+    "events": (_cluster_summary, _clusters),
+}
+
+
+class _Layers:
+    """The items of some articles, by layer (see :func:`_article_items`): scored whole, and bootstrapped
+    over the articles or, with ``resampled="items"``, over each layer's items."""
+
+    def __init__(self, per_article: Sequence[dict[str, list]], resampled: str | None, resamples: int, seed: int):
+        self.per_article = per_article
+        self.resampled = resampled  # None: one article's figures, published without interval or baseline
+        self.resamples = resamples
+        self.seed = seed
+
+    def items(self, layer: str) -> list:
+        return [x for article in self.per_article for x in article[layer]]
+
+    def score(self, layer: str) -> dict[str, Any]:
+        summarize, combine = MEASURES[layer]
+        return combine([(summarize(article[layer]), 1) for article in self.per_article])
+
+    def intervals(self, layer: str, keys: Sequence[str]) -> dict[str, list[float] | None]:
+        if self.resampled is None or not keys:
+            return dict.fromkeys(keys)
+        from .resampled import intervals  # numpy, only when intervals are made (the CLI starts without it)
+
+        summarize, _ = MEASURES[layer]
+        if self.resampled == "articles":
+            units = [summarize(article[layer]) for article in self.per_article]
+        else:
+            units = [summarize([x]) for x in self.items(layer)]
+        return intervals(layer, units, keys, self.resamples, self.seed)
+
+    def drawn(self, item: str) -> str | None:
+        """What the bootstrap draws for a figure whose items are ``item``."""
+        return None if self.resampled is None else ("articles" if self.resampled == "articles" else item)
+
+
+CLUSTER_FIGURES = (  # key suffix, measure, figure of clustering_score, which pairs it rests on
+    ("pairwise_f1", "pairwise F1", "pairwise_f1", ""),
+    ("cross_document_pairwise_f1", "cross-document pairwise F1", "cross_document_pairwise_f1", "cross_document_"),
+    ("bcubed_f1", "B-cubed F1", "bcubed_f1", ""),
+)
+
+
+def _everyone_alone(items: Sequence[tuple[str, str, str]], side: int) -> dict[str, Any]:
+    """The clustering scores of putting every claim alone, against one pass's clustering (1: A, 2: B)."""
+    by_article: dict[str, list[tuple[str, str, str]]] = {}
+    for n, item in enumerate(items):
+        by_article.setdefault(item[0], []).append((item[0], item[side], f"alone-{n}"))
+    return _clusters([(_cluster_summary(group), 1) for group in by_article.values()])
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the statistics of a set of articles
+
+
+def _positive_pairs(score: dict[str, Any], prefix: str) -> int:
+    return score[f"gold_{prefix}pairs"] + score[f"predicted_{prefix}pairs"] - score[f"correct_{prefix}pairs"]
+
+
+def _statistics(layers: _Layers, name_a: str, name_b: str) -> dict[str, Statistic]:
+    """Every statistic of the articles of ``layers``, with bootstrap intervals of those that are shown."""
+    statistics = {"entity_mention_f1": _span_statistic("mention", layers)}
+    score = layers.score("linking")
+    compared = score["counts"]["compared"]
+    statistics["entity_linking"] = Statistic(
+        "entity_linking",
+        "entity linking agreement",
+        score["value"],
+        compared,
+        "mentions identical in both passes and linked in both",
+        compared,
+        "mentions identical in both passes and linked in both",
+        f"{_plural(compared, 'mention')} identical in both passes and linked in both, "
+        f"{score['counts']['same']} with the same key",
+        counts=score["counts"],
+        resampled=layers.drawn("linked mentions"),
+    )
+    statistics["claim_span_f1"] = _span_statistic("claim", layers)
+    for attribute in ("claimer", "attribution", "certainty"):
+        statistics[f"{attribute}_kappa"] = _kappa_statistic(attribute, layers)
+    score = layers.score("about")
+    c = score["counts"]
+    keys = c["in_a"] + c["in_b"] - c["in_both"]
+    statistics["about_f1"] = Statistic(
+        "about_f1",
+        "`about` set F1",
+        score["value"],
+        keys,
+        "entity keys in either pass's `about` of a matched claim",
+        keys,
+        "entity keys in either pass's `about` of a matched claim",
+        f"{_plural(c['claims'], 'matched claim')}, {c['in_a']} vs {_plural(c['in_b'], 'key')}, {c['in_both']} in both",
+        counts=c,
+        details={"mean_jaccard": score["jaccard"]},
+        detail_text=f"mean Jaccard {_fmt(score['jaccard'])}",
+        resampled=layers.drawn("matched claims"),
+    )
+    score = layers.score("normalized")
+    n = score["counts"]["claims"]
+    statistics["normalized_token_f1"] = Statistic(
+        "normalized_token_f1",
+        "`normalized` token F1 (mean)",
+        score["value"],
+        n,
+        "matched claims",
+        n,
+        "matched claims",
+        _plural(n, "matched claim"),
+        counts=score["counts"],
+        resampled=layers.drawn("matched claims"),
+    )
+    for key, layer in (("entity_linking", "linking"), ("about_f1", "about"), ("normalized_token_f1", "normalized")):
+        if statistics[key].informative:
+            statistics[key].interval = layers.intervals(layer, ["value"])["value"]
+    for layer, noun in (("propositions", "proposition"), ("events", "event")):
+        statistics.update(_cluster_statistics(layer, noun, layers, name_a, name_b))
+    return statistics
+
+
+def _span_statistic(noun: str, layers: _Layers) -> Statistic:
+    """Mention or claim span F1: its items are the mentions (claims) of either pass, a matched pair once."""
+    layer = f"{noun}s"
+    score = layers.score(layer)
+    c = score["counts"]
+    union = c["in_a"] + c["in_b"] - c["matched"]
+    mention = noun == "mention"
+    statistic = Statistic(
+        "entity_mention_f1" if mention else "claim_span_f1",
+        "entity mention F1 (exact span and label)" if mention else "claim span F1 (overlap >= half the longer span)",
+        score["value"],
+        union,
+        f"{noun}s in either pass",
+        union,
+        f"{noun}s in either pass",
+        f"{c['in_a']} vs {_plural(c['in_b'], noun)}, {c['matched']} {'identical' if mention else 'matched'}",
+        counts=c,
+        details={"precision": score["precision"], "recall": score["recall"]},
+        resampled=layers.drawn(f"{noun}s in either pass"),
+    )
+    if statistic.informative:
+        statistic.interval = layers.intervals(layer, ["value"])["value"]
+    return statistic
+
+
+def _kappa_statistic(attribute: str, layers: _Layers) -> Statistic:
+    score = layers.score(attribute)
+    pairs: Counter = score["pairs"]
+    n = sum(pairs.values())
+    count_a, count_b = _margins(pairs)
+    pooled = count_a + count_b
+    majority = min(pooled, key=lambda v: (-pooled[v], v)) if pooled else None  # ties: the first by name
+    minority = n - pairs[(majority, majority)]
+    expected = sum(count_a[k] * count_b[k] for k in count_a) / (n * n) if n else None
+    accuracy = (count_a[majority] + count_b[majority]) / (2 * n) if n else None
+    statistic = Statistic(
+        f"{attribute}_kappa",
+        f"Cohen's kappa, {attribute}",
+        score["value"],
+        n,
+        "matched claims",
+        minority,
+        "matched claims outside the majority class"
+        + (f" (`{majority}`)" if majority is not None else "")
+        + " in either pass",
+        f"{_plural(n, 'matched claim')}, {minority} outside the majority class"
+        + (f" `{majority}`" if majority is not None else "")
+        + " in either pass",
+        counts={
+            "claims": n,
+            "same": sum(k for (a, b), k in pairs.items() if a == b),
+            "outside_majority": minority,
+            "in_a": dict(sorted(count_a.items())),
+            "in_b": dict(sorted(count_b.items())),
+        },
+        details={"observed_agreement": score["observed"]},
+        detail_text=f"observed agreement {_fmt(score['observed'])}",
+        baseline={
+            "name": "majority class",
+            "class": majority,
+            "kappa": 0.0,
+            "expected_agreement": expected,
+            "accuracy": accuracy,
+        },
+        baseline_text=f"always `{majority}`: kappa 0 (chance agreement {_fmt(expected)}), accuracy {_fmt(accuracy)}",
+        resampled=layers.drawn("matched claims"),
+    )
+    if statistic.informative:
+        statistic.interval = layers.intervals(attribute, ["value"])["value"]
+    return statistic
+
+
+def _cluster_statistics(layer: str, noun: str, layers: _Layers, name_a: str, name_b: str) -> dict[str, Statistic]:
+    score = layers.score(layer)
+    items = layers.items(layer)
+    alone = {name: _everyone_alone(items, side) for side, name in ((1, name_a), (2, name_b)) if layers.resampled}
+    statistics = {}
+    for suffix, measure, figure, prefix in CLUSTER_FIGURES:
+        positive = _positive_pairs(score, prefix)
+        where = "pairs of claims in different articles" if prefix else "pairs of claims"
+        baseline = {name: part[figure] for name, part in alone.items()}  # none for one article's figures
+        if figure == "bcubed_f1":
+            on = (
+                f"{_plural(score['matched_claims'], 'matched claim')} in {score['gold_clusters']} vs "
+                f"{_plural(score['predicted_clusters'], 'cluster')}, {_plural(positive, 'positive pair')}"
+            )
+        else:
+            on = (
+                f"{score[f'gold_{prefix}pairs']} vs {_plural(score[f'predicted_{prefix}pairs'], 'same-key pair')} "
+                f"of claims{' in different articles' if prefix else ''}, {score[f'correct_{prefix}pairs']} in both"
+            )
+        if len(set(baseline.values())) <= 1:  # pairwise F1 of everyone alone: 0 against either pass
+            baseline_text = f"everyone alone: {_fmt(baseline.get(name_a))}"
+        else:
+            baseline_text = "everyone alone: " + ", ".join(f"{_fmt(v)} against `{k}`" for k, v in baseline.items())
+        key = f"{noun}_{suffix}"
+        statistics[key] = Statistic(
+            key,
+            f"{noun} {measure}",
+            score[figure],
+            score["matched_claims"],
+            "matched claims",
+            positive,
+            f"{where} sharing a {noun} key in either pass (positive pairs)",
+            on,
+            counts={
+                "matched_claims": score["matched_claims"],
+                "clusters_a": score["gold_clusters"],
+                "clusters_b": score["predicted_clusters"],
+                "pairs_a": score[f"gold_{prefix}pairs"],
+                "pairs_b": score[f"predicted_{prefix}pairs"],
+                "pairs_in_both": score[f"correct_{prefix}pairs"],
+                "positive_pairs": positive,
+            },
+            details={
+                "precision": score[figure.replace("_f1", "_precision")],
+                "recall": score[figure.replace("_f1", "_recall")],
+            },
+            baseline={"name": "everyone alone", "against": baseline},
+            baseline_text=baseline_text,
+            resampled=layers.drawn("matched claims"),
+        )
+    shown_figures = [figure for suffix, _, figure, _ in CLUSTER_FIGURES if statistics[f"{noun}_{suffix}"].informative]
+    for figure, interval in layers.intervals(layer, shown_figures).items():
+        statistics[f"{noun}_{figure}"].interval = interval
+    return statistics
+
+
+# ---------------------------------------------------------------------------------------------
+# The agreement of two passes
+
+
 @dataclass
 class Agreement:
     pass_a: str
@@ -132,44 +606,58 @@ class Agreement:
     about: SetAgreement = field(default_factory=lambda: SetAgreement())
     normalized: MeanScore = field(default_factory=lambda: MeanScore())
     propositions: dict[str, Any] = field(default_factory=dict)  # clustering_score of the matched claims
-    per_article: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)  # the same, by event keys
+    per_article: dict[str, dict[str, Any]] = field(default_factory=dict)  # article -> statistic key -> value
     by_split: dict[str, Agreement] = field(default_factory=dict)  # split -> the same figures on its articles
+    statistics: dict[str, Statistic] = field(default_factory=dict)  # every figure, as published
+    article_statistics: dict[str, dict[str, Statistic]] = field(default_factory=dict)  # per article, no interval
+    resampled: str = "articles"  # what the bootstrap drew: "articles", or "items" (too few articles)
+    resamples: int = RESAMPLES
+    seed: int = SEED
 
     @property
     def linking_agreement(self) -> float | None:
         same, compared = self.linking
         return same / compared if compared else None
 
+    def intervals_note(self) -> str:
+        """How the intervals were made, in one sentence."""
+        if self.resampled == "articles":
+            drawn = f"resampling the {_articles(len(self.articles))}"
+        else:
+            drawn = (
+                f"resampling each figure's own items, not the articles (fewer than {MIN_ARTICLES}: "
+                f"{_articles(len(self.articles))})"
+            )
+        return (
+            f"95% intervals: percentile bootstrap, {self.resamples} resamples, seed {self.seed}, {drawn}. "
+            f"A figure resting on fewer than {MIN_MINORITY_ITEMS} items of its minority class is shown as "
+            f'"not informative (n=…)", n being that count.'
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "pass_a": self.pass_a,
             "pass_b": self.pass_b,
             "articles": self.articles,
-            "entity_mentions": {
-                **asdict(self.mentions),
-                "precision": self.mentions.precision,
-                "recall": self.mentions.recall,
-                "f1": self.mentions.f1,
-            },
-            "entity_linking": {
-                "same_key": self.linking[0],
-                "compared": self.linking[1],
-                "agreement": self.linking_agreement,
-            },
-            "claim_spans": {
-                **asdict(self.claims),
-                "precision": self.claims.precision,
-                "recall": self.claims.recall,
-                "f1": self.claims.f1,
-            },
-            "claimer_kappa": asdict(self.claimer),
-            "attribution_kappa": asdict(self.attribution),
-            "certainty_kappa": asdict(self.certainty),
-            "about": {**asdict(self.about), "f1": self.about.f1, "mean_jaccard": self.about.jaccard},
-            "normalized_token_f1": {"n": self.normalized.n, "mean": self.normalized.mean},
-            "propositions": self.propositions,
             "article_count": len(self.articles),
-            "per_article": self.per_article,
+            "intervals": {
+                "method": "percentile bootstrap",
+                "level": 0.95,
+                "resamples": self.resamples,
+                "seed": self.seed,
+                "resampled": self.resampled,
+                "min_articles": MIN_ARTICLES,
+            },
+            "min_minority_items": MIN_MINORITY_ITEMS,
+            "statistics": {key: s.to_dict() for key, s in self.statistics.items()},
+            "per_article": {
+                article: {
+                    key: {"value": s.value if s.informative else None, "shown": s.shown, "minority_items": s.minority}
+                    for key, s in figures.items()
+                }
+                for article, figures in self.article_statistics.items()
+            },
             "splits": {
                 split: {k: v for k, v in part.to_dict().items() if k not in ("per_article", "splits")}
                 for split, part in self.by_split.items()
@@ -177,98 +665,59 @@ class Agreement:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        """(measure, value, on what) for tables."""
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(measure, value, 95% interval, trivial baseline, on what) for tables."""
+        return [s.row() for s in self.statistics.values()]
 
-        def fmt(x: float | None) -> str:
-            return "undefined" if x is None else f"{x:.3f}"
+    def _splits(self) -> dict[str, Agreement]:
+        """The splits the tables show: none when every article is in one split (its table would repeat)."""
+        return self.by_split if len(self.by_split) > 1 else {}
 
-        p = self.propositions
-
-        return [
-            (
-                "entity mention F1 (exact span and label)",
-                fmt(self.mentions.f1),
-                f"{self.mentions.in_a} vs {self.mentions.in_b} mentions, {self.mentions.matched} identical",
-            ),
-            (
-                "entity linking agreement",
-                fmt(self.linking_agreement),
-                f"{self.linking[1]} mentions identical in both passes and linked in both",
-            ),
-            (
-                "claim span F1 (overlap >= half the longer span)",
-                fmt(self.claims.f1),
-                f"{self.claims.in_a} vs {self.claims.in_b} claims, {self.claims.matched} matched",
-            ),
-            (
-                "Cohen's kappa, claimer",
-                fmt(self.claimer.kappa),
-                f"{self.claimer.n} matched claims, observed agreement {fmt(self.claimer.observed)}",
-            ),
-            (
-                "Cohen's kappa, attribution",
-                fmt(self.attribution.kappa),
-                f"{self.attribution.n} matched claims, observed agreement {fmt(self.attribution.observed)}",
-            ),
-            (
-                "Cohen's kappa, certainty",
-                fmt(self.certainty.kappa),
-                f"{self.certainty.n} matched claims, observed agreement {fmt(self.certainty.observed)}",
-            ),
-            (
-                "`about` set F1",
-                fmt(self.about.f1),
-                f"{self.about.n} matched claims, {self.about.in_a} vs {self.about.in_b} keys, {self.about.both} in "
-                f"both; mean Jaccard {fmt(self.about.jaccard)}",
-            ),
-            ("`normalized` token F1 (mean)", fmt(self.normalized.mean), f"{self.normalized.n} matched claims"),
-            (
-                "proposition pairwise F1",
-                fmt(p.get("pairwise_f1")),
-                f"{p.get('gold_pairs', 0)} vs {p.get('predicted_pairs', 0)} same-key pairs of matched claims, "
-                f"{p.get('correct_pairs', 0)} in both",
-            ),
-            (
-                "proposition cross-document pairwise F1",
-                fmt(p.get("cross_document_pairwise_f1")),
-                f"{p.get('gold_cross_document_pairs', 0)} vs {p.get('predicted_cross_document_pairs', 0)} pairs "
-                f"across articles, {p.get('correct_cross_document_pairs', 0)} in both",
-            ),
-            (
-                "proposition B-cubed F1",
-                fmt(p.get("bcubed_f1")),
-                f"{p.get('matched_claims', 0)} matched claims in {p.get('gold_clusters', 0)} vs "
-                f"{p.get('predicted_clusters', 0)} clusters",
-            ),
-        ]
+    def _parts(self) -> list[tuple[str, Agreement]]:
+        return [("all splits", self), *((f"split {s}", p) for s, p in self._splits().items())]
 
     def to_markdown(self) -> str:
         parts = []
+        everything = (
+            f"All splits ({_articles(len(self.articles))})"
+            if len(self.by_split) != 1
+            else f"All articles, every one in split `{next(iter(self.by_split))}` ({_articles(len(self.articles))})"
+        )
         for title, part in [
-            (f"All splits ({_articles(len(self.articles))})", self),
-            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self.by_split.items()),
+            (everything, self),
+            *((f"Split `{s}` ({_articles(len(p.articles))})", p) for s, p in self._splits().items()),
         ]:
-            lines = [f"{title}:", "", "| measure | value | on |", "|---|---|---|"]
-            lines += [f"| {m} | {v} | {on} |" for m, v, on in part.rows()]
+            lines = [
+                f"{title}:",
+                "",
+                part.intervals_note(),
+                "",
+                "| measure | value | 95% interval | trivial baseline | on |",
+                "|---|---|---|---|---|",
+            ]
+            lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in part.rows()]
             parts.append("\n".join(lines))
         return "\n\n".join(parts)
 
     def to_text(self) -> str:
-        width = max(len(m) for m, _, _ in self.rows())
         out = []
-        for where, part in [("all splits", self), *((f"split {s}", p) for s, p in self.by_split.items())]:
+        for where, part in self._parts():
+            rows = part.rows()
+            widths = [max(len(row[i]) for row in rows) for i in range(3)] if rows else [0, 0, 0]
+            if where == "all splits" and len(self.by_split) == 1:
+                where = f"every article in split {next(iter(self.by_split))}"
             out.append(
                 f"agreement between {self.pass_a} and {self.pass_b}, {where}, on {_articles(len(part.articles))}"
             )
-            out += [f"  {m:<{width}}  {v:>9}  ({on})" for m, v, on in part.rows()]
+            out.append(f"  {part.intervals_note()}")
+            for measure, value, interval, baseline, on in rows:
+                out.append(
+                    f"  {measure:<{widths[0]}}  {value:>{widths[1]}}  {interval:<{widths[2]}}  "
+                    f"baseline: {baseline}  ({on})"
+                )
         return "\n".join(out)
-
-
-def _articles(n: int) -> str:
-    return f"{n} article{'s' if n != 1 else ''}"
 
 
 def _words(text: str) -> set[str]:
@@ -304,99 +753,101 @@ def match_claims(a: Sequence[dict], b: Sequence[dict], words_of: str = "normaliz
     return sorted(pairs)
 
 
-def _article_figures(a: dict, b: dict) -> dict[str, Any]:
+def _article_items(article_id: str, a: dict, b: dict) -> dict[str, list]:
+    """One article's items of every measure (see :func:`_statistics`)."""
     mentions_a = {(m["start"], m["end"], m["label"]): m for m in a["entities"]}
     mentions_b = {(m["start"], m["end"], m["label"]): m for m in b["entities"]}
-    same = set(mentions_a) & set(mentions_b)
+    same = sorted(set(mentions_a) & set(mentions_b))
     linked = [k for k in same if mentions_a[k]["entity"] is not None and mentions_b[k]["entity"] is not None]
     pairs = match_claims(a["claims"], b["claims"])
+    matched = [(a["claims"][i], b["claims"][j]) for i, j in pairs]
     return {
-        "mentions": F1(len(same), len(mentions_a), len(mentions_b)),
-        "linking": (sum(mentions_a[k]["entity"] == mentions_b[k]["entity"] for k in linked), len(linked)),
-        "claims": F1(len(pairs), len(a["claims"]), len(b["claims"])),
-        "attribution": [(a["claims"][i]["attribution"], b["claims"][j]["attribution"]) for i, j in pairs],
-        "certainty": [(a["claims"][i]["certainty"], b["claims"][j]["certainty"]) for i, j in pairs],
-        "claimer": [(a["claims"][i]["claimer"], b["claims"][j]["claimer"]) for i, j in pairs],
-        "about": [(set(a["claims"][i]["about"]), set(b["claims"][j]["about"])) for i, j in pairs],
-        "normalized": [token_f1(a["claims"][i]["normalized"], b["claims"][j]["normalized"]) for i, j in pairs],
-        "propositions": {  # the matched claims only, clustered by each pass's keys
-            "gold": Counter(a["claims"][i]["proposition"] for i, _ in pairs),
-            "pred": Counter(b["claims"][j]["proposition"] for _, j in pairs),
-            "joint": Counter((a["claims"][i]["proposition"], b["claims"][j]["proposition"]) for i, j in pairs),
-        },
+        "mentions": [(k in mentions_a, k in mentions_b) for k in sorted(set(mentions_a) | set(mentions_b))],
+        "linking": [mentions_a[k]["entity"] == mentions_b[k]["entity"] for k in linked],
+        "claims": [(True, True)] * len(pairs)
+        + [(True, False)] * (len(a["claims"]) - len(pairs))
+        + [(False, True)] * (len(b["claims"]) - len(pairs)),
+        "claimer": [(x["claimer"], y["claimer"]) for x, y in matched],
+        "attribution": [(x["attribution"], y["attribution"]) for x, y in matched],
+        "certainty": [(x["certainty"], y["certainty"]) for x, y in matched],
+        "about": [(set(x["about"]), set(y["about"])) for x, y in matched],
+        "normalized": [token_f1(x["normalized"], y["normalized"]) for x, y in matched],
+        # the matched claims only, clustered by each pass's keys
+        "propositions": [(article_id, x["proposition"], y["proposition"]) for x, y in matched],
+        "events": [(article_id, x["event"], y["event"]) for x, y in matched],
     }
 
 
-def agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]) -> Agreement:
-    """Agreement between two passes on the articles both annotated, overall and per split."""
-    result = _agreement(name_a, articles_a, name_b, articles_b)
+def agreement(
+    name_a: str,
+    articles_a: Sequence[Article],
+    name_b: str,
+    articles_b: Sequence[Article],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> Agreement:
+    """Agreement between two passes on the articles both annotated, overall and per split, each figure with
+    its counts, bootstrap interval (``resamples``, ``seed``) and trivial baseline."""
+    by_id_a = {x.id: x for x in articles_a}
     by_id_b = {x.id: x for x in articles_b}
-    common = [x for x in articles_a if x.id in by_id_b]
-    splits = {split_of(x) for x in common}
+    common = sorted(i for i in by_id_a if i in by_id_b)
+    items = {i: _article_items(i, by_id_a[i].data, by_id_b[i].data) for i in common}
+    article_statistics = {  # each article alone: its figures, never an interval
+        i: _statistics(_Layers([items[i]], None, resamples, seed), name_a, name_b) for i in common
+    }
+    result = _agreement(name_a, name_b, items, article_statistics, resamples, seed)
+    splits = {split_of(by_id_a[i]) for i in common}
     order = [s for s in SPLITS if s in splits] + sorted(str(s) for s in splits - set(SPLITS))
     for split in order:
-        ids = {x.id for x in common if str(split_of(x)) == split}
+        ids = [i for i in common if str(split_of(by_id_a[i])) == split]
         result.by_split[split] = _agreement(
-            name_a, [x for x in articles_a if x.id in ids], name_b, [by_id_b[i] for i in sorted(ids)]
+            name_a, name_b, {i: items[i] for i in ids}, {i: article_statistics[i] for i in ids}, resamples, seed
         )
     return result
 
 
-def _agreement(name_a: str, articles_a: Sequence[Article], name_b: str, articles_b: Sequence[Article]) -> Agreement:
-    by_id_b = {x.id: x for x in articles_b}
-    common = sorted(x.id for x in articles_a if x.id in by_id_b)
-    by_id_a = {x.id: x for x in articles_a}
-    mentions, claims = F1(0, 0, 0), F1(0, 0, 0)
-    linking = [0, 0]
-    attribution: list[tuple[str, str]] = []
-    certainty: list[tuple[str, str]] = []
-    claimer: list[tuple[str, str]] = []
-    about, normalized = SetAgreement(), MeanScore()
-    clusters: list[tuple[dict, int]] = []
-    per_article = {}
-    for article_id in common:
-        figures = _article_figures(by_id_a[article_id].data, by_id_b[article_id].data)
-        for total, part in ((mentions, figures["mentions"]), (claims, figures["claims"])):
-            total.matched += part.matched
-            total.in_a += part.in_a
-            total.in_b += part.in_b
-        linking[0] += figures["linking"][0]
-        linking[1] += figures["linking"][1]
-        attribution += figures["attribution"]
-        certainty += figures["certainty"]
-        claimer += figures["claimer"]
-        article_about = SetAgreement()
-        for x, y in figures["about"]:
-            about.add(x, y)
-            article_about.add(x, y)
-        normalized.n += len(figures["normalized"])
-        normalized.total += sum(figures["normalized"])
-        clusters.append((figures["propositions"], 1))
-        per_article[article_id] = {
-            "entity_mention_f1": figures["mentions"].f1,
-            "entity_linking": (figures["linking"][0] / figures["linking"][1]) if figures["linking"][1] else None,
-            "claim_span_f1": figures["claims"].f1,
-            "attribution_kappa": cohen_kappa(figures["attribution"]).kappa,
-            "certainty_kappa": cohen_kappa(figures["certainty"]).kappa,
-            "claimer_kappa": cohen_kappa(figures["claimer"]).kappa,
-            "about_f1": article_about.f1,
-            "normalized_token_f1": (
-                sum(figures["normalized"]) / len(figures["normalized"]) if figures["normalized"] else None
-            ),
-            "proposition_pairwise_f1": clustering_score([(figures["propositions"], 1)])["pairwise_f1"],
-        }
+def _agreement(
+    name_a: str,
+    name_b: str,
+    by_article: dict[str, dict[str, list]],
+    article_statistics: dict[str, dict[str, Statistic]],
+    resamples: int,
+    seed: int,
+) -> Agreement:
+    common = list(by_article)
+    items = list(by_article.values())
+    resampled = "articles" if len(common) >= MIN_ARTICLES else "items"
+    statistics = _statistics(_Layers(items, resampled, resamples, seed), name_a, name_b)
+
+    def pooled(layer: str) -> list:
+        return [x for part in items for x in part[layer]]
+
+    about = SetAgreement()
+    for x, y in pooled("about"):
+        about.add(x, y)
+    normalized = pooled("normalized")
+    mentions = statistics["entity_mention_f1"].counts
+    claims = statistics["claim_span_f1"].counts
+    linking = statistics["entity_linking"].counts
     return Agreement(
         name_a,
         name_b,
         common,
-        mentions,
-        (linking[0], linking[1]),
-        claims,
-        cohen_kappa(attribution),
-        cohen_kappa(certainty),
-        cohen_kappa(claimer),
+        F1(mentions["matched"], mentions["in_a"], mentions["in_b"]),
+        (linking["same"], linking["compared"]),
+        F1(claims["matched"], claims["in_a"], claims["in_b"]),
+        cohen_kappa(pooled("attribution")),
+        cohen_kappa(pooled("certainty")),
+        cohen_kappa(pooled("claimer")),
         about,
-        normalized,
-        clustering_score(clusters),
-        per_article,
+        MeanScore(len(normalized), sum(normalized)),
+        _Layers(items, None, resamples, seed).score("propositions"),
+        _Layers(items, None, resamples, seed).score("events"),
+        {i: {key: s.value for key, s in figures.items()} for i, figures in article_statistics.items()},
+        statistics=statistics,
+        article_statistics=article_statistics,
+        resampled=resampled,
+        resamples=resamples,
+        seed=seed,
     )

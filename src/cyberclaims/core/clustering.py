@@ -6,7 +6,9 @@ either side: then it is ``None`` (undefined).
 :func:`clustering_score` compares two clusterings of claims (gold/predicted, or pass A/pass B) from
 per-article counts (``stats``: ``gold`` and ``pred`` Counters of cluster keys, ``joint`` a Counter of
 (gold key, predicted key) of the claims both sides hold), each with a weight (an article drawn twice by the
-bootstrap has weight 2, and its two copies are never paired with each other).
+bootstrap has weight 2, and its two copies are never paired with each other). A unit is an article, or a
+part of one named by ``document`` in its stats (a single claim, when claims are resampled one by one):
+pairs within a document are never cross-document.
 """
 
 from __future__ import annotations
@@ -31,13 +33,32 @@ def prf(correct: float, predicted: float, gold: float) -> dict[str, float | None
 
 
 def cluster_pairs(total: Counter, weighted: Sequence[tuple[Stats, int]], part: str) -> tuple[int, int]:
-    """(pairs, cross-document pairs) of items sharing a key, leaving out pairs between copies of an article."""
+    """(pairs, cross-document pairs) of items sharing a key, leaving out pairs between copies of a unit.
+
+    A unit is one document unless its stats name another (``document``): a unit may be a single claim
+    of a document (items resampled one by one), and pairs within one document are never cross-document.
+    """
     pairs = sum(n * (n - 1) // 2 for n in total.values())
-    copies = within = 0
-    for stats, m in weighted:
-        copies += m * (m - 1) // 2 * sum(n * n for n in stats[part].values())
-        within += m * sum(n * (n - 1) // 2 for n in stats[part].values())
-    return pairs - copies, pairs - copies - within
+    copies = 0
+    # pairs across documents, per key: (T^2 - sum over documents of S^2) / 2, T the key's items, S a document's
+    same_document = 0
+    parts_of: dict[Any, list[tuple[Counter, int, int]]] = {}  # the units of each document named in stats
+    for number, (stats, m) in enumerate(weighted):
+        squares = sum(n * n for n in stats[part].values())
+        copies += m * (m - 1) // 2 * squares
+        parts_of.setdefault(stats.get("document", ("unit", number)), []).append((stats[part], m, squares))
+    for parts in parts_of.values():
+        if len(parts) == 1:  # a document that is one unit (an article): its S is m n per key
+            _, m, squares = parts[0]
+            same_document += m * m * squares
+            continue
+        counts: Counter[Any] = Counter()
+        for counter, m, _ in parts:
+            for key, n in counter.items():
+                counts[key] += m * n
+        same_document += sum(n * n for n in counts.values())
+    across = (sum(n * n for n in total.values()) - same_document) // 2
+    return pairs - copies, across
 
 
 def clustering_score(weighted: Sequence[tuple[Stats, int]]) -> dict[str, Any]:

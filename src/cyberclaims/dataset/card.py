@@ -24,6 +24,7 @@ from .. import __version__
 from ..core.agreement import agreement
 from ..core.files import write_file
 from ..core.model import Corpus
+from ..core.sampling import MIN_MINORITY_ITEMS
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .configs import features_of
 from .layout import split_pattern
@@ -239,23 +240,35 @@ def passes_section(corpus: Corpus) -> str:
 
 def agreement_section(corpus: Corpus) -> str:
     if len(corpus.passes) < 2:
-        return "Agreement figures appear here once two annotation passes are in `annotations/passes/`."
+        passes = f"{len(corpus.passes) or 'no'} pass{'' if len(corpus.passes) == 1 else 'es'}"
+        return (
+            f"Agreement figures appear here once two annotation passes are in `annotations/passes/`; this "
+            f"version has {passes}, so it publishes none. Each figure will be given "
+            f"with its items, a bootstrap 95% interval and its trivial baseline, and one resting on fewer than "
+            f"{MIN_MINORITY_ITEMS} items of its minority class will be shown as not informative."
+        )
     a, b = corpus.passes[:2]
     result = agreement(a.name, a.articles, b.name, b.articles)
     return (
         f"Inter-annotator agreement between the independent passes `{a.name}` and `{b.name}` "
-        f"(before adjudication, pooled over {len(result.articles)} articles; reproduce with "
+        f"(before adjudication, pooled over {_count(len(result.articles), 'article')}; reproduce with "
         f"`cyberclaims agreement {a.name} {b.name}`):\n\n{result.to_markdown()}\n\n"
         f"Mentions match on exact span and label; linking compares canonical entity keys on those "
         f"mentions; claims match one-to-one when they overlap by at least half of the longer span, and "
         f"every claim layer is compared on the matched claims: Cohen's kappa for `claimer`, `attribution` "
         f"and `certainty`; for `about`, the F1 of the entity keys pooled over the claims (2 x keys in both "
         f"/ keys in either pass's sets, summed) and the mean Jaccard index; for `normalized`, the mean "
-        f"token-overlap F1 of the two statements (lower-cased word tokens as bags). Propositions are "
-        f"compared as clusterings of the matched claims across articles (each pass's own keys; only the "
+        f"token-overlap F1 of the two statements (lower-cased word tokens as bags). Propositions and events "
+        f"are compared as clusterings of the matched claims across articles (each pass's own keys; only the "
         f"grouping counts): pairwise F1 over the pairs of claims sharing a key, its cross-document part, "
-        f"and B-cubed F1. The `passes` config holds both passes, so disagreements can be studied "
-        f"directly."
+        f"and B-cubed F1. Beside each figure: its counts (for a clustering, the positive pairs: pairs of "
+        f"claims sharing a key in either pass), a 95% percentile-bootstrap interval, and the trivial "
+        f"baseline: for a kappa, always answering the majority class (kappa 0; its chance agreement and "
+        f"accuracy are given); for a clustering, everyone alone (each claim its own cluster), whose B-cubed "
+        f"F1 is high when most claims are alone anyway. A figure resting on fewer than {MIN_MINORITY_ITEMS} "
+        f"items of its minority class (a kappa: matched claims outside the majority class in either pass; a "
+        f"clustering: positive pairs; the others: their items) is shown as not informative, with its counts "
+        f"only. The `passes` config holds both passes, so disagreements can be studied directly."
     )
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.sampling import informative, not_informative
+
 # The benchmark's tasks in the order tables list them (cyberclaims.benchmark.tasks checks that its
 # TASKS are these, in this order).
-TASK_ORDER = ("ner", "linking", "claims", "propositions")
+TASK_ORDER = ("ner", "linking", "claims", "propositions", "events")
 
 # From explosion/spacy-models, meta/en_core_web_sm-3.8.0.json: what the official release reports.
 OFFICIAL_EN_CORE_WEB_SM = {
@@ -37,11 +39,15 @@ def format_figure(value: float | None) -> str:
 
 
 def row_figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
-    """(precision, recall, F1, other figures) of a results row, formatted."""
-    h = row["headline"]
+    """(precision, recall, F1, other figures) of a results row, formatted; a figure resting on fewer than
+    :data:`~cyberclaims.core.sampling.MIN_MINORITY_ITEMS` items of its minority class (see
+    :func:`minority_items`) is shown as "not informative (n=…)"."""
+    m = row["metrics"]
+    support = minority_items(row)
 
     def figure(key: str) -> str:
-        return format_figure(h[key])
+        n = support[key]
+        return format_figure(m[key]) if informative(n) else not_informative(n)
 
     if row["task"] == "ner":
         return (
@@ -55,7 +61,7 @@ def row_figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
             figure("precision"),
             figure("recall"),
             figure("f1"),
-            f"accuracy on found mentions {figure('accuracy')} ({row['metrics']['found']} found)",
+            f"accuracy on found mentions {figure('accuracy')} ({m['found']} found)",
         )
     if row["task"] == "claims":
         return (
@@ -72,6 +78,46 @@ def row_figures(row: dict[str, Any]) -> tuple[str, str, str, str]:
         figure("pairwise_f1"),
         f"B-cubed F1 {figure('bcubed_f1')}; cross-document pairwise F1 {figure('cross_document_pairwise_f1')}",
     )
+
+
+def minority_items(row: dict[str, Any]) -> dict[str, int]:
+    """What each figure of a results row rests on, as the rule of :mod:`cyberclaims.core.sampling` counts it:
+    an F1 or accuracy, its items (in the gold or the predictions, a match once); attribution and certainty,
+    the matched claims outside the majority class in the gold or the predictions; a clustering, its positive
+    pairs (pairs of claims sharing a key in the gold or the predictions)."""
+    m = row["metrics"]
+    task = row["task"]
+    if task == "ner":
+        items = m["gold"] + m["predicted"] - m["correct"]
+        partial = m["views"]["partial"]
+        keys = ("precision", "recall", "f1", "macro_f1")
+        return {**dict.fromkeys(keys, items), "partial_f1": partial["possible"] + partial["spurious"]}
+    if task == "linking":
+        found_links = round((m["recall"] or 0.0) * m["gold_links"])  # recall = found / gold links
+        items = m["gold_links"] + m["predicted_links"] - found_links
+        return {**dict.fromkeys(("precision", "recall", "f1"), items), "accuracy": m["found"]}
+    if task == "claims":
+        items = m["gold"] + m["predicted"] - m["matched"]
+        support = {**dict.fromkeys(("precision", "recall", "f1"), items), "claimer_accuracy": m["matched"]}
+        for attribute in ("attribution", "certainty"):
+            outside = _outside_majority(m["per_label"][attribute], m["matched"])
+            support |= {f"{attribute}_accuracy": outside, f"{attribute}_macro_f1": outside}
+        return support
+    positive = m["gold_pairs"] + m["predicted_pairs"] - m["correct_pairs"]
+    cross = m["gold_cross_document_pairs"] + m["predicted_cross_document_pairs"] - m["correct_cross_document_pairs"]
+    pairs = ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_precision", "bcubed_recall", "bcubed_f1")
+    return {**dict.fromkeys(pairs, positive), "cross_document_pairwise_f1": cross}
+
+
+def _outside_majority(per_label: dict[str, Any], matched: int) -> int:
+    """Matched claims whose gold or predicted label is not the majority class (of gold and predicted labels
+    pooled; ties to the first by name)."""
+    if not per_label:
+        return 0
+    pooled = {label: v["gold"] + v["predicted"] for label, v in per_label.items()}
+    majority = min(pooled, key=lambda label: (-pooled[label], label))
+    both = round((per_label[majority]["recall"] or 0.0) * per_label[majority]["gold"])  # recall = correct / gold
+    return matched - both
 
 
 def sorted_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -122,7 +168,8 @@ def _footer(results: dict[str, Any]) -> list[str]:
     footer = [
         f"Scored with `cyberclaims evaluate` on {scored_on(results)}; cyberclaims "
         f"{results['cyberclaims_version']}, seed {results['seed']}. {learnt_from(results)} Propositions "
-        f"rows are given the gold claims and score the clustering alone; claims rows detect claims themselves."
+        f"and events rows are given the gold claims and score the clustering alone; claims rows detect claims "
+        f"themselves."
     ]
     if reason:
         footer.append(f"No confidence intervals: {reason}.")

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from ..core.agreement import Agreement, agreement
 from ..core.errors import CyberClaimsError, UsageError
+from ..core.sampling import RESAMPLES, SEED
 from ..validation import validate
 
 
-def pass_agreement(root: Path, names: Sequence[str] = ()) -> Agreement:
-    """Agreement between the passes ``names`` of ``root`` (by default: its two passes).
+def pass_agreement(root: Path, names: Sequence[str] = (), *, resamples: int = RESAMPLES, seed: int = SEED) -> Agreement:
+    """Agreement between the passes ``names`` of ``root`` (by default: its two passes), with ``resamples``
+    bootstrap resamples drawn with ``seed``.
 
     A wrong number of passes or an unknown name is a :class:`UsageError`; passes that do not validate are a
     :class:`CyberClaimsError` carrying the report (agreement on invalid spans would mean nothing).
@@ -31,4 +33,4 @@ def pass_agreement(root: Path, names: Sequence[str] = ()) -> Agreement:
     if not report.ok:
         raise CyberClaimsError("the annotations do not validate; agreement needs valid passes", report)
     a, b = (collections[n] for n in names)
-    return agreement(a.name, a.articles, b.name, b.articles)
+    return agreement(a.name, a.articles, b.name, b.articles, resamples=resamples, seed=seed)
