@@ -172,15 +172,34 @@ def test_croissant_validates_and_loads_like_the_parquet():
 
     dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
     assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings
-    # Flat record sets load record for record; nested list-of-struct columns are described but
-    # mlcroissant 1.1 cannot yet read them from Parquet (documented in the module).
-    for config, key in (("claims", "id"), ("entities", "key")):
-        parquet = {row[key]: row for row in pq.read_table(DATASET / "data" / config).to_pylist()}
-        loaded = {}
-        for record in dataset.records(record_set=config):
-            row = {name.split("/", 1)[1]: _plain(value) for name, value in record.items()}
-            loaded[row[key]] = row
-        assert loaded == parquet
+    # Every record set loads, record for record what the Parquet holds (nested columns included).
+    record_sets = [r["@id"] for r in metadata["recordSet"] if r.get("dataType") != "sc:Enumeration"]
+    assert set(record_sets) == {p.name for p in (DATASET / "data").iterdir()}
+    for config in record_sets:
+        parquet = pq.read_table(DATASET / "data" / config).to_pylist()
+        loaded = [_nested(record) for record in dataset.records(record_set=config)]
+        assert _sorted(loaded) == _sorted(parquet), config
+
+
+def _nested(record: dict) -> dict:
+    """An mlcroissant record (``config/field/sub`` keys, bytes for text; a struct inside a struct is also
+    given at the top) as the nested row ``pyarrow`` reads."""
+    row: dict = {}
+    for name, value in record.items():
+        *parents, leaf = name.split("/")[1:]
+        node = row
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        plain = _plain(value)
+        if isinstance(plain, dict) and isinstance(node.get(leaf), dict):
+            node[leaf].update(plain)
+        else:
+            node[leaf] = plain
+    return row
+
+
+def _sorted(rows: list[dict]) -> list[str]:
+    return sorted(json.dumps(row, sort_keys=True) for row in rows)
 
 
 def _plain(value):
@@ -188,6 +207,8 @@ def _plain(value):
         return value.decode("utf-8")
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {name.rsplit("/", 1)[1]: _plain(v) for name, v in value.items()}
     return value
 
 
@@ -234,5 +255,13 @@ def test_croissant_class_names_are_enumerations_the_fields_reference():
         for f in fields(r)
         if "references" in f
     }
-    assert referenced == set(enums)
+    # A list of class labels at the top of a record set (ner_tags) names its enumeration: a reference is a
+    # join in mlcroissant, and a list is no join key (the ner record set would not load).
+    top_lists = [f for r in metadata["recordSet"] for f in r.get("field", []) if f.get("repeated") and "subField" not in f]
+    named = {key for f in top_lists for key in enums if f"`{key}` record set" in f.get("description", "")}
+    assert not any("references" in f for f in top_lists)
+    assert referenced | named == set(enums) and named
+    ner_tags = next(f for r in metadata["recordSet"] if r["@id"] == "ner" for f in r["field"] if f["name"] == "ner_tags")
+    [key] = [key for key in named if f"`{key}`" in ner_tags["description"]]
+    assert [n for _, n in sorted(loaded[key])] == features_of("ner")["ner_tags"].feature.names
     assert isinstance(features_of("claims")["attribution"], ClassLabel)

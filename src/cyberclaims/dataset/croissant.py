@@ -3,8 +3,9 @@
 One ``cr:FileObject`` per Parquet file (with its sha256, so a corrupted download is detected), one
 ``cr:FileSet`` per config gathering its shards, and one ``cr:RecordSet`` per config whose fields are
 typed from the same ``datasets.Features`` the Parquet files were written with. ClassLabel columns are
-stored as integers; their names are an ``sc:Enumeration`` record set the field references (and are
-listed in the field description). Responsible-AI fields (``rai:``)
+stored as integers; their names are an ``sc:Enumeration`` record set the field references (a list of
+class labels at the top of a record set names it in its description: mlcroissant joins a reference, and a
+list is no join key), and are listed in the field description. Responsible-AI fields (``rai:``)
 summarise collection, annotation, limitations, biases and personal information.
 """
 
@@ -187,7 +188,12 @@ def _field(
     else:
         data_type, _, extra = _data_type(inner)
         field["dataType"] = data_type
-        if isinstance(inner, ClassLabel):
+        if isinstance(inner, ClassLabel) and in_list and not path:
+            # A list of class labels at the top of a record set (``ner_tags``) names its enumeration instead
+            # of referencing it: a reference is a join on the column (mlcroissant merges the record set with
+            # the enumeration on it), and a list is no join key.
+            extra += f" Names: the `{_enumeration_id(inner)}` record set."
+        elif isinstance(inner, ClassLabel):
             field["references"] = {"field": {"@id": f"{_enumeration_id(inner)}/index"}}
         if extra:
             field["description"] = (description + extra).strip()
