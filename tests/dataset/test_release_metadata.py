@@ -257,11 +257,15 @@ def test_croissant_class_names_are_enumerations_the_fields_reference():
     }
     # A list of class labels at the top of a record set (ner_tags) names its enumeration: a reference is a
     # join in mlcroissant, and a list is no join key (the ner record set would not load).
-    top_lists = [f for r in metadata["recordSet"] for f in r.get("field", []) if f.get("repeated") and "subField" not in f]
+    top_lists = [
+        f for r in metadata["recordSet"] for f in r.get("field", []) if f.get("repeated") and "subField" not in f
+    ]
     named = {key for f in top_lists for key in enums if f"`{key}` record set" in f.get("description", "")}
     assert not any("references" in f for f in top_lists)
     assert referenced | named == set(enums) and named
-    ner_tags = next(f for r in metadata["recordSet"] if r["@id"] == "ner" for f in r["field"] if f["name"] == "ner_tags")
+    ner_tags = next(
+        f for r in metadata["recordSet"] if r["@id"] == "ner" for f in r["field"] if f["name"] == "ner_tags"
+    )
     [key] = [key for key in named if f"`{key}`" in ner_tags["description"]]
     assert [n for _, n in sorted(loaded[key])] == features_of("ner")["ner_tags"].feature.names
     assert isinstance(features_of("claims")["attribution"], ClassLabel)

@@ -24,7 +24,9 @@ from .. import __version__
 from ..core.agreement import agreement
 from ..core.files import write_file
 from ..core.model import Corpus
+from ..core.project import Addresses, addresses
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
+from .citation import read_cff
 from .configs import features_of
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
@@ -84,6 +86,8 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "agreement": agreement_section(corpus),
         "passes": passes_section(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
+        "doi": doi_note(corpus.root / "CITATION.cff"),
+        **address_values(addresses(corpus.root)),
         "licensing": LICENSING,
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
@@ -92,6 +96,29 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
     write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode())
+
+
+def address_values(where: Addresses) -> dict[str, str]:
+    """The card's addresses, from the one definition (``[project.urls]``, ``core/project.py``)."""
+    return {
+        "repository": where.repository,
+        "issues": where.issues,
+        "dataset_url": where.dataset,
+        "hub_id": where.hub_id,
+    }
+
+
+def doi_note(cff: Path) -> str:
+    """Where the version DOI goes: the one ``CITATION.cff`` gives, or how a release gets one."""
+    doi = read_cff(cff).get("doi") if cff.is_file() else None
+    if doi:
+        return f"The DOI of this version is [{doi}](https://doi.org/{doi}): cite it with the version you used."
+    return (
+        "Each release of the repository is archived on Zenodo with its own version DOI (its metadata, "
+        "`.zenodo.json`, is generated from `CITATION.cff`). Once a version has one, it is added to "
+        "`CITATION.cff` (`doi`) and appears in the BibTeX above as `doi = {10.5281/zenodo.NNNNNNN}`: cite the "
+        "DOI of the version you used."
+    )
 
 
 def corpus_prose(stats: CorpusStats) -> dict[str, str]:

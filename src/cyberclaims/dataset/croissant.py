@@ -21,6 +21,7 @@ from datasets import ClassLabel, List, Value
 from .. import __version__
 from ..core.files import sha256_file, write_file
 from ..core.model import Corpus
+from ..core.project import addresses
 from .citation import read_cff
 from .configs import features_of
 from .layout import config_pattern
@@ -210,6 +211,7 @@ def croissant_metadata(
     """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already);
     ``known``: sha256 of files by name, where the caller has them (the others are hashed here)."""
     known = known or {}
+    where = addresses(corpus.root)
     cff = corpus.root / "CITATION.cff"
     released = str(read_cff(cff).get("date-released", "")) if cff.exists() else ""
     distribution: list[dict[str, Any]] = []
@@ -263,6 +265,9 @@ def croissant_metadata(
             "certainty, normalized statement, cross-document proposition)."
         ),
         "version": __version__,
+        # The one address of each (core/project.py): the dataset's Hub page, and the repository it is built from
+        "url": where.dataset,
+        "sameAs": where.repository,
         # Per component, as in LICENSE-DATA.md: the annotations' license by its URL, the texts' as a
         # CreativeWork named by its SPDX LicenseRef (no URL: they are not licensed by the project).
         "license": [
