@@ -17,7 +17,7 @@ from typing import NoReturn
 from .. import __version__
 from ..core.errors import ENVIRONMENT_ERRNOS, CyberClaimsError, environment_failure
 from ..core.issues import Report
-from . import annotators, benchmark, data
+from . import annotators, benchmark, data, release
 from .output import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, print_report
 
 Handler = Callable[[argparse.Namespace], int]
@@ -48,7 +48,7 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     handlers: dict[str, Handler] = {}
-    for group in (data, annotators, benchmark):
+    for group in (data, annotators, benchmark, release):
         handlers.update(group.register(commands))
     return top, handlers
 
