@@ -133,6 +133,13 @@ def test_card_has_no_placeholder_and_every_section():
         "Dataset Curators",
         "Licensing Information",
         "Citation Information",
+        # the Hub's current dataset card template (huggingface_hub's datasetcard_template.md)
+        "Dataset Sources",
+        "Versions",
+        "Uses",
+        "Direct Use",
+        "Out-of-Scope Use",
+        "Dataset Card Contact",
     ):
         assert re.search(rf"^#+ {re.escape(section)}$", card, re.M), section
 
@@ -269,3 +276,36 @@ def test_croissant_class_names_are_enumerations_the_fields_reference():
     [key] = [key for key in named if f"`{key}`" in ner_tags["description"]]
     assert [n for _, n in sorted(loaded[key])] == features_of("ner")["ner_tags"].feature.names
     assert isinstance(features_of("claims")["attribution"], ClassLabel)
+
+
+def test_one_address_everywhere():
+    """The repository URL and the Hub dataset, defined once in pyproject.toml [project.urls], are what the
+    card, Croissant, the BibTeX, CITATION.cff, .zenodo.json and the README say."""
+    from huggingface_hub import DatasetCard
+
+    from cyberclaims.core.project import addresses
+    from cyberclaims.dataset.citation import zenodo_json
+
+    where = addresses(ROOT)
+    assert where.source.endswith("pyproject.toml")
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert (cff["repository-code"], cff["url"]) == (where.repository, where.dataset)
+    assert (ROOT / ".zenodo.json").read_bytes() == zenodo_json(ROOT / "CITATION.cff")
+    croissant = json.loads((DATASET / "croissant.json").read_text(encoding="utf-8"))
+    assert (croissant["url"], croissant["sameAs"]) == (where.dataset, where.repository)
+    assert f"url = {{{where.dataset}}}" in croissant["citeAs"]
+    card = DatasetCard.load(DATASET / "README.md").text
+    assert f"url = {{{where.dataset}}}" in re.search(r"```bibtex\n(.*?)\n```", card, re.S).group(1)
+    sources = card[card.index("### Dataset Sources") :]
+    assert f"- **Repository:** <{where.repository}>" in sources
+    assert f"- **Hugging Face Hub:** <{where.dataset}> (`{where.hub_id}`)" in sources
+    pinned = f'load_dataset("{where.hub_id}", "documents", split="test", revision="v{__version__}")'
+    assert pinned in card
+    contact = card[card.index("## Dataset Card Contact") :]
+    assert f"<{where.issues}>" in contact
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"<{where.repository}>" in readme and f"<{where.dataset}>" in readme and pinned in readme
+    # no other address of either kind anywhere a user reads them
+    for text in (card, readme, json.dumps(croissant), (ROOT / "CITATION.cff").read_text(encoding="utf-8")):
+        assert set(re.findall(r"https://huggingface\.co/datasets/[\w.\-]+/[\w.\-]+", text)) <= {where.dataset}
+        assert set(re.findall(r"https://github\.com/[\w.\-]+/[\w.\-]+", text)) <= {where.repository}

@@ -54,15 +54,13 @@ class Addresses:
 
 
 def addresses(root: Path | None = None) -> Addresses:
-    """The addresses in ``root/pyproject.toml`` (a repository), else in the installed package's metadata."""
-    pyproject = Path(root) / "pyproject.toml" if root is not None else None
-    if pyproject is not None and pyproject.is_file():
-        urls = _urls_in_pyproject(pyproject)
-        source = str(pyproject)
-    else:
-        urls = _urls_installed()
-        source = "the installed cyberclaims package's metadata"
-    return parse_addresses(urls, source)
+    """The addresses in ``root/pyproject.toml`` when it is this project's (a clone of the repository), else
+    in the installed package's metadata (a corpus kept elsewhere, built with ``pip install cyberclaims``)."""
+    project = _project_table(Path(root) / "pyproject.toml") if root is not None else None
+    if project is not None and project.get("name") == "cyberclaims":
+        urls = project.get("urls")
+        return parse_addresses(urls if isinstance(urls, dict) else {}, str(Path(root or ".") / "pyproject.toml"))
+    return parse_addresses(_urls_installed(), "the installed cyberclaims package's metadata")
 
 
 def parse_addresses(urls: dict[str, str], source: str) -> Addresses:
@@ -78,18 +76,20 @@ def parse_addresses(urls: dict[str, str], source: str) -> Addresses:
     return Addresses(repository, dataset, source)
 
 
-def _urls_in_pyproject(path: Path) -> dict[str, str]:
+def _project_table(path: Path) -> dict | None:
+    """The ``[project]`` table of a pyproject.toml, or None when there is none (or no file)."""
+    if not path.is_file():
+        return None
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
         with open(path, "rb") as fh:
-            project = tomllib.load(fh).get("project", {})
+            project = tomllib.load(fh).get("project")
     except (OSError, ValueError) as exc:
         raise UsageError(f"{path}: cannot be read as TOML: {exc}") from exc
-    urls = project.get("urls", {}) if isinstance(project, dict) else {}
-    return urls if isinstance(urls, dict) else {}
+    return project if isinstance(project, dict) else None
 
 
 def _urls_installed() -> dict[str, str]:
