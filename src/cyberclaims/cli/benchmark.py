@@ -105,7 +105,7 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def _gold(root: Path):
     """The validated gold articles, or None after printing why they cannot be used."""
-    corpus, report = validate(root, show_progress=False)
+    corpus, report = validate(root)  # a bar on a terminal: at scale, reading the corpus takes a while
     if not report.ok:
         for issue in report.errors:
             print(issue.to_text())
