@@ -175,3 +175,34 @@ def test_python_api_gives_the_cli_result(gold):
 
     result = evaluate("ner", ROOT / "dataset", {r["id"]: {"entities": r["entities"]} for r in _minimal(gold)})
     assert result.to_dict()["primary"] == {"metric": "f1", "value": 1.0}
+
+
+@pytest.mark.parametrize("form", ["jsonl", "annotation"])
+def test_a_mistyped_article_id_is_one_error_naming_the_gold_used(tmp_path, gold, form):
+    """A minimal file is checked against its own schema only (it was also checked against the annotation
+    files' schema: 50 errors for one typo), and the message names the gold folder actually used."""
+    downloaded = tmp_path / "downloaded"
+    shutil.copytree(ROOT / "dataset", downloaded)
+    typo = gold.articles[0].id + "x"
+    if form == "jsonl":
+        rows = _minimal(gold)
+        rows[0]["id"] = typo
+        path = _write(tmp_path / "typo.jsonl", rows)
+        line = f"{path}:1: "
+    else:
+        path = tmp_path / "typo"
+        path.mkdir()
+        for article in gold.articles:
+            data = dict(article.data, id=typo if article is gold.articles[0] else article.id)
+            (path / f"{data['id']}.json").write_text(json.dumps(data), encoding="utf-8")
+        line = f"{path / (typo + '.json')}: "
+    run = run_cli(
+        "evaluate", "--task", "ner", "--predictions", path, "--format", form, "--gold", downloaded, cwd=tmp_path
+    )
+    assert run.returncode == 1, run.output
+    issues = [x for x in run.stdout.splitlines() if x.startswith(str(path))]
+    assert len(issues) == 2, issues  # the unknown id, and the article it was meant for left without a prediction
+    [unknown] = [x for x in issues if "missing-text" in x]
+    assert unknown.startswith(line + "missing-text: ")
+    assert f"predicts article {typo!r}, which the gold in {downloaded} does not have" in unknown
+    assert "annotations/" not in run.stdout

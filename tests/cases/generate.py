@@ -788,6 +788,8 @@ def generate() -> int:
                 line = _expected_line(root / file, marker)
             case = {"code": code, "file": file, "line": line, "pointer": pointer,
                     "description": name.replace("-", " ")}
+            if code == "file-unreadable" and name == "no-annotations-folder":
+                case["status"] = 2  # not a repository: a usage error, whatever the command (README, Commands)
             (root / "case.json").write_text(dumps(case), encoding="utf-8")
             count += 1
     return count + _built_dataset_faults(invalid)
