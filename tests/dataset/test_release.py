@@ -6,6 +6,7 @@ huggingface_hub's own signatures and the file list is made by its own filter."""
 from __future__ import annotations
 
 import inspect
+import json
 import shutil
 from pathlib import Path
 
@@ -116,6 +117,7 @@ def built(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "tests" / "cases" / "valid" / "minimal", root)
     release_files(root)
     assert cli("build", cwd=root).returncode == 0
+    assert prepare(root) == ["releases/splits.json"]  # the split list this release publishes
     return root
 
 
@@ -172,3 +174,24 @@ def test_a_release_stops_at_the_first_failed_step(built, tmp_path):
     problems = run_release(root, TAG, log=lines.append)  # not a dry run: it would publish
     assert len(problems) == 2 and [line for line in lines if line.startswith("== ")] == [lines[0]]
     assert lines[0].startswith("== check:")
+
+
+def test_a_released_article_keeps_its_split(built, tmp_path):
+    """Stable splits: --prepare records each released article's split and never changes it; validate and build
+    then refuse an article moved to another split (split-changed, at its metadata.split)."""
+    root = tmp_path / "repo"
+    shutil.copytree(built, root)
+    released = json.loads((root / "releases" / "splits.json").read_text(encoding="utf-8"))
+    assert released == {"version": __version__, "splits": {"acme-breach": "train"}}
+    document = root / "annotations" / "acme-breach.json"
+    document.write_text(document.read_text(encoding="utf-8").replace('"split": "train"', '"split": "test"'))
+    assert prepare(root) == []  # the released split stays: the move is not recorded
+    for command in (["validate"], ["build"], ["build", "--check"]):
+        run = cli(*command, cwd=root)
+        assert run.returncode == 1, run.output
+        line = next(n for n, text in enumerate(document.read_text().splitlines(), 1) if '"split"' in text)
+        assert (
+            f"annotations/acme-breach.json:{line}: split-changed: moves the article from 'train', its split in a "
+            f"published release (releases/splits.json), to 'test'"
+        ) in run.stdout
+    assert release_problems(root, TAG) == []  # the release files are prepared; validate is what refuses

@@ -42,7 +42,8 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
         "--prepare",
         action="store_true",
         help="write the files a release commits that are made from the sources (.zenodo.json from "
-        "CITATION.cff), then commit them before tagging",
+        "CITATION.cff; releases/splits.json, the released split of every article, adding those of dataset/), "
+        "then commit them before tagging",
     )
     return {"release": _release}
 

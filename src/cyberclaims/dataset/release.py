@@ -8,7 +8,8 @@ operation the others would send, sending nothing:
 
 1. ``check``: the tag is ``v<version>`` of the single-source version (``cyberclaims.__version__``), with a
    ``CHANGELOG.md`` entry dated as ``CITATION.cff``; the addresses are not the placeholder; the files a release
-   commits (``.zenodo.json``, the released split list) are what ``--prepare`` makes of the sources;
+   commits (``.zenodo.json``, the released split list ``releases/splits.json`` that ``validate`` holds every
+   released article to) are what ``--prepare`` makes of the sources;
 2. ``build-check``: ``cyberclaims build --check``;
 3. ``validate-dataset``: ``cyberclaims validate dataset/``;
 4. ``publish``: ``HfApi.upload_folder`` of ``dataset/`` (remote files it no longer holds are deleted: a stale
@@ -19,6 +20,7 @@ operation the others would send, sending nothing:
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections.abc import Callable
@@ -31,7 +33,9 @@ from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import read_capped, write_file
 from ..core.project import Addresses, addresses
 from ..core.wording import count
+from ..validation.released import RELEASED_SPLITS, load_released_splits
 from .citation import ZENODO_FILE, read_cff, zenodo_json
+from .layout import shards
 from .manifest import MANIFEST, files_in, verify_manifest
 
 STEPS = ("check", "build-check", "validate-dataset", "publish", "smoke-test")
@@ -112,9 +116,31 @@ def _read(path: Path) -> bytes | None:
 
 
 def prepared_files(root: Path) -> dict[str, bytes]:
-    """The files a release commits that are made from the sources, by name: ``.zenodo.json`` from CITATION.cff."""
-    cff = Path(root) / "CITATION.cff"
-    return {ZENODO_FILE: zenodo_json(cff)} if cff.is_file() else {}
+    """The files a release commits that are made from the sources, by name: ``.zenodo.json`` from CITATION.cff,
+    and the released split list (``releases/splits.json``): the splits of the releases before it, never
+    changed, and those of the articles ``dataset/`` adds."""
+    root = Path(root)
+    made = {}
+    if (root / "CITATION.cff").is_file():
+        made[ZENODO_FILE] = zenodo_json(root / "CITATION.cff")
+    if (root / "dataset" / "data" / "documents").is_dir():
+        released, _ = load_released_splits(root)
+        splits = {**dataset_splits(root / "dataset"), **released}  # a released article keeps its split
+        text = json.dumps({"version": __version__, "splits": dict(sorted(splits.items()))}, indent=2)
+        made[RELEASED_SPLITS.as_posix()] = (text + "\n").encode("utf-8")
+    return made
+
+
+def dataset_splits(folder: Path) -> dict[str, str]:
+    """The split of each article of a built dataset (its ``documents`` rows)."""
+    import pyarrow.parquet as pq
+
+    splits = {}
+    for path in shards(folder, "documents"):
+        table = pq.read_table(path, columns=["id", "metadata"])
+        for article_id, metadata in zip(table.column("id").to_pylist(), table.column("metadata").to_pylist()):
+            splits[article_id] = metadata["split"]
+    return splits
 
 
 def prepare(root: Path) -> list[str]:
@@ -122,6 +148,7 @@ def prepare(root: Path) -> list[str]:
     changed = []
     for name, data in prepared_files(root).items():
         if _read(Path(root) / name) != data:
+            (Path(root) / name).parent.mkdir(parents=True, exist_ok=True)
             write_file(Path(root) / name, data)
             changed.append(name)
     return changed

@@ -18,10 +18,11 @@ from ..core.codes import Severity
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
-from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative
+from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative, split_of
 from ..core.schemas import fast_validator
 from .article_rules import check_article
 from .registries import collect_usage
+from .released import UNKNOWN_SPLIT, split_byte
 from .schema import schema_issues
 
 # sha256 of an article without a text (or without an annotation file): never a duplicate of another
@@ -39,6 +40,9 @@ class Findings:
     # sha256 of each gold article's text, 32 bytes per article in order (NO_DIGEST: no text): compact,
     # since a large corpus keeps one per article until duplicates are found
     digests: bytearray = field(default_factory=bytearray)
+    # the split of each gold article, one byte in the same order (``released.split_byte``): compared with the
+    # released splits once the collection is checked
+    splits: bytearray = field(default_factory=bytearray)
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
 
@@ -52,6 +56,7 @@ class Findings:
         self.read += other.read
         self.articles += other.articles
         self.digests += other.digests
+        self.splits += other.splits
         self.used_entities |= other.used_entities
         self.used_propositions |= other.used_propositions
 
@@ -62,6 +67,7 @@ class Findings:
             "files_checked": self.files_checked,
             "read": self.read,
             "digests": self.digests.hex(),
+            "splits": self.splits.hex(),
             "used_entities": sorted(self.used_entities),
             "used_propositions": sorted(self.used_propositions),
         }
@@ -73,6 +79,7 @@ class Findings:
             data["files_checked"],
             data["read"],
             digests=bytearray.fromhex(data["digests"]),
+            splits=bytearray.fromhex(data["splits"]),
             used_entities=set(data["used_entities"]),
             used_propositions=set(data["used_propositions"]),
         )
@@ -90,6 +97,7 @@ def check_files(
     article, digest = _read_article(files, root, is_gold, findings)
     if is_gold:
         findings.digests += digest if digest is not None and files.json_path is not None else NO_DIGEST
+        findings.splits.append(split_byte(split_of(article)) if article is not None else UNKNOWN_SPLIT)
     if article is None:
         return None
     findings.read += 1
