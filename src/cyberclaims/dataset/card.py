@@ -68,7 +68,9 @@ def _size_category(configs: list) -> str:
 
 WITHHELD_NOTICE = (
     "> **This copy withholds the article texts.** Every `text` field (documents, spans, claim sentences) and "
-    "the `ner` tokens are null; offsets, `text_sha256`, sources and the project's own annotations are kept. "
+    "the `ner` tokens are null; offsets, `text_sha256`, sources and the project's own annotations are kept, "
+    "but for the runs of 100 or more characters a field copies from its article: such a field reads "
+    "`[withheld verbatim runs] [...]`, its own characters and, for each run, its `[start, end]` in the text. "
     "Obtain the articles from their sources, save each as `<id>.txt`, and run "
     "`cyberclaims rehydrate <this folder> --texts <folder of .txt files>`: a text is accepted only if its "
     "sha256 equals the pinned `text_sha256`.\n\n"
