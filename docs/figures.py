@@ -34,8 +34,9 @@ def _make_examples():
     return module.make_examples
 
 
-def compute(root: Path = ROOT, split: str = "test") -> dict[str, str]:
-    """Every figure of the docs by name, from the repository at ``root`` (its annotations and ``dataset/``)."""
+def compute(root: Path = ROOT, split: str = "test", keep: Path | None = None) -> dict[str, str]:
+    """Every figure of the docs by name, from the repository at ``root`` (its annotations and ``dataset/``);
+    ``keep``: a folder to leave the worked example's files in (``predictions/``, ``examples/``)."""
     from cyberclaims.benchmark.baselines import run_baselines
     from cyberclaims.benchmark.gold import load_gold
     from cyberclaims.benchmark.predictions import load_any
@@ -50,8 +51,8 @@ def compute(root: Path = ROOT, split: str = "test") -> dict[str, str]:
         raise SystemExit(f"the annotations under {root} do not validate: {report.summary()}")
     gold = load_gold(root / "dataset", split)
     with tempfile.TemporaryDirectory(prefix="cyberclaims-figures-") as scratch:
-        predictions, examples = Path(scratch) / "predictions", Path(scratch) / "examples"
-        examples.mkdir()
+        predictions, examples = Path(keep or scratch) / "predictions", Path(keep or scratch) / "examples"
+        examples.mkdir(parents=True)
         # the worked example's commands: `cyberclaims baselines --core --predictions DIR`, then make_examples.py
         run_baselines(corpus.gold.articles, split=split, seed=SEED, core_only=True, predictions_dir=predictions)
         _make_examples()(predictions, root / "dataset", examples)

@@ -25,8 +25,13 @@ FENCE = re.compile(r"^( *)```(\w*)\n(.*?)^\1```$", re.S | re.M)
 
 
 @pytest.fixture(scope="module")
-def values() -> dict[str, str]:
-    return figures.compute(ROOT)
+def made(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("docs")
+
+
+@pytest.fixture(scope="module")
+def values(made) -> dict[str, str]:
+    return figures.compute(ROOT, keep=made)  # the worked example's files stay in `made` for the blocks
 
 
 def test_every_figure_of_the_docs_is_the_datas(values):
@@ -59,19 +64,17 @@ def code_blocks(path: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def work(tmp_path_factory, hf_cache) -> dict[str, Path]:
-    """Where the docs' commands write (their placeholders, replaced), with the worked example's files made."""
+def work(made, values, hf_cache) -> dict[str, Path]:
+    """Where the docs' commands write (their placeholders, replaced), with the worked example's files made
+    (by ``docs/figures.py``, which runs the worked example)."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     import datasets
 
     datasets.config.HF_DATASETS_CACHE = Path(hf_cache)  # not the user's cache
-    tmp = tmp_path_factory.mktemp("docs")
-    (tmp / "examples").mkdir()
-    assert cli("baselines", "--core", "--predictions", tmp / "bp", cwd=ROOT).returncode == 0
-    figures._make_examples()(tmp / "bp", ROOT / "dataset", tmp / "examples")
+    tmp = made
     return {
         # shell words
-        "/tmp/bp": tmp / "bp",
+        "/tmp/bp": tmp / "predictions",
         "examples": tmp / "examples",
         "examples/iob2-ner.jsonl": tmp / "examples" / "iob2-ner.jsonl",
         "my-system.jsonl": tmp / "examples" / "minimal-ner.jsonl",
