@@ -216,7 +216,8 @@ def copy_repository(target: Path, *, with_dataset: bool = False) -> Path:
     """A disposable copy of what a build reads (and optionally the committed dataset)."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "annotations", target / "annotations")
-    shutil.copy2(ROOT / "CITATION.cff", target / "CITATION.cff")
+    for name in ("CITATION.cff", "pyproject.toml"):  # the citation and the addresses (core/project.py)
+        shutil.copy2(ROOT / name, target / name)
     if with_dataset:
         shutil.copytree(ROOT / "dataset", target / "dataset")
     return target

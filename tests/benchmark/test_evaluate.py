@@ -588,7 +588,7 @@ def test_usage_errors(tmp_path):
 
 def test_a_folder_that_is_not_a_built_dataset_is_a_clear_error(tmp_path):
     run = run_cli("evaluate", "--task", "ner", "--predictions", ROOT / "annotations", "--gold", tmp_path, cwd=tmp_path)
-    assert run.returncode == 1, run.output
+    assert run.returncode == 2, run.output  # not a built dataset: a usage error, as in `summary`
     assert "is not a built dataset" in run.stderr
 
 

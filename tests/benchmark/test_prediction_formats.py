@@ -193,3 +193,34 @@ def test_a_score_per_span_is_read_and_never_scored(tmp_path, gold):
         assert run.returncode == 0, run.output
         results.append({k: v for k, v in json.loads(out.read_text()).items() if k != "predictions"})
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("form", ["jsonl", "annotation"])
+def test_a_mistyped_article_id_is_one_error_naming_the_gold_used(tmp_path, gold, form):
+    """A minimal file is checked against its own schema only (it was also checked against the annotation
+    files' schema: 50 errors for one typo), and the message names the gold folder actually used."""
+    downloaded = tmp_path / "downloaded"
+    shutil.copytree(ROOT / "dataset", downloaded)
+    typo = gold.articles[0].id + "x"
+    if form == "jsonl":
+        rows = _minimal(gold)
+        rows[0]["id"] = typo
+        path = _write(tmp_path / "typo.jsonl", rows)
+        line = f"{path}:1: "
+    else:
+        path = tmp_path / "typo"
+        path.mkdir()
+        for article in gold.articles:
+            data = dict(article.data, id=typo if article is gold.articles[0] else article.id)
+            (path / f"{data['id']}.json").write_text(json.dumps(data), encoding="utf-8")
+        line = f"{path / (typo + '.json')}: "
+    run = run_cli(
+        "evaluate", "--task", "ner", "--predictions", path, "--format", form, "--gold", downloaded, cwd=tmp_path
+    )
+    assert run.returncode == 1, run.output
+    issues = [x for x in run.stdout.splitlines() if x.startswith(str(path))]
+    assert len(issues) == 2, issues  # the unknown id, and the article it was meant for left without a prediction
+    [unknown] = [x for x in issues if "missing-text" in x]
+    assert unknown.startswith(line + "missing-text: ")
+    assert f"predicts article {typo!r}, which the gold in {downloaded} does not have" in unknown
+    assert "annotations/" not in run.stdout

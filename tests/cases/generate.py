@@ -193,6 +193,15 @@ def _(root):
     return "annotations", None, None
 
 
+@fault("split-changed", "released-in-test-now-in-train")
+def _(root):
+    # the split list of the releases so far (cyberclaims release --prepare writes it): the article was in test
+    (root / "releases").mkdir()
+    released = {"version": "0.0.1", "splits": {ID: "test"}}
+    (root / "releases" / "splits.json").write_text(dumps(released), encoding="utf-8")
+    return DOC, '"split": "train"', "/metadata/split"
+
+
 @fault("invalid-file-name", "upper-case-and-underscore")
 def _(root):
     (root / "annotations" / "Bad_Name.txt").write_text("Some other text.", encoding="utf-8")
@@ -1090,6 +1099,8 @@ def generate() -> int:
                 line = _expected_line(root / file, marker)
             case = {"code": code, "file": file, "line": line, "pointer": pointer,
                     "description": name.replace("-", " ")}
+            if code == "file-unreadable" and name == "no-annotations-folder":
+                case["status"] = 2  # not a repository: a usage error, whatever the command (README, Commands)
             (root / "case.json").write_text(dumps(case), encoding="utf-8")
             count += 1
     return count + _built_dataset_faults(invalid)

@@ -32,7 +32,7 @@ def test_a_schema_message_shows_its_pointer_once():
 
 def test_outside_a_repository_the_message_says_to_pass_root(tmp_path):
     run = run_cli("validate", cwd=tmp_path)
-    assert run.returncode == 1
+    assert run.returncode == 2  # not a repository: a usage error, as for every command (test_exit_statuses.py)
     assert "annotations: file-unreadable: no annotations/ folder found in " in run.stdout, run.output
     assert "run cyberclaims at the repository root, or pass --root <repository>" in run.stdout
 

@@ -57,7 +57,7 @@ def test_invalid_sources_write_nothing(tmp_path: Path):
     assert run.returncode == 1
     assert "schema-enum" in run.stdout and "nothing was written" in run.stderr
     assert tree(repo / "dataset") == before
-    assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset"]
+    assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset", "pyproject.toml"]
 
 
 def test_build_replaces_the_previous_dataset_whole(repo: Path):
@@ -67,7 +67,7 @@ def test_build_replaces_the_previous_dataset_whole(repo: Path):
     stale.write_bytes(b"not parquet")
     assert run_cli("build", cwd=repo).returncode == 0
     assert not stale.exists()
-    assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset"]
+    assert sorted(p.name for p in repo.iterdir()) == ["CITATION.cff", "annotations", "dataset", "pyproject.toml"]
 
 
 def test_built_files_get_the_permissions_of_files_the_user_makes(repo: Path):

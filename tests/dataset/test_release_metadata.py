@@ -133,6 +133,13 @@ def test_card_has_no_placeholder_and_every_section():
         "Dataset Curators",
         "Licensing Information",
         "Citation Information",
+        # the Hub's current dataset card template (huggingface_hub's datasetcard_template.md)
+        "Dataset Sources",
+        "Versions",
+        "Uses",
+        "Direct Use",
+        "Out-of-Scope Use",
+        "Dataset Card Contact",
     ):
         assert re.search(rf"^#+ {re.escape(section)}$", card, re.M), section
 
@@ -172,15 +179,34 @@ def test_croissant_validates_and_loads_like_the_parquet():
 
     dataset = mlc.Dataset(jsonld=DATASET / "croissant.json")
     assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings
-    # Flat record sets load record for record; nested list-of-struct columns are described but
-    # mlcroissant 1.1 cannot yet read them from Parquet (documented in the module).
-    for config, key in (("claims", "id"), ("entities", "key")):
-        parquet = {row[key]: row for row in pq.read_table(DATASET / "data" / config).to_pylist()}
-        loaded = {}
-        for record in dataset.records(record_set=config):
-            row = {name.split("/", 1)[1]: _plain(value) for name, value in record.items()}
-            loaded[row[key]] = row
-        assert loaded == parquet
+    # Every record set loads, record for record what the Parquet holds (nested columns included).
+    record_sets = [r["@id"] for r in metadata["recordSet"] if r.get("dataType") != "sc:Enumeration"]
+    assert set(record_sets) == {p.name for p in (DATASET / "data").iterdir()}
+    for config in record_sets:
+        parquet = pq.read_table(DATASET / "data" / config).to_pylist()
+        loaded = [_nested(record) for record in dataset.records(record_set=config)]
+        assert _sorted(loaded) == _sorted(parquet), config
+
+
+def _nested(record: dict) -> dict:
+    """An mlcroissant record (``config/field/sub`` keys, bytes for text; a struct inside a struct is also
+    given at the top) as the nested row ``pyarrow`` reads."""
+    row: dict = {}
+    for name, value in record.items():
+        *parents, leaf = name.split("/")[1:]
+        node = row
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        plain = _plain(value)
+        if isinstance(plain, dict) and isinstance(node.get(leaf), dict):
+            node[leaf].update(plain)
+        else:
+            node[leaf] = plain
+    return row
+
+
+def _sorted(rows: list[dict]) -> list[str]:
+    return sorted(json.dumps(row, sort_keys=True) for row in rows)
 
 
 def _plain(value):
@@ -188,6 +214,8 @@ def _plain(value):
         return value.decode("utf-8")
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {name.rsplit("/", 1)[1]: _plain(v) for name, v in value.items()}
     return value
 
 
@@ -234,5 +262,50 @@ def test_croissant_class_names_are_enumerations_the_fields_reference():
         for f in fields(r)
         if "references" in f
     }
-    assert referenced == set(enums)
+    # A list of class labels at the top of a record set (ner_tags) names its enumeration: a reference is a
+    # join in mlcroissant, and a list is no join key (the ner record set would not load).
+    top_lists = [
+        f for r in metadata["recordSet"] for f in r.get("field", []) if f.get("repeated") and "subField" not in f
+    ]
+    named = {key for f in top_lists for key in enums if f"`{key}` record set" in f.get("description", "")}
+    assert not any("references" in f for f in top_lists)
+    assert referenced | named == set(enums) and named
+    ner_tags = next(
+        f for r in metadata["recordSet"] if r["@id"] == "ner" for f in r["field"] if f["name"] == "ner_tags"
+    )
+    [key] = [key for key in named if f"`{key}`" in ner_tags["description"]]
+    assert [n for _, n in sorted(loaded[key])] == features_of("ner")["ner_tags"].feature.names
     assert isinstance(features_of("claims")["attribution"], ClassLabel)
+
+
+def test_one_address_everywhere():
+    """The repository URL and the Hub dataset, defined once in pyproject.toml [project.urls], are what the
+    card, Croissant, the BibTeX, CITATION.cff, .zenodo.json and the README say."""
+    from huggingface_hub import DatasetCard
+
+    from cyberclaims.core.project import addresses
+    from cyberclaims.dataset.citation import zenodo_json
+
+    where = addresses(ROOT)
+    assert where.source.endswith("pyproject.toml")
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert (cff["repository-code"], cff["url"]) == (where.repository, where.dataset)
+    assert (ROOT / ".zenodo.json").read_bytes() == zenodo_json(ROOT / "CITATION.cff")
+    croissant = json.loads((DATASET / "croissant.json").read_text(encoding="utf-8"))
+    assert (croissant["url"], croissant["sameAs"]) == (where.dataset, where.repository)
+    assert f"url = {{{where.dataset}}}" in croissant["citeAs"]
+    card = DatasetCard.load(DATASET / "README.md").text
+    assert f"url = {{{where.dataset}}}" in re.search(r"```bibtex\n(.*?)\n```", card, re.S).group(1)
+    sources = card[card.index("### Dataset Sources") :]
+    assert f"- **Repository:** <{where.repository}>" in sources
+    assert f"- **Hugging Face Hub:** <{where.dataset}> (`{where.hub_id}`)" in sources
+    pinned = f'load_dataset("{where.hub_id}", "documents", split="test", revision="v{__version__}")'
+    assert pinned in card
+    contact = card[card.index("## Dataset Card Contact") :]
+    assert f"<{where.issues}>" in contact
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"<{where.repository}>" in readme and f"<{where.dataset}>" in readme and pinned in readme
+    # no other address of either kind anywhere a user reads them
+    for text in (card, readme, json.dumps(croissant), (ROOT / "CITATION.cff").read_text(encoding="utf-8")):
+        assert set(re.findall(r"https://huggingface\.co/datasets/[\w.\-]+/[\w.\-]+", text)) <= {where.dataset}
+        assert set(re.findall(r"https://github\.com/[\w.\-]+/[\w.\-]+", text)) <= {where.repository}

@@ -8,6 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ARTICLE_IDS, ROOT, run_cli, tree
+from cyberclaims.dataset.withhold import VERBATIM_RUN
 
 pytestmark = pytest.mark.corpus
 
@@ -27,6 +28,13 @@ def test_withheld_copy_has_no_text_and_rehydrates_to_the_full_dataset(tmp_path: 
         assert all(m["text"] is None for m in row["entities"]) and all(c["text"] is None for c in row["claims"])
         assert all(c["normalized"] for c in row["claims"])  # the project's own statements stay
     assert all(r["tokens"] is None and r["spans"] for r in pq.read_table(out / "data" / "ner").to_pylist())
+    # withheld means withheld: no string of any field of any config holds VERBATIM_RUN characters of any text
+    windows = {t[i : i + VERBATIM_RUN] for t in texts.values() for i in range(len(t) - VERBATIM_RUN + 1)}
+    for config in (out / "data").iterdir():
+        for row in pq.read_table(config).to_pylist():
+            for value in _strings(row):
+                leaked = [value[i : i + VERBATIM_RUN] for i in range(len(value) - VERBATIM_RUN + 1)]
+                assert not windows.intersection(leaked), (config.name, value)
     assert "withholds the article texts" in (out / "README.md").read_text(encoding="utf-8")
     assert run_cli("validate", out).returncode == 0
 
@@ -50,3 +58,15 @@ def test_withheld_copy_has_no_text_and_rehydrates_to_the_full_dataset(tmp_path: 
     run = run_cli("rehydrate", out, "--texts", supplied)
     assert run.returncode == 0, run.output
     assert tree(out) == tree(ROOT / "dataset")  # byte for byte the published build
+
+
+def _strings(value):
+    """Every string in a row, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

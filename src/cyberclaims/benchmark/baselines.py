@@ -65,6 +65,7 @@ from typing import Any
 
 from .. import __version__
 from ..core.model import Article, in_split
+from ..core.progress import Bar, many
 from ..core.text import split_sentences, tokenize
 from ..dataset.leaderboard import OFFICIAL_EN_CORE_WEB_SM
 from .predictions import check_predictions, prediction_document, write_jsonl
@@ -780,6 +781,7 @@ def run_baselines(
     only: Sequence[str] | None = None,
     log: Callable[[str], None] = lambda _: None,
     predictions_dir: Path | None = None,
+    show_progress: bool = True,
 ) -> dict[str, Any]:
     """Run the baselines on the gold articles of ``split`` and score them; the results as a JSON-ready dict.
 
@@ -793,14 +795,18 @@ def run_baselines(
         if not gold:
             raise ValueError(f"no gold article is in the {split} split")
     rows = []
-    for baseline in BASELINES:
-        if (core_only and baseline.extra) or (only and baseline.id not in only):
-            continue
+    chosen = [b for b in BASELINES if not (core_only and b.extra) and not (only and b.id not in only)]
+    # On a terminal, a bar over the baselines once the split is large enough for them to take a while; the
+    # log's lines are printed above it.
+    bar = Bar(len(chosen), desc="baselines", unit="baseline", enabled=show_progress and many(len(gold)), min_items=1)
+    log = _above(bar, log)
+    for baseline in chosen:
         name = f"{baseline.name}, {training['description']}" if baseline.learns else baseline.name
         try:
             documents, provenance = _predict(baseline, gold, seed, train)
         except Unavailable as exc:
             log(f"skipped {baseline.id}: {exc}")
+            bar.update()
             rows += [
                 {
                     "baseline": baseline.id,
@@ -826,6 +832,8 @@ def run_baselines(
             for task in baseline.tasks
         ]
         log(f"ran {baseline.id}")
+        bar.update()
+    bar.close()
     return {
         "cyberclaims_version": __version__,
         "python": platform.python_version(),
@@ -835,6 +843,11 @@ def run_baselines(
         "articles": sorted(a.id for a in gold),
         "rows": rows,
     }
+
+
+def _above(bar: Bar, log: Callable[[str], None]) -> Callable[[str], None]:
+    """``log``, or a line printed above ``bar`` while it is shown."""
+    return lambda line: None if bar.write(line) else log(line)
 
 
 def _predict(

@@ -25,6 +25,10 @@ class GoldError(ValueError):
     """The folder cannot be used as gold (not a built dataset, text withheld, no article in the split)."""
 
 
+class NotABuiltDataset(GoldError):
+    """The folder is not a built dataset at all (a usage error, as for every command given such a folder)."""
+
+
 @dataclass
 class NerRow:
     """One row of the ``ner`` config: a sentence's tokens, their offsets and the gold IOB2 tags."""
@@ -52,7 +56,7 @@ def load_gold(folder: Path, split: str = "test") -> Gold:
     """The gold of ``split`` in the built dataset ``folder``; :class:`GoldError` when it cannot be scored."""
     folder = Path(folder)
     if not config_folder(folder, "documents").is_dir():
-        raise GoldError(
+        raise NotABuiltDataset(
             f"{folder} is not a built dataset: no data/documents/ folder of Parquet files (build one "
             f"with `cyberclaims build`, or download the dataset and pass its folder with --gold)"
         )

@@ -86,13 +86,15 @@ class Predictions:
         return self.report.ok
 
 
-def load_predictions(path: Path, gold: Sequence[Article], *, ignore: Iterable[str] = ()) -> Predictions:
+def load_predictions(
+    path: Path, gold: Sequence[Article], *, ignore: Iterable[str] = (), gold_source: str | Path | None = None
+) -> Predictions:
     """Read and validate predictions from a folder of ``<id>.json`` or a JSONL file.
 
     Predictions of the articles in ``ignore`` (gold articles of another split) are skipped, unchecked:
-    neither scored nor an error."""
+    neither scored nor an error. ``gold_source``: where the gold was read (named in messages)."""
     path = Path(path)
-    gold_by_id = _gold_by_id(gold, ignore)
+    gold_by_id = _gold_by_id(gold, ignore, gold_source)
     report = Report()
     found: dict[str, Article] = {}
     attempted: set[str] = set()  # ids with a prediction, valid or not: a broken one is not also "missing"
@@ -132,11 +134,32 @@ def _separated(found: dict[str, Article], report: Report, format: str = "annotat
     return Predictions(found, report, sorted(flagged, key=Issue.sort_key), format)
 
 
-def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str]) -> dict[str, Article | None]:
-    """Gold articles by id; an id to ignore maps to None (its prediction is skipped, its absence is fine)."""
-    gold_by_id: dict[str, Article | None] = {a.id: a for a in gold}
+class GoldIndex(dict[str, "Article | None"]):
+    """Gold articles by id (an id to ignore maps to None: its prediction is skipped, its absence is fine), and
+    where the gold was read (``source``, a dataset folder; None when the caller gave articles), for messages."""
+
+    source: str | None = None
+
+
+def _gold_by_id(gold: Sequence[Article], ignore: Iterable[str], source: str | Path | None = None) -> GoldIndex:
+    gold_by_id = GoldIndex({a.id: a for a in gold})
     gold_by_id.update({i: None for i in ignore if i not in gold_by_id})
+    gold_by_id.source = str(source) if source is not None else None
     return gold_by_id
+
+
+def unknown_article(display: str, line: int | None, article_id: str, gold_by_id: dict[str, Article | None]) -> Issue:
+    """A prediction of an article the gold does not have, naming the gold actually used."""
+    known = ", ".join(sorted(gold_by_id)[:5]) + (", ..." if len(gold_by_id) > 5 else "")
+    source = getattr(gold_by_id, "source", None)
+    where = f"the gold in {source}" if source else "the gold"
+    return Issue(
+        display,
+        line,
+        "/id" if line is not None else "",
+        "missing-text",
+        f"predicts article {article_id!r}, which {where} does not have (its articles: {known or 'none'})",
+    )
 
 
 def _load_folder(
@@ -262,17 +285,7 @@ def _check_document(
     gold = gold_by_id.get(article_id)
     article = None
     if gold is None:
-        known = ", ".join(sorted(gold_by_id)[:5]) + (", ..." if len(gold_by_id) > 5 else "")
-        issues.append(
-            Issue(
-                doc.display,
-                None,
-                "",
-                "missing-text",
-                f"predicts article {article_id!r}, which has no gold text annotations/"
-                f"{article_id}.txt (gold articles: {known})",
-            )
-        )
+        issues.append(unknown_article(doc.display, None, article_id, gold_by_id))
     elif isinstance(doc.value, dict):  # else the schema said what it is instead
         # The layout is the gold's: a system labels the text, it does not re-segment it. So labels are
         # checked against the gold boilerplate, whatever segments the prediction carries.
@@ -418,7 +431,7 @@ def load_any(path: Path, gold: Gold, task: str, format: str | None = None) -> Pr
     if format == "iob2" and task != "ner":
         raise ValueError(f"the iob2 format carries entity types only: it scores the ner task, not {task}")
     if format == "annotation":
-        predictions = load_predictions(path, gold.articles, ignore=gold.other_ids)
+        predictions = load_predictions(path, gold.articles, ignore=gold.other_ids, gold_source=gold.folder)
         predictions.format = "annotation"
         return predictions
     if path.is_dir():
@@ -558,9 +571,11 @@ def check_minimal(
 ) -> tuple[Article | None, list[Issue]]:
     """Check one schema-valid minimal document; the scored article (or None) and the issues."""
     article_id = value["id"]
+    if article_id in gold_by_id and gold_by_id[article_id] is None:
+        return None, []  # an article of another split: ignored
     gold = gold_by_id.get(article_id)
-    if gold is None:
-        return _check_document(JsonDocument(display, "", dict(value)), article_id, gold_by_id, line)
+    if gold is None:  # checked against its own (minimal) schema only: never the annotation files' schema
+        return None, [unknown_article(display, line, article_id, gold_by_id)]
     issues = minimal_issues(value, gold, task, display, line)
     if issues:
         return None, issues
@@ -571,7 +586,7 @@ def check_minimal(
 
 def _load_minimal(path: Path, data: bytes, gold: Gold, task: str, report: Report) -> Predictions:
     display = str(path)
-    gold_by_id = _gold_by_id(gold.articles, gold.other_ids)
+    gold_by_id = _gold_by_id(gold.articles, gold.other_ids, gold.folder)
     found: dict[str, Article] = {}
     seen: dict[str, int] = {}
     for number, doc in _lines(path, data, report, "predictions"):
@@ -653,7 +668,7 @@ def _load_iob2(path: Path, data: bytes, gold: Gold, report: Report) -> Predictio
                     number,
                     "/id",
                     "missing-text",
-                    f"row {row_id!r} is not a row of the ner config's {gold.split} split",
+                    f"row {row_id!r} is not a row of the ner config's {gold.split} split in {gold.folder}",
                 )
             )
             continue

@@ -152,7 +152,7 @@ def _passes(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     # The articles are read again one at a time as their pages are written: memory does not grow with
     # the corpus (the pages are the same bytes either way).
-    corpus, report = validate(args.root, show_progress=False, keep_articles=False)
+    corpus, report = validate(args.root, keep_articles=False)  # a bar on a terminal, as the render's
     result = render_site(corpus, report, args.out, args.ids or None)  # an unknown id: a UsageError, exit 2
     # A second render into the same folder writes only the pages whose inputs changed (the others are
     # "up to date"); deleting DIR/.render-state.json forces a full render.

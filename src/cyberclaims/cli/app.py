@@ -1,8 +1,11 @@
 """The ``cyberclaims`` command: the parser, and the one place where errors become exit statuses.
 
-Exit status: 0 success, 1 the data has problems (invalid, stale), 2 usage error, 3 internal error.
-No traceback reaches the user unless CYBERCLAIMS_DEBUG is set. The commands live in one module per
-group (``data``, ``annotators``, ``benchmark``), each a thin layer over the library.
+Exit status, one per cause whatever the command (the table is in the README, "Commands"): 0 success; 1 the
+data has problems (invalid, stale) or the system refused an operation; 2 the request cannot be carried out as
+asked (a bad option, a path that does not exist, a folder that is not a repository or not a built dataset);
+3 internal error; 130 interrupted; 141 the reader of the output went away. No traceback reaches the user
+unless CYBERCLAIMS_DEBUG is set. The commands live in one module per group (``data``, ``annotators``,
+``benchmark``, ``release``), each a thin layer over the library.
 """
 
 from __future__ import annotations
@@ -17,10 +20,30 @@ from typing import NoReturn
 from .. import __version__
 from ..core.errors import ENVIRONMENT_ERRNOS, CyberClaimsError, environment_failure
 from ..core.issues import Report
-from . import adjudication, annotators, benchmark, data
-from .output import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, print_report
+from . import adjudication, annotators, benchmark, data, release
+from .output import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE, not_a_repository, print_report
 
 Handler = Callable[[argparse.Namespace], int]
+ROOT_HELP = "repository root holding annotations/ and dataset/ (default: the current folder)"
+# The commands that work on a repository's annotations/ (validate too, unless given built datasets only: it
+# checks for itself); the others read a built dataset (summary, evaluate) or nothing of the repository.
+NEEDS_REPOSITORY = frozenset(
+    {
+        "build",
+        "lint",
+        "new",
+        "agreement",
+        "diff",
+        "render",
+        "import",
+        "export",
+        "baselines",
+        "release",
+        "adjudicate",
+        "suggest",
+        "passes",
+    }
+)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process a pipe killed
 
 
@@ -40,16 +63,15 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    top.add_argument(
-        "--root",
-        type=Path,
-        default=Path("."),
-        help="repository root holding annotations/ and dataset/ (default: the current folder)",
-    )
+    top.add_argument("--root", type=Path, default=Path("."), help=ROOT_HELP)
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     handlers: dict[str, Handler] = {}
-    for group in (data, annotators, benchmark, adjudication):
+    for group in (data, annotators, benchmark, adjudication, release):
         handlers.update(group.register(commands))
+    for name, command in commands.choices.items():
+        # `--root` after the subcommand too (cyberclaims build --root X); absent there, the one before it holds
+        command.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=ROOT_HELP)
+        command.set_defaults(needs_repository=name in NEEDS_REPOSITORY)
     return top, handlers
 
 
@@ -58,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     args = top.parse_args(argv)
     if not args.root.is_dir():
         print(f"cyberclaims: error: --root {args.root} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.needs_repository and (problem := not_a_repository(args.root)):
+        print(f"cyberclaims: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return handlers[args.command](args)

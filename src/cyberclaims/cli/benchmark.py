@@ -105,7 +105,7 @@ def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
 
 def _gold(root: Path):
     """The validated gold articles, or None after printing why they cannot be used."""
-    corpus, report = validate(root, show_progress=False)
+    corpus, report = validate(root)  # a bar on a terminal: at scale, reading the corpus takes a while
     if not report.ok:
         for issue in report.errors:
             print(issue.to_text())
@@ -142,7 +142,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 def _evaluate(args: argparse.Namespace) -> int:
     # deferred: scoring reads Parquet (pyarrow, datasets: a second to import); `validate` must start fast
-    from ..benchmark.gold import GoldError, load_gold
+    from ..benchmark.gold import GoldError, NotABuiltDataset, load_gold
     from ..benchmark.predictions import load_any
     from ..benchmark.scoring import evaluate
 
@@ -157,7 +157,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         gold = load_gold(folder, args.split)
     except GoldError as exc:
         print(f"cyberclaims: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
+        return EXIT_USAGE if isinstance(exc, NotABuiltDataset) else EXIT_DATA
     try:
         predictions = load_any(args.predictions, gold, args.task, args.format)
     except ValueError as exc:

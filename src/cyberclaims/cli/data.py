@@ -21,7 +21,7 @@ from ..review.agreement import pass_agreement
 from ..review.changes import compare
 from ..review.lint import lint
 from ..validation import validate
-from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, positive, print_report
+from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE, not_a_repository, positive, print_report
 
 
 def register(commands: Any) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -212,6 +212,8 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         _, report = validate(args.root, args.paths or None, keep_articles=False, jobs=args.jobs)
     print_report(report, args.format)
+    if (sources or not built) and not_a_repository(args.root):
+        return EXIT_USAGE  # the report says where it looked and to pass --root; the status is every command's
     return EXIT_OK if report.ok else EXIT_DATA
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from ..core.errors import DATA_PROBLEM, USAGE_PROBLEM
-from ..core.issues import Report
+from ..core.issues import Report, printable
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, DATA_PROBLEM, USAGE_PROBLEM, 3
 
@@ -48,6 +49,16 @@ def escape_github_property(text: str) -> str:
 
 
 REPORTERS: dict[str, Callable[[Report], None]] = {"text": _text, "json": _json, "github": _github}
+
+
+def not_a_repository(root: Path) -> str | None:
+    """Why ``root`` is not a repository the command can work on (no ``annotations/`` folder), or None."""
+    if (root / "annotations").is_dir():
+        return None
+    return (
+        f"{printable(str(root.resolve()))} is not a CyberClaims repository (it has no annotations/ folder): run "
+        f"cyberclaims at the repository root, or pass --root <repository>"
+    )
 
 
 def print_report(report: Report, fmt: str = "text") -> None:

@@ -62,6 +62,12 @@ CODES: dict[str, Code] = _codes(
     ("text-bom", E, "The raw text starts with a UTF-8 byte-order mark."),
     ("text-hash-mismatch", E, "The sha256 of the raw text differs from text_sha256: the text changed after labelling."),
     ("duplicate-text", E, "Two articles have the same text."),
+    (
+        "split-changed",
+        E,
+        "An article of a published release is in another split than it was released in (releases/splits.json): "
+        "splits never change once released.",
+    ),
     # Schema (one code per JSON Schema keyword that failed)
     ("schema-required", E, "A required field is missing."),
     ("schema-additional-properties", E, "A field the schema does not define (a typo, or a field in the wrong place)."),

@@ -14,11 +14,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence, Sized
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
 from .libc import libc
-from .progress import progress
+from .progress import Bar
 
 C = TypeVar("C")
 T = TypeVar("T", bound=Sized)
@@ -39,35 +39,36 @@ def map_in_order(
     the batches' items (``len(batch)``) on a terminal. At most ``IN_FLIGHT`` batches per worker wait, so
     memory stays flat whatever the corpus.
     """
-    bar = _Counter(progress(range(sum(len(b) for b in batches)), desc=desc, unit="article", enabled=show_progress))
-    if workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield work(context, batch)
-            bar.advance(len(batch))
-        return
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(context, os.getpid())) as pool:
-        pending: deque[tuple[int, Future[R]]] = deque()
-        for batch in batches:
-            pending.append((len(batch), pool.submit(_in_worker, work, batch)))
-            if len(pending) >= IN_FLIGHT * workers:
+    # The bar shows from the start and counts articles, a batch at a time; while a batch is awaited it is
+    # refreshed, so its clock moves even when a batch takes long.
+    with Bar(sum(len(b) for b in batches), desc=desc, unit="article", enabled=show_progress) as bar:
+        if workers <= 1 or len(batches) <= 1:
+            for batch in batches:
+                yield work(context, batch)
+                bar.update(len(batch))
+            return
+        with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(context, os.getpid())) as pool:
+            pending: deque[tuple[int, Future[R]]] = deque()
+            for batch in batches:
+                pending.append((len(batch), pool.submit(_in_worker, work, batch)))
+                if len(pending) >= IN_FLIGHT * workers:
+                    size, future = pending.popleft()
+                    yield _awaited(future, bar)
+                    bar.update(size)
+            while pending:
                 size, future = pending.popleft()
-                yield future.result()
-                bar.advance(size)
-        while pending:
-            size, future = pending.popleft()
-            yield future.result()
-            bar.advance(size)
+                yield _awaited(future, bar)
+                bar.update(size)
 
 
-class _Counter:
-    """Advances a progress iterator by n steps (a bar over articles while work goes by batch)."""
+REFRESH_SECONDS = 0.5
 
-    def __init__(self, steps: Iterator[int]) -> None:
-        self.steps = steps
 
-    def advance(self, n: int) -> None:
-        for _ in range(n):
-            next(self.steps, None)
+def _awaited(future: Future[R], bar: Bar) -> R:
+    """The result of ``future``; the bar is refreshed while it is awaited (only when a bar is shown)."""
+    while bar.shown and not wait([future], timeout=REFRESH_SECONDS).done:
+        bar.refresh()
+    return future.result()
 
 
 _CONTEXT: Any = None

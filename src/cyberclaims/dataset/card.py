@@ -24,8 +24,10 @@ from .. import __version__
 from ..core.agreement import agreement
 from ..core.files import write_file
 from ..core.model import Corpus
+from ..core.project import Addresses, addresses
 from ..core.sampling import MIN_MINORITY_ITEMS
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
+from .citation import read_cff
 from .configs import features_of
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
@@ -68,7 +70,9 @@ def _size_category(configs: list) -> str:
 
 WITHHELD_NOTICE = (
     "> **This copy withholds the article texts.** Every `text` field (documents, spans, claim sentences) and "
-    "the `ner` tokens are null; offsets, `text_sha256`, sources and the project's own annotations are kept. "
+    "the `ner` tokens are null; offsets, `text_sha256`, sources and the project's own annotations are kept, "
+    "but for the runs of 100 or more characters a field copies from its article: such a field reads "
+    "`[withheld verbatim runs] [...]`, its own characters and, for each run, its `[start, end]` in the text. "
     "Obtain the articles from their sources, save each as `<id>.txt`, and run "
     "`cyberclaims rehydrate <this folder> --texts <folder of .txt files>`: a text is accepted only if its "
     "sha256 equals the pinned `text_sha256`.\n\n"
@@ -90,6 +94,8 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "suggestions": suggestions_section(corpus),
         "annotators": annotators_note(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
+        "doi": doi_note(corpus.root / "CITATION.cff"),
+        **address_values(addresses(corpus.root)),
         "licensing": LICENSING,
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
@@ -98,6 +104,29 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
     write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode())
+
+
+def address_values(where: Addresses) -> dict[str, str]:
+    """The card's addresses, from the one definition (``[project.urls]``, ``core/project.py``)."""
+    return {
+        "repository": where.repository,
+        "issues": where.issues,
+        "dataset_url": where.dataset,
+        "hub_id": where.hub_id,
+    }
+
+
+def doi_note(cff: Path) -> str:
+    """Where the version DOI goes: the one ``CITATION.cff`` gives, or how a release gets one."""
+    doi = read_cff(cff).get("doi") if cff.is_file() else None
+    if doi:
+        return f"The DOI of this version is [{doi}](https://doi.org/{doi}): cite it with the version you used."
+    return (
+        "Each release of the repository is archived on Zenodo with its own version DOI (its metadata, "
+        "`.zenodo.json`, is generated from `CITATION.cff`). Once a version has one, it is added to "
+        "`CITATION.cff` (`doi`) and appears in the BibTeX above as `doi = {10.5281/zenodo.NNNNNNN}`: cite the "
+        "DOI of the version you used."
+    )
 
 
 def corpus_prose(stats: CorpusStats) -> dict[str, str]:

@@ -3,8 +3,9 @@
 One ``cr:FileObject`` per Parquet file (with its sha256, so a corrupted download is detected), one
 ``cr:FileSet`` per config gathering its shards, and one ``cr:RecordSet`` per config whose fields are
 typed from the same ``datasets.Features`` the Parquet files were written with. ClassLabel columns are
-stored as integers; their names are an ``sc:Enumeration`` record set the field references (and are
-listed in the field description). Responsible-AI fields (``rai:``)
+stored as integers; their names are an ``sc:Enumeration`` record set the field references (a list of
+class labels at the top of a record set names it in its description: mlcroissant joins a reference, and a
+list is no join key), and are listed in the field description. Responsible-AI fields (``rai:``)
 summarise collection, annotation, limitations, biases and personal information.
 """
 
@@ -20,6 +21,7 @@ from datasets import ClassLabel, List, Value
 from .. import __version__
 from ..core.files import sha256_file, write_file
 from ..core.model import Corpus
+from ..core.project import addresses
 from .citation import read_cff
 from .configs import features_of
 from .layout import config_pattern
@@ -180,7 +182,12 @@ def _field(
     else:
         data_type, _, extra = _data_type(inner)
         field["dataType"] = data_type
-        if isinstance(inner, ClassLabel):
+        if isinstance(inner, ClassLabel) and in_list and not path:
+            # A list of class labels at the top of a record set (``ner_tags``) names its enumeration instead
+            # of referencing it: a reference is a join on the column (mlcroissant merges the record set with
+            # the enumeration on it), and a list is no join key.
+            extra += f" Names: the `{_enumeration_id(inner)}` record set."
+        elif isinstance(inner, ClassLabel):
             field["references"] = {"field": {"@id": f"{_enumeration_id(inner)}/index"}}
         if extra:
             field["description"] = (description + extra).strip()
@@ -197,6 +204,7 @@ def croissant_metadata(
     """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already);
     ``known``: sha256 of files by name, where the caller has them (the others are hashed here)."""
     known = known or {}
+    where = addresses(corpus.root)
     cff = corpus.root / "CITATION.cff"
     released = str(read_cff(cff).get("date-released", "")) if cff.exists() else ""
     distribution: list[dict[str, Any]] = []
@@ -250,6 +258,9 @@ def croissant_metadata(
             "certainty, normalized statement, cross-document proposition)."
         ),
         "version": __version__,
+        # The one address of each (core/project.py): the dataset's Hub page, and the repository it is built from
+        "url": where.dataset,
+        "sameAs": where.repository,
         # Per component, as in LICENSE-DATA.md: the annotations' license by its URL, the texts' as a
         # CreativeWork named by its SPDX LicenseRef (no URL: they are not licensed by the project).
         "license": [

@@ -275,9 +275,12 @@ def restore_output(
     return RunOutput(shards, CorpusStats.from_json(description["stats"]), EntityUsage.from_json(description["usage"]))
 
 
-def withheld(config: str, items: list[dict[str, Any]], withhold_text: bool) -> list[dict[str, Any]]:
-    """The rows as published: without article and span texts when they are withheld."""
-    return [withhold_row(config, row) for row in items] if withhold_text else items
+def withheld(
+    config: str, items: list[dict[str, Any]], withhold_text: bool, text: str | None = None
+) -> list[dict[str, Any]]:
+    """The rows as published: without article and span texts when they are withheld (``text``: the rows'
+    article, whose verbatim runs their other fields withhold too; by default each row's own ``text``)."""
+    return [withhold_row(config, row, text) for row in items] if withhold_text else items
 
 
 class PartRows:
@@ -299,10 +302,10 @@ class PartRows:
         self.stats.add(article, split, tokens=tokens)
         self.usage.add(article, split)
         claims = list(rows.claim_rows(article, registry))
-        if self.stats.example_claim is None and claims:
-            self.stats.example_claim = claims[0]
+        if self.stats.example_claim is None and claims:  # the card's example: as the published row
+            self.stats.example_claim = withheld("claims", claims[:1], self.withhold_text, article.text)[0]
         for config, items in (("documents", [rows.document_row(article)]), ("claims", claims)):
-            self.rows.setdefault((config, split), []).extend(withheld(config, items, self.withhold_text))
+            self.rows.setdefault((config, split), []).extend(withheld(config, items, self.withhold_text, article.text))
 
     def tables(self) -> list[tuple[str, str, pa.Table]]:
         tables = [

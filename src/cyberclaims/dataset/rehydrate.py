@@ -27,6 +27,7 @@ from .making import GUIDELINES_FILE
 from .manifest import MANIFEST, verify_manifest
 from .parquet import read_rows
 from .rows import without_absent_fields
+from .withhold import restore_verbatim
 
 
 @dataclass
@@ -154,7 +155,9 @@ def _write_sources(
 
     def restore(row: dict) -> dict:
         text = texts[row["id"]].decode("utf-8")
-        doc = without_absent_fields({k: v for k, v in row.items() if k not in ("text", "pass_name")})
+        doc = without_absent_fields(
+            restore_verbatim({k: v for k, v in row.items() if k not in ("text", "pass_name")}, text)
+        )
         for name in CONFIGS["documents"].span_lists:
             doc[name] = [{**span, "text": text[span["start"] : span["end"]]} for span in doc[name]]
         return doc
@@ -167,7 +170,10 @@ def _write_sources(
         for r in _rows(folder, "entities")
     }
     propositions = {
-        r["proposition"]: {"key": r["proposition"], "statement": r["proposition_statement"]}
+        r["proposition"]: {
+            "key": r["proposition"],
+            "statement": restore_verbatim(r["proposition_statement"], texts[r["article_id"]].decode("utf-8")),
+        }
         for r in _rows(folder, "claims")
     }
     _dump(annotations / "entities.json", {"entities": [entities[k] for k in sorted(entities)]})

@@ -18,11 +18,12 @@ from ..core.codes import Severity
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
-from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative
+from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative, split_of
 from ..core.schemas import fast_validator
 from .article_rules import check_article
 from .provenance import passes_named, provenance_issues
 from .registries import collect_usage
+from .released import UNKNOWN_SPLIT, split_byte
 from .schema import schema_issues
 
 # sha256 of an article without a text (or without an annotation file): never a duplicate of another
@@ -40,6 +41,9 @@ class Findings:
     # sha256 of each gold article's text, 32 bytes per article in order (NO_DIGEST: no text): compact,
     # since a large corpus keeps one per article until duplicates are found
     digests: bytearray = field(default_factory=bytearray)
+    # the split of each gold article, one byte in the same order (``released.split_byte``): compared with the
+    # released splits once the collection is checked
+    splits: bytearray = field(default_factory=bytearray)
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
     used_events: set[str] = field(default_factory=set)
@@ -56,6 +60,7 @@ class Findings:
         self.read += other.read
         self.articles += other.articles
         self.digests += other.digests
+        self.splits += other.splits
         self.used_entities |= other.used_entities
         self.used_propositions |= other.used_propositions
         self.used_events |= other.used_events
@@ -69,6 +74,7 @@ class Findings:
             "files_checked": self.files_checked,
             "read": self.read,
             "digests": self.digests.hex(),
+            "splits": self.splits.hex(),
             "used_entities": sorted(self.used_entities),
             "used_propositions": sorted(self.used_propositions),
             "used_events": sorted(self.used_events),
@@ -82,6 +88,7 @@ class Findings:
             data["files_checked"],
             data["read"],
             digests=bytearray.fromhex(data["digests"]),
+            splits=bytearray.fromhex(data["splits"]),
             used_entities=set(data["used_entities"]),
             used_propositions=set(data["used_propositions"]),
             used_events=set(data["used_events"]),
@@ -101,6 +108,7 @@ def check_files(
     article, digest = _read_article(files, root, is_gold, findings)
     if is_gold:
         findings.digests += digest if digest is not None and files.json_path is not None else NO_DIGEST
+        findings.splits.append(split_byte(split_of(article)) if article is not None else UNKNOWN_SPLIT)
     if article is None:
         return None
     findings.read += 1

@@ -25,8 +25,9 @@ from .adjudication import adjudication_issues
 from .articles import NO_DIGEST, BatchContext, Findings, check_batch, text_sha256
 from .discovery import discover
 from .pass_register import SUGGESTIONS, register_issues
-from .suggestions import folder_outcome
 from .registries import load_registry, unused_registry_entries
+from .released import load_released_splits, split_changes
+from .suggestions import folder_outcome
 
 # Below this many articles a process pool costs more than it saves.
 PARALLEL_MIN_ARTICLES = 400
@@ -145,6 +146,10 @@ class SourceCheck:
                     digests += text_sha256(files.text_path) or NO_DIGEST
                     owners.append(files)
             self._duplicate_groups = _duplicates(digests, owners)
+            # stable splits: an article of a published release keeps its split (releases/splits.json)
+            released, problems = load_released_splits(self.root)
+            self.report.issues += problems
+            self.report.issues += split_changes(self.root, plan.selected, findings.splits, released)
         all_read = findings.read == sum(1 for a in collection.articles if a.has_json)
         if self.paths is None and all_read:  # usage is unknown while an article cannot be read
             self.report.issues.extend(

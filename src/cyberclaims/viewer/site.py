@@ -42,6 +42,7 @@ from ..core.errors import UsageError
 from ..core.files import write_file
 from ..core.issues import Report
 from ..core.model import Corpus
+from ..core.progress import progress
 from ..core.vocabulary import ARTICLE_ID, is_key
 from . import pages
 from . import state as state_file
@@ -66,14 +67,16 @@ class RenderResult:
     unchanged: list[Path] = field(default_factory=list)  # up to date: made from the same inputs, left as they were
 
 
-def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None) -> RenderResult:
+def render_site(
+    corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str] | None = None, *, show_progress: bool = True
+) -> RenderResult:
     """Write the viewer to ``out_dir``: the article pages (only ``ids`` when given), the list pages and
     the proposition and entity pages (with ``ids``, only those the named articles link to).
 
     ``corpus`` and ``report`` are what :func:`cyberclaims.validation.validate` returned; articles it
     could not parse get a page with their errors and, when it can be read, their plain text. A page
     whose inputs are those recorded in ``out_dir/.render-state.json`` and whose file still holds the
-    recorded bytes is left as it is (``RenderResult.unchanged``).
+    recorded bytes is left as it is (``RenderResult.unchanged``). On a terminal, a bar counts the pages.
     """
     out_dir = Path(out_dir)
     state_path = out_dir / state_file.STATE
@@ -94,10 +97,10 @@ def render_site(corpus: Corpus, report: Report, out_dir: Path, ids: Iterable[str
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _listed(out_dir)
     folder = _Folder(out_dir, previous, RenderResult(out_dir, []))
-    keys = _write_articles(site, folder, wanted)
+    keys = _write_articles(site, folder, wanted, show_progress)
     if ids is None:
         keys = {PROPOSITIONS: set(site.proposition_keys), ENTITIES: set(site.entity_keys)}
-    _write_keyed(site, folder, keys)
+    _write_keyed(site, folder, keys, show_progress)
     for name, html in pages.list_pages(site):  # cheap to make: the digest of a list page is that of its bytes
         folder.page(name, hashlib.sha256(html.encode("utf-8")).hexdigest(), html)
     stale = _remove_stale(folder, before, keys if ids is not None else None)
@@ -149,10 +152,10 @@ class _Folder:
             self.write(name, html if isinstance(html, str) else html(), inputs)
 
 
-def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str, set[str]]:
+def _write_articles(site: Site, folder: _Folder, wanted: list[str], show_progress: bool) -> dict[str, set[str]]:
     """Write the pages of the ``wanted`` articles; the proposition and entity keys their pages link to."""
     keys: dict[str, set[str]] = {PROPOSITIONS: set(), ENTITIES: set()}
-    for article_id in wanted:
+    for article_id in progress(wanted, desc="render articles", unit="page", enabled=show_progress):
         # Up to date is known before the page is made: making it is what costs.
         folder.page(
             f"{article_id}.html",
@@ -164,13 +167,13 @@ def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str,
     return keys
 
 
-def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]]) -> None:
+def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]], show_progress: bool) -> None:
     """Write the pages of the propositions and entities in ``keys`` (by folder) that are not up to date."""
-    for name_of, pages_of, inputs_of, rows in (
-        (PROPOSITIONS, pages.proposition_pages, site.proposition_inputs, site.by_proposition),
-        (ENTITIES, pages.entity_pages, site.entity_inputs, site.by_entity),
+    for name_of, what, pages_of, inputs_of, rows in (
+        (PROPOSITIONS, "propositions", pages.proposition_pages, site.proposition_inputs, site.by_proposition),
+        (ENTITIES, "entities", pages.entity_pages, site.entity_inputs, site.by_entity),
     ):
-        for key in sorted(keys[name_of]):
+        for key in progress(sorted(keys[name_of]), desc=f"render {what}", unit="page", enabled=show_progress):
             inputs = inputs_of(key)
             names = [f"{name_of}/{name}" for name in paged_names(key, len(rows.get(key, ())), site.page_rows)]
             if all(folder.up_to_date(name, inputs) for name in names):
