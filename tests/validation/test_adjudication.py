@@ -291,3 +291,29 @@ def test_a_correction_may_add_a_claim_or_a_mention_that_neither_pass_has(adjudic
     decisions["decisions"][-1] = existing
     write_decisions(adjudication_repo, decisions)
     assert "adjudication-unknown-item" in {c for c, _, _ in issues(adjudication_repo)}
+
+
+def test_an_added_claim_sharing_a_pass_claims_span_is_named_by_its_gold_id(adjudication_repo):
+    """The evidence rule's conclusion shares the evidence claim's span (10.2.5): a correction adding it names the
+    gold claim by id, and the gold must hold a claim of that id at that span."""
+    decisions = choosing_a(adjudication_repo)
+    start, end, text = 64, 93, "Investigators blame Ruritania"  # a span both passes have a claim on
+    added = {
+        "layer": "claim",
+        "where": {"article": fx.T, "start": start, "end": end, "text": text, "claim_a": None, "claim_b": None},
+        "a": None,
+        "b": None,
+        "choice": "neither",
+        "value": {"start": start, "end": end, "text": text},
+        "section": "8.5.1",
+        "why": "made up",
+    }
+    decisions["decisions"].append({**added, "where": {**added["where"], "claim_gold": "c9"}})
+    write_decisions(adjudication_repo, decisions)
+    assert [c for c, _, _ in issues(adjudication_repo)] == ["adjudication-gold-differs"]  # no gold claim c9 yet
+
+    def add(doc):
+        doc["claims"].append({**doc["claims"][0], "id": "c9", "start": start, "end": end, "text": text})
+
+    edit_gold(adjudication_repo, fx.T, add)
+    assert issues(adjudication_repo) == []

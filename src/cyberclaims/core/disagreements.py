@@ -240,6 +240,8 @@ class Comparison:
             return True
         if layer != "claim" or where.get("claim_a") is not None or where.get("claim_b") is not None:
             return False
+        if where.get("claim_gold") is not None:  # named by its gold id: it may share its span with a pass's claim
+            return True
         if "claim_spans" not in self._memo:
             self._memo["claim_spans"] = {
                 (p.article, c["start"], c["end"]) for p in self.pairs.values() for c in (p.a, p.b) if c is not None
@@ -524,8 +526,10 @@ class GoldView:
         if document is None:
             return None
         if where.get("claim_a") is None and where.get("claim_b") is None:  # a claim neither pass has
-            span = (where.get("start"), where.get("end"))
-            return next((c for c in document["claims"] if (c["start"], c["end"]) == span), None)
+            span, named = (where.get("start"), where.get("end")), where.get("claim_gold")
+            return next(
+                (c for c in document["claims"] if (c["start"], c["end"]) == span and named in (None, c["id"])), None
+            )
         for side in ("a", "b"):
             found = self._claims.get((article, side, where.get(f"claim_{side}")))  # type: ignore[arg-type]
             if found is not None:
