@@ -303,6 +303,17 @@ CODES: dict[str, Code] = _codes(
         "double-quoted lower-case strings, no rows, the same table twice, or a value its reader needs missing "
         "(certainty-cues: a 'level' column of certainties).",
     ),
+    (
+        "lint-accepted-invalid",
+        E,
+        "annotations/LINT-ACCEPTED.md has a table whose header is not | code | file | pointer | why |, or a row "
+        "without a code, a file or the reason the finding stays.",
+    ),
+    (
+        "lint-accepted-unused",
+        W,
+        "A row of annotations/LINT-ACCEPTED.md accepts a lint finding that lint no longer reports: remove it.",
+    ),
 )
 
 
@@ -325,6 +336,9 @@ LINT_CODES = frozenset(
     }
 )
 
+# (lint-accepted-*: annotations/LINT-ACCEPTED.md, tested in tests/review/test_lint_accepted.py)
 # Errors of `cyberclaims lint` itself, when the guidelines' cue tables it reads are missing or malformed (never
 # `validate`'s findings): tested in tests/review/test_cues.py.
 GUIDELINES_TABLE_CODES = frozenset({"guidelines-table-missing", "guidelines-table-invalid"})
+# What `cyberclaims lint` finds wrong with annotations/LINT-ACCEPTED.md (tests/review/test_lint_accepted.py).
+LINT_ACCEPTED_CODES = frozenset({"lint-accepted-invalid", "lint-accepted-unused"})

@@ -77,6 +77,7 @@ class Report:
 
     issues: list[Issue] = field(default_factory=list)
     files_checked: int = 0
+    accepted: int = 0  # lint findings a reviewer accepted (annotations/LINT-ACCEPTED.md): counted, not shown
 
     def sorted_issues(self) -> list[Issue]:
         return sorted(set(self.issues), key=Issue.sort_key)
@@ -104,7 +105,8 @@ class Report:
             f"{count(len(warnings), 'warning')}"
         )
         details = [part for part in (by_code(errors), by_code(warnings)) if part]
-        return text + (f" ({'; '.join(details)})" if details else "")
+        accepted = f", {self.accepted} accepted (annotations/LINT-ACCEPTED.md)" if self.accepted else ""
+        return text + (f" ({'; '.join(details)})" if details else "") + accepted
 
     def to_json(self) -> str:
         return json.dumps(

@@ -43,6 +43,7 @@ from ..core.jsondoc import parse_json, pointer
 from ..core.model import Article, Corpus, relative
 from ..core.text import token_table
 from ..validation.runner import validate
+from .accepted import apply_accepted
 from .claim_lint import ClaimCues, claim_issues, read_claim_cues
 
 NEAR_DUPLICATE = 0.8
@@ -64,7 +65,10 @@ def lint(root: Path) -> Report:
     corpus, report = validate(root, show_progress=False)
     if not report.ok:
         raise CyberClaimsError("the annotations do not validate; lint needs a valid corpus", report)
-    return lint_corpus(corpus, read_claim_cues(corpus.root))
+    report = lint_corpus(corpus, read_claim_cues(corpus.root))
+    report.issues, accepted = apply_accepted(report.issues, corpus.root)
+    report.accepted = len(accepted)
+    return report
 
 
 def lint_corpus(corpus: Corpus, cues: ClaimCues) -> Report:
