@@ -47,7 +47,23 @@ def test_table_suggestions_and_annotators_from_a_made_up_repository(mini):
     doc["claims"][0]["origin"] = {"kind": "suggested", "suggestion": "s1"}
     doc["claims"][1]["origin"] = {"kind": "manual", "suggestion": None}
     path.write_text(json.dumps(doc, indent=2))
-    suggestions = {"articles": [{"id": ID, "claims": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}]}]}
+    text = (mini / "annotations" / f"{ID}.txt").read_text(encoding="utf-8")
+    first = doc["claims"][0]
+    offered = [{k: first[k] for k in ("start", "end", "text", "claimer", "attribution", "certainty")}]
+    for n, (start, end) in enumerate([(0, 9), (0, 4)], start=2):  # two more suggestions, deleted by the annotator
+        offered.append(
+            {
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "claimer": "author",
+                "attribution": "asserted",
+                "certainty": "certain",
+            }
+        )
+    for n, claim in enumerate(offered, start=1):
+        claim["id"] = f"s{n}"
+    suggestions = {"system": "baseline:rules", "model_version": "9", "articles": [{"id": ID, "claims": offered}]}
     (folder / "SUGGESTIONS.json").write_text(json.dumps(suggestions))
     record_passes(mini)
     corpus, report = validate(mini, show_progress=False)
@@ -80,3 +96,25 @@ def test_the_guidelines_are_quoted_not_typed_in(tmp_path):
     note = guidelines_note(tmp_path)
     assert "version 7.2" in note and "written with the three seed articles (all in the test split) in view" in note
     shutil.rmtree(tmp_path / "annotations")
+
+
+def test_passes_made_by_one_model_are_said_to_overstate_agreement(mini):
+    for name in ("pass-x", "pass-y"):
+        folder = make_pass(mini, name, record=False)
+        path = folder / f"{ID}.json"
+        doc = json.loads(path.read_text())
+        doc["provenance"] = {
+            layer: {**made_by(), "annotator": {**MODEL, "id": f"{name}-model"}} for layer in doc["provenance"]
+        }
+        path.write_text(json.dumps(doc, indent=2))
+    record_passes(mini)
+    corpus, report = validate(mini, show_progress=False)
+    assert report.ok, [i.to_text() for i in report.issues]
+    assert "Every pass was made by a session of the same model (Some Tagger)" in annotators_note(corpus)
+    path = mini / "annotations" / "passes" / "pass-y" / f"{ID}.json"
+    doc = json.loads(path.read_text())
+    doc["provenance"]["claims"]["annotator"] = {"id": "ann-2", "type": "person"}
+    path.write_text(json.dumps(doc, indent=2))
+    record_passes(mini)
+    corpus, _ = validate(mini, show_progress=False)
+    assert "same model" not in annotators_note(corpus)

@@ -152,12 +152,27 @@ def annotators_note(corpus: Corpus) -> str:
                     models[agent["id"]] = (
                         f"{agent.get('model')}, {agent.get('model_version') or 'version not recorded'}"
                     )
+    pass_models: set[str] = set()
+    for collection in corpus.passes:
+        for article in collection.iter_articles(corpus.root):
+            for record in (article.data.get("provenance") or {}).values():
+                agent = (record or {}).get("annotator") or {}
+                pass_models.add(
+                    str(agent.get("model")) if agent.get("type") == "model" else f"person {agent.get('id')}"
+                )
+    same_model = ""
+    if len(corpus.passes) >= 2 and len(pass_models) == 1 and not next(iter(pass_models)).startswith("person "):
+        same_model = (
+            f" Every pass was made by a session of the same model ({next(iter(pass_models))}): agreement between "
+            f"the passes measures how consistently one model applies the guidelines, and overstates what two "
+            f"people would reach."
+        )
     persons = ", ".join(f"`{p}`" for p in sorted(people)) or "none"
     machines = "; ".join(f"`{i}` ({m})" for i, m in sorted(models.items())) or "none"
     return (
         f"Read from the `provenance` of every file: people: {persons}. Models: {machines}. "
         f"A model is recorded as a model; no layer of this version is described as made by a person unless "
-        f"a person made it."
+        f"a person made it.{same_model}"
     )
 
 
