@@ -50,7 +50,7 @@ def test_table_suggestions_and_annotators_from_a_made_up_repository(mini):
     text = (mini / "annotations" / f"{ID}.txt").read_text(encoding="utf-8")
     first = doc["claims"][0]
     offered = [{k: first[k] for k in ("start", "end", "text", "claimer", "attribution", "certainty")}]
-    for n, (start, end) in enumerate([(0, 9), (0, 4)], start=2):  # two more suggestions, deleted by the annotator
+    for start, end in [(0, 9), (0, 4)]:  # two more suggestions, deleted by the annotator
         offered.append(
             {
                 "start": start,
