@@ -23,6 +23,9 @@ COMMANDS = {
     "export": ["export", "brat", "--out", "exported"],
     "baselines": ["baselines"],
     "release": ["release", "--dry-run"],
+    "adjudicate": ["adjudicate", "pass-a", "pass-b"],
+    "suggest": ["suggest", "--system", "rules", "--out", "suggestions"],
+    "passes": ["passes", "record", "pass-a"],
 }
 
 

@@ -198,6 +198,16 @@ def _nested(record: dict) -> dict:
         for parent in parents:
             node = node.setdefault(parent, {})
         plain = _plain(value)
+        if isinstance(node, list) and isinstance(plain, dict):
+            # a struct inside a list of structs (a span's origin) comes column-wise: one list per field; a
+            # struct that is null in Parquet comes as fields that are all null
+            for i, element in enumerate(node):
+                fields = {f: (values[i] if isinstance(values, list) else values) for f, values in plain.items()}
+                element[leaf] = None if all(v is None for v in fields.values()) else fields
+            continue
+        if isinstance(plain, dict) and plain and all(v is None for v in plain.values()):
+            node[leaf] = None  # a null struct (no suggestions) comes as fields that are all null
+            continue
         if isinstance(plain, dict) and isinstance(node.get(leaf), dict):
             node[leaf].update(plain)
         else:

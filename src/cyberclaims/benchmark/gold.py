@@ -19,6 +19,7 @@ from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry
 from ..dataset.layout import config_folder, shards
 from ..dataset.parquet import read_rows
+from ..dataset.rows import without_absent_fields
 
 
 class GoldError(ValueError):
@@ -71,6 +72,7 @@ def load_gold(folder: Path, split: str = "test") -> Gold:
                     f"be scored without them; rehydrate it first (`cyberclaims rehydrate`)"
                 )
             display = f"{path}#/rows/{index}"
+            row = without_absent_fields(row)  # as the annotation file has it: no null optional fields
             articles.append(Article(row["id"], text, text.encode("utf-8"), JsonDocument(display, "", row), display))
     if not articles:
         present = sorted({p.name.split("-")[0] for p in shards(folder, "documents")})
@@ -105,4 +107,5 @@ def load_gold(folder: Path, split: str = "test") -> Gold:
             registry.propositions.setdefault(
                 row["proposition"], {"key": row["proposition"], "statement": row["proposition_statement"]}
             )
+            registry.events.setdefault(row["event"], {"key": row["event"], "description": row["event_description"]})
     return Gold(folder, split, sorted(articles, key=lambda a: a.id), other_ids, ner_rows, registry)
