@@ -195,7 +195,7 @@ def build_run(context: RunContext, run: Run) -> RunResult:
     key = cache.derived_key("run", kept)
     if not findings.has_errors:
         description, blobs = dump_output(output)
-        header = {"batch": findings.to_json(), "output": description, "parts": kept}
+        header = {"batch": findings.to_json(), "output": description, "parts": kept, "articles": ids_digest(run.articles)}
         cache.store(key, header, context.registry, {t: sorted(k) for t, k in reads.items()}, blobs)
         cache.remember(status, key, run.articles, "run")
     return RunResult(findings, output, key, False, kept)
@@ -209,13 +209,19 @@ def _reuse_run(context: RunContext, run: Run, key: str) -> RunResult | None:
         return None
     header, blobs, digests = found
     try:
-        if not shaped(header.get("parts"), [str]):
-            raise ValueError("parts")
+        if not shaped(header.get("parts"), [str]) or header.get("articles") != ids_digest(run.articles):
+            raise ValueError("not an entry of this run's articles")
         findings = Findings.from_json(header.get("batch"))
         output = restore_output(context.folder, header.get("output"), blobs, digests, run.number)
     except (ValueError, OSError, pa.ArrowException):
         return None  # an entry of another shape: check the run instead
     return RunResult(findings, output, key, True, header["parts"])
+
+
+def ids_digest(articles: list[ArticleFiles]) -> str:
+    """The ids of a run or a part, as a digest: an entry holds it, so that a note leading to another run's
+    entry is a miss."""
+    return hashlib.sha256("\n".join(files.id for files in articles).encode()).hexdigest()
 
 
 @dataclass
@@ -263,7 +269,7 @@ def build_part(context: RunContext, articles: list[ArticleFiles], source: PartSo
     if cache is not None:
         source = source if source is not None else _part_source(context, cache, articles)
         if source.key is not None and source.contents is None:
-            part = _reuse_part(context, source.key)
+            part = _reuse_part(context, source.key, articles)
             if part is not None:
                 if not source.noted:
                     cache.remember(source.status, source.key, articles, "part")
@@ -287,6 +293,7 @@ def build_part(context: RunContext, articles: list[ArticleFiles], source: PartSo
         names = [[config, split] for config, split, _ in part.tables]
         header = {
             "part": findings.to_json(),
+            "articles": ids_digest(articles),
             "tables": names,
             "stats": part.stats.to_json(),
             "usage": part.usage.to_json(),
@@ -296,14 +303,16 @@ def build_part(context: RunContext, articles: list[ArticleFiles], source: PartSo
     return part
 
 
-def _reuse_part(context: RunContext, key: str) -> RunPart | None:
-    """The part from the cache entry ``key``; None when there is no usable entry."""
+def _reuse_part(context: RunContext, key: str, articles: list[ArticleFiles]) -> RunPart | None:
+    """The part of ``articles`` from the cache entry ``key``; None when there is no usable entry."""
     assert context.cache is not None
     found = context.cache.load(key, context.registry)
     if found is None:
         return None
     header, blobs, _ = found
     try:
+        if header.get("articles") != ids_digest(articles):
+            raise ValueError("not an entry of these articles")
         part = _restore_part(header, blobs)
     except (ValueError, OSError, pa.ArrowException):
         return None  # an entry of another shape: make the part again
@@ -324,6 +333,7 @@ RUN_CONFIGS = ("documents", "claims", "ner")
 _PART_SHAPE = Record(
     {
         "part": ANY,  # Findings.from_json checks it
+        "articles": str,
         "tables": [(str, str)],
         "stats": ANY,
         "usage": ANY,
