@@ -195,7 +195,12 @@ def build_run(context: RunContext, run: Run) -> RunResult:
     key = cache.derived_key("run", kept)
     if not findings.has_errors:
         description, blobs = dump_output(output)
-        header = {"batch": findings.to_json(), "output": description, "parts": kept, "articles": ids_digest(run.articles)}
+        header = {
+            "batch": findings.to_json(),
+            "output": description,
+            "parts": kept,
+            "articles": ids_digest(run.articles),
+        }
         cache.store(key, header, context.registry, {t: sorted(k) for t, k in reads.items()}, blobs)
         cache.remember(status, key, run.articles, "run")
     return RunResult(findings, output, key, False, kept)

@@ -214,7 +214,8 @@ def _read_article(
         text_display = _display(text_path, root)
         report.files_checked += 1 if is_gold else 0
         raw, issues = (
-            contents.text if contents is not None and contents.text is not None
+            contents.text
+            if contents is not None and contents.text is not None
             else read_capped(text_path, text_display, MAX_TEXT_BYTES)
         )
         if is_gold:  # a pass shares the gold text: its problems are reported once, for the gold
@@ -226,7 +227,8 @@ def _read_article(
             if is_gold:
                 report.issues.extend(issues)
     data, issues = (
-        contents.json if contents is not None and contents.json is not None
+        contents.json
+        if contents is not None and contents.json is not None
         else read_capped(json_path, json_display, MAX_ANNOTATION_BYTES)
     )
     report.issues.extend(issues)
