@@ -23,7 +23,9 @@ validator's findings for it and the registry entries it shows; a proposition's o
 and its registry entry; a list page: its bytes, which are cheap to make) and the sha256 of the bytes
 written, with a fingerprint of the code (templates included). A page whose digest is the recorded one and
 whose file still holds the recorded bytes is left as it is; an article whose files did not change is not
-even parsed (its rows are in the state). The folder ends byte for byte as a render into an empty folder
+even parsed (its rows are in the state). A page and an article's record are made of one read of its files
+and recorded with the digest of those very bytes (``site_data.ArticleSource``): a file saved while the render
+runs cannot leave a page whose recorded digest stands for other bytes. The folder ends byte for byte as a render into an empty folder
 would leave it. Deleting the state file (or a damaged one) means a full render. Files are removed only
 when the state (or, for a folder rendered before there was one, a list page or the generator line) says
 this module wrote them.
@@ -31,7 +33,6 @@ this module wrote them.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -153,12 +154,14 @@ def _write_articles(site: Site, folder: _Folder, wanted: list[str]) -> dict[str,
     """Write the pages of the ``wanted`` articles; the proposition and entity keys their pages link to."""
     keys: dict[str, set[str]] = {PROPOSITIONS: set(), ENTITIES: set()}
     for article_id in wanted:
-        # Up to date is known before the page is made: making it is what costs.
-        folder.page(
-            f"{article_id}.html",
-            site.article_inputs(article_id),
-            functools.partial(pages.article_page, site, article_id),
-        )
+        # Up to date is known before the page is made: making it is what costs. A page is made of its files
+        # as read for it, and recorded with their digest (they may have changed since its record was made).
+        name = f"{article_id}.html"
+        if folder.up_to_date(name, site.article_inputs(article_id)):
+            folder.keep(name)
+        else:
+            source = site.source(article_id)
+            folder.write(name, pages.article_page(site, article_id, source), site.article_inputs(article_id, source))
         keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
         keys[ENTITIES] |= site.entities_of.get(article_id, set())
     return keys
