@@ -174,6 +174,12 @@ CODES: dict[str, Code] = _codes(
     ),
     ("dataset-label-out-of-range", E, "A class-label integer that names no class (-1, or past the last name)."),
     ("dataset-text-missing", E, "A documents row without text in a dataset that is not text-withheld."),
+    (
+        "dataset-card-mismatch",
+        E,
+        "The card's metadata cannot be read, or its split sizes (dataset_info) differ from the rows of the "
+        "Parquet files: load_dataset refuses such a folder.",
+    ),
 )
 
 
