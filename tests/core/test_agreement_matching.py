@@ -90,4 +90,4 @@ def test_thousands_of_claims_on_an_article_cost_their_number_not_its_square(case
     pairs = match_claims(a, b)
     elapsed = time.perf_counter() - started
     assert len(pairs) == SCALE
-    assert elapsed < 2.0, f"{case}: {elapsed:.1f} s for {SCALE} claims (the pairs would be {SCALE * SCALE:,})"
+    assert elapsed < 5.0, f"{case}: {elapsed:.1f} s for {SCALE} claims (the pairs would be {SCALE * SCALE:,})"
