@@ -54,7 +54,14 @@ def shaped(value: Any, shape: Any) -> bool:
             and all(shaped(value[k], s) for k, s in shape.fields.items())
         )
     if isinstance(shape, list):
-        return type(value) is list and all(shaped(item, shape[0]) for item in value)
+        if type(value) is not list:
+            return False
+        item = shape[0]
+        if item is Count:  # long lists of counts (an entity's articles): checked without a call per item
+            return all(type(v) is int and v >= 0 for v in value)
+        if isinstance(item, type):
+            return all(type(v) is item for v in value)
+        return all(shaped(v, item) for v in value)
     if isinstance(shape, tuple):
         return type(value) is list and len(value) == len(shape) and all(map(shaped, value, shape))
     if isinstance(shape, dict):

@@ -166,7 +166,10 @@ class RunCache:
     # --- keys ----------------------------------------------------------------------------------------------
 
     def status(self, articles: list[ArticleFiles], kind: str) -> Status | None:
-        """The status of the articles' files, or None if one is not a regular file (never noted)."""
+        """The status of the articles' files, or None if one is not a regular file or notes are not trusted
+        (never noted, never looked up)."""
+        if not self.trust_notes:
+            return None
         settled_before = time.time_ns() - _SETTLE_NS
         newest = 0
         parts = [self.fingerprint, kind]
