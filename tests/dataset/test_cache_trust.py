@@ -245,6 +245,19 @@ def test_a_header_nested_deep_or_of_another_shape_is_a_miss(corpus: Path, tmp_pa
     assert_as_sources_build(corpus, tmp_path / "out", tmp_path)
 
 
+def test_an_entry_larger_than_any_real_one_is_not_read(corpus: Path, tmp_path: Path, monkeypatch):
+    """A sparse entry of terabytes whose header claims most of it: a miss, without reading it."""
+    import cyberclaims.dataset.cache as cache_module
+
+    build(corpus, tmp_path / "out")
+    [entry] = entries_of(tmp_path, "batch")[:1]
+    with entry.open("r+b") as fh:
+        fh.truncate(cache_module.MAX_ENTRY_BYTES + 1)  # sparse: no disk used
+    result = build(corpus, tmp_path / "out")
+    assert result.reused == result.runs - 1
+    assert_as_sources_build(corpus, tmp_path / "out", tmp_path)
+
+
 def test_a_forged_status_note_fools_no_check(corpus: Path, tmp_path: Path, monkeypatch):
     """A status note is trusted by `build` (it is what makes an unchanged build fast), never by `build --check`:
     the check keys every run by the bytes it reads, so notes pointing at the entries from before an edit cannot

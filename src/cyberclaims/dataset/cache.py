@@ -122,6 +122,9 @@ _KEY = re.compile(r"[0-9a-f]{64}")
 _ENTRY = re.compile(r"[0-9a-f]{64}\.(run|stat)")
 _SETTLE_NS = 2_000_000_000
 _NOTE_BYTES = 64
+# An entry larger than this is not read (a run's shards are tens of MB): a damaged or planted entry (a sparse
+# file of terabytes whose header claims most of it) costs no more memory than a real one.
+MAX_ENTRY_BYTES = 1 << 30
 # An entry's header as ``load`` reads it; what else it holds is checked by the code that wrote it.
 _HEADER = {"key": str, "fingerprint": str, "reads": {str: [str]}, "reads_digest": str, "blobs": [(Count, str)]}
 
@@ -237,7 +240,7 @@ class RunCache:
         try:
             with _open_entry(self.folder / f"{key}.run") as fh:
                 total = os.fstat(fh.fileno()).st_size  # no length read from the entry asks for more than this
-                if fh.read(len(_MAGIC)) != _MAGIC:
+                if total > MAX_ENTRY_BYTES or fh.read(len(_MAGIC)) != _MAGIC:
                     return None
                 size = int.from_bytes(fh.read(8), "big")
                 checksum = fh.read(32)
