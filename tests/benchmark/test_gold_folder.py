@@ -15,15 +15,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import cli, run_process
+from conftest import MINIMAL, cli, run_process
 
 SPLIT = "train"  # the minimal repository's article is in the train split
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("gold") / "mini"
+    shutil.copytree(MINIMAL, root, symlinks=True)
+    assert cli("build", cwd=root).returncode == 0
+    return root
+
+
 @pytest.fixture
-def built(mini: Path) -> Path:
-    assert cli("build", cwd=mini).returncode == 0
-    return mini
+def built(built_once: Path, tmp_path: Path) -> Path:
+    """A copy of the minimal repository with its dataset built (once for the module)."""
+    return Path(shutil.copytree(built_once, tmp_path / "mini", symlinks=True))
 
 
 def shard(root: Path, config: str) -> Path:

@@ -4,20 +4,29 @@ line nested 1,000 deep, an integer of 5,000 digits (Python refuses to read it), 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import cli
+from conftest import MINIMAL, cli
 
 SPLIT = "train"
 FORMATS = [None, "jsonl", "iob2", "annotation"]
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("gold") / "mini"
+    shutil.copytree(MINIMAL, root, symlinks=True)
+    assert cli("build", cwd=root).returncode == 0
+    return root
+
+
 @pytest.fixture
-def built(mini: Path) -> Path:
-    assert cli("build", cwd=mini).returncode == 0
-    return mini
+def built(built_once: Path, tmp_path: Path) -> Path:
+    """A copy of the minimal repository with its dataset built (once for the module)."""
+    return Path(shutil.copytree(built_once, tmp_path / "mini", symlinks=True))
 
 
 def evaluate(root: Path, predictions: Path, fmt: str | None):
