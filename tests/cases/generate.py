@@ -1057,6 +1057,15 @@ def _built_dataset_faults(invalid: Path) -> int:
         set_column(shard(root, "documents"), "text", lambda text: None)
         return "dataset/data/documents/train-00000-of-00001.parquet"
 
+    def card_size_edited(root):  # the card says one example more than the rows: load_dataset refuses it
+        card = root / "dataset" / "README.md"
+        text = card.read_text(encoding="utf-8")
+        marker = text.index("- config_name: documents\n", text.index("dataset_info:"))
+        start = text.index("num_examples: ", marker) + len("num_examples: ")
+        end = text.index("\n", start)
+        card.write_text(text[:start] + str(int(text[start:end]) + 1) + text[end:], encoding="utf-8")
+        return "dataset/README.md"
+
     faults = [("dataset-unreadable", "truncated-shard", truncated),
               ("dataset-schema-mismatch", "extra-column", extra_column),
               ("dataset-derived-mismatch", "claim-row-edited", claim_edited),
@@ -1065,7 +1074,8 @@ def _built_dataset_faults(invalid: Path) -> int:
               ("dataset-derived-mismatch", "ner-config-deleted", config_deleted),
               ("dataset-shard-layout", "shard-present-twice", shard_copied),
               ("dataset-label-out-of-range", "ner-tag-minus-one", tag_minus_one),
-              ("dataset-text-missing", "text-null-in-a-full-dataset", text_null)]
+              ("dataset-text-missing", "text-null-in-a-full-dataset", text_null),
+              ("dataset-card-mismatch", "split-size-edited", card_size_edited)]
     for code, name, make in faults:
         root = invalid / code / name
         write_base(root)

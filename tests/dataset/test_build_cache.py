@@ -40,14 +40,23 @@ def corpus(pristine: Path, tmp_path: Path, monkeypatch) -> Path:
     return root
 
 
+def entry_header(path: Path) -> dict:
+    """The JSON header of a cache entry (magic, 8-byte length, 32-byte sha256, header, blobs)."""
+    from cyberclaims.dataset.cache import _MAGIC
+
+    data = path.read_bytes()
+    size = int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + 8], "big")
+    return json.loads(data[len(_MAGIC) + 40 : len(_MAGIC) + 40 + size])
+
+
 def run_entries(cache: Path) -> list[Path]:
     """The cache's entries for runs of articles (the other one is the entities config's)."""
-    return sorted(p for p in cache.rglob("*.run") if b'{"batch": ' in p.read_bytes()[:64])
+    return sorted(p for p in cache.rglob("*.run") if "batch" in entry_header(p))
 
 
 def part_entries(cache: Path) -> list[Path]:
     """The cache's entries for parts of runs (``pipeline.run_parts``: an edit re-derives one)."""
-    return sorted(p for p in cache.rglob("*.run") if b'{"part": ' in p.read_bytes()[:64])
+    return sorted(p for p in cache.rglob("*.run") if "part" in entry_header(p))
 
 
 def build(root: Path, output: Path, **options):
@@ -269,10 +278,10 @@ def test_a_damaged_or_deleted_cache_only_costs_time(corpus: Path, tmp_path: Path
     damaged[-10] ^= 0xFF  # inside a Parquet blob: its sha256 no longer matches
     entries[0].write_bytes(bytes(damaged))
     entries[1].write_bytes(entries[1].read_bytes()[:100])  # cut short
+    from cyberclaims.dataset.cache import _MAGIC
+
     huge = bytearray(entries[2].read_bytes())
-    huge[len(b"cyberclaims-batch 1\n") : len(b"cyberclaims-batch 1\n") + 8] = (
-        b"\xff" * 8
-    )  # a header length past the file
+    huge[len(_MAGIC) : len(_MAGIC) + 8] = b"\xff" * 8  # a header length past the file
     entries[2].write_bytes(bytes(huge))
     result = build(corpus, tmp_path / "out")
     assert result.reused == result.runs - 3
@@ -342,10 +351,12 @@ def test_unchanged_files_are_not_read_again_and_a_same_size_edit_is_still_seen(
     import cyberclaims.dataset.cache as memo_module
 
     monkeypatch.setattr(memo_module, "_SETTLE_NS", 0)  # the fixture's files were all just written
+    import cyberclaims.validation.articles as articles_module
+
     build(corpus, tmp_path / "out")
     reads = []
-    original = memo_module.read_capped
-    monkeypatch.setattr(memo_module, "read_capped", lambda *a, **k: reads.append(a[0]) or original(*a, **k))
+    original = articles_module.read_capped
+    monkeypatch.setattr(articles_module, "read_capped", lambda *a, **k: reads.append(a[0]) or original(*a, **k))
     again = build(corpus, tmp_path / "out")
     assert again.reused == again.runs and reads == []
     # a claim whose certainty has another value of the same length (probable <-> possible)

@@ -1,6 +1,9 @@
 """The gold of the benchmark, read from a built dataset folder: the repository's ``dataset/`` or any
 downloaded copy of it (``cyberclaims evaluate --gold DIR``). Nothing else is needed: no ``annotations/``,
-no repository checkout.
+no repository checkout. The folder is first checked as ``validate DIR`` checks it
+(:func:`cyberclaims.dataset.verify.validate_dataset`, the one check of a built folder): a gold folder with an
+unreadable or non-Parquet shard, a missing column, offsets outside the text, an article twice or a card that
+disagrees with its rows is refused as the gold's fault, before any prediction is read.
 
 The articles come from the ``documents`` config's rows (ClassLabel integers decoded to their names by
 :func:`cyberclaims.dataset.parquet.read_rows`), the sentences and tokens of the IOB2 format from the
@@ -15,15 +18,22 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ..core.issues import Report
 from ..core.jsondoc import JsonDocument
 from ..core.model import Article, Registry
 from ..dataset.layout import config_folder, shards
 from ..dataset.parquet import read_rows
 from ..dataset.rows import without_absent_fields
+from ..dataset.verify import validate_dataset
 
 
 class GoldError(ValueError):
-    """The folder cannot be used as gold (not a built dataset, text withheld, no article in the split)."""
+    """The folder cannot be used as gold (not a built dataset, one that does not validate, text withheld, no
+    article in the split); ``report`` holds what ``validate DIR`` found, when that is why."""
+
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class NotABuiltDataset(GoldError):
@@ -60,6 +70,13 @@ def load_gold(folder: Path, split: str = "test") -> Gold:
         raise NotABuiltDataset(
             f"{folder} is not a built dataset: no data/documents/ folder of Parquet files (build one "
             f"with `cyberclaims build`, or download the dataset and pass its folder with --gold)"
+        )
+    checked = validate_dataset(folder)
+    if not checked.ok:
+        raise GoldError(
+            f"the gold folder {folder} does not validate as a built dataset ({checked.summary()}); nothing was "
+            f"scored: fix or rebuild the gold (`cyberclaims validate {folder}` lists the problems)",
+            checked,
         )
     articles = []
     for path in shards(folder, "documents", split):

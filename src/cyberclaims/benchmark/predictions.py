@@ -410,14 +410,15 @@ def detect_format(path: Path) -> str:
         return "annotation"
     try:
         with open_regular(path) as fh:  # a FIFO is refused without blocking; the loader then says so
-            for raw in fh:
+            # lines read capped (a file without a newline is not read whole here), parsed as the loader would
+            while raw := fh.readline(MAX_REGISTRY_BYTES + 1):
                 if raw.strip():
                     first = json.loads(raw)
                     break
             else:
                 return "jsonl"
-    except (OSError, ValueError):
-        return "jsonl"  # the loader reports what is wrong, on its line
+    except (OSError, ValueError, RecursionError):
+        return "jsonl"  # the loader reports what is wrong (too deep, too long, not JSON), on its line
     if isinstance(first, dict) and "ner_tags" in first:
         return "iob2"
     if isinstance(first, dict) and any(k in first for k in ANNOTATION_ONLY):

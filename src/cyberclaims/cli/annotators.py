@@ -18,6 +18,7 @@ from ..core.files import write_file
 from ..core.wording import count
 from ..formats import brat, doccano, labelstudio
 from ..formats.common import ImportResult, MadeBy, import_drafts
+from ..formats.export import EXPORT_FORMATS, export_files, write_export
 from ..review.passes import record_pass
 from ..validation import validate
 from ..validation.pass_register import SUGGESTIONS
@@ -26,7 +27,6 @@ from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
 IMPORT_FORMATS = ("labelstudio", "doccano", "brat")
-EXPORT_FORMATS = ("labelstudio", "brat", "doccano")
 
 
 def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -44,7 +44,12 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
         "Example: cyberclaims render --out site, then open site/index.html in a browser",
     )
     render.add_argument("ids", nargs="*", metavar="ID", help="articles to render (default: all)")
-    render.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
+    render.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output folder (created if missing); only pages a render made are replaced or removed there",
+    )
 
     passes = commands.add_parser(
         "passes",
@@ -133,7 +138,12 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
     )
     exporter.add_argument("format", choices=EXPORT_FORMATS)
     exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
-    exporter.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
+    exporter.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output folder (created if missing); only files an export wrote, unchanged since, are replaced there",
+    )
     return {"render": _render, "import": _import, "export": _export, "passes": _passes, "suggest": _suggest}
 
 
@@ -277,12 +287,12 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     chosen = [articles[i] for i in sorted(set(args.ids) or articles)]
     # Only valid labels can be converted; problems elsewhere in the corpus do not block an export.
-    files = (
+    sources = (
         {a.display for a in chosen}
         | {f"annotations/{a.id}.txt" for a in chosen}
         | {"annotations/entities.json", "annotations/propositions.json"}
     )
-    errors = [i for i in report.errors if i.file in files]
+    errors = [i for i in report.errors if i.file in sources]
     if errors:
         for issue in errors:
             print(issue.to_text())
@@ -291,34 +301,9 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
-    args.out.mkdir(parents=True, exist_ok=True)
-    written = []
-    if args.format == "labelstudio":
-        path = args.out / "labelstudio-tasks.json"
-        write_file(path, labelstudio.dumps_tasks(labelstudio.to_tasks(chosen)).encode("utf-8"))
-        written.append(path)
-    elif args.format == "doccano":
-        path = args.out / "doccano.jsonl"
-        write_file(path, doccano.to_lines(chosen).encode("utf-8"))
-        written.append(path)
-    else:
-        try:
-            anns = {a.id: brat.to_ann(a, corpus.gold.registry.entities) for a in chosen}
-        except brat.BratError as exc:  # say what it means here; app.main prints it and exits 1
-            raise brat.BratError(f"{exc}; nothing was written") from exc
-        for article in chosen:
-            for path, data in (
-                (args.out / f"{article.id}.txt", article.text_bytes),
-                (args.out / f"{article.id}.ann", anns[article.id].encode("utf-8")),
-            ):
-                write_file(path, data)
-                written.append(path)
-        for name, text in (
-            ("annotation.conf", brat.annotation_conf()),
-            ("visual.conf", brat.visual_conf(LABEL_COLORS)),
-        ):
-            write_file(args.out / name, text.encode("utf-8"))
-            written.append(args.out / name)
+    # The export's files, then the folder: only files an export wrote are replaced (formats/export.py).
+    files = export_files(chosen, args.format, corpus.gold.registry.entities, LABEL_COLORS)
+    written = write_export(args.root, args.out, files, args.format)
     for path in written:
         print(f"wrote {path}")
     if args.format == "labelstudio":

@@ -156,6 +156,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     try:
         gold = load_gold(folder, args.split)
     except GoldError as exc:
+        if exc.report is not None:
+            for issue in exc.report.sorted_issues():
+                print(issue.to_text())
         print(f"cyberclaims: error: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, NotABuiltDataset) else EXIT_DATA
     try:

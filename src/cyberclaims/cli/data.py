@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core.issues import Report
+from ..core.issues import Report, printable
 from ..core.sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS, RESAMPLES, SEED
 from ..core.vocabulary import SPLITS
 from ..core.wording import count
@@ -223,6 +223,7 @@ def _build(args: argparse.Namespace) -> int:
 
     if args.check:
         result = check(args.root, args.output, jobs=args.jobs, cache=args.cache)
+        _print_cache_note(result.cache_note)
         _print_reuse(result.runs, result.reused)
         print(f"compared {result.method}")
         for difference in result.differences:
@@ -242,9 +243,16 @@ def _build(args: argparse.Namespace) -> int:
     for config in built.configs:
         splits = ", ".join(f"{s.name} {s.num_examples}" for s in config.splits)
         print(f"{config.name}: {splits}")
+    _print_cache_note(built.cache_note)
     _print_reuse(built.runs, built.reused)
     print(f"wrote {built.output}")
     return EXIT_OK
+
+
+def _print_cache_note(note: str) -> None:
+    """Why the build's cache was not used (a folder others can write), once per command."""
+    if note:
+        print(f"cyberclaims: note: {printable(note)}", file=sys.stderr)
 
 
 def _print_reuse(runs: int, reused: int) -> None:

@@ -35,10 +35,12 @@ Each figure is a :class:`Statistic`, published with
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -732,25 +734,177 @@ def match_claims(a: Sequence[dict], b: Sequence[dict], words_of: str = "normaliz
     compared, so list-like claims pair with their counterparts; the benchmark uses the span ``text``, since
     a system's ``normalized`` is not scored and must not steer the matching); then the lower index in a,
     then in b.
+
+    That is a greedy pass over the candidate pairs in that order, done without listing them one by one:
+    claims with the same span and the same words pair alike (one *kind*); the spans that overlap by half are
+    found by a sweep (only spans of similar length starting close enough are compared); at each overlap,
+    the kinds with the very same words pair first (a hash join), and only the kinds still unpaired then are
+    compared word by word; the pairs of one overlap and similarity are taken in index order with a heap.
+    Copies of a claim cost as one, claims on different sentences are never compared, and two passes that
+    agree cost their claims: what is left is the pairs of different claims on one span, which the
+    definition itself compares.
     """
-    candidates = []
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            overlap = min(x["end"], y["end"]) - max(x["start"], y["start"])
-            longer = max(x["end"] - x["start"], y["end"] - y["start"])
-            if overlap > 0 and 2 * overlap >= longer:
-                wa, wb = _words(x.get(words_of) or ""), _words(y.get(words_of) or "")
-                similarity = len(wa & wb) / len(wa | wb) if wa | wb else 0.0
-                candidates.append((-overlap, -similarity, i, j))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    pairs = []
-    for _, _, i, j in sorted(candidates):
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            pairs.append((i, j))
+    kinds_a, kinds_b = _claim_kinds(a, words_of), _claim_kinds(b, words_of)
+    used_a, used_b = _Unused(kinds_a), _Unused(kinds_b)
+    pairs: list[tuple[int, int]] = []
+    Span = tuple[int, int]
+    levels: dict[int, list[tuple[Span, Span]]] = {}  # overlap -> the pairs of spans that overlap so
+    spans_a, spans_b = _spans(kinds_a), _spans(kinds_b)
+    for span_a, span_b, overlap in _overlapping_spans(list(spans_a), list(spans_b)):
+        levels.setdefault(overlap, []).append((span_a, span_b))
+    for overlap in sorted(levels, reverse=True):
+        # Similarity 1: the kinds with the very same (non-empty) words, found by a hash join.
+        same = []
+        for span_a, span_b in levels[overlap]:
+            by_words = {kinds_b[k][2]: k for k in spans_b[span_b] if kinds_b[k][2]}
+            same += [(k, by_words[kinds_a[k][2]]) for k in spans_a[span_a] if kinds_a[k][2] in by_words]
+        pairs += _greedy_in_index_order(_blocks(same, used_a, used_b), used_a, used_b)
+        # Similarities between 0 and 1: the kinds still unpaired that share a word (an index by word).
+        groups: dict[float, list[tuple[int, int]]] = {}
+        for span_a, span_b in levels[overlap]:
+            by_word: dict[str, list[int]] = {}
+            for kind_b in spans_b[span_b]:
+                if used_b.first(kind_b) is not None:
+                    for word in kinds_b[kind_b][2]:
+                        by_word.setdefault(word, []).append(kind_b)
+            for kind_a in spans_a[span_a]:
+                words_a = kinds_a[kind_a][2]
+                if used_a.first(kind_a) is None:
+                    continue
+                for kind_b in {k for word in words_a for k in by_word.get(word, ())}:
+                    words_b = kinds_b[kind_b][2]
+                    if words_a != words_b:
+                        similarity = len(words_a & words_b) / len(words_a | words_b)
+                        groups.setdefault(similarity, []).append((kind_a, kind_b))
+        for similarity in sorted(groups, reverse=True):
+            pairs += _greedy_in_index_order(_blocks(groups[similarity], used_a, used_b), used_a, used_b)
+        # Similarity 0: every pair of kinds still unpaired on both sides (a pair that shares a word has one
+        # side paired by now), span by span: the kinds of a span of a share their partners.
+        partners: dict[Span, list[int]] = {}
+        for span_a, span_b in levels[overlap]:
+            partners.setdefault(span_a, []).extend(spans_b[span_b])
+        pairs += _greedy_in_index_order(
+            [
+                (
+                    [k for k in spans_a[span_a] if used_a.first(k) is not None],
+                    [k for k in kinds if used_b.first(k) is not None],
+                )
+                for span_a, kinds in partners.items()
+            ],
+            used_a,
+            used_b,
+        )
     return sorted(pairs)
+
+
+def _claim_kinds(claims: Sequence[dict], words_of: str) -> list[tuple[int, int, frozenset[str], list[int]]]:
+    """The claims grouped by (start, end, words): (start, end, words, indices in ascending order)."""
+    kinds: dict[tuple[int, int, frozenset[str]], list[int]] = {}
+    for index, claim in enumerate(claims):
+        key = (claim["start"], claim["end"], frozenset(_words(claim.get(words_of) or "")))
+        kinds.setdefault(key, []).append(index)
+    return [(start, end, words, indices) for (start, end, words), indices in kinds.items()]
+
+
+def _spans(kinds: list) -> dict[tuple[int, int], list[int]]:
+    """The kinds by span."""
+    spans: dict[tuple[int, int], list[int]] = {}
+    for kind, (start, end, _, _) in enumerate(kinds):
+        spans.setdefault((start, end), []).append(kind)
+    return spans
+
+
+def _overlapping_spans(
+    spans_a: list[tuple[int, int]], spans_b: list[tuple[int, int]]
+) -> Iterator[tuple[tuple[int, int], tuple[int, int], int]]:
+    """(span of a, span of b, overlap) of the spans that overlap by at least half of the longer one. Spans of b
+    are indexed by length (powers of two) and start: a span of a is compared only with those of half to twice
+    its length that start close enough to overlap it by half."""
+    by_length: dict[int, list[tuple[int, int]]] = {}  # bit length of the length -> (start, end), by start
+    for start, end in spans_b:
+        if end > start:
+            by_length.setdefault((end - start).bit_length(), []).append((start, end))
+    for entries in by_length.values():
+        entries.sort()
+    starts = {bits: [start for start, _ in entries] for bits, entries in by_length.items()}
+    for start_a, end_a in spans_a:
+        length = end_a - start_a
+        if length <= 0:
+            continue
+        # overlap >= length / 2 puts the other span's start within [start - 1.5 length, end - length / 2]
+        low, high = start_a - (3 * length) // 2 - 1, end_a - length // 2 + 1
+        for bits in range((length // 2).bit_length(), (2 * length).bit_length() + 1):
+            indexed = by_length.get(bits)
+            if indexed is None:
+                continue
+            for position in range(bisect_left(starts[bits], low), bisect_right(starts[bits], high)):
+                start_b, end_b = indexed[position]
+                overlap = min(end_a, end_b) - max(start_a, start_b)
+                if overlap > 0 and 2 * overlap >= max(length, end_b - start_b):
+                    yield (start_a, end_a), (start_b, end_b), overlap
+
+
+def _blocks(pairs: list[tuple[int, int]], used_a: _Unused, used_b: _Unused) -> list[tuple[list[int], list[int]]]:
+    """``pairs`` of kinds as blocks (one kind of a, the kinds of b it may pair with), of the kinds with a claim
+    unpaired on both sides."""
+    partners: dict[int, list[int]] = {}
+    for kind_a, kind_b in pairs:
+        if used_a.first(kind_a) is not None and used_b.first(kind_b) is not None:
+            partners.setdefault(kind_a, []).append(kind_b)
+    return [([kind_a], kinds_b) for kind_a, kinds_b in partners.items()]
+
+
+class _Unused:
+    """The claims of each kind not paired yet, smallest index first."""
+
+    def __init__(self, kinds: list) -> None:
+        self.members = [indices for *_, indices in kinds]
+        self.next = [0] * len(kinds)
+
+    def first(self, kind: int) -> int | None:
+        members, position = self.members[kind], self.next[kind]
+        return members[position] if position < len(members) else None
+
+    def take(self, kind: int) -> None:
+        self.next[kind] += 1
+
+
+def _greedy_in_index_order(
+    blocks: list[tuple[list[int], list[int]]], used_a: _Unused, used_b: _Unused
+) -> list[tuple[int, int]]:
+    """The greedy pass over the pairs of one overlap and similarity, in (index in a, index in b) order. The
+    pairs are given as blocks (kinds of a, kinds of b): every claim of the one with every claim of the other,
+    a kind of a in one block only. Each claim of a, lowest index first, takes the lowest unpaired claim of b
+    of its block (the claims of a block share their partners: once one finds none, the rest find none)."""
+    pairs = []
+    queue = [
+        (first, kind, number)
+        for number, (kinds, _) in enumerate(blocks)
+        for kind in kinds
+        if (first := used_a.first(kind)) is not None
+    ]
+    heapq.heapify(queue)
+    offers = [[(j, other) for other in others if (j := used_b.first(other)) is not None] for _, others in blocks]
+    for heap in offers:
+        heapq.heapify(heap)
+    while queue:
+        i, kind, number = heapq.heappop(queue)
+        heap = offers[number]
+        while heap and heap[0][0] != used_b.first(heap[0][1]):  # taken meanwhile: that kind's next claim
+            _, other = heapq.heappop(heap)
+            if (j := used_b.first(other)) is not None:
+                heapq.heappush(heap, (j, other))
+        if not heap:
+            continue
+        j, other = heapq.heappop(heap)
+        pairs.append((i, j))
+        used_a.take(kind)
+        used_b.take(other)
+        if (after := used_b.first(other)) is not None:
+            heapq.heappush(heap, (after, other))
+        if (following := used_a.first(kind)) is not None:
+            heapq.heappush(queue, (following, kind, number))
+    return pairs
 
 
 def _article_items(article_id: str, a: dict, b: dict) -> dict[str, list]:

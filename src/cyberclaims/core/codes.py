@@ -314,6 +314,12 @@ CODES: dict[str, Code] = _codes(
         W,
         "A row of annotations/LINT-ACCEPTED.md accepts a lint finding that lint no longer reports: remove it.",
     ),
+    (
+        "dataset-card-mismatch",
+        E,
+        "The card's metadata cannot be read, or its split sizes (dataset_info) differ from the rows of the "
+        "Parquet files: load_dataset refuses such a folder.",
+    ),
 )
 
 

@@ -6,13 +6,15 @@ followed, and texts are decoded strictly. Writing goes to a temporary sibling, t
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
 import tempfile
 from pathlib import Path
 
-from .issues import Issue
+from .errors import UsageError
+from .issues import Issue, printable
 
 MAX_TEXT_BYTES = 1 * 1024 * 1024  # a news article is tens of KB; 1 MiB leaves room, not a book
 MAX_ANNOTATION_BYTES = 16 * 1024 * 1024
@@ -207,3 +209,189 @@ def tree_digest(*folders: tuple[str, Path]) -> str:
             digest.update(f"{name}/{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Output folders: what a command writes into, and what it may replace there
+
+# The repository's own folders: no command writes its output into one of them (or a folder inside one),
+# whatever it holds. (``build`` writes ``dataset/`` itself: it has its own rule, ``check_output_folder``.)
+REPOSITORY_FOLDERS = (
+    "annotations",
+    "dataset",
+    "schema",
+    "src",
+    "tests",
+    "docs",
+    "benchmarks",
+    "examples",
+    ".git",
+    ".ci",
+    ".github",
+)
+
+
+class OutputFolderRefused(UsageError):
+    """An output a command will not write (the message says why and what to do; exit status 2)."""
+
+
+def refuse_repository_folder(root: Path, output: Path, command: str) -> None:
+    """``OutputFolderRefused`` when ``output`` is the repository at ``root``, a folder holding it, or one of its
+    own folders (``REPOSITORY_FOLDERS``) or a folder inside one: a command's output never lands among the sources."""
+    target = Path(os.path.abspath(output))
+    repository = Path(os.path.abspath(root))
+    for folder, there in ((target, repository), (target.resolve(), repository.resolve())):
+        if folder == there or there.is_relative_to(folder):
+            raise OutputFolderRefused(
+                f"{command} --out {_shown(output)} is the repository or a folder holding it; name a new folder"
+            )
+        for name in REPOSITORY_FOLDERS:
+            if folder == there / name or folder.is_relative_to(there / name):
+                raise OutputFolderRefused(
+                    f"{command} --out {_shown(output)} is the repository's {name}/ folder or inside it; "
+                    f"name a folder of its own, such as {'site' if command == 'render' else 'exported'}/"
+                )
+
+
+def _shown(path: Path) -> str:
+    return printable(str(path))
+
+
+class OutputFolder:
+    """A folder a command writes into, opened once: every file is written, read and removed relative to it,
+    never through a link. The folder itself, and any subfolder on the way to a file, must be a real folder:
+    a symbolic link there is refused (``OutputFolderRefused``), never followed out of the target.
+
+    Files are written as ``write_file`` writes them (a temporary sibling, then a rename), so a reader never
+    sees half of one.
+    """
+
+    def __init__(self, path: Path, command: str) -> None:
+        self.path, self.command = Path(path), command
+        if os.path.islink(self.path):
+            raise OutputFolderRefused(
+                f"{command} --out {_shown(self.path)} is a symbolic link; {command} never writes through a "
+                f"link: name the folder itself"
+            )
+        if os.path.lexists(self.path) and not os.path.isdir(self.path):
+            raise OutputFolderRefused(
+                f"{command} --out {_shown(self.path)} exists and is not a folder; it was left as it is: name a folder"
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._fds: dict[str, int] = {"": self._open_folder(None, str(self.path), "")}
+
+    def _open_folder(self, parent: int | None, name: str, shown: str) -> int:
+        try:
+            return os.open(name, os.O_RDONLY | O_DIRECTORY | NO_FOLLOW | CLOSE_ON_EXEC, dir_fd=parent)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                where = f"{_shown(self.path)}/{shown}" if shown else _shown(self.path)
+                raise OutputFolderRefused(
+                    f"{where} is not a folder but a symbolic link or a file; {self.command} never writes through "
+                    f"a link out of its folder: move it away, then run it again"
+                ) from None
+            raise
+
+    def folder_fd(self, folder: str, *, create: bool) -> int | None:
+        """The open folder ``folder`` ("" or "p", relative; made if ``create``), or None when it is missing."""
+        if folder in self._fds:
+            return self._fds[folder]
+        parent_name, _, name = folder.rpartition("/")
+        parent = self.folder_fd(parent_name, create=create)
+        if parent is None:
+            return None
+        if create:
+            try:
+                os.mkdir(name, 0o777, dir_fd=parent)
+            except FileExistsError:
+                pass
+        try:
+            fd = self._open_folder(parent, name, folder)
+        except FileNotFoundError:
+            return None
+        self._fds[folder] = fd
+        return fd
+
+    def check_folder(self, folder: str) -> None:
+        """Refuse now (``OutputFolderRefused``) if ``folder`` exists and is a link or a file."""
+        self.folder_fd(folder, create=False)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write ``name`` (relative, "/"-separated) atomically inside the folder."""
+        folder, _, base = name.rpartition("/")
+        parent = self.folder_fd(folder, create=True)
+        assert parent is not None
+        temporary = f".{base}.{os.urandom(6).hex()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW | CLOSE_ON_EXEC, 0o644, dir_fd=parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(temporary, base, src_dir_fd=parent, dst_dir_fd=parent)
+        except BaseException:
+            try:
+                os.unlink(temporary, dir_fd=parent)
+            except OSError:
+                pass
+            raise
+
+    def read(self, name: str, limit: int) -> bytes | None:
+        """The bytes of the regular file ``name`` (at most ``limit``), or None: missing, a link, a FIFO..."""
+        folder, _, base = name.rpartition("/")
+        parent = self.folder_fd(folder, create=False)
+        if parent is None:
+            return None
+        try:
+            fd = os.open(base, os.O_RDONLY | NO_FOLLOW | CLOSE_ON_EXEC | NON_BLOCK, dir_fd=parent)
+        except OSError:
+            return None
+        try:
+            if _not_regular(os.fstat(fd).st_mode):
+                return None
+            data = _read_at_most(fd, limit + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return data if len(data) <= limit else None
+
+    def kind(self, name: str) -> str | None:
+        """None when nothing is at ``name``; "" for a regular file; else what it is ("a FIFO", "a folder")."""
+        folder, _, base = name.rpartition("/")
+        parent = self.folder_fd(folder, create=False)
+        if parent is None:
+            return None
+        try:
+            st = os.stat(base, dir_fd=parent, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        return _not_regular(st.st_mode)
+
+    def remove(self, name: str) -> None:
+        """Remove the file ``name`` (a link is removed itself, never what it points to)."""
+        folder, _, base = name.rpartition("/")
+        parent = self.folder_fd(folder, create=False)
+        if parent is not None:
+            os.unlink(base, dir_fd=parent)
+
+    def names(self, folder: str) -> list[str]:
+        """The names in ``folder`` (relative), or [] when it is missing."""
+        fd = self.folder_fd(folder, create=False)
+        if fd is None:
+            return []
+        return sorted(os.listdir(fd))
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)

@@ -19,9 +19,25 @@ def has_control_character(text: str) -> bool:
     return CONTROL_CHARACTERS.search(text) is not None
 
 
+# What is never printed as it is: the control characters, and lone surrogates (from a JSON escape such as
+# "\\ud800" in the data), which a UTF-8 stream cannot encode.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# The same in JSON text, where JSON's own escapes already cover C0 controls.
+_JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def printable(text: str) -> str:
-    """``text`` with every control character written as an escape (``\\n``, ``\\x1b``): one line, no commands."""
-    return CONTROL_CHARACTERS.sub(lambda m: repr(m.group())[1:-1], text)
+    """``text`` with every control character (and lone surrogate) written as an escape (``\\n``, ``\\x1b``,
+    ``\\ud800``): one line, no commands, and always encodable."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def json_text(value: object, **options: object) -> str:
+    """``json.dumps(value, ensure_ascii=False, **options)`` with every character a terminal or a log could take
+    as a command (DEL, C1 controls, line and paragraph separators) and every lone surrogate written as a JSON
+    escape: the same JSON, readable, safe to print and always encodable."""
+    text = json.dumps(value, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    return _JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 MAX_MESSAGE = 1000

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,8 @@ def parse_json(data: bytes, display: str, *, check_depth: bool = True) -> tuple[
         return None, [
             Issue(display, None, "", "json-too-deep", f"nesting is deeper than the limit of {MAX_JSON_DEPTH} levels")
         ]
+    except ValueError:  # Python's own limit on the digits of an integer (sys.get_int_max_str_digits)
+        return None, [_long_number_issue(text, display)]
     if check_depth and too_deep(value):
         return None, [too_deep_issue(display)]
     doc = JsonDocument(display, text, value, floats=bool(floats), parsed=True)
@@ -240,6 +243,24 @@ def scalars(value: Any) -> Iterator[Any]:
             stack.extend(item)
         else:
             yield item
+
+
+def _long_number_issue(text: str, display: str) -> Issue:
+    """The place of an integer longer than Python reads (``sys.get_int_max_str_digits``: 4300 by default)."""
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)() or 4300
+    found = re.search(rf"-?[0-9]{{{limit + 1},}}", text)
+    where = found.start() if found is not None else 0
+    line = text.count("\n", 0, where) + 1
+    column = where - (text.rfind("\n", 0, where) + 1) + 1
+    digits = len(found.group().lstrip("-")) if found is not None else 0
+    return Issue(
+        display,
+        line,
+        "",
+        "json-syntax",
+        f"invalid JSON at line {line}, column {column}: a number of {digits} digits, too long to be read as one",
+        column,
+    )
 
 
 def too_deep(value: Any) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, read_capped
 from .issues import Issue
 from .jsondoc import JsonDocument
 from .text import split_sentences, token_table
@@ -153,13 +154,30 @@ def in_split(articles: Iterable[Article], split: str) -> list[Article]:
 
 
 def load_valid_article(files: ArticleFiles, root: Path) -> Article | None:
-    """Read an article that has been validated: no checks, no positions, just the data."""
+    """Read an article that has been validated: no checks, no positions, just the data. Read as validation
+    reads (capped, never through a link, never from a FIFO): OSError when it can no longer be read so."""
     if files.json_path is None or files.text_path is None:
         return None
-    raw = files.text_path.read_bytes()
-    text_json = files.json_path.read_bytes().decode("utf-8")
-    doc = JsonDocument(relative(files.json_path, root), text_json, json.loads(text_json))
-    return Article(files.id, raw.decode("utf-8"), raw, doc, doc.display)
+    found = []
+    for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES)):
+        data, issues = read_capped(path, str(path), limit)
+        if data is None:
+            raise OSError(f"{path}: {issues[0].message if issues else 'cannot be read'}")
+        found.append(data)
+    return article_from_bytes(files, root, found[0], found[1])
+
+
+def article_from_bytes(files: ArticleFiles, root: Path, json_bytes: bytes, text_bytes: bytes) -> Article:
+    """An article made of its two files' bytes as read (no checks, no positions, just the data): whatever
+    is made of it is made of those very bytes. ValueError when they are not UTF-8 or the JSON is not JSON."""
+    assert files.json_path is not None
+    text_json = json_bytes.decode("utf-8")
+    try:
+        value = json.loads(text_json)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    doc = JsonDocument(relative(files.json_path, root), text_json, value)
+    return Article(files.id, text_bytes.decode("utf-8"), text_bytes, doc, doc.display)
 
 
 @dataclass

@@ -20,6 +20,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from ..core.errors import USAGE_PROBLEM, CyberClaimsError, UsageError, environment_failure
 from ..core.files import CLOSE_ON_EXEC, MAX_REGISTRY_BYTES, NO_FOLLOW, read_capped, sha256_file
 from ..core.fingerprint import code_fingerprint
@@ -31,7 +33,7 @@ from ..core.wording import count
 from ..validation.runner import SourceCheck, check_collection
 from . import rows
 from .arrow import table_from_rows
-from .cache import RunCache, cache_folder
+from .cache import RunCache, cache_folder, open_cache
 from .card import write_card
 from .configs import CONFIGS
 from .croissant import write_croissant
@@ -81,6 +83,7 @@ class BuildResult:
     report: Report
     runs: int = 0  # runs of articles (shards of each config and split)
     reused: int = 0  # of them, taken from the cache
+    cache_note: str = ""  # why the cache was not used, when it was refused (said once, by the caller)
 
 
 def build(
@@ -162,7 +165,7 @@ def _build(
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(parent, output.name)
     staging = _new_staging_folder(parent, output.name)
-    run_cache = build_cache(output, withhold_text) if cache else None  # None: every run is checked and written
+    run_cache, note = build_cache(output, withhold_text) if cache else (None, "")  # None: every run checked, written
     try:
         configs, report = build_into(
             root, staging, withhold_text=withhold_text, jobs=jobs, show_progress=show_progress, cache=run_cache
@@ -176,19 +179,19 @@ def _build(
         if staging.exists():
             remove_tree(staging)
     if run_cache is None:
-        return BuildResult(output, configs, report)
+        return BuildResult(output, configs, report, cache_note=note)
     run_cache.prune()  # the entries of this build stay: the cache holds one dataset's worth of runs
     return BuildResult(output, configs, report, run_cache.runs, run_cache.reused)
 
 
-def build_cache(output: Path, withhold_text: bool) -> RunCache | None:
-    """The cache of the builds of ``output`` with these options (None: no place for one)."""
+def build_cache(output: Path, withhold_text: bool, *, trust_notes: bool = True) -> tuple[RunCache | None, str]:
+    """The cache of the builds of ``output`` with these options and "", or None and why there is none
+    to use ("" when there is no place for one; see ``cache.open_cache``)."""
     folder = cache_folder(output)
     if folder is None:
-        return None
-    return RunCache(
-        folder, code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, PART_ARTICLES, PART_LIMIT)
-    )
+        return None, ""
+    fingerprint = code_fingerprint("build", withhold_text, SHARD_ARTICLES, RUN_LIMIT, PART_ARTICLES, PART_LIMIT)
+    return open_cache(folder, fingerprint, trust_notes=trust_notes)
 
 
 class OutputFolderError(BuildError, UsageError):
@@ -354,9 +357,16 @@ def _entity_shards(
     if cache is not None:
         found = cache.load(key, registry)
         if found is not None:
-            cache.used.add(key)
             header, blobs, digests = found
-            return restore_output(folder, header["output"], blobs, digests, 0).shards
+            try:
+                shards = restore_output(folder, header.get("output"), blobs, digests, 0, ("entities",)).shards
+                if any(shard.num_examples != len(usage.articles.get(shard.split, ())) for shard in shards):
+                    raise ValueError("not a row per entity used")
+            except (ValueError, OSError, pa.ArrowException):
+                pass  # an entry of another shape: write the shards instead
+            else:
+                cache.used.add(key)
+                return shards
     written = []
     for split in SPLITS:
         writer = ShardWriter(folder, "entities", split, 0)

@@ -4,21 +4,40 @@ It is disposable: deleting it only costs time. It lives outside the repository (
 bring its own cache along, and it is never uploaded with ``dataset/``): under ``$CYBERCLAIMS_CACHE_DIR``,
 else ``$XDG_CACHE_HOME/cyberclaims``, else ``~/.cache/cyberclaims``, one folder per output folder.
 
-A run (see ``pipeline.article_runs``) is keyed by what its result can depend on:
+Trust. An entry is only as good as the folder it lives in: a folder (the cache's root or an output's
+folder in it) that another user owns, or that anyone but its owner can write, is not used at all
+(``trust_problem``; the build says so once and runs without a cache); the tool makes its folders 0700.
+Within a trusted folder an entry is still read as untrusted bytes: only a regular file owned by this
+user is opened (never a FIFO, a device or a link), its header is covered by its own sha256 and read only
+in the shape the tool writes (``core.shapes``), every blob's sha256 is checked, and the figures of the
+header (row counts, configs and splits) are checked against the blobs by the code that uses them
+(``pipeline``). A damaged entry is a miss: it costs time, never wrong output, a hang or an error.
+
+Keys are made of the very bytes a result is made from. A part of a run (see ``pipeline.run_parts``) is
+keyed by:
 
 - the code fingerprint (``core.fingerprint``: the code, the schema, the library releases, the build's
   options): any change makes every entry a miss;
-- each article's id and the sha256 of its ``.json`` and ``.txt`` bytes (or their absence);
-- the registry entries the run *read*: the rules and the row makers read the registries only through
+- each article's id and the sha256 of its ``.json`` and ``.txt`` bytes (or their absence), read once
+  (``validation.articles.read_article_bytes``) and then checked and made into rows from those same bytes:
+  a file saved between two reads cannot leave an entry whose key says one thing and whose rows another;
+- the registry entries the part *read*: the rules and the row makers read the registries only through
   a :class:`~cyberclaims.core.model.RegistryView`, which notes every key looked up (present or not), and
-  the entry stores their digest. A registry edit therefore redoes only the runs that use a changed
-  entry; a run that walked a whole registry depends on all of it.
+  the entry stores their digest. A registry edit therefore redoes only the parts that use a changed
+  entry; a part that walked a whole registry depends on all of it.
+
+A run's key is made of its parts' keys (``run_key``), so a run entry holds what its parts' bytes make.
+Hashing every file costs more than the rest of an unchanged build, so, as git does, a key is also noted
+under the files' status (size, inode, and the modification and change times in nanoseconds, which no tool
+sets back; ``Status``): a run whose files all have the status they had is not read again. A note is
+written only when the files had that status both before and after they were read, and had not changed
+within ``_SETTLE_NS`` of the first look (the clock's resolution). ``build --check`` takes no note's word
+(``trust_notes=False``): every key it uses is made of the bytes it read.
 
 An entry is one file, ``<key>.run``, written atomically (temporary file, then rename): a header
-(JSON: the run's findings and figures, the description of its shards, the registry reads and their
-digest, the sha256 of each blob) followed by the blobs (the shards' bytes). Every blob's sha256 is
-checked when it is used, so a damaged entry is a miss, never wrong output. Entries are plain data (no
-pickle): reading one never runs code. Only runs without errors are stored.
+(JSON: its own key, the findings and figures, the description of the shards or tables, the registry
+reads and their digest, the length and sha256 of each blob) followed by the blobs. Entries are plain data (no pickle):
+reading one never runs code. Only results without errors are stored.
 """
 
 from __future__ import annotations
@@ -32,10 +51,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, read_capped, write_file
+from ..core.files import CLOSE_ON_EXEC, NO_FOLLOW, NON_BLOCK, read_capped, write_file
 from ..core.model import ALL_ENTRIES, ArticleFiles, Registry
+from ..core.shapes import Count, shaped
+from ..validation.articles import ArticleBytes
 
 CACHE_ENV = "CYBERCLAIMS_CACHE_DIR"
 
@@ -58,10 +79,54 @@ def cache_folder(output: Path) -> Path | None:
     return root / f"build-{name}"
 
 
-_MAGIC = b"cyberclaims-batch 1\n"  # the format of an entry (a run was once called a batch)
+def trust_problem(folder: Path) -> str:
+    """Why the cache in ``folder`` must not be used ("" when it may): it, or the cache's root above it, is
+    not a folder, is owned by another user, or can be written by others (who could plant entries)."""
+    geteuid = getattr(os, "geteuid", None)
+    for path in (folder.parent, folder):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return f"{path} cannot be read ({exc.strerror})"
+        if not stat.S_ISDIR(st.st_mode):
+            return f"{path} is not a folder"
+        if geteuid is not None and st.st_uid != geteuid():
+            return f"{path} is owned by another user (uid {st.st_uid})"
+        if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return f"{path} can be written by other users (mode {stat.filemode(st.st_mode)}; chmod go-w it)"
+    return ""
+
+
+def open_cache(folder: Path, fingerprint: str, *, trust_notes: bool = True) -> tuple[RunCache | None, str]:
+    """The cache in ``folder`` (made 0700 if missing) and "", or None and why it is not used."""
+    try:
+        for path in (folder.parent, folder):
+            if not os.path.lexists(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.mkdir(path, 0o700)
+                except FileExistsError:
+                    pass  # made meanwhile: checked below like any other
+    except OSError as exc:
+        return None, f"the build cache {folder} cannot be made ({exc.strerror}); building without it"
+    problem = trust_problem(folder)
+    if problem:
+        return None, f"the build cache is not used: {problem}; building without it"
+    return RunCache(folder, fingerprint, trust_notes=trust_notes), ""
+
+
+_MAGIC = b"cyberclaims-cache 2\n"  # the format of an entry: magic, header length, header sha256, header, blobs
 _KEY = re.compile(r"[0-9a-f]{64}")
 _ENTRY = re.compile(r"[0-9a-f]{64}\.(run|stat)")
 _SETTLE_NS = 2_000_000_000
+_NOTE_BYTES = 64
+# An entry larger than this is not read (a run's shards are tens of MB): a damaged or planted entry (a sparse
+# file of terabytes whose header claims most of it) costs no more memory than a real one.
+MAX_ENTRY_BYTES = 1 << 30
+# An entry's header as ``load`` reads it; what else it holds is checked by the code that wrote it.
+_HEADER = {"key": str, "fingerprint": str, "reads": {str: [str]}, "reads_digest": str, "blobs": [(Count, str)]}
 
 
 def reads_digest(registry: Registry, reads: Mapping[str, list[str]]) -> str:
@@ -81,12 +146,21 @@ def reads_digest(registry: Registry, reads: Mapping[str, list[str]]) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Status:
+    """The status of some files (size, inode, times) as a digest, and whether none had changed recently."""
+
+    digest: str
+    settled: bool
+
+
 @dataclass
 class RunCache:
     """Where entries live and what invalidates them all; counts what a build reused.
 
     The counts and ``used`` are kept by the calling process (workers get a copy of the cache and send
-    their results back); ``prune`` then removes the entries this build did not use.
+    their results back); ``prune`` then removes the entries this build did not use. ``trust_notes=False``
+    (``build --check``) never takes a key from a status note.
     """
 
     folder: Path
@@ -94,40 +168,19 @@ class RunCache:
     used: set[str] = field(default_factory=set)
     reused: int = 0
     checked: int = 0
+    trust_notes: bool = True
 
-    def key(self, run: list[ArticleFiles], kind: str = "run") -> str | None:
-        """The key of a run's files, or None when one cannot be read whole (that run is not cached).
-        ``kind`` tells entries of different shapes over the same files apart (a run, a part of one).
+    # --- keys ----------------------------------------------------------------------------------------------
 
-        Hashing every file of a large corpus costs more than the rest of an unchanged build, so, as git
-        does, the key found for a run is also noted under the files' status (size, inode, and the
-        modification and change times in nanoseconds, which no tool sets back): a run whose files all
-        have the status they had is not read again. A status taken within ``_SETTLE_NS`` of a file's
-        change is not noted (the file might still change within the clock's resolution).
-        """
-        status = self._status_key(run, kind)
-        if status is not None:
-            try:
-                noted = (self.folder / f"{status[0]}.stat").read_text(encoding="ascii")
-                if _KEY.fullmatch(noted):
-                    return noted
-            except (OSError, ValueError):
-                pass
-        key = self._content_key(run, kind)
-        if key is not None and status is not None and status[1]:
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                write_file(self.folder / f"{status[0]}.stat", key.encode("ascii"), durable=False)
-            except OSError:
-                pass
-        return key
-
-    def _status_key(self, run: list[ArticleFiles], kind: str) -> tuple[str, bool] | None:
-        """(digest of the files' status, whether all of them are settled); None if one is not a regular file."""
+    def status(self, articles: list[ArticleFiles], kind: str) -> Status | None:
+        """The status of the articles' files, or None if one is not a regular file or notes are not trusted
+        (never noted, never looked up)."""
+        if not self.trust_notes:
+            return None
         settled_before = time.time_ns() - _SETTLE_NS
         newest = 0
         parts = [self.fingerprint, kind]
-        for files in run:
+        for files in articles:
             parts.append(files.id)
             for path in files.file_names():
                 if path is None:
@@ -141,47 +194,80 @@ class RunCache:
                     return None
                 parts.append(f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}")
                 newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest(), newest < settled_before
+        return Status(hashlib.sha256("\n".join(parts).encode()).hexdigest(), newest < settled_before)
 
-    def _content_key(self, run: list[ArticleFiles], kind: str) -> str | None:
+    def noted(self, status: Status | None) -> str | None:
+        """The key noted under ``status`` by an earlier build, if notes are trusted and there is one."""
+        if status is None or not self.trust_notes:
+            return None
+        data, _ = read_capped(self.folder / f"{status.digest}.stat", "", _NOTE_BYTES)  # no FIFO, no link
+        noted = data.decode("ascii", "replace") if data is not None else ""
+        return noted if _KEY.fullmatch(noted) else None
+
+    def remember(self, status: Status | None, key: str | None, articles: list[ArticleFiles], kind: str) -> None:
+        """Note ``key`` under ``status`` (taken before the files were read) if they still have it and it is
+        settled: then the bytes that made ``key`` are the bytes of that status."""
+        if status is None or key is None or not status.settled or self.status(articles, kind) != status:
+            return
+        try:
+            write_file(self.folder / f"{status.digest}.stat", key.encode("ascii"), durable=False)
+        except OSError:
+            pass
+
+    def content_key(self, contents: list[ArticleBytes], kind: str) -> str | None:
+        """The key of the articles' bytes as read, or None when one file cannot be read whole (not cached)."""
         digest = hashlib.sha256(f"{self.fingerprint}\n{kind}\n".encode())
-        for files in run:
-            digest.update(f"{files.id}\n".encode())
-            for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES)):
-                if path is None:
+        for article in contents:
+            digest.update(f"{article.files.id}\n".encode())
+            for found in (article.json, article.text):
+                if found is None:
                     digest.update(b"-\n")
                     continue
-                data, issues = read_capped(path, "", limit)
+                data, _ = found
                 if data is None:
                     return None
                 digest.update(hashlib.sha256(data).digest() + b"\n")
         return digest.hexdigest()
 
+    def derived_key(self, kind: str, keys: list[str]) -> str:
+        """The key of a result made of results with ``keys`` (a run of its parts)."""
+        return hashlib.sha256(f"{self.fingerprint}\n{kind}\n{chr(10).join(keys)}".encode()).hexdigest()
+
+    # --- entries -------------------------------------------------------------------------------------------
+
+    def has(self, key: str) -> bool:
+        return os.path.lexists(self.folder / f"{key}.run")
+
     def load(self, key: str, registry: Registry) -> tuple[dict[str, Any], list[bytes], list[str]] | None:
         """The stored header, blobs and blobs' sha256 (checked) of ``key`` if the registry entries it read
-        are unchanged; else None."""
-        path = self.folder / f"{key}.run"
+        are unchanged; else None. Anything but a well-formed entry of this user's is a miss."""
         try:
-            with open(path, "rb") as fh:
+            with _open_entry(self.folder / f"{key}.run") as fh:
                 total = os.fstat(fh.fileno()).st_size  # no length read from the entry asks for more than this
-                if fh.read(len(_MAGIC)) != _MAGIC:
+                if total > MAX_ENTRY_BYTES or fh.read(len(_MAGIC)) != _MAGIC:
                     return None
                 size = int.from_bytes(fh.read(8), "big")
+                checksum = fh.read(32)
                 if size > total:
                     return None
-                header = json.loads(fh.read(size))
-                if header.get("fingerprint") != self.fingerprint:
+                encoded = fh.read(size)
+                if hashlib.sha256(encoded).digest() != checksum:
                     return None
+                header = json.loads(encoded)
+                if not isinstance(header, dict) or not all(shaped(header.get(k), s) for k, s in _HEADER.items()):
+                    return None
+                if header["key"] != key or header["fingerprint"] != self.fingerprint:
+                    return None  # (an entry renamed to another key is not that key's)
                 if reads_digest(registry, header["reads"]) != header["reads_digest"]:
                     return None
                 blobs, digests = [], []
                 for length, sha256 in header["blobs"]:
-                    blob = fh.read(length) if 0 <= length <= total else b""
+                    blob = fh.read(length) if length <= total else b""
                     if len(blob) != length or hashlib.sha256(blob).hexdigest() != sha256:
                         return None
                     blobs.append(blob)
                     digests.append(sha256)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, RecursionError):
             return None  # missing, damaged or from another version: only costs the run's work
         return header, blobs, digests
 
@@ -192,6 +278,7 @@ class RunCache:
         ``reads`` names the registry entries the result depends on (``RegistryView.reads()``)."""
         header = {
             **header,
+            "key": key,
             "fingerprint": self.fingerprint,
             "reads": reads,
             "blobs": [[len(b), hashlib.sha256(b).hexdigest()] for b in blobs],
@@ -199,10 +286,9 @@ class RunCache:
         }
         encoded = json.dumps(header, ensure_ascii=False).encode()  # key order kept: counters keep their order
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             write_file(
                 self.folder / f"{key}.run",
-                b"".join([_MAGIC, len(encoded).to_bytes(8, "big"), encoded, *blobs]),
+                b"".join([_MAGIC, len(encoded).to_bytes(8, "big"), hashlib.sha256(encoded).digest(), encoded, *blobs]),
                 durable=False,
             )
         except OSError:
@@ -224,7 +310,8 @@ class RunCache:
 
     def prune(self) -> int:
         """Remove the entries this build did not use, and the status notes that lead to them (only
-        ``<sha256>.run`` and ``<sha256>.stat`` files: nothing else is touched)."""
+        ``<sha256>.run`` and ``<sha256>.stat`` files: nothing else is touched, and a note is read as the
+        entries are: capped, never a FIFO or a link)."""
         removed = 0
         try:
             names = os.listdir(self.folder)
@@ -235,10 +322,8 @@ class RunCache:
                 continue
             key = name[:-4]
             if name.endswith(".stat"):
-                try:
-                    key = (self.folder / name).read_text(encoding="ascii")
-                except (OSError, ValueError):
-                    key = ""
+                data, _ = read_capped(self.folder / name, "", _NOTE_BYTES)
+                key = data.decode("ascii", "replace") if data is not None else ""
             if key not in self.used:
                 try:
                     (self.folder / name).unlink()
@@ -246,3 +331,20 @@ class RunCache:
                 except OSError:
                     pass
         return removed
+
+
+def _open_entry(path: Path) -> BinaryIO:
+    """An entry opened for reading if it is a regular file of this user's: a link, a FIFO (which would block
+    the open), a device or another user's file raises OSError, without waiting."""
+    fd = os.open(path, os.O_RDONLY | NO_FOLLOW | CLOSE_ON_EXEC | NON_BLOCK)
+    try:
+        st = os.fstat(fd)
+        geteuid = getattr(os, "geteuid", None)
+        if not stat.S_ISREG(st.st_mode) or (geteuid is not None and st.st_uid != geteuid()):
+            raise OSError(f"{path} is not a regular file of this user's")
+        if NON_BLOCK:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise

@@ -32,6 +32,7 @@ class CheckResult:
     differences: list[str] = field(default_factory=list)
     runs: int = 0  # runs of articles rebuilt to compare (with a cache)
     reused: int = 0  # of them, taken from the cache
+    cache_note: str = ""  # why the cache was not used, when it was refused
 
     @property
     def stale(self) -> bool:
@@ -49,10 +50,15 @@ def check(
 ) -> CheckResult:
     """Rebuild into a temporary folder and compare with the committed dataset (``viewer`` is ignored,
     as by :func:`build`). With ``cache``, the rebuild reuses the runs the builds of that dataset
-    cached (see ``cache.py``): what it writes is byte for byte what a clean build writes."""
+    cached (see ``cache.py``): what it writes is byte for byte what a clean build writes.
+
+    What the check may trust of the cache: an entry of a folder only this user can write, whose key is
+    made of the bytes this check read (never a status note: ``trust_notes=False``), with its header's
+    checksum, blobs' sha256 and figures checked. A cache can then only make the check slower; what
+    could still fool it could as well rewrite the code that checks."""
     root = Path(root)
     committed = Path(dataset) if dataset is not None else root / "dataset"
-    run_cache = build_cache(committed, False) if cache else None
+    run_cache, note = build_cache(committed, False, trust_notes=False) if cache else (None, "")
     scratch = Path(tempfile.mkdtemp(prefix="cyberclaims-check-"))
     try:
         fresh = scratch / "dataset"
@@ -61,6 +67,7 @@ def check(
         if configs is None:
             raise BuildError(f"validation failed with {count(len(report.errors), 'error')}", report)
         result = compare(fresh, committed)
+        result.cache_note = note
         if run_cache is not None:
             result.runs, result.reused = run_cache.runs, run_cache.reused
         return result

@@ -5,6 +5,7 @@ Writer options are pinned: the same rows and the same pyarrow release give byte-
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ class Shard:
     sha256: str = ""  # known when the shard was copied from the cache
 
 
+@functools.cache  # made once per config: a schema is immutable, and the build asks for one per shard
 def parquet_schema(config: str) -> pa.Schema:
     """The Arrow schema of a config, carrying the ``huggingface`` metadata that keeps ClassLabel names
     (in the form every supported ``datasets`` release reads: see ``portable``)."""

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..core.model import Article
+from ..core.shapes import ANY, Count, Either, Record, shaped
 
 # The card lists shared propositions up to this many rows (a big corpus shares thousands).
 SHARED_TABLE_ROWS = 50
@@ -132,8 +133,25 @@ class CorpusStats:
             "articles_seen": self._articles_seen,
         }
 
+    # What ``to_json`` writes: ``from_json`` refuses anything else (a damaged cache entry is a miss)
+    SHAPE = Record(
+        {
+            "splits": {str: (Count, Count, Count, Count, Count)},
+            **{name: [(str, Count)] for name in _COUNTERS},
+            "propositions": [(str, Count, Count, [str], int)],
+            "example_claim": Either(type(None), {str: ANY}),
+            "first_published": Either(str, type(None)),
+            "last_published": Either(str, type(None)),
+            "undated": Count,
+            "articles_seen": Count,
+        }
+    )
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CorpusStats:
+    def from_json(cls, data: Any) -> CorpusStats:
+        """The figures ``to_json`` wrote; ValueError when ``data`` is not of that shape."""
+        if not shaped(data, cls.SHAPE):
+            raise ValueError("not corpus figures as to_json writes them")
         stats = cls(
             splits={name: SplitFigures(*figures) for name, figures in data["splits"].items()},
             propositions={
@@ -203,8 +221,18 @@ class EntityUsage:
             },
         }
 
+    # What ``to_json`` writes: ``from_json`` refuses anything else (a damaged cache entry is a miss)
+    SHAPE = Record({"ids": [str], "mentions": {str: [(str, Count)]}, "articles": {str: [(str, [Count])]}})
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> EntityUsage:
+    def from_json(cls, data: Any) -> EntityUsage:
+        """The usage ``to_json`` wrote; ValueError when ``data`` is not of that shape or an article index
+        points past its ids."""
+        if not shaped(data, cls.SHAPE):
+            raise ValueError("not entity usage as to_json writes it")
+        articles = len(data["ids"])
+        if any(index >= articles for items in data["articles"].values() for _, found in items for index in found):
+            raise ValueError("an entity's article index points past the ids")
         usage = cls()
         usage.ids = list(data["ids"])
         usage.mentions = {split: Counter(dict(items)) for split, items in data["mentions"].items()}

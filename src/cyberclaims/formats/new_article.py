@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -192,9 +193,12 @@ def new_article(
             raise ScaffoldArgumentError(
                 f"{existing} already exists; choose another ID (nothing was written)", argument="ID"
             )
-    if not (Path(text_file).is_file() or Path(text_file).is_symlink()):
+    if not os.path.lexists(text_file):
         raise ScaffoldArgumentError(f"--text {text_file}: no such file (nothing was written)", argument="--text")
+    # A FIFO, a folder or a device is said to be one, without a byte read (nor a wait for a FIFO's writer)
     data, issues = read_capped(Path(text_file), str(text_file), MAX_TEXT_BYTES)
+    if data is None and not Path(text_file).is_symlink() and not Path(text_file).is_file():
+        raise ScaffoldArgumentError(f"--text {text_file} {issues[0].message} (nothing was written)", argument="--text")
     if data is None:
         problem = issues[0]
         limit = f" (limit {human_size(MAX_TEXT_BYTES)})" if problem.code == "file-too-large" else ""

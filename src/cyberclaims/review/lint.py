@@ -21,8 +21,9 @@
 - ``proposition-near-duplicate``: two statements of propositions.json whose word sets have a Jaccard
   index of at least :data:`NEAR_DUPLICATE` (a candidate for one proposition under two keys).
 
-Time is linear in the corpus size for the mention checks: mention strings are indexed by their token
-tuples, and each text position is looked up for n-grams up to the longest mention; near-duplicate
+Time is linear in the corpus size for the mention checks: mention strings are indexed in a trie of their
+tokens, and a walk from each text position follows only the strings that go on as the text does (one
+400-token mention no longer makes every position look up 400 n-grams); near-duplicate
 statements are found with prefix filtering (only statements sharing one of their rarest words are compared).
 """
 
@@ -155,7 +156,7 @@ def _variation(seen: dict[tuple[str, ...], _Seen]) -> list[Issue]:
 def _unlabelled_elsewhere(
     articles: Iterable[Article], seen: dict[tuple[str, ...], _Seen], texts: dict[str, str]
 ) -> list[Issue]:
-    longest = max((len(k) for k in seen), default=0)
+    trie = _trie(seen)
     issues = []
     for article in articles:
         text = article.text
@@ -187,13 +188,18 @@ def _unlabelled_elsewhere(
             bp_reach.append(furthest)
         text_file = texts.get(article.id, article.display[: -len(".json")] + ".txt")
         for i in range(len(strings)):
-            for n in range(1, min(longest, len(strings) - i) + 1):
-                entry = seen.get(tuple(strings[i : i + n]))
+            node = trie
+            for last in range(i, len(strings)):
+                if last > i and "\n" in text[ends[last - 1] : starts[last]]:
+                    break  # an occurrence never spans lines (segments and sentences end there)
+                child = node.get(strings[last])
+                if child is None:
+                    break  # no mention string goes on so: none longer starts here
+                node = child
+                entry = node.get(_END)
                 if entry is None:
                     continue
-                start, end = starts[i], ends[i + n - 1]
-                if "\n" in text[start:end]:
-                    break  # an occurrence never spans lines (segments and sentences end there)
+                start, end = starts[i], ends[last]
                 if overlaps(start, end, spans, span_starts, reach) or overlaps(
                     start, end, boilerplate, bp_starts, bp_reach
                 ):
@@ -213,6 +219,22 @@ def _unlabelled_elsewhere(
                     )
                 )
     return issues
+
+
+_END = ""  # the key of a trie node under which the mention string ending there is kept (no token is empty)
+
+
+def _trie(seen: dict[tuple[str, ...], _Seen]) -> dict:
+    """The mention strings as a trie of their tokens: a walk from a text position follows only strings that go
+    on as the text does, so each position costs the longest mention string matching there, not the longest in
+    the corpus (as many nodes as the mentions have tokens)."""
+    root: dict = {}
+    for tokens, entry in seen.items():
+        node = root
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[_END] = entry
+    return root
 
 
 def _near_duplicate_propositions(path: Path, root: Path) -> list[Issue]:

@@ -14,12 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..core.codes import Severity
+from ..core.codes import CODES, Severity
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue
 from ..core.jsondoc import parse_json, too_deep, too_deep_issue
 from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative, split_of
 from ..core.schemas import fast_validator
+from ..core.shapes import Count, Either, Record, shaped
 from .article_rules import check_article
 from .provenance import passes_named, provenance_issues
 from .registries import collect_usage
@@ -81,8 +82,26 @@ class Findings:
             "named_passes": dict(sorted(self.named_passes.items())),
         }
 
+    # What ``to_json`` writes: ``from_json`` refuses anything else (a damaged cache entry is a miss)
+    SHAPE = Record(
+        {
+            "issues": [(str, Either(int, type(None)), str, str, str, Either(int, type(None)))],
+            "files_checked": Count,
+            "read": Count,
+            "digests": str,
+            "splits": str,
+            "used_entities": [str],
+            "used_propositions": [str],
+            "used_events": [str],
+            "named_passes": {str: str},
+        }
+    )
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Findings:
+    def from_json(cls, data: Any) -> Findings:
+        """The findings ``to_json`` wrote; ValueError when ``data`` is not of that shape or names an unknown code."""
+        if not shaped(data, cls.SHAPE) or not all(fields[3] in CODES for fields in data["issues"]):
+            raise ValueError("not findings as to_json writes them")
         return cls(
             [Issue(*fields) for fields in data["issues"]],
             data["files_checked"],
@@ -96,16 +115,45 @@ class Findings:
         )
 
 
+@dataclass(frozen=True)
+class ArticleBytes:
+    """An article's two files, each read once as ``read_capped`` reads it: (bytes or None, what is wrong),
+    or None when the article has no such file. Whatever is made of an article from these (its checks, its
+    rows, a cache key) is made of the very same bytes, whatever happens to the files meanwhile."""
+
+    files: ArticleFiles
+    json: tuple[bytes | None, list[Issue]] | None
+    text: tuple[bytes | None, list[Issue]] | None
+
+
+def read_article_bytes(files: ArticleFiles, root: Path) -> ArticleBytes:
+    """Read an article's files once (capped, no symlink, no FIFO), for ``check_files(contents=...)``."""
+    json_path, text_path = files.json_path, files.text_path
+    return ArticleBytes(
+        files,
+        None if json_path is None else read_capped(json_path, _display(json_path, root), MAX_ANNOTATION_BYTES),
+        None if text_path is None else read_capped(text_path, _display(text_path, root), MAX_TEXT_BYTES),
+    )
+
+
 def check_files(
-    files: ArticleFiles, root: Path, is_gold: bool, registry: RegistryView, findings: Findings, *, keep: bool = False
+    files: ArticleFiles,
+    root: Path,
+    is_gold: bool,
+    registry: RegistryView,
+    findings: Findings,
+    *,
+    keep: bool = False,
+    contents: ArticleBytes | None = None,
 ) -> Article | None:
     """Read and check one article, adding what is wrong with it to ``findings``.
 
     Returns the parsed article when it has no error (the schema's findings count too: an article with
     any error is never made into rows), else None. ``keep`` also keeps it in ``findings.articles``.
+    ``contents``: its files as already read (``read_article_bytes``), used instead of reading them again.
     """
     before = len(findings.issues)
-    article, digest = _read_article(files, root, is_gold, findings)
+    article, digest = _read_article(files, root, is_gold, findings, contents)
     if is_gold:
         findings.digests += digest if digest is not None and files.json_path is not None else NO_DIGEST
         findings.splits.append(split_byte(split_of(article)) if article is not None else UNKNOWN_SPLIT)
@@ -155,9 +203,10 @@ def text_sha256(path: Path) -> bytes | None:
 
 
 def _read_article(
-    files: ArticleFiles, root: Path, is_gold: bool, report: Findings
+    files: ArticleFiles, root: Path, is_gold: bool, report: Findings, contents: ArticleBytes | None = None
 ) -> tuple[Article | None, bytes | None]:
-    """Read and parse one article, reporting what is wrong with its files; (article, sha256 of its text)."""
+    """Read (unless ``contents`` holds them) and parse one article's files, reporting what is wrong with
+    them; (article, sha256 of its text)."""
     json_path, text_path = files.json_path, files.text_path
     if json_path is None:
         assert text_path is not None  # discovery makes an article of a file: it has one at least
@@ -190,7 +239,11 @@ def _read_article(
     else:
         text_display = _display(text_path, root)
         report.files_checked += 1 if is_gold else 0
-        raw, issues = read_capped(text_path, text_display, MAX_TEXT_BYTES)
+        raw, issues = (
+            contents.text
+            if contents is not None and contents.text is not None
+            else read_capped(text_path, text_display, MAX_TEXT_BYTES)
+        )
         if is_gold:  # a pass shares the gold text: its problems are reported once, for the gold
             report.issues.extend(issues)
         if raw is not None:
@@ -199,7 +252,11 @@ def _read_article(
             text, issues = decode_text(raw, text_display)
             if is_gold:
                 report.issues.extend(issues)
-    data, issues = read_capped(json_path, json_display, MAX_ANNOTATION_BYTES)
+    data, issues = (
+        contents.json
+        if contents is not None and contents.json is not None
+        else read_capped(json_path, json_display, MAX_ANNOTATION_BYTES)
+    )
     report.issues.extend(issues)
     if data is None:
         return None, digest

@@ -22,7 +22,7 @@ from ..core.issues import Issue
 from ..core.model import Registry
 from ..core.vocabulary import ENTITY_LABELS
 from .names import list_name, page_count, paged_names
-from .site_data import Site, read_text, title_of
+from .site_data import ArticleSource, Site, title_of
 from .spans import ArticleView, error_codes_by_span
 from .state import ClaimRef, MentionRefs
 from .templating import markup, render
@@ -73,13 +73,13 @@ class Claim(NamedTuple):
     proposition: dict | None
 
 
-def article_page(site: Site, article_id: str) -> str:
-    """The article's page; when its annotation file cannot be read, its findings and its plain text."""
-    article = site.article(article_id)
+def article_page(site: Site, article_id: str, read: ArticleSource) -> str:
+    """The article's page, made of its files as ``read`` (one read of them) holds them; when its annotation
+    file cannot be read, its findings and its plain text."""
+    article = read.article
     issues = site.issues.get(article_id, [])
     if article is None:
-        files = site.files.get(article_id)
-        text = read_text(files.text_path) if files is not None and files.text_path is not None else None
+        text = read.text
         return render(
             "unparsed.html",
             title=article_id,

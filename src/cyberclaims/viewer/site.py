@@ -23,7 +23,9 @@ validator's findings for it and the registry entries it shows; a proposition's o
 and its registry entry; a list page: its bytes, which are cheap to make) and the sha256 of the bytes
 written, with a fingerprint of the code (templates included). A page whose digest is the recorded one and
 whose file still holds the recorded bytes is left as it is; an article whose files did not change is not
-even parsed (its rows are in the state). The folder ends byte for byte as a render into an empty folder
+even parsed (its rows are in the state). A page and an article's record are made of one read of its files
+and recorded with the digest of those very bytes (``site_data.ArticleSource``): a file saved while the render
+runs cannot leave a page whose recorded digest stands for other bytes. The folder ends byte for byte as a render into an empty folder
 would leave it. Deleting the state file (or a damaged one) means a full render. Files are removed only
 when the state (or, for a folder rendered before there was one, a list page or the generator line) says
 this module wrote them.
@@ -31,7 +33,6 @@ this module wrote them.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -39,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import UsageError
-from ..core.files import write_file
-from ..core.issues import Report
+from ..core.files import OutputFolder, refuse_repository_folder
+from ..core.issues import Report, printable
 from ..core.model import Corpus
 from ..core.progress import progress
 from ..core.vocabulary import ARTICLE_ID, is_key
@@ -77,72 +78,105 @@ def render_site(
     could not parse get a page with their errors and, when it can be read, their plain text. A page
     whose inputs are those recorded in ``out_dir/.render-state.json`` and whose file still holds the
     recorded bytes is left as it is (``RenderResult.unchanged``). On a terminal, a bar counts the pages.
+
+    The folder is written as every output folder is (``core.files.OutputFolder``): never one of the
+    repository's own folders, never through a link (``out_dir``, ``p/`` or ``e/`` being one is refused), and
+    only files this tool made are replaced or removed: a render that would replace any other file is refused
+    (:class:`RenderError`) before a page is written.
     """
     out_dir = Path(out_dir)
+    refuse_repository_folder(corpus.root, out_dir, "render")
     state_path = out_dir / state_file.STATE
     if state_path.is_symlink() or (state_path.exists() and not state_path.is_file()):
         # not a file this tool wrote: never replaced, and refused before a page is written
         raise RenderError(
-            f"{state_path} is not the viewer's state file (it is a folder, a link or a special file); "
-            f"move it away, then render again"
+            f"{printable(str(state_path))} is not the viewer's state file (it is a folder, a link or a special "
+            f"file); move it away, then render again"
         )
     code = state_file.code_fingerprint(PAGE_ROWS, GENERATOR, corpus.gold.kept)
-    previous = state_file.load(out_dir, code)
+    previous = state_file.load(out_dir, code) if not out_dir.is_symlink() else state_file.State(code)
     site = Site.from_corpus(corpus, report, previous.articles, page_rows=PAGE_ROWS)
     wanted = sorted(set(ids)) if ids is not None else site.ids
     every = set(site.ids)
     unknown = [i for i in wanted if i not in every]
     if unknown:
         raise RenderError(f"no article {', '.join(map(repr, unknown))} in {corpus.root / 'annotations'}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    before = _listed(out_dir)
-    folder = _Folder(out_dir, previous, RenderResult(out_dir, []))
-    keys = _write_articles(site, folder, wanted, show_progress)
     if ids is None:
         keys = {PROPOSITIONS: set(site.proposition_keys), ENTITIES: set(site.entity_keys)}
-    _write_keyed(site, folder, keys, show_progress)
-    for name, html in pages.list_pages(site):  # cheap to make: the digest of a list page is that of its bytes
-        folder.page(name, hashlib.sha256(html.encode("utf-8")).hexdigest(), html)
-    stale = _remove_stale(folder, before, keys if ids is not None else None)
-    # Kept: the records of the pages this render did not make and did not remove (with ids, the others').
-    records = {name: record for name, record in previous.pages.items() if name not in folder.made and name not in stale}
-    records.update(folder.made)
-    data = state_file.State(code, site.records, dict(sorted(records.items()))).to_bytes()
-    if data != previous.raw:
-        write_file(out_dir / state_file.STATE, data)
+    else:  # the keys the named articles' pages link to
+        keys = {PROPOSITIONS: set(), ENTITIES: set()}
+        for article_id in wanted:
+            keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
+            keys[ENTITIES] |= site.entities_of.get(article_id, set())
+    with OutputFolder(out_dir, "render") as target:
+        for name in (PROPOSITIONS, ENTITIES):
+            target.check_folder(name)
+        before = _listed(target)
+        lists = pages.list_pages(site)
+        folder = _Folder(target, previous, RenderResult(out_dir, []), _ours(target, previous, before))
+        planned = [f"{a}.html" for a in wanted] + [name for name, _ in lists] + _keyed_names(site, keys)
+        _refuse_foreign(target, folder.ours, planned)
+        _write_articles(site, folder, wanted, show_progress)
+        _write_keyed(site, folder, keys, show_progress)
+        for name, html in lists:  # cheap to make: the digest of a list page is that of its bytes
+            folder.page(name, hashlib.sha256(html.encode("utf-8")).hexdigest(), html)
+        stale = _remove_stale(folder, keys if ids is not None else None)
+        # Kept: the records of the pages this render did not make and did not remove (with ids, the others').
+        records = {n: r for n, r in previous.pages.items() if n not in folder.made and n not in stale}
+        records.update(folder.made)
+        data = state_file.State(code, site.records, dict(sorted(records.items()))).to_bytes()
+        if data != previous.raw:
+            target.write(state_file.STATE, data)
     folder.result.articles_with_errors = [i for i in wanted if site.errors_of(i)]
     return folder.result
+
+
+def _keyed_names(site: Site, keys: dict[str, set[str]]) -> list[str]:
+    """The names of the proposition and entity pages of ``keys`` (by folder)."""
+    names = []
+    for name_of, rows in ((PROPOSITIONS, site.by_proposition), (ENTITIES, site.by_entity)):
+        for key in sorted(keys[name_of]):
+            names += [f"{name_of}/{n}" for n in paged_names(key, len(rows.get(key, ())), site.page_rows)]
+    return names
+
+
+def _refuse_foreign(target: OutputFolder, ours: set[str], planned: list[str]) -> None:
+    """Refuse the render (before a page is written) if it would replace a file this tool did not make."""
+    foreign = [name for name in planned if name not in ours and target.kind(name) is not None]
+    if foreign:
+        shown = ", ".join(printable(name) for name in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise RenderError(
+            f"{printable(str(target.path))} holds {len(foreign)} file(s) that `cyberclaims render` did not make "
+            f"and would replace ({shown}); nothing was written: move them away, or render into a new folder"
+        )
 
 
 @dataclass
 class _Folder:
     """The output folder during a render: which pages are up to date, and what this render made."""
 
-    out_dir: Path
+    target: OutputFolder
     previous: state_file.State
     result: RenderResult
+    ours: set[str]  # the files a previous render made (by the state, or by the list pages and generator line)
     made: dict[str, state_file.PageRecord] = field(default_factory=dict)  # written or up to date
 
     def up_to_date(self, name: str, inputs: str | None) -> bool:
         old = self.previous.pages.get(name)
-        return (
-            inputs is not None
-            and old is not None
-            and old.inputs == inputs
-            and state_file.sha256_on_disk(self.out_dir / name) == old.sha256
-        )
+        if inputs is None or old is None or old.inputs != inputs:
+            return False
+        data = self.target.read(name, state_file.MAX_STATE_BYTES)
+        return data is not None and hashlib.sha256(data).hexdigest() == old.sha256
 
     def keep(self, name: str) -> None:
         self.made[name] = self.previous.pages[name]
-        self.result.unchanged.append(self.out_dir / name)
+        self.result.unchanged.append(self.target.path / name)
 
     def write(self, name: str, html: str, inputs: str | None) -> None:
-        path = self.out_dir / name
         data = html.encode("utf-8")
-        path.parent.mkdir(exist_ok=True)
-        write_file(path, data)
+        self.target.write(name, data)
         self.made[name] = state_file.PageRecord(inputs, hashlib.sha256(data).hexdigest())
-        self.result.pages.append(path)
+        self.result.pages.append(self.target.path / name)
 
     def page(self, name: str, inputs: str | None, html: str | Callable[[], str]) -> None:
         """Keep the page ``name`` if it is up to date, else write ``html`` (when a function: only then called)."""
@@ -152,19 +186,17 @@ class _Folder:
             self.write(name, html if isinstance(html, str) else html(), inputs)
 
 
-def _write_articles(site: Site, folder: _Folder, wanted: list[str], show_progress: bool) -> dict[str, set[str]]:
-    """Write the pages of the ``wanted`` articles; the proposition and entity keys their pages link to."""
-    keys: dict[str, set[str]] = {PROPOSITIONS: set(), ENTITIES: set()}
+def _write_articles(site: Site, folder: _Folder, wanted: list[str], show_progress: bool) -> None:
+    """Write the pages of the ``wanted`` articles that are not up to date."""
     for article_id in progress(wanted, desc="render articles", unit="page", enabled=show_progress):
-        # Up to date is known before the page is made: making it is what costs.
-        folder.page(
-            f"{article_id}.html",
-            site.article_inputs(article_id),
-            functools.partial(pages.article_page, site, article_id),
-        )
-        keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
-        keys[ENTITIES] |= site.entities_of.get(article_id, set())
-    return keys
+        # Up to date is known before the page is made: making it is what costs. A page is made of its files
+        # as read for it, and recorded with their digest (they may have changed since its record was made).
+        name = f"{article_id}.html"
+        if folder.up_to_date(name, site.article_inputs(article_id)):
+            folder.keep(name)
+        else:
+            read = site.source(article_id)
+            folder.write(name, pages.article_page(site, article_id, read), site.article_inputs(article_id, read))
 
 
 def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]], show_progress: bool) -> None:
@@ -184,20 +216,25 @@ def _write_keyed(site: Site, folder: _Folder, keys: dict[str, set[str]], show_pr
                 folder.page(f"{name_of}/{name}", inputs, html)
 
 
-def _remove_stale(folder: _Folder, before: dict[str, set[str]], keys_made: dict[str, set[str]] | None) -> list[str]:
-    """Remove what a previous render made and this one did not; the names removed (or gone already).
-
-    ``keys_made``: with ids, the keys whose pages this render made (None: a render of every article)."""
-    # What a previous render made and this one did not (an article, a registry entry removed, a list or a
-    # proposition grown shorter): its page is this tool's to remove. Which files those are, the state
-    # says; the list pages and the continuation pages' generator line say it of a folder rendered before
-    # there was a state. Any other file in the folder is the user's, and stays.
-    out_dir, previous = folder.out_dir, folder.previous
+def _ours(target: OutputFolder, previous: state_file.State, before: dict[str, set[str]]) -> set[str]:
+    """The files a previous render made in the folder: which they are, the state says; the list pages and the
+    continuation pages' generator line say it of a folder rendered before there was a state. Any other file
+    in the folder is the user's: never replaced, never removed."""
     ours = set(previous.pages) | before["lists"] | {f"{a}.html" for a in before["article"]}
     ours |= {f"{PROPOSITIONS}/{k}.html" for k in before["proposition"]}
     ours |= {f"{ENTITIES}/{k}.html" for k in before["entity"]}
     if not previous.loaded:
-        ours |= set(_continuations(out_dir, PROPOSITIONS)) | set(_continuations(out_dir, ENTITIES))
+        ours |= set(_continuations(target, PROPOSITIONS)) | set(_continuations(target, ENTITIES))
+    return ours
+
+
+def _remove_stale(folder: _Folder, keys_made: dict[str, set[str]] | None) -> list[str]:
+    """Remove what a previous render made and this one did not; the names removed (or gone already).
+
+    ``keys_made``: with ids, the keys whose pages this render made (None: a render of every article)."""
+    # What a previous render made and this one did not (an article, a registry entry removed, a list or a
+    # proposition grown shorter): its page is this tool's to remove.
+    ours = folder.ours
     if keys_made is not None:
         # Only the named articles' pages were made: of the others, only what a render of them would
         # have replaced goes (the lists, and the continuation pages of the keys whose pages it made).
@@ -209,9 +246,8 @@ def _remove_stale(folder: _Folder, before: dict[str, set[str]], keys_made: dict[
         }
     stale = sorted(ours - set(folder.made))
     for name in stale:
-        path = out_dir / name
-        if path.is_file() and not path.is_symlink():
-            path.unlink()
+        if folder.target.kind(name) == "":  # a regular file (a link is left: it was never written by this tool)
+            folder.target.remove(name)
     return stale
 
 
@@ -219,46 +255,44 @@ _CONTINUATION = re.compile(r"^[a-z0-9_]+\.[0-9]+\.html$")
 _CONTINUED = re.compile(rf"({PROPOSITIONS}|{ENTITIES})/([a-z0-9_]+)\.[0-9]+\.html")  # folder, key
 
 
-def _continuations(out_dir: Path, folder: str) -> list[str]:
-    """The continuation pages in ``out_dir/folder`` that this module wrote (by name and generator line)."""
-    try:
-        candidates = sorted(p for p in (out_dir / folder).iterdir() if _CONTINUATION.fullmatch(p.name) and p.is_file())
-    except OSError:
-        return []
+def _continuations(target: OutputFolder, folder: str) -> list[str]:
+    """The continuation pages in ``folder`` ("p", "e") that this module wrote (by name and generator line)."""
     found = []
-    for path in candidates:
-        try:
-            if GENERATOR in path.read_text(encoding="utf-8", errors="replace"):
-                found.append(f"{folder}/{path.name}")
-        except OSError:
-            continue
+    for name in target.names(folder):
+        if _CONTINUATION.fullmatch(name) and _is_generated(target, f"{folder}/{name}"):
+            found.append(f"{folder}/{name}")
     return found
 
 
 _LIST_PAGE = re.compile(r"^(index|index_[0-9]+|propositions_[0-9]+|entities_[0-9]+)\.html$")
 _LISTED_ROW = re.compile(r'<tr data-(article|proposition|entity)="([^"]*)">')
+_PAGE_BYTES = 64 * 1024 * 1024  # a list page is at most a few hundred KB: a cap for reading one only
 
 
-def _listed(out_dir: Path) -> dict[str, set[str]]:
-    """What the list pages of a previous render in ``out_dir`` list, and those pages' own names.
+def _is_generated(target: OutputFolder, name: str) -> bool:
+    data = target.read(name, _PAGE_BYTES)
+    return data is not None and GENERATOR.encode() in data
+
+
+def _listed(target: OutputFolder) -> dict[str, set[str]]:
+    """What the list pages of a previous render in the folder list, and those pages' own names.
 
     A list page is recognised by its name and the generator line this module writes; only the names
-    it lists that are well-formed ids or keys count (a name, never a path).
+    it lists that are well-formed ids or keys count (a name, never a path). Pages are read as regular
+    files only (never through a link, never from a FIFO), and capped.
     """
     found: dict[str, set[str]] = {"article": set(), "proposition": set(), "entity": set(), "lists": set()}
-    try:
-        candidates = [p for p in out_dir.iterdir() if _LIST_PAGE.fullmatch(p.name) and p.is_file()]
-    except OSError:
-        return found
-    for path in candidates:
-        try:
-            html = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+    for name in target.names(""):
+        if not _LIST_PAGE.fullmatch(name):
             continue
+        data = target.read(name, _PAGE_BYTES)
+        if data is None:
+            continue
+        html = data.decode("utf-8", "replace")
         if GENERATOR not in html:
             continue
-        found["lists"].add(path.name)
-        for kind, name in _LISTED_ROW.findall(html):
-            if ARTICLE_ID.fullmatch(name) if kind == "article" else is_key(name):
-                found[kind].add(name)
+        found["lists"].add(name)
+        for kind, listed in _LISTED_ROW.findall(html):
+            if ARTICLE_ID.fullmatch(listed) if kind == "article" else is_key(listed):
+                found[kind].add(listed)
     return found

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue, Report
-from ..core.model import Article, ArticleFiles, Corpus, Registry, load_valid_article
+from ..core.model import Article, ArticleFiles, Corpus, Registry, article_from_bytes
 from ..core.vocabulary import is_key
 from . import state as state_file
 from .spans import ArticleView, items_of
@@ -86,10 +86,10 @@ class Site:
         by_proposition: dict[str, list[tuple]] = defaultdict(list)
         by_entity: dict[str, list[tuple]] = defaultdict(list)
         for article_id in site.ids:
-            digest = _files_digest(files.get(article_id))
+            source = site.source(article_id)  # the files read once: the record is made of these very bytes
             record = known.get(article_id)
-            if digest is None or record is None or record.files != digest:
-                record = site._record(article_id, digest)
+            if source.digest is None or record is None or record.files != source.digest:
+                record = site._record(article_id, source)
             site.records[article_id] = record
             for ref in record.claim_refs:  # ClaimRef's fields, the proposition first
                 by_proposition[ref[0]].append(ref)
@@ -103,10 +103,21 @@ class Site:
         site.by_entity = dict(by_entity)
         return site
 
-    def _record(self, article_id: str, digest: str | None) -> ArticleRecord:
-        """Read and place the article's spans: its index row, its rows on the proposition and entity pages,
-        the registry keys its page looks up."""
-        article = self.article(article_id)
+    def source(self, article_id: str) -> ArticleSource:
+        """The article as one read of its files gives it (the kept article, when validation kept it)."""
+        kept = self.kept.get(article_id)
+        if kept is not None:
+            return ArticleSource.of_kept(kept)
+        if article_id not in self.files:
+            return ArticleSource(None)
+        # (validation keeps every article it could parse: one it did not keep is shown unparsed)
+        return ArticleSource.read(self.files[article_id], self.root, parse=not self.kept)
+
+    def _record(self, article_id: str, source: ArticleSource) -> ArticleRecord:
+        """Place the article's spans: its index row, its rows on the proposition and entity pages, the
+        registry keys its page looks up (of the article as ``source`` read it)."""
+        digest = source.digest
+        article = source.article
         if article is None:
             return ArticleRecord(digest, None, 0, 0, (), (), (), ())
         view = ArticleView.build(article.data, article.text)
@@ -158,18 +169,20 @@ class Site:
             self._entries[(kind, key, fields)] = found
         return found
 
-    def article_inputs(self, article_id: str) -> str | None:
-        """The digest of what the article's page is made from: its two files, the validator's findings for
-        it and the registry entries it shows. None when its files could not be read for a digest."""
+    def article_inputs(self, article_id: str, source: ArticleSource | None = None) -> str | None:
+        """The digest of what the article's page is made from: its two files (as ``source`` read them, else as
+        its record says), the validator's findings for it and the registry entries it shows. None when its
+        files could not be read for a digest."""
         record = self.records[article_id]
-        if record.files is None:
+        files_digest = record.files if source is None else source.digest
+        if files_digest is None:
             return None
         findings = [[i.file, i.line, i.pointer, i.code, i.message, i.column] for i in self.issues.get(article_id, [])]
         return state_file.digest(
             [
                 "article",
                 article_id,
-                record.files,
+                files_digest,
                 findings,
                 [[k, self._entry("e", k, ("name", "description"))] for k in record.entity_keys],
                 [[k, self._entry("p", k, ("statement",))] for k in record.proposition_keys],
@@ -191,16 +204,6 @@ class Site:
         entry = self._entry("e", key, ("name", "type", "description"))
         rows = [ref[1:] for ref in self.by_entity.get(key, [])]
         return state_file.digest(["entity", key, self.page_rows, entry, rows])
-
-    def article(self, article_id: str) -> Article | None:
-        """The parsed article, or None when its annotation file cannot be read as a JSON object."""
-        article = self.kept.get(article_id)
-        if article is None and not self.kept and article_id in self.files:
-            try:
-                article = load_valid_article(self.files[article_id], self.root)
-            except (OSError, ValueError):  # validation found it broken; the page shows why
-                article = None
-        return article if article is not None and isinstance(article.data, dict) else None
 
     def errors_of(self, article_id: str) -> list[Issue]:
         return [i for i in self.issues.get(article_id, []) if i.severity.value == "error"]
@@ -227,25 +230,66 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _files_digest(files: ArticleFiles | None) -> str | None:
-    """A digest of an article's .json and .txt, or None when either cannot be read as the validator
-    reads it (missing, not a regular file, empty, too large): such an article is always rendered again."""
-    if files is None or files.json_path is None or files.text_path is None:
-        return None
+def _digest(json_bytes: bytes, text_bytes: bytes) -> str:
+    """The digest of an article's .json and .txt bytes (what the state records of its files)."""
     hasher = hashlib.sha256()
-    for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES)):
-        data, _ = read_capped(path, str(path), limit)
-        if data is None:
-            return None
+    for data in (json_bytes, text_bytes):
         hasher.update(len(data).to_bytes(8, "big"))
         hasher.update(data)
     return hasher.hexdigest()
 
 
-def read_text(path: Path) -> str | None:
-    """The text of an article's .txt as the validator reads it, or None when it cannot be read."""
-    data, _ = read_capped(path, str(path), MAX_TEXT_BYTES)
-    if data is None:
-        return None
-    text, _ = decode_text(data, str(path))
-    return text
+class ArticleSource:
+    """An article's files as one read gave them: the digest of those bytes, and the article and its text
+    made of them (parsed when asked: an unchanged article's record comes from the state). A page or a
+    record made from a source is made of the bytes its digest stands for, whatever happens to the files
+    meanwhile.
+
+    ``digest`` is None when either file could not be read whole as the validator reads it (missing, not a
+    regular file, empty, too large): such an article is always rendered again.
+    """
+
+    def __init__(self, digest: str | None, article: Article | None = None, text: str | None = None) -> None:
+        self.digest = digest
+        self._article, self._text = article, text
+        self._unparsed: tuple[ArticleFiles, Path, bytes, bytes] | None = None
+
+    @classmethod
+    def of_kept(cls, article: Article) -> ArticleSource:
+        """The article validation kept (its page is made of it, so its digest is of its own bytes)."""
+        return cls(_digest(article.doc.text.encode("utf-8"), article.text_bytes), article, article.text)
+
+    @classmethod
+    def read(cls, files: ArticleFiles, root: Path, *, parse: bool = True) -> ArticleSource:
+        """Read the article's files once, capped and refusing links and FIFOs as the validator does
+        (``parse=False``: the article is never parsed, only its text shown)."""
+        found = [
+            read_capped(path, str(path), limit)[0] if path is not None else None
+            for path, limit in ((files.json_path, MAX_ANNOTATION_BYTES), (files.text_path, MAX_TEXT_BYTES))
+        ]
+        json_bytes, text_bytes = found
+        text = decode_text(text_bytes, "")[0] if text_bytes is not None else None
+        if json_bytes is None or text_bytes is None:
+            return cls(None, None, text)
+        source = cls(_digest(json_bytes, text_bytes), None, text)
+        if parse:
+            source._unparsed = (files, root, json_bytes, text_bytes)
+        return source
+
+    @property
+    def article(self) -> Article | None:
+        """The parsed article, or None when its annotation file cannot be read as a JSON object."""
+        if self._unparsed is not None:
+            files, root, json_bytes, text_bytes = self._unparsed
+            self._unparsed = None
+            try:
+                self._article = article_from_bytes(files, root, json_bytes, text_bytes)
+            except ValueError:  # validation found it broken; the page shows why
+                self._article = None
+        article = self._article
+        return article if article is not None and isinstance(article.data, dict) else None
+
+    @property
+    def text(self) -> str | None:
+        """The text as the validator decodes it (for the page of an article that cannot be parsed)."""
+        return self._text
