@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core.files import write_file
 from ..core.wording import count
-from ..formats import brat, doccano, labelstudio
+from ..formats import brat, doccano, labelstudio, stix
 from ..formats.common import ImportResult, import_drafts
 from ..review.passes import record_pass
 from ..validation import validate
@@ -22,7 +22,8 @@ from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
 IMPORT_FORMATS = ("labelstudio", "doccano", "brat")
-EXPORT_FORMATS = ("labelstudio", "brat", "doccano")
+EXPORT_FORMATS = ("labelstudio", "brat", "doccano", "stix")
+SHOWN = 20  # lines of what STIX could not say, printed after an export
 
 
 def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -74,9 +75,11 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
     exporter = commands.add_parser(
         "export",
-        usage="cyberclaims export {labelstudio,brat,doccano} [ID ...] --out DIR",
+        usage="cyberclaims export {labelstudio,brat,doccano,stix} [ID ...] --out DIR",
         help="write Label Studio tasks, brat standoff or doccano JSONL from the annotations",
-        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/",
+        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/. "
+        "`export stix --out DIR` writes STIX 2.1 bundles for threat-intelligence tools: DIR/bundle.json (the "
+        "corpus) and DIR/articles/<id>.json (docs/stix.md).",
     )
     exporter.add_argument("format", choices=EXPORT_FORMATS)
     exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
@@ -192,7 +195,7 @@ def _export(args: argparse.Namespace) -> int:
     files = (
         {a.display for a in chosen}
         | {f"annotations/{a.id}.txt" for a in chosen}
-        | {"annotations/entities.json", "annotations/propositions.json"}
+        | {"annotations/entities.json", "annotations/propositions.json", "annotations/events.json"}
     )
     errors = [i for i in report.errors if i.file in files]
     if errors:
@@ -204,6 +207,8 @@ def _export(args: argparse.Namespace) -> int:
         )
         return EXIT_DATA
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.format == "stix":
+        return _export_stix(args.out, stix.export_stix(chosen, corpus.gold.registry))
     written = []
     if args.format == "labelstudio":
         path = args.out / "labelstudio-tasks.json"
@@ -238,4 +243,18 @@ def _export(args: argparse.Namespace) -> int:
             "next: create a Label Studio project with annotations/labelstudio-config.xml as its labeling "
             "config, import the tasks, correct, then Export → JSON and `cyberclaims import labelstudio FILE`"
         )
+    return EXIT_OK
+
+
+def _export_stix(out: Path, export: stix.StixExport) -> int:
+    written = stix.write_stix(out, export)
+    objects = ", ".join(f"{n} {t}" for t, n in sorted(export.counts().items()))
+    print(f"wrote {out / 'bundle.json'} (the corpus: {objects})")
+    print(f"wrote {count(len(written) - 1, 'article bundle')} under {out / 'articles'}")
+    if export.unexpressed:
+        print(f"not expressed in STIX ({len(export.unexpressed)}; docs/stix.md says why):")
+        for line in export.unexpressed[:SHOWN]:
+            print(f"  {line}")
+        if len(export.unexpressed) > SHOWN:
+            print(f"  ... and {len(export.unexpressed) - SHOWN} more")
     return EXIT_OK
