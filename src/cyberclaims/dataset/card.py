@@ -26,6 +26,7 @@ from ..core.files import write_file
 from ..core.model import Corpus
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .configs import features_of
+from .cti_section import cti_section
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
 from .making import annotators_note, guidelines_note, provenance_table, suggestions_section
@@ -90,6 +91,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "annotators": annotators_note(corpus),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
         "licensing": LICENSING,
+        "cti": cti_section(corpus.gold.registry.entities, stats.certainty),
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
     body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
