@@ -224,6 +224,6 @@ def _registry_entity(row: dict) -> dict:
     entity = {k: row[k] for k in ("key", "name", "type", "aliases", "description")}
     if row.get("cti_kind") is not None:
         entity["cti_kind"] = row["cti_kind"]
-    if row.get("external_ids") is not None:
+    if row.get("external_ids"):
         entity["external_ids"] = [{k: v for k, v in e.items() if v is not None} for e in row["external_ids"]]
     return entity

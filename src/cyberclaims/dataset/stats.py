@@ -154,11 +154,9 @@ class CorpusStats:
         return {k: v for k, v in self.propositions.items() if v.articles > 1}
 
 
-def external_ids_row(entry: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """An entity's ``external_ids`` as its row holds them (``note`` null when it has none); None when absent."""
-    ids = entry.get("external_ids")
-    if ids is None:
-        return None
+def external_ids_row(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """An entity's ``external_ids`` as its row holds them: empty when it has none, ``note`` null when absent."""
+    ids = entry.get("external_ids", [])
     return [{"db_name": e["db_name"], "db_id": e["db_id"], "source": e["source"], "note": e.get("note")} for e in ids]
 
 
