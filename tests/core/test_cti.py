@@ -43,3 +43,16 @@ def test_every_kind_has_a_stix_form_and_every_certainty_a_confidence():
     assert tuple(cti.STIX_FORMS) == CTI_KINDS
     assert all(form.type != "identity" or form.identity_class for form in cti.STIX_FORMS.values())
     assert {c.stix for c in cti.CONFIDENCE.values()} <= set(range(101))
+
+
+def test_the_docs_state_the_mappings_of_the_code():
+    from conftest import ROOT
+
+    docs = (ROOT / "docs" / "stix.md").read_text(encoding="utf-8")
+    for certainty, confidence in cti.CONFIDENCE.items():
+        assert f"| `{certainty}` |" in docs
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{certainty}` |"))
+        assert f"| {confidence.dni_term} | {confidence.stix} | `{confidence.misp}` |" in row
+    for kind, form in cti.STIX_FORMS.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{kind}` |"))
+        assert f"`{form.type}`" in row
