@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_IDS, GROWTH, ROOT, cli, copy_repository, growth, run_in_process, tree
-from cyberclaims.core.cti import ACTOR_TYPES, CONFIDENCE, STIX_FORMS
+from cyberclaims.core.cti import ACTOR_TYPES, CONFIDENCE, STIX_FORMS, TYPE_FORMS
 from cyberclaims.formats import registry_cti
 from cyberclaims.formats.stix import CLAIM_SOURCE, claim_ref, stix_id
 
@@ -105,11 +105,12 @@ def test_the_corpus_export_validates_loads_and_holds_every_claim(tmp_path: Path)
     for key, entity in entities.items():
         ids = {(x["db_name"], x["db_id"]) for x in entity.get("external_ids", [])}
         kind = entity.get("cti_kind")
-        candidates = ([stix_id(STIX_FORMS[kind].type, key)] if kind else []) + [stix_id("identity", key)]
+        form = STIX_FORMS[kind] if kind else TYPE_FORMS.get(entity["type"])
+        candidates = ([stix_id(form.type, key)] if form else []) + [stix_id("identity", key)]
         made = [i for i in candidates if i in objects]
         for object_id in made:
             assert ids == {(r.source_name, r.external_id) for r in objects[object_id].get("external_references", [])}
-        locatable = kind and (STIX_FORMS[kind].type != "location" or any(db == "iso-3166-1" for db, _ in ids))
+        locatable = form and (form.type != "location" or any(db == "iso-3166-1" for db, _ in ids))
         if key in used and locatable:
             assert made, key
 

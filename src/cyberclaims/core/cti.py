@@ -45,6 +45,13 @@ STIX_FORMS: dict[str, StixForm] = {
 }
 assert tuple(STIX_FORMS) == CTI_KINDS, "every CTI kind of the entity schema needs its STIX form, in the schema's order"
 
+# An entity without a CTI kind still becomes an identity when its OntoNotes type says what it is: every
+# organisation and every person the claims name is an identity in STIX, whatever its role.
+TYPE_FORMS: dict[str, StixForm] = {
+    "ORG": StixForm("identity", identity_class="organization"),
+    "PERSON": StixForm("identity", identity_class="individual"),
+}
+
 # The STIX types an attributed-to relationship may point at from a campaign (STIX 2.1, 4.3.1).
 ACTOR_TYPES = frozenset({"threat-actor", "intrusion-set"})
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.cti import ACTOR_TYPES, CONFIDENCE, STIX_FORMS
+from ..core.cti import ACTOR_TYPES, CONFIDENCE, STIX_FORMS, TYPE_FORMS
 from ..core.files import write_file
 from ..core.model import Article, Registry
 
@@ -160,10 +160,12 @@ class _Maker:
         """The id of the STIX object of entity ``key`` (made and kept in ``objects``), or None when its kind has none."""
         entity = self.registry.entities[key]
         kind = entity.get("cti_kind")
-        if kind is None:
-            self.unexpressed.append(f"entity {key!r} has no cti_kind: no STIX object (claims keep it in their text)")
+        form = STIX_FORMS[kind] if kind is not None else TYPE_FORMS.get(entity["type"])
+        if form is None:
+            self.unexpressed.append(
+                f"entity {key!r} ({entity['type']}) has no cti_kind: no STIX object (claims keep it in their text)"
+            )
             return None
-        form = STIX_FORMS[kind]
         obj = self._common(form.type, stix_id(form.type, key), UNKNOWN_TIME)
         if form.type == "location":
             code = self._country_code(entity)
@@ -201,7 +203,8 @@ class _Maker:
         """The identity a claimer entity's notes are created by: its own object when its kind is an identity."""
         entity = self.registry.entities[key]
         kind = entity.get("cti_kind")
-        if kind is not None and STIX_FORMS[kind].type == "identity":
+        form = STIX_FORMS[kind] if kind is not None else TYPE_FORMS.get(entity["type"])
+        if form is not None and form.type == "identity":
             made = self.entity_object(objects, key)
             assert made is not None
             return made
