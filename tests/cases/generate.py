@@ -717,6 +717,41 @@ def _(root):
     return "annotations/entities.json", '"description": "again"', "/entities/3"
 
 
+def edit_registry(root: Path, name: str, change: Callable[[dict], None]) -> None:
+    path = root / "annotations" / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(dumps(data), encoding="utf-8")
+
+
+@fault("registry-duplicate-external-id", "one-wikidata-id-on-two-entities")
+def _(root):
+    def ids(d):
+        source = "https://example.org/where-it-was-found"
+        d["entities"][1]["external_ids"] = [{"db_name": "wikidata", "db_id": "Q8333", "source": source}]
+        d["entities"][2]["external_ids"] = [{"db_name": "wikidata", "db_id": "Q8333", "source": source}]
+    edit_registry(root, "entities.json", ids)
+    return "annotations/entities.json", None, "/entities/2/external_ids/0"
+
+
+@fault("schema-pattern", "wikidata-id-without-q")
+def _(root):
+    def ids(d):
+        d["entities"][1]["external_ids"] = [
+            {"db_name": "wikidata", "db_id": "8333", "source": "https://example.org/where-it-was-found"}
+        ]
+    edit_registry(root, "entities.json", ids)
+    return "annotations/entities.json", None, "/entities/1/external_ids/0/db_id"
+
+
+@fault("attribution-unknown-entity", "attribution-actor-not-in-registry")
+def _(root):
+    def attribution(d):
+        d["propositions"][0]["attribution"] = {"actor": "guardians_of_acme", "topic": "acme-breach-2024"}
+    edit_registry(root, "propositions.json", attribution)
+    return "annotations/propositions.json", None, "/propositions/0/attribution/actor"
+
+
 @fault("unknown-event", "event-not-in-registry")
 def _(root):
     edit_raw(root, DOC, '"event": "acme_records_stolen"', '"event": "acme_records_stolen_twice"')

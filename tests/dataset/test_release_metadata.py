@@ -224,8 +224,8 @@ def _plain(value):
         return value.decode("utf-8")
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {name.rsplit("/", 1)[1]: _plain(v) for name, v in value.items()}
+    if isinstance(value, dict):  # a struct in a list: mlcroissant names its fields by their full path
+        return {name.rsplit("/", 1)[-1]: _plain(v) for name, v in value.items()}
     return value
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..benchmark.suggest import SYSTEMS, suggest_for
 from ..core.files import write_file
 from ..core.wording import count
-from ..formats import brat, doccano, labelstudio
+from ..formats import brat, doccano, labelstudio, stix
 from ..formats.common import ImportResult, MadeBy, import_drafts
 from ..formats.export import EXPORT_FORMATS, export_files, write_export
 from ..review.passes import record_pass
@@ -27,6 +27,7 @@ from ..viewer import LABEL_COLORS, render_site
 from .output import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
 IMPORT_FORMATS = ("labelstudio", "doccano", "brat")
+SHOWN = 20  # lines of what STIX could not say, printed after an export
 
 
 def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -132,9 +133,11 @@ def register(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
 
     exporter = commands.add_parser(
         "export",
-        usage="cyberclaims export {labelstudio,brat,doccano} [ID ...] --out DIR",
+        usage="cyberclaims export {labelstudio,brat,doccano,stix} [ID ...] --out DIR",
         help="write Label Studio tasks, brat standoff or doccano JSONL from the annotations",
-        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/",
+        description="Example: cyberclaims export labelstudio sony-pictures-hack-guardians-of-peace --out to-correct/. "
+        "`export stix --out DIR` writes STIX 2.1 bundles for threat-intelligence tools: DIR/bundle.json (the "
+        "corpus) and DIR/articles/<id>.json (docs/stix.md).",
     )
     exporter.add_argument("format", choices=EXPORT_FORMATS)
     exporter.add_argument("ids", nargs="*", metavar="ID", help="articles to export (default: all)")
@@ -290,7 +293,7 @@ def _export(args: argparse.Namespace) -> int:
     sources = (
         {a.display for a in chosen}
         | {f"annotations/{a.id}.txt" for a in chosen}
-        | {"annotations/entities.json", "annotations/propositions.json"}
+        | {"annotations/entities.json", "annotations/propositions.json", "annotations/events.json"}
     )
     errors = [i for i in report.errors if i.file in sources]
     if errors:
@@ -301,6 +304,10 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
+    if args.format == "stix":  # written as every export is (formats/export.py), then what STIX could not say
+        export = stix.export_stix(chosen, corpus.gold.registry)
+        written = write_export(args.root, args.out, stix.stix_files(export), "stix")
+        return _report_stix(args.out, export, written)
     # The export's files, then the folder: only files an export wrote are replaced (formats/export.py).
     files = export_files(chosen, args.format, corpus.gold.registry.entities, LABEL_COLORS)
     written = write_export(args.root, args.out, files, args.format)
@@ -386,3 +393,16 @@ def _suggestion_report(args: argparse.Namespace) -> int:
         print(f"cyberclaims: {args.report} holds no task made by `cyberclaims suggest`", file=sys.stderr)
         return EXIT_DATA
     return EXIT_DATA if problems else EXIT_OK
+
+
+def _report_stix(out: Path, export: stix.StixExport, written: list[Path]) -> int:
+    objects = ", ".join(f"{n} {t}" for t, n in sorted(export.counts().items()))
+    print(f"wrote {out / 'bundle.json'} (the corpus: {objects})")
+    print(f"wrote {count(len(written) - 1, 'article bundle')} under {out / 'articles'}")
+    if export.unexpressed:
+        print(f"not expressed in STIX ({len(export.unexpressed)}; docs/stix.md says why):")
+        for line in export.unexpressed[:SHOWN]:
+            print(f"  {line}")
+        if len(export.unexpressed) > SHOWN:
+            print(f"  ... and {len(export.unexpressed) - SHOWN} more")
+    return EXIT_OK

@@ -201,6 +201,17 @@ CODES: dict[str, Code] = _codes(
     # Registries
     ("registry-duplicate-key", E, "A registry lists the same key twice."),
     ("registry-unused-entry", W, "A registry entry that no article uses."),
+    (
+        "registry-duplicate-external-id",
+        E,
+        "Two entities of the registry (or one entity twice) give the same id of a knowledge base (the same "
+        "db_name and db_id in external_ids): an id denotes one entry.",
+    ),
+    (
+        "attribution-unknown-entity",
+        E,
+        "A proposition's attribution names an actor or an attack missing from the entity registry.",
+    ),
     # Lint (`cyberclaims lint`): likely annotation errors across the gold corpus, never found by `validate`
     (
         "mention-unlabelled-elsewhere",

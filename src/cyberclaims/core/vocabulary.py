@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 from .schemas import load_schema
 
 _ANNOTATION = load_schema("annotation")
+_ENTITIES = load_schema("entities")
 
 
 def _at(*path: str) -> dict[str, Any]:
@@ -47,6 +48,10 @@ KEY = re.compile(_at("$defs", "key")["pattern"])
 _KEY_MAX_LENGTH: int = _at("$defs", "key")["maxLength"]
 
 REGISTRY_FILES = ("entities.json", "propositions.json", "events.json")
+# What a registry entity is in cyber-threat-intelligence terms (entities.schema.json, ``cti_kind``), in the schema's order.
+CTI_KINDS: tuple[str, ...] = tuple(_ENTITIES["$defs"]["cti_kind"]["enum"])
+# The knowledge bases an entity's ``external_ids`` may name (``db_name``), in the schema's order.
+EXTERNAL_DBS: tuple[str, ...] = tuple(_ENTITIES["$defs"]["external_id"]["properties"]["db_name"]["enum"])
 # The layers of an annotation file whose making is recorded in its ``provenance``, in the schema's order.
 LAYERS: tuple[str, ...] = tuple(_at("properties", "provenance", "required"))
 

@@ -29,6 +29,7 @@ from ..core.sampling import MIN_MINORITY_ITEMS
 from ..core.vocabulary import ATTRIBUTIONS, CERTAINTIES, ENTITY_LABELS, SPLITS
 from .citation import read_cff
 from .configs import features_of
+from .cti_section import cti_section
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
 from .making import annotators_note, guidelines_note, provenance_table, suggestions_section
@@ -97,6 +98,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "doi": doi_note(corpus.root / "CITATION.cff"),
         **address_values(addresses(corpus.root)),
         "licensing": LICENSING,
+        "cti": cti_section(corpus.gold.registry.entities, stats.certainty),
         "leaderboard": leaderboard(corpus.root / "benchmarks" / "baselines.json"),
     }
     body = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)

@@ -130,6 +130,8 @@ def _entity_row() -> dict:
         "type": ClassLabel(names=list(ENTITY_LABELS)),
         "aliases": List(_string),
         "description": _string,
+        "cti_kind": _string,
+        "external_ids": List({"db_name": _string, "db_id": _string, "source": _string, "note": _string}),
         "mention_count": Value("int32"),
         "article_ids": List(_string),
     }

@@ -74,7 +74,10 @@ def _schema_descriptions() -> dict[str, str]:
             walk(prop.get("items", {}), path + ".", depth + 1)
 
     walk(annotation, "")
-    for name, prop in load_schema("entities")["properties"]["entities"]["items"]["properties"].items():
+    entities = load_schema("entities")
+    for name, prop in entities["properties"]["entities"]["items"]["properties"].items():
+        found.setdefault(f"entity.{name}", prop["description"])
+    for name, prop in entities["$defs"]["external_id"]["properties"].items():  # the fields of each external id
         found.setdefault(f"entity.{name}", prop["description"])
     return found
 

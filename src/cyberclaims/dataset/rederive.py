@@ -144,7 +144,7 @@ class _AnyEntity(dict):
     """A registry stand-in for :meth:`EntityUsage.rows`: only the usage columns are compared."""
 
     def __missing__(self, key: str) -> dict:
-        return {"name": None, "type": None, "aliases": None, "description": None}
+        return {"name": None, "type": None, "aliases": None, "description": None, "cti_kind": None}
 
 
 def _compare(

@@ -165,10 +165,7 @@ def _write_sources(
     for row in documents:
         (annotations / f"{row['id']}.txt").write_bytes(texts[row["id"]])
         _dump(annotations / f"{row['id']}.json", restore(row))
-    entities = {
-        r["key"]: {k: r[k] for k in ("key", "name", "type", "aliases", "description")}
-        for r in _rows(folder, "entities")
-    }
+    entities = {r["key"]: _registry_entity(r) for r in _rows(folder, "entities")}
     propositions = {
         r["proposition"]: {
             "key": r["proposition"],
@@ -229,3 +226,13 @@ def _write_sources(
 
 def _dump(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _registry_entity(row: dict) -> dict:
+    """A registry entry from an ``entities`` row: its optional fields only when the row holds them."""
+    entity = {k: row[k] for k in ("key", "name", "type", "aliases", "description")}
+    if row.get("cti_kind") is not None:
+        entity["cti_kind"] = row["cti_kind"]
+    if row.get("external_ids"):
+        entity["external_ids"] = [{k: v for k, v in e.items() if v is not None} for e in row["external_ids"]]
+    return entity

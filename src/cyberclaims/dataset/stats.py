@@ -172,6 +172,12 @@ class CorpusStats:
         return {k: v for k, v in self.propositions.items() if v.articles > 1}
 
 
+def external_ids_row(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """An entity's ``external_ids`` as its row holds them: empty when it has none, ``note`` null when absent."""
+    ids = entry.get("external_ids", [])
+    return [{"db_name": e["db_name"], "db_id": e["db_id"], "source": e["source"], "note": e.get("note")} for e in ids]
+
+
 class EntityUsage:
     """Per split and entity: mention count and the articles (as compact indices) it occurs in."""
 
@@ -266,6 +272,8 @@ class EntityUsage:
                 "type": entry["type"],
                 "aliases": entry["aliases"],
                 "description": entry["description"],
+                "cti_kind": entry.get("cti_kind"),
+                "external_ids": external_ids_row(entry),
                 "mention_count": self.mentions[split][key],
                 "article_ids": sorted([ids[i] for i in self.articles[split][key]]),
             }

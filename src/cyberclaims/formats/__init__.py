@@ -1,4 +1,6 @@
-"""Annotation tools' formats: Label Studio and doccano in, Label Studio, brat and doccano out.
+"""Annotation tools' formats: Label Studio and doccano in, Label Studio, brat and doccano out; and STIX 2.1 out
+for threat-intelligence tools (``stix``, docs/stix.md), with the curation of the registries' CTI fields
+(``registry_cti``).
 
 Each module converts offsets itself (see ``offsets``) and says what its format cannot carry;
 ``common`` validates and writes imported files. ``docs/formats.md`` has the overview.

@@ -21,7 +21,7 @@ from ..core.issues import printable
 from ..core.model import Article
 from . import brat, doccano, labelstudio
 
-EXPORT_FORMATS = ("labelstudio", "brat", "doccano")
+EXPORT_FORMATS = ("labelstudio", "brat", "doccano", "stix")
 EXPORTED = ".cyberclaims-export.json"  # the record of what exports wrote into the folder
 _RECORD_BYTES = 64 * 1024 * 1024
 
@@ -91,7 +91,7 @@ def _read_record(target: OutputFolder) -> dict[str, tuple[str, str]]:
             name: (entry["format"], entry["sha256"])
             for name, entry in files.items()
             if isinstance(name, str)
-            and "/" not in name
+            and all(part not in ("", ".", "..") for part in name.split("/"))  # inside the folder (STIX: articles/)
             and entry["format"] in EXPORT_FORMATS
             and isinstance(entry["sha256"], str)
         }

@@ -9,8 +9,9 @@ from typing import Any
 
 from ..core.files import MAX_REGISTRY_BYTES, read_capped
 from ..core.issues import Issue, Report
-from ..core.jsondoc import parse_json, pointer
+from ..core.jsondoc import JsonDocument, parse_json, pointer
 from ..core.model import Collection, Registry, relative
+from ..core.vocabulary import is_key
 from .article_rules import items
 from .schema import schema_issues
 
@@ -20,6 +21,7 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
     or lenient (an unreadable or invalid registry is simply empty, and its keys then show up as unknown:
     for tools whose input is checked by ``validate`` elsewhere). The first entry of a repeated key wins."""
     registry = Registry()
+    docs: dict[str, tuple[JsonDocument, str]] = {}
     for kind, filename, key_field in (
         ("entities", "entities.json", "entities"),
         ("propositions", "propositions.json", "propositions"),
@@ -49,6 +51,7 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
             continue
         if check:
             report.issues.extend(schema_issues(doc, kind))
+            docs[kind] = (doc, display)
         items = doc.value.get(key_field) if isinstance(doc.value, dict) else None
         target = getattr(registry, kind)
         for index, item in enumerate(items if isinstance(items, list) else []):
@@ -66,7 +69,66 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
                     )
                 )
             target.setdefault(key, item)
+    if check:
+        if "entities" in docs:
+            report.issues.extend(duplicate_external_ids(*docs["entities"]))
+        if "events" in docs:
+            report.issues.extend(unknown_attribution_entities(*docs["propositions"], registry))
     return registry
+
+
+def duplicate_external_ids(doc: JsonDocument, display: str) -> list[Issue]:
+    """Every later claim of an id (db_name, db_id) that an earlier entity, or the same one, already gave."""
+    issues = []
+    first: dict[tuple[str, str], str] = {}
+    for index, entity in items(doc.value, "entities"):
+        ids = entity.get("external_ids")
+        for position, external in enumerate(ids if isinstance(ids, list) else []):
+            if not isinstance(external, dict):
+                continue
+            db_name, db_id = external.get("db_name"), external.get("db_id")
+            if not isinstance(db_name, str) or not isinstance(db_id, str):
+                continue
+            raw_key = entity.get("key")
+            key = raw_key if isinstance(raw_key, str) else f"entry {index}"
+            if (db_name, db_id) in first:
+                where = ("entities", index, "external_ids", position)
+                issues.append(
+                    Issue(
+                        display,
+                        doc.line_of(where),
+                        pointer(where),
+                        "registry-duplicate-external-id",
+                        f"{db_name} id {db_id!r} of {key!r} is already the id of {first[db_name, db_id]!r}; "
+                        "an id denotes one entry: keep it on the entry it denotes and say so in a note",
+                    )
+                )
+            else:
+                first[db_name, db_id] = key
+    return issues
+
+
+def unknown_attribution_entities(doc: JsonDocument, display: str, registry: Registry) -> list[Issue]:
+    """A proposition attribution's actor or attack that is not a key of the entity registry."""
+    issues = []
+    for index, proposition in items(doc.value, "propositions"):
+        attribution = proposition.get("attribution")
+        if not isinstance(attribution, dict):
+            continue
+        for field in ("actor", "attack"):
+            key = attribution.get(field)
+            if is_key(key) and key not in registry.entities:
+                where = ("propositions", index, "attribution", field)
+                issues.append(
+                    Issue(
+                        display,
+                        doc.line_of(where),
+                        pointer(where),
+                        "attribution-unknown-entity",
+                        f"the {field} {key!r} of proposition {proposition.get('key')!r} is not in the entity registry",
+                    )
+                )
+    return issues
 
 
 def gold_registry(root: Path) -> Registry:
