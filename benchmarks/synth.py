@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import random
 from pathlib import Path
 
@@ -204,6 +205,9 @@ def write_corpus(out: Path, articles: int, seed: int = 0) -> Path:
     (annotations / "propositions.json").write_text(
         json.dumps({"propositions": [propositions[k] for k in sorted(propositions)]}, indent=2) + "\n", encoding="utf-8"
     )
+    guidelines = Path(__file__).resolve().parents[1] / "annotations" / "GUIDELINES.md"
+    if guidelines.is_file():  # lint reads its cue tables from the guidelines
+        shutil.copyfile(guidelines, annotations / "GUIDELINES.md")
     events = [{"key": k, "description": propositions[k]["statement"]} for k in sorted(propositions)]
     (annotations / "events.json").write_text(json.dumps({"events": events}, indent=2) + "\n", encoding="utf-8")
     return Path(out)

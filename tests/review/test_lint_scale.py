@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli, synth
+from conftest import cli, made_by, synth
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +40,7 @@ def test_one_long_mention_costs_its_own_article_not_every_position(tmp_path: Pat
     document["entities"] = [
         {"id": "m1", "start": start, "end": end, "text": text[start:end], "label": "ORG", "entity": None}
     ]
+    document["provenance"]["entities"] = made_by("scale-test")
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     assert cli("validate", cwd=root).returncode == 0
     with_long, found_with = lint_seconds(root)

@@ -72,7 +72,7 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
     if check:
         if "entities" in docs:
             report.issues.extend(duplicate_external_ids(*docs["entities"]))
-        if "events" in docs:
+        if "propositions" in docs:
             report.issues.extend(unknown_attribution_entities(*docs["propositions"], registry))
     return registry
 

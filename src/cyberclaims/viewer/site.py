@@ -101,13 +101,7 @@ def render_site(
     unknown = [i for i in wanted if i not in every]
     if unknown:
         raise RenderError(f"no article {', '.join(map(repr, unknown))} in {corpus.root / 'annotations'}")
-    if ids is None:
-        keys = {PROPOSITIONS: set(site.proposition_keys), ENTITIES: set(site.entity_keys)}
-    else:  # the keys the named articles' pages link to
-        keys = {PROPOSITIONS: set(), ENTITIES: set()}
-        for article_id in wanted:
-            keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
-            keys[ENTITIES] |= site.entities_of.get(article_id, set())
+    keys = _linked_keys(site, wanted if ids is not None else None)
     with OutputFolder(out_dir, "render") as target:
         for name in (PROPOSITIONS, ENTITIES):
             target.check_folder(name)
@@ -129,6 +123,17 @@ def render_site(
             target.write(state_file.STATE, data)
     folder.result.articles_with_errors = [i for i in wanted if site.errors_of(i)]
     return folder.result
+
+
+def _linked_keys(site: Site, wanted: list[str] | None) -> dict[str, set[str]]:
+    """The proposition and entity keys whose pages to write: all, or those the ``wanted`` articles link to."""
+    if wanted is None:
+        return {PROPOSITIONS: set(site.proposition_keys), ENTITIES: set(site.entity_keys)}
+    keys: dict[str, set[str]] = {PROPOSITIONS: set(), ENTITIES: set()}
+    for article_id in wanted:
+        keys[PROPOSITIONS] |= site.propositions_of.get(article_id, set())
+        keys[ENTITIES] |= site.entities_of.get(article_id, set())
+    return keys
 
 
 def _keyed_names(site: Site, keys: dict[str, set[str]]) -> list[str]:
