@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import random
+import shutil
 from pathlib import Path
 
 FIRST = ["Alex", "Maria", "Chen", "Priya", "Tom", "Ana", "Kenji", "Lena", "Omar", "Sofia"]
