@@ -1,3 +1,3 @@
-"""CyberClaims: news articles about cyberattacks with hand-labelled entity mentions and claims."""
+"""CyberClaims: news articles about cyberattacks with labelled entity mentions and claims."""
 
 __version__ = "0.1.0"

@@ -118,3 +118,18 @@ def test_passes_made_by_one_model_are_said_to_overstate_agreement(mini):
     record_passes(mini)
     corpus, _ = validate(mini, show_progress=False)
     assert "same model" not in annotators_note(corpus)
+
+
+def test_the_card_names_who_created_the_annotations_from_the_provenance(mini):
+    from cyberclaims.dataset.making import annotations_creators
+
+    corpus, _ = validate(mini, show_progress=False)
+    assert annotations_creators(corpus) == ["expert-generated"]  # the minimal article: a person's
+    folder = make_pass(mini, "pass-m", record=False)
+    path = folder / f"{ID}.json"
+    doc = json.loads(path.read_text())
+    doc["provenance"]["claims"]["annotator"] = MODEL
+    path.write_text(json.dumps(doc, indent=2))
+    record_passes(mini)
+    corpus, _ = validate(mini, show_progress=False)
+    assert annotations_creators(corpus) == ["expert-generated", "machine-generated"]

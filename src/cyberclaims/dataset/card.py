@@ -32,15 +32,17 @@ from .configs import features_of
 from .cti_section import cti_section
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
-from .making import annotators_note, guidelines_note, provenance_table, suggestions_section
+from .making import annotations_creators, annotators_note, guidelines_note, provenance_table, suggestions_section
 from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
 from .portable import portable_yaml
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
 from .withhold import withhold_row
 
 
-def front_matter(configs: list) -> str:
-    card = DatasetCardData(**CARD_METADATA, size_categories=[_size_category(configs)])
+def front_matter(configs: list, creators: list[str] | None = None) -> str:
+    """The card's YAML metadata; ``creators``: its ``annotations_creators``, from the files' provenance."""
+    metadata = {**CARD_METADATA, **({"annotations_creators": creators} if creators else {})}
+    card = DatasetCardData(**metadata, size_categories=[_size_category(configs)])
     metadata_configs = MetadataConfigs()
     infos = DatasetInfosDict()
     for config in configs:
@@ -105,7 +107,9 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
     if withheld:
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
-    write_file(folder / "README.md", f"---\n{front_matter(configs)}\n---\n\n{body}".encode())
+    write_file(
+        folder / "README.md", f"---\n{front_matter(configs, annotations_creators(corpus))}\n---\n\n{body}".encode()
+    )
 
 
 def address_values(where: Addresses) -> dict[str, str]:

@@ -253,7 +253,7 @@ def croissant_metadata(
         "name": "CyberClaims",
         "conformsTo": "http://mlcommons.org/croissant/1.0",
         "description": (
-            "News articles about cyberattacks with hand-labelled entity mentions (18 OntoNotes 5 "
+            "News articles about cyberattacks with labelled entity mentions (18 OntoNotes 5 "
             "types, linked to canonical entities) and check-worthy claims (claimer, attribution, "
             "certainty, normalized statement, cross-document proposition)."
         ),

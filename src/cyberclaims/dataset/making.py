@@ -202,3 +202,16 @@ def annotation_rai(corpus: Corpus) -> dict[str, Any]:
         ],
         "rai:annotatorDemographics": [annotators_note(corpus)],
     }
+
+
+def annotations_creators(corpus: Corpus) -> list[str]:
+    """The Hub card's ``annotations_creators`` of the gold, from who made (or adjudicated) its layers and their
+    passes: ``machine-generated`` for a model, ``expert-generated`` for a person (both when both took part)."""
+    kinds: set[str] = set()
+    for collection in [corpus.gold, *corpus.passes]:
+        for article in collection.iter_articles(corpus.root):
+            for record in (article.data.get("provenance") or {}).values():
+                agent = (record or {}).get("annotator") or {}
+                if agent.get("type") in ("model", "person"):
+                    kinds.add("machine-generated" if agent["type"] == "model" else "expert-generated")
+    return sorted(kinds) or ["expert-generated"]
