@@ -215,9 +215,9 @@ def read_floor(root: Path) -> None:
 
 
 def _annotation_files(root: Path) -> list[Path]:
-    return [
-        p for p in sorted((root / "annotations").glob("*.json")) if p.name not in ("entities.json", "propositions.json")
-    ]
+    from cyberclaims.core.vocabulary import REGISTRY_FILES  # entities, propositions, events: not articles
+
+    return [p for p in sorted((root / "annotations").glob("*.json")) if p.name not in REGISTRY_FILES]
 
 
 def _built_files(built: Path | None) -> list[Path]:
