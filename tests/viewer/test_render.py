@@ -413,7 +413,8 @@ def test_rendering_again_removes_the_page_of_a_removed_article_and_nothing_else(
         (repo / "annotations" / f"{removed}{suffix}").unlink()
     # A registry entry removed too: its page goes. (Still valid: no remaining article uses it.)
     propositions = json.loads((repo / "annotations" / "propositions.json").read_text())
-    used = {c["proposition"] for c in _annotation(repo, kept)["claims"]}
+    remaining = [a for a in ARTICLE_IDS if a != removed]
+    used = {c["proposition"] for a in remaining for c in _annotation(repo, a)["claims"]}
     gone = next(p["key"] for p in propositions["propositions"] if p["key"] not in used)
     propositions["propositions"] = [p for p in propositions["propositions"] if p["key"] != gone]
     (repo / "annotations" / "propositions.json").write_text(json.dumps(propositions, indent=2) + "\n")
