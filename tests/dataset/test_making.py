@@ -13,7 +13,9 @@ from cyberclaims.dataset.making import (
     guidelines_note,
     origin_counts,
     provenance_table,
+    record_key,
     suggestions_section,
+    summarize,
 )
 from cyberclaims.validation import validate
 
@@ -74,10 +76,10 @@ def test_table_suggestions_and_annotators_from_a_made_up_repository(mini):
     section = suggestions_section(corpus)
     gold_claims = len(corpus.gold.articles[0].data["claims"])
     assert f"Of the gold's {gold_claims} claims (articles of `pass-s`), 1 (50%) began" in section
-    table = provenance_table(corpus)
+    table = provenance_table(summarize(corpus))
     assert "| pass `pass-s` | `claims` | annotated by `pass-s-model`, a model (Some Tagger, 2.1)" in table
     assert table.count("| gold |") == 4
-    note = annotators_note(corpus)
+    note = annotators_note(summarize(corpus))
     assert "`pass-s-model` (Some Tagger, 2.1)" in note and "`case-generator`" in note
 
 
@@ -110,21 +112,21 @@ def test_passes_made_by_one_model_are_said_to_overstate_agreement(mini):
     record_passes(mini)
     corpus, report = validate(mini, show_progress=False)
     assert report.ok, [i.to_text() for i in report.issues]
-    assert "Every pass was made by a session of the same model (Some Tagger)" in annotators_note(corpus)
+    assert "Every pass was made by a session of the same model (Some Tagger)" in annotators_note(summarize(corpus))
     path = mini / "annotations" / "passes" / "pass-y" / f"{ID}.json"
     doc = json.loads(path.read_text())
     doc["provenance"]["claims"]["annotator"] = {"id": "ann-2", "type": "person"}
     path.write_text(json.dumps(doc, indent=2))
     record_passes(mini)
     corpus, _ = validate(mini, show_progress=False)
-    assert "same model" not in annotators_note(corpus)
+    assert "same model" not in annotators_note(summarize(corpus))
 
 
 def test_the_card_names_who_created_the_annotations_from_the_provenance(mini):
     from cyberclaims.dataset.making import annotations_creators
 
     corpus, _ = validate(mini, show_progress=False)
-    assert annotations_creators(corpus) == ["expert-generated"]  # the minimal article: a person's
+    assert annotations_creators(summarize(corpus)) == ["expert-generated"]  # the minimal article: a person's
     folder = make_pass(mini, "pass-m", record=False)
     path = folder / f"{ID}.json"
     doc = json.loads(path.read_text())
@@ -132,4 +134,18 @@ def test_the_card_names_who_created_the_annotations_from_the_provenance(mini):
     path.write_text(json.dumps(doc, indent=2))
     record_passes(mini)
     corpus, _ = validate(mini, show_progress=False)
-    assert annotations_creators(corpus) == ["expert-generated", "machine-generated"]
+    assert annotations_creators(summarize(corpus)) == ["expert-generated", "machine-generated"]
+
+
+def test_the_gold_records_counted_by_the_build_give_the_summary_the_files_give(mini):
+    """The card reads the gold's records from the build's cached figures, not the files again: the same summary."""
+    from collections import Counter
+
+    make_pass(mini, "pass-x")
+    corpus, _ = validate(mini, show_progress=False)
+    counted = Counter(
+        record_key(layer, (a.data.get("provenance") or {}).get(layer))
+        for a in corpus.gold.iter_articles(mini)
+        for layer in ("entities", "links", "claims", "alignment")
+    )
+    assert summarize(corpus, counted) == summarize(corpus)

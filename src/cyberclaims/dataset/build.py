@@ -343,7 +343,7 @@ def build_into(
     write_card(folder, corpus, configs, stats, withheld=withhold_text)
     # every shard's sha256 once, for Croissant and the manifest (a shard copied from the cache: checked as read)
     hashes = {name: shard.sha256 or sha256_file(folder / name) for name, shard in named.items()}
-    write_croissant(folder, configs, corpus, hashes)
+    write_croissant(folder, configs, corpus, hashes, stats.provenance)
     write_manifest(folder, hashes)
     return configs, report
 

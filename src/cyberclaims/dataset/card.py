@@ -32,7 +32,14 @@ from .configs import features_of
 from .cti_section import cti_section
 from .layout import split_pattern
 from .leaderboard import leaderboard_markdown
-from .making import annotations_creators, annotators_note, guidelines_note, provenance_table, suggestions_section
+from .making import (
+    annotations_creators,
+    annotators_note,
+    guidelines_note,
+    provenance_table,
+    suggestions_section,
+    summarize,
+)
 from .metadata import CARD_METADATA, LICENSING, bibtex, describe_fields
 from .portable import portable_yaml
 from .stats import SHARED_TABLE_ROWS, CorpusStats, SplitFigures
@@ -84,6 +91,7 @@ WITHHELD_NOTICE = (
 
 def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, *, withheld: bool = False) -> None:
     template = resources.files("cyberclaims").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
+    made = summarize(corpus, stats.provenance)  # the gold's records from the build's figures: no re-read
     values = {
         "version": __version__,
         "stats_splits": statistics_tables(stats, corpus),
@@ -93,9 +101,9 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         "agreement": agreement_section(corpus),
         "passes": passes_section(corpus),
         "guidelines_note": guidelines_note(corpus.root),
-        "provenance": provenance_table(corpus),
+        "provenance": provenance_table(made),
         "suggestions": suggestions_section(corpus),
-        "annotators": annotators_note(corpus),
+        "annotators": annotators_note(made),
         "bibtex": bibtex(corpus.root / "CITATION.cff"),
         "doi": doi_note(corpus.root / "CITATION.cff"),
         **address_values(addresses(corpus.root)),
@@ -108,7 +116,7 @@ def write_card(folder: Path, corpus: Corpus, configs: list, stats: CorpusStats, 
         title, rest = body.split("\n", 1)
         body = f"{title}\n\n{WITHHELD_NOTICE}{rest.lstrip()}"
     write_file(
-        folder / "README.md", f"---\n{front_matter(configs, annotations_creators(corpus))}\n---\n\n{body}".encode()
+        folder / "README.md", f"---\n{front_matter(configs, annotations_creators(made))}\n---\n\n{body}".encode()
     )
 
 

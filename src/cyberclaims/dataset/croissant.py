@@ -12,6 +12,7 @@ summarise collection, annotation, limitations, biases and personal information.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ..core.project import addresses
 from .citation import read_cff
 from .configs import features_of
 from .layout import config_pattern
-from .making import annotation_rai
+from .making import annotation_rai, summarize
 from .metadata import ANNOTATIONS_LICENSE, CARD_METADATA, LICENSING, TEXTS_LICENSE, bibtex, describe_fields
 
 CONTEXT: dict[str, Any] = {
@@ -199,7 +200,11 @@ def _field(
 
 
 def croissant_metadata(
-    folder: Path, configs: list, corpus: Corpus, known: Mapping[str, str] | None = None
+    folder: Path,
+    configs: list,
+    corpus: Corpus,
+    known: Mapping[str, str] | None = None,
+    gold_provenance: Counter | None = None,
 ) -> dict[str, Any]:
     """The Croissant JSON-LD of a built dataset folder (its Parquet files must be written already);
     ``known``: sha256 of files by name, where the caller has them (the others are hashed here)."""
@@ -284,12 +289,19 @@ def croissant_metadata(
         **({"datePublished": released} if released else {}),
         "isLiveDataset": False,
         **RAI,
-        **annotation_rai(corpus),
+        **annotation_rai(corpus, summarize(corpus, gold_provenance)),
         "distribution": distribution,
         "recordSet": enumerations(configs) + record_sets,
     }
 
 
-def write_croissant(folder: Path, configs: list, corpus: Corpus, known: Mapping[str, str] | None = None) -> None:
-    metadata = croissant_metadata(folder, configs, corpus, known)
+def write_croissant(
+    folder: Path,
+    configs: list,
+    corpus: Corpus,
+    known: Mapping[str, str] | None = None,
+    gold_provenance: Counter | None = None,
+) -> None:
+    """``gold_provenance``: the gold's records as the build counted them (``CorpusStats.provenance``)."""
+    metadata = croissant_metadata(folder, configs, corpus, known, gold_provenance)
     write_file(folder / "croissant.json", (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.model import Corpus, LoadedCollection
+from ..core.model import Article, Corpus, LoadedCollection, load_valid_article
 from ..core.suggestions import gold_origins
 from ..core.vocabulary import LAYERS
 
@@ -49,21 +50,59 @@ def describe_layer(record: dict[str, Any] | None) -> str:
     return f"annotated by {_agent(record.get('annotator') or {})}, {start}; {when}"
 
 
-def _records(collection: LoadedCollection, root: Path) -> dict[str, Counter]:
-    """Per layer: how many articles of the collection have each provenance record (as sorted JSON)."""
-    found: dict[str, Counter] = {layer: Counter() for layer in LAYERS}
-    for article in collection.iter_articles(root):
-        record = article.data.get("provenance") or {}
-        for layer in LAYERS:
-            found[layer][json.dumps(record.get(layer), sort_keys=True)] += 1
-    return found
+def record_key(layer: str, record: Any) -> str:
+    """How one layer's record is counted: the layer and the record as sorted JSON (``CorpusStats.provenance``)."""
+    return f"{layer}\t{json.dumps(record, sort_keys=True)}"
 
 
-def provenance_table(corpus: Corpus) -> str:
+@dataclass
+class MadeSummary:
+    """How many articles of the gold and of each pass have each provenance record, per layer: read once per
+    build (the gold's from the build's cached figures, the passes' from their files), for the card and Croissant."""
+
+    collections: dict[str, dict[str, Counter]]  # "gold" or a pass name -> layer -> record (sorted JSON) -> articles
+    passes: list[str]
+
+    def records(self, name: str) -> dict[str, Counter]:
+        return self.collections.get(name, {layer: Counter() for layer in LAYERS})
+
+    def agents(self, names: list[str] | None = None) -> list[dict[str, Any]]:
+        """The annotators of the records of ``names`` (every collection by default)."""
+        found = []
+        for name in names if names is not None else list(self.collections):
+            for records in self.records(name).values():
+                for record in records:
+                    made = json.loads(record)
+                    if isinstance(made, dict) and isinstance(made.get("annotator"), dict):
+                        found.append(made["annotator"])
+        return found
+
+
+def summarize(corpus: Corpus, gold: Counter | None = None) -> MadeSummary:
+    """The summary of ``corpus``; ``gold``: the gold's records as ``CorpusStats.provenance`` counts them (read
+    from the files when not given)."""
+    collections: dict[str, dict[str, Counter]] = {}
+    for name, collection in [("gold", corpus.gold), *((p.name, p) for p in corpus.passes)]:
+        found: dict[str, Counter] = {layer: Counter() for layer in LAYERS}
+        if name == "gold" and gold is not None:
+            for key, articles in gold.items():
+                layer, record = key.split("\t", 1)
+                found[layer][record] += articles
+        else:
+            for article in collection.iter_articles(corpus.root):
+                made = article.data.get("provenance") or {}
+                for layer in LAYERS:
+                    found[layer][json.dumps(made.get(layer), sort_keys=True)] += 1
+        collections[name] = found
+    return MadeSummary(collections, [p.name for p in corpus.passes])
+
+
+def provenance_table(made: MadeSummary) -> str:
     """One row per layer and way of making it, for the gold and each pass, with the number of articles."""
     rows = ["| labels | layer | how it was made | articles |", "|---|---|---|---|"]
-    for name, collection in [("gold", corpus.gold), *((f"pass `{p.name}`", p) for p in corpus.passes)]:
-        for layer, records in _records(collection, corpus.root).items():
+    for collection in ["gold", *made.passes]:
+        name = "gold" if collection == "gold" else f"pass `{collection}`"
+        for layer, records in made.records(collection).items():
             for record, articles in sorted(records.items()):
                 rows.append(f"| {name} | `{layer}` | {describe_layer(json.loads(record))} | {articles} |")
     return "\n".join(rows)
@@ -87,12 +126,13 @@ def suggestions_section(corpus: Corpus) -> str:
     """What became of the suggestions in each pass that started from them, and the share of the gold they began
     (``core.suggestions.gold_origins``: the gold's spans traced to the pass's span at the same offsets)."""
     lines = []
-    gold = {a.id: a.data for a in corpus.gold.iter_articles(corpus.root)}
     for collection in corpus.passes:
         counts = origin_counts(collection, corpus.root)
         groups = [group for group, count in counts.items() if sum(count.values())]
         if not groups:
             continue
+        wanted = {f.id for f in collection.files}  # the gold of the pass's articles only: a pass is small
+        gold = {a.id: a.data for a in _articles(corpus.gold, corpus.root, wanted)}
         for group in groups:
             count = counts[group]
             lines.append(
@@ -138,30 +178,21 @@ def guidelines_note(root: Path) -> str:
     return " ".join(parts)
 
 
-def annotators_note(corpus: Corpus) -> str:
+def annotators_note(made: MadeSummary) -> str:
     """Who made the labels of this version, by kind, from the provenance records of the gold and the passes."""
     people: set[str] = set()
     models: dict[str, str] = {}
-    for collection in [corpus.gold, *corpus.passes]:
-        for article in collection.iter_articles(corpus.root):
-            for record in (article.data.get("provenance") or {}).values():
-                agent = (record or {}).get("annotator") or {}
-                if agent.get("type") == "person":
-                    people.add(agent["id"])
-                elif agent.get("type") == "model":
-                    models[agent["id"]] = (
-                        f"{agent.get('model')}, {agent.get('model_version') or 'version not recorded'}"
-                    )
-    pass_models: set[str] = set()
-    for collection in corpus.passes:
-        for article in collection.iter_articles(corpus.root):
-            for record in (article.data.get("provenance") or {}).values():
-                agent = (record or {}).get("annotator") or {}
-                pass_models.add(
-                    str(agent.get("model")) if agent.get("type") == "model" else f"person {agent.get('id')}"
-                )
+    for agent in made.agents():
+        if agent.get("type") == "person":
+            people.add(agent["id"])
+        elif agent.get("type") == "model":
+            models[agent["id"]] = f"{agent.get('model')}, {agent.get('model_version') or 'version not recorded'}"
+    pass_models = {
+        str(agent.get("model")) if agent.get("type") == "model" else f"person {agent.get('id')}"
+        for agent in made.agents(made.passes)
+    }
     same_model = ""
-    if len(corpus.passes) >= 2 and len(pass_models) == 1 and not next(iter(pass_models)).startswith("person "):
+    if len(made.passes) >= 2 and len(pass_models) == 1 and not next(iter(pass_models)).startswith("person "):
         same_model = (
             f" Every pass was made by a session of the same model ({next(iter(pass_models))}): agreement between "
             f"the passes measures how consistently one model applies the guidelines, and overstates what two "
@@ -176,11 +207,11 @@ def annotators_note(corpus: Corpus) -> str:
     )
 
 
-def annotation_rai(corpus: Corpus) -> dict[str, Any]:
+def annotation_rai(corpus: Corpus, made: MadeSummary) -> dict[str, Any]:
     """Croissant's RAI fields on annotation, from the same records as the card (never typed in)."""
     gold_methods = {
         json.loads(record)["method"]
-        for records in _records(corpus.gold, corpus.root).values()
+        for records in made.records("gold").values()
         for record in records
         if record != "null"
     }
@@ -200,18 +231,23 @@ def annotation_rai(corpus: Corpus) -> dict[str, Any]:
         "rai:dataAnnotationPlatform": [
             "Text editor or Label Studio (cyberclaims import) with the project's validator (cyberclaims validate)"
         ],
-        "rai:annotatorDemographics": [annotators_note(corpus)],
+        "rai:annotatorDemographics": [annotators_note(made)],
     }
 
 
-def annotations_creators(corpus: Corpus) -> list[str]:
+def annotations_creators(made: MadeSummary) -> list[str]:
     """The Hub card's ``annotations_creators`` of the gold, from who made (or adjudicated) its layers and their
     passes: ``machine-generated`` for a model, ``expert-generated`` for a person (both when both took part)."""
-    kinds: set[str] = set()
-    for collection in [corpus.gold, *corpus.passes]:
-        for article in collection.iter_articles(corpus.root):
-            for record in (article.data.get("provenance") or {}).values():
-                agent = (record or {}).get("annotator") or {}
-                if agent.get("type") in ("model", "person"):
-                    kinds.add("machine-generated" if agent["type"] == "model" else "expert-generated")
+    kinds = {
+        "machine-generated" if agent["type"] == "model" else "expert-generated"
+        for agent in made.agents()
+        if agent.get("type") in ("model", "person")
+    }
     return sorted(kinds) or ["expert-generated"]
+
+
+def _articles(collection: LoadedCollection, root: Path, ids: set[str]) -> list[Article]:
+    """The articles of ``collection`` whose ids are in ``ids`` (read again when the collection keeps none)."""
+    if collection.kept:
+        return [a for a in collection.articles if a.id in ids]
+    return [a for f in collection.files if f.id in ids and (a := load_valid_article(f, root)) is not None]

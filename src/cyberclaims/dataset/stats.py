@@ -13,6 +13,8 @@ import numpy as np
 
 from ..core.model import Article
 from ..core.shapes import ANY, Count, Either, Record, shaped
+from ..core.vocabulary import LAYERS
+from .making import record_key
 
 # The card lists shared propositions up to this many rows (a big corpus shares thousands).
 SHARED_TABLE_ROWS = 50
@@ -48,6 +50,8 @@ class CorpusStats:
     topics: Counter = field(default_factory=Counter)
     sources: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
+    # How each layer was made: articles per (layer, provenance record), keys by ``making.record_key``.
+    provenance: Counter = field(default_factory=Counter)
     first_published: str | None = None
     last_published: str | None = None
     undated: int = 0
@@ -67,6 +71,8 @@ class CorpusStats:
         self.sources[metadata["source"]["name"]] += 1
         self.languages[metadata["language"]] += 1
         self._add_published(metadata["published"])
+        made = data.get("provenance") or {}
+        self.provenance.update(record_key(layer, made.get(layer)) for layer in LAYERS)
         for claim in data["claims"]:
             self.attribution[claim["attribution"]] += 1
             self.certainty[claim["certainty"]] += 1
@@ -101,6 +107,7 @@ class CorpusStats:
         self.topics.update(other.topics)
         self.sources.update(other.sources)
         self.languages.update(other.languages)
+        self.provenance.update(other.provenance)
         self.undated += other.undated
         for published in (other.first_published, other.last_published):
             if published is not None:
@@ -114,7 +121,7 @@ class CorpusStats:
             self.example_claim = other.example_claim
         self._articles_seen += other._articles_seen
 
-    _COUNTERS = ("labels", "attribution", "certainty", "topics", "sources", "languages")
+    _COUNTERS = ("labels", "attribution", "certainty", "topics", "sources", "languages", "provenance")
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the build cache; key order is kept (it orders ties in the card's tables)."""
