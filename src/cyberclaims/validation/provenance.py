@@ -85,8 +85,11 @@ def provenance_issues(article: Article, is_gold: bool) -> list[Issue]:
                     "a pass is made by one annotator: its method is annotated; an adjudicated layer is the gold's",
                 )
             )
-        if layer in SPAN_LAYERS:
-            issues += _origin_issues(data, SPAN_LAYERS[layer], made.get("suggestions") is not None, issue)
+        suggested = made.get("suggestions") is not None
+        # Without suggestions a span may not carry an origin: a file whose text never says "origin" has none
+        # (a search of the text, not a walk of every span; a document made from data has no text to search).
+        if layer in SPAN_LAYERS and (suggested or not doc.text or '"origin"' in doc.text):
+            issues += _origin_issues(data, SPAN_LAYERS[layer], suggested, issue)
     return issues
 
 
