@@ -40,6 +40,17 @@ class Task:
     primary: str = "f1"  # the one headline metric a paper reports (docs/benchmark.md)
 
 
+# What both clustering tasks (propositions, events) report: pairwise and B-cubed, and the cross-document part.
+CLUSTERING_MEASURES = (
+    "pairwise_precision",
+    "pairwise_recall",
+    "pairwise_f1",
+    "bcubed_precision",
+    "bcubed_recall",
+    "bcubed_f1",
+    "cross_document_pairwise_f1",
+)
+
 TASK_SPECS: dict[str, Task] = {
     "ner": Task(
         "ner",
@@ -78,15 +89,7 @@ TASK_SPECS: dict[str, Task] = {
         "cross-document clusters of claims stating the same proposition",
         propositions_stats,
         propositions_score,
-        (
-            "pairwise_precision",
-            "pairwise_recall",
-            "pairwise_f1",
-            "bcubed_precision",
-            "bcubed_recall",
-            "bcubed_f1",
-            "cross_document_pairwise_f1",
-        ),
+        CLUSTERING_MEASURES,
         per_article=False,
         primary="pairwise_f1",
     ),
@@ -95,15 +98,7 @@ TASK_SPECS: dict[str, Task] = {
         "cross-document clusters of claims reporting the same real-world event (one-way entailment allowed)",
         events_stats,
         events_score,
-        (
-            "pairwise_precision",
-            "pairwise_recall",
-            "pairwise_f1",
-            "bcubed_precision",
-            "bcubed_recall",
-            "bcubed_f1",
-            "cross_document_pairwise_f1",
-        ),
+        CLUSTERING_MEASURES,
         per_article=False,
         primary="pairwise_f1",
     ),
