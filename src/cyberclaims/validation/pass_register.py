@@ -9,12 +9,11 @@ changes no line that its base already had (:func:`register_lines`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
 
-from ..core.files import MAX_REGISTRY_BYTES, read_capped
+from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file
 from ..core.issues import Issue, printable
 
 REGISTER = "SHA256SUMS"
@@ -33,8 +32,12 @@ def register_path(root: Path) -> Path:
 
 
 def file_sha256(path: Path) -> str | None:
-    data, issues = read_capped(path, "", MAX_REGISTRY_BYTES)
-    return None if data is None else hashlib.sha256(data).hexdigest()
+    """The file's sha256 as ``cyberclaims passes record`` wrote it (``core.files.sha256_file``: read in blocks, so
+    a file of any size is compared, not only one under a cap); None when it cannot be read."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
 def register_lines(data: bytes, display: str) -> tuple[dict[str, tuple[str, int]], list[Issue]]:
