@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 
-from conftest import CASES, made_by, record_passes
+from conftest import cases, made_by, record_passes
 from cyberclaims.dataset.making import (
     annotators_note,
     describe_layer,
@@ -19,8 +18,9 @@ from cyberclaims.dataset.making import (
 )
 from cyberclaims.validation import validate
 
-sys.path.insert(0, str(CASES))
-from generate import ID, make_pass
+ID = cases.ID
+make_pass = cases.make_pass
+
 
 MODEL = {"id": "tagger-7", "type": "model", "model": "Some Tagger", "model_version": "2.1"}
 
@@ -71,7 +71,7 @@ def test_table_suggestions_and_annotators_from_a_made_up_repository(mini):
     corpus, report = validate(mini, show_progress=False)
     assert report.ok, [i.to_text() for i in report.issues]
     (collection,) = corpus.passes
-    counts = origin_counts(collection, mini)["claims"]
+    counts = origin_counts({a.id: a.data for a in collection.iter_articles(mini)})["claims"]
     assert (counts["suggested"], counts["edited"], counts["manual"]) == (1, 0, 1)
     section = suggestions_section(corpus)
     gold_claims = len(corpus.gold.articles[0].data["claims"])

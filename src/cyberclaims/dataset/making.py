@@ -108,14 +108,14 @@ def provenance_table(made: MadeSummary) -> str:
     return "\n".join(rows)
 
 
-def origin_counts(collection: LoadedCollection, root: Path) -> dict[str, Counter]:
-    """Per span group of a pass: its spans by the kind of their ``origin`` (spans without one are not counted).
-    What the suggestions the annotator deleted were is ``cyberclaims suggest --report`` (it reads the
-    pass's SUGGESTIONS.json, which the published rows do not carry)."""
+def origin_counts(passed: dict[str, dict[str, Any]]) -> dict[str, Counter]:
+    """Per span group of a pass (article id -> its data): its spans by the kind of their ``origin`` (spans without
+    one are not counted). What the suggestions the annotator deleted were is ``cyberclaims suggest --report`` (it
+    reads the pass's SUGGESTIONS.json, which the published rows do not carry)."""
     counts: dict[str, Counter] = {group: Counter() for group in SPAN_GROUPS.values()}
-    for article in collection.iter_articles(root):
+    for data in passed.values():
         for group in SPAN_GROUPS.values():
-            for span in article.data.get(group) or []:
+            for span in data.get(group) or []:
                 origin = span.get("origin")
                 if isinstance(origin, dict):
                     counts[group][origin.get("kind")] += 1
@@ -127,7 +127,8 @@ def suggestions_section(corpus: Corpus) -> str:
     (``core.suggestions.gold_origins``: the gold's spans traced to the pass's span at the same offsets)."""
     lines = []
     for collection in corpus.passes:
-        counts = origin_counts(collection, corpus.root)
+        passed = {a.id: a.data for a in collection.iter_articles(corpus.root)}  # read once, for both figures
+        counts = origin_counts(passed)
         groups = [group for group, count in counts.items() if sum(count.values())]
         if not groups:
             continue
@@ -140,7 +141,6 @@ def suggestions_section(corpus: Corpus) -> str:
                 f"{count['edited']} edited, {count['manual']} added by hand (`cyberclaims suggest --report "
                 f"annotations/passes/{collection.name}` also counts the suggestions deleted)."
             )
-        passed = {a.id: a.data for a in collection.iter_articles(corpus.root)}
         traced = gold_origins(collection.name, gold, passed, groups)
         for group in groups:
             began, total = traced.share(group)
