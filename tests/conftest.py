@@ -148,16 +148,10 @@ growth = _load("growth_add", GROWTH / "add.py")
 CASES = ROOT / "tests" / "cases"
 
 
-def made_by(annotator: str = "tester", **extra: object) -> dict:
-    """The provenance record of one layer made by a person from empty layers (tests that write files use it)."""
-    return {
-        "method": "annotated",
-        "annotator": {"id": annotator, "type": "person"},
-        "suggestions": None,
-        "guidelines": "3.0",
-        "date": "2026-12-01",
-        **extra,
-    }
+# The case generator's makers of provenance records and of the pass register, shared by every test that writes
+# annotation files or passes (tests/cases/generate.py is the one definition).
+cases = _load("case_generator", CASES / "generate.py")
+made_by = cases.made_by
 
 
 def provenance(annotator: str = "tester") -> dict:
@@ -167,16 +161,10 @@ def provenance(annotator: str = "tester") -> dict:
 
 def record_passes(root: Path) -> None:
     """Give each pass of ``root`` instructions (if it has none) and record every pass file, as a finished pass is."""
-    import hashlib
-
-    passes = Path(root) / "annotations" / "passes"
-    lines = []
-    for folder in sorted(p for p in passes.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in (Path(root) / "annotations" / "passes").iterdir() if p.is_dir()):
         if not (folder / "INSTRUCTIONS.md").exists():
             (folder / "INSTRUCTIONS.md").write_text("Label by annotations/GUIDELINES.md.\n", encoding="utf-8")
-        for file in sorted(f.name for f in folder.iterdir() if f.is_file()):
-            lines.append(f"{hashlib.sha256((folder / file).read_bytes()).hexdigest()}  {folder.name}/{file}\n")
-    (passes / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+    cases.make_register(Path(root))
 
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's, for the viewer's browser tests (.ci/tools installs it)

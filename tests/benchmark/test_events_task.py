@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from sklearn.metrics.cluster import pair_confusion_matrix
 
-from conftest import CASES, run_cli
+from conftest import made_by, run_cli
 from cyberclaims.benchmark.baselines import run_baselines
 from cyberclaims.benchmark.predictions import check_any, prediction_document
 from cyberclaims.benchmark.report import leaderboard_text
@@ -20,9 +19,6 @@ from cyberclaims.benchmark.scoring import PredictionError, evaluate
 from cyberclaims.benchmark.tasks import TASK_SPECS, TASKS
 from cyberclaims.dataset.leaderboard import TASK_ORDER, leaderboard_markdown
 from cyberclaims.validation import validate
-
-sys.path.insert(0, str(CASES))
-from generate import made_by  # the case generator's provenance record of one layer
 
 # Each article: its lines (one claim each) and the event each reports; every claim its own proposition.
 EVENTS = {

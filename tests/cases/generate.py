@@ -83,7 +83,7 @@ def base_document() -> dict:
     }
 
 
-def made_by(annotator: str, **extra) -> dict:
+def made_by(annotator: str = "tester", **extra) -> dict:
     """A provenance record of one layer made by a person, from empty layers."""
     return {"method": "annotated", "annotator": {"id": annotator, "type": "person"}, "suggestions": None,
             "guidelines": "3.0", "date": "2026-12-01", **extra}

@@ -7,13 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 
-from conftest import CASES, ROOT, run_cli
-
-sys.path.insert(0, str(CASES))
-from generate import made_by  # the case generator's provenance record of one layer
+from conftest import ROOT, made_by, run_cli
 
 ARTICLE = "acme-files"
 LINES = 30  # claims; the first 4 "probable" in both passes, the others "certain"

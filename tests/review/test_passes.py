@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
-from conftest import CASES, run_cli
+from conftest import CASES, cases, run_cli
 
-sys.path.insert(0, str(CASES))
-from generate import make_pass
+make_pass = cases.make_pass
 
 
 def repository(tmp_path: Path) -> Path:
