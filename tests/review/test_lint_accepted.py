@@ -48,5 +48,7 @@ def test_a_row_that_matches_nothing_is_reported_and_a_bad_row_is_an_error(root):
     assert [(i.code, i.line) for i in report.issues] == [("lint-accepted-unused", 6)]
     accept(root, ROW, "| claim-not-checkable | annotations/x.json | /claims/0 |  |")
     assert [i.code for i in lint(root).issues] == ["lint-accepted-invalid"]
+    run = run_cli("--root", root, "lint")
+    assert run.returncode == 1 and "annotations/LINT-ACCEPTED.md:6: lint-accepted-invalid" in run.stdout
     (root / "annotations" / "LINT-ACCEPTED.md").write_text("| what | where |\n|---|---|\n| a | b |\n")
     assert [i.code for i in lint(root).issues] == ["proposition-near-duplicate", "lint-accepted-invalid"]
