@@ -11,6 +11,7 @@ unless CYBERCLAIMS_DEBUG is set. The commands live in one module per group (``da
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 from collections.abc import Callable
@@ -105,6 +106,37 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         return _internal_error(exc)
+
+
+def run() -> NoReturn:
+    """The console script: ``main``, then an exit that skips native teardown.
+
+    Arrow's C++ thread pools can abort the process while the interpreter tears itself down ("terminate called
+    without an active exception", SIGABRT; apache/arrow#34314), turning a finished command's status into -6 at
+    random. So once ``main`` has returned, the streams are flushed and the exit handlers run as at a normal exit,
+    and the process leaves with ``os._exit``: the status is the one ``main`` chose, always. ``main(argv)`` is
+    what to call from Python; only this entry point ends the process.
+    """
+    try:
+        status = main()
+    except SystemExit as exit_:  # --help, --version, a usage error: argparse's status, left the same way
+        if exit_.code is not None and not isinstance(exit_.code, int):
+            print(exit_.code, file=sys.stderr)  # as the interpreter does with sys.exit("message")
+        status = exit_.code if isinstance(exit_.code, int) else 1 if exit_.code is not None else 0
+    _leave(status)
+
+
+def _leave(status: int) -> NoReturn:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away before the last line: as main says for the same case
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            status = status or EXIT_BROKEN_PIPE
+        except (OSError, ValueError):  # a closed or failing stream: nothing more can be said on it
+            pass
+    atexit._run_exitfuncs()  # the handlers a normal exit would run (temporary folders, worker processes)
+    os._exit(status)
 
 
 def _internal_error(exc: Exception) -> int:
