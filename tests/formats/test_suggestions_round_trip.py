@@ -607,3 +607,147 @@ def test_any_damage_to_the_export_is_a_problem_never_a_crash(repo: Path, tmp_pat
         write(path, tasks)
         labelstudio.read_export(path)
         labelstudio.export_outcomes(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# A correction round: the imported labels exported again, corrected, imported again
+
+
+def first_round(repo: Path, tmp_path: Path) -> dict:
+    """The round trip above, imported: the article's labels now record their origins."""
+    task = suggested_task(repo, tmp_path)
+    exported = write(tmp_path / "export.json", export(task, annotated(task)))
+    assert cli("import", "labelstudio", exported, "--force", *ANNOTATOR, cwd=repo).returncode == 0
+    return json.loads((repo / "annotations" / f"{ARTICLE}.json").read_text(encoding="utf-8"))
+
+
+def exported_again(repo: Path, tmp_path: Path) -> dict:
+    run = cli("export", "labelstudio", ARTICLE, "--out", tmp_path / "again", cwd=repo)
+    assert run.returncode == 0, run.output
+    (task,) = json.loads((tmp_path / "again" / "labelstudio-tasks.json").read_text(encoding="utf-8"))
+    return task
+
+
+def moved(result: list[dict], phrase: str, nth: int = 0) -> list[dict]:
+    """A region's results moved onto another span of the text."""
+    offsets = Utf16Offsets(TEXT)
+    start, end = at(phrase, nth)
+    for item in result:
+        item["value"].update(start=offsets.to_utf16(start), end=offsets.to_utf16(end))
+        if isinstance(item["value"].get("text"), str):
+            item["value"]["text"] = phrase
+    return result
+
+
+def retyped(result: list[dict], **fields: str) -> list[dict]:
+    """A region's results with the text of some of its text areas changed."""
+    for item in result:
+        if item["from_name"] in fields:
+            item["value"]["text"] = [fields[item["from_name"]]]
+    return result
+
+
+def test_a_correction_round_left_as_it_was_gives_back_the_same_file(repo: Path, tmp_path: Path) -> None:
+    before = (first_round(repo, tmp_path), (repo / "annotations" / f"{ARTICLE}.json").read_bytes())[1]
+    task = exported_again(repo, tmp_path)
+    result = [{**item, "origin": "prediction"} for item in task["predictions"][0]["result"]]
+    exported = write(tmp_path / "export2.json", export(task, result, parent=None))
+    run = cli("import", "labelstudio", exported, "--force", cwd=repo)
+    assert run.returncode == 0, run.output
+    assert (repo / "annotations" / f"{ARTICLE}.json").read_bytes() == before
+    assert cli("validate", cwd=repo).returncode == 0
+
+
+def test_a_correction_round_keeps_each_span_s_suggestion_and_says_what_changed(repo: Path, tmp_path: Path) -> None:
+    first = first_round(repo, tmp_path)
+    by_text = {m["text"]: m for m in first["entities"]}
+    assert by_text["Acme Corp"]["origin"]["kind"] == "suggested" and by_text["FBI"]["origin"]["kind"] == "manual"
+    task = exported_again(repo, tmp_path)
+    ids = {m["text"]: m["id"] for m in first["entities"]}
+    second = {m["text"]: m["id"] for m in first["entities"] if m["start"] == at("Acme Corp", 1)[0]}["Acme Corp"]
+    first_acme = {m["id"] for m in first["entities"] if m["start"] == at("Acme Corp", 0)[0]}.pop()
+    claims = {c["text"]: c["id"] for c in first["claims"]}
+    lost = claims["Acme Corp lost 5 million records on Monday"]
+    result = [
+        *taken(task, first_acme),  # kept as it was: still suggested
+        *moved(taken(task, second, "prediction-changed"), "Acme", 1),  # a suggested mention shortened: edited
+        *taken(task, ids["Reuters"]),  # already edited, untouched: edited
+        *taken(task, ids["FBI"], "prediction-changed"),  # drawn by hand before: still manual
+        # ids["5 million"] deleted
+        *drawn("Yy1_Ab2cDe", "label", "Monday", "DATE"),  # drawn now: manual, a new id
+        *retyped(
+            taken(task, lost), proposition="fbi_investigates_acme_breach"
+        ),  # a suggested claim, its proposition changed:
+        # no suggestion gives one, so it is still kept as suggested
+        *taken(task, claims["The FBI may be investigating"]),
+        *taken(task, claims["Acme Corp hit again"]),
+    ]
+    exported = write(tmp_path / "export2.json", export(task, result, parent=None))
+    run = cli("import", "labelstudio", exported, "--force", "--annotator", "rev-02", "--annotator-type", "person",
+              "--guidelines", "3.0", "--date", "2031-07-01", cwd=repo)  # fmt: skip
+    assert run.returncode == 0, run.output
+    assert cli("validate", cwd=repo).returncode == 0
+    document = json.loads((repo / "annotations" / f"{ARTICLE}.json").read_text(encoding="utf-8"))
+    origins = {(m["text"], m["start"]): (m["origin"]["kind"], m["origin"]["suggestion"]) for m in document["entities"]}
+    assert origins == {
+        ("Acme Corp", at("Acme Corp", 0)[0]): ("suggested", "m1"),
+        ("Acme", at("Acme Corp", 1)[0]): ("edited", "m2"),
+        ("Reuters", at("Reuters")[0]): ("edited", "m4"),
+        ("FBI", at("FBI")[0]): ("manual", None),
+        ("Monday", at("Monday")[0]): ("manual", None),
+    }
+    # The span drawn now takes no id of a suggestion the file's spans came from (a deleted suggestion, m3,
+    # is not in the file: its id may be reused, and the span's origin says it was drawn by hand)
+    assert {m["text"]: m["id"] for m in document["entities"]}["Monday"] not in {"m1", "m2", "m4"}
+    assert {c["text"]: (c["origin"]["kind"], c["origin"]["suggestion"]) for c in document["claims"]} == {
+        "Acme Corp hit again": ("manual", None),
+        "Acme Corp lost 5 million records on Monday": ("suggested", "c2"),
+        "The FBI may be investigating": ("edited", "c3"),
+    }
+    assert {c["text"]: c["proposition"] for c in document["claims"]}[
+        "Acme Corp lost 5 million records on Monday"
+    ] == "fbi_investigates_acme_breach"
+    # The new annotator's record, still naming the suggestions each layer started from
+    source = {"system": "example-tagger", "version": "2.1", "file": None}
+    for layer in ("entities", "claims"):
+        record = document["provenance"][layer]
+        assert record["annotator"] == {"id": "rev-02", "type": "person"} and record["suggestions"] == source
+        assert record["date"] == "2031-07-01"
+
+
+@pytest.mark.parametrize(
+    ("origins", "message"),
+    [
+        ([], "an object of entities, claims"),
+        ({"mentions": {}}, "an object of entities, claims"),
+        ({"entities": []}, "not an object of spans by id"),
+        ({"entities": {"m1": {"start": "0", "end": 9}}}, "no integer start and end"),
+        ({"entities": {"m1": {"start": 0, "end": 9, "origin": {"kind": "kept"}}}}, "has an origin that is not"),
+        (
+            {"entities": {"m1": {"start": 0, "end": 9, "origin": {"kind": "manual", "suggestion": "m1"}}}},
+            "does not fit its kind",
+        ),
+    ],
+)
+def test_carried_origins_that_are_not_as_exported_are_refused(repo: Path, tmp_path: Path, origins, message) -> None:
+    first_round(repo, tmp_path)
+    before = (repo / "annotations" / f"{ARTICLE}.json").read_bytes()
+    task = exported_again(repo, tmp_path)
+    task["data"]["cyberclaims"]["origins"] = origins
+    result = [{**item, "origin": "prediction"} for item in task["predictions"][0]["result"]]
+    exported = write(tmp_path / "export2.json", export(task, result, parent=None))
+    run = cli("import", "labelstudio", exported, "--force", cwd=repo)
+    assert run.returncode == 1 and "data.cyberclaims.origins" in run.output and message in run.output, run.output
+    assert (repo / "annotations" / f"{ARTICLE}.json").read_bytes() == before
+
+
+def test_a_region_marked_as_from_the_export_s_prediction_that_it_does_not_hold_is_refused(
+    repo: Path, tmp_path: Path
+) -> None:
+    first_round(repo, tmp_path)
+    task = exported_again(repo, tmp_path)
+    result = [{**item, "origin": "prediction"} for item in task["predictions"][0]["result"]]
+    result += [{**item, "origin": "prediction"} for item in drawn("Zz9_Qq8wEr", "label", "Monday", "DATE")]
+    exported = write(tmp_path / "export2.json", export(task, result, parent=None))
+    run = cli("import", "labelstudio", exported, "--force", cwd=repo)
+    assert run.returncode == 1 and "the export has no entities region 'Zz9_Qq8wEr'" in run.output, run.output

@@ -122,6 +122,40 @@ def span_origin(
     return {"kind": kind, "suggestion": region_id}, None
 
 
+def exported_span(span: Mapping[str, Any], layer: str) -> dict[str, Any]:
+    """What a correction round compares a span with: its offsets, its origin, and each field a suggestion may
+    give, as they were when the span was exported (:func:`corrected_origin`)."""
+    return {
+        "start": span.get("start"),
+        "end": span.get("end"),
+        **{name: span.get(name) for name in SUGGESTED_FIELDS[layer]},
+        "origin": span.get("origin"),
+    }
+
+
+def corrected_origin(
+    layer: str, said: str | None, exported: Mapping[str, Any] | None, span: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ``origin`` of a span after a correction round (``export`` → a tool → ``import``) of labels that
+    already record their origins: ``exported`` is the span as it was exported (None: not in the export).
+
+    A span drawn in the tool, or one that was added by hand before, is ``manual``. A span that came from a
+    suggestion keeps its suggestion. One that was ``suggested`` stays so while its offsets and every field it
+    had when exported are unchanged (a field empty then, which no suggestion gave, may be filled in, as
+    :func:`kept_as_suggested` allows); otherwise, and for one already ``edited``, it is ``edited``. The
+    suggestion itself is not in the annotation file: a change that restores an edited span to it exactly
+    still reads ``edited``.
+    """
+    recorded = exported.get("origin") if exported is not None else None
+    if said == MANUAL or not isinstance(recorded, Mapping) or recorded.get("kind") == "manual":
+        return {"kind": "manual", "suggestion": None}
+    assert exported is not None  # a recorded origin comes from an exported span
+    given = {name: value for name, value in exported.items() if name != "origin" and value not in (None, [])}
+    if recorded.get("kind") == "suggested" and kept_as_suggested(given, span, layer):
+        return {"kind": "suggested", "suggestion": recorded.get("suggestion")}
+    return {"kind": "edited", "suggestion": recorded.get("suggestion")}
+
+
 # ---------------------------------------------------------------------------------------------
 # What became of the suggestions
 

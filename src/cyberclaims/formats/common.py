@@ -76,6 +76,7 @@ class Draft:
     carried: dict[str, Any] = field(default_factory=dict)  # metadata, annotators, notes, provenance as exported
     suggestions: Suggestions | None = None  # what the labels started from (their spans' origins name these)
     date: str | None = None  # the day the tool's annotation was last changed, YYYY-MM-DD
+    corrects_suggestions: bool = False  # its spans' origins came through the export (a correction round)
 
 
 @dataclass(frozen=True)
@@ -368,16 +369,23 @@ def _provenance(draft: Draft, document: dict[str, Any], made_by: MadeBy, current
     kept = current.get("provenance")
     if not isinstance(kept, dict):
         kept = {}
+    # A correction round of labels that started from suggestions (their spans carried their origins through
+    # the export): each layer still started from the suggestions its record named.
+    before = kept or (draft.carried or {}).get("provenance")
+    before = before if isinstance(before, dict) else {}
     record: dict[str, Any] = {}
     for layer in LAYERS:
         if layer not in brought:
             record[layer] = kept.get(layer)
         elif holds_labels(document, layer):
+            earlier = before.get(layer) if draft.corrects_suggestions else None
             record[layer] = {
                 "method": "annotated",
                 "annotator": made_by.agent(),
                 "suggestions": draft.suggestions.source()
                 if draft.suggestions is not None and layer in suggested
+                else earlier.get("suggestions")
+                if isinstance(earlier, dict)
                 else None,
                 "guidelines": made_by.guidelines,
                 "date": made_by.date or draft.date,

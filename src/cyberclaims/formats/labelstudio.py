@@ -15,7 +15,8 @@ The labeling config is ``annotations/labelstudio-config.xml``; its control names
 Offsets: Label Studio's Text tag counts JavaScript string positions, i.e. UTF-16 code units (an emoji
 counts 2); they are converted from and to code points here, and every imported region whose ``text``
 is given must equal the article at the converted offsets. The task's ``data`` carries the article id
-and the fields no control edits (metadata, annotators, notes, provenance), so that they survive the trip.
+and the fields no control edits (metadata, annotators, notes, provenance, and the origin of each span that
+records one: ``docs/formats.md``, "A correction round"), so that they survive the trip.
 Region ids: the exporter uses the project's ids (``m1``, ``c1``); the importer keeps ids of that
 form and numbers every region Label Studio invented an id for.
 """
@@ -29,7 +30,18 @@ from typing import Any
 
 from ..core.jsondoc import JsonDocument
 from ..core.model import Article
-from ..core.suggestions import FROM_SUGGESTION, MANUAL, Outcome, Suggestions, lowest_score, outcome, span_origin
+from ..core.suggestions import (
+    FROM_SUGGESTION,
+    MANUAL,
+    SPAN_LAYERS,
+    Outcome,
+    Suggestions,
+    corrected_origin,
+    exported_span,
+    lowest_score,
+    outcome,
+    span_origin,
+)
 from ..core.vocabulary import SEGMENT_KINDS
 from ..validation.schema import schema_issues
 from ..validation.suggestions import suggestion_issues
@@ -42,6 +54,7 @@ TEXT_FIELDS = ("claimer", "normalized", "proposition", "event", "about")
 CHOICE_FIELDS = ("attribution", "certainty")
 KNOWN_CONTROLS = {MENTION_CONTROL, CLAIM_CONTROL, SEGMENT_CONTROL, "entity", *TEXT_FIELDS, *CHOICE_FIELDS}
 MODEL_VERSION = "cyberclaims"
+ORIGINS = "origins"  # in the task's data.cyberclaims: each exported span's origin, by layer and id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,8 +123,20 @@ def to_task(article: Article) -> dict[str, Any]:
         regions.mention(mention)
     for claim in data["claims"]:
         regions.claim(claim)
+    carried = _carried(data)
+    # Spans that record their origin (labels that started from suggestions) keep it through a correction
+    # round: the import compares each region with the span as exported (core.suggestions.corrected_origin).
+    origins = {
+        layer: {span["id"]: exported_span(span, layer) for span in data[layer]}
+        for layer in SPAN_LAYERS
+        if any("origin" in span for span in data[layer])
+    }
     return {
-        "data": {"text": article.text, "article_id": article.id, "cyberclaims": _carried(data)},
+        "data": {
+            "text": article.text,
+            "article_id": article.id,
+            "cyberclaims": {**carried, **({ORIGINS: origins} if origins else {})},
+        },
         "predictions": [{"model_version": MODEL_VERSION, "result": regions.result}],
     }
 
@@ -240,6 +265,9 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
     if len(problems) > before:  # a malformed result is refused whole: never imported as fewer labels
         return None
     suggested = next(iter(suggestions.articles.values()), {}) if suggestions is not None else {}
+    exported = _exported_origins(carried, where, problems) if suggestions is None else {}
+    if len(problems) > before:
+        return None
     offsets = Utf16Offsets(text)
     mentions, claims, segments = [], [], []
     for region_id, items in regions.items():
@@ -280,23 +308,24 @@ def read_task(task: Any, where: str, problems: list[Problem]) -> Draft | None:
                 "label": label,
                 "entity": entity or None,
             }
-            mentions.append(_with_origin(mention, "entities", region_id, items, suggested, here, problems))
+            mentions.append(_with_origin(mention, "entities", region_id, items, suggested, exported, here, problems))
         elif kind == CLAIM_CONTROL:
             claim = _claim(region_id, items, text, start, end, here, problems)
-            claims.append(_with_origin(claim, "claims", region_id, items, suggested, here, problems))
+            claims.append(_with_origin(claim, "claims", region_id, items, suggested, exported, here, problems))
     if len(problems) > before:
         return None
     return Draft(
         where,
         text,
         article_id,
-        renumber(mentions, "m", reserved=[s["id"] for s in suggested.get("entities", [])]),
-        renumber(claims, "c", reserved=[s["id"] for s in suggested.get("claims", [])]),
+        renumber(mentions, "m", reserved=_taken_ids("entities", suggested, exported)),
+        renumber(claims, "c", reserved=_taken_ids("claims", suggested, exported)),
         sorted(segments, key=lambda s: (s["start"], s["end"])) or None,
         True,
         carried,
         suggestions,
         _date(annotation),
+        corrects_suggestions=bool(exported),
     )
 
 
@@ -311,11 +340,13 @@ def _with_origin(
     region_id: str,
     items: list[dict],
     suggested: dict[str, list[dict[str, Any]]],
+    exported: dict[str, dict[str, dict[str, Any]]],
     here: str,
     problems: list[Problem],
 ) -> dict[str, Any]:
-    """The span with its ``origin`` when its layer started from suggestions (else as it is)."""
-    if layer not in suggested:
+    """The span with its ``origin`` when its layer started from suggestions: those of the task (made by
+    ``suggest``), or the origins its spans recorded when exported (a correction round). Else as it is."""
+    if layer not in suggested and layer not in exported:
         return span
     said = [item["origin"] for item in items if item.get("origin") is not None]
     unknown = sorted({repr(o) for o in said if not isinstance(o, str) or o not in LS_ORIGINS})
@@ -331,12 +362,82 @@ def _with_origin(
             )
         )
         return span
+    tool_says = kinds.pop() if kinds else None
+    if layer in exported:
+        before = exported[layer].get(region_id)
+        if before is None and tool_says == FROM_SUGGESTION:
+            problems.append(
+                Problem(
+                    here, f"is marked as taken from a prediction, but the export has no {layer} region {region_id!r}"
+                )
+            )
+            return span
+        if before is not None and before.get("origin") is None:
+            return span  # it recorded none when exported: `validate` asks for it; nothing is made up here
+        return {**span, "origin": corrected_origin(layer, tool_says, before, span)}
     by_id = {s["id"]: s for s in suggested[layer]}
-    origin, problem = span_origin(layer, region_id, kinds.pop() if kinds else None, by_id, span)
+    origin, problem = span_origin(layer, region_id, tool_says, by_id, span)
     if problem is not None:
         problems.append(Problem(here, problem))
         return span
     return {**span, "origin": origin}
+
+
+def _exported_origins(
+    carried: dict[str, Any], where: str, problems: list[Problem]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The origins the export carried (``data.cyberclaims.origins``), by layer and span id, checked: each
+    entry as ``export labelstudio`` writes it, or a located problem (the task is then refused whole)."""
+    record = carried.get(ORIGINS)
+    if record is None:
+        return {}
+    shown = f"{where} data.cyberclaims.{ORIGINS}"
+    if not isinstance(record, dict) or not set(record) <= set(SPAN_LAYERS):
+        problems.append(
+            Problem(shown, f"is not as `export labelstudio` writes it: an object of {', '.join(SPAN_LAYERS)}")
+        )
+        return {}
+    checked: dict[str, dict[str, dict[str, Any]]] = {}
+    for layer, spans in record.items():
+        if not isinstance(spans, dict):
+            problems.append(Problem(f"{shown}.{layer}", "is not an object of spans by id"))
+            continue
+        for span_id, span in spans.items():
+            why = _exported_span_problem(span)
+            if why is not None:
+                problems.append(Problem(f"{shown}.{layer}.{span_id}", why))
+        checked[layer] = spans
+    return checked
+
+
+def _exported_span_problem(span: Any) -> str | None:
+    if not isinstance(span, dict):
+        return f"is {type(span).__name__}, not a span as `export labelstudio` writes it"
+    if not all(isinstance(span.get(k), int) and not isinstance(span.get(k), bool) for k in ("start", "end")):
+        return "has no integer start and end"
+    origin = span.get("origin")
+    if origin is None:
+        return None  # a span of a layer whose other spans record theirs: `validate` names it after the import
+    kinds = ("suggested", "edited", "manual")
+    if not isinstance(origin, dict) or origin.get("kind") not in kinds:
+        return f"has an origin that is not an object with a kind ({', '.join(kinds)})"
+    suggestion = origin.get("suggestion")
+    if (origin["kind"] == "manual") != (suggestion is None) or not (suggestion is None or isinstance(suggestion, str)):
+        return "has an origin whose suggestion does not fit its kind (an id, or null for manual)"
+    return None
+
+
+def _taken_ids(
+    layer: str, suggested: dict[str, list[dict[str, Any]]], exported: dict[str, dict[str, dict[str, Any]]]
+) -> list[str]:
+    """Ids a span drawn by hand must not take: those of the suggestions, and of the suggestions the exported
+    spans came from (a deleted one's id would read as if the new span came from it)."""
+    ids = [s["id"] for s in suggested.get(layer, [])]
+    for span in exported.get(layer, {}).values():
+        origin = span.get("origin")
+        if isinstance(origin, dict) and isinstance(origin.get("suggestion"), str):
+            ids.append(origin["suggestion"])
+    return ids
 
 
 def _task_suggestions(
