@@ -616,3 +616,51 @@ def test_labels_are_checked_against_the_gold_layout(gold):
     # a system's error, scored (a false positive) and listed, not a refusal
     assert checked.ok and article.id in checked.articles
     assert [(i.code, i.pointer) for i in checked.flagged] == [("label-in-boilerplate", "/entities/0")]
+
+
+def test_the_report_shows_a_figure_on_too_few_minority_items_as_not_informative():
+    """A made-up result: 3 positive pairs within articles (too few), 12 across them (enough). The text shows
+    the first as not informative, with no interval, and the second as a number; the JSON keeps both."""
+    from cyberclaims.benchmark.report import Result
+    from cyberclaims.core.sampling import MIN_MINORITY_ITEMS
+
+    assert 3 < MIN_MINORITY_ITEMS <= 12
+    metrics = {
+        **{f"{k}_{m}": 0.5 for k in ("pairwise", "bcubed") for m in ("precision", "recall", "f1")},
+        **{f"cross_document_pairwise_{m}": 0.75 for m in ("precision", "recall", "f1")},
+        **dict(gold_claims=9, predicted_claims=9, matched_claims=9, gold_clusters=6, predicted_clusters=6),
+        **dict(gold_pairs=2, predicted_pairs=2, correct_pairs=1),
+        **dict(gold_cross_document_pairs=8, predicted_cross_document_pairs=8, correct_cross_document_pairs=4),
+    }
+    intervals = {"pairwise_f1": [0.25, 0.75], "cross_document_pairwise_f1": [0.5, 0.875]}
+    confidence = {"method": "percentile bootstrap over articles", "resamples": 10, "seed": 0, "intervals": intervals}
+    result = Result("events", [f"a{n}" for n in range(12)], metrics, None, confidence)
+    text = result.to_text()
+    rows = {line.split("  ")[0]: line for line in text.splitlines()}
+    assert rows["pairwise"].count("not informative (n=3)") == 3 and "0.500" not in rows["pairwise"]
+    assert rows["pairwise, cross-document"].count("0.750") == 3
+    assert "headline: pairwise_f1 = not informative (n=3)" in text
+    interval_rows = [line for line in text.splitlines() if line.startswith(("pairwise_f1", "cross_document"))]
+    assert "not shown" in interval_rows[0] and "[0.500, 0.875]" in interval_rows[1], interval_rows
+    assert result.to_dict()["metrics"]["pairwise_f1"] == 0.5
+    assert result.to_dict()["support"]["pairwise_f1"] == 3
+    assert result.to_dict()["support"]["cross_document_pairwise_f1"] == 12
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_text_of_evaluate_follows_the_support_its_json_gives(tmp_path, gold, task):
+    """On the corpus: each figure the JSON says rests on too few minority items is printed as not informative,
+    whatever the data is."""
+    from cyberclaims.core.sampling import informative, not_informative
+
+    out = tmp_path / "metrics.json"
+    run = run_cli("evaluate", "--task", task, "--predictions", ROOT / "annotations", "--output", out)
+    assert run.returncode == 0, run.output
+    result = json.loads(out.read_text(encoding="utf-8"))
+    primary = result["primary"]["metric"]
+    n = result["support"][primary]
+    shown = f"{result['primary']['value']:.3f}" if informative(n) else not_informative(n)
+    assert f"headline: {primary} = {shown}" in run.stdout
+    for figure, count in result["support"].items():
+        if not informative(count):
+            assert not_informative(count) in run.stdout, figure

@@ -3,7 +3,10 @@ and the baselines' results (:func:`leaderboard_text`, for ``cyberclaims baseline
 markdown table is :func:`cyberclaims.dataset.leaderboard.leaderboard_markdown`).
 
 Figures are formatted as in the dataset card's leaderboard (:func:`cyberclaims.dataset.leaderboard.format_figure`):
-three decimals, ``n/a`` when undefined.
+three decimals, ``n/a`` when undefined; and, as there, a figure resting on fewer items of its minority class
+than :data:`~cyberclaims.core.sampling.MIN_MINORITY_ITEMS` is shown as "not informative (n=…)", with no
+interval (:func:`~cyberclaims.dataset.leaderboard.minority_items` counts them; the JSON gives the numbers and
+the counts, ``support``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dataset.leaderboard import format_figure, learnt_from, row_figures, scored_on, sorted_rows
+from ..core.sampling import MIN_MINORITY_ITEMS, informative, not_informative
+from ..dataset.leaderboard import format_figure, learnt_from, minority_items, row_figures, scored_on, sorted_rows
 from .metrics import Metrics
 from .tasks import TASK_SPECS
 
@@ -32,10 +36,17 @@ class Result:
     split: str | None = None  # the split scored; None: the articles given, whatever their split
     system_errors: list[dict[str, Any]] = field(default_factory=list)  # scored as wrong, listed here
     format: str | None = None  # the prediction format read (annotation, jsonl, iob2)
+    per_article_support: dict[str, dict[str, int]] | None = None  # what each article's figures rest on
 
     @property
     def headline(self) -> dict[str, float | None]:
         return {k: self.metrics[k] for k in TASK_SPECS[self.task].headline}
+
+    @property
+    def support(self) -> dict[str, int]:
+        """What each pooled figure rests on, as the not-informative rule counts it (items of its minority
+        class: :func:`~cyberclaims.dataset.leaderboard.minority_items`)."""
+        return minority_items({"task": self.task, "metrics": self.metrics})
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +60,8 @@ class Result:
             "metrics": self.metrics,
             "per_article": self.per_article,
             "confidence": self.confidence,
+            "support": self.support,
+            "per_article_support": self.per_article_support,
             "notes": self.notes,
             "format": self.format,
             "system_errors": self.system_errors,
@@ -79,17 +92,34 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
     return [line(header), line(["-" * w for w in widths]), *map(line, rows)]
 
 
-def _figures(values: Mapping[str, Any], *keys: str) -> list[str]:
-    """``values[key]`` of each key, formatted."""
-    return [format_figure(values[k]) for k in keys]
+def _figures(values: Mapping[str, Any], *keys: str, support: Mapping[str, int] | int | None = None) -> list[str]:
+    """``values[key]`` of each key, formatted; "not informative (n=…)" for one resting on too few minority
+    items (``support``: per key, or one count for all)."""
+    return [_figure(values, k, support) for k in keys]
+
+
+def _figure(values: Mapping[str, Any], key: str, support: Mapping[str, int] | int | None) -> str:
+    n = support.get(key) if isinstance(support, Mapping) else support
+    return format_figure(values[key]) if n is None or informative(n) else not_informative(n)
+
+
+def _label_items(v: Mapping[str, Any]) -> int:
+    """A label's items: its gold and predicted mentions, a correct one once (correct = recall x gold)."""
+    correct = round((v.get("recall") or 0.0) * v["gold"])
+    return v["gold"] + v["predicted"] - correct
 
 
 def result_text(result: Result) -> str:
     """A readable report of one task for the terminal: its measures, per article, confidence intervals."""
     scored = f"{len(result.articles)} article{'s' if len(result.articles) != 1 else ''}"
     where = f"{result.split} split, {scored} scored" if result.split else f"{scored} scored"
-    out = [f"{result.task}: {TASK_SPECS[result.task].description}", f"{where}; n/a = undefined (nothing to score)", ""]
-    out += _MEASURES[result.task](result.metrics)
+    out = [
+        f"{result.task}: {TASK_SPECS[result.task].description}",
+        f"{where}; n/a = undefined (nothing to score); not informative (n=...) = a figure resting on fewer than "
+        f"{MIN_MINORITY_ITEMS} items of its minority class",
+        "",
+    ]
+    out += _MEASURES[result.task](result.metrics, result.support)
     out += _per_article_lines(result)
     for note in result.notes:
         out += ["", note]
@@ -102,66 +132,76 @@ def result_text(result: Result) -> str:
             for e in result.system_errors
         ]
     primary = TASK_SPECS[result.task].primary
-    out += ["", f"headline: {primary} = {format_figure(result.metrics[primary])}"]
+    out += ["", f"headline: {primary} = {_figure(result.metrics, primary, result.support)}"]
     return "\n".join(out)
 
 
-def _ner_lines(m: Mapping[str, Any]) -> list[str]:
-    rows = [[label, *_figures(v, *_PRF), str(v["gold"]), str(v["predicted"])] for label, v in m["per_label"].items()]
-    rows.append(["micro", *_figures(m, *_PRF), str(m["gold"]), str(m["predicted"])])
-    rows.append(["macro", *_figures(m, "macro_precision", "macro_recall", "macro_f1"), "", ""])
+def _ner_lines(m: Mapping[str, Any], support: Mapping[str, int]) -> list[str]:
+    rows = [
+        [label, *_figures(v, *_PRF, support=_label_items(v)), str(v["gold"]), str(v["predicted"])]
+        for label, v in m["per_label"].items()
+    ]
+    rows.append(["micro", *_figures(m, *_PRF, support=support), str(m["gold"]), str(m["predicted"])])
+    macro = support["macro_f1"]
+    rows.append(["macro", *_figures(m, "macro_precision", "macro_recall", "macro_f1", support=macro), "", ""])
     out = text_table(["label", "precision", "recall", "f1", "gold", "predicted"], rows)
     out += ["", "views (nervaluate's rules):"]
     out += text_table(
         ["view", *_PRF, *_OUTCOMES],
-        [[v, *_figures(x, *_PRF), *(str(x[k]) for k in _OUTCOMES)] for v, x in m["views"].items()],
+        [
+            [v, *_figures(x, *_PRF, support=x["possible"] + x["spurious"]), *(str(x[k]) for k in _OUTCOMES)]
+            for v, x in m["views"].items()
+        ],
     )
     return out
 
 
-def _linking_lines(m: Mapping[str, Any]) -> list[str]:
+def _linking_lines(m: Mapping[str, Any], support: Mapping[str, int]) -> list[str]:
     return text_table(
         ["measure", "value", "on"],
         [
             [
                 "accuracy on found mentions",
-                format_figure(m["accuracy"]),
+                _figure(m, "accuracy", support),
                 f"{m['found']} gold linked mentions found with exact span and label, {m['correct']} with the gold key",
             ],
             [
                 "end-to-end precision",
-                format_figure(m["precision"]),
+                _figure(m, "precision", support),
                 f"{m['predicted_links']} predicted mentions with a key",
             ],
-            ["end-to-end recall", format_figure(m["recall"]), f"{m['gold_links']} gold mentions with a key"],
-            ["end-to-end f1", format_figure(m["f1"]), "span, label and key all right"],
+            ["end-to-end recall", _figure(m, "recall", support), f"{m['gold_links']} gold mentions with a key"],
+            ["end-to-end f1", _figure(m, "f1", support), "span, label and key all right"],
         ],
     )
 
 
-def _claims_lines(m: Mapping[str, Any]) -> list[str]:
+def _claims_lines(m: Mapping[str, Any], support: Mapping[str, int]) -> list[str]:
+    def on_matched(attribute: str) -> str:
+        return f"matched claims ({support[attribute]} outside the majority class)"
+
     return text_table(
         ["measure", "value", "on"],
         [
-            ["span precision", format_figure(m["precision"]), f"{m['predicted']} predicted claims"],
-            ["span recall", format_figure(m["recall"]), f"{m['gold']} gold claims"],
-            ["span f1", format_figure(m["f1"]), f"{m['matched']} matched (overlap >= half the longer span)"],
-            ["attribution accuracy", format_figure(m["attribution_accuracy"]), "matched claims"],
-            ["attribution macro-f1", format_figure(m["attribution_macro_f1"]), "matched claims"],
-            ["certainty accuracy", format_figure(m["certainty_accuracy"]), "matched claims"],
-            ["certainty macro-f1", format_figure(m["certainty_macro_f1"]), "matched claims"],
-            ["claimer accuracy", format_figure(m["claimer_accuracy"]), "matched claims"],
+            ["span precision", _figure(m, "precision", support), f"{m['predicted']} predicted claims"],
+            ["span recall", _figure(m, "recall", support), f"{m['gold']} gold claims"],
+            ["span f1", _figure(m, "f1", support), f"{m['matched']} matched (overlap >= half the longer span)"],
+            ["attribution accuracy", _figure(m, "attribution_accuracy", support), on_matched("attribution_accuracy")],
+            ["attribution macro-f1", _figure(m, "attribution_macro_f1", support), on_matched("attribution_macro_f1")],
+            ["certainty accuracy", _figure(m, "certainty_accuracy", support), on_matched("certainty_accuracy")],
+            ["certainty macro-f1", _figure(m, "certainty_macro_f1", support), on_matched("certainty_macro_f1")],
+            ["claimer accuracy", _figure(m, "claimer_accuracy", support), "matched claims"],
         ],
     )
 
 
-def _clusters_lines(m: Mapping[str, Any]) -> list[str]:
+def _clusters_lines(m: Mapping[str, Any], support: Mapping[str, int]) -> list[str]:
     return text_table(
         ["measure", *_PRF, "on"],
         [
             [
                 "pairwise",
-                *_figures(m, "pairwise_precision", "pairwise_recall", "pairwise_f1"),
+                *_figures(m, "pairwise_precision", "pairwise_recall", "pairwise_f1", support=support),
                 f"{m['gold_pairs']} gold pairs, {m['predicted_pairs']} predicted, {m['correct_pairs']} correct",
             ],
             [
@@ -171,13 +211,14 @@ def _clusters_lines(m: Mapping[str, Any]) -> list[str]:
                     "cross_document_pairwise_precision",
                     "cross_document_pairwise_recall",
                     "cross_document_pairwise_f1",
+                    support=support,
                 ),
                 f"{m['gold_cross_document_pairs']} gold pairs, {m['predicted_cross_document_pairs']} predicted, "
                 f"{m['correct_cross_document_pairs']} correct",
             ],
             [
                 "B-cubed",
-                *_figures(m, "bcubed_precision", "bcubed_recall", "bcubed_f1"),
+                *_figures(m, "bcubed_precision", "bcubed_recall", "bcubed_f1", support=support),
                 f"{m['gold_claims']} gold claims in {m['gold_clusters']} clusters, {m['predicted_claims']} "
                 f"predicted in {m['predicted_clusters']}, {m['matched_claims']} matched",
             ],
@@ -201,7 +242,13 @@ def _per_article_lines(result: Result) -> list[str]:
     return [
         "",
         "per article:",
-        *text_table(["article", *headline], [[a, *_figures(v, *headline)] for a, v in result.per_article.items()]),
+        *text_table(
+            ["article", *headline],
+            [
+                [a, *_figures(v, *headline, support=(result.per_article_support or {}).get(a))]
+                for a, v in result.per_article.items()
+            ],
+        ),
     ]
 
 
@@ -215,11 +262,17 @@ def _confidence_lines(result: Result) -> list[str]:
         *text_table(
             ["measure", "value", "interval"],
             [
-                [k, format_figure(result.metrics[k]), "n/a" if iv is None else f"[{iv[0]:.3f}, {iv[1]:.3f}]"]
+                [k, _figure(result.metrics, k, result.support), _interval(iv, result.support.get(k))]
                 for k, iv in intervals.items()
             ],
         ),
     ]
+
+
+def _interval(interval: Sequence[float] | None, support: int | None) -> str:
+    if support is not None and not informative(support):
+        return "not shown"  # no interval for a figure that is not shown
+    return "n/a" if interval is None else f"[{interval[0]:.3f}, {interval[1]:.3f}]"
 
 
 def leaderboard_text(results: dict[str, Any]) -> str:

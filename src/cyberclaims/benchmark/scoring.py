@@ -22,6 +22,7 @@ from typing import Any, TypeGuard
 from ..core.issues import Issue, Report
 from ..core.model import Article, in_split
 from ..core.sampling import bootstrap
+from ..dataset.leaderboard import minority_items
 from .gold import Gold, load_gold
 from .predictions import Predictions, check_any
 from .protocol import MIN_ARTICLES_FOR_CI, RESAMPLES, SEED
@@ -105,9 +106,13 @@ def evaluate(
     metrics = spec.score([(s, 1) for s in stats])
     per_article = None
     notes = []
+    per_article_support = None
     if spec.per_article:
-        per_article = {
-            a.id: {k: v for k, v in spec.score([(s, 1)]).items() if k in spec.headline} for a, s in zip(ordered, stats)
+        whole = {a.id: spec.score([(s, 1)]) for a, s in zip(ordered, stats)}
+        per_article = {a: {k: v for k, v in m.items() if k in spec.headline} for a, m in whole.items()}
+        per_article_support = {
+            a: {k: n for k, n in minority_items({"task": task, "metrics": m}).items() if k in spec.headline}
+            for a, m in whole.items()
         }
     else:
         notes.append("no per-article scores: the task pairs claims across articles")
@@ -136,6 +141,7 @@ def evaluate(
         split,
         [issue_dict(i) for i in flagged],
         format,
+        per_article_support,
     )
 
 

@@ -106,7 +106,8 @@ def minority_items(row: dict[str, Any]) -> dict[str, int]:
     positive = m["gold_pairs"] + m["predicted_pairs"] - m["correct_pairs"]
     cross = m["gold_cross_document_pairs"] + m["predicted_cross_document_pairs"] - m["correct_cross_document_pairs"]
     pairs = ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_precision", "bcubed_recall", "bcubed_f1")
-    return {**dict.fromkeys(pairs, positive), "cross_document_pairwise_f1": cross}
+    cross_keys = ("cross_document_pairwise_precision", "cross_document_pairwise_recall", "cross_document_pairwise_f1")
+    return {**dict.fromkeys(pairs, positive), **dict.fromkeys(cross_keys, cross)}
 
 
 def _outside_majority(per_label: dict[str, Any], matched: int) -> int:
