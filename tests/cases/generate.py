@@ -779,15 +779,24 @@ def _(root):
     return DOC, '"claims": null', "/provenance/claims"
 
 
-@fault("provenance-missing", "pass-layer-null-though-empty")
+@fault("provenance-missing", "pass-layer-null-though-labelled")
 def _(root):
     folder = make_pass(root, record=False)
     document = json.loads((folder / f"{ID}.json").read_text(encoding="utf-8"))
-    document["claims"] = []
-    document["provenance"]["alignment"] = None
+    document["provenance"]["alignment"] = None  # its claims carry proposition and event keys
     (folder / f"{ID}.json").write_text(dumps(document), encoding="utf-8")
     make_register(root)
     return f"annotations/passes/pass-a/{ID}.json", '"alignment": null', "/provenance/alignment"
+
+
+@fault("provenance-missing", "pass-of-no-layer")
+def _(root):
+    folder = make_pass(root, record=False)
+    document = json.loads((folder / f"{ID}.json").read_text(encoding="utf-8"))
+    document["provenance"] = dict.fromkeys(document["provenance"])  # each labelled layer says so too
+    (folder / f"{ID}.json").write_text(dumps(document), encoding="utf-8")
+    make_register(root)
+    return f"annotations/passes/pass-a/{ID}.json", '"provenance": {', "/provenance"
 
 
 @fault("provenance-invalid", "pass-layer-adjudicated")

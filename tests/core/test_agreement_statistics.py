@@ -12,6 +12,7 @@ import pytest
 from cyberclaims.core.agreement import Agreement, agreement
 from cyberclaims.core.model import Article
 from cyberclaims.core.sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS
+from cyberclaims.core.vocabulary import LAYERS
 
 
 def _article(article_id: str, claims: list[dict], split: str = "test") -> Article:
@@ -208,3 +209,30 @@ def test_every_statistic_says_what_it_rests_on_in_json():
     # per article too: one article's 5 claims are never enough
     per_article = data["per_article"]["art000"]["claim_span_f1"]
     assert per_article == {"value": None, "shown": "not informative (n=5)", "minority_items": 5}
+
+
+def _with_provenance(article: Article, layers: set[str]) -> Article:
+    record = {"method": "annotated", "annotator": {"id": "x", "type": "person"}, "suggestions": None}
+    doc = {**article.data, "provenance": {layer: (record if layer in layers else None) for layer in LAYERS}}
+    return Article(article.id, "", b"", type("D", (), {"value": doc})(), "")
+
+
+def test_a_pass_of_some_layers_is_compared_on_those_only():
+    """Pass B made the entity layers only (its claims and alignment records are null): no claim or
+    clustering figure compares pass A's claims with their absence, in any output."""
+    a, b = _pair([("certain", "certain")] * 12)
+    b = [_with_provenance(x, {"entities", "links"}) for x in b]
+    a = [_with_provenance(x, set(LAYERS)) for x in a]
+    result = _compare((a, b))
+    assert result.layers == ["entities", "links"]
+    assert set(result.statistics) == {"entity_mention_f1", "entity_linking"}
+    assert all(set(figures) <= {"entity_mention_f1", "entity_linking"} for figures in result.per_article.values())
+    data = result.to_dict()
+    assert data["layers"] == ["entities", "links"] and set(data["statistics"]) == set(result.statistics)
+    for text in (result.to_markdown(), result.to_text()):
+        assert "claim span F1" not in text and "kappa" not in text and "event" not in text
+        assert "Compared on the layers both passes hold (entities, links); claims, alignment" in text
+    # Files without provenance hold every layer; so do two passes that both made every layer
+    assert _compare(_pair([("certain", "certain")] * 12)).layers == list(LAYERS)
+    full = _compare(([_with_provenance(x, set(LAYERS)) for x in _pair([("certain", "certain")] * 12)[0]],) * 2)
+    assert "claim_span_f1" in full.statistics and "Compared on the layers" not in full.to_markdown()

@@ -128,3 +128,40 @@ def test_the_card_prints_no_number_on_too_few_minority_items(tmp_path: Path):
         if "1.000" in line and line.startswith("| "):
             measure = line.strip("| ").split(" | ")[0]
             assert measure not in statistics or statistics[measure]["minority_items"] >= 10, line
+
+
+def test_a_pass_of_the_entity_layers_only_is_compared_on_them(tmp_path: Path):
+    """A third pass that made the entity layers only (its claims and alignment records null): the card
+    compares it with each of the first two on those layers, as `cyberclaims agreement` does, and prints no
+    claim figure that would set the first passes' claims against nothing."""
+    root = made_up_repository(tmp_path / "repo")
+    document, text = _document("pass-z-annotator")
+    starts = [m.start() for m in re.finditer("Acme", text)]
+    document["entities"] = [
+        {"id": f"m{n + 1}", "start": s, "end": s + 4, "text": "Acme", "label": "ORG", "entity": "acme"}
+        for n, s in enumerate(starts)
+    ]
+    document["claims"] = []
+    document["provenance"]["claims"] = document["provenance"]["alignment"] = None
+    folder = root / "annotations" / "passes" / "pass-z"
+    _write(folder, document)
+    (folder / "entities.json").write_text(
+        json.dumps({"entities": [{"key": "acme", "name": "Acme", "type": "ORG", "aliases": [], "description": "x"}]}),
+        encoding="utf-8",
+    )
+    (folder / "INSTRUCTIONS.md").write_text("Label the entities by annotations/GUIDELINES.md.\n", encoding="utf-8")
+    assert run_cli("passes", "record", "pass-z", cwd=root).returncode == 0
+    assert run_cli("validate", cwd=root).returncode == 0, run_cli("validate", cwd=root).output
+    assert run_cli("build", cwd=root).returncode == 0
+    card = (root / "dataset" / "README.md").read_text(encoding="utf-8")
+    for other in ("pass-x", "pass-y"):
+        head = f"Pass `pass-z` against `{other}`, on the layers both hold (entities, links;"
+        section = card[card.index(head) :]
+        section = section[: section.index("\n####")].split("\n\nPass `", 1)[0]
+        assert "Compared on the layers both passes hold (entities, links); claims, alignment" in section
+        rows = _rows(section)
+        run = run_cli("agreement", other, "pass-z", "--format", "json", cwd=root)
+        statistics = {s["measure"]: s for s in json.loads(run.stdout)["statistics"].values()}
+        assert set(rows) == set(statistics) == {"entity mention F1 (exact span and label)", "entity linking agreement"}
+        assert rows["entity mention F1 (exact span and label)"][0] == "0.000"  # 30 mentions against none
+        assert all(cells[0] == statistics[measure]["shown"] for measure, cells in rows.items())

@@ -73,6 +73,16 @@ def test_table_suggestions_and_annotators_from_a_made_up_repository(mini):
     (collection,) = corpus.passes
     counts = origin_counts({a.id: a.data for a in collection.iter_articles(mini)})["claims"]
     assert (counts["suggested"], counts["edited"], counts["manual"]) == (1, 0, 1)
+    # The gold was not made from the pass (its claims name no pass): none of it began as the pass's suggestions
+    section = suggestions_section(corpus)
+    assert "The gold's claims were not adjudicated from `pass-s`" in section and "began as a suggestion" not in section
+    # ... once its claims are adjudicated from the pass, the share of them that began as its suggestions
+    gold_path = mini / "annotations" / f"{ID}.json"
+    gold = json.loads(gold_path.read_text())
+    gold["provenance"]["claims"] = made_by("adjudicator", method="adjudicated", passes=["pass-s"])
+    gold_path.write_text(json.dumps(gold, indent=2))
+    corpus, report = validate(mini, show_progress=False)
+    assert report.ok, [i.to_text() for i in report.issues]
     section = suggestions_section(corpus)
     gold_claims = len(corpus.gold.articles[0].data["claims"])
     assert f"Of the gold's {gold_claims} claims (articles of `pass-s`), 1 (50%) began" in section

@@ -197,6 +197,10 @@ def _nested(record: dict) -> dict:
         node = row
         for parent in parents:
             node = node.setdefault(parent, {})
+            if node is None:
+                break  # a field of a struct that is null (a layer a pass did not make): null with it
+        if node is None:
+            continue
         plain = _plain(value)
         if isinstance(node, list) and isinstance(plain, dict):
             # a struct inside a list of structs (a span's origin) comes column-wise: one list per field; a

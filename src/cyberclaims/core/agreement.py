@@ -47,7 +47,7 @@ from typing import Any
 from .clustering import clustering_score
 from .model import Article, split_of
 from .sampling import MIN_ARTICLES, MIN_MINORITY_ITEMS, RESAMPLES, SEED, informative, shown
-from .vocabulary import SPLITS
+from .vocabulary import LAYERS, SPLITS
 
 
 @dataclass
@@ -616,6 +616,7 @@ class Agreement:
     resampled: str = "articles"  # what the bootstrap drew: "articles", or "items" (too few articles)
     resamples: int = RESAMPLES
     seed: int = SEED
+    layers: list[str] = field(default_factory=lambda: list(LAYERS))  # the layers both passes hold: the figures shown
 
     @property
     def linking_agreement(self) -> float | None:
@@ -643,6 +644,7 @@ class Agreement:
             "pass_b": self.pass_b,
             "articles": self.articles,
             "article_count": len(self.articles),
+            "layers": self.layers,
             "intervals": {
                 "method": "percentile bootstrap",
                 "level": 0.95,
@@ -673,6 +675,16 @@ class Agreement:
         """(measure, value, 95% interval, trivial baseline, on what) for tables."""
         return [s.row() for s in self.statistics.values()]
 
+    def _layers_note(self) -> str:
+        """Which layers are compared, when not all: those both passes hold."""
+        if list(self.layers) == list(LAYERS):
+            return ""
+        left = [layer for layer in LAYERS if layer not in self.layers]
+        return (
+            f" Compared on the layers both passes hold ({', '.join(self.layers) or 'none'}); "
+            f"{', '.join(left)}: null in a pass's provenance, not compared."
+        )
+
     def _splits(self) -> dict[str, Agreement]:
         """The splits the tables show: none when every article is in one split (its table would repeat)."""
         return self.by_split if len(self.by_split) > 1 else {}
@@ -694,7 +706,7 @@ class Agreement:
             lines = [
                 f"{title}:",
                 "",
-                part.intervals_note(),
+                part.intervals_note() + self._layers_note(),
                 "",
                 "| measure | value | 95% interval | trivial baseline | on |",
                 "|---|---|---|---|---|",
@@ -713,7 +725,7 @@ class Agreement:
             out.append(
                 f"agreement between {self.pass_a} and {self.pass_b}, {where}, on {_articles(len(part.articles))}"
             )
-            out.append(f"  {part.intervals_note()}")
+            out.append(f"  {part.intervals_note()}{self._layers_note()}")
             for measure, value, interval, baseline, on in rows:
                 out.append(
                     f"  {measure:<{widths[0]}}  {value:>{widths[1]}}  {interval:<{widths[2]}}  "
@@ -958,6 +970,46 @@ def agreement(
         result.by_split[split] = _agreement(
             name_a, name_b, {i: items[i] for i in ids}, {i: article_statistics[i] for i in ids}, resamples, seed
         )
+    held = held_layers([by_id_a[i] for i in common]) & held_layers([by_id_b[i] for i in common])
+    return _only_layers(result, [layer for layer in LAYERS if layer in held])
+
+
+def statistic_layer(key: str) -> str:
+    """The layer a statistic compares: ``entities``, ``links``, ``claims`` or ``alignment``."""
+    if key == "entity_mention_f1":
+        return "entities"
+    if key == "entity_linking":
+        return "links"
+    if key.startswith(("proposition_", "event_")):
+        return "alignment"
+    return "claims"
+
+
+def held_layers(articles: Sequence[Article]) -> set[str]:
+    """The layers a pass holds, as its files' provenance says: a layer is held when some article's record of
+    it is not null (a pass made of some layers only, an entity pass say, has null records for the others).
+    Files without provenance hold every layer."""
+    records = [a.data.get("provenance") for a in articles]
+    if not any(isinstance(r, dict) for r in records):
+        return set(LAYERS)
+    return {layer for layer in LAYERS for r in records if isinstance(r, dict) and r.get(layer) is not None}
+
+
+def _only_layers(result: Agreement, layers: list[str]) -> Agreement:
+    """The agreement with only the figures of ``layers``: a figure of a layer one pass did not make would
+    compare labels with their absence."""
+    result.layers = layers
+    result.statistics = {k: s for k, s in result.statistics.items() if statistic_layer(k) in layers}
+    result.article_statistics = {
+        article: {k: s for k, s in figures.items() if statistic_layer(k) in layers}
+        for article, figures in result.article_statistics.items()
+    }
+    result.per_article = {
+        article: {k: v for k, v in figures.items() if statistic_layer(k) in layers}
+        for article, figures in result.per_article.items()
+    }
+    for part in result.by_split.values():
+        _only_layers(part, layers)
     return result
 
 

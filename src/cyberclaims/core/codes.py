@@ -134,8 +134,8 @@ CODES: dict[str, Code] = _codes(
     (
         "provenance-missing",
         E,
-        "A layer that holds labels (or any layer of a pass) does not record how it was made: who, a person or "
-        "a model, from which suggestions, under which guidelines version, when.",
+        "A layer that holds labels (or every layer of a pass: a pass makes at least one) does not record how it "
+        "was made: who, a person or a model, from which suggestions, under which guidelines version, when.",
     ),
     (
         "provenance-invalid",

@@ -311,8 +311,27 @@ def agreement_section(corpus: Corpus) -> str:
         f"F1 is high when most claims are alone anyway. A figure resting on fewer than {MIN_MINORITY_ITEMS} "
         f"items of its minority class (a kappa: matched claims outside the majority class in either pass; a "
         f"clustering: positive pairs; the others: their items) is shown as not informative, with its counts "
-        f"only. The `passes` config holds both passes, so disagreements can be studied directly."
+        f"only. The `passes` config holds every pass, so disagreements can be studied directly."
+        + further_passes_agreement(corpus)
     )
+
+
+def further_passes_agreement(corpus: Corpus) -> str:
+    """Each pass beyond the first two, compared with each of them on the layers both hold (a pass may make
+    some layers only: its provenance says which), so that every pass's agreement is published."""
+    first = corpus.passes[:2]
+    parts = []
+    for extra in corpus.passes[2:]:
+        for other in first:
+            result = agreement(other.name, other.articles, extra.name, extra.articles)
+            if not result.articles or not result.layers:
+                continue
+            parts.append(
+                f"Pass `{extra.name}` against `{other.name}`, on the layers both hold ({', '.join(result.layers)}; "
+                f"pooled over {_count(len(result.articles), 'article')}; reproduce with "
+                f"`cyberclaims agreement {other.name} {extra.name}`):\n\n{result.to_markdown()}"
+            )
+    return "".join(f"\n\n{part}" for part in parts)
 
 
 def fields_tables(configs: list) -> str:

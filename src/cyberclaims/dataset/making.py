@@ -141,18 +141,33 @@ def suggestions_section(corpus: Corpus) -> str:
                 f"{count['edited']} edited, {count['manual']} added by hand (`cyberclaims suggest --report "
                 f"annotations/passes/{collection.name}` also counts the suggestions deleted)."
             )
-        traced = gold_origins(collection.name, gold, passed, groups)
         for group in groups:
-            began, total = traced.share(group)
+            # Only a gold layer adjudicated from this pass can have begun as its suggestions: a pass made
+            # after the gold (to measure agreement, say) shares spans with it without having given them.
+            source = {i: d for i, d in gold.items() if _adjudicated_from(d, group, collection.name)}
+            began, total = gold_origins(collection.name, source, passed, [group]).share(group)
             if total:
                 lines.append(
                     f"- Of the gold's {total} {_SPAN_NAMES[group][1]} (articles of `{collection.name}`), {began} "
                     f"({began / total:.0%}) began as a suggestion: the pass's span at the same place was kept or "
                     f"edited from one."
                 )
+            elif gold:
+                lines.append(
+                    f"- The gold's {_SPAN_NAMES[group][1]} were not adjudicated from `{collection.name}` (their "
+                    f"provenance names other passes): none of them began as its suggestions."
+                )
     if not lines:
         return "No pass started from a system's suggestions: every span was placed by its annotator."
     return "\n".join(lines)
+
+
+def _adjudicated_from(data: dict, layer: str, pass_name: str) -> bool:
+    """Whether the gold's ``layer`` of one article names ``pass_name`` among the passes it was adjudicated from."""
+    provenance = data.get("provenance")
+    record = provenance.get(layer) if isinstance(provenance, dict) else None
+    passes = record.get("passes") if isinstance(record, dict) else None
+    return isinstance(passes, list) and pass_name in passes
 
 
 def guidelines_version(root: Path) -> str | None:
