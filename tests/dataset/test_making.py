@@ -26,7 +26,7 @@ MODEL = {"id": "tagger-7", "type": "model", "model": "Some Tagger", "model_versi
 
 
 def test_each_record_is_described_in_words():
-    assert describe_layer(None).startswith("not recorded")
+    assert describe_layer(None).startswith("not made")
     person = describe_layer(made_by("ann-1"))
     assert person == "annotated by `ann-1`, a person, from empty layers; guidelines 3.0, 2026-12-01"
     suggested = describe_layer(

@@ -36,7 +36,7 @@ def _agent(agent: dict[str, Any]) -> str:
 def describe_layer(record: dict[str, Any] | None) -> str:
     """One layer's provenance record in words."""
     if record is None:
-        return "not recorded (the layer holds no labels)"
+        return "not made: null, and the layer holds no labels"
     suggestions = record.get("suggestions")
     start = (
         f"starting from the suggestions of `{suggestions['system']}` ({suggestions['version']})"
