@@ -249,8 +249,11 @@ def refuse_repository_folder(root: Path, output: Path, command: str) -> None:
             if folder == there / name or folder.is_relative_to(there / name):
                 raise OutputFolderRefused(
                     f"{command} --out {_shown(output)} is the repository's {name}/ folder or inside it; "
-                    f"name a folder of its own, such as {'site' if command == 'render' else 'exported'}/"
+                    f"name a folder of its own, such as {_EXAMPLE_FOLDERS.get(command, 'exported')}/"
                 )
+
+
+_EXAMPLE_FOLDERS = {"render": "site", "suggest": "to-label"}  # what the docs name each command's output
 
 
 def _shown(path: Path) -> str:
