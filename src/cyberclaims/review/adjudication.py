@@ -39,10 +39,10 @@ from ..core.disagreements import (
     registry_text,
 )
 from ..core.errors import CyberClaimsError, UsageError
-from ..core.files import MAX_REGISTRY_BYTES, read_capped, write_file
+from ..core.files import MAX_REGISTRY_BYTES, read_capped, refuse_repository_folder, write_file
 from ..core.issues import Report, printable
 from ..core.jsondoc import parse_json
-from ..core.vocabulary import LAYERS
+from ..core.vocabulary import ARTICLE_ID, LAYERS, REGISTRY_FILES
 from ..validation import validate
 from ..validation.schema import schema_issues
 
@@ -321,17 +321,7 @@ def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None
     refused. The files are written to a temporary sibling, which is then renamed into place.
     """
     out = Path(out)
-    annotations = (Path(root) / "annotations").resolve()
-    target = out.resolve()
-    if target == annotations or target.is_relative_to(annotations) or annotations.is_relative_to(target):
-        raise UsageError(f"--draft {printable(str(out))} would write into annotations/: give a folder outside it")
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise UsageError(f"--draft {printable(str(out))} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not _made_by_draft(out):
-        raise UsageError(
-            f"--draft {printable(str(out))} is not empty and was not written by `cyberclaims adjudicate --draft`: "
-            f"give a new or empty folder"
-        )
+    check_draft_folder(root, out)
     gold = {}
     for article in comparison.articles:
         path = Path(root) / "annotations" / f"{article}.json"
@@ -357,6 +347,51 @@ def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return draft
+
+
+def check_draft_folder(root: Path, out: Path) -> None:
+    """``UsageError`` unless ``out`` may take a draft: a new or empty folder, or one an earlier draft made and that
+    holds nothing else (it is replaced whole, so a file of yours there would be deleted). Never annotations/ nor
+    another of the repository's own folders, never a link. Called before anything is compared or written."""
+    out = Path(out)
+    shown = printable(str(out))
+    annotations = (Path(root) / "annotations").resolve()
+    target = out.resolve()
+    if target == annotations or target.is_relative_to(annotations) or annotations.is_relative_to(target):
+        raise UsageError(f"--draft {shown} would write into annotations/: give a folder outside it")
+    refuse_repository_folder(root, out, "adjudicate", option="--draft")
+    if out.is_symlink():
+        raise UsageError(f"--draft {shown} is a symbolic link; a draft is never written through a link: name a folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--draft {shown} exists and is not a folder")
+    if not out.is_dir():
+        return
+    with os.scandir(out) as scan:
+        entries = sorted((e.name, e.is_file(follow_symlinks=False)) for e in scan)
+    if not entries:
+        return
+    if not _made_by_draft(out):
+        raise UsageError(
+            f"--draft {shown} is not empty and was not written by `cyberclaims adjudicate --draft`: "
+            f"give a new or empty folder"
+        )
+    foreign = [name for name, regular in entries if not regular or not _draft_file_name(name)]
+    if foreign:
+        listed = ", ".join(printable(name) for name in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise UsageError(
+            f"--draft {shown} holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} that a draft does not "
+            f"write ({listed}); a draft is replaced whole, so nothing was written: move them away, or give a new folder"
+        )
+
+
+def _draft_file_name(name: str) -> bool:
+    """Whether a draft writes a file of this name: its note, a registry, an article's annotation file."""
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        name == DRAFT_NOTE
+        or name in REGISTRY_FILES
+        or (dot == "." and suffix == "json" and bool(ARTICLE_ID.fullmatch(stem)))
+    )
 
 
 def _made_by_draft(folder: Path) -> bool:
