@@ -317,8 +317,9 @@ CODES: dict[str, Code] = _codes(
     (
         "lint-accepted-invalid",
         E,
-        "annotations/LINT-ACCEPTED.md has a table whose header is not | code | file | pointer | why |, or a row "
-        "without a code, a file or the reason the finding stays.",
+        "annotations/LINT-ACCEPTED.md cannot be read (a link, a FIFO, larger than 16 MiB, not UTF-8 or with a "
+        "byte-order mark), or has a table whose header is not | code | file | pointer | why |, or a row without a "
+        "code, a file or the reason the finding stays.",
     ),
     (
         "lint-accepted-unused",
