@@ -117,6 +117,13 @@ def _not_regular(mode: int) -> str:
     return "not a regular file"
 
 
+def entry_kinds(folder: Path) -> dict[str, str]:
+    """The entries of ``folder`` by name: "" for a regular file, else what it is ("a FIFO (named pipe)", "a
+    symbolic link", "a folder"), never following a link."""
+    with os.scandir(folder) as scan:
+        return {entry.name: _not_regular(entry.stat(follow_symlinks=False).st_mode) for entry in scan}
+
+
 class NotRegularFileError(OSError):
     """A path names a FIFO, a device, a socket or a folder where a regular file is expected."""
 

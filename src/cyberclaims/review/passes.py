@@ -11,9 +11,16 @@ from pathlib import Path
 
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
-from ..core.issues import Report
+from ..core.issues import Issue, Report, printable
 from ..validation.discovery import discover
-from ..validation.pass_register import REGISTER, pass_files, register_issues, register_line, register_lines
+from ..validation.pass_register import (
+    REGISTER,
+    odd_entries,
+    pass_files,
+    register_issues,
+    register_line,
+    register_lines,
+)
 
 
 @dataclass
@@ -45,6 +52,25 @@ def record_pass(root: Path, name: str) -> Recorded:
             "nothing was written",
             Report(problems),
         )
+    folder = root / "annotations" / "passes" / name
+    odd = odd_entries(folder)
+    if odd:  # a FIFO or a link in a finished pass would be left out of the register without a word
+        raise CyberClaimsError(
+            f"pass {name} holds what is not a regular file, so it cannot be recorded; nothing was written",
+            Report(
+                [
+                    Issue(
+                        f"annotations/passes/{name}/{printable(file)}",
+                        None,
+                        "",
+                        "file-unreadable",
+                        f"is {kind}, not a regular file: a pass file is a regular file; replace it with the file, "
+                        f"or remove it",
+                    )
+                    for file, kind in sorted(odd.items())
+                ]
+            ),
+        )
     register = root / "annotations" / "passes" / REGISTER
     text = ""
     if register.exists():
@@ -52,7 +78,6 @@ def record_pass(root: Path, name: str) -> Recorded:
         text = (data or b"").decode("utf-8")
     entries, _ = register_lines(text.encode("utf-8"), str(register))
     result = Recorded(name)
-    folder = root / "annotations" / "passes" / name
     new_lines = []
     for file in pass_files(folder):
         key = f"{name}/{file}"
