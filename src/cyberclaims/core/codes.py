@@ -140,7 +140,9 @@ CODES: dict[str, Code] = _codes(
     (
         "provenance-invalid",
         E,
-        "A provenance record that cannot be true where it is: an adjudicated layer in a pass.",
+        "A provenance record that cannot be true where it is: an adjudicated layer in a pass; a pass layer whose "
+        "suggestions name a file the pass folder does not hold, or another system or version than its "
+        "SUGGESTIONS.json.",
     ),
     (
         "provenance-unknown-pass",
