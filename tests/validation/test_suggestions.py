@@ -142,7 +142,12 @@ def _pass_from_suggestions(tmp_path: Path, *, keep_file: bool, version: str = "1
         claim["origin"] = {"kind": "manual", "suggestion": None}
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     if keep_file:
-        suggestions = {"system": "x", "model_version": "1.0", "note": None, "articles": [{"id": path.stem, "claims": []}]}
+        suggestions = {
+            "system": "x",
+            "model_version": "1.0",
+            "note": None,
+            "articles": [{"id": path.stem, "claims": []}],
+        }
         write(folder / "SUGGESTIONS.json", suggestions)
     record_passes(root)
     return root

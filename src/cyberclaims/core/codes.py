@@ -179,7 +179,12 @@ CODES: dict[str, Code] = _codes(
         "A decision cites a section that is not a numbered heading of annotations/GUIDELINES.md (nor a numbered "
         "item or table row under one).",
     ),
-    ("adjudication-unknown-item", E, "A decision's location names nothing that the two passes can be compared on."),
+    (
+        "adjudication-unknown-item",
+        E,
+        "A decision's location names nothing that the two passes can be compared on, or shows offsets or a text "
+        "(what ADJUDICATION.md prints) that are not those of what it locates.",
+    ),
     ("adjudication-pass-mismatch", E, "A decision says a pass has a value that the pass does not have there."),
     (
         "adjudication-choice-inconsistent",
