@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL, cases, cli, record_passes
-
 from cyberclaims.validation.suggestions import folder_outcome, read_suggestions
 
 TEXT = "Kestrel Logistics said its depot was hit on Friday."
