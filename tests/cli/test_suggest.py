@@ -157,3 +157,17 @@ def test_a_from_file_that_is_not_a_regular_file_is_named_as_such(repo: Path, tmp
               "--out", "o", cwd=repo)  # fmt: skip
     assert run.returncode == 2 and "not a regular file" in run.stderr and "no such file" not in run.stderr
     assert not (repo / "o").exists()
+
+
+def test_a_line_of_a_systems_output_for_no_article_of_the_corpus_is_an_error(repo: Path, tmp_path: Path) -> None:
+    """A mistyped id was skipped without a word (as a line of another article of the corpus still is)."""
+    output = tmp_path / "out.jsonl"
+    lines = [{"id": "acme-hit-again", "entities": []}, {"id": "acme-breach", "entities": []}]
+    output.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    args = ("acme-hit-again", "--from", output, "--system-name", "x", "--system-version", "1")
+    assert cli("suggest", *args, "--out", "ok", cwd=repo).returncode == 0  # another article's line: skipped
+    lines.append({"id": "acme-hit-agian", "entities": []})
+    output.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    run = cli("suggest", *args, "--out", "o", cwd=repo)
+    assert run.returncode == 1 and "out.jsonl:3:" in run.stdout and "'acme-hit-agian'" in run.stdout, run.output
+    assert not (repo / "o").exists()
