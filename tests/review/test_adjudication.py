@@ -335,3 +335,22 @@ def test_diff_does_not_take_the_decisions_file_for_an_article(adjudication_repo,
     run = cli("diff", base, "--format", "json", cwd=adjudication_repo)
     assert run.returncode == 0, run.output
     assert "adjudication" not in json.loads(run.stdout).get("articles_added", [])
+
+
+def test_a_pass_without_instructions_or_with_a_recorded_file_gone_is_not_adjudicated(adjudication_repo):
+    """Errors located on the pass folder itself, or in the register about its files, were let through (exit 0)."""
+    passes = adjudication_repo / "annotations" / "passes"
+    instructions = passes / "pass-a" / "INSTRUCTIONS.md"
+    kept = instructions.read_bytes()
+    instructions.unlink()
+    run = cli("adjudicate", "pass-a", "pass-b", cwd=adjudication_repo)
+    assert run.returncode == 1 and "pass-instructions-missing" in run.output and "must validate" in run.stderr
+    instructions.write_bytes(kept)
+    register = passes / "SHA256SUMS"
+    register.write_text(
+        register.read_text(encoding="utf-8") + "0" * 64 + "  pass-b/gone-article.json\n", encoding="utf-8"
+    )
+    lines = sorted(register.read_text(encoding="utf-8").splitlines(), key=lambda line: line.split("  ", 1)[1])
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("adjudicate", "pass-a", "pass-b", cwd=adjudication_repo)
+    assert run.returncode == 1 and "pass-file-missing" in run.output, run.output

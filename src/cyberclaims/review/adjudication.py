@@ -40,10 +40,11 @@ from ..core.disagreements import (
 )
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, refuse_repository_folder, write_file
-from ..core.issues import Report, printable
+from ..core.issues import Issue, Report, printable
 from ..core.jsondoc import parse_json
 from ..core.vocabulary import ARTICLE_ID, LAYERS, REGISTRY_FILES
 from ..validation import validate
+from ..validation.pass_register import REGISTER
 from ..validation.schema import schema_issues
 
 DRAFT_NOTE = "DRAFT.md"
@@ -74,11 +75,11 @@ def find_disagreements(root: Path, names: Sequence[str]) -> Comparison:
             f"unknown pass {', '.join(map(printable, unknown))}; passes in annotations/passes/: "
             f"{', '.join(passes) or 'none'}"
         )
-    folders = tuple(f"annotations/passes/{n}/" for n in names)
-    errors = [i for i in report.errors if i.file.startswith(folders)]
+    errors = [i for i in report.errors if _about_passes(i, names)]
     if errors:
         raise CyberClaimsError(
-            f"pass {' and '.join(names)} must validate before it is adjudicated", Report(errors, report.files_checked)
+            f"passes {' and '.join(names)} must validate before they are adjudicated",
+            Report(errors, report.files_checked),
         )
     a, b = (passes[n] for n in names)
     return compare(
@@ -400,6 +401,20 @@ def _made_by_draft(folder: Path) -> bool:
         return False
     with open(note, encoding="utf-8", errors="replace") as fh:
         return fh.readline().rstrip("\n") == _DRAFT_MARK
+
+
+def _about_passes(issue: Issue, names: Sequence[str]) -> bool:
+    """Whether a validation error is one of the passes ``names``: located in a pass's folder or on the folder
+    itself (no INSTRUCTIONS.md), or in the register about one of its files (or the register unreadable)."""
+    for name in names:
+        folder = f"annotations/passes/{name}"
+        if issue.file == folder or issue.file.startswith(folder + "/"):
+            return True
+        if issue.file == f"annotations/passes/{REGISTER}" and (
+            issue.code == "pass-register-invalid" or f"{folder}/" in issue.message
+        ):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
