@@ -112,3 +112,16 @@ def test_a_register_that_is_a_link_is_reported_once_as_a_link(tmp_path):
     found = [(f, c, m) for f, c, m in issues_of(root) if f == "annotations/passes/SHA256SUMS"]
     assert [(c, "symbolic link" in m) for _, c, m in found] == [("pass-register-invalid", True)], found
     assert not [m for _, _, m in found if "a pass must be a real folder" in m]
+
+
+@pytest.mark.parametrize("broken", ["{", '{"entities": []}'])
+def test_a_pass_whose_files_do_not_validate_is_not_recorded(tmp_path, broken):
+    """It was recorded (exit 0), and a recorded pass can never be corrected: it stayed broken for good."""
+    root = repository(tmp_path)
+    folder = make_pass(root, "pass-x", record=False)
+    next(folder.glob("*-*.json")).write_text(broken, encoding="utf-8")
+    register = root / "annotations" / "passes" / "SHA256SUMS"
+    before = register.read_bytes() if register.exists() else None
+    run = run_cli("--root", root, "passes", "record", "pass-x")
+    assert run.returncode == 1 and "does not validate" in run.stderr and "annotations/passes/pass-x/" in run.stdout
+    assert (register.read_bytes() if register.exists() else None) == before

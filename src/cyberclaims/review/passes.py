@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
 from ..core.issues import Issue, Report, printable
+from ..validation import validate
 from ..validation.discovery import discover
 from ..validation.pass_register import (
     REGISTER,
@@ -34,7 +35,8 @@ def record_pass(root: Path, name: str) -> Recorded:
     """Add every unrecorded file of pass ``name`` to the register (sorted lines, the old ones untouched).
 
     Refused (nothing written) when the pass does not exist, a recorded file changed or is gone, or the
-    register cannot be read: recording must never hide an edit.
+    register cannot be read: recording must never hide an edit. Refused too when the pass holds what is not a
+    regular file, or its own files do not validate: what is recorded stays as it is.
     """
     root = Path(root)
     passes = [c.name for c in discover(root)[1:] if c.folder.is_dir()]
@@ -70,6 +72,20 @@ def record_pass(root: Path, name: str) -> Recorded:
                     for file, kind in sorted(odd.items())
                 ]
             ),
+        )
+    # A recorded pass is never edited again: one whose own files do not validate (not JSON, out of the schema,
+    # offsets past the text) would be recorded broken for good. The rest of the corpus may be in flux.
+    _, report = validate(root, show_progress=False)
+    invalid = [
+        i
+        for i in report.errors
+        if i.file.startswith(f"annotations/passes/{name}/") and i.code != "pass-file-unrecorded"
+    ]
+    if invalid:
+        raise CyberClaimsError(
+            f"pass {name} does not validate, and a recorded pass can never be corrected (only made again under a "
+            f"new name): fix it first; nothing was written",
+            Report(invalid, report.files_checked),
         )
     register = root / "annotations" / "passes" / REGISTER
     text = ""
