@@ -159,7 +159,8 @@ CODES: dict[str, Code] = _codes(
     (
         "span-origin-dangling",
         E,
-        "A span of a pass says it came from a suggestion that the pass's SUGGESTIONS.json does not hold.",
+        "A span of a pass says it came from a suggestion that the pass's SUGGESTIONS.json does not hold, or that "
+        "it kept that suggestion unchanged while its span or a field the suggestion gave differs.",
     ),
     ("pass-register-invalid", E, "annotations/passes/SHA256SUMS has a line that is not '<sha256>  <pass>/<file>'."),
     ("pass-file-unrecorded", E, "A pass file is not recorded in annotations/passes/SHA256SUMS."),
