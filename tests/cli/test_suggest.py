@@ -171,3 +171,15 @@ def test_a_line_of_a_systems_output_for_no_article_of_the_corpus_is_an_error(rep
     run = cli("suggest", *args, "--out", "o", cwd=repo)
     assert run.returncode == 1 and "out.jsonl:3:" in run.stdout and "'acme-hit-agian'" in run.stdout, run.output
     assert not (repo / "o").exists()
+
+
+@pytest.mark.parametrize("option", ["--system-name", "--system-version"])
+def test_a_system_name_or_version_with_a_control_character_is_refused(repo: Path, tmp_path: Path, option: str) -> None:
+    """It was written into every task and SUGGESTIONS.json, and printed raw."""
+    output = tmp_path / "out.jsonl"
+    output.write_text(json.dumps({"id": "acme-hit-again", "entities": []}) + "\n", encoding="utf-8")
+    values = {"--system-name": "x", "--system-version": "1"}
+    values[option] = "x\x1b]0;forged\x07"
+    run = cli("suggest", "--from", output, *(a for kv in values.items() for a in kv), "--out", "o", cwd=repo)
+    assert run.returncode == 2 and option in run.stderr and "\x1b" not in run.output, run.output
+    assert not (repo / "o").exists()

@@ -39,8 +39,8 @@ from .. import __version__
 from ..core.agreement import match_claims
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped
-from ..core.issues import Issue, Report
-from ..core.jsondoc import JsonDocument, parse_json
+from ..core.issues import Issue, Report, has_control_character, printable
+from ..core.jsondoc import JsonDocument, has_lone_surrogate, parse_json
 from ..core.model import Article, in_split
 from ..core.suggestions import Suggestions
 from ..validation import validate
@@ -342,6 +342,9 @@ def suggest_for(
     if file is not None:
         if not name or not version:
             raise UsageError("--from needs the system's name and version (--system-name, --system-version)")
+        for option, value in (("--system-name", name), ("--system-version", version)):
+            if has_control_character(value) or has_lone_surrogate(value):  # written into every task and file
+                raise UsageError(f"{option} '{printable(value)}' holds a control character or bytes that are not UTF-8")
         corpus_ids = [f.id for f in corpus.gold.files] + [a.id for a in corpus.gold.articles]
         suggestions, flagged = suggestions_from_file(file, chosen, name, version, corpus_ids)
         return SuggestRun(chosen, suggestions, flagged)

@@ -17,7 +17,7 @@ from ..benchmark.suggest import SYSTEMS, suggest_for
 from ..core.issues import printable
 from ..core.wording import count
 from ..formats import brat, doccano, labelstudio, stix
-from ..formats.common import ImportResult, MadeBy, import_drafts
+from ..formats.common import ImportResult, MadeBy, import_drafts, made_by_problems
 from ..formats.export import EXPORT_FORMATS, SUGGESTIONS_FORMAT, export_files, write_export
 from ..review.passes import record_pass
 from ..validation import validate
@@ -250,7 +250,9 @@ def _made_by(args: argparse.Namespace) -> tuple[MadeBy | None, str | None]:
         return None, "a model is recorded with its name: --model NAME (and --model-version V when it is known)"
     if args.annotator_type == "person" and (args.model or args.model_version):
         return None, "--model and --model-version describe a model; a person has neither"
-    return MadeBy(args.annotator, args.annotator_type, args.guidelines, args.model, args.model_version, args.date), None
+    made_by = MadeBy(args.annotator, args.annotator_type, args.guidelines, args.model, args.model_version, args.date)
+    wrong = made_by_problems(made_by)
+    return (None, "; ".join(wrong)) if wrong else (made_by, None)
 
 
 def _report_dry_run(result: ImportResult) -> int:
