@@ -125,3 +125,16 @@ def test_a_pass_whose_files_do_not_validate_is_not_recorded(tmp_path, broken):
     run = run_cli("--root", root, "passes", "record", "pass-x")
     assert run.returncode == 1 and "does not validate" in run.stderr and "annotations/passes/pass-x/" in run.stdout
     assert (register.read_bytes() if register.exists() else None) == before
+
+
+@pytest.mark.parametrize("name", ["Pass-X", "pass x", ".hidden", "p" * 65])
+def test_a_pass_folder_named_as_no_pass_can_be_is_refused_not_recorded_into_a_broken_register(tmp_path, name):
+    """`passes record` wrote lines its own register check rejects (pass-register-invalid for good)."""
+    root = repository(tmp_path)
+    make_pass(root, "pass-x", record=False)
+    (root / "annotations" / "passes" / "pass-x").rename(root / "annotations" / "passes" / name)
+    found = issues_of(root)
+    assert [(f, c) for f, c, _ in found] == [(f"annotations/passes/{name}", "invalid-file-name")], found
+    run = run_cli("--root", root, "passes", "record", name)
+    assert run.returncode == 2 and "is not a pass name" in run.stderr, run.output
+    assert not (root / "annotations" / "passes" / "SHA256SUMS").exists()

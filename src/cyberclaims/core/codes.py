@@ -40,7 +40,12 @@ CODES: dict[str, Code] = _codes(
         "A file or folder name holds a control character (a newline, an escape): "
         "it would forge lines of reports and CI annotations.",
     ),
-    ("invalid-file-name", E, "The file name is not a valid article id followed by .txt or .json."),
+    (
+        "invalid-file-name",
+        E,
+        "The file name is not a valid article id followed by .txt or .json, or a folder of annotations/passes/ "
+        "is not named as a pass can be (lower-case letters and digits joined by '.', '_' or '-').",
+    ),
     ("missing-text", E, "An annotation file <id>.json has no raw text <id>.txt beside it."),
     ("missing-annotation", E, "A raw text <id>.txt has no annotation file <id>.json beside it."),
     ("missing-registry", E, "A registry file (entities.json, propositions.json or events.json) is missing."),

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
 from ..core.issues import Issue, Report, printable
+from ..core.vocabulary import PASS_NAME, is_pass_name
 from ..validation import validate
 from ..validation.discovery import discover
 from ..validation.pass_register import (
@@ -39,6 +40,10 @@ def record_pass(root: Path, name: str) -> Recorded:
     regular file, or its own files do not validate: what is recorded stays as it is.
     """
     root = Path(root)
+    if not is_pass_name(name):  # its lines would be ones the register's own check rejects
+        raise UsageError(
+            f"{printable(name)!r} is not a pass name ({PASS_NAME.pattern}): rename the folder of annotations/passes/"
+        )
     passes = [c.name for c in discover(root)[1:] if c.folder.is_dir()]
     if name not in passes:
         raise UsageError(f"no pass {name!r} in annotations/passes/ (found: {', '.join(passes) or 'none'})")

@@ -15,11 +15,15 @@ from pathlib import Path
 
 from ..core.files import MAX_REGISTRY_BYTES, entry_kinds, read_capped, sha256_file
 from ..core.issues import Issue, printable
+from ..core.vocabulary import PASS_NAME
 
 REGISTER = "SHA256SUMS"
 INSTRUCTIONS = "INSTRUCTIONS.md"
 SUGGESTIONS = "SUGGESTIONS.json"
-_LINE = re.compile(r"^([0-9a-f]{64})  ([a-z0-9]+(?:[._-][a-z0-9]+)*)/([^/\x00-\x1f\x7f]+)$")
+# A pass name is the schema's (core.vocabulary.PASS_NAME), without its anchors
+_LINE = re.compile(
+    rf"^(?P<digest>[0-9a-f]{{64}})  (?P<name>{PASS_NAME.pattern.strip('^$')})/(?P<file>[^/\x00-\x1f\x7f]+)$"
+)
 
 
 def register_line(name: str, file: str, digest: str) -> str:
@@ -64,7 +68,7 @@ def register_lines(data: bytes, display: str) -> tuple[dict[str, tuple[str, int]
                 )
             )
             continue
-        digest, name, file = match.groups()
+        digest, name, file = match.group("digest", "name", "file")
         key = f"{name}/{file}"
         if key in entries:
             issues.append(
