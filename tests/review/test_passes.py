@@ -138,3 +138,15 @@ def test_a_pass_folder_named_as_no_pass_can_be_is_refused_not_recorded_into_a_br
     run = run_cli("--root", root, "passes", "record", name)
     assert run.returncode == 2 and "is not a pass name" in run.stderr, run.output
     assert not (root / "annotations" / "passes" / "SHA256SUMS").exists()
+
+
+def test_a_register_line_that_is_not_utf8_is_located_and_the_other_lines_still_count(tmp_path):
+    """One bad byte made the whole register unreadable before: every recorded file was then 'unrecorded'."""
+    root = repository(tmp_path)
+    make_pass(root, "pass-x")
+    register = root / "annotations" / "passes" / "SHA256SUMS"
+    register.write_bytes(register.read_bytes() + b"\xff\xfe\n")
+    lines = len(register.read_bytes().split(b"\n")) - 1
+    run = run_cli("--root", root, "validate", "--format", "json")
+    found = [(i["file"], i["line"], i["code"]) for i in json.loads(run.stdout)["issues"]]
+    assert found == [("annotations/passes/SHA256SUMS", lines, "pass-register-invalid")], found

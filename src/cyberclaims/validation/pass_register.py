@@ -48,11 +48,16 @@ def register_lines(data: bytes, display: str) -> tuple[dict[str, tuple[str, int]
     """The register's entries, ``"<pass>/<file>" -> (sha256, line)``, and what is malformed in it."""
     entries: dict[str, tuple[str, int]] = {}
     issues = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return {}, [Issue(display, None, "", "pass-register-invalid", "is not UTF-8 text")]
-    for number, line in enumerate(text.split("\n"), start=1):
+    # Line by line: a line that is not UTF-8 is reported where it is, and the other lines still count (one bad
+    # byte made every recorded file "unrecorded" before).
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            issues.append(
+                Issue(display, number, "", "pass-register-invalid", f"is not UTF-8 text (byte {exc.start} of the line)")
+            )
+            continue
         if not line:
             continue
         match = _LINE.fullmatch(line)
