@@ -86,7 +86,7 @@ def test_outcome_counts_kept_edited_deleted_and_added_per_layer() -> None:
     annotated = {
         "alpha": {
             "claims": [
-                {"id": "c1", "origin": origin("suggested", "c1")},
+                {**CLAIM, "id": "c1", "origin": origin("suggested", "c1")},  # kept: the suggestion's span, fields
                 {"id": "c2", "origin": origin("edited", "c2")},
                 {"id": "c4", "origin": origin("manual")},
                 {"id": "c5", "origin": origin("edited", "c2")},  # a suggestion split in two: both came from it
@@ -180,3 +180,27 @@ def test_gold_spans_traced_to_the_pass_that_started_from_suggestions() -> None:
     assert traced.share("claims") == (2, 4)
     assert traced.layers["entities"] == Counter({"absent": 1})
     assert traced.to_dict()["layers"]["claims"]["began_as_suggestions"] == 2
+
+
+def test_a_span_that_says_it_kept_a_suggestion_it_changed_is_listed() -> None:
+    """Its origin said "suggested" while its span (or a field the suggestion gave) differed: the counts then said
+    kept what was edited, and validate accepted it."""
+    annotated = {
+        "alpha": {
+            "claims": [
+                {**CLAIM, "id": "c1", "certainty": "possible", "origin": origin("suggested", "c1")},
+                {**CLAIM, "id": "c2", "start": 31, "end": 40, "origin": origin("suggested", "c2")},
+                {
+                    **CLAIM,
+                    "id": "c3",
+                    "start": 50,
+                    "end": 60,
+                    "normalized": "A thing.",
+                    "origin": origin("suggested", "c3"),
+                },
+            ]
+        }
+    }
+    found = outcome(suggested(), annotated)
+    assert [d.split(":")[0] for d in found.dangling] == ["alpha claims c1", "alpha claims c2"], found.dangling
+    assert all("its origin is edited" in d for d in found.dangling)

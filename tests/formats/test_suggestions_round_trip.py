@@ -450,6 +450,32 @@ def test_contradictory_or_partial_annotator_options_are_usage_errors(
     assert run.returncode == 2 and message in run.stderr
 
 
+MODEL = ("--annotator", "bot-1", "--annotator-type", "model", "--guidelines", "3.0")
+
+
+@pytest.mark.parametrize(
+    ("options", "option"),
+    [
+        (("--annotator", "Ann 07", "--annotator-type", "person", "--guidelines", "3.0"), "--annotator"),
+        (("--annotator", "ann-07", "--annotator-type", "person", "--guidelines", "v3"), "--guidelines"),
+        ((*ANNOTATOR, "--date", "2031-13-45"), "--date"),
+        ((*MODEL, "--model", "", "--model-version", "1"), "--model"),
+        ((*MODEL, "--model", "tagger\x1b[2J", "--model-version", "1"), "--model"),
+        ((*MODEL, "--model", "tagger", "--model-version", "1\nforged line"), "--model-version"),
+    ],
+)
+def test_a_bad_annotator_option_is_a_usage_error_naming_it(
+    repo: Path, tmp_path: Path, options: tuple, option: str
+) -> None:
+    """Each was 4 schema errors on the annotation file (exit 1), or written as it was (a control character)."""
+    task = suggested_task(repo, tmp_path)
+    exported = write(tmp_path / "export.json", export(task, annotated(task)))
+    before = (repo / "annotations" / f"{ARTICLE}.json").read_bytes()
+    run = cli("import", "labelstudio", exported, "--force", *options, cwd=repo)
+    assert run.returncode == 2 and f"error: {option} " in run.stderr, run.output
+    assert "\x1b" not in run.output and (repo / "annotations" / f"{ARTICLE}.json").read_bytes() == before
+
+
 def test_a_model_annotator_is_recorded_as_a_model(repo: Path, tmp_path: Path) -> None:
     task = suggested_task(repo, tmp_path)
     exported = write(tmp_path / "export.json", export(task, annotated(task)))

@@ -204,6 +204,45 @@ def test_the_draft_never_writes_into_annotations_nor_over_a_folder_it_did_not_ma
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adjudicated", "draft", "mine"]
 
 
+def test_a_draft_never_deletes_what_it_did_not_write_in_a_folder_an_earlier_draft_made(adjudication_repo, tmp_path):
+    comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
+    target = tmp_path / "draft"
+    write_draft(adjudication_repo, comparison, target, today="2026-12-06")
+    (target / "my-notes.txt").write_text("keep me\n", encoding="utf-8")
+    (target / "sub").mkdir()
+    (target / "sub" / "kept.json").write_text("{}", encoding="utf-8")
+    before = tree(target)
+    with pytest.raises(UsageError, match=r"my-notes\.txt, sub"):
+        write_draft(adjudication_repo, comparison, target, today="2026-12-06")
+    assert tree(target) == before
+
+
+@pytest.mark.parametrize("folder", ["dataset/draft", "tests/draft", "src"])
+def test_the_draft_is_never_written_into_the_repositorys_own_folders(adjudication_repo, folder):
+    comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
+    before = tree(adjudication_repo)
+    with pytest.raises(UsageError, match="repository's"):
+        write_draft(adjudication_repo, comparison, adjudication_repo / folder)
+    assert tree(adjudication_repo) == before
+
+
+def test_a_draft_folder_that_is_a_link_is_refused_as_one(adjudication_repo, tmp_path):
+    comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "draft").symlink_to(elsewhere)
+    with pytest.raises(UsageError, match="symbolic link"):
+        write_draft(adjudication_repo, comparison, tmp_path / "draft")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_command_refuses_the_draft_folder_before_listing_anything(adjudication_repo, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    run = cli("adjudicate", "pass-a", "pass-b", "--draft", tmp_path / "mine", cwd=adjudication_repo)
+    assert run.returncode == 2 and "not empty" in run.stderr and run.stdout == "", run.output
+
+
 def test_the_draft_is_the_same_for_the_same_passes():
     one = make_draft(fixture_comparison(), today="2026-12-06")
     two = make_draft(fixture_comparison(), today="2026-12-06")
@@ -296,3 +335,22 @@ def test_diff_does_not_take_the_decisions_file_for_an_article(adjudication_repo,
     run = cli("diff", base, "--format", "json", cwd=adjudication_repo)
     assert run.returncode == 0, run.output
     assert "adjudication" not in json.loads(run.stdout).get("articles_added", [])
+
+
+def test_a_pass_without_instructions_or_with_a_recorded_file_gone_is_not_adjudicated(adjudication_repo):
+    """Errors located on the pass folder itself, or in the register about its files, were let through (exit 0)."""
+    passes = adjudication_repo / "annotations" / "passes"
+    instructions = passes / "pass-a" / "INSTRUCTIONS.md"
+    kept = instructions.read_bytes()
+    instructions.unlink()
+    run = cli("adjudicate", "pass-a", "pass-b", cwd=adjudication_repo)
+    assert run.returncode == 1 and "pass-instructions-missing" in run.output and "must validate" in run.stderr
+    instructions.write_bytes(kept)
+    register = passes / "SHA256SUMS"
+    register.write_text(
+        register.read_text(encoding="utf-8") + "0" * 64 + "  pass-b/gone-article.json\n", encoding="utf-8"
+    )
+    lines = sorted(register.read_text(encoding="utf-8").splitlines(), key=lambda line: line.split("  ", 1)[1])
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("adjudicate", "pass-a", "pass-b", cwd=adjudication_repo)
+    assert run.returncode == 1 and "pass-file-missing" in run.output, run.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -52,3 +53,37 @@ def test_a_row_that_matches_nothing_is_reported_and_a_bad_row_is_an_error(root):
     assert run.returncode == 1 and "annotations/LINT-ACCEPTED.md:6: lint-accepted-invalid" in run.stdout
     (root / "annotations" / "LINT-ACCEPTED.md").write_text("| what | where |\n|---|---|\n| a | b |\n")
     assert [i.code for i in lint(root).issues] == ["proposition-near-duplicate", "lint-accepted-invalid"]
+
+
+def _unreadable(root: Path, kind: str) -> None:
+    path = root / "annotations" / "LINT-ACCEPTED.md"
+    if kind == "not UTF-8":
+        accept(root, ROW)
+        path.write_bytes(path.read_bytes() + b"| \xff |\n")
+    elif kind == "byte-order mark":
+        accept(root, ROW)
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    elif kind == "a FIFO":
+        os.mkfifo(path)
+    elif kind == "a folder":
+        path.mkdir()
+    elif kind == "too large":
+        accept(root, ROW)
+        with open(path, "ab") as fh:
+            fh.truncate(16 * 1024 * 1024 + 1)
+
+
+@pytest.mark.parametrize("kind", ["not UTF-8", "byte-order mark", "a FIFO", "a folder", "too large"])
+def test_an_acceptances_file_that_cannot_be_read_is_a_located_error_never_nothing_accepted(root, kind):
+    """Not UTF-8 was an internal error; a FIFO or a folder was taken for "nothing accepted" (exit 0)."""
+    _unreadable(root, kind)
+    codes = [i.code for i in lint(root).issues]
+    assert "lint-accepted-invalid" in codes, codes
+    run = run_cli("--root", root, "lint")
+    assert run.returncode == 1 and "annotations/LINT-ACCEPTED.md" in run.stdout, run.output
+    assert "internal error" not in run.stderr
+
+
+def test_an_empty_acceptances_file_accepts_nothing(root):
+    (root / "annotations" / "LINT-ACCEPTED.md").write_text("", encoding="utf-8")
+    assert [i.code for i in lint(root).issues] == ["proposition-near-duplicate"]

@@ -317,3 +317,46 @@ def test_an_added_claim_sharing_a_pass_claims_span_is_named_by_its_gold_id(adjud
 
     edit_gold(adjudication_repo, fx.T, add)
     assert issues(adjudication_repo) == []
+
+
+def _shown_places(decisions: dict) -> list[dict]:
+    """Every located place of the decisions (a grouping's claims one by one), with offsets and text."""
+    places = []
+    for d in decisions["decisions"]:
+        for entry in d["where"].get("claims", [d["where"]]):
+            if "start" in entry:
+                places.append(entry)
+    return places
+
+
+@pytest.mark.parametrize("wrong", ["text", "start", "end", "past the text"])
+def test_a_location_must_show_the_span_and_text_it_locates(adjudication_repo, wrong):
+    """A claim is identified by its ids and a span by its offsets; the offsets and text a location carries
+    are what ADJUDICATION.md prints, and a wrong one validated before (the report showed the wrong place)."""
+    decisions = choosing_a(adjudication_repo)
+    assert len(_shown_places(decisions)) > 1
+    for n, entry in enumerate(_shown_places(decisions)):
+        changed = json.loads(json.dumps(decisions))
+        target = _shown_places(changed)[n]
+        if wrong == "text":
+            target["text"] = "a made-up text no article has"
+        elif wrong == "start":
+            target["start"] = entry["start"] + 1 if entry["start"] + 1 < entry["end"] else 0
+            if target["start"] == entry["start"]:
+                continue
+        elif wrong == "end":
+            target["end"] = entry["end"] + 1
+        else:
+            target["start"], target["end"] = 10**6, 10**6 + 1
+        write_decisions(adjudication_repo, changed)
+        found = {c for c, _, _ in issues(adjudication_repo)}
+        assert "adjudication-unknown-item" in found, (n, entry, found)
+
+
+def test_a_pass_file_that_cannot_be_read_is_not_called_absent_from_the_passes(adjudication_repo):
+    """Each decision on that article was reported as 'not in both passes' before, beside the file's own error."""
+    write_decisions(adjudication_repo, choosing_a(adjudication_repo))
+    article = next((adjudication_repo / "annotations" / "passes" / "pass-a").glob("*-*.json"))
+    article.write_text("[" * 100 + "]" * 100, encoding="utf-8")
+    found = {c for c, _, _ in issues(adjudication_repo)}
+    assert "json-too-deep" in found and "adjudication-unknown-article" not in found, found

@@ -5,10 +5,12 @@ suggestions only."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import MINIMAL, cases, cli, record_passes
 from cyberclaims.validation.suggestions import folder_outcome, read_suggestions
 
 TEXT = "Kestrel Logistics said its depot was hit on Friday."
@@ -121,3 +123,50 @@ def test_a_pass_folder_with_a_broken_file_says_so(tmp_path: Path) -> None:
     (folder / "kestrel-depot.json").write_text("{", encoding="utf-8")
     found, issues = folder_outcome(folder, "annotations/passes/pass-d")
     assert found is None and issues[0].file == "annotations/passes/pass-d/kestrel-depot.json"
+
+
+# --- a pass's provenance against the suggestions file it keeps ---------------------------------------------
+
+
+def _pass_from_suggestions(tmp_path: Path, *, keep_file: bool, version: str = "1.0") -> Path:
+    """The minimal repository with a pass whose claims layer started from suggestions of system x 1.0 (every
+    claim added by hand), its SUGGESTIONS.json kept beside it or not; recorded."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINIMAL, root)
+    folder = cases.make_pass(root, "pass-s", record=False)
+    path = next(p for p in folder.glob("*.json"))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["provenance"]["claims"]["suggestions"] = {"system": "x", "version": version, "file": "SUGGESTIONS.json"}
+    for claim in document["claims"]:
+        claim["origin"] = {"kind": "manual", "suggestion": None}
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    if keep_file:
+        suggestions = {
+            "system": "x",
+            "model_version": "1.0",
+            "note": None,
+            "articles": [{"id": path.stem, "claims": []}],
+        }
+        write(folder / "SUGGESTIONS.json", suggestions)
+    record_passes(root)
+    return root
+
+
+def _issues(root: Path) -> list[tuple[str, str]]:
+    run = cli("validate", "--format", "json", cwd=root)
+    return [(i["code"], i["pointer"]) for i in json.loads(run.stdout)["issues"]]
+
+
+def test_a_pass_that_keeps_the_suggestions_it_names_validates(tmp_path: Path) -> None:
+    assert _issues(_pass_from_suggestions(tmp_path, keep_file=True)) == []
+
+
+def test_a_pass_naming_a_suggestions_file_it_does_not_hold_is_an_error(tmp_path: Path) -> None:
+    """It validated before: the record said "started from SUGGESTIONS.json" with no such file in the pass."""
+    found = _issues(_pass_from_suggestions(tmp_path, keep_file=False))
+    assert found == [("provenance-invalid", "/provenance/claims/suggestions/file")]
+
+
+def test_a_pass_naming_another_version_than_its_suggestions_file_is_an_error(tmp_path: Path) -> None:
+    found = _issues(_pass_from_suggestions(tmp_path, keep_file=True, version="2.0"))
+    assert found == [("provenance-invalid", "/provenance/claims/suggestions")]

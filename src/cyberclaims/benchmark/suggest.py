@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,8 @@ from .. import __version__
 from ..core.agreement import match_claims
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped
-from ..core.issues import Issue, Report
-from ..core.jsondoc import JsonDocument, parse_json
+from ..core.issues import Issue, Report, has_control_character, printable
+from ..core.jsondoc import JsonDocument, has_lone_surrogate, parse_json
 from ..core.model import Article, in_split
 from ..core.suggestions import Suggestions
 from ..validation import validate
@@ -53,7 +53,7 @@ from .baselines import (
     rule_claim_predictions,
     spacy_predictions,
 )
-from .predictions import SYSTEM_ERROR_CODES, check_minimal
+from .predictions import SYSTEM_ERROR_CODES, check_minimal, unknown_article
 
 SYSTEMS = ("gazetteer", "rules", "spacy")
 _SCORE_DIGITS = 4  # scores are shares of small counts: four places say all there is
@@ -217,12 +217,13 @@ def _numbered(spans: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
 
 
 def suggestions_from_file(
-    path: Path, chosen: Sequence[Article], system: str, version: str
+    path: Path, chosen: Sequence[Article], system: str, version: str, corpus_ids: Iterable[str] | None = None
 ) -> tuple[Suggestions, list[Issue]]:
     """The suggestions of a system's output in the minimal prediction format (one JSONL line per article,
     ``predictions.schema.json``, with an optional ``score`` per span), for the articles ``chosen``.
 
-    Lines of other articles are skipped. Each line is checked as ``cyberclaims evaluate`` checks it (the
+    Lines of other articles of the corpus (``corpus_ids``; None: any id) are skipped; a line whose id is no
+    article of the corpus is an error, as in ``cyberclaims evaluate`` (a mistyped id). Each line is checked as ``cyberclaims evaluate`` checks it (the
     schema, offsets and span texts against the article, the gold layout); a malformed line or an article
     chosen without a line is a :class:`CyberClaimsError` carrying the issues. What a system got wrong that
     an annotator will correct (a span cutting a token, a label in boilerplate) is returned as warnings."""
@@ -231,6 +232,7 @@ def suggestions_from_file(
     data, issues = read_capped(Path(path), display, MAX_REGISTRY_BYTES)
     report.issues += issues
     by_id: dict[str, Article | None] = {a.id: blank(a) for a in chosen}
+    known = None if corpus_ids is None else {**dict.fromkeys(corpus_ids), **by_id}
     articles: dict[str, dict[str, list[dict[str, Any]]]] = {}
     flagged: list[Issue] = []
     attempted: set[str] = set()
@@ -245,6 +247,8 @@ def suggestions_from_file(
             continue
         value = doc.value
         if value["id"] not in by_id:
+            if known is not None and value["id"] not in known:
+                report.issues.append(unknown_article(display, number, value["id"], known))
             continue  # an article not suggested for
         if value["id"] in attempted:
             report.issues.append(
@@ -338,7 +342,11 @@ def suggest_for(
     if file is not None:
         if not name or not version:
             raise UsageError("--from needs the system's name and version (--system-name, --system-version)")
-        suggestions, flagged = suggestions_from_file(file, chosen, name, version)
+        for option, value in (("--system-name", name), ("--system-version", version)):
+            if has_control_character(value) or has_lone_surrogate(value):  # written into every task and file
+                raise UsageError(f"{option} '{printable(value)}' holds a control character or bytes that are not UTF-8")
+        corpus_ids = [f.id for f in corpus.gold.files] + [a.id for a in corpus.gold.articles]
+        suggestions, flagged = suggestions_from_file(file, chosen, name, version, corpus_ids)
         return SuggestRun(chosen, suggestions, flagged)
     if system is None:
         raise UsageError("say which system suggests: a baseline, or a file of a system's output")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.wording import count
-from ..review.adjudication import find_disagreements, write_draft, write_report
+from ..review.adjudication import check_draft_folder, find_disagreements, write_draft, write_report
 from .output import EXIT_OK, EXIT_USAGE
 
 
@@ -49,6 +49,8 @@ def _adjudicate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         print(f"wrote {write_report(args.root)}")
         return EXIT_OK
+    if args.draft is not None:
+        check_draft_folder(args.root, args.draft)  # refused before anything is compared or printed
     comparison = find_disagreements(args.root, args.passes)
     print({"json": comparison.to_json, "markdown": comparison.to_markdown, "text": comparison.to_text}[args.format]())
     if args.draft is not None:

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..benchmark.suggest import SYSTEMS, suggest_for
-from ..core.files import write_file
+from ..core.issues import printable
 from ..core.wording import count
 from ..formats import brat, doccano, labelstudio, stix
-from ..formats.common import ImportResult, MadeBy, import_drafts
-from ..formats.export import EXPORT_FORMATS, export_files, write_export
+from ..formats.common import ImportResult, MadeBy, import_drafts, made_by_problems
+from ..formats.export import EXPORT_FORMATS, SUGGESTIONS_FORMAT, export_files, write_export
 from ..review.passes import record_pass
 from ..validation import validate
 from ..validation.pass_register import SUGGESTIONS
@@ -250,7 +250,9 @@ def _made_by(args: argparse.Namespace) -> tuple[MadeBy | None, str | None]:
         return None, "a model is recorded with its name: --model NAME (and --model-version V when it is known)"
     if args.annotator_type == "person" and (args.model or args.model_version):
         return None, "--model and --model-version describe a model; a person has neither"
-    return MadeBy(args.annotator, args.annotator_type, args.guidelines, args.model, args.model_version, args.date), None
+    made_by = MadeBy(args.annotator, args.annotator_type, args.guidelines, args.model, args.model_version, args.date)
+    wrong = made_by_problems(made_by)
+    return (None, "; ".join(wrong)) if wrong else (made_by, None)
 
 
 def _report_dry_run(result: ImportResult) -> int:
@@ -331,7 +333,8 @@ def _suggest(args: argparse.Namespace) -> int:
         print("cyberclaims: error: --system-name and --system-version name the system of --from FILE", file=sys.stderr)
         return EXIT_USAGE
     if args.from_file is not None and not args.from_file.is_file():
-        print(f"cyberclaims: error: no such file: {args.from_file}", file=sys.stderr)
+        what = "not a regular file" if args.from_file.exists() else "no such file"
+        print(f"cyberclaims: error: {what}: {printable(str(args.from_file))}", file=sys.stderr)
         return EXIT_USAGE
     run = suggest_for(
         args.root,
@@ -344,10 +347,13 @@ def _suggest(args: argparse.Namespace) -> int:
     for issue in run.flagged:
         print(issue.to_text())
     tasks = labelstudio.suggestion_tasks(run.articles, run.suggestions)
-    args.out.mkdir(parents=True, exist_ok=True)
-    written = [args.out / "labelstudio-tasks.json", args.out / SUGGESTIONS]
-    write_file(written[0], labelstudio.dumps_tasks(tasks).encode("utf-8"))
-    write_file(written[1], run.suggestions.dumps().encode("utf-8"))
+    # Written as an export is (formats/export.py): never into the repository's folders or through a link, and
+    # only files an earlier `suggest` wrote, unchanged since, are replaced.
+    files = {
+        "labelstudio-tasks.json": labelstudio.dumps_tasks(tasks).encode("utf-8"),
+        SUGGESTIONS: run.suggestions.dumps().encode("utf-8"),
+    }
+    written = write_export(args.root, args.out, files, SUGGESTIONS_FORMAT, command="suggest")
     for article_id in sorted(run.suggestions.articles):
         entry = run.suggestions.articles[article_id]
         found = ", ".join(count(len(entry[layer]), "suggested " + LAYER_NOUNS[layer]) for layer in entry)

@@ -40,7 +40,12 @@ CODES: dict[str, Code] = _codes(
         "A file or folder name holds a control character (a newline, an escape): "
         "it would forge lines of reports and CI annotations.",
     ),
-    ("invalid-file-name", E, "The file name is not a valid article id followed by .txt or .json."),
+    (
+        "invalid-file-name",
+        E,
+        "The file name is not a valid article id followed by .txt or .json, or a folder of annotations/passes/ "
+        "is not named as a pass can be (lower-case letters and digits joined by '.', '_' or '-').",
+    ),
     ("missing-text", E, "An annotation file <id>.json has no raw text <id>.txt beside it."),
     ("missing-annotation", E, "A raw text <id>.txt has no annotation file <id>.json beside it."),
     ("missing-registry", E, "A registry file (entities.json, propositions.json or events.json) is missing."),
@@ -140,7 +145,9 @@ CODES: dict[str, Code] = _codes(
     (
         "provenance-invalid",
         E,
-        "A provenance record that cannot be true where it is: an adjudicated layer in a pass.",
+        "A provenance record that cannot be true where it is: an adjudicated layer in a pass; a pass layer whose "
+        "suggestions name a file the pass folder does not hold, or another system or version than its "
+        "SUGGESTIONS.json.",
     ),
     (
         "provenance-unknown-pass",
@@ -157,7 +164,8 @@ CODES: dict[str, Code] = _codes(
     (
         "span-origin-dangling",
         E,
-        "A span of a pass says it came from a suggestion that the pass's SUGGESTIONS.json does not hold.",
+        "A span of a pass says it came from a suggestion that the pass's SUGGESTIONS.json does not hold, or that "
+        "it kept that suggestion unchanged while its span or a field the suggestion gave differs.",
     ),
     ("pass-register-invalid", E, "annotations/passes/SHA256SUMS has a line that is not '<sha256>  <pass>/<file>'."),
     ("pass-file-unrecorded", E, "A pass file is not recorded in annotations/passes/SHA256SUMS."),
@@ -177,7 +185,12 @@ CODES: dict[str, Code] = _codes(
         "A decision cites a section that is not a numbered heading of annotations/GUIDELINES.md (nor a numbered "
         "item or table row under one).",
     ),
-    ("adjudication-unknown-item", E, "A decision's location names nothing that the two passes can be compared on."),
+    (
+        "adjudication-unknown-item",
+        E,
+        "A decision's location names nothing that the two passes can be compared on, or shows offsets or a text "
+        "(what ADJUDICATION.md prints) that are not those of what it locates.",
+    ),
     ("adjudication-pass-mismatch", E, "A decision says a pass has a value that the pass does not have there."),
     (
         "adjudication-choice-inconsistent",
@@ -317,8 +330,9 @@ CODES: dict[str, Code] = _codes(
     (
         "lint-accepted-invalid",
         E,
-        "annotations/LINT-ACCEPTED.md has a table whose header is not | code | file | pointer | why |, or a row "
-        "without a code, a file or the reason the finding stays.",
+        "annotations/LINT-ACCEPTED.md cannot be read (a link, a FIFO, larger than 16 MiB, not UTF-8 or with a "
+        "byte-order mark), or has a table whose header is not | code | file | pointer | why |, or a row without a "
+        "code, a file or the reason the finding stays.",
     ),
     (
         "lint-accepted-unused",

@@ -117,6 +117,13 @@ def _not_regular(mode: int) -> str:
     return "not a regular file"
 
 
+def entry_kinds(folder: Path) -> dict[str, str]:
+    """The entries of ``folder`` by name: "" for a regular file, else what it is ("a FIFO (named pipe)", "a
+    symbolic link", "a folder"), never following a link."""
+    with os.scandir(folder) as scan:
+        return {entry.name: _not_regular(entry.stat(follow_symlinks=False).st_mode) for entry in scan}
+
+
 class NotRegularFileError(OSError):
     """A path names a FIFO, a device, a socket or a folder where a regular file is expected."""
 
@@ -235,22 +242,30 @@ class OutputFolderRefused(UsageError):
     """An output a command will not write (the message says why and what to do; exit status 2)."""
 
 
-def refuse_repository_folder(root: Path, output: Path, command: str) -> None:
+def refuse_repository_folder(root: Path, output: Path, command: str, option: str = "--out") -> None:
     """``OutputFolderRefused`` when ``output`` is the repository at ``root``, a folder holding it, or one of its
-    own folders (``REPOSITORY_FOLDERS``) or a folder inside one: a command's output never lands among the sources."""
+    own folders (``REPOSITORY_FOLDERS``) or a folder inside one: a command's output never lands among the sources.
+    ``option`` is how the command names its output (``--out``, ``--draft``)."""
     target = Path(os.path.abspath(output))
     repository = Path(os.path.abspath(root))
     for folder, there in ((target, repository), (target.resolve(), repository.resolve())):
         if folder == there or there.is_relative_to(folder):
             raise OutputFolderRefused(
-                f"{command} --out {_shown(output)} is the repository or a folder holding it; name a new folder"
+                f"{command} {option} {_shown(output)} is the repository or a folder holding it; name a new folder"
             )
         for name in REPOSITORY_FOLDERS:
             if folder == there / name or folder.is_relative_to(there / name):
                 raise OutputFolderRefused(
-                    f"{command} --out {_shown(output)} is the repository's {name}/ folder or inside it; "
-                    f"name a folder of its own, such as {'site' if command == 'render' else 'exported'}/"
+                    f"{command} {option} {_shown(output)} is the repository's {name}/ folder or inside it; "
+                    f"name a folder of its own, such as {_EXAMPLE_FOLDERS.get(command, 'exported')}/"
                 )
+
+
+_EXAMPLE_FOLDERS = {
+    "render": "site",
+    "suggest": "to-label",
+    "adjudicate": "draft",
+}  # what the docs name each command's output
 
 
 def _shown(path: Path) -> str:

@@ -185,6 +185,9 @@ class Registry:
     entities: dict[str, dict[str, Any]] = field(default_factory=dict)
     propositions: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The tables whose file is missing or could not be read as one (reported once, where it is): a key looked up
+    # there is not "unknown", the table is; the build's cache keys carry this too (``dataset/cache.reads_digest``).
+    unreadable: set[str] = field(default_factory=set)
     _well_formed: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
     _digests: dict[str, dict[str, bytes]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -257,6 +260,10 @@ class RegistryView:
     def has_event(self, key: str) -> bool:
         self._reads["events"].add(key)
         return key in self._registry.events
+
+    def readable(self, table: str) -> bool:
+        """Whether ``table``'s file was read (else each of its keys is not reported unknown: the file is reported)."""
+        return table not in self._registry.unreadable
 
     def keys(self, table: str) -> list[str]:
         """Every key of ``table`` ("entities", "propositions" or "events"): the reader now depends on the whole table."""

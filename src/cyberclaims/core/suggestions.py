@@ -204,7 +204,7 @@ class Outcome:
     layers: dict[str, LayerOutcome]
     articles: list[str]  # the articles compared: suggested for and annotated
     not_annotated: list[str] = field(default_factory=list)  # suggested for, but no annotation (yet)
-    dangling: list[str] = field(default_factory=list)  # spans naming a suggestion that is not there
+    dangling: list[str] = field(default_factory=list)  # spans whose origin cannot be true (not there, reused, changed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -297,7 +297,8 @@ def outcome(suggestions: Suggestions, annotated: Mapping[str, Mapping[str, Any]]
         compared.append(article_id)
         for layer, suggested in suggestions.articles[article_id].items():
             counts = layers[layer]
-            ids = {s["id"] for s in suggested}
+            by_id = {s["id"]: s for s in suggested}
+            ids = set(by_id)
             descended: set[str] = set()
             for span in _spans(data, layer):
                 origin = span.get("origin") if isinstance(span, dict) else None
@@ -310,7 +311,12 @@ def outcome(suggestions: Suggestions, annotated: Mapping[str, Mapping[str, Any]]
                 if kind != "manual":
                     name = origin.get("suggestion")
                     if isinstance(name, str) and name in ids:
-                        descended.add(name)
+                        descended.add(name)  # several spans may come from one suggestion (split in two: edited)
+                        if kind == "suggested" and not kept_as_suggested(by_id[name], span, layer):
+                            dangling.append(
+                                f"{article_id} {layer} {span.get('id')}: says it is suggestion {name!r} unchanged, "
+                                f"but its span or a field the suggestion gave differs: its origin is edited"
+                            )
                     else:
                         dangling.append(
                             f"{article_id} {layer} {span.get('id')}: came from suggestion {name!r}, which is not "

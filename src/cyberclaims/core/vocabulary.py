@@ -47,6 +47,17 @@ ARTICLE_ID = re.compile(_at("$defs", "article_id")["pattern"])
 KEY = re.compile(_at("$defs", "key")["pattern"])
 _KEY_MAX_LENGTH: int = _at("$defs", "key")["maxLength"]
 
+# The name of a pass, a folder of annotations/passes/ (as an adjudicated layer's provenance names it).
+_PASS_NAME = _at("$defs", "layer_provenance", "properties", "passes", "items")
+PASS_NAME = re.compile(_PASS_NAME["pattern"])
+PASS_NAME_MAX_LENGTH: int = _PASS_NAME["maxLength"]
+
+
+def is_pass_name(value: Any) -> TypeGuard[str]:
+    """A name a pass folder may have (so that the register, provenance and decisions can name it)."""
+    return isinstance(value, str) and len(value) <= PASS_NAME_MAX_LENGTH and PASS_NAME.fullmatch(value) is not None
+
+
 REGISTRY_FILES = ("entities.json", "propositions.json", "events.json")
 # What a registry entity is in cyber-threat-intelligence terms (entities.schema.json, ``cti_kind``), in the schema's order.
 CTI_KINDS: tuple[str, ...] = tuple(_ENTITIES["$defs"]["cti_kind"]["enum"])

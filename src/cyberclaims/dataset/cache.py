@@ -138,6 +138,8 @@ def reads_digest(registry: Registry, reads: Mapping[str, list[str]]) -> str:
         ("events", registry.events),
     ):
         keys = reads.get(name, [])
+        if name in registry.unreadable:  # an unreadable table reports no unknown key: not the same as an empty one
+            digest.update(f"{name} unreadable\n".encode())
         if ALL_ENTRIES in keys:
             keys = sorted({*table, *keys} - {ALL_ENTRIES})
             digest.update(f"{name} all {len(table)}\n".encode())

@@ -19,7 +19,7 @@ from ..core.errors import CyberClaimsError
 from ..core.files import MAX_TEXT_BYTES, open_regular, sha256_file
 from ..core.jsondoc import shorten
 from ..core.vocabulary import ARTICLE_ID
-from ..validation.pass_register import INSTRUCTIONS, REGISTER, pass_files, register_line
+from ..validation.pass_register import INSTRUCTIONS, REGISTER, SUGGESTIONS, pass_files, register_line
 from .build import build
 from .configs import CONFIGS
 from .layout import shards
@@ -215,6 +215,9 @@ def _write_sources(
             "rebuilt from the published rows of the pass.\n",
             encoding="utf-8",
         )
+        rebuilt = _rebuilt_suggestions(rows)
+        if rebuilt is not None:  # the provenance names the suggestions file: the pass keeps one (validate checks)
+            _dump(target / SUGGESTIONS, rebuilt)
     if by_pass:  # the rebuilt passes are recorded as made now: what the published rows hold
         lines = [
             register_line(name, file, sha256_file(annotations / "passes" / name / file))
@@ -222,6 +225,43 @@ def _write_sources(
             for file in pass_files(annotations / "passes" / name)
         ]
         (annotations / "passes" / REGISTER).write_text("".join(lines), encoding="utf-8")
+
+
+def _rebuilt_suggestions(rows: list[dict]) -> dict[str, Any] | None:
+    """What the published rows of a pass that started from suggestions tell of them, as a ``SUGGESTIONS.json``
+    (None when no layer names that file): the system and version its provenance records and, per article, each
+    suggestion a span came from, as the span now is. The suggestions as delivered (and the deleted ones) are in
+    the source repository; the note says so."""
+    source = None
+    for row in rows:
+        for made in (row.get("provenance") or {}).values():
+            suggestions = (made or {}).get("suggestions")
+            if suggestions and suggestions.get("file") == SUGGESTIONS:
+                source = suggestions
+    if source is None:
+        return None
+    fields = {"entities": ("label",), "claims": ("claimer", "attribution", "certainty")}
+    articles = []
+    for row in sorted(rows, key=lambda r: r["id"]):
+        entry: dict[str, Any] = {"id": row["id"]}
+        for group, names in fields.items():
+            seen: dict[str, dict[str, Any]] = {}
+            for span in row[group]:
+                origin = span.get("origin") or {}
+                if origin.get("suggestion") is not None and origin["suggestion"] not in seen:
+                    seen[origin["suggestion"]] = {
+                        "id": origin["suggestion"],
+                        "start": span["start"],
+                        "end": span["end"],
+                        **{name: span[name] for name in names},
+                    }
+            entry[group] = list(seen.values())
+        articles.append(entry)
+    note = (
+        "Rebuilt from the published rows of the pass: each suggestion a span came from, as the span now is. The "
+        "suggestions as delivered, and the ones the annotator deleted, are in the source repository."
+    )
+    return {"system": source["system"], "model_version": source["version"], "note": note, "articles": articles}
 
 
 def _dump(path: Path, value: Any) -> None:

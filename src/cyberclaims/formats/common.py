@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, MAX_TEXT_BYTES, decode_text, read_capped, write_file
-from ..core.issues import Issue
-from ..core.jsondoc import lone_surrogate, parse_json, pointer
+from ..core.issues import Issue, has_control_character, printable
+from ..core.jsondoc import has_lone_surrogate, lone_surrogate, parse_json, pointer
 from ..core.model import Article, Registry
+from ..core.schemas import load_schema
 from ..core.suggestions import Suggestions
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, LAYERS
 from ..validation.article_rules import document_issues
@@ -97,6 +98,35 @@ class MadeBy:
         if self.type == "model":
             agent.update(model=self.model, model_version=self.model_version)
         return agent
+
+
+def made_by_problems(made_by: MadeBy) -> list[str]:
+    """What the options that say who made the labels get wrong, one message per option: each value is checked
+    against the annotation schema's layer provenance (the rules ``validate`` applies to what is written), and
+    a name with a control character or a lone surrogate is refused (it would be written into every file)."""
+    from jsonschema import Draft202012Validator  # as core.schemas: only needed when options are given
+
+    schema = load_schema("annotation")
+    definitions = schema["$defs"]
+    layer = definitions["layer_provenance"]["properties"]
+    agent = definitions["agent"]["properties"]
+    checks = (
+        ("--annotator", made_by.annotator, definitions["annotator_id"]),
+        ("--guidelines", made_by.guidelines, layer["guidelines"]),
+        ("--date", made_by.date, definitions["date"]),
+        ("--model", made_by.model, agent["model"]),
+        ("--model-version", made_by.model_version, agent["model_version"]),
+    )
+    problems = []
+    for option, value, rule in checks:
+        if value is None:
+            continue
+        if has_control_character(value) or has_lone_surrogate(value):
+            problems.append(f"{option} '{printable(value)}' holds a control character or bytes that are not UTF-8")
+        elif not Draft202012Validator({**rule, "$defs": definitions}).is_valid(value):
+            expected = rule.get("pattern") or f"a string of at least {rule.get('minLength', 1)} character"
+            problems.append(f"{option} {value!r} is not valid: expected {expected}")
+    return problems
 
 
 @dataclass

@@ -1,4 +1,5 @@
 """``cyberclaims export``: the annotations in an annotation tool's format, written into an output folder.
+(``cyberclaims suggest --out`` writes its tasks the same way, recorded as the format ``suggestions``.)
 
 The folder is written as every output folder is (``core.files.OutputFolder``): never one of the repository's
 own folders, never through a link, and only files this tool made are replaced. What an export wrote is
@@ -22,6 +23,8 @@ from ..core.model import Article
 from . import brat, doccano, labelstudio
 
 EXPORT_FORMATS = ("labelstudio", "brat", "doccano", "stix")
+SUGGESTIONS_FORMAT = "suggestions"  # what ``cyberclaims suggest --out`` writes (its tasks and SUGGESTIONS.json)
+RECORDED_FORMATS = (*EXPORT_FORMATS, SUGGESTIONS_FORMAT)
 EXPORTED = ".cyberclaims-export.json"  # the record of what exports wrote into the folder
 _RECORD_BYTES = 64 * 1024 * 1024
 
@@ -50,11 +53,12 @@ def export_files(articles: list[Article], fmt: str, entities: dict, label_colors
     return files
 
 
-def write_export(root: Path, out: Path, files: dict[str, bytes], fmt: str) -> list[Path]:
+def write_export(root: Path, out: Path, files: dict[str, bytes], fmt: str, command: str = "export") -> list[Path]:
     """Write ``files`` (an export in ``fmt``) into the folder ``out``; the paths written. ``ExportRefused`` (or
-    ``OutputFolderRefused``), before anything is written, when a file in the way is not one an export made."""
-    refuse_repository_folder(root, out, "export")
-    with OutputFolder(out, "export") as target:
+    ``OutputFolderRefused``), before anything is written, when a file in the way is not one an export made.
+    ``command`` names the command in messages (``export``, ``suggest``)."""
+    refuse_repository_folder(root, out, command)
+    with OutputFolder(out, command) as target:
         record = _read_record(target)
         foreign = [name for name in files if target.kind(name) is not None and not _unchanged(target, record, name)]
         if target.kind(EXPORTED) not in (None, ""):
@@ -62,8 +66,8 @@ def write_export(root: Path, out: Path, files: dict[str, bytes], fmt: str) -> li
         if foreign:
             shown = ", ".join(printable(name) for name in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise ExportRefused(
-                f"{printable(str(out))} holds {len(foreign)} file(s) that `cyberclaims export` did not write, or "
-                f"that changed since ({shown}); nothing was written: move them away, or export into a new folder"
+                f"{printable(str(out))} holds {len(foreign)} file(s) that `cyberclaims {command}` did not write, or "
+                f"that changed since ({shown}); nothing was written: move them away, or give a new folder"
             )
         stale = [
             name
@@ -92,7 +96,7 @@ def _read_record(target: OutputFolder) -> dict[str, tuple[str, str]]:
             for name, entry in files.items()
             if isinstance(name, str)
             and all(part not in ("", ".", "..") for part in name.split("/"))  # inside the folder (STIX: articles/)
-            and entry["format"] in EXPORT_FORMATS
+            and entry["format"] in RECORDED_FORMATS
             and isinstance(entry["sha256"], str)
         }
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):

@@ -14,9 +14,11 @@ on) is itself reported (``lint-accepted-unused``), so an acceptance never outliv
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.files import MAX_ANNOTATION_BYTES, decode_text, read_capped
 from ..core.issues import Issue
 from .cues import _cells
 
@@ -37,11 +39,21 @@ def read_accepted(root: Path) -> tuple[list[Accepted], list[Issue]]:
     """The entries of ``annotations/LINT-ACCEPTED.md`` (none without the file), and its malformed rows."""
     path = Path(root) / "annotations" / ACCEPTED_FILE
     display = f"annotations/{ACCEPTED_FILE}"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return [], []
+    # Read as every input is (capped, no link, no FIFO, strict UTF-8): a file that cannot be read is an error,
+    # never taken for "nothing accepted" (which would report every accepted finding again) nor an internal error.
+    data, problems = read_capped(path, display, MAX_ANNOTATION_BYTES)
+    if data is None:
+        if all(p.code == "file-empty" for p in problems):
+            return [], []
+        return [], [Issue(display, None, "", "lint-accepted-invalid", p.message) for p in problems]
+    text, problems = decode_text(data, display)
+    if text is None:
+        return [], [Issue(display, p.line, "", "lint-accepted-invalid", p.message) for p in problems]
     entries, issues = [], []
     header_seen = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         cells = _cells(line)
         if cells is None or all(set(c) <= set("-: ") for c in cells):
             continue

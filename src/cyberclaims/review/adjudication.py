@@ -39,11 +39,12 @@ from ..core.disagreements import (
     registry_text,
 )
 from ..core.errors import CyberClaimsError, UsageError
-from ..core.files import MAX_REGISTRY_BYTES, read_capped, write_file
-from ..core.issues import Report, printable
+from ..core.files import MAX_REGISTRY_BYTES, read_capped, refuse_repository_folder, write_file
+from ..core.issues import Issue, Report, printable
 from ..core.jsondoc import parse_json
-from ..core.vocabulary import LAYERS
+from ..core.vocabulary import ARTICLE_ID, LAYERS, REGISTRY_FILES
 from ..validation import validate
+from ..validation.pass_register import REGISTER
 from ..validation.schema import schema_issues
 
 DRAFT_NOTE = "DRAFT.md"
@@ -74,11 +75,11 @@ def find_disagreements(root: Path, names: Sequence[str]) -> Comparison:
             f"unknown pass {', '.join(map(printable, unknown))}; passes in annotations/passes/: "
             f"{', '.join(passes) or 'none'}"
         )
-    folders = tuple(f"annotations/passes/{n}/" for n in names)
-    errors = [i for i in report.errors if i.file.startswith(folders)]
+    errors = [i for i in report.errors if _about_passes(i, names)]
     if errors:
         raise CyberClaimsError(
-            f"pass {' and '.join(names)} must validate before it is adjudicated", Report(errors, report.files_checked)
+            f"passes {' and '.join(names)} must validate before they are adjudicated",
+            Report(errors, report.files_checked),
         )
     a, b = (passes[n] for n in names)
     return compare(
@@ -321,17 +322,7 @@ def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None
     refused. The files are written to a temporary sibling, which is then renamed into place.
     """
     out = Path(out)
-    annotations = (Path(root) / "annotations").resolve()
-    target = out.resolve()
-    if target == annotations or target.is_relative_to(annotations) or annotations.is_relative_to(target):
-        raise UsageError(f"--draft {printable(str(out))} would write into annotations/: give a folder outside it")
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise UsageError(f"--draft {printable(str(out))} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not _made_by_draft(out):
-        raise UsageError(
-            f"--draft {printable(str(out))} is not empty and was not written by `cyberclaims adjudicate --draft`: "
-            f"give a new or empty folder"
-        )
+    check_draft_folder(root, out)
     gold = {}
     for article in comparison.articles:
         path = Path(root) / "annotations" / f"{article}.json"
@@ -359,12 +350,71 @@ def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None
     return draft
 
 
+def check_draft_folder(root: Path, out: Path) -> None:
+    """``UsageError`` unless ``out`` may take a draft: a new or empty folder, or one an earlier draft made and that
+    holds nothing else (it is replaced whole, so a file of yours there would be deleted). Never annotations/ nor
+    another of the repository's own folders, never a link. Called before anything is compared or written."""
+    out = Path(out)
+    shown = printable(str(out))
+    annotations = (Path(root) / "annotations").resolve()
+    target = out.resolve()
+    if target == annotations or target.is_relative_to(annotations) or annotations.is_relative_to(target):
+        raise UsageError(f"--draft {shown} would write into annotations/: give a folder outside it")
+    refuse_repository_folder(root, out, "adjudicate", option="--draft")
+    if out.is_symlink():
+        raise UsageError(f"--draft {shown} is a symbolic link; a draft is never written through a link: name a folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--draft {shown} exists and is not a folder")
+    if not out.is_dir():
+        return
+    with os.scandir(out) as scan:
+        entries = sorted((e.name, e.is_file(follow_symlinks=False)) for e in scan)
+    if not entries:
+        return
+    if not _made_by_draft(out):
+        raise UsageError(
+            f"--draft {shown} is not empty and was not written by `cyberclaims adjudicate --draft`: "
+            f"give a new or empty folder"
+        )
+    foreign = [name for name, regular in entries if not regular or not _draft_file_name(name)]
+    if foreign:
+        listed = ", ".join(printable(name) for name in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise UsageError(
+            f"--draft {shown} holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} that a draft does not "
+            f"write ({listed}); a draft is replaced whole, so nothing was written: move them away, or give a new folder"
+        )
+
+
+def _draft_file_name(name: str) -> bool:
+    """Whether a draft writes a file of this name: its note, a registry, an article's annotation file."""
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        name == DRAFT_NOTE
+        or name in REGISTRY_FILES
+        or (dot == "." and suffix == "json" and bool(ARTICLE_ID.fullmatch(stem)))
+    )
+
+
 def _made_by_draft(folder: Path) -> bool:
     note = folder / DRAFT_NOTE
     if not note.is_file() or note.is_symlink():
         return False
     with open(note, encoding="utf-8", errors="replace") as fh:
         return fh.readline().rstrip("\n") == _DRAFT_MARK
+
+
+def _about_passes(issue: Issue, names: Sequence[str]) -> bool:
+    """Whether a validation error is one of the passes ``names``: located in a pass's folder or on the folder
+    itself (no INSTRUCTIONS.md), or in the register about one of its files (or the register unreadable)."""
+    for name in names:
+        folder = f"annotations/passes/{name}"
+        if issue.file == folder or issue.file.startswith(folder + "/"):
+            return True
+        if issue.file == f"annotations/passes/{REGISTER}" and (
+            issue.code == "pass-register-invalid" or f"{folder}/" in issue.message
+        ):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

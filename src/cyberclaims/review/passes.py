@@ -11,9 +11,18 @@ from pathlib import Path
 
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file, write_file
-from ..core.issues import Report
+from ..core.issues import Issue, Report, printable
+from ..core.vocabulary import PASS_NAME, is_pass_name
+from ..validation import validate
 from ..validation.discovery import discover
-from ..validation.pass_register import REGISTER, pass_files, register_issues, register_line, register_lines
+from ..validation.pass_register import (
+    REGISTER,
+    odd_entries,
+    pass_files,
+    register_issues,
+    register_line,
+    register_lines,
+)
 
 
 @dataclass
@@ -27,9 +36,14 @@ def record_pass(root: Path, name: str) -> Recorded:
     """Add every unrecorded file of pass ``name`` to the register (sorted lines, the old ones untouched).
 
     Refused (nothing written) when the pass does not exist, a recorded file changed or is gone, or the
-    register cannot be read: recording must never hide an edit.
+    register cannot be read: recording must never hide an edit. Refused too when the pass holds what is not a
+    regular file, or its own files do not validate: what is recorded stays as it is.
     """
     root = Path(root)
+    if not is_pass_name(name):  # its lines would be ones the register's own check rejects
+        raise UsageError(
+            f"{printable(name)!r} is not a pass name ({PASS_NAME.pattern}): rename the folder of annotations/passes/"
+        )
     passes = [c.name for c in discover(root)[1:] if c.folder.is_dir()]
     if name not in passes:
         raise UsageError(f"no pass {name!r} in annotations/passes/ (found: {', '.join(passes) or 'none'})")
@@ -45,6 +59,39 @@ def record_pass(root: Path, name: str) -> Recorded:
             "nothing was written",
             Report(problems),
         )
+    folder = root / "annotations" / "passes" / name
+    odd = odd_entries(folder)
+    if odd:  # a FIFO or a link in a finished pass would be left out of the register without a word
+        raise CyberClaimsError(
+            f"pass {name} holds what is not a regular file, so it cannot be recorded; nothing was written",
+            Report(
+                [
+                    Issue(
+                        f"annotations/passes/{name}/{printable(file)}",
+                        None,
+                        "",
+                        "file-unreadable",
+                        f"is {kind}, not a regular file: a pass file is a regular file; replace it with the file, "
+                        f"or remove it",
+                    )
+                    for file, kind in sorted(odd.items())
+                ]
+            ),
+        )
+    # A recorded pass is never edited again: one whose own files do not validate (not JSON, out of the schema,
+    # offsets past the text) would be recorded broken for good. The rest of the corpus may be in flux.
+    _, report = validate(root, show_progress=False)
+    invalid = [
+        i
+        for i in report.errors
+        if i.file.startswith(f"annotations/passes/{name}/") and i.code != "pass-file-unrecorded"
+    ]
+    if invalid:
+        raise CyberClaimsError(
+            f"pass {name} does not validate, and a recorded pass can never be corrected (only made again under a "
+            f"new name): fix it first; nothing was written",
+            Report(invalid, report.files_checked),
+        )
     register = root / "annotations" / "passes" / REGISTER
     text = ""
     if register.exists():
@@ -52,7 +99,6 @@ def record_pass(root: Path, name: str) -> Recorded:
         text = (data or b"").decode("utf-8")
     entries, _ = register_lines(text.encode("utf-8"), str(register))
     result = Recorded(name)
-    folder = root / "annotations" / "passes" / name
     new_lines = []
     for file in pass_files(folder):
         key = f"{name}/{file}"

@@ -18,6 +18,7 @@ from typing import Any
 from ..core.adjudication import DECISIONS_FILE, GUIDELINES_FILE, REPORT_FILE, guideline_sections, render_report
 from ..core.disagreements import (
     GROUPING_LAYERS,
+    SHOWN_SEGMENT,
     Comparison,
     GoldView,
     PassData,
@@ -70,7 +71,9 @@ def adjudication_issues(
         return issues
     pass_a, pass_b = (known[name] for name in decisions["passes"])
     issues += _section_issues(root, doc)
-    both = {a.id for a in pass_a.articles} & {b.id for b in pass_b.articles}
+    # An article is in a pass when its file is there, read or not: one that fails to parse is reported where it is
+    # (and stops the comparison below), never as "not in both passes".
+    both = {f.id for f in pass_a.files} & {f.id for f in pass_b.files}
     unknown_articles = _article_issues(doc, both)
     issues += unknown_articles
     if not report.ok or unknown_articles:
@@ -233,6 +236,17 @@ def _decision_issues(
                 f"`cyberclaims adjudicate {comparison.pass_a} {comparison.pass_b} --format json`)",
             )
         ]
+    shown_wrong = _shown_location_problem(layer, where, comparison)
+    if shown_wrong is not None:
+        return [
+            _issue(
+                doc,
+                ("decisions", index, "where"),
+                "adjudication-unknown-item",
+                f"{place}: {shown_wrong}; ADJUDICATION.md would show the wrong place (copy `where` from "
+                f"`cyberclaims adjudicate {comparison.pass_a} {comparison.pass_b} --format json`)",
+            )
+        ]
     issues = []
     a, b = (_canonical(layer, v) for v in values)
     for side, found in (("a", a), ("b", b)):
@@ -275,6 +289,36 @@ def _decision_issues(
             )
         )
     return issues
+
+
+def _shown_location_problem(layer: str, where: dict[str, Any], comparison: Comparison) -> str | None:
+    """What a decision's location shows wrongly (None: nothing). A claim is identified by its ids and a span by
+    its offsets, but the offsets and text a location also carries are what ADJUDICATION.md prints: they must be
+    the located claim's (pass A's, else B's), the item's, or the article's text there."""
+    texts = comparison.data_a.texts if comparison.data_a is not None else {}
+    for entry in where.get("claims", [where]):
+        if "start" not in entry:
+            continue  # a registry entry, located by its key
+        start, end, shown = entry["start"], entry["end"], entry["text"]
+        pair = comparison.pairs.get((entry["article"], entry.get("claim_a"), entry.get("claim_b")))
+        item = comparison.items.get(location_key(layer, entry)) if "claims" not in where else None
+        if pair is not None or (item is not None and "start" in item.where):
+            expected = pair.where if pair is not None else item.where  # type: ignore[union-attr]
+            if (start, end, shown) != (expected["start"], expected["end"], expected["text"]):
+                return (
+                    f"shows [{start},{end}) {shorten(repr(shown), 80)}, but what it locates is at "
+                    f"[{expected['start']},{expected['end']}) {shorten(repr(expected['text']), 80)}"
+                )
+            continue
+        text = texts.get(entry["article"])
+        if text is None:
+            continue
+        if not start < end <= len(text):
+            return f"[{start},{end}) is not a span of the article's text ({len(text)} characters)"
+        there = text[start:end]
+        if shown is not None and shown not in (there, there[:SHOWN_SEGMENT] + "…"):
+            return f"shows {shorten(repr(shown), 80)}, but the article has {shorten(repr(there), 80)} there"
+    return None
 
 
 def _undecided(doc: JsonDocument, comparison: Comparison, decided: dict[str, int]) -> list[Issue]:

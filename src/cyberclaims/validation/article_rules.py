@@ -449,7 +449,7 @@ def mentions_link_registry(facts: ArticleFacts) -> list[Issue]:
                         f"label {label} differs from the registry type {expected} of {key!r}",
                     )
                 )
-        elif is_key(key):
+        elif is_key(key) and registry.readable("entities"):
             issues.append(
                 facts.issue(
                     ("entities", index, "entity"),
@@ -473,9 +473,17 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
     """A claim's claimer, ``about`` entities and proposition are registry keys ("author" aside)."""
     registry = facts.registry
     issues = []
+    # A table whose file could not be read is reported once, where it is; its keys are not each "unknown".
+    entities, propositions, events = (registry.readable(t) for t in ("entities", "propositions", "events"))
     for index, claim in facts.items["claims"]:
         claimer = claim.get("claimer")
-        if isinstance(claimer, str) and not registry.has_entity(claimer) and claimer != "author" and is_key(claimer):
+        if (
+            isinstance(claimer, str)
+            and not registry.has_entity(claimer)
+            and claimer != "author"
+            and is_key(claimer)
+            and entities
+        ):
             issues.append(
                 facts.issue(
                     ("claims", index, "claimer"),
@@ -487,7 +495,7 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
         about = claim.get("about")
         if isinstance(about, list):
             for position, key in enumerate(about):
-                if isinstance(key, str) and not registry.has_entity(key) and is_key(key):
+                if isinstance(key, str) and not registry.has_entity(key) and is_key(key) and entities:
                     issues.append(
                         facts.issue(
                             ("claims", index, "about", position),
@@ -497,7 +505,12 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
                         )
                     )
         proposition = claim.get("proposition")
-        if isinstance(proposition, str) and not registry.has_proposition(proposition) and is_key(proposition):
+        if (
+            isinstance(proposition, str)
+            and not registry.has_proposition(proposition)
+            and is_key(proposition)
+            and propositions
+        ):
             issues.append(
                 facts.issue(
                     ("claims", index, "proposition"),
@@ -507,7 +520,7 @@ def claims_link_registry(facts: ArticleFacts) -> list[Issue]:
                 )
             )
         event = claim.get("event")
-        if isinstance(event, str) and not registry.has_event(event) and is_key(event):
+        if isinstance(event, str) and not registry.has_event(event) and is_key(event) and events:
             issues.append(
                 facts.issue(
                     ("claims", index, "event"),

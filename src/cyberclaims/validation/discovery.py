@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.adjudication import DECISIONS_FILE
 from ..core.issues import Issue, has_control_character, printable
 from ..core.model import ArticleFiles, Collection, relative
-from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
+from ..core.vocabulary import ARTICLE_ID, PASS_NAME, PASS_NAME_MAX_LENGTH, REGISTRY_FILES, is_pass_name
 from .pass_register import REGISTER, SUGGESTIONS
 
 DOC_SUFFIXES = (".md", ".xml", ".cff")
@@ -38,6 +38,8 @@ def discover(root: Path) -> list[Collection]:
             folder = passes / name
             if has_control_character(name):
                 gold.issues.append(_control_character_issue(folder, root))
+            elif is_symlink and name == REGISTER:
+                continue  # the register's own check says what it is (pass_register.register_issues)
             elif is_symlink:
                 gold.issues.append(
                     Issue(
@@ -47,6 +49,18 @@ def discover(root: Path) -> list[Collection]:
                         "file-is-symlink",
                         f"is a symbolic link to {printable(os.readlink(folder))!r}; a pass must "
                         f"be a real folder of annotations/passes/, or it is not checked",
+                    )
+                )
+            elif is_dir and not is_pass_name(name):
+                gold.issues.append(
+                    Issue(
+                        relative(folder, root),
+                        None,
+                        "",
+                        "invalid-file-name",
+                        f"{printable(name)!r} is not a pass name ({PASS_NAME.pattern}, at most {PASS_NAME_MAX_LENGTH} "
+                        f"characters): the register, provenance and decisions could not name it; rename the folder "
+                        f"(it is not checked as a pass until then)",
                     )
                 )
             elif not is_dir:

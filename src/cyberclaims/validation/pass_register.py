@@ -13,13 +13,17 @@ import os
 import re
 from pathlib import Path
 
-from ..core.files import MAX_REGISTRY_BYTES, read_capped, sha256_file
+from ..core.files import MAX_REGISTRY_BYTES, entry_kinds, read_capped, sha256_file
 from ..core.issues import Issue, printable
+from ..core.vocabulary import PASS_NAME
 
 REGISTER = "SHA256SUMS"
 INSTRUCTIONS = "INSTRUCTIONS.md"
 SUGGESTIONS = "SUGGESTIONS.json"
-_LINE = re.compile(r"^([0-9a-f]{64})  ([a-z0-9]+(?:[._-][a-z0-9]+)*)/([^/\x00-\x1f\x7f]+)$")
+# A pass name is the schema's (core.vocabulary.PASS_NAME), without its anchors
+_LINE = re.compile(
+    rf"^(?P<digest>[0-9a-f]{{64}})  (?P<name>{PASS_NAME.pattern.strip('^$')})/(?P<file>[^/\x00-\x1f\x7f]+)$"
+)
 
 
 def register_line(name: str, file: str, digest: str) -> str:
@@ -44,11 +48,16 @@ def register_lines(data: bytes, display: str) -> tuple[dict[str, tuple[str, int]
     """The register's entries, ``"<pass>/<file>" -> (sha256, line)``, and what is malformed in it."""
     entries: dict[str, tuple[str, int]] = {}
     issues = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return {}, [Issue(display, None, "", "pass-register-invalid", "is not UTF-8 text")]
-    for number, line in enumerate(text.split("\n"), start=1):
+    # Line by line: a line that is not UTF-8 is reported where it is, and the other lines still count (one bad
+    # byte made every recorded file "unrecorded" before).
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            issues.append(
+                Issue(display, number, "", "pass-register-invalid", f"is not UTF-8 text (byte {exc.start} of the line)")
+            )
+            continue
         if not line:
             continue
         match = _LINE.fullmatch(line)
@@ -64,7 +73,7 @@ def register_lines(data: bytes, display: str) -> tuple[dict[str, tuple[str, int]
                 )
             )
             continue
-        digest, name, file = match.groups()
+        digest, name, file = match.group("digest", "name", "file")
         key = f"{name}/{file}"
         if key in entries:
             issues.append(
@@ -87,6 +96,12 @@ def pass_files(folder: Path) -> list[str]:
         return sorted(e.name for e in scan if e.is_file(follow_symlinks=False))
 
 
+def odd_entries(folder: Path) -> dict[str, str]:
+    """The entries of one pass folder that are neither a regular file nor a folder (a FIFO, a device, a link),
+    by name, with what each is: a pass file is a regular file, so recording or checking one never reads them."""
+    return {name: kind for name, kind in entry_kinds(folder).items() if kind not in ("", "a folder")}
+
+
 def register_issues(root: Path, pass_names: list[str]) -> list[Issue]:
     """Every file of every pass compared with the register, and each pass's instructions looked for."""
     passes = Path(root) / "annotations" / "passes"
@@ -94,8 +109,19 @@ def register_issues(root: Path, pass_names: list[str]) -> list[Issue]:
     path = passes / REGISTER
     entries: dict[str, tuple[str, int]] = {}
     issues: list[Issue] = []
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        return [Issue(display, None, "", "pass-register-invalid", "must be a regular file")]
+    if path.is_symlink():
+        return [
+            Issue(
+                display,
+                None,
+                "",
+                "pass-register-invalid",
+                f"is a symbolic link to {printable(os.readlink(path))!r}; the register must be a regular file",
+            )
+        ]
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file (a FIFO, a device or a socket)"
+        return [Issue(display, None, "", "pass-register-invalid", f"is {kind}; the register must be a regular file")]
     if path.exists() and path.stat().st_size == 0:
         pass  # an empty register: nothing recorded yet
     elif path.exists():
@@ -110,7 +136,19 @@ def register_issues(root: Path, pass_names: list[str]) -> list[Issue]:
     for name in pass_names:
         folder = passes / name
         files = pass_files(folder)
-        if INSTRUCTIONS not in files:
+        odd = odd_entries(folder)
+        if INSTRUCTIONS in odd:
+            issues.append(
+                Issue(
+                    f"annotations/passes/{name}/{INSTRUCTIONS}",
+                    None,
+                    "",
+                    "pass-instructions-missing",
+                    f"is {odd[INSTRUCTIONS]}, not a regular file: commit the exact instructions its annotator "
+                    f"received beside the pass, as a file",
+                )
+            )
+        elif INSTRUCTIONS not in files:
             issues.append(
                 Issue(
                     f"annotations/passes/{name}",
@@ -120,6 +158,20 @@ def register_issues(root: Path, pass_names: list[str]) -> list[Issue]:
                     f"has no {INSTRUCTIONS}: commit the exact instructions its annotator received beside the pass",
                 )
             )
+        for file, kind in sorted(odd.items()):
+            key = f"{name}/{file}"
+            if key in entries:  # a recorded file replaced by something else: changed, not gone
+                seen.add(key)
+                issues.append(
+                    Issue(
+                        f"annotations/passes/{key}",
+                        None,
+                        "",
+                        "pass-file-changed",
+                        f"is {kind}, not the regular file {display} recorded (line {entries[key][1]}): a pass is "
+                        f"never edited; restore it (git checkout)",
+                    )
+                )
         for file in files:
             key = f"{name}/{file}"
             seen.add(key)

@@ -30,6 +30,7 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
         path = collection.registry_folder / filename
         display = relative(path, root)
         if not path.exists() and not path.is_symlink():
+            registry.unreadable.add(kind)
             if check:
                 report.issues.append(
                     Issue(
@@ -48,11 +49,14 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
         if check:
             report.issues.extend(issues + more)
         if doc is None:
+            registry.unreadable.add(kind)
             continue
         if check:
             report.issues.extend(schema_issues(doc, kind))
             docs[kind] = (doc, display)
         items = doc.value.get(key_field) if isinstance(doc.value, dict) else None
+        if not isinstance(items, list):  # the schema's finding, once; not one "unknown key" per reference
+            registry.unreadable.add(kind)
         target = getattr(registry, kind)
         for index, item in enumerate(items if isinstance(items, list) else []):
             if not isinstance(item, dict) or not isinstance(item.get("key"), str):
@@ -72,7 +76,7 @@ def load_registry(collection: Collection, root: Path, report: Report, *, check: 
     if check:
         if "entities" in docs:
             report.issues.extend(duplicate_external_ids(*docs["entities"]))
-        if "propositions" in docs:
+        if "propositions" in docs and "entities" not in registry.unreadable:
             report.issues.extend(unknown_attribution_entities(*docs["propositions"], registry))
     return registry
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.adjudication import DECISIONS_FILE
 from ..core.errors import UsageError
 from ..core.issues import Issue, Report, printable
+from ..core.jsondoc import pointer
 from ..core.model import ArticleFiles, Collection, Corpus, LoadedCollection, Registry, relative
 from ..core.pool import map_in_order
 from ..core.vocabulary import ARTICLE_ID, REGISTRY_FILES
@@ -184,33 +185,74 @@ class SourceCheck:
                 )
         if self.paths is None:
             self.report.issues.extend(register_issues(self.root, pass_names))
-            for name in pass_names:
-                self.report.issues.extend(_suggestion_issues(self.root, name))
             passes = [c for c in self._loaded[1:] if c.name in pass_names]
+            for collection in passes:
+                self.report.issues.extend(_suggestion_issues(self.root, collection))
             self.report.issues.extend(adjudication_issues(self.root, self._loaded[0], passes, self.report))
         return Corpus(self.root, self._loaded[0], self._loaded[1:]), self.report
 
 
-def _suggestion_issues(root: Path, name: str) -> list[Issue]:
+def _suggestion_issues(root: Path, collection: LoadedCollection) -> list[Issue]:
     """A pass that kept the suggestions it started from: the file reads, and every span that says it came
-    from a suggestion names one that is there (the articles' own problems are reported where they are)."""
+    from a suggestion names one that is there (the articles' own problems are reported where they are). A
+    layer whose provenance names the suggestions file needs it in the pass folder, and a layer that records
+    suggestions names the system and version that the file holds (else the record is not what was delivered)."""
+    name = collection.name
     folder = root / "annotations" / "passes" / name
-    if not (folder / SUGGESTIONS).is_file():
-        return []
     shown = f"annotations/passes/{name}"
-    outcome, issues = folder_outcome(folder, shown)
-    if outcome is None:
-        return [i for i in issues if i.file == f"{shown}/{SUGGESTIONS}"]
-    return [
-        Issue(
-            f"{shown}/{entry.split(' ', 1)[0]}.json",
-            None,
-            "",
-            "span-origin-dangling",
-            entry.split(" ", 1)[1] + f" ({shown}/{SUGGESTIONS})",
-        )
-        for entry in outcome.dangling
-    ]
+    path = folder / SUGGESTIONS
+    kept = path.is_file() and not path.is_symlink()
+    issues: list[Issue] = []
+    outcome = None
+    if kept:
+        outcome, found = folder_outcome(folder, shown)
+        if outcome is None:
+            issues += [i for i in found if i.file == f"{shown}/{SUGGESTIONS}"]
+        else:
+            issues += [
+                Issue(
+                    f"{shown}/{entry.split(' ', 1)[0]}.json",
+                    None,
+                    "",
+                    "span-origin-dangling",
+                    entry.split(" ", 1)[1] + f" ({shown}/{SUGGESTIONS})",
+                )
+                for entry in outcome.dangling
+            ]
+    for article in collection.iter_articles(root):
+        record = article.data.get("provenance")
+        for layer, made in sorted(record.items()) if isinstance(record, dict) else ():
+            suggestions = made.get("suggestions") if isinstance(made, dict) else None
+            if not isinstance(suggestions, dict):
+                continue
+            where = ("provenance", layer, "suggestions")
+            if suggestions.get("file") is not None and not kept:
+                issues.append(
+                    Issue(
+                        article.display,
+                        article.doc.line_of((*where, "file")),
+                        pointer((*where, "file")),
+                        "provenance-invalid",
+                        f"the {layer} layer started from {suggestions['file']}, which is not a regular file of "
+                        f"{shown}: keep the suggestions, as delivered, beside the pass",
+                    )
+                )
+            elif outcome is not None and (suggestions.get("system"), suggestions.get("version")) != (
+                outcome.system,
+                outcome.version,
+            ):
+                issues.append(
+                    Issue(
+                        article.display,
+                        article.doc.line_of(where),
+                        pointer(where),
+                        "provenance-invalid",
+                        f"the {layer} layer says it started from {suggestions.get('system')!r} version "
+                        f"{suggestions.get('version')!r}, but {shown}/{SUGGESTIONS} holds {outcome.system!r} version "
+                        f"{outcome.version!r}",
+                    )
+                )
+    return issues
 
 
 def _duplicate_text_issues(groups: list[list[ArticleFiles]], root: Path, paths: Sequence[Path] | None) -> list[Issue]:
