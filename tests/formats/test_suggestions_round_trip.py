@@ -777,3 +777,25 @@ def test_a_region_marked_as_from_the_export_s_prediction_that_it_does_not_hold_i
     exported = write(tmp_path / "export2.json", export(task, result, parent=None))
     run = cli("import", "labelstudio", exported, "--force", cwd=repo)
     assert run.returncode == 1 and "the export has no entities region 'Zz9_Qq8wEr'" in run.output, run.output
+
+
+def test_corrected_origin_rules_on_made_up_spans() -> None:
+    from cyberclaims.core.suggestions import MANUAL, corrected_origin, exported_span
+
+    claim = {"start": 0, "end": 9, "claimer": "author", "attribution": "asserted", "certainty": "certain"}
+    kept = {**claim, "normalized": None, "about": [], "origin": {"kind": "suggested", "suggestion": "c1"}}
+    before = exported_span(kept, "claims")
+    assert corrected_origin("claims", None, before, kept) == {"kind": "suggested", "suggestion": "c1"}
+    # a null field (no suggestion gave it) filled in: still kept; an empty `about` filled: an edit (it may
+    # have been given empty); a changed attribution or span: an edit
+    assert corrected_origin("claims", None, before, {**kept, "normalized": "x"})["kind"] == "suggested"
+    assert corrected_origin("claims", None, before, {**kept, "about": ["acme"]})["kind"] == "edited"
+    assert corrected_origin("claims", None, before, {**kept, "attribution": "reported"})["kind"] == "edited"
+    assert corrected_origin("claims", None, before, {**kept, "end": 8})["kind"] == "edited"
+    # once edited, always edited; drawn by hand (now or before): manual
+    edited = {**kept, "origin": {"kind": "edited", "suggestion": "c1"}}
+    assert corrected_origin("claims", None, exported_span(edited, "claims"), edited)["kind"] == "edited"
+    manual = {**kept, "origin": {"kind": "manual", "suggestion": None}}
+    assert corrected_origin("claims", None, exported_span(manual, "claims"), manual)["kind"] == "manual"
+    assert corrected_origin("claims", MANUAL, before, kept) == {"kind": "manual", "suggestion": None}
+    assert corrected_origin("claims", None, None, kept) == {"kind": "manual", "suggestion": None}

@@ -141,8 +141,9 @@ def corrected_origin(
 
     A span drawn in the tool, or one that was added by hand before, is ``manual``. A span that came from a
     suggestion keeps its suggestion. One that was ``suggested`` stays so while its offsets and every field it
-    had when exported are unchanged (a field empty then, which no suggestion gave, may be filled in, as
-    :func:`kept_as_suggested` allows); otherwise, and for one already ``edited``, it is ``edited``. The
+    had when exported are unchanged (a field null then, which no suggestion gave, may be filled in, as
+    :func:`kept_as_suggested` allows; an empty ``about`` may have been given, so filling it is an edit);
+    otherwise, and for one already ``edited``, it is ``edited``. The
     suggestion itself is not in the annotation file: a change that restores an edited span to it exactly
     still reads ``edited``.
     """
@@ -150,7 +151,7 @@ def corrected_origin(
     if said == MANUAL or not isinstance(recorded, Mapping) or recorded.get("kind") == "manual":
         return {"kind": "manual", "suggestion": None}
     assert exported is not None  # a recorded origin comes from an exported span
-    given = {name: value for name, value in exported.items() if name != "origin" and value not in (None, [])}
+    given = {name: value for name, value in exported.items() if name != "origin" and value is not None}
     if recorded.get("kind") == "suggested" and kept_as_suggested(given, span, layer):
         return {"kind": "suggested", "suggestion": recorded.get("suggestion")}
     return {"kind": "edited", "suggestion": recorded.get("suggestion")}
