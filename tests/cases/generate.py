@@ -814,7 +814,7 @@ def _(root):
     make_pass(root)
     edit_doc(root, lambda d: d["provenance"].update(
         claims=made_by("adjudicator", method="adjudicated", passes=["pass-a", "pass-z"])))
-    return DOC, None, "/provenance"
+    return DOC, '"pass-z"', "/provenance/claims/passes/1"
 
 
 @fault("span-origin-missing", "suggested-layer-span-without-origin")

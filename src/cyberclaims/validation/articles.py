@@ -17,7 +17,7 @@ from typing import Any
 from ..core.codes import CODES, Severity
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_TEXT_BYTES, decode_text, read_capped
 from ..core.issues import Issue
-from ..core.jsondoc import parse_json, too_deep, too_deep_issue
+from ..core.jsondoc import parse_json, pointer, too_deep, too_deep_issue
 from ..core.model import Article, ArticleFiles, Registry, RegistryView, relative, split_of
 from ..core.schemas import fast_validator
 from ..core.shapes import Count, Either, Record, shaped
@@ -48,8 +48,9 @@ class Findings:
     used_entities: set[str] = field(default_factory=set)
     used_propositions: set[str] = field(default_factory=set)
     used_events: set[str] = field(default_factory=set)
-    # pass name -> the first gold file (in id order) whose provenance names it: checked against the pass folders
-    named_passes: dict[str, str] = field(default_factory=dict)
+    # pass name -> where the first gold file (in id order) whose provenance names it does so: [file, line,
+    # pointer], checked against the pass folders
+    named_passes: dict[str, list] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
@@ -93,7 +94,7 @@ class Findings:
             "used_entities": [str],
             "used_propositions": [str],
             "used_events": [str],
-            "named_passes": {str: str},
+            "named_passes": {str: (str, Either(int, type(None)), str)},
         }
     )
 
@@ -111,7 +112,7 @@ class Findings:
             used_entities=set(data["used_entities"]),
             used_propositions=set(data["used_propositions"]),
             used_events=set(data["used_events"]),
-            named_passes=dict(data["named_passes"]),
+            named_passes={name: list(place) for name, place in data["named_passes"].items()},
         )
 
 
@@ -163,8 +164,8 @@ def check_files(
     findings.issues.extend(check_article(article, registry))
     findings.issues.extend(provenance_issues(article, is_gold))
     if is_gold:
-        for name in sorted(passes_named(article.data)):
-            findings.named_passes.setdefault(name, article.display)
+        for name, path in sorted(passes_named(article.data).items()):
+            findings.named_passes.setdefault(name, [article.display, article.doc.line_of(path), pointer(path)])
     collect_usage(article.data, findings.used_entities, findings.used_propositions, findings.used_events)
     if keep:
         findings.articles.append(article)

@@ -135,12 +135,15 @@ def _origin_issues(data: dict[str, Any], group: str, suggested: bool, issue: Any
     return issues
 
 
-def passes_named(data: Any) -> set[str]:
-    """The passes an annotation's adjudicated layers name (checked against annotations/passes/ by the runner)."""
+def passes_named(data: Any) -> dict[str, tuple]:
+    """The passes an annotation's adjudicated layers name, each with the JSON path where it is first named
+    (checked against annotations/passes/ by the runner, which reports an unknown one there)."""
     record = data.get("provenance") if isinstance(data, dict) else None
-    names: set[str] = set()
+    names: dict[str, tuple] = {}
     if isinstance(record, dict):
-        for made in record.values():
+        for layer, made in record.items():
             if isinstance(made, dict) and isinstance(made.get("passes"), list):
-                names.update(p for p in made["passes"] if isinstance(p, str))
+                for index, name in enumerate(made["passes"]):
+                    if isinstance(name, str):
+                        names.setdefault(name, ("provenance", layer, "passes", index))
     return names

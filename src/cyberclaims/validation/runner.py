@@ -112,7 +112,7 @@ class SourceCheck:
     report: Report = field(default_factory=Report)
     _loaded: list[LoadedCollection] = field(default_factory=list)
     _duplicate_groups: list[list[ArticleFiles]] = field(default_factory=list)
-    _named_passes: dict[str, str] = field(default_factory=dict)
+    _named_passes: dict[str, list] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._wanted = _wanted_ids(self.root, self.paths)
@@ -171,13 +171,13 @@ class SourceCheck:
     def result(self) -> tuple[Corpus, Report]:
         self.report.issues.extend(_duplicate_text_issues(self._duplicate_groups, self.root, self.paths))
         pass_names = [c.name for c in self._discovered[1:] if c.folder.is_dir()]
-        for name, file in sorted(self._named_passes.items()):
+        for name, (file, line, where) in sorted(self._named_passes.items()):
             if name not in pass_names:
                 self.report.issues.append(
                     Issue(
                         file,
-                        None,
-                        "/provenance",
+                        line,
+                        where,
                         "provenance-unknown-pass",
                         f"an adjudicated layer names pass {name!r}, which is not a folder of annotations/passes/; "
                         f"a gold layer is decided from passes that are kept",
