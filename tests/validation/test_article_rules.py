@@ -471,6 +471,14 @@ def test_span_text_mismatch_shows_both_texts_on_the_line_of_the_text():
     assert lines[issue.line - 1].strip() == '"text": "Acme Crop",'
 
 
+def test_a_huge_offset_is_shown_shortened_in_one_short_line():
+    huge = 10**4000
+    for fields, code in (({"start": huge, "end": 5}, "span-reversed"), ({"end": huge}, "span-out-of-range")):
+        article = make_article(BODY, {"entities": [mention(BODY, "Acme Corp", **fields)]})
+        [issue] = spans_lie_in_text(ArticleFacts(article, REGISTRY.view()))
+        assert issue.code == code and len(issue.message) < 200 and "more characters" in issue.message
+
+
 # ---------------------------------------------------------------------------------------------
 # segments_cover_text
 

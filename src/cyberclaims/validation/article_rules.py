@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 
 from ..core.issues import Issue
-from ..core.jsondoc import pointer
+from ..core.jsondoc import pointer, shorten
 from ..core.model import Article, Registry, RegistryView
 from ..core.text import is_token_end, is_token_start, may_cross_sentence, tokenize, word_around
 from ..core.vocabulary import ARTICLE_ID, ENTITY_LABELS, NAMED_LABELS, is_key
@@ -125,7 +125,10 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
                 broken_segments |= not labelled  # coverage is unknown: a gap would only echo the schema
                 continue  # the schema reports it
             elif start >= end:
-                issues.append(facts.issue((group, index), "span-reversed", f"start {start} is not before end {end}"))
+                shown_start, shown_end = shorten(str(start), 20), shorten(str(end), 20)  # a 4,000-digit offset
+                issues.append(
+                    facts.issue((group, index), "span-reversed", f"start {shown_start} is not before end {shown_end}")
+                )
                 broken_segments |= not labelled
                 continue
             else:  # end > length
@@ -133,7 +136,7 @@ def _sort_spans(facts: ArticleFacts) -> tuple[dict[str, list[Span]], list[Issue]
                     facts.issue(
                         (group, index),
                         "span-out-of-range",
-                        f"end {end} is past the end of the text ({length} code points)",
+                        f"end {shorten(str(end), 20)} is past the end of the text ({length} code points)",
                     )
                 )
                 broken_segments |= not labelled
