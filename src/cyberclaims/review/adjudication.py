@@ -44,9 +44,10 @@ from ..core.disagreements import (
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, refuse_repository_folder, write_file
 from ..core.issues import Issue, Report, printable
-from ..core.jsondoc import parse_json
+from ..core.jsondoc import JsonDocument, parse_json
 from ..core.vocabulary import ARTICLE_ID, LAYERS, NAMED_LABELS, REGISTRY_FILES
 from ..validation import validate
+from ..validation.adjudication import issues_before_the_gold
 from ..validation.pass_register import REGISTER
 from ..validation.schema import schema_issues
 
@@ -462,15 +463,30 @@ def _guidelines(doc_a: dict[str, Any], doc_b: dict[str, Any], layer: str) -> str
 
 
 def make_draft(
-    comparison: Comparison, gold: dict[str, dict[str, Any]] | None = None, today: str | None = None
+    comparison: Comparison,
+    gold: dict[str, dict[str, Any]] | None = None,
+    today: str | None = None,
+    decisions: dict[str, Any] | None = None,
 ) -> Draft:
-    """The merged draft of a comparison (its files in memory): see the module's description."""
+    """The merged draft of a comparison (its files in memory): see the module's description. With
+    ``decisions`` (a decisions file checked by :func:`read_decisions_to_apply`), each decision is applied."""
     when = today or datetime.date.today().isoformat()
-    draft = _DraftBuilder(comparison, gold or {}, when).build()
+    draft = _DraftBuilder(comparison, gold or {}, when, decisions).build()
     lines = [
         _DRAFT_MARK,
         f"# Merged draft of `{comparison.pass_a}` (A) and `{comparison.pass_b}` (B)",
         "",
+    ]
+    if decisions is not None:
+        lines += [
+            f"The {len(decisions['decisions'])} decisions of annotations/{DECISIONS_FILE} (adjudicator "
+            f"`{decisions['adjudicator']['id']}`, guidelines {decisions['guidelines']}, {decisions['date']}) are "
+            "applied (`--apply`): each decided item holds the chosen value, and the provenance is the "
+            "adjudication's. Review it, then copy it into annotations/. What no decision settles is pending, as "
+            "below.",
+            "",
+        ]
+    lines += [
         "What both passes agree on. Disputed mentions, links, claims and `about` keys are left out; a disputed "
         "required value holds pass A's value as a placeholder; a claim whose grouping is disputed has a "
         "`pending_<n>` key of its own. Entity descriptions and aliases are pass A's (not compared). The "
@@ -487,7 +503,9 @@ def make_draft(
     return draft
 
 
-def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None = None) -> Draft:
+def write_draft(
+    root: Path, comparison: Comparison, out: Path, today: str | None = None, decisions: dict[str, Any] | None = None
+) -> Draft:
     """Write the merged draft to ``out``: a new folder, or one an earlier draft made (replaced whole).
 
     ``out`` may not be annotations/ or inside it; a folder that holds anything but an earlier draft is
@@ -503,7 +521,7 @@ def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None
                 gold[article] = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 pass  # the gold is being edited: the draft takes the article's metadata from pass A
-    draft = make_draft(comparison, gold, today)
+    draft = make_draft(comparison, gold, today, decisions)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-draft-", dir=out.parent))
     try:
@@ -593,8 +611,30 @@ def _about_passes(issue: Issue, names: Sequence[str]) -> bool:
 # ADJUDICATION.md
 
 
+def read_decisions_to_apply(root: Path, comparison: Comparison) -> dict[str, Any]:
+    """annotations/adjudication.json, to apply to the draft of ``comparison``: its ``passes`` must be the
+    comparison's (a :class:`UsageError` otherwise), and it must pass every check ``validate`` runs on it except
+    those that compare it with the gold or ADJUDICATION.md (a :class:`CyberClaimsError` with the located errors)."""
+    display = f"annotations/{DECISIONS_FILE}"
+    doc = _decisions_document(root)
+    passes = doc.value["passes"]
+    if passes != [comparison.pass_a, comparison.pass_b]:
+        raise UsageError(
+            f"{display} adjudicates {' and '.join(map(printable, passes))}, not {comparison.pass_a} and "
+            f"{comparison.pass_b}: --apply applies it to the draft of its own passes, in its order"
+        )
+    issues = issues_before_the_gold(root, doc, comparison)
+    if issues:
+        raise CyberClaimsError(f"{display} has errors; nothing was written", Report(issues, 1))
+    return doc.value
+
+
 def read_decisions(root: Path) -> dict[str, Any]:
     """annotations/adjudication.json, checked against its schema (a :class:`CyberClaimsError` otherwise)."""
+    return _decisions_document(root).value
+
+
+def _decisions_document(root: Path) -> JsonDocument:
     display = f"annotations/{DECISIONS_FILE}"
     path = Path(root) / "annotations" / DECISIONS_FILE
     if not path.exists():
@@ -606,7 +646,7 @@ def read_decisions(root: Path) -> dict[str, Any]:
         issues += schema_issues(doc, "adjudication")
     if issues or doc is None:
         raise CyberClaimsError(f"{display} is not a valid decisions file; nothing was written", Report(issues, 1))
-    return doc.value
+    return doc
 
 
 def write_report(root: Path) -> Path:
