@@ -12,6 +12,9 @@
    that it made itself (one holding its ``DRAFT.md``).
 3. The adjudicator records each decision in annotations/adjudication.json (checked by ``validate``), and
    :func:`write_report` generates annotations/ADJUDICATION.md from it.
+4. ``--apply`` (:func:`read_decisions_to_apply`, then :func:`write_draft` with the decisions): the draft holds
+   each decided item's chosen value (corrections and added claims too), with the adjudication's provenance;
+   what no decision settles stays pending as in step 2. It is reviewed, then copied into annotations/.
 """
 
 from __future__ import annotations
