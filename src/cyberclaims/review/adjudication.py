@@ -12,6 +12,9 @@
    that it made itself (one holding its ``DRAFT.md``).
 3. The adjudicator records each decision in annotations/adjudication.json (checked by ``validate``), and
    :func:`write_report` generates annotations/ADJUDICATION.md from it.
+4. ``--apply`` (:func:`read_decisions_to_apply`, then :func:`write_draft` with the decisions): the draft holds
+   each decided item's chosen value (corrections and added claims too), with the adjudication's provenance;
+   what no decision settles stays pending as in step 2. It is reviewed, then copied into annotations/.
 """
 
 from __future__ import annotations
@@ -31,19 +34,23 @@ from ..core.adjudication import DECISIONS_FILE, REPORT_FILE, render_report
 from ..core.disagreements import (
     CLAIM_FIELDS,
     GROUPING_LAYERS,
+    TEXT_LAYERS,
     ClaimPair,
     Comparison,
+    Item,
     PassData,
     compare,
     location_key,
+    partition,
     registry_text,
 )
 from ..core.errors import CyberClaimsError, UsageError
 from ..core.files import MAX_REGISTRY_BYTES, read_capped, refuse_repository_folder, write_file
 from ..core.issues import Issue, Report, printable
-from ..core.jsondoc import parse_json
-from ..core.vocabulary import ARTICLE_ID, LAYERS, REGISTRY_FILES
+from ..core.jsondoc import JsonDocument, parse_json
+from ..core.vocabulary import ARTICLE_ID, LAYERS, NAMED_LABELS, REGISTRY_FILES
 from ..validation import validate
+from ..validation.adjudication import issues_before_the_gold
 from ..validation.pass_register import REGISTER
 from ..validation.schema import schema_issues
 
@@ -109,18 +116,37 @@ def _dumps(value: Any) -> bytes:
 
 
 class _DraftBuilder:
-    def __init__(self, comparison: Comparison, gold: dict[str, dict[str, Any]], today: str) -> None:
+    def __init__(
+        self,
+        comparison: Comparison,
+        gold: dict[str, dict[str, Any]],
+        today: str,
+        decisions: dict[str, Any] | None = None,
+    ) -> None:
         assert comparison.data_a is not None and comparison.data_b is not None
         self.c = comparison
         self.a, self.b = comparison.data_a, comparison.data_b
         self.gold = gold
         self.today = today
+        self.decisions_file = decisions
+        # Each decision by the location it decides; the ones on spans, by (layer, article), for what neither
+        # pass has there (a correction adding a segment, a mention, a claim).
+        self.decided: dict[str, dict[str, Any]] = {}
+        self.decided_in: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for decision in (decisions or {}).get("decisions", []):
+            self.decided[location_key(decision["layer"], decision["where"])] = decision
+            if "article" in decision["where"]:
+                self.decided_in.setdefault((decision["layer"], decision["where"]["article"]), []).append(decision)
         self.disputed = {item.key for item in comparison.disagreements}
         self.draft = Draft()
         self.entities: set[str] = set()
         self.keys: dict[str, dict[str, str]] = {"proposition": {}, "event": {}}  # key -> text
         self.pending_number = 0
-        self.group_keys = {kind: self._group_keys(layer, kind) for layer, kind in GROUPING_LAYERS.items()}
+        self.group_keys: dict[str, dict[tuple[Any, Any, Any], str | None]] = {}
+        self.group_texts: dict[str, dict[str, tuple[str, bool]]] = {}  # key -> (text, pending)
+        self.side_keys: dict[tuple[str, str, str], str] = {}  # (kind, side, that pass's key) -> the draft's key
+        for layer, kind in GROUPING_LAYERS.items():
+            self._plan_groups(layer, kind)
         self.taken = {kind: {k for k in keys.values() if k is not None} for kind, keys in self.group_keys.items()}
 
     def note(self, article: str, text: str) -> None:
@@ -129,17 +155,59 @@ class _DraftBuilder:
     def _disputed(self, layer: str, where: dict[str, Any]) -> bool:
         return location_key(layer, where) in self.disputed
 
-    def _group_keys(self, layer: str, kind: str) -> dict[tuple[Any, Any, Any], str | None]:
-        """Each matched claim's key in the draft: pass A's key when both passes form its group, else None."""
+    def decision(self, layer: str, where: dict[str, Any]) -> dict[str, Any] | None:
+        return self.decided.get(location_key(layer, where))
+
+    def _plan_groups(self, layer: str, kind: str) -> None:
+        """Each matched claim's key in the draft, and each key's text. A component of claims both passes group
+        alike keeps pass A's keys; one they group differently takes the decided partition (each group named by
+        the chosen pass's key, else the other's), or, undecided, None: a pending key of its own per claim."""
+        text_layer = next(t for t, k in TEXT_LAYERS.items() if k == kind)
         keys: dict[tuple[Any, Any, Any], str | None] = {}
-        disputed_claims: set[tuple[Any, Any, Any]] = set()
-        for item in self.c.disagreements:
-            if item.layer == layer:
-                disputed_claims.update((c["article"], c["claim_a"], c["claim_b"]) for c in item.where["claims"])
-        for ident, pair in self.c.pairs.items():
-            if pair.a is not None and pair.b is not None:
-                keys[ident] = None if ident in disputed_claims else pair.a[kind]
-        return keys
+        texts: dict[str, tuple[str, bool]] = {}
+        used: set[str] = set()
+        components = {
+            location_key(text_layer, item.where): item.where
+            for item in sorted(self.c.items.values(), key=Item.sort_key)
+            if item.layer in (layer, text_layer)
+        }
+        for where in components.values():
+            idents = [(c["article"], c["claim_a"], c["claim_b"]) for c in where["claims"]]
+            pairs = [self.c.pairs[ident] for ident in idents]
+            decided = self.decision(layer, where)
+            if decided is not None and decided["value"] is not None:
+                groups, side = decided["value"], "b" if decided["choice"] == "b" else "a"
+            elif self._disputed(layer, where):
+                keys.update((ident, None) for ident in idents)
+                continue
+            else:
+                groups, side = partition([p.a[kind] for p in pairs]), "a"  # type: ignore[index]
+            for group in groups:
+                candidates = []
+                for one in (side, "b" if side == "a" else "a"):
+                    found = {getattr(pairs[i], one)[kind] for i in group}
+                    if len(found) == 1:
+                        candidates.append((one, found.pop()))
+                one, source_key = next(((o, k) for o, k in candidates if k not in used), candidates[0])
+                key = source_key
+                while key in used:
+                    key = f"{key}_{len(used)}"
+                used.add(key)
+                keys.update((idents[i], key) for i in group)
+                for i in group:
+                    for other in ("a", "b"):
+                        self.side_keys.setdefault((kind, other, getattr(pairs[i], other)[kind]), key)
+                data = self.a if one == "a" else self.b
+                text = registry_text(data.registry, kind, source_key) or ""
+                pending = False
+                text_decision = self.decision(text_layer, where)
+                if text_decision is not None and text_decision["value"] is not None:
+                    text = text_decision["value"]
+                elif decided is None and self._disputed(text_layer, where):
+                    pending = True
+                texts[key] = (text, pending)
+        self.group_keys[kind] = keys
+        self.group_texts[kind] = texts
 
     def build(self) -> Draft:
         for article in self.c.articles:
@@ -147,60 +215,101 @@ class _DraftBuilder:
         self.registries()
         return self.draft
 
+    def segments(self, article: str, doc_a: dict[str, Any]) -> list[dict[str, Any]]:
+        by_span = {(x["start"], x["end"]): x for x in doc_a["segments"]}
+        for decision in self.decided_in.get(("segment", article), []):
+            span = (decision["where"]["start"], decision["where"]["end"])
+            if decision["value"] is None:
+                by_span.pop(span, None)
+            else:
+                by_span[span] = {"start": span[0], "end": span[1], "kind": decision["value"]}
+        undecided = [
+            i
+            for i in self.c.disagreements
+            if i.layer == "segment" and i.where["article"] == article and i.key not in self.decided
+        ]
+        if undecided:
+            self.note(article, f"segments: {self.a.name}'s in place (the passes segment the text differently)")
+        return [by_span[span] for span in sorted(by_span)]
+
+    def mentions(self, article: str, doc_a: dict[str, Any], doc_b: dict[str, Any]) -> list[dict[str, Any]]:
+        spans_a = {(m["start"], m["end"]): m for m in doc_a["entities"]}
+        spans_b = {(m["start"], m["end"]): m for m in doc_b["entities"]}
+        added = {
+            (d["where"]["start"], d["where"]["end"]): d["where"]["text"]
+            for d in self.decided_in.get(("mention", article), [])
+        }
+        for span, y in spans_b.items():
+            where = {"article": article, "start": span[0], "end": span[1]}
+            if span not in spans_a and self.decision("mention", where) is None:
+                self.note(article, f"mention [{y['start']},{y['end']}] “{y['text']}” ({self.b.name} only): left out")
+        mentions: list[dict[str, Any]] = []
+        for span in sorted(spans_a.keys() | spans_b.keys() | added.keys()):
+            x, y = spans_a.get(span), spans_b.get(span)
+            text = (x or y or {}).get("text") or added.get(span)
+            where = {"article": article, "start": span[0], "end": span[1], "text": text}
+            shown = f"mention [{span[0]},{span[1]}] “{text}”"
+            decided = self.decision("mention", where)
+            if decided is not None:
+                label = decided["value"]
+                if label is None:
+                    continue
+            elif x is not None and y is not None and x["label"] == y["label"]:
+                label = x["label"]
+            else:
+                if x is not None:
+                    self.note(article, f"{shown}: left out (the passes differ on it)")
+                continue
+            link = self.decision("link", where)
+            if link is not None:
+                entity = link["value"]
+            elif x is not None and y is not None and self._disputed("link", where):
+                entity = None
+                self.note(article, f"{shown}: its link left out (entity null)")
+            else:
+                source = next((m for m in (x, y) if m is not None and m["label"] == label), None)
+                entity = None if source is None else source["entity"]
+                if source is None and label in NAMED_LABELS:
+                    self.note(article, f"{shown}: its link, no pass links it as {label} (entity null)")
+            if entity is not None:
+                self.entities.add(entity)
+            mentions.append(
+                {"id": f"m{len(mentions) + 1}", "start": span[0], "end": span[1], "text": text, "label": label}
+                | {"entity": entity}
+            )
+        return mentions
+
     def article(self, article: str) -> dict[str, Any]:
         doc_a, doc_b = self.a.documents[article], self.b.documents[article]
         base = self.gold.get(article) or doc_a
-        segments = doc_a["segments"]
-        if doc_a["segments"] != doc_b["segments"]:
-            self.note(article, f"segments: {self.a.name}'s in place (the passes segment the text differently)")
-        mentions: list[dict[str, Any]] = []
-        spans_b = {(m["start"], m["end"]): m for m in doc_b["entities"]}
-        spans_a = {(m["start"], m["end"]) for m in doc_a["entities"]}
-        for y in doc_b["entities"]:
-            if (y["start"], y["end"]) not in spans_a:
-                self.note(article, f"mention [{y['start']},{y['end']}] “{y['text']}” ({self.b.name} only): left out")
-        for x in doc_a["entities"]:
-            y = spans_b.get((x["start"], x["end"]))
-            shown = f"mention [{x['start']},{x['end']}] “{x['text']}”"
-            if y is None or y["label"] != x["label"]:
-                self.note(article, f"{shown}: left out (the passes differ on it)")
-                continue
-            entity = x["entity"]
-            where = {"article": article, "start": x["start"], "end": x["end"], "text": x["text"]}
-            if self._disputed("link", where):
-                entity = None
-                self.note(article, f"{shown}: its link left out (entity null)")
-            elif entity is not None:
-                self.entities.add(entity)
-            mentions.append(
-                {
-                    "id": f"m{len(mentions) + 1}",
-                    "start": x["start"],
-                    "end": x["end"],
-                    "text": x["text"],
-                    "label": x["label"],
-                    "entity": entity,
-                }
-            )
+        segments = self.segments(article, doc_a)
+        mentions = self.mentions(article, doc_a, doc_b)
         pairs = sorted(
             (p for (art, _, _), p in self.c.pairs.items() if art == article),
             key=lambda p: (p.where["start"], p.where["end"], str(p.where["claim_a"]), str(p.where["claim_b"])),
         )
         claims = [c for c in (self.claim(pair) for pair in pairs) if c is not None]
+        for decision in self.decided_in.get(("claim", article), []):
+            where = decision["where"]
+            if where["claim_a"] is None and where["claim_b"] is None and decision["value"] is not None:
+                claims.append(self.added_claim(decision, claims))
+        claims.sort(key=lambda c: (c["start"], c["end"]))
         for number, claim in enumerate(claims, 1):
             claim["id"] = f"c{number}"
         pending = len(self.draft.pending.get(article, []))
+        made = self.decisions_file
         record = {
             layer: {
                 "method": "adjudicated",
-                "annotator": DRAFT_AGENT,
+                "annotator": DRAFT_AGENT if made is None else made["adjudicator"],
                 "suggestions": None,
                 "passes": [self.a.name, self.b.name],
-                "guidelines": _guidelines(doc_a, doc_b, layer),
-                "date": self.today,
+                "guidelines": _guidelines(doc_a, doc_b, layer) if made is None else made["guidelines"],
+                "date": self.today if made is None else made["date"],
             }
             for layer in LAYERS
         }
+        what = "Merged draft" if made is None else "Draft with the decisions of annotations/adjudication.json applied"
         return {
             "id": article,
             "text_sha256": base["text_sha256"],
@@ -209,14 +318,17 @@ class _DraftBuilder:
             "entities": mentions,
             "claims": claims,
             "annotators": [self.a.name, self.b.name],
-            "notes": f"Merged draft of {self.a.name} and {self.b.name} (cyberclaims adjudicate): "
+            "notes": f"{what} of {self.a.name} and {self.b.name} (cyberclaims adjudicate): "
             f"{pending} pending item{'s' if pending != 1 else ''} listed in {DRAFT_NOTE}; not the gold.",
             "provenance": record,
         }
 
     def claim(self, pair: ClaimPair) -> dict[str, Any] | None:
         where = pair.where
-        if pair.a is None or pair.b is None or self._disputed("claim", where):
+        decided = self.decision("claim", where)
+        if decided is not None and decided["value"] is None:
+            return None
+        if decided is None and (pair.a is None or pair.b is None or self._disputed("claim", where)):
             only = (
                 ""
                 if pair.a is not None and pair.b is not None
@@ -224,52 +336,112 @@ class _DraftBuilder:
             )
             self.note(where["article"], f"claim [{where['start']},{where['end']}] “{where['text']}”{only}: left out")
             return None
+        span = decided["value"] if decided is not None else {k: where[k] for k in ("start", "end", "text")}
+        claim: dict[str, Any] = {"id": "", "start": span["start"], "end": span["end"], "text": span["text"]}
+        shown = f"claim [{span['start']},{span['end']}] “{span['text']}”"
+        if pair.a is None or pair.b is None:  # one pass's claim, kept by a decision: that pass's values
+            side, source = ("a", pair.a) if pair.a is not None else ("b", pair.b)
+            assert source is not None
+            claim |= {layer: source[layer] for layer in CLAIM_FIELDS}
+            self._use_entities(claim)
+            for kind in ("proposition", "event"):
+                claim[kind] = self._side_key(kind, side, source[kind], where["article"], shown)
+            return claim
         a, b = pair.a, pair.b
-        claim: dict[str, Any] = {"id": "", "start": a["start"], "end": a["end"], "text": a["text"]}
-        shown = f"claim [{a['start']},{a['end']}] “{a['text']}”"
         for layer in CLAIM_FIELDS:
             claim[layer] = a[layer]
-            if self._disputed(layer, where):
+            field_decision = self.decision(layer, where)
+            if field_decision is not None and field_decision["value"] is not None:
+                claim[layer] = field_decision["value"]
+            elif self._disputed(layer, where):
                 if layer == "about":
                     claim["about"] = [k for k in a["about"] if k in set(b["about"])]
                     self.note(where["article"], f"{shown}: about, only the keys both passes list")
-                elif layer in ("claimer", "attribution"):
-                    claim["claimer"], claim["attribution"] = a["claimer"], a["attribution"]
-                    self.note(where["article"], f"{shown}: {layer}, {self.a.name}'s in place")
                 else:
                     self.note(where["article"], f"{shown}: {layer}, {self.a.name}'s in place")
-        if claim["claimer"] != "author":
-            self.entities.add(claim["claimer"])
-        self.entities.update(claim["about"])
+        self._use_entities(claim)
         ident = (where["article"], where["claim_a"], where["claim_b"])
         for kind in ("proposition", "event"):
             key = self.group_keys[kind].get(ident)
             if key is None:
-                self.pending_number += 1
-                key = f"pending_{self.pending_number}"
-                while key in self.taken[kind]:
-                    self.pending_number += 1
-                    key = f"pending_{self.pending_number}"
-                self.keys[kind][key] = (
-                    f"Pending adjudication: {self.a.name} keys it {a[kind]}, {self.b.name} {b[kind]}."
-                )
+                key = self._pending_key(kind, f"{self.a.name} keys it {a[kind]}, {self.b.name} {b[kind]}")
                 self.note(where["article"], f"{shown}: {kind} grouping pending, key {key}")
-            elif key not in self.keys[kind]:
-                text_a = registry_text(self.a.registry, kind, key) or ""
-                text_b = registry_text(self.b.registry, kind, b[kind]) or ""
-                self.keys[kind][key] = text_a
-                if text_a != text_b:
-                    self.note("registries", f"{kind} {key}: its text, {self.a.name}'s in place")
+            else:
+                self._use_key(kind, key)
             claim[kind] = key
         return claim
+
+    def added_claim(self, decision: dict[str, Any], claims: list[dict[str, Any]]) -> dict[str, Any]:
+        """A claim neither pass has, added by a decision: its span; no decision can give its other values (they
+        are located by the passes' claims), so they are placeholders, pending, taken from a claim of the draft on
+        the same span when there is one."""
+        span, article = decision["value"], decision["where"]["article"]
+        shown = f"claim [{span['start']},{span['end']}] “{span['text']}”"
+        twin = next((c for c in claims if (c["start"], c["end"]) == (span["start"], span["end"])), None)
+        claim: dict[str, Any] = {"id": "", "start": span["start"], "end": span["end"], "text": span["text"]}
+        for layer in CLAIM_FIELDS:
+            claim[layer] = twin[layer] if twin is not None else _PLACEHOLDERS.get(layer, span["text"])
+        self._use_entities(claim)
+        for kind in ("proposition", "event"):
+            claim[kind] = self._pending_key(kind, "Pending adjudication: a claim neither pass has (added).")
+        self.note(
+            article,
+            f"{shown} (neither pass has it): added; its {', '.join(CLAIM_FIELDS)}, proposition and event are "
+            f"placeholders{' copied from the claim on the same span' if twin is not None else ''}",
+        )
+        return claim
+
+    def _use_entities(self, claim: dict[str, Any]) -> None:
+        if claim["claimer"] != "author":
+            self.entities.add(claim["claimer"])
+        self.entities.update(claim["about"])
+
+    def _use_key(self, kind: str, key: str) -> None:
+        if key in self.keys[kind]:
+            return
+        text, pending = self.group_texts[kind].get(key, ("", False))
+        self.keys[kind][key] = text
+        if pending:
+            self.note("registries", f"{kind} {key}: its text, {self.a.name}'s in place")
+
+    def _pending_key(self, kind: str, why: str) -> str:
+        self.pending_number += 1
+        key = f"pending_{self.pending_number}"
+        while key in self.taken[kind]:
+            self.pending_number += 1
+            key = f"pending_{self.pending_number}"
+        self.keys[kind][key] = why if why.startswith("Pending") else f"Pending adjudication: {why}."
+        return key
+
+    def _side_key(self, kind: str, side: str, key: str, article: str, shown: str) -> str:
+        """The draft's key of a claim only one pass has: that of the group the pass puts it with, else the
+        pass's own key (its text from the pass)."""
+        found = self.side_keys.get((kind, side, key))
+        if found is None:
+            found = key
+            while found in self.taken[kind] and (kind, side, key) not in self.side_keys:
+                found = f"{found}_{len(self.taken[kind])}"
+            self.side_keys[(kind, side, key)] = found
+            self.taken[kind].add(found)
+            data = self.a if side == "a" else self.b
+            self.group_texts[kind][found] = (registry_text(data.registry, kind, key) or "", False)
+        self._use_key(kind, found)
+        return found
 
     def registries(self) -> None:
         entries = []
         for key in sorted(self.entities):
-            entry = dict(self.a.registry.entities[key])
+            known = self.a.registry.entities.get(key) or self.b.registry.entities.get(key)
+            if known is None:
+                self.note("registries", f"entity {key}: in no pass's registry, left out")
+                continue
+            entry = dict(known)
             other = self.b.registry.entities.get(key)
             for name in ("name", "type"):
-                if other is not None and entry.get(name) != other.get(name):
+                decided = self.decision(f"entity-{name}", {"entity": key})
+                if decided is not None and decided["value"] is not None:
+                    entry[name] = decided["value"]
+                elif other is not None and entry.get(name) != other.get(name):
                     self.note("registries", f"entity {key}: {name}, {self.a.name}'s in place")
             entries.append(entry)
         self.draft.files["entities.json"] = _dumps({"entities": entries})
@@ -281,6 +453,10 @@ class _DraftBuilder:
         )
 
 
+# Values of an added claim that no pass gives and no claim of the draft shares: kept valid, listed pending
+_PLACEHOLDERS: dict[str, Any] = {"claimer": "author", "attribution": "asserted", "certainty": "certain", "about": []}
+
+
 def _guidelines(doc_a: dict[str, Any], doc_b: dict[str, Any], layer: str) -> str:
     versions = []
     for doc in (doc_a, doc_b):
@@ -290,15 +466,30 @@ def _guidelines(doc_a: dict[str, Any], doc_b: dict[str, Any], layer: str) -> str
 
 
 def make_draft(
-    comparison: Comparison, gold: dict[str, dict[str, Any]] | None = None, today: str | None = None
+    comparison: Comparison,
+    gold: dict[str, dict[str, Any]] | None = None,
+    today: str | None = None,
+    decisions: dict[str, Any] | None = None,
 ) -> Draft:
-    """The merged draft of a comparison (its files in memory): see the module's description."""
+    """The merged draft of a comparison (its files in memory): see the module's description. With
+    ``decisions`` (a decisions file checked by :func:`read_decisions_to_apply`), each decision is applied."""
     when = today or datetime.date.today().isoformat()
-    draft = _DraftBuilder(comparison, gold or {}, when).build()
+    draft = _DraftBuilder(comparison, gold or {}, when, decisions).build()
     lines = [
         _DRAFT_MARK,
         f"# Merged draft of `{comparison.pass_a}` (A) and `{comparison.pass_b}` (B)",
         "",
+    ]
+    if decisions is not None:
+        lines += [
+            f"The {len(decisions['decisions'])} decisions of annotations/{DECISIONS_FILE} (adjudicator "
+            f"`{decisions['adjudicator']['id']}`, guidelines {decisions['guidelines']}, {decisions['date']}) are "
+            "applied (`--apply`): each decided item holds the chosen value, and the provenance is the "
+            "adjudication's. Review it, then copy it into annotations/. What no decision settles is pending, as "
+            "below.",
+            "",
+        ]
+    lines += [
         "What both passes agree on. Disputed mentions, links, claims and `about` keys are left out; a disputed "
         "required value holds pass A's value as a placeholder; a claim whose grouping is disputed has a "
         "`pending_<n>` key of its own. Entity descriptions and aliases are pass A's (not compared). The "
@@ -315,7 +506,9 @@ def make_draft(
     return draft
 
 
-def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None = None) -> Draft:
+def write_draft(
+    root: Path, comparison: Comparison, out: Path, today: str | None = None, decisions: dict[str, Any] | None = None
+) -> Draft:
     """Write the merged draft to ``out``: a new folder, or one an earlier draft made (replaced whole).
 
     ``out`` may not be annotations/ or inside it; a folder that holds anything but an earlier draft is
@@ -331,7 +524,7 @@ def write_draft(root: Path, comparison: Comparison, out: Path, today: str | None
                 gold[article] = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 pass  # the gold is being edited: the draft takes the article's metadata from pass A
-    draft = make_draft(comparison, gold, today)
+    draft = make_draft(comparison, gold, today, decisions)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-draft-", dir=out.parent))
     try:
@@ -421,8 +614,30 @@ def _about_passes(issue: Issue, names: Sequence[str]) -> bool:
 # ADJUDICATION.md
 
 
+def read_decisions_to_apply(root: Path, comparison: Comparison) -> dict[str, Any]:
+    """annotations/adjudication.json, to apply to the draft of ``comparison``: its ``passes`` must be the
+    comparison's (a :class:`UsageError` otherwise), and it must pass every check ``validate`` runs on it except
+    those that compare it with the gold or ADJUDICATION.md (a :class:`CyberClaimsError` with the located errors)."""
+    display = f"annotations/{DECISIONS_FILE}"
+    doc = _decisions_document(root)
+    passes = doc.value["passes"]
+    if passes != [comparison.pass_a, comparison.pass_b]:
+        raise UsageError(
+            f"{display} adjudicates {' and '.join(map(printable, passes))}, not {comparison.pass_a} and "
+            f"{comparison.pass_b}: --apply applies it to the draft of its own passes, in its order"
+        )
+    issues = issues_before_the_gold(root, doc, comparison)
+    if issues:
+        raise CyberClaimsError(f"{display} has errors; nothing was written", Report(issues, 1))
+    return doc.value
+
+
 def read_decisions(root: Path) -> dict[str, Any]:
     """annotations/adjudication.json, checked against its schema (a :class:`CyberClaimsError` otherwise)."""
+    return _decisions_document(root).value
+
+
+def _decisions_document(root: Path) -> JsonDocument:
     display = f"annotations/{DECISIONS_FILE}"
     path = Path(root) / "annotations" / DECISIONS_FILE
     if not path.exists():
@@ -434,7 +649,7 @@ def read_decisions(root: Path) -> dict[str, Any]:
         issues += schema_issues(doc, "adjudication")
     if issues or doc is None:
         raise CyberClaimsError(f"{display} is not a valid decisions file; nothing was written", Report(issues, 1))
-    return doc.value
+    return doc
 
 
 def write_report(root: Path) -> Path:

@@ -80,10 +80,32 @@ def adjudication_issues(
         return issues  # the labels are not valid yet: nothing to compare them with
     comparison = compare(_pass_data(pass_a), _pass_data(pass_b))
     gold_view = GoldView(comparison, _gold_reader(root, gold), gold.registry)
+    issues += decisions_issues(doc, comparison, gold_view)
+    return issues
+
+
+def issues_before_the_gold(root: Path, doc: JsonDocument, comparison: Comparison) -> list[Issue]:
+    """The checks ``validate`` runs on a decisions file (valid against its schema, naming the passes of
+    ``comparison``) except those that compare it with the gold (the gold holds each value, every disagreement
+    is decided) and with ADJUDICATION.md: what ``adjudicate --apply`` requires before it applies the file."""
+    issues = _section_issues(root, doc)
+    unknown_articles = _article_issues(doc, set(comparison.articles))
+    if unknown_articles:
+        return issues + unknown_articles
+    return issues + decisions_issues(doc, comparison, None)
+
+
+def decisions_issues(doc: JsonDocument, comparison: Comparison, gold: GoldView | None) -> list[Issue]:
+    """What is wrong with each decision of a decisions file (valid against its schema, naming the passes of
+    ``comparison``) as the passes have it: each locates an item, says truly what each pass has, chooses
+    consistently and is made once. With ``gold``, also that the gold holds each chosen value and that every
+    disagreement is decided (``adjudicate --apply`` checks a file whose gold is not made yet: ``gold`` None)."""
+    issues: list[Issue] = []
     decided: dict[str, int] = {}
-    for index, decision in enumerate(decisions["decisions"]):
-        issues += _decision_issues(doc, index, decision, comparison, gold_view, decided)
-    issues += _undecided(doc, comparison, decided)
+    for index, decision in enumerate(doc.value["decisions"]):
+        issues += _decision_issues(doc, index, decision, comparison, gold, decided)
+    if gold is not None:
+        issues += _undecided(doc, comparison, decided)
     return issues
 
 
@@ -209,7 +231,7 @@ def _decision_issues(
     index: int,
     decision: dict[str, Any],
     comparison: Comparison,
-    gold: GoldView,
+    gold: GoldView | None,
     decided: dict[str, int],
 ) -> list[Issue]:
     layer, where = decision["layer"], decision["where"]
@@ -277,6 +299,8 @@ def _decision_issues(
         issues.append(
             _issue(doc, ("decisions", index, "choice"), "adjudication-choice-inconsistent", f"{place}: {problem}")
         )
+    if gold is None:
+        return issues
     found_in_gold, in_gold = gold.value_at(layer, where)
     if not found_in_gold or _canonical(layer, in_gold) != value:
         holds = in_gold if not found_in_gold else f"the gold holds {_shown(layer, in_gold)}"
