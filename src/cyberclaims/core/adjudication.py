@@ -4,7 +4,9 @@
 adjudicated, the adjudicator, the guidelines version and the date, and holds one decision per disagreement
 of the passes (and per correction of something both passes agreed on): the item (``layer`` and ``where``,
 as :mod:`cyberclaims.core.disagreements` locates it), what each pass had (``a``, ``b``), the ``choice``
-(``a``, ``b`` or ``neither``) with the chosen ``value``, the guideline ``section`` and ``why``.
+(``a``, ``b`` or ``neither``) with the chosen ``value``, the guideline ``section`` and ``why``. A decision adding
+a claim that neither pass has (:func:`is_added_claim`) may give, besides its span, the claim's other values
+(:data:`ADDED_CLAIM_FIELDS`, and the registry text of a proposition or event key neither pass has).
 ``annotations/ADJUDICATION.md`` is :func:`render_report` of that file, byte for byte, never edited by hand.
 """
 
@@ -15,12 +17,17 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from .disagreements import ITEM_LAYERS, Item, describe_value, describe_where, markdown_cell
+from .disagreements import CLAIM_FIELDS, ITEM_LAYERS, Item, describe_value, describe_where, markdown_cell
 
 DECISIONS_FILE = "adjudication.json"  # in annotations/
 REPORT_FILE = "ADJUDICATION.md"  # in annotations/, generated from DECISIONS_FILE
 GUIDELINES_FILE = "GUIDELINES.md"
 CHOICES = ("a", "b", "neither")
+# The values of an added claim its decision may give besides its span, and the registry text that comes with
+# a proposition or event key neither pass has.
+ADDED_CLAIM_FIELDS = (*CLAIM_FIELDS, "proposition", "event")
+ADDED_KEY_TEXTS = {"proposition": "statement", "event": "description"}
+_FREE_TEXT = {"normalized", *ADDED_KEY_TEXTS.values()}  # quoted in the report
 
 _HEADING = re.compile(r"^#{2,6} +([0-9]+[A-Z]?(?:\.[0-9]+)*)\.? ")
 _LIST_ITEM = re.compile(r"^( *)([0-9]+)\. ")
@@ -73,6 +80,28 @@ def decision_item(decision: Mapping[str, Any]) -> Item:
     return Item(decision["layer"], decision["where"], decision.get("a"), decision.get("b"))
 
 
+def is_added_claim(decision: Mapping[str, Any]) -> bool:
+    """A decision adding a claim that neither pass has (its value, when not null, may give its other values)."""
+    where = decision["where"]
+    return (
+        decision["layer"] == "claim"
+        and isinstance(where, Mapping)
+        and where.get("claim_a") is None
+        and where.get("claim_b") is None
+        and isinstance(decision.get("value"), Mapping)
+    )
+
+
+def added_claim_values(decision: Mapping[str, Any]) -> dict[str, Any]:
+    """The values an added claim's decision gives besides the span (:data:`ADDED_CLAIM_FIELDS` and the texts of
+    :data:`ADDED_KEY_TEXTS`), in that order; empty for any other decision."""
+    if not is_added_claim(decision):
+        return {}
+    value = decision["value"]
+    names = [n for field in ADDED_CLAIM_FIELDS for n in (field, ADDED_KEY_TEXTS.get(field))]
+    return {name: value[name] for name in names if name is not None and name in value}
+
+
 def is_correction(decision: Mapping[str, Any]) -> bool:
     """A decision on something both passes agreed on (a rule said otherwise)."""
     return decision.get("a") == decision.get("b")
@@ -90,6 +119,11 @@ def _agent(agent: Mapping[str, Any]) -> str:
 
 def _choice(decision: Mapping[str, Any], names: tuple[str, str]) -> str:
     value = describe_value(decision["layer"], decision.get("value"), decision["where"])
+    given = added_claim_values(decision)
+    if given:
+        value += "; " + "; ".join(
+            f"{name} “{v}”" if name in _FREE_TEXT else f"{name} {describe_value(name, v)}" for name, v in given.items()
+        )
     choice = decision.get("choice")
     if choice == "a":
         return f"A ({names[0]}): {value}"

@@ -204,6 +204,12 @@ CODES: dict[str, Code] = _codes(
         E,
         "The gold does not hold the value a decision chose (it says what the gold holds).",
     ),
+    (
+        "adjudication-added-claim-text",
+        E,
+        "A decision adding a claim gives a proposition or event key that neither pass has without its statement "
+        "or description, or one for a key a pass has (that pass's text is kept).",
+    ),
     ("adjudication-undecided", E, "A disagreement of the two adjudicated passes has no decision."),
     (
         "adjudication-report-stale",

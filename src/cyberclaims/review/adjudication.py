@@ -14,7 +14,8 @@
    :func:`write_report` generates annotations/ADJUDICATION.md from it.
 4. ``--apply`` (:func:`read_decisions_to_apply`, then :func:`write_draft` with the decisions): the draft holds
    each decided item's chosen value (corrections and added claims too), with the adjudication's provenance;
-   what no decision settles stays pending as in step 2. It is reviewed, then copied into annotations/.
+   what no decision settles stays pending as in step 2 (an added claim's values its decision does not give).
+   It is reviewed, then copied into annotations/.
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.adjudication import DECISIONS_FILE, REPORT_FILE, render_report
+from ..core.adjudication import (
+    ADDED_CLAIM_FIELDS,
+    ADDED_KEY_TEXTS,
+    DECISIONS_FILE,
+    REPORT_FILE,
+    added_claim_values,
+    render_report,
+)
 from ..core.disagreements import (
     CLAIM_FIELDS,
     GROUPING_LAYERS,
@@ -145,6 +153,7 @@ class _DraftBuilder:
         self.group_keys: dict[str, dict[tuple[Any, Any, Any], str | None]] = {}
         self.group_texts: dict[str, dict[str, tuple[str, bool]]] = {}  # key -> (text, pending)
         self.side_keys: dict[tuple[str, str, str], str] = {}  # (kind, side, that pass's key) -> the draft's key
+        self.added_keys: dict[tuple[str, str], str] = {}  # (kind, an added claim's new key) -> the draft's key
         for layer, kind in GROUPING_LAYERS.items():
             self._plan_groups(layer, kind)
         self.taken = {kind: {k for k in keys.values() if k is not None} for kind, keys in self.group_keys.items()}
@@ -372,24 +381,50 @@ class _DraftBuilder:
         return claim
 
     def added_claim(self, decision: dict[str, Any], claims: list[dict[str, Any]]) -> dict[str, Any]:
-        """A claim neither pass has, added by a decision: its span; no decision can give its other values (they
-        are located by the passes' claims), so they are placeholders, pending, taken from a claim of the draft on
-        the same span when there is one."""
+        """A claim neither pass has, added by a decision: its span, and each other value the decision gives
+        (:func:`~cyberclaims.core.adjudication.added_claim_values`). A value it does not give is a placeholder,
+        pending, taken from a claim of the draft on the same span when there is one."""
         span, article = decision["value"], decision["where"]["article"]
+        given = added_claim_values(decision)
         shown = f"claim [{span['start']},{span['end']}] “{span['text']}”"
         twin = next((c for c in claims if (c["start"], c["end"]) == (span["start"], span["end"])), None)
         claim: dict[str, Any] = {"id": "", "start": span["start"], "end": span["end"], "text": span["text"]}
         for layer in CLAIM_FIELDS:
-            claim[layer] = twin[layer] if twin is not None else _PLACEHOLDERS.get(layer, span["text"])
+            if layer in given:
+                claim[layer] = given[layer]
+            else:
+                claim[layer] = twin[layer] if twin is not None else _PLACEHOLDERS.get(layer, span["text"])
         self._use_entities(claim)
-        for kind in ("proposition", "event"):
-            claim[kind] = self._pending_key(kind, "Pending adjudication: a claim neither pass has (added).")
-        self.note(
-            article,
-            f"{shown} (neither pass has it): added; its {', '.join(CLAIM_FIELDS)}, proposition and event are "
-            f"placeholders{' copied from the claim on the same span' if twin is not None else ''}",
-        )
+        for kind, text_field in ADDED_KEY_TEXTS.items():
+            if kind in given:
+                claim[kind] = self._added_key(kind, given[kind], given.get(text_field), article, shown)
+            else:
+                claim[kind] = self._pending_key(kind, "Pending adjudication: a claim neither pass has (added).")
+        missing = [name for name in ADDED_CLAIM_FIELDS if name not in given]
+        if missing:
+            self.note(
+                article,
+                f"{shown} (neither pass has it): added; its {', '.join(missing)} "
+                f"{'is a placeholder' if len(missing) == 1 else 'are placeholders'}"
+                f"{' copied from the claim on the same span' if twin is not None else ''}"
+                f"{'' if len(missing) == len(ADDED_CLAIM_FIELDS) else ' (its decision gives the others)'}",
+            )
         return claim
+
+    def _added_key(self, kind: str, key: str, text: str | None, article: str, shown: str) -> str:
+        """The draft's key of an added claim's proposition or event: a pass's key joins the draft's group of that
+        key (its text the pass's); a key neither pass has is new, with the text its decision gives (checked)."""
+        for side, data in (("a", self.a), ("b", self.b)):
+            if registry_text(data.registry, kind, key) is not None:
+                return self._side_key(kind, side, key, article, shown)
+        if (kind, key) not in self.added_keys:
+            found = key
+            while found in self.taken[kind] or found in self.keys[kind]:
+                found = f"{found}_{len(self.taken[kind])}"
+            self.taken[kind].add(found)
+            self.keys[kind][found] = text or ""
+            self.added_keys[(kind, key)] = found
+        return self.added_keys[(kind, key)]
 
     def _use_entities(self, claim: dict[str, Any]) -> None:
         if claim["claimer"] != "author":

@@ -3,8 +3,9 @@
 ``annotations/adjudication.json`` (:mod:`cyberclaims.core.adjudication`) is checked when it exists: its
 schema; the passes it names are folders of annotations/passes/ and the articles it names are in both; each
 section it cites is a section of annotations/GUIDELINES.md; each decision locates an item of the passes,
-says truly what each pass has there, chooses consistently and is made once; the gold holds each chosen
-value; every disagreement of the two passes is decided; and annotations/ADJUDICATION.md is what the file
+says truly what each pass has there, chooses consistently and is made once; an added claim's proposition or
+event key comes with its text exactly when neither pass has it; the gold holds each chosen value (an added
+claim's other values too); every disagreement of the two passes is decided; and annotations/ADJUDICATION.md is what the file
 generates. Reads only.
 """
 
@@ -15,17 +16,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core.adjudication import DECISIONS_FILE, GUIDELINES_FILE, REPORT_FILE, guideline_sections, render_report
+from ..core.adjudication import (
+    ADDED_KEY_TEXTS,
+    DECISIONS_FILE,
+    GUIDELINES_FILE,
+    REPORT_FILE,
+    added_claim_values,
+    guideline_sections,
+    is_added_claim,
+    render_report,
+)
 from ..core.disagreements import (
     GROUPING_LAYERS,
     SHOWN_SEGMENT,
     Comparison,
     GoldView,
     PassData,
+    claim_value,
     compare,
     describe_value,
     describe_where,
     location_key,
+    registry_text,
 )
 from ..core.files import MAX_ANNOTATION_BYTES, MAX_REGISTRY_BYTES, read_capped
 from ..core.issues import Issue, Report
@@ -282,7 +294,10 @@ def _decision_issues(
                     f"{place}: says {name} has {_shown(layer, decision[side])}, but {name} has {_shown(layer, found)}",
                 )
             )
-    value = _canonical(layer, decision["value"])
+    # An added claim's decision may give its other values too: the span is what is compared as the layer's value.
+    value = _canonical(
+        layer, claim_value("claim", decision["value"]) if is_added_claim(decision) else decision["value"]
+    )
     choice = decision["choice"]
     problem = None
     if layer in GROUPING_LAYERS and value is not None:
@@ -299,8 +314,10 @@ def _decision_issues(
         issues.append(
             _issue(doc, ("decisions", index, "choice"), "adjudication-choice-inconsistent", f"{place}: {problem}")
         )
+    issues += _added_key_issues(doc, index, decision, comparison, place)
     if gold is None:
         return issues
+    issues += _added_gold_issues(doc, index, decision, gold, place)
     found_in_gold, in_gold = gold.value_at(layer, where)
     if not found_in_gold or _canonical(layer, in_gold) != value:
         holds = in_gold if not found_in_gold else f"the gold holds {_shown(layer, in_gold)}"
@@ -312,6 +329,69 @@ def _decision_issues(
                 f"{place}: the decision chose {_shown(layer, value)}, but {holds}",
             )
         )
+    return issues
+
+
+def _added_key_issues(
+    doc: JsonDocument, index: int, decision: dict[str, Any], comparison: Comparison, place: str
+) -> list[Issue]:
+    """An added claim's proposition or event key: with its text exactly when neither pass has the key (a key a
+    pass has joins that pass's group and keeps its text; a new one needs the text the draft writes)."""
+    given = added_claim_values(decision)
+    issues = []
+    for kind, text_field in ADDED_KEY_TEXTS.items():
+        if kind not in given:
+            continue
+        key = given[kind]
+        known = any(
+            data is not None and registry_text(data.registry, kind, key) is not None
+            for data in (comparison.data_a, comparison.data_b)
+        )
+        if known == (text_field in given):
+            problem = (
+                f"{kind} {key!r} is a key of a pass: its {text_field} is that pass's, give none"
+                if known
+                else f"{kind} {key!r} is a key neither pass has: give its {text_field}"
+            )
+            issues.append(
+                _issue(
+                    doc,
+                    ("decisions", index, "value", text_field if known else kind),
+                    "adjudication-added-claim-text",
+                    f"{place}: {problem}",
+                )
+            )
+    return issues
+
+
+def _added_gold_issues(
+    doc: JsonDocument, index: int, decision: dict[str, Any], gold: GoldView, place: str
+) -> list[Issue]:
+    """Whether the gold claim an added claim's decision names holds each other value the decision gives."""
+    given = added_claim_values(decision)
+    if not given:
+        return []
+    claim = gold.claim(decision["where"])
+    if claim is None:
+        return []  # the span check below says the gold has no such claim
+    issues = []
+    texts = {text: kind for kind, text in ADDED_KEY_TEXTS.items()}
+    for name, value in given.items():
+        if name in texts:
+            in_gold = registry_text(gold.registry, texts[name], claim[texts[name]])
+            holds = f"{texts[name]} {claim[texts[name]]!r} of the gold has {_shown(name, in_gold)}"
+        else:
+            in_gold = claim_value(name, claim)
+            holds = f"the gold claim {claim['id']} has {_shown(name, in_gold)}"
+        if _canonical(name, value) != in_gold:
+            issues.append(
+                _issue(
+                    doc,
+                    ("decisions", index, "value", name),
+                    "adjudication-gold-differs",
+                    f"{place}: the decision gives {name} {_shown(name, _canonical(name, value))}, but {holds}",
+                )
+            )
     return issues
 
 
