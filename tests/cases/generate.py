@@ -1026,6 +1026,21 @@ def _(root):
     return DECISIONS, '"value": "certain"', "/decisions/0/value"
 
 
+@fault("adjudication-added-claim-text", "added-claim-statement-of-a-pass-key")
+def _(root):
+    start, end = span("hackers stole 2 million records")
+    added = {"layer": "claim",
+             "where": {"article": ID, "start": start, "end": end, "text": "hackers stole 2 million records",
+                       "claim_a": None, "claim_b": None, "claim_gold": "c1"},
+             "a": None, "b": None, "choice": "neither",
+             "value": {"start": start, "end": end, "text": "hackers stole 2 million records",
+                       "proposition": "acme_records_stolen",
+                       "statement": "Hackers stole 2 million records from Acme Corp."},
+             "section": "10.2.1", "why": "missed by both"}
+    make_adjudicated(root, decisions=[adjudication_decision(), added])
+    return DECISIONS, '"statement": "Hackers stole 2 million records from Acme Corp."', "/decisions/1/value/statement"
+
+
 @fault("adjudication-report-stale", "report-edited-by-hand")
 def _(root):
     make_adjudicated(root)
