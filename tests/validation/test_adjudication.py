@@ -11,7 +11,8 @@ import pytest
 from conftest import adjudication_fixture as fx
 from conftest import cli, tree
 from cyberclaims.core.adjudication import guideline_sections, render_report
-from cyberclaims.core.disagreements import ITEM_LAYERS
+from cyberclaims.core.codes import CODES
+from cyberclaims.core.disagreements import ITEM_LAYERS, claim_value, describe_value
 from cyberclaims.core.schemas import load_schema
 from cyberclaims.core.vocabulary import ATTRIBUTIONS, CERTAINTIES, SEGMENT_KINDS
 from cyberclaims.review.adjudication import find_disagreements
@@ -360,3 +361,128 @@ def test_a_pass_file_that_cannot_be_read_is_not_called_absent_from_the_passes(ad
     article.write_text("[" * 100 + "]" * 100, encoding="utf-8")
     found = {c for c, _, _ in issues(adjudication_repo)}
     assert "json-too-deep" in found and "adjudication-unknown-article" not in found, found
+
+
+# --- an added claim's other values (claimer ... event) recorded in its decision ------------------------------
+
+
+def _with_added_claim(root: Path, **values) -> tuple[dict, dict]:
+    """A decisions file adding gold claim c9 (a copy of the gold's first claim of article T on another claim's
+    span, named by its gold id) whose value gives ``values`` besides the span; the gold claim c9 returned."""
+    decisions = choosing_a(root)
+    start, end, text = 64, 93, "Investigators blame Ruritania"  # a span both passes have a claim on
+    gold_claim: dict = {}
+
+    def add(doc):
+        gold_claim.update({**doc["claims"][0], "id": "c9", "start": start, "end": end, "text": text})
+        doc["claims"].append(dict(gold_claim))
+
+    edit_gold(root, fx.T, add)
+    decisions["decisions"].append(
+        {
+            "layer": "claim",
+            "where": {"article": fx.T, "start": start, "end": end, "text": text}
+            | {"claim_a": None, "claim_b": None, "claim_gold": "c9"},
+            "a": None,
+            "b": None,
+            "choice": "neither",
+            "value": {"start": start, "end": end, "text": text, **values},
+            "section": "8.5.1",
+            "why": "made up",
+        }
+    )
+    write_decisions(root, decisions)
+    return decisions, gold_claim
+
+
+SCHEMA_CODES = {code for code in CODES if code.startswith("schema-")}
+ADDED_VALUES = ("claimer", "attribution", "certainty", "normalized", "about", "proposition", "event")
+
+
+def test_an_added_claims_values_validate_when_the_gold_claim_holds_each(adjudication_repo):
+    decisions, gold_claim = _with_added_claim(adjudication_repo)
+    decisions["decisions"][-1]["value"] |= {name: gold_claim[name] for name in ADDED_VALUES}
+    decisions["decisions"][-1]["value"]["about"] = list(reversed(gold_claim["about"]))  # a set: order is free
+    write_decisions(adjudication_repo, decisions)
+    assert issues(adjudication_repo) == []
+    report = (adjudication_repo / "annotations" / "ADJUDICATION.md").read_text(encoding="utf-8")
+    row = next(line for line in report.splitlines() if "[64,93]" in line and "neither" in line)
+    assert f"certainty {gold_claim['certainty']}" in row and f"normalized “{gold_claim['normalized']}”" in row
+    assert f"proposition {gold_claim['proposition']}" in row and f"event {gold_claim['event']}" in row
+
+
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("claimer", "someone_else"),
+        ("attribution", "reported"),
+        ("certainty", "possible"),
+        ("normalized", "Something else happened."),
+        ("about", []),
+        ("proposition", "kestrel_servers_encrypted"),
+    ],
+)
+def test_an_added_claims_value_the_gold_does_not_hold_is_located(adjudication_repo, name, other):
+    decisions, gold_claim = _with_added_claim(adjudication_repo)
+    assert gold_claim[name] != other
+    decisions["decisions"][-1]["value"] |= {name: other}
+    write_decisions(adjudication_repo, decisions)
+    index = len(decisions["decisions"]) - 1
+    found = issues(adjudication_repo)
+    assert [(c, p) for c, p, _ in found] == [("adjudication-gold-differs", f"/decisions/{index}/value/{name}")]
+    assert f"the gold claim c9 has {describe_value(name, claim_value(name, gold_claim))}" in found[0][2]
+
+
+def test_a_key_neither_pass_has_needs_its_text_and_the_gold_must_hold_it(adjudication_repo):
+    decisions, _ = _with_added_claim(adjudication_repo, proposition="ruritania_named_by_investigators")
+    index = len(decisions["decisions"]) - 1
+    pointers = [(c, p) for c, p, _ in issues(adjudication_repo)]
+    assert ("adjudication-added-claim-text", f"/decisions/{index}/value/proposition") in pointers
+
+    def rekey(doc):
+        doc["claims"][-1]["proposition"] = "ruritania_named_by_investigators"
+
+    edit_gold(adjudication_repo, fx.T, rekey)
+    path = adjudication_repo / "annotations" / "propositions.json"
+    registry = json.loads(path.read_text(encoding="utf-8"))
+    registry["propositions"].append({"key": "ruritania_named_by_investigators", "statement": "Investigators named it."})
+    path.write_text(json.dumps(registry, indent=2) + "\n", encoding="utf-8")
+    decisions["decisions"][-1]["value"]["statement"] = "Investigators blamed it."
+    write_decisions(adjudication_repo, decisions)
+    found = issues(adjudication_repo)
+    assert [(c, p) for c, p, _ in found] == [("adjudication-gold-differs", f"/decisions/{index}/value/statement")]
+    decisions["decisions"][-1]["value"]["statement"] = "Investigators named it."
+    write_decisions(adjudication_repo, decisions)
+    assert [c for c, _, _ in issues(adjudication_repo)] in ([], ["registry-unused-entry"])
+
+
+def test_a_text_for_a_key_a_pass_has_is_refused(adjudication_repo):
+    decisions, gold_claim = _with_added_claim(adjudication_repo)
+    decisions["decisions"][-1]["value"] |= {"event": gold_claim["event"], "description": "Another text."}
+    write_decisions(adjudication_repo, decisions)
+    index = len(decisions["decisions"]) - 1
+    assert ("adjudication-added-claim-text", f"/decisions/{index}/value/description") in [
+        (c, p) for c, p, _ in issues(adjudication_repo)
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda d: d["value"].update(certainty="likely"), id="certainty-not-in-vocabulary"),
+        pytest.param(lambda d: d["value"].update(statement="A text without its key."), id="statement-without-key"),
+        pytest.param(lambda d: d["value"].update(confidence=0.5), id="unknown-field"),
+        pytest.param(lambda d: d["where"].update(claim_a="c1"), id="values-on-a-claim-a-pass-has"),
+    ],
+)
+def test_the_schema_takes_an_added_claims_values_only_well_formed_and_only_there(adjudication_repo, change):
+    decisions, gold_claim = _with_added_claim(adjudication_repo, certainty="probable")
+    change(decisions["decisions"][-1])
+    write_decisions(adjudication_repo, decisions, report=False)
+    assert {c for c, _, _ in issues(adjudication_repo)} <= SCHEMA_CODES
+    assert issues(adjudication_repo)
+
+
+def test_an_added_claim_with_its_span_alone_still_validates(adjudication_repo):
+    _with_added_claim(adjudication_repo)  # an older decisions file: the span only
+    assert issues(adjudication_repo) == []
