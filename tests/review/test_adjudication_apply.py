@@ -123,6 +123,68 @@ def test_a_claim_neither_pass_has_is_added_with_its_other_values_pending(adjudic
     assert "(neither pass has it): added" in (tmp_path / "draft" / "DRAFT.md").read_text(encoding="utf-8")
 
 
+def _added_claim_decision(comparison, **values) -> tuple[dict, str]:
+    """A decision adding a claim neither pass has, on a one-character span no pass claims, giving ``values``."""
+    article = comparison.articles[0]
+    text = comparison.data_a.texts[article]
+    taken = {(p.where["start"], p.where["end"]) for p in comparison.pairs.values()}
+    start = next(i for i in range(len(text)) if text[i].isalpha() and (i, i + 1) not in taken and i > 0)
+    where = {"article": article, "start": start, "end": start + 1, "text": text[start], "claim_a": None}
+    span = {"start": start, "end": start + 1, "text": text[start]}
+    decision = {"layer": "claim", "where": where | {"claim_b": None}, "a": None, "b": None, "choice": "neither"}
+    return decision | {"value": span | values, "section": "3.1", "why": "missed by both"}, article
+
+
+def test_an_added_claim_whose_decision_gives_every_value_holds_them_and_is_not_pending(adjudication_repo, tmp_path):
+    comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
+    decisions = decisions_choosing(comparison, "a")
+    first = comparison.articles[0]  # where the decision adds its claim
+    pass_claim = next(p.a for (art, _, _), p in comparison.pairs.items() if art == first and p.a and p.b)
+    values = {name: pass_claim[name] for name in CLAIM_FIELDS} | {"certainty": "possible", "about": []}
+    values |= {"proposition": "made_up_new_key", "statement": "A made-up statement.", "event": pass_claim["event"]}
+    added, article = _added_claim_decision(comparison, **values)
+    decisions["decisions"].append(added)
+    write_decisions(adjudication_repo, decisions)
+    run = cli("adjudicate", "pass-a", "pass-b", "--draft", tmp_path / "draft", "--apply", cwd=adjudication_repo)
+    assert run.returncode == 0 and "0 pending items" in run.stderr, run.output
+    draft = read_folder(tmp_path / "draft", "draft")
+    doc = draft.documents[article]
+    claim = next(c for c in doc["claims"] if (c["start"], c["end"]) == (added["value"]["start"], added["value"]["end"]))
+    assert {name: claim[name] for name in CLAIM_FIELDS} == {name: values[name] for name in CLAIM_FIELDS}
+    assert draft.registry.propositions[claim["proposition"]]["statement"] == "A made-up statement."
+    # a key a pass has: the added claim joins the draft's group of the claim pass A keys so
+    keyed = next(c for c in doc["claims"] if (c["start"], c["end"]) == (pass_claim["start"], pass_claim["end"]))
+    assert keyed is not claim and keyed["event"] == claim["event"]
+
+
+def test_an_added_claims_values_its_decision_does_not_give_stay_pending(adjudication_repo, tmp_path):
+    comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
+    decisions = decisions_choosing(comparison, "a")
+    added, article = _added_claim_decision(comparison, certainty="probable")
+    decisions["decisions"].append(added)
+    write_decisions(adjudication_repo, decisions)
+    run = cli("adjudicate", "pass-a", "pass-b", "--draft", tmp_path / "draft", "--apply", cwd=adjudication_repo)
+    assert run.returncode == 0 and "1 pending item " in run.stderr, run.output
+    note = (tmp_path / "draft" / "DRAFT.md").read_text(encoding="utf-8")
+    line = next(line for line in note.splitlines() if "(neither pass has it): added" in line)
+    assert "certainty" not in line and "claimer" in line and "proposition" in line
+    doc = json.loads((tmp_path / "draft" / f"{article}.json").read_text(encoding="utf-8"))
+    claim = next(c for c in doc["claims"] if (c["start"], c["end"]) == (added["value"]["start"], added["value"]["end"]))
+    assert claim["certainty"] == "probable"
+
+
+def test_an_added_claims_new_key_without_its_text_is_refused(adjudication_repo, tmp_path):
+    comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
+    decisions = decisions_choosing(comparison, "a")
+    added, _ = _added_claim_decision(comparison, event="made_up_new_event")
+    decisions["decisions"].append(added)
+    write_decisions(adjudication_repo, decisions)
+    run = cli("adjudicate", "pass-a", "pass-b", "--draft", tmp_path / "draft", "--apply", cwd=adjudication_repo)
+    assert run.returncode != 0 and "adjudication-added-claim-text" in run.output, run.output
+    assert "Traceback" not in run.output
+    assert not (tmp_path / "draft").exists()
+
+
 def test_a_decisions_file_that_does_not_validate_is_refused_and_nothing_is_written(adjudication_repo, tmp_path):
     comparison = find_disagreements(adjudication_repo, ["pass-a", "pass-b"])
     decisions = decisions_choosing(comparison, "b")
