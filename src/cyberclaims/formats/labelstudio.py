@@ -42,7 +42,7 @@ from ..core.suggestions import (
     outcome,
     span_origin,
 )
-from ..core.vocabulary import SEGMENT_KINDS
+from ..core.vocabulary import ORIGIN_KINDS, SEGMENT_KINDS
 from ..validation.schema import schema_issues
 from ..validation.suggestions import suggestion_issues
 from .common import Draft, Problem, is_label, parse_export_json, read_export_text, renumber
@@ -418,9 +418,8 @@ def _exported_span_problem(span: Any) -> str | None:
     origin = span.get("origin")
     if origin is None:
         return None  # a span of a layer whose other spans record theirs: `validate` names it after the import
-    kinds = ("suggested", "edited", "manual")
-    if not isinstance(origin, dict) or origin.get("kind") not in kinds:
-        return f"has an origin that is not an object with a kind ({', '.join(kinds)})"
+    if not isinstance(origin, dict) or origin.get("kind") not in ORIGIN_KINDS:
+        return f"has an origin that is not an object with a kind ({', '.join(ORIGIN_KINDS)})"
     suggestion = origin.get("suggestion")
     if (origin["kind"] == "manual") != (suggestion is None) or not (suggestion is None or isinstance(suggestion, str)):
         return "has an origin whose suggestion does not fit its kind (an id, or null for manual)"
